@@ -1,0 +1,414 @@
+//! The native estate format: blastgraph's own JSON, the generic connector.
+//!
+//! Any tool can feed blastgraph by writing this format, and tests state
+//! scenarios in it compactly. The format is documented in
+//! `docs/estate-format.md`:
+//!
+//! ```json
+//! {"format": "blastgraph-estate", "version": 1,
+//!  "nodes": [{"id": "...", "kind": "aws:role", "class": "workload", ...}],
+//!  "edges": [{"from": "...", "to": "...", "kind": "can_assume", "reason": "...", ...}]}
+//! ```
+//!
+//! Reading is parse-then-validate: the file is parsed as JSON, then every
+//! record is validated on its own into a [`Node`] or an [`Edge`]. A bad record
+//! is reported with its JSON path and skipped; the rest are kept. Unknown
+//! fields are reported as warnings (they are usually typos).
+
+use std::collections::BTreeMap;
+
+use blastgraph_model::json::{Obj, looks_like_date, parse_document, type_name};
+use blastgraph_model::{
+    AccessLevel, Attributes, Class, Connector, Edge, EdgeKind, Estate, EstateBuilder, IngestError,
+    Node, Provenance,
+};
+use serde_json::{Map, Value, json};
+
+/// The value of the top-level `format` field.
+pub const FORMAT: &str = "blastgraph-estate";
+/// The format version this crate reads and writes.
+pub const VERSION: u64 = 1;
+
+const NODE_FIELDS: &[&str] = &[
+    "id",
+    "name",
+    "provider",
+    "kind",
+    "class",
+    "owner",
+    "environment",
+    "tags",
+    "created",
+    "last_used",
+    "expires",
+];
+const EDGE_FIELDS: &[&str] = &[
+    "id",
+    "from",
+    "to",
+    "kind",
+    "access",
+    "mechanism",
+    "conditional",
+    "condition",
+    "reason",
+    "source",
+    "location",
+];
+
+/// Reads and writes the native estate format.
+#[derive(Debug, Default, Clone, Copy)]
+pub struct NativeConnector;
+
+impl Connector for NativeConnector {
+    fn name(&self) -> &'static str {
+        "native"
+    }
+
+    fn detect(&self, _path: &str, head: &[u8]) -> bool {
+        let head = String::from_utf8_lossy(head);
+        head.trim_start().starts_with('{') && head.contains(FORMAT)
+    }
+
+    fn ingest(&self, path: &str, bytes: &[u8], out: &mut EstateBuilder) -> Result<(), IngestError> {
+        let doc = parse_document(path, bytes)?;
+        let shape = |location: &str, message: String| IngestError::Shape {
+            file: path.to_string(),
+            location: location.to_string(),
+            message,
+        };
+        let top = Obj::new(&doc, "$".into()).map_err(|(l, m)| shape(&l, m))?;
+        match top.opt_str("format").map_err(|(l, m)| shape(&l, m))? {
+            Some(FORMAT) => {}
+            other => {
+                return Err(shape(
+                    "$.format",
+                    format!(
+                        "expected `{FORMAT}`, found {}",
+                        other.map_or("nothing".into(), |o| format!("`{o}`"))
+                    ),
+                ));
+            }
+        }
+        match top.map.get("version") {
+            Some(Value::Number(n)) if n.as_u64() == Some(VERSION) => {}
+            Some(other) => {
+                return Err(shape(
+                    "$.version",
+                    format!("unsupported version {other}, this blastgraph reads version {VERSION}"),
+                ));
+            }
+            None => {
+                return Err(shape(
+                    "$.version",
+                    "missing required field `version`".into(),
+                ));
+            }
+        }
+        for key in top.unknown_keys(&["format", "version", "nodes", "edges", "metadata"]) {
+            out.warning(top.at(key), format!("unknown field `{key}` ignored"));
+        }
+        for (list, read) in [
+            (
+                "nodes",
+                read_node as fn(&Obj<'_>, &str, &mut EstateBuilder) -> Result<(), (String, String)>,
+            ),
+            ("edges", read_edge),
+        ] {
+            let items = match top.map.get(list) {
+                None | Some(Value::Null) => continue,
+                Some(Value::Array(items)) => items,
+                Some(other) => {
+                    out.error(
+                        top.at(list),
+                        format!(
+                            "expected an array, found {}; no {list} read",
+                            type_name(other)
+                        ),
+                    );
+                    continue;
+                }
+            };
+            for (i, item) in items.iter().enumerate() {
+                let path_i = format!("$.{list}[{i}]");
+                let result = Obj::new(item, path_i).and_then(|o| read(&o, path, out));
+                if let Err((location, message)) = result {
+                    out.error(location, message);
+                }
+            }
+        }
+        Ok(())
+    }
+}
+
+fn parse_word<T: std::str::FromStr<Err = blastgraph_model::UnknownName>>(
+    o: &Obj<'_>,
+    key: &str,
+    value: &str,
+) -> Result<T, (String, String)> {
+    value.parse::<T>().map_err(|e| (o.at(key), e.to_string()))
+}
+
+fn read_node(o: &Obj<'_>, _file: &str, out: &mut EstateBuilder) -> Result<(), (String, String)> {
+    let id = o.req_str("id")?;
+    let kind = o.req_str("kind")?;
+    let class: Class = parse_word(o, "class", o.req_str("class")?)?;
+    let provider = match o.opt_str("provider")? {
+        Some(p) => p.to_string(),
+        None => kind.split(':').next().unwrap_or(kind).to_string(),
+    };
+    let name = match o.opt_str("name")? {
+        Some(n) => n.to_string(),
+        None => default_name(id),
+    };
+    let mut attrs = Attributes {
+        owner: o.opt_str("owner")?.map(str::to_string),
+        environment: o.opt_str("environment")?.map(str::to_string),
+        ..Attributes::default()
+    };
+    for (key, slot) in [
+        ("created", &mut attrs.created),
+        ("last_used", &mut attrs.last_used),
+        ("expires", &mut attrs.expires),
+    ] {
+        if let Some(d) = o.opt_str(key)? {
+            if !looks_like_date(d) {
+                return Err((
+                    o.at(key),
+                    format!(
+                        "expected an RFC 3339 date such as `2025-01-31T12:00:00Z`, found `{d}`"
+                    ),
+                ));
+            }
+            *slot = Some(d.to_string());
+        }
+    }
+    match o.map.get("tags") {
+        None | Some(Value::Null) => {}
+        Some(Value::Object(tags)) => {
+            for (k, v) in tags {
+                let text = match v {
+                    Value::String(s) => s.clone(),
+                    Value::Number(_) | Value::Bool(_) => v.to_string(),
+                    other => {
+                        return Err((
+                            format!("{}.{k}", o.at("tags")),
+                            format!("expected a string tag value, found {}", type_name(other)),
+                        ));
+                    }
+                };
+                attrs.tags.insert(k.clone(), text);
+            }
+        }
+        Some(other) => {
+            return Err((
+                o.at("tags"),
+                format!("expected an object of strings, found {}", type_name(other)),
+            ));
+        }
+    }
+    for key in o.unknown_keys(NODE_FIELDS) {
+        out.warning(o.at(key), format!("unknown field `{key}` ignored"));
+    }
+    out.add_node(
+        Node {
+            id: id.to_string(),
+            name,
+            provider,
+            kind: kind.to_string(),
+            class,
+            attrs,
+        },
+        &o.path,
+    );
+    Ok(())
+}
+
+fn read_edge(o: &Obj<'_>, file: &str, out: &mut EstateBuilder) -> Result<(), (String, String)> {
+    let from = o.req_str("from")?;
+    let to = o.req_str("to")?;
+    let kind: EdgeKind = parse_word(o, "kind", o.req_str("kind")?)?;
+    let access: Option<AccessLevel> = match o.opt_str("access")? {
+        Some(a) => Some(parse_word(o, "access", a)?),
+        None => None,
+    };
+    let conditional = o.opt_bool("conditional")?.unwrap_or(false);
+    let condition = o.opt_str("condition")?.map(str::to_string);
+    for key in o.unknown_keys(EDGE_FIELDS) {
+        out.warning(o.at(key), format!("unknown field `{key}` ignored"));
+    }
+    let provenance = Provenance {
+        source: o.opt_str("source")?.unwrap_or(file).to_string(),
+        location: o
+            .opt_str("location")?
+            .map_or_else(|| o.path.clone(), str::to_string),
+        reason: o
+            .opt_str("reason")?
+            .map_or_else(|| "declared in the estate file".to_string(), str::to_string),
+    };
+    out.add_edge(Edge {
+        id: o.opt_str("id")?.map(str::to_string),
+        from: from.to_string(),
+        to: to.to_string(),
+        kind,
+        access,
+        mechanism: o.opt_str("mechanism")?.map(str::to_string),
+        conditional: conditional || condition.is_some(),
+        condition,
+        provenance,
+    });
+    Ok(())
+}
+
+/// The display name used when a node has none: the id's last path or ARN segment.
+pub fn default_name(id: &str) -> String {
+    id.rsplit(['/', ':'])
+        .find(|s| !s.is_empty())
+        .unwrap_or(id)
+        .to_string()
+}
+
+/// Writes an estate in the native format (pretty JSON, stable field order).
+///
+/// Provenance `source` and `location` are written only where they differ from
+/// what reading the written file would give back.
+pub fn to_native_json(estate: &Estate) -> Result<String, serde_json::Error> {
+    let nodes: Vec<Value> = estate.nodes.iter().map(node_json).collect();
+    let edges: Vec<Value> = estate.edges.iter().map(edge_json).collect();
+    let doc = json!({
+        "format": FORMAT,
+        "version": VERSION,
+        "nodes": nodes,
+        "edges": edges,
+    });
+    serde_json::to_string_pretty(&doc)
+}
+
+fn node_json(n: &Node) -> Value {
+    let mut m = Map::new();
+    m.insert("id".into(), n.id.clone().into());
+    m.insert("name".into(), n.name.clone().into());
+    m.insert("provider".into(), n.provider.clone().into());
+    m.insert("kind".into(), n.kind.clone().into());
+    m.insert("class".into(), n.class.as_str().into());
+    let a = &n.attrs;
+    for (k, v) in [
+        ("owner", &a.owner),
+        ("environment", &a.environment),
+        ("created", &a.created),
+        ("last_used", &a.last_used),
+        ("expires", &a.expires),
+    ] {
+        if let Some(v) = v {
+            m.insert(k.into(), v.clone().into());
+        }
+    }
+    if !a.tags.is_empty() {
+        let tags: BTreeMap<_, _> = a.tags.iter().collect();
+        m.insert("tags".into(), json!(tags));
+    }
+    Value::Object(m)
+}
+
+fn edge_json(e: &Edge) -> Value {
+    let mut m = Map::new();
+    if let Some(id) = &e.id {
+        m.insert("id".into(), id.clone().into());
+    }
+    m.insert("from".into(), e.from.clone().into());
+    m.insert("to".into(), e.to.clone().into());
+    m.insert("kind".into(), e.kind.as_str().into());
+    if let Some(a) = e.access {
+        m.insert("access".into(), a.as_str().into());
+    }
+    if let Some(mech) = &e.mechanism {
+        m.insert("mechanism".into(), mech.clone().into());
+    }
+    if e.conditional {
+        m.insert("conditional".into(), true.into());
+    }
+    if let Some(c) = &e.condition {
+        m.insert("condition".into(), c.clone().into());
+    }
+    m.insert("reason".into(), e.provenance.reason.clone().into());
+    if !e.provenance.source.is_empty() {
+        m.insert("source".into(), e.provenance.source.clone().into());
+    }
+    if !e.provenance.location.is_empty() {
+        m.insert("location".into(), e.provenance.location.clone().into());
+    }
+    Value::Object(m)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn ingest(text: &str) -> (Result<(), IngestError>, Estate) {
+        let mut b = EstateBuilder::new();
+        b.begin_input("t.json", "native", String::new(), 0);
+        let r = NativeConnector.ingest("t.json", text.as_bytes(), &mut b);
+        (r, b.finish())
+    }
+
+    #[test]
+    fn bad_records_are_reported_with_their_path_and_good_ones_kept() {
+        let (r, e) = ingest(
+            r#"{"format":"blastgraph-estate","version":1,
+            "nodes":[
+              {"id":"a","kind":"aws:role","class":"workload"},
+              {"id":"b","kind":"aws:role","class":"robot"},
+              {"id":"c","kind":"aws:role"},
+              {"id":"d","kind":"aws:s3_bucket","class":"dataset","created":"last week"},
+              {"id":"e","kind":"aws:s3_bucket","class":"dataset","ownr":"x"},
+              7
+            ],
+            "edges":[{"from":"a","to":"e","kind":"access","access":"read"},
+                     {"from":"a","to":"e","kind":"acess"}]}"#,
+        );
+        assert!(r.is_ok());
+        let ids: Vec<_> = e.nodes.iter().map(|n| n.id.as_str()).collect();
+        assert_eq!(ids, ["a", "e"]);
+        assert_eq!(e.edges.len(), 1);
+        let msgs: Vec<String> = e.diagnostics.iter().map(ToString::to_string).collect();
+        assert_eq!(
+            msgs,
+            [
+                "error: t.json: $.nodes[1].class: unknown class `robot`, expected one of: human, workload, group, credential, secret, dataset, model, tool, scope",
+                "error: t.json: $.nodes[2].class: missing required field `class`",
+                "error: t.json: $.nodes[3].created: expected an RFC 3339 date such as `2025-01-31T12:00:00Z`, found `last week`",
+                "warning: t.json: $.nodes[4].ownr: unknown field `ownr` ignored",
+                "error: t.json: $.nodes[5]: expected an object, found a number",
+                "error: t.json: $.edges[1].kind: unknown edge kind `acess`, expected one of: member_of, can_assume, can_act_as, can_escalate, can_read_secret, holds_credential, authenticates_as, oauth_grant, access, contains",
+            ]
+        );
+    }
+
+    #[test]
+    fn wrong_top_level_is_a_file_error() {
+        let (r, _) = ingest(r#"[1,2]"#);
+        assert_eq!(
+            r.unwrap_err().to_string(),
+            "t.json: $: expected an object, found an array"
+        );
+        let (r, _) = ingest(r#"{"format":"blastgraph-estate","version":9}"#);
+        assert!(r.unwrap_err().to_string().contains("unsupported version 9"));
+    }
+
+    #[test]
+    fn written_estates_read_back_the_same() {
+        let text = r#"{"format":"blastgraph-estate","version":1,
+          "nodes":[{"id":"arn:aws:iam::1:role/a","kind":"aws:role","class":"workload","owner":"ml","tags":{"team":"ml"}},
+                   {"id":"arn:aws:s3:::data","kind":"aws:s3_bucket","class":"dataset"}],
+          "edges":[{"from":"arn:aws:iam::1:role/a","to":"arn:aws:s3:::data","kind":"access","access":"write","reason":"policy p statement 0","condition":"aws:SourceIp"}]}"#;
+        let (_, e) = ingest(text);
+        assert_eq!(e.nodes[0].name, "a");
+        assert_eq!(e.nodes[1].name, "data");
+        assert!(e.edges[0].conditional);
+        let written = to_native_json(&e).unwrap();
+        let (r, again) = ingest(&written);
+        assert!(r.is_ok());
+        assert_eq!(again.nodes, e.nodes);
+        assert_eq!(again.edges, e.edges);
+    }
+}

@@ -1,0 +1,705 @@
+//! The compute graph: an [`Estate`] turned into compact arrays that
+//! traversals can walk at memory speed.
+//!
+//! Design:
+//! - Nodes get dense `u32` indices. They are numbered by `(provider, id)`, so
+//!   that what is traversed together (one provider, one account: ARNs and
+//!   resource ids carry the account) is stored together.
+//! - Edges are stored once, sorted by source, so the forward adjacency of a
+//!   node is a contiguous range of the edge array (CSR with the edge array as
+//!   its payload). A second index, sorted by destination, gives the reverse
+//!   adjacency for `who-can`.
+//! - The hot part of an edge ([`EdgeCore`], 12 bytes) is separate from its
+//!   explanation (provenance, mechanism, condition), which is only read when
+//!   a path is reported. Repeated strings (providers, kinds, files, reasons)
+//!   are interned.
+//! - Ids are looked up through a hash table of indices into the id column,
+//!   so no id string is stored twice.
+//!
+//! A graph is saved and loaded as a snapshot folder ([`snapshot`]):
+//! `nodes.parquet`, `edges.parquet` and `manifest.json`.
+
+use std::collections::BTreeMap;
+use std::hash::{BuildHasher, Hash, Hasher};
+
+use blastgraph_model::{
+    AccessLevel, Attributes, Class, Diagnostic, Edge, EdgeKind, Estate, InputRecord, Provenance,
+};
+use hashbrown::HashTable;
+use serde::{Deserialize, Serialize};
+
+pub mod snapshot;
+mod strings;
+
+pub use strings::Interner;
+
+/// A node's dense index.
+pub type NodeIx = u32;
+/// An edge's dense index.
+pub type EdgeIx = u32;
+
+/// The part of an edge that traversals read.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct EdgeCore {
+    /// Source node.
+    pub from: NodeIx,
+    /// Destination node.
+    pub to: NodeIx,
+    /// Edge kind.
+    pub kind: EdgeKind,
+    /// Access level of an `access` edge.
+    pub access: Option<AccessLevel>,
+    /// An undecided condition guards it.
+    pub conditional: bool,
+}
+
+/// Why an id given by a user does not name exactly one node.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+pub enum ResolveError {
+    /// Nothing matches.
+    #[error("no node matches `{query}`{}", hint(.similar))]
+    Unknown {
+        /// What was asked.
+        query: String,
+        /// Ids that contain the query, to help.
+        similar: Vec<String>,
+    },
+    /// More than one node matches.
+    #[error("`{query}` is ambiguous, it matches {}:\n  {}", .candidates.len(), .candidates.join("\n  "))]
+    Ambiguous {
+        /// What was asked.
+        query: String,
+        /// Every matching id (at most 20 shown).
+        candidates: Vec<String>,
+    },
+}
+
+fn hint(similar: &[String]) -> String {
+    if similar.is_empty() {
+        String::new()
+    } else {
+        format!("; did you mean one of:\n  {}", similar.join("\n  "))
+    }
+}
+
+/// What went into a graph: inputs with hashes, counts, skipped records.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Manifest {
+    /// Always `blastgraph`.
+    pub tool: String,
+    /// The blastgraph version that built it.
+    pub tool_version: String,
+    /// Snapshot format version.
+    pub format_version: u32,
+    /// Inputs read, in order.
+    pub inputs: Vec<InputRecord>,
+    /// Node count.
+    pub nodes: u64,
+    /// Edge count.
+    pub edges: u64,
+    /// Nodes per class.
+    pub nodes_by_class: BTreeMap<String, u64>,
+    /// Edges per kind.
+    pub edges_by_kind: BTreeMap<String, u64>,
+    /// Records skipped because of errors, over all inputs.
+    pub skipped: u64,
+    /// The problems found, in input order.
+    pub diagnostics: Vec<Diagnostic>,
+}
+
+/// The snapshot format version written by this crate.
+pub const FORMAT_VERSION: u32 = 1;
+
+/// A built graph.
+#[derive(Debug, Clone)]
+pub struct Graph {
+    ids: Vec<String>,
+    names: Vec<String>,
+    provider: Vec<u32>,
+    kind: Vec<u32>,
+    class: Vec<Class>,
+    attrs: Vec<Attributes>,
+    edges: Vec<EdgeCore>,
+    /// Edge explanation, parallel to `edges`.
+    meta: EdgeMeta,
+    /// `out_offsets[n]..out_offsets[n+1]` are node n's outgoing edges.
+    out_offsets: Vec<u32>,
+    /// `in_offsets[n]..in_offsets[n+1]` index `in_edges`: node n's incoming edges.
+    in_offsets: Vec<u32>,
+    in_edges: Vec<EdgeIx>,
+    index: HashTable<NodeIx>,
+    hasher: std::collections::hash_map::RandomState,
+    strings: Interner,
+    manifest: Manifest,
+}
+
+/// Edge explanations, one entry per edge. Strings are interned.
+#[derive(Debug, Clone, Default)]
+pub(crate) struct EdgeMeta {
+    pub(crate) explicit_id: BTreeMap<EdgeIx, String>,
+    pub(crate) mechanism: Vec<u32>,
+    pub(crate) condition: BTreeMap<EdgeIx, String>,
+    pub(crate) source: Vec<u32>,
+    pub(crate) location: Vec<u32>,
+    pub(crate) reason: Vec<u32>,
+}
+
+/// One node's fields.
+#[derive(Debug, Clone, Copy)]
+pub struct NodeRef<'g> {
+    /// Its index.
+    pub ix: NodeIx,
+    /// Stable id.
+    pub id: &'g str,
+    /// Display name.
+    pub name: &'g str,
+    /// Provider.
+    pub provider: &'g str,
+    /// Provider kind.
+    pub kind: &'g str,
+    /// Normalized class.
+    pub class: Class,
+    /// Governance attributes.
+    pub attrs: &'g Attributes,
+}
+
+/// Raw columns of a graph, as a snapshot stores them. Nodes must be in graph
+/// order and edges sorted by source.
+#[derive(Debug, Default)]
+pub struct Parts {
+    /// Node ids.
+    pub ids: Vec<String>,
+    /// Node names.
+    pub names: Vec<String>,
+    /// Providers.
+    pub providers: Vec<String>,
+    /// Provider kinds.
+    pub kinds: Vec<String>,
+    /// Classes.
+    pub classes: Vec<Class>,
+    /// Attributes.
+    pub attrs: Vec<Attributes>,
+    /// Edge cores.
+    pub edges: Vec<EdgeCore>,
+    /// Explicit edge ids.
+    pub explicit_id: BTreeMap<EdgeIx, String>,
+    /// Mechanisms (empty string for none).
+    pub mechanism: Vec<String>,
+    /// Conditions.
+    pub condition: BTreeMap<EdgeIx, String>,
+    /// Provenance per edge.
+    pub provenance: Vec<Provenance>,
+    /// Manifest.
+    pub manifest: Manifest,
+}
+
+impl Graph {
+    /// Builds the graph from an estate (whose edges all name known nodes).
+    pub fn build(estate: Estate) -> Graph {
+        let Estate {
+            nodes,
+            edges,
+            diagnostics,
+            inputs,
+        } = estate;
+        let mut order: Vec<usize> = (0..nodes.len()).collect();
+        order.sort_by(|&a, &b| {
+            let (na, nb) = (&nodes[a], &nodes[b]);
+            (na.provider.as_str(), na.id.as_str()).cmp(&(nb.provider.as_str(), nb.id.as_str()))
+        });
+        let mut parts = Parts {
+            manifest: Manifest {
+                inputs,
+                diagnostics,
+                ..Manifest::default()
+            },
+            ..Parts::default()
+        };
+        let mut slots: Vec<Option<blastgraph_model::Node>> = nodes.into_iter().map(Some).collect();
+        for i in order {
+            if let Some(n) = slots.get_mut(i).and_then(Option::take) {
+                parts.ids.push(n.id);
+                parts.names.push(n.name);
+                parts.providers.push(n.provider);
+                parts.kinds.push(n.kind);
+                parts.classes.push(n.class);
+                parts.attrs.push(n.attrs);
+            }
+        }
+        let mut g = Graph::empty_with_ids(parts.ids);
+        let mut keyed: Vec<(EdgeCore, Edge)> = Vec::with_capacity(edges.len());
+        for e in edges {
+            if let (Some(from), Some(to)) = (g.lookup(&e.from), g.lookup(&e.to)) {
+                keyed.push((
+                    EdgeCore {
+                        from,
+                        to,
+                        kind: e.kind,
+                        access: e.access,
+                        conditional: e.conditional,
+                    },
+                    e,
+                ));
+            }
+        }
+        keyed.sort_by(|(a, ea), (b, eb)| {
+            (
+                a.from,
+                a.kind,
+                a.to,
+                a.access,
+                a.conditional,
+                &ea.provenance,
+            )
+                .cmp(&(
+                    b.from,
+                    b.kind,
+                    b.to,
+                    b.access,
+                    b.conditional,
+                    &eb.provenance,
+                ))
+        });
+        for (i, (core, e)) in keyed.into_iter().enumerate() {
+            let ix = i as EdgeIx;
+            parts.edges.push(core);
+            if let Some(id) = e.id {
+                parts.explicit_id.insert(ix, id);
+            }
+            if let Some(c) = e.condition {
+                parts.condition.insert(ix, c);
+            }
+            parts.mechanism.push(e.mechanism.unwrap_or_default());
+            parts.provenance.push(e.provenance);
+        }
+        parts.ids = std::mem::take(&mut g.ids);
+        Graph::from_parts_indexed(parts, g.index, g.hasher)
+    }
+
+    fn empty_with_ids(ids: Vec<String>) -> Graph {
+        let hasher = std::collections::hash_map::RandomState::new();
+        let mut index = HashTable::with_capacity(ids.len());
+        for (i, id) in ids.iter().enumerate() {
+            let h = hash_str(&hasher, id);
+            index.insert_unique(h, i as NodeIx, |&j| {
+                hash_str(&hasher, ids.get(j as usize).map_or("", String::as_str))
+            });
+        }
+        Graph {
+            ids,
+            names: Vec::new(),
+            provider: Vec::new(),
+            kind: Vec::new(),
+            class: Vec::new(),
+            attrs: Vec::new(),
+            edges: Vec::new(),
+            meta: EdgeMeta::default(),
+            out_offsets: Vec::new(),
+            in_offsets: Vec::new(),
+            in_edges: Vec::new(),
+            index,
+            hasher,
+            strings: Interner::default(),
+            manifest: Manifest::default(),
+        }
+    }
+
+    /// Builds a graph from raw columns (a loaded snapshot). Edges that are not
+    /// sorted by source are sorted.
+    pub fn from_parts(mut parts: Parts) -> Graph {
+        let shell = Graph::empty_with_ids(std::mem::take(&mut parts.ids));
+        parts.ids = shell.ids;
+        Graph::from_parts_indexed(parts, shell.index, shell.hasher)
+    }
+
+    fn from_parts_indexed(
+        mut parts: Parts,
+        index: HashTable<NodeIx>,
+        hasher: std::collections::hash_map::RandomState,
+    ) -> Graph {
+        let n = parts.ids.len();
+        if !parts.edges.windows(2).all(|w| w[0].from <= w[1].from) {
+            let mut perm: Vec<usize> = (0..parts.edges.len()).collect();
+            perm.sort_by_key(|&i| parts.edges[i].from);
+            parts = permute_edges(parts, &perm);
+        }
+        let mut strings = Interner::default();
+        strings.intern("");
+        let provider = parts.providers.iter().map(|s| strings.intern(s)).collect();
+        let kind = parts.kinds.iter().map(|s| strings.intern(s)).collect();
+        let meta = EdgeMeta {
+            explicit_id: parts.explicit_id,
+            mechanism: parts.mechanism.iter().map(|s| strings.intern(s)).collect(),
+            condition: parts.condition,
+            source: parts
+                .provenance
+                .iter()
+                .map(|p| strings.intern(&p.source))
+                .collect(),
+            location: parts
+                .provenance
+                .iter()
+                .map(|p| strings.push(&p.location))
+                .collect(),
+            reason: parts
+                .provenance
+                .iter()
+                .map(|p| strings.intern(&p.reason))
+                .collect(),
+        };
+        let edges = parts.edges;
+        let mut out_offsets = vec![0u32; n + 1];
+        let mut in_offsets = vec![0u32; n + 1];
+        for e in &edges {
+            if let Some(c) = out_offsets.get_mut(e.from as usize + 1) {
+                *c += 1;
+            }
+            if let Some(c) = in_offsets.get_mut(e.to as usize + 1) {
+                *c += 1;
+            }
+        }
+        for i in 0..n {
+            out_offsets[i + 1] += out_offsets[i];
+            in_offsets[i + 1] += in_offsets[i];
+        }
+        let mut fill = in_offsets.clone();
+        let mut in_edges = vec![0 as EdgeIx; edges.len()];
+        for (i, e) in edges.iter().enumerate() {
+            if let Some(slot) = fill.get_mut(e.to as usize) {
+                if let Some(dst) = in_edges.get_mut(*slot as usize) {
+                    *dst = i as EdgeIx;
+                }
+                *slot += 1;
+            }
+        }
+        let mut manifest = parts.manifest;
+        manifest.tool = "blastgraph".into();
+        manifest.tool_version = env!("CARGO_PKG_VERSION").into();
+        manifest.format_version = FORMAT_VERSION;
+        manifest.nodes = n as u64;
+        manifest.edges = edges.len() as u64;
+        manifest.nodes_by_class.clear();
+        for c in &parts.classes {
+            *manifest
+                .nodes_by_class
+                .entry(c.as_str().to_string())
+                .or_default() += 1;
+        }
+        manifest.edges_by_kind.clear();
+        for e in &edges {
+            *manifest
+                .edges_by_kind
+                .entry(e.kind.as_str().to_string())
+                .or_default() += 1;
+        }
+        manifest.skipped = manifest.inputs.iter().map(|i| i.skipped).sum();
+        Graph {
+            ids: parts.ids,
+            names: parts.names,
+            provider,
+            kind,
+            class: parts.classes,
+            attrs: parts.attrs,
+            edges,
+            meta,
+            out_offsets,
+            in_offsets,
+            in_edges,
+            index,
+            hasher,
+            strings,
+            manifest,
+        }
+    }
+
+    /// Number of nodes.
+    pub fn node_count(&self) -> usize {
+        self.ids.len()
+    }
+
+    /// Number of edges.
+    pub fn edge_count(&self) -> usize {
+        self.edges.len()
+    }
+
+    /// What went into this graph.
+    pub fn manifest(&self) -> &Manifest {
+        &self.manifest
+    }
+
+    /// A node's class (hot path).
+    #[inline]
+    pub fn class(&self, n: NodeIx) -> Class {
+        self.class.get(n as usize).copied().unwrap_or(Class::Scope)
+    }
+
+    /// Every node's class, by index.
+    pub fn classes(&self) -> &[Class] {
+        &self.class
+    }
+
+    /// A node's id.
+    pub fn id(&self, n: NodeIx) -> &str {
+        self.ids.get(n as usize).map_or("", String::as_str)
+    }
+
+    /// A node's fields.
+    pub fn node(&self, n: NodeIx) -> NodeRef<'_> {
+        static EMPTY: Attributes = Attributes {
+            owner: None,
+            environment: None,
+            tags: BTreeMap::new(),
+            created: None,
+            last_used: None,
+            expires: None,
+        };
+        let i = n as usize;
+        NodeRef {
+            ix: n,
+            id: self.id(n),
+            name: self.names.get(i).map_or("", String::as_str),
+            provider: self.strings.get(self.provider.get(i).copied().unwrap_or(0)),
+            kind: self.strings.get(self.kind.get(i).copied().unwrap_or(0)),
+            class: self.class(n),
+            attrs: self.attrs.get(i).unwrap_or(&EMPTY),
+        }
+    }
+
+    /// Every edge's hot part, sorted by source.
+    pub fn edges(&self) -> &[EdgeCore] {
+        &self.edges
+    }
+
+    /// One edge's hot part.
+    #[inline]
+    pub fn edge(&self, e: EdgeIx) -> EdgeCore {
+        self.edges.get(e as usize).copied().unwrap_or(EdgeCore {
+            from: 0,
+            to: 0,
+            kind: EdgeKind::Contains,
+            access: None,
+            conditional: true,
+        })
+    }
+
+    /// The edge range leaving `n`.
+    #[inline]
+    pub fn out_range(&self, n: NodeIx) -> std::ops::Range<usize> {
+        let i = n as usize;
+        match (self.out_offsets.get(i), self.out_offsets.get(i + 1)) {
+            (Some(&a), Some(&b)) => a as usize..b as usize,
+            _ => 0..0,
+        }
+    }
+
+    /// Edges leaving `n`, with their indices.
+    #[inline]
+    pub fn out_edges(&self, n: NodeIx) -> impl Iterator<Item = (EdgeIx, &EdgeCore)> {
+        let r = self.out_range(n);
+        let start = r.start;
+        self.edges
+            .get(r)
+            .unwrap_or(&[])
+            .iter()
+            .enumerate()
+            .map(move |(k, e)| ((start + k) as EdgeIx, e))
+    }
+
+    /// Edges entering `n`, with their indices.
+    #[inline]
+    pub fn in_edges(&self, n: NodeIx) -> impl Iterator<Item = (EdgeIx, &EdgeCore)> {
+        let i = n as usize;
+        let r = match (self.in_offsets.get(i), self.in_offsets.get(i + 1)) {
+            (Some(&a), Some(&b)) => a as usize..b as usize,
+            _ => 0..0,
+        };
+        self.in_edges
+            .get(r)
+            .unwrap_or(&[])
+            .iter()
+            .map(move |&e| (e, self.edges.get(e as usize).unwrap_or(&self.edges[0])))
+    }
+
+    /// An edge's id: the explicit one, or `KIND[:LEVEL]:FROM->TO`.
+    pub fn edge_id(&self, e: EdgeIx) -> String {
+        if let Some(id) = self.meta.explicit_id.get(&e) {
+            return id.clone();
+        }
+        let c = self.edge(e);
+        Edge::derived_id(self.id(c.from), self.id(c.to), c.kind, c.access)
+    }
+
+    /// An edge's explicit id, if its input gave one.
+    pub fn explicit_edge_id(&self, e: EdgeIx) -> Option<&str> {
+        self.meta.explicit_id.get(&e).map(String::as_str)
+    }
+
+    /// An edge's mechanism, if any.
+    pub fn mechanism(&self, e: EdgeIx) -> Option<&str> {
+        let s = self
+            .strings
+            .get(self.meta.mechanism.get(e as usize).copied().unwrap_or(0));
+        (!s.is_empty()).then_some(s)
+    }
+
+    /// An edge's undecided condition, if any.
+    pub fn condition(&self, e: EdgeIx) -> Option<&str> {
+        self.meta.condition.get(&e).map(String::as_str)
+    }
+
+    /// An edge's provenance.
+    pub fn provenance(&self, e: EdgeIx) -> Provenance {
+        let i = e as usize;
+        let get = |v: &Vec<u32>| self.strings.get(v.get(i).copied().unwrap_or(0)).to_string();
+        Provenance {
+            source: get(&self.meta.source),
+            location: get(&self.meta.location),
+            reason: get(&self.meta.reason),
+        }
+    }
+
+    /// The index of the node with exactly this id.
+    pub fn lookup(&self, id: &str) -> Option<NodeIx> {
+        let h = hash_str(&self.hasher, id);
+        self.index
+            .find(h, |&j| self.ids.get(j as usize).is_some_and(|s| s == id))
+            .copied()
+    }
+
+    /// Resolves what a user typed: a full id, a unique name, or a unique
+    /// suffix of an id. An unknown or ambiguous query lists candidates.
+    pub fn resolve(&self, query: &str) -> Result<NodeIx, ResolveError> {
+        if let Some(n) = self.lookup(query) {
+            return Ok(n);
+        }
+        let by_name: Vec<NodeIx> = (0..self.ids.len() as NodeIx)
+            .filter(|&n| self.names.get(n as usize).is_some_and(|s| s == query))
+            .collect();
+        let matches = if by_name.is_empty() {
+            (0..self.ids.len() as NodeIx)
+                .filter(|&n| self.id(n).ends_with(query))
+                .collect()
+        } else {
+            by_name
+        };
+        match matches.as_slice() {
+            [one] => Ok(*one),
+            [] => {
+                let lower = query.to_ascii_lowercase();
+                let similar = (0..self.ids.len() as NodeIx)
+                    .map(|n| self.id(n))
+                    .filter(|id| id.to_ascii_lowercase().contains(&lower))
+                    .take(10)
+                    .map(str::to_string)
+                    .collect();
+                Err(ResolveError::Unknown {
+                    query: query.to_string(),
+                    similar,
+                })
+            }
+            many => Err(ResolveError::Ambiguous {
+                query: query.to_string(),
+                candidates: many
+                    .iter()
+                    .take(20)
+                    .map(|&n| self.id(n).to_string())
+                    .collect(),
+            }),
+        }
+    }
+
+    /// Edges whose id is `id`, or, for `FROM->TO` with two resolvable ends,
+    /// every edge between them.
+    pub fn find_edges(&self, id: &str) -> Result<Vec<EdgeIx>, ResolveError> {
+        let exact: Vec<EdgeIx> = (0..self.edges.len() as EdgeIx)
+            .filter(|&e| self.edge_id(e) == id)
+            .collect();
+        if !exact.is_empty() {
+            return Ok(exact);
+        }
+        if let Some((a, b)) = id.split_once("->") {
+            let from = self.resolve(a.trim())?;
+            let to = self.resolve(b.trim())?;
+            let between: Vec<EdgeIx> = self
+                .out_edges(from)
+                .filter(|(_, e)| e.to == to)
+                .map(|(i, _)| i)
+                .collect();
+            if !between.is_empty() {
+                return Ok(between);
+            }
+        }
+        Err(ResolveError::Unknown {
+            query: id.to_string(),
+            similar: Vec::new(),
+        })
+    }
+
+    /// Turns the graph back into columns (for saving).
+    pub fn to_parts(&self) -> Parts {
+        Parts {
+            ids: self.ids.clone(),
+            names: self.names.clone(),
+            providers: self
+                .provider
+                .iter()
+                .map(|&s| self.strings.get(s).to_string())
+                .collect(),
+            kinds: self
+                .kind
+                .iter()
+                .map(|&s| self.strings.get(s).to_string())
+                .collect(),
+            classes: self.class.clone(),
+            attrs: self.attrs.clone(),
+            edges: self.edges.clone(),
+            explicit_id: self.meta.explicit_id.clone(),
+            mechanism: (0..self.edges.len() as EdgeIx)
+                .map(|e| self.mechanism(e).unwrap_or("").to_string())
+                .collect(),
+            condition: self.meta.condition.clone(),
+            provenance: (0..self.edges.len() as EdgeIx)
+                .map(|e| self.provenance(e))
+                .collect(),
+            manifest: self.manifest.clone(),
+        }
+    }
+}
+
+fn permute_edges(parts: Parts, perm: &[usize]) -> Parts {
+    let mut inverse = vec![0 as EdgeIx; perm.len()];
+    for (new, &old) in perm.iter().enumerate() {
+        if let Some(slot) = inverse.get_mut(old) {
+            *slot = new as EdgeIx;
+        }
+    }
+    let pick = |v: &Vec<EdgeCore>| perm.iter().filter_map(|&i| v.get(i).copied()).collect();
+    let remap = |m: BTreeMap<EdgeIx, String>| {
+        m.into_iter()
+            .map(|(k, v)| (inverse.get(k as usize).copied().unwrap_or(k), v))
+            .collect()
+    };
+    Parts {
+        edges: pick(&parts.edges),
+        mechanism: perm
+            .iter()
+            .filter_map(|&i| parts.mechanism.get(i).cloned())
+            .collect(),
+        provenance: perm
+            .iter()
+            .filter_map(|&i| parts.provenance.get(i).cloned())
+            .collect(),
+        explicit_id: remap(parts.explicit_id),
+        condition: remap(parts.condition),
+        ..parts
+    }
+}
+
+fn hash_str(h: &std::collections::hash_map::RandomState, s: &str) -> u64 {
+    let mut st = h.build_hasher();
+    s.hash(&mut st);
+    st.finish()
+}
+
+#[cfg(test)]
+mod tests;

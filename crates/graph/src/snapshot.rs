@@ -1,0 +1,515 @@
+//! Snapshot folders: `nodes.parquet`, `edges.parquet`, `manifest.json`.
+//!
+//! A snapshot is the unit of hand-off: it reloads without re-ingesting, and
+//! its tables are usable as they are by data-lake graph engines (Spark
+//! GraphFrames reads `nodes.id` and `edges.src`/`edges.dst`) and by graph
+//! database importers. The integer columns `idx`, `src_idx` and `dst_idx`
+//! let blastgraph reload without hashing every id.
+//!
+//! Schemas (also in the README):
+//!
+//! `nodes.parquet`: `idx` u32, `id`, `name`, `provider`, `kind`, `class`
+//! strings; `owner`, `environment`, `created`, `last_used`, `expires`
+//! nullable strings; `tags` nullable string holding a JSON object.
+//!
+//! `edges.parquet`: `src_idx`, `dst_idx` u32; `src`, `dst`, `kind` strings;
+//! `access` nullable string; `conditional` bool; `condition`, `mechanism`,
+//! `id` nullable strings (`id` is null where the edge id is derived,
+//! `KIND[:LEVEL]:SRC->DST`); `source`, `location`, `reason` strings
+//! (provenance).
+
+use std::collections::BTreeMap;
+use std::fs::File;
+use std::path::{Path, PathBuf};
+
+use blastgraph_model::{
+    AccessLevel, Attributes, Class, Diagnostic, EdgeKind, Provenance, Severity,
+};
+use polars::prelude::*;
+
+use crate::{EdgeCore, EdgeIx, Graph, Manifest, Parts};
+
+/// Why a snapshot could not be written or read.
+#[derive(Debug, thiserror::Error)]
+pub enum SnapshotError {
+    /// A file could not be opened or written.
+    #[error("{path}: {source}")]
+    Io {
+        /// The file.
+        path: PathBuf,
+        /// The cause.
+        source: std::io::Error,
+    },
+    /// Parquet could not be read or written.
+    #[error("{path}: {message}")]
+    Parquet {
+        /// The file.
+        path: PathBuf,
+        /// The cause.
+        message: String,
+    },
+    /// A required column is missing or of the wrong type.
+    #[error("{path}: column `{column}`: {message}")]
+    Column {
+        /// The file.
+        path: PathBuf,
+        /// The column.
+        column: String,
+        /// What was expected.
+        message: String,
+    },
+    /// The manifest is not valid.
+    #[error("{path}: {message}")]
+    Manifest {
+        /// The file.
+        path: PathBuf,
+        /// What was expected.
+        message: String,
+    },
+}
+
+/// Whether `dir` looks like a snapshot folder.
+pub fn is_snapshot(dir: &Path) -> bool {
+    dir.is_dir() && dir.join("manifest.json").is_file() && dir.join("nodes.parquet").is_file()
+}
+
+fn pq_err(path: &Path) -> impl Fn(PolarsError) -> SnapshotError + '_ {
+    move |e| SnapshotError::Parquet {
+        path: path.to_path_buf(),
+        message: e.to_string(),
+    }
+}
+
+/// Writes `df` as a Parquet file.
+pub fn write_parquet(path: &Path, df: &mut DataFrame) -> Result<(), SnapshotError> {
+    let file = File::create(path).map_err(|source| SnapshotError::Io {
+        path: path.to_path_buf(),
+        source,
+    })?;
+    ParquetWriter::new(file)
+        .with_compression(ParquetCompression::Zstd(None))
+        .finish(df)
+        .map_err(pq_err(path))?;
+    Ok(())
+}
+
+fn read_parquet(path: &Path, columns: Option<&[&str]>) -> Result<DataFrame, SnapshotError> {
+    let file = File::open(path).map_err(|source| SnapshotError::Io {
+        path: path.to_path_buf(),
+        source,
+    })?;
+    let mut reader = ParquetReader::new(file);
+    if let Some(cols) = columns {
+        reader = reader.with_columns(Some(cols.iter().map(|c| c.to_string()).collect()));
+    }
+    reader.finish().map_err(pq_err(path))
+}
+
+/// The nodes table of a graph.
+pub fn nodes_frame(g: &Graph) -> Result<DataFrame, PolarsError> {
+    let n = g.node_count() as u32;
+    let nodes: Vec<_> = (0..n).map(|i| g.node(i)).collect();
+    let opt = |f: fn(&Attributes) -> &Option<String>| -> Vec<Option<&str>> {
+        nodes.iter().map(|r| f(r.attrs).as_deref()).collect()
+    };
+    let tags: Vec<Option<String>> = nodes
+        .iter()
+        .map(|r| {
+            (!r.attrs.tags.is_empty())
+                .then(|| serde_json::to_string(&r.attrs.tags).unwrap_or_default())
+        })
+        .collect();
+    DataFrame::new(
+        nodes.len(),
+        vec![
+            Column::new("idx".into(), (0..n).collect::<Vec<u32>>()),
+            Column::new("id".into(), nodes.iter().map(|r| r.id).collect::<Vec<_>>()),
+            Column::new(
+                "name".into(),
+                nodes.iter().map(|r| r.name).collect::<Vec<_>>(),
+            ),
+            Column::new(
+                "provider".into(),
+                nodes.iter().map(|r| r.provider).collect::<Vec<_>>(),
+            ),
+            Column::new(
+                "kind".into(),
+                nodes.iter().map(|r| r.kind).collect::<Vec<_>>(),
+            ),
+            Column::new(
+                "class".into(),
+                nodes.iter().map(|r| r.class.as_str()).collect::<Vec<_>>(),
+            ),
+            Column::new("owner".into(), opt(|a| &a.owner)),
+            Column::new("environment".into(), opt(|a| &a.environment)),
+            Column::new("created".into(), opt(|a| &a.created)),
+            Column::new("last_used".into(), opt(|a| &a.last_used)),
+            Column::new("expires".into(), opt(|a| &a.expires)),
+            Column::new("tags".into(), tags),
+        ],
+    )
+}
+
+/// The edges table of a graph. With `derived_ids`, the `id` column holds
+/// every edge's id; without, only explicit ids (the snapshot form).
+pub fn edges_frame(g: &Graph, derived_ids: bool) -> Result<DataFrame, PolarsError> {
+    let edges = g.edges();
+    let m = edges.len() as EdgeIx;
+    let prov: Vec<Provenance> = (0..m).map(|e| g.provenance(e)).collect();
+    let ids: Vec<Option<String>> = (0..m)
+        .map(|e| {
+            if derived_ids {
+                Some(g.edge_id(e))
+            } else {
+                g.explicit_edge_id(e).map(str::to_string)
+            }
+        })
+        .collect();
+    DataFrame::new(
+        edges.len(),
+        vec![
+            Column::new(
+                "src_idx".into(),
+                edges.iter().map(|e| e.from).collect::<Vec<u32>>(),
+            ),
+            Column::new(
+                "dst_idx".into(),
+                edges.iter().map(|e| e.to).collect::<Vec<u32>>(),
+            ),
+            Column::new(
+                "src".into(),
+                edges.iter().map(|e| g.id(e.from)).collect::<Vec<_>>(),
+            ),
+            Column::new(
+                "dst".into(),
+                edges.iter().map(|e| g.id(e.to)).collect::<Vec<_>>(),
+            ),
+            Column::new(
+                "kind".into(),
+                edges.iter().map(|e| e.kind.as_str()).collect::<Vec<_>>(),
+            ),
+            Column::new(
+                "access".into(),
+                edges
+                    .iter()
+                    .map(|e| e.access.map(AccessLevel::as_str))
+                    .collect::<Vec<_>>(),
+            ),
+            Column::new(
+                "conditional".into(),
+                edges.iter().map(|e| e.conditional).collect::<Vec<bool>>(),
+            ),
+            Column::new(
+                "condition".into(),
+                (0..m).map(|e| g.condition(e)).collect::<Vec<_>>(),
+            ),
+            Column::new(
+                "mechanism".into(),
+                (0..m).map(|e| g.mechanism(e)).collect::<Vec<_>>(),
+            ),
+            Column::new("id".into(), ids),
+            Column::new(
+                "source".into(),
+                prov.iter().map(|p| p.source.as_str()).collect::<Vec<_>>(),
+            ),
+            Column::new(
+                "location".into(),
+                prov.iter().map(|p| p.location.as_str()).collect::<Vec<_>>(),
+            ),
+            Column::new(
+                "reason".into(),
+                prov.iter().map(|p| p.reason.as_str()).collect::<Vec<_>>(),
+            ),
+        ],
+    )
+}
+
+/// Saves a graph as a snapshot folder (created if missing).
+pub fn save(g: &Graph, dir: &Path) -> Result<(), SnapshotError> {
+    std::fs::create_dir_all(dir).map_err(|source| SnapshotError::Io {
+        path: dir.to_path_buf(),
+        source,
+    })?;
+    let nodes_path = dir.join("nodes.parquet");
+    let mut nodes = nodes_frame(g).map_err(pq_err(&nodes_path))?;
+    write_parquet(&nodes_path, &mut nodes)?;
+    drop(nodes);
+    let edges_path = dir.join("edges.parquet");
+    let mut edges = edges_frame(g, false).map_err(pq_err(&edges_path))?;
+    write_parquet(&edges_path, &mut edges)?;
+    let manifest_path = dir.join("manifest.json");
+    let text = serde_json::to_string_pretty(g.manifest()).map_err(|e| SnapshotError::Manifest {
+        path: manifest_path.clone(),
+        message: e.to_string(),
+    })?;
+    std::fs::write(&manifest_path, text + "\n").map_err(|source| SnapshotError::Io {
+        path: manifest_path,
+        source,
+    })
+}
+
+struct Cols<'a> {
+    path: &'a Path,
+    df: &'a DataFrame,
+}
+
+impl<'a> Cols<'a> {
+    fn err(&self, column: &str, message: String) -> SnapshotError {
+        SnapshotError::Column {
+            path: self.path.to_path_buf(),
+            column: column.to_string(),
+            message,
+        }
+    }
+    fn str(&self, name: &str) -> Result<&'a StringChunked, SnapshotError> {
+        self.df
+            .column(name)
+            .map_err(|e| self.err(name, e.to_string()))?
+            .str()
+            .map_err(|e| self.err(name, format!("expected a string column: {e}")))
+    }
+    fn u32(&self, name: &str) -> Result<&'a UInt32Chunked, SnapshotError> {
+        self.df
+            .column(name)
+            .map_err(|e| self.err(name, e.to_string()))?
+            .u32()
+            .map_err(|e| self.err(name, format!("expected a u32 column: {e}")))
+    }
+    fn bool(&self, name: &str) -> Result<&'a BooleanChunked, SnapshotError> {
+        self.df
+            .column(name)
+            .map_err(|e| self.err(name, e.to_string()))?
+            .bool()
+            .map_err(|e| self.err(name, format!("expected a boolean column: {e}")))
+    }
+}
+
+fn strings(ca: &StringChunked) -> Vec<String> {
+    ca.iter().map(|s| s.unwrap_or("").to_string()).collect()
+}
+
+fn opt_strings(ca: &StringChunked) -> Vec<Option<String>> {
+    ca.iter().map(|s| s.map(str::to_string)).collect()
+}
+
+/// Loads a snapshot folder. Rows that do not validate (unknown class or
+/// kind, an index out of range) are skipped and reported in the manifest's
+/// diagnostics, naming file and row.
+pub fn load(dir: &Path) -> Result<Graph, SnapshotError> {
+    let manifest_path = dir.join("manifest.json");
+    let text = std::fs::read_to_string(&manifest_path).map_err(|source| SnapshotError::Io {
+        path: manifest_path.clone(),
+        source,
+    })?;
+    let mut manifest: Manifest =
+        serde_json::from_str(&text).map_err(|e| SnapshotError::Manifest {
+            path: manifest_path.clone(),
+            message: format!("line {}, column {}: {e}", e.line(), e.column()),
+        })?;
+    if manifest.format_version > crate::FORMAT_VERSION {
+        return Err(SnapshotError::Manifest {
+            path: manifest_path,
+            message: format!(
+                "snapshot format {} is newer than this blastgraph reads ({})",
+                manifest.format_version,
+                crate::FORMAT_VERSION
+            ),
+        });
+    }
+
+    let nodes_path = dir.join("nodes.parquet");
+    let nodes_df = read_parquet(&nodes_path, None)?;
+    let c = Cols {
+        path: &nodes_path,
+        df: &nodes_df,
+    };
+    let file = nodes_path.display().to_string();
+    let mut diag = |file: &str, row: usize, message: String| {
+        manifest.diagnostics.push(Diagnostic {
+            severity: Severity::Error,
+            file: file.to_string(),
+            location: format!("row {row}"),
+            message,
+        });
+    };
+    let class_col = c.str("class")?;
+    let idx_col = c.u32("idx")?;
+    let (ids, names, providers, kinds) = (
+        c.str("id")?,
+        c.str("name")?,
+        c.str("provider")?,
+        c.str("kind")?,
+    );
+    let attr_cols = [
+        opt_strings(c.str("owner")?),
+        opt_strings(c.str("environment")?),
+        opt_strings(c.str("created")?),
+        opt_strings(c.str("last_used")?),
+        opt_strings(c.str("expires")?),
+    ];
+    let tags = opt_strings(c.str("tags")?);
+    let all_ids = strings(ids);
+    let (all_names, all_providers, all_kinds) =
+        (strings(names), strings(providers), strings(kinds));
+    // Old row position → new node index (rows that fail validation are dropped).
+    let mut remap: Vec<Option<u32>> = vec![None; nodes_df.height()];
+    let mut parts = Parts::default();
+    for (row, (class, idx)) in class_col.iter().zip(idx_col.iter()).enumerate() {
+        let class = match class.map(str::parse::<Class>) {
+            Some(Ok(c)) => c,
+            Some(Err(e)) => {
+                diag(&file, row, e.to_string());
+                continue;
+            }
+            None => {
+                diag(&file, row, "`class` is null".into());
+                continue;
+            }
+        };
+        if idx != Some(row as u32) {
+            diag(
+                &file,
+                row,
+                format!("`idx` is {idx:?}, expected {row}; the row is skipped"),
+            );
+            continue;
+        }
+        let id = all_ids.get(row).cloned().unwrap_or_default();
+        if id.is_empty() {
+            diag(&file, row, "`id` is empty".into());
+            continue;
+        }
+        let a = |k: usize| attr_cols.get(k).and_then(|v| v.get(row).cloned().flatten());
+        let tag_map: BTreeMap<String, String> = match tags.get(row).cloned().flatten() {
+            Some(t) => match serde_json::from_str(&t) {
+                Ok(m) => m,
+                Err(e) => {
+                    diag(
+                        &file,
+                        row,
+                        format!("`tags` is not a JSON object of strings: {e}; tags dropped"),
+                    );
+                    BTreeMap::new()
+                }
+            },
+            None => BTreeMap::new(),
+        };
+        remap[row] = Some(parts.ids.len() as u32);
+        parts.ids.push(id);
+        parts
+            .names
+            .push(all_names.get(row).cloned().unwrap_or_default());
+        parts
+            .providers
+            .push(all_providers.get(row).cloned().unwrap_or_default());
+        parts
+            .kinds
+            .push(all_kinds.get(row).cloned().unwrap_or_default());
+        parts.classes.push(class);
+        parts.attrs.push(Attributes {
+            owner: a(0),
+            environment: a(1),
+            created: a(2),
+            last_used: a(3),
+            expires: a(4),
+            tags: tag_map,
+        });
+    }
+    drop(nodes_df);
+
+    let edges_path = dir.join("edges.parquet");
+    let edges_df = read_parquet(
+        &edges_path,
+        Some(&[
+            "src_idx",
+            "dst_idx",
+            "kind",
+            "access",
+            "conditional",
+            "condition",
+            "mechanism",
+            "id",
+            "source",
+            "location",
+            "reason",
+        ]),
+    )?;
+    let c = Cols {
+        path: &edges_path,
+        df: &edges_df,
+    };
+    let file = edges_path.display().to_string();
+    let (src, dst) = (c.u32("src_idx")?, c.u32("dst_idx")?);
+    let (kind, access, cond) = (c.str("kind")?, c.str("access")?, c.bool("conditional")?);
+    let (condition, mechanism, ids) = (c.str("condition")?, c.str("mechanism")?, c.str("id")?);
+    let (source, location, reason) = (c.str("source")?, c.str("location")?, c.str("reason")?);
+    let rows = src
+        .iter()
+        .zip(dst.iter())
+        .zip(kind.iter())
+        .zip(access.iter())
+        .zip(cond.iter())
+        .zip(condition.iter())
+        .zip(mechanism.iter())
+        .zip(ids.iter())
+        .zip(source.iter())
+        .zip(location.iter())
+        .zip(reason.iter());
+    for (row, ((((((((((s, d), k), a), cd), cn), mech), id), so), lo), re)) in rows.enumerate() {
+        let from = s.and_then(|s| remap.get(s as usize).copied().flatten());
+        let to = d.and_then(|d| remap.get(d as usize).copied().flatten());
+        let (Some(from), Some(to)) = (from, to) else {
+            diag(
+                &file,
+                row,
+                format!("`src_idx` {s:?} or `dst_idx` {d:?} names no node; the edge is skipped"),
+            );
+            continue;
+        };
+        let kind = match k.map(str::parse::<EdgeKind>) {
+            Some(Ok(k)) => k,
+            Some(Err(e)) => {
+                diag(&file, row, e.to_string());
+                continue;
+            }
+            None => {
+                diag(&file, row, "`kind` is null".into());
+                continue;
+            }
+        };
+        let access = match a.map(str::parse::<AccessLevel>) {
+            None => None,
+            Some(Ok(l)) => Some(l),
+            Some(Err(e)) => {
+                diag(&file, row, e.to_string());
+                continue;
+            }
+        };
+        if kind == EdgeKind::Access && access.is_none() {
+            diag(&file, row, "an `access` edge has no `access` level".into());
+            continue;
+        }
+        let ix = parts.edges.len() as EdgeIx;
+        parts.edges.push(EdgeCore {
+            from,
+            to,
+            kind,
+            access,
+            conditional: cd.unwrap_or(false),
+        });
+        if let Some(cn) = cn {
+            parts.condition.insert(ix, cn.to_string());
+        }
+        if let Some(id) = id {
+            parts.explicit_id.insert(ix, id.to_string());
+        }
+        parts.mechanism.push(mech.unwrap_or("").to_string());
+        parts.provenance.push(Provenance {
+            source: so.unwrap_or("").to_string(),
+            location: lo.unwrap_or("").to_string(),
+            reason: re.unwrap_or("").to_string(),
+        });
+    }
+    parts.manifest = manifest;
+    Ok(Graph::from_parts(parts))
+}

@@ -1,0 +1,122 @@
+//! A string table: every string stored once in one buffer, addressed by a
+//! `u32`. Interning deduplicates; `push` appends without the hash lookup
+//! (for high-cardinality columns such as JSON locations).
+
+use std::hash::{BuildHasher, Hash, Hasher};
+
+use hashbrown::HashTable;
+
+/// An append-only, deduplicating string table.
+#[derive(Clone, Default)]
+pub struct Interner {
+    bytes: String,
+    spans: Vec<(u64, u32)>,
+    table: HashTable<u32>,
+    hasher: std::collections::hash_map::RandomState,
+}
+
+impl std::fmt::Debug for Interner {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        write!(
+            f,
+            "Interner({} strings, {} bytes)",
+            self.spans.len(),
+            self.bytes.len()
+        )
+    }
+}
+
+impl Interner {
+    fn hash(&self, s: &str) -> u64 {
+        let mut h = self.hasher.build_hasher();
+        s.hash(&mut h);
+        h.finish()
+    }
+
+    /// The string with this handle ("" for an unknown handle).
+    pub fn get(&self, id: u32) -> &str {
+        self.spans
+            .get(id as usize)
+            .and_then(|&(start, len)| {
+                self.bytes
+                    .get(start as usize..start as usize + len as usize)
+            })
+            .unwrap_or("")
+    }
+
+    /// Appends a string without looking for an equal one.
+    pub fn push(&mut self, s: &str) -> u32 {
+        let id = self.spans.len() as u32;
+        self.spans.push((self.bytes.len() as u64, s.len() as u32));
+        self.bytes.push_str(s);
+        id
+    }
+
+    /// The handle of an equal string, adding it if new.
+    pub fn intern(&mut self, s: &str) -> u32 {
+        let h = self.hash(s);
+        let Self {
+            bytes,
+            spans,
+            table,
+            hasher,
+        } = self;
+        let text = |id: u32| -> &str {
+            spans
+                .get(id as usize)
+                .and_then(|&(start, len)| bytes.get(start as usize..start as usize + len as usize))
+                .unwrap_or("")
+        };
+        if let Some(&id) = table.find(h, |&id| text(id) == s) {
+            return id;
+        }
+        let id = spans.len() as u32;
+        spans.push((bytes.len() as u64, s.len() as u32));
+        bytes.push_str(s);
+        let (bytes, spans) = (&*bytes, &*spans);
+        table.insert_unique(h, id, |&other| {
+            let t = spans
+                .get(other as usize)
+                .and_then(|&(start, len)| bytes.get(start as usize..start as usize + len as usize))
+                .unwrap_or("");
+            let mut st = hasher.build_hasher();
+            t.hash(&mut st);
+            st.finish()
+        });
+        id
+    }
+
+    /// Number of strings.
+    pub fn len(&self) -> usize {
+        self.spans.len()
+    }
+
+    /// Whether it holds no string.
+    pub fn is_empty(&self) -> bool {
+        self.spans.is_empty()
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn interning_deduplicates_and_push_does_not() {
+        let mut i = Interner::default();
+        let a = i.intern("aws");
+        let b = i.intern("azure");
+        assert_eq!(i.intern("aws"), a);
+        assert_ne!(a, b);
+        let c = i.push("aws");
+        assert_ne!(c, a);
+        assert_eq!(i.get(c), "aws");
+        assert_eq!(i.get(b), "azure");
+        assert_eq!(i.get(999), "");
+        for k in 0..10_000 {
+            i.intern(&format!("s{k}"));
+        }
+        assert_eq!(i.intern("s77"), i.intern("s77"));
+        assert_eq!(i.get(i.intern("s9999")), "s9999");
+    }
+}

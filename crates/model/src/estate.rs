@@ -1,0 +1,436 @@
+//! The [`Estate`]: validated facts from every input, and the builder that
+//! collects them record by record.
+
+use std::collections::HashMap;
+use std::collections::hash_map::Entry;
+use std::fmt;
+
+use serde::{Deserialize, Serialize};
+
+use crate::vocab::{Class, Edge, EdgeKind, Node};
+
+/// How bad a diagnostic is.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Severity {
+    /// The record was kept, but something in it was ignored.
+    Warning,
+    /// The record (or the whole file) was skipped.
+    Error,
+}
+
+/// One problem found in an input: the file, the place in it, and what was
+/// expected.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Diagnostic {
+    /// Warning or error.
+    pub severity: Severity,
+    /// The input file.
+    pub file: String,
+    /// The place: a JSON path such as `$.nodes[3].class`, or `line 4, column 7`.
+    pub location: String,
+    /// What is wrong and what was expected.
+    pub message: String,
+}
+
+impl fmt::Display for Diagnostic {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        let sev = match self.severity {
+            Severity::Warning => "warning",
+            Severity::Error => "error",
+        };
+        write!(
+            f,
+            "{sev}: {}: {}: {}",
+            self.file, self.location, self.message
+        )
+    }
+}
+
+/// A whole input file could not be read.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+pub enum IngestError {
+    /// The file is not well-formed (JSON syntax, encoding).
+    #[error("{file}: line {line}, column {column}: {message}")]
+    Malformed {
+        /// The input file.
+        file: String,
+        /// 1-based line.
+        line: usize,
+        /// 1-based column.
+        column: usize,
+        /// What the parser expected.
+        message: String,
+    },
+    /// The file is well-formed but its top level is not what the format needs.
+    #[error("{file}: {location}: {message}")]
+    Shape {
+        /// The input file.
+        file: String,
+        /// The JSON path.
+        location: String,
+        /// What was expected.
+        message: String,
+    },
+}
+
+/// One input file as recorded in a snapshot's manifest.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub struct InputRecord {
+    /// The path as given.
+    pub path: String,
+    /// The connector that read it.
+    pub format: String,
+    /// SHA-256 of its bytes, hex.
+    pub sha256: String,
+    /// Its size.
+    pub bytes: u64,
+    /// Nodes it contributed.
+    pub nodes: u64,
+    /// Edges it contributed.
+    pub edges: u64,
+    /// Records skipped because of errors.
+    pub skipped: u64,
+    /// Warnings about records that were kept.
+    pub warnings: u64,
+}
+
+/// A connector reads files of one format into facts.
+///
+/// blastgraph asks every connector whether it recognises a file
+/// ([`Connector::detect`]), and hands the file to the first that does. Adding
+/// a provider is adding an implementation of this trait; the core never
+/// changes.
+pub trait Connector: Sync {
+    /// Short format name, recorded in the manifest (`native`, `opengraph`, ...).
+    fn name(&self) -> &'static str;
+
+    /// Whether this connector reads the file. `head` is its first few KiB.
+    fn detect(&self, path: &str, head: &[u8]) -> bool;
+
+    /// Reads the whole file into `out`. Bad records go to
+    /// [`EstateBuilder::error`] and are skipped; only a file that cannot be read
+    /// at all returns an error.
+    fn ingest(&self, path: &str, bytes: &[u8], out: &mut EstateBuilder) -> Result<(), IngestError>;
+}
+
+/// Validated facts from every input, ready to be built into a graph.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Estate {
+    /// Every node, in input order, ids unique.
+    pub nodes: Vec<Node>,
+    /// Every edge whose ends are known nodes, in input order.
+    pub edges: Vec<Edge>,
+    /// Problems found in the inputs.
+    pub diagnostics: Vec<Diagnostic>,
+    /// The inputs read.
+    pub inputs: Vec<InputRecord>,
+}
+
+/// Collects validated records from connectors into an [`Estate`].
+#[derive(Debug, Default)]
+pub struct EstateBuilder {
+    nodes: Vec<Node>,
+    /// Node id → (position in `nodes`, input that declared it).
+    index: HashMap<String, (usize, usize)>,
+    /// Edges with the input they came from; checked for dangling ends in `finish`.
+    edges: Vec<(Edge, usize)>,
+    diagnostics: Vec<Diagnostic>,
+    inputs: Vec<InputRecord>,
+}
+
+impl EstateBuilder {
+    /// An empty builder.
+    pub fn new() -> Self {
+        Self::default()
+    }
+
+    /// Starts a new input file; the records that follow are counted for it.
+    pub fn begin_input(&mut self, path: &str, format: &str, sha256: String, bytes: u64) {
+        self.inputs.push(InputRecord {
+            path: path.to_string(),
+            format: format.to_string(),
+            sha256,
+            bytes,
+            ..InputRecord::default()
+        });
+    }
+
+    fn current(&mut self) -> Option<&mut InputRecord> {
+        self.inputs.last_mut()
+    }
+
+    fn current_path(&self) -> String {
+        self.inputs
+            .last()
+            .map(|i| i.path.clone())
+            .unwrap_or_else(|| "<input>".to_string())
+    }
+
+    /// Reports a bad record that was skipped.
+    pub fn error(&mut self, location: impl Into<String>, message: impl Into<String>) {
+        let file = self.current_path();
+        self.diagnostics.push(Diagnostic {
+            severity: Severity::Error,
+            file,
+            location: location.into(),
+            message: message.into(),
+        });
+        if let Some(i) = self.current() {
+            i.skipped += 1;
+        }
+    }
+
+    /// Reports something ignored in a record that was kept.
+    pub fn warning(&mut self, location: impl Into<String>, message: impl Into<String>) {
+        let file = self.current_path();
+        self.diagnostics.push(Diagnostic {
+            severity: Severity::Warning,
+            file,
+            location: location.into(),
+            message: message.into(),
+        });
+        if let Some(i) = self.current() {
+            i.warnings += 1;
+        }
+    }
+
+    /// Records that a whole file could not be read.
+    pub fn file_error(&mut self, err: &IngestError) {
+        let (file, location, message) = match err {
+            IngestError::Malformed {
+                file,
+                line,
+                column,
+                message,
+            } => (
+                file.clone(),
+                format!("line {line}, column {column}"),
+                message.clone(),
+            ),
+            IngestError::Shape {
+                file,
+                location,
+                message,
+            } => (file.clone(), location.clone(), message.clone()),
+        };
+        self.diagnostics.push(Diagnostic {
+            severity: Severity::Error,
+            file,
+            location,
+            message,
+        });
+        if let Some(i) = self.current() {
+            i.skipped += 1;
+        }
+    }
+
+    /// Whether a node with this id was added already.
+    pub fn has_node(&self, id: &str) -> bool {
+        self.index.contains_key(id)
+    }
+
+    /// Adds a node. A second node with the same id from the same input is an
+    /// error and is skipped; from another input it describes the same thing,
+    /// and fills the attributes the first one left empty.
+    pub fn add_node(&mut self, node: Node, location: &str) {
+        let input = self.inputs.len().saturating_sub(1);
+        match self.index.entry(node.id.clone()) {
+            Entry::Occupied(e) => {
+                let (pos, first_input) = *e.get();
+                if first_input == input {
+                    self.error(
+                        location,
+                        format!("duplicate node id `{}`; the first one is kept", node.id),
+                    );
+                } else if let Some(existing) = self.nodes.get_mut(pos) {
+                    existing.attrs.fill_from(&node.attrs);
+                }
+            }
+            Entry::Vacant(v) => {
+                v.insert((self.nodes.len(), input));
+                self.nodes.push(node);
+                if let Some(i) = self.current() {
+                    i.nodes += 1;
+                }
+            }
+        }
+    }
+
+    /// Adds an edge. Its ends are checked when the builder finishes, so an
+    /// edge may name a node that a later input declares.
+    pub fn add_edge(&mut self, mut edge: Edge) {
+        let location = edge.provenance.location.clone();
+        match (edge.kind, edge.access) {
+            (EdgeKind::Access, None) => {
+                self.error(
+                    location,
+                    "an `access` edge needs an `access` level: read, invoke, execute, write or admin",
+                );
+                return;
+            }
+            (kind, Some(level)) if kind != EdgeKind::Access => {
+                self.warning(
+                    location.clone(),
+                    format!("access level `{level}` is ignored on a `{kind}` edge"),
+                );
+                edge.access = None;
+            }
+            _ => {}
+        }
+        if edge.from == edge.to && edge.kind != EdgeKind::Access {
+            self.warning(location, format!("self-loop `{}` ignored", edge.from));
+            return;
+        }
+        let input = self.inputs.len().saturating_sub(1);
+        self.edges.push((edge, input));
+        if let Some(i) = self.current() {
+            i.edges += 1;
+        }
+    }
+
+    /// Drops edges whose ends are unknown (each one reported against the
+    /// input that declared it) and returns the estate.
+    pub fn finish(mut self) -> Estate {
+        let mut edges = Vec::with_capacity(self.edges.len());
+        for (edge, input) in std::mem::take(&mut self.edges) {
+            let missing: Vec<&str> = [edge.from.as_str(), edge.to.as_str()]
+                .into_iter()
+                .filter(|id| !self.index.contains_key(*id))
+                .collect();
+            if missing.is_empty() {
+                edges.push(edge);
+                continue;
+            }
+            let file = self
+                .inputs
+                .get(input)
+                .map(|i| i.path.clone())
+                .unwrap_or_default();
+            let message = format!(
+                "edge `{}` names unknown node{} {}; it is skipped",
+                edge.kind,
+                if missing.len() > 1 { "s" } else { "" },
+                missing
+                    .iter()
+                    .map(|m| format!("`{m}`"))
+                    .collect::<Vec<_>>()
+                    .join(" and ")
+            );
+            self.diagnostics.push(Diagnostic {
+                severity: Severity::Error,
+                file,
+                location: edge.provenance.location.clone(),
+                message,
+            });
+            if let Some(rec) = self.inputs.get_mut(input) {
+                rec.edges = rec.edges.saturating_sub(1);
+                rec.skipped += 1;
+            }
+        }
+        Estate {
+            nodes: self.nodes,
+            edges,
+            diagnostics: self.diagnostics,
+            inputs: self.inputs,
+        }
+    }
+}
+
+impl Estate {
+    /// Counts nodes per class, in [`Class::ALL`] order.
+    pub fn class_counts(&self) -> Vec<(Class, usize)> {
+        let mut counts = vec![0usize; Class::ALL.len()];
+        for n in &self.nodes {
+            if let Some(c) = counts.get_mut(n.class.index()) {
+                *c += 1;
+            }
+        }
+        Class::ALL.iter().copied().zip(counts).collect()
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::vocab::{AccessLevel, Attributes, Provenance};
+
+    fn node(id: &str, class: Class) -> Node {
+        Node {
+            id: id.into(),
+            name: id.into(),
+            provider: "test".into(),
+            kind: "test:thing".into(),
+            class,
+            attrs: Attributes::default(),
+        }
+    }
+
+    fn edge(from: &str, to: &str, kind: EdgeKind, access: Option<AccessLevel>) -> Edge {
+        Edge {
+            id: None,
+            from: from.into(),
+            to: to.into(),
+            kind,
+            access,
+            mechanism: None,
+            conditional: false,
+            condition: None,
+            provenance: Provenance {
+                source: "f.json".into(),
+                location: "$.edges[0]".into(),
+                reason: "test".into(),
+            },
+        }
+    }
+
+    #[test]
+    fn dangling_edges_are_reported_against_their_file_and_skipped() {
+        let mut b = EstateBuilder::new();
+        b.begin_input("a.json", "native", String::new(), 0);
+        b.add_node(node("a", Class::Workload), "$.nodes[0]");
+        b.add_edge(edge("a", "ghost", EdgeKind::CanAssume, None));
+        b.begin_input("b.json", "native", String::new(), 0);
+        b.add_node(node("b", Class::Workload), "$.nodes[0]");
+        b.add_edge(edge("b", "a", EdgeKind::CanAssume, None));
+        let e = b.finish();
+        assert_eq!(e.edges.len(), 1);
+        assert_eq!(e.diagnostics.len(), 1);
+        assert_eq!(
+            e.diagnostics[0].to_string(),
+            "error: a.json: $.edges[0]: edge `can_assume` names unknown node `ghost`; it is skipped"
+        );
+        assert_eq!(e.inputs[0].skipped, 1);
+        assert_eq!(e.inputs[0].edges, 0);
+    }
+
+    #[test]
+    fn duplicate_ids_in_one_file_are_errors_across_files_they_merge() {
+        let mut b = EstateBuilder::new();
+        b.begin_input("a.json", "native", String::new(), 0);
+        b.add_node(node("x", Class::Workload), "$.nodes[0]");
+        b.add_node(node("x", Class::Human), "$.nodes[1]");
+        b.begin_input("b.json", "native", String::new(), 0);
+        let mut x = node("x", Class::Workload);
+        x.attrs.owner = Some("ml".into());
+        b.add_node(x, "$.nodes[0]");
+        let e = b.finish();
+        assert_eq!(e.nodes.len(), 1);
+        assert_eq!(e.nodes[0].class, Class::Workload);
+        assert_eq!(e.nodes[0].attrs.owner.as_deref(), Some("ml"));
+        assert_eq!(e.diagnostics.len(), 1);
+        assert!(e.diagnostics[0].message.contains("duplicate node id `x`"));
+    }
+
+    #[test]
+    fn access_edges_need_a_level() {
+        let mut b = EstateBuilder::new();
+        b.begin_input("a.json", "native", String::new(), 0);
+        b.add_node(node("a", Class::Workload), "$.nodes[0]");
+        b.add_node(node("d", Class::Dataset), "$.nodes[1]");
+        b.add_edge(edge("a", "d", EdgeKind::Access, None));
+        let e = b.finish();
+        assert!(e.edges.is_empty());
+        assert!(e.diagnostics[0].message.contains("needs an `access` level"));
+    }
+}
