@@ -54,8 +54,14 @@ pub struct HopView {
     pub edge: String,
     /// From node id.
     pub from: String,
+    /// From node name.
+    pub from_name: String,
     /// To node id.
     pub to: String,
+    /// To node name.
+    pub to_name: String,
+    /// To node class.
+    pub to_class: Class,
     /// Edge kind.
     pub kind: String,
     /// Access level, on access edges.
@@ -86,7 +92,10 @@ pub fn hops(g: &Graph, path: &[EdgeIx]) -> Vec<HopView> {
             HopView {
                 edge: g.edge_id(e),
                 from: g.id(c.from).to_string(),
+                from_name: g.node(c.from).name.to_string(),
                 to: g.id(c.to).to_string(),
+                to_name: g.node(c.to).name.to_string(),
+                to_class: g.class(c.to),
                 kind: c.kind.as_str().to_string(),
                 access: c.access,
                 mechanism: g.mechanism(e).map(str::to_string),
@@ -100,21 +109,42 @@ pub fn hops(g: &Graph, path: &[EdgeIx]) -> Vec<HopView> {
         .collect()
 }
 
-/// A path in one line: `a -[can_assume]-> b -[access:read]-> c`.
-pub fn path_line(g: &Graph, path: &[EdgeIx]) -> String {
-    let mut s = String::new();
-    for (i, &e) in path.iter().enumerate() {
-        let c = g.edge(e);
-        if i == 0 {
-            s.push_str(g.node(c.from).name);
+/// Like [`path_line`], but a path that passes through a scope the attacker
+/// owns starts at the last such scope, in brackets: `[prod admin] -[contains]-> bucket`.
+/// (The scope's own path is listed with the scopes.)
+pub fn short_path_line(path: &[HopView]) -> String {
+    let cut = path
+        .iter()
+        .enumerate()
+        .rev()
+        .skip(1)
+        .find(|(_, h)| h.to_class == Class::Scope)
+        .map(|(i, _)| i + 1);
+    match cut {
+        Some(i) => {
+            let rest = path_line(path.get(i..).unwrap_or(&[]));
+            let scope = path.get(i).map_or("", |h| h.from_name.as_str());
+            format!("[{scope}]{}", rest.strip_prefix(scope).unwrap_or(&rest))
         }
-        let label = match (c.access, g.mechanism(e)) {
-            (Some(l), _) => format!("{}:{l}", c.kind),
-            (None, Some(m)) => format!("{}:{m}", c.kind),
-            (None, None) => c.kind.to_string(),
+        None => path_line(path),
+    }
+}
+
+/// A path in one line, by names: `a -[can_assume]-> b -[access:read]-> c`;
+/// a `?` marks a conditional hop.
+pub fn path_line(path: &[HopView]) -> String {
+    let mut s = String::new();
+    for (i, h) in path.iter().enumerate() {
+        if i == 0 {
+            s.push_str(&h.from_name);
+        }
+        let label = match (h.access, &h.mechanism) {
+            (Some(l), _) => format!("{}:{l}", h.kind),
+            (None, Some(m)) => format!("{}:{m}", h.kind),
+            (None, None) => h.kind.clone(),
         };
-        let cond = if c.conditional { "?" } else { "" };
-        s.push_str(&format!(" -[{label}{cond}]-> {}", g.node(c.to).name));
+        let cond = if h.conditional { "?" } else { "" };
+        s.push_str(&format!(" -[{label}{cond}]-> {}", h.to_name));
     }
     s
 }
@@ -296,12 +326,15 @@ pub fn trace_report(g: &Graph, from: NodeIx, to: NodeIx, chains: &[Vec<EdgeIx>])
         chains: chains
             .iter()
             .enumerate()
-            .map(|(i, p)| ChainView {
-                rank: i + 1,
-                hops: p.len(),
-                conditional: p.iter().any(|&e| g.edge(e).conditional),
-                summary: path_line(g, p),
-                path: hops(g, p),
+            .map(|(i, p)| {
+                let path = hops(g, p);
+                ChainView {
+                    rank: i + 1,
+                    hops: p.len(),
+                    conditional: p.iter().any(|&e| g.edge(e).conditional),
+                    summary: path_line(&path),
+                    path,
+                }
             })
             .collect(),
     }

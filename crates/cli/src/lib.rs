@@ -1,1 +1,34 @@
-//! placeholder
+//! The `blastgraph` command line: the only crate that prints.
+//!
+//! `main.rs` parses arguments and maps the result to an exit code; each
+//! command is a function in [`commands`] that writes to the streams it is
+//! given, so tests call commands directly.
+//!
+//! Exit codes: 0 success, 2 error, 3 a `--fail-on` threshold was crossed.
+
+pub mod args;
+pub mod commands;
+pub mod inputs;
+pub mod output;
+
+use std::io::Write;
+
+use anyhow::Result;
+
+use crate::args::{Cli, Command};
+
+/// Runs a parsed command line; returns the exit code.
+pub fn run(cli: &Cli, out: &mut dyn Write, err: &mut dyn Write) -> Result<u8> {
+    use commands::*;
+    match &cli.command {
+        Command::Demo => demo::run(out, err),
+        Command::Build(a) => build::run(a, out, err),
+        Command::Blast(a) => blast::run(a, out, err),
+        Command::WhoCan(a) => who_can::run(a, out, err),
+        Command::Trace(a) => trace::run(a, out, err),
+        Command::WhatIf(a) => what_if::run(a, out, err),
+        Command::Rank(a) => rank::run(a, out, err),
+        Command::Export(a) => export::run(a, out, err),
+        Command::Gen(a) => gen_cmd::run(a, out),
+    }
+}

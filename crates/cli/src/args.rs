@@ -1,0 +1,261 @@
+//! Command-line arguments (clap).
+
+use std::path::PathBuf;
+
+use clap::{Args, Parser, Subcommand, ValueEnum};
+
+/// blastgraph: if this identity is compromised, what can the attacker reach, and how?
+#[derive(Debug, Parser)]
+#[command(name = "blastgraph", version, about, long_about = None)]
+pub struct Cli {
+    /// The command.
+    #[command(subcommand)]
+    pub command: Command,
+}
+
+/// Every command.
+#[derive(Debug, Subcommand)]
+pub enum Command {
+    /// Showcase on the embedded demo estate: riskiest identities and one blast radius with paths.
+    Demo,
+    /// Read inputs and save the built graph as a snapshot folder.
+    Build(BuildArgs),
+    /// Everything reachable from compromised identities.
+    Blast(BlastArgs),
+    /// Every identity that can reach a node.
+    WhoCan(WhoCanArgs),
+    /// The k shortest distinct pivot chains from one node to another, hop by hop.
+    Trace(TraceArgs),
+    /// A blast radius before and after revoking edges or removing nodes.
+    WhatIf(WhatIfArgs),
+    /// Every identity's blast radius at once, riskiest first.
+    Rank(RankArgs),
+    /// Write nodes, edges and the rank table as CSV, Parquet or JSON.
+    Export(ExportArgs),
+    /// Generate a synthetic estate of realistic shape.
+    Gen(GenArgs),
+}
+
+/// Where the estate comes from.
+#[derive(Debug, Clone, Args)]
+pub struct InputArgs {
+    /// Raw files, folders of them, or a saved snapshot folder; formats are
+    /// detected. Without any, the embedded demo estate is used.
+    #[arg(long, short, num_args = 1.., value_name = "PATH")]
+    pub input: Vec<PathBuf>,
+    /// Do not print input warnings and errors (they are still counted in the manifest).
+    #[arg(long, short)]
+    pub quiet: bool,
+}
+
+/// Output format of a query.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum Format {
+    /// Aligned text for people.
+    Table,
+    /// The full answer, with per-hop provenance.
+    Json,
+    /// One row per result, path as a JSON column.
+    Csv,
+    /// Like csv, as Apache Parquet (needs --output).
+    Parquet,
+}
+
+/// Where and how answers are written.
+#[derive(Debug, Clone, Args)]
+pub struct OutputArgs {
+    /// Output format.
+    #[arg(long, short, value_enum, default_value_t = Format::Table)]
+    pub format: Format,
+    /// Write to this file instead of standard output.
+    #[arg(long, short, value_name = "FILE")]
+    pub output: Option<PathBuf>,
+    /// Rows shown per section in table format.
+    #[arg(long, default_value_t = 25)]
+    pub limit: usize,
+}
+
+/// Options shared by path queries.
+#[derive(Debug, Clone, Args)]
+pub struct PathArgs {
+    /// Longest path considered, in hops.
+    #[arg(long, value_name = "N")]
+    pub max_hops: Option<u32>,
+    /// Drop edges whose conditions could not be decided.
+    #[arg(long)]
+    pub strict: bool,
+}
+
+/// `build`
+#[derive(Debug, Args)]
+pub struct BuildArgs {
+    /// Inputs.
+    #[command(flatten)]
+    pub input: InputArgs,
+    /// The snapshot folder to write.
+    #[arg(long, short, value_name = "DIR")]
+    pub output: PathBuf,
+}
+
+/// `blast`
+#[derive(Debug, Args)]
+pub struct BlastArgs {
+    /// Compromised identities: full id, unique name or unique id suffix.
+    #[arg(long, short, required = true, num_args = 1.., value_name = "ID")]
+    pub compromise: Vec<String>,
+    /// Inputs.
+    #[command(flatten)]
+    pub input: InputArgs,
+    /// Path options.
+    #[command(flatten)]
+    pub path: PathArgs,
+    /// Output.
+    #[command(flatten)]
+    pub out: OutputArgs,
+}
+
+/// Access levels accepted by `--access`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum Level {
+    /// read
+    Read,
+    /// invoke
+    Invoke,
+    /// execute
+    Execute,
+    /// write
+    Write,
+    /// admin
+    Admin,
+}
+
+/// `who-can`
+#[derive(Debug, Args)]
+pub struct WhoCanArgs {
+    /// The node to reach.
+    #[arg(long, short, value_name = "ID")]
+    pub reach: String,
+    /// Only identities with this access level (or admin).
+    #[arg(long, short, value_enum)]
+    pub access: Option<Level>,
+    /// Inputs.
+    #[command(flatten)]
+    pub input: InputArgs,
+    /// Path options.
+    #[command(flatten)]
+    pub path: PathArgs,
+    /// Output.
+    #[command(flatten)]
+    pub out: OutputArgs,
+}
+
+/// `trace`
+#[derive(Debug, Args)]
+pub struct TraceArgs {
+    /// Start.
+    #[arg(long, value_name = "ID")]
+    pub from: String,
+    /// Destination.
+    #[arg(long, value_name = "ID")]
+    pub to: String,
+    /// How many chains.
+    #[arg(short, long = "k", default_value_t = 3)]
+    pub k: usize,
+    /// Inputs.
+    #[command(flatten)]
+    pub input: InputArgs,
+    /// Path options.
+    #[command(flatten)]
+    pub path: PathArgs,
+    /// Output.
+    #[command(flatten)]
+    pub out: OutputArgs,
+}
+
+/// `what-if`
+#[derive(Debug, Args)]
+pub struct WhatIfArgs {
+    /// Compromised identities.
+    #[arg(long, short, required = true, num_args = 1.., value_name = "ID")]
+    pub compromise: Vec<String>,
+    /// Edges to revoke: an edge id (as printed in paths) or `FROM->TO`.
+    #[arg(long, value_name = "EDGE")]
+    pub revoke: Vec<String>,
+    /// Nodes to remove.
+    #[arg(long, value_name = "ID")]
+    pub remove: Vec<String>,
+    /// Inputs.
+    #[command(flatten)]
+    pub input: InputArgs,
+    /// Path options.
+    #[command(flatten)]
+    pub path: PathArgs,
+    /// Output.
+    #[command(flatten)]
+    pub out: OutputArgs,
+}
+
+/// `rank`
+#[derive(Debug, Args)]
+pub struct RankArgs {
+    /// Show only the first N rows.
+    #[arg(long, value_name = "N")]
+    pub top: Option<usize>,
+    /// Drop edges whose conditions could not be decided.
+    #[arg(long)]
+    pub strict: bool,
+    /// Exit with code 3 when some identity's score is at least this.
+    #[arg(long, value_name = "SCORE")]
+    pub fail_on: Option<u64>,
+    /// Print how the work was shared (components, hubs, levels) to stderr.
+    #[arg(long)]
+    pub stats: bool,
+    /// Inputs.
+    #[command(flatten)]
+    pub input: InputArgs,
+    /// Output.
+    #[command(flatten)]
+    pub out: OutputArgs,
+}
+
+/// Table formats of `export`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum ExportTo {
+    /// CSV with header.
+    Csv,
+    /// Apache Parquet.
+    Parquet,
+    /// JSON arrays of rows.
+    Json,
+}
+
+/// `export`
+#[derive(Debug, Args)]
+pub struct ExportArgs {
+    /// Table format.
+    #[arg(long, value_enum)]
+    pub to: ExportTo,
+    /// Folder to write `nodes`, `edges` and `rank` into.
+    #[arg(long, short, value_name = "DIR")]
+    pub output: PathBuf,
+    /// Drop conditional edges when ranking.
+    #[arg(long)]
+    pub strict: bool,
+    /// Inputs.
+    #[command(flatten)]
+    pub input: InputArgs,
+}
+
+/// `gen`
+#[derive(Debug, Args)]
+pub struct GenArgs {
+    /// Number of identities.
+    #[arg(long, default_value_t = 10_000)]
+    pub identities: usize,
+    /// Seed.
+    #[arg(long, default_value_t = 1)]
+    pub seed: u64,
+    /// A `.json` file (native estate format) or a snapshot folder.
+    #[arg(long, short, value_name = "PATH")]
+    pub output: PathBuf,
+}

@@ -1,0 +1,58 @@
+//! `blastgraph demo`: the showcase on the embedded demo estate.
+
+use std::io::Write;
+
+use anyhow::{Context, Result};
+use blastgraph_analysis::report::{blast_report, rank_report, trace_report};
+use blastgraph_analysis::{BlastOptions, Filter};
+use blastgraph_export::text::{blast_text, rank_text, trace_text};
+
+use crate::args::InputArgs;
+
+/// Runs the showcase.
+pub fn run(out: &mut dyn Write, err: &mut dyn Write) -> Result<u8> {
+    let g = crate::inputs::load(
+        &InputArgs {
+            input: Vec::new(),
+            quiet: true,
+        },
+        err,
+    )?;
+    let m = g.manifest();
+    writeln!(
+        out,
+        "blastgraph demo: Acme AI, a fictional AI company ({} nodes, {} edges across AWS, Azure/Entra, Vault, OpenAI, GitHub Actions and Google OAuth)\n",
+        m.nodes, m.edges
+    )?;
+    let (rows, _) = blastgraph_analysis::rank(&g, &Filter::default());
+    writeln!(out, "== Riskiest identities (blastgraph rank --top 8)")?;
+    out.write_all(rank_text(&rank_report(&g, &rows[..rows.len().min(8)])).as_bytes())?;
+
+    let agent = g
+        .resolve("support-agent")
+        .context("demo estate: support-agent")?;
+    let b = blastgraph_analysis::blast(&g, &[agent], &BlastOptions::default());
+    writeln!(
+        out,
+        "\n== If the support agent is compromised (blastgraph blast --compromise support-agent)"
+    )?;
+    out.write_all(blast_text(&blast_report(&g, &b), 12).as_bytes())?;
+
+    let key = g
+        .resolve("legacy-etl access key")
+        .context("demo estate: key")?;
+    let admin = g
+        .resolve("prod-ml account admin")
+        .context("demo estate: admin")?;
+    let chains = blastgraph_analysis::trace(&g, key, admin, 2, &BlastOptions::default());
+    writeln!(
+        out,
+        "\n== How a leaked key becomes account admin (blastgraph trace --from 'legacy-etl access key' --to 'prod-ml account admin' -k 2)"
+    )?;
+    out.write_all(trace_text(&trace_report(&g, key, admin, &chains)).as_bytes())?;
+    writeln!(
+        out,
+        "\nNext: blastgraph who-can --reach acme-customer-pii · blastgraph what-if --compromise support-agent --revoke 'support-agent-runtime->feature-pipeline' · blastgraph export --to parquet -o out/demo"
+    )?;
+    Ok(0)
+}

@@ -1,0 +1,54 @@
+//! `blastgraph rank`
+
+use std::io::Write;
+
+use anyhow::Result;
+use blastgraph_analysis::Filter;
+use blastgraph_analysis::report::{RankView, rank_report};
+use blastgraph_export::{rank_frame, text::rank_text};
+
+use crate::args::RankArgs;
+use crate::output::{Answer, emit};
+
+/// Exit code when `--fail-on` is crossed.
+pub const FAIL_ON_EXIT: u8 = 3;
+
+/// Runs `rank`.
+pub fn run(args: &RankArgs, out: &mut dyn Write, err: &mut dyn Write) -> Result<u8> {
+    let g = crate::inputs::load(&args.input, err)?;
+    let (rows, stats) = blastgraph_analysis::rank(&g, &Filter::strict(args.strict));
+    if args.stats {
+        let _ = writeln!(
+            err,
+            "rank: {} identities, {} components, {} hubs, {} levels",
+            rows.len(),
+            stats.components,
+            stats.hubs,
+            stats.levels
+        );
+    }
+    let crossed = args
+        .fail_on
+        .is_some_and(|t| rows.first().is_some_and(|r| r.score >= t));
+    let mut views: Vec<RankView> =
+        rank_report(&g, &rows[..rows.len().min(args.top.unwrap_or(usize::MAX))]);
+    views.truncate(args.top.unwrap_or(usize::MAX));
+    emit(
+        &args.out,
+        Answer {
+            report: &views,
+            text: &|v, _| rank_text(v),
+            frame: &|v| rank_frame(v),
+        },
+        out,
+    )?;
+    if crossed {
+        let _ = writeln!(
+            err,
+            "rank: an identity's score is at least {} (--fail-on)",
+            args.fail_on.unwrap_or(0)
+        );
+        return Ok(FAIL_ON_EXIT);
+    }
+    Ok(0)
+}
