@@ -227,6 +227,16 @@ fn tarjan(n: usize, adj: &Adj) -> (Vec<u32>, usize) {
 /// Ranks every identity (people, workloads, credentials), riskiest first;
 /// ties by id. Returns the rows and how the work was shared.
 pub fn rank(g: &Graph, filter: &Filter) -> (Vec<RankRow>, RankStats) {
+    rank_with_threshold(g, filter, 4096usize.max(g.node_count() / 256))
+}
+
+/// [`rank`] with the reach size past which a component becomes a hub
+/// (tests use tiny thresholds so hubs form on small graphs).
+pub fn rank_with_threshold(
+    g: &Graph,
+    filter: &Filter,
+    threshold: usize,
+) -> (Vec<RankRow>, RankStats) {
     let n = g.node_count();
     let classes = g.classes();
     let (pivot, record) = split_edges(g, filter);
@@ -278,7 +288,6 @@ pub fn rank(g: &Graph, filter: &Filter) -> (Vec<RankRow>, RankStats) {
     for (v, c) in classes.iter().enumerate() {
         masks[c.index()].insert(v);
     }
-    let threshold = 4096usize.max(n / 256);
     let mut reps: Vec<Option<Rep>> = (0..ncomp).map(|_| None).collect();
     let mut comp_counts: Vec<[u32; 9]> = vec![[0; 9]; ncomp];
     let mut hubs: Vec<Hub> = Vec::new();

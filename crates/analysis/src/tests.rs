@@ -1,1 +1,399 @@
+//! The engine against a simple model.
+//!
+//! The model restates DESIGN.md's rules as a table and computes reach by
+//! fixed-point iteration over sets (no queue, no shared code with the
+//! engine). On random graphs, blast, who-can, rank and trace must agree
+//! with it exactly.
 
+use std::collections::{BTreeMap, BTreeSet};
+
+use blastgraph_graph::{Graph, NodeIx};
+use blastgraph_model::{
+    AccessLevel, Attributes, Class, Edge, EdgeKind, EstateBuilder, Node, Provenance,
+};
+use proptest::prelude::*;
+
+use crate::blast::{BlastOptions, blast};
+use crate::rank::{rank, rank_with_threshold};
+use crate::trace::trace;
+use crate::traverse::Filter;
+use crate::whocan::who_can;
+
+#[derive(Debug, Clone)]
+struct RawEdge {
+    from: usize,
+    to: usize,
+    kind: EdgeKind,
+    access: Option<AccessLevel>,
+    conditional: bool,
+}
+
+#[derive(Debug, Clone)]
+struct Case {
+    classes: Vec<Class>,
+    edges: Vec<RawEdge>,
+}
+
+fn case() -> impl Strategy<Value = Case> {
+    (3usize..24).prop_flat_map(|n| {
+        let classes = prop::collection::vec(
+            prop_oneof![
+                2 => Just(Class::Workload),
+                2 => Just(Class::Secret),
+                1 => Just(Class::Scope),
+                2 => prop::sample::select(Class::ALL.to_vec()),
+            ],
+            n,
+        );
+        let edge = (
+            0..n,
+            0..n,
+            prop_oneof![
+                4 => Just(EdgeKind::Access),
+                2 => Just(EdgeKind::Contains),
+                1 => prop::sample::select(EdgeKind::ALL.to_vec()),
+            ],
+            prop::sample::select(AccessLevel::ALL.to_vec()),
+            prop::bool::weighted(0.2),
+        )
+            .prop_map(|(from, to, kind, level, conditional)| RawEdge {
+                from,
+                to,
+                kind,
+                access: (kind == EdgeKind::Access).then_some(level),
+                conditional,
+            });
+        (classes, prop::collection::vec(edge, 0..n * 3))
+            .prop_map(|(classes, edges)| Case { classes, edges })
+    })
+}
+
+fn build(c: &Case) -> Graph {
+    let mut b = EstateBuilder::new();
+    b.begin_input("case.json", "native", String::new(), 0);
+    for (i, class) in c.classes.iter().enumerate() {
+        b.add_node(
+            Node {
+                id: format!("n{i:02}"),
+                name: format!("n{i:02}"),
+                provider: "t".into(),
+                kind: "t:x".into(),
+                class: *class,
+                attrs: Attributes::default(),
+            },
+            "",
+        );
+    }
+    for (k, e) in c.edges.iter().enumerate() {
+        b.add_edge(Edge {
+            id: None,
+            from: format!("n{:02}", e.from),
+            to: format!("n{:02}", e.to),
+            kind: e.kind,
+            access: e.access,
+            mechanism: None,
+            conditional: e.conditional,
+            condition: None,
+            provenance: Provenance {
+                source: "case.json".into(),
+                location: format!("$.edges[{k}]"),
+                reason: String::new(),
+            },
+        });
+    }
+    Graph::build(b.finish())
+}
+
+/// DESIGN.md's table, restated: (moves the attacker, level recorded on a target).
+fn rule(
+    kind: EdgeKind,
+    access: Option<AccessLevel>,
+    src: Class,
+    dst: Class,
+) -> (bool, Option<AccessLevel>) {
+    let is_target = matches!(
+        dst,
+        Class::Dataset | Class::Model | Class::Tool | Class::Secret
+    );
+    match kind {
+        EdgeKind::Access => {
+            let reads_secret = dst == Class::Secret
+                && matches!(access, Some(AccessLevel::Read) | Some(AccessLevel::Admin));
+            (reads_secret, if is_target { access } else { None })
+        }
+        EdgeKind::Contains if src == Class::Scope => (
+            true,
+            if is_target {
+                Some(AccessLevel::Admin)
+            } else {
+                None
+            },
+        ),
+        EdgeKind::Contains => (false, None),
+        _ => (
+            true,
+            if is_target {
+                Some(AccessLevel::Read)
+            } else {
+                None
+            },
+        ),
+    }
+}
+
+struct Model {
+    /// Held node → fewest hops.
+    held: BTreeMap<NodeIx, u32>,
+    /// Target → (best level, fewest hops with it).
+    targets: BTreeMap<NodeIx, (AccessLevel, u32)>,
+    /// Target → every level some edge gives.
+    levels: BTreeMap<NodeIx, BTreeSet<AccessLevel>>,
+}
+
+fn model(g: &Graph, start: NodeIx, strict: bool, max_hops: u32) -> Model {
+    let mut held: BTreeMap<NodeIx, u32> = BTreeMap::from([(start, 0)]);
+    // Bellman-Ford on hop counts over pivot rules.
+    loop {
+        let mut changed = false;
+        for e in g.edges() {
+            if strict && e.conditional {
+                continue;
+            }
+            let Some(&du) = held.get(&e.from) else {
+                continue;
+            };
+            let (pivot, _) = rule(e.kind, e.access, g.class(e.from), g.class(e.to));
+            if pivot && du < max_hops && held.get(&e.to).is_none_or(|&d| d > du + 1) {
+                held.insert(e.to, du + 1);
+                changed = true;
+            }
+        }
+        if !changed {
+            break;
+        }
+    }
+    let mut targets: BTreeMap<NodeIx, (AccessLevel, u32)> = BTreeMap::new();
+    let mut levels: BTreeMap<NodeIx, BTreeSet<AccessLevel>> = BTreeMap::new();
+    for e in g.edges() {
+        if strict && e.conditional {
+            continue;
+        }
+        let Some(&du) = held.get(&e.from) else {
+            continue;
+        };
+        if du >= max_hops {
+            continue;
+        }
+        if let (_, Some(level)) = rule(e.kind, e.access, g.class(e.from), g.class(e.to)) {
+            levels.entry(e.to).or_default().insert(level);
+            let cand = (level, du + 1);
+            let better = match targets.get(&e.to) {
+                None => true,
+                Some(&(l, h)) => level > l || (level == l && du + 1 < h),
+            };
+            if better {
+                targets.insert(e.to, cand);
+            }
+        }
+    }
+    Model {
+        held,
+        targets,
+        levels,
+    }
+}
+
+fn rankable(c: Class) -> bool {
+    matches!(c, Class::Human | Class::Workload | Class::Credential)
+}
+
+proptest! {
+    #![proptest_config(ProptestConfig { cases: 600, ..ProptestConfig::default() })]
+
+    #[test]
+    fn blast_agrees_with_the_model(c in case(), strict in any::<bool>(), hops in prop::option::of(1u32..5), start in 0usize..24) {
+        let g = build(&c);
+        let start = (start % g.node_count()) as NodeIx;
+        let opts = BlastOptions { max_hops: hops, filter: Filter::strict(strict) };
+        let b = blast(&g, &[start], &opts);
+        let m = model(&g, start, strict, hops.unwrap_or(u32::MAX));
+        let held: BTreeMap<NodeIx, u32> = b.held.iter().map(|h| (h.node, h.hops)).chain([(start, 0)]).collect();
+        prop_assert_eq!(&held, &m.held);
+        let targets: BTreeMap<NodeIx, (AccessLevel, u32)> = b.targets.iter().map(|t| (t.node, (t.level, t.hops))).collect();
+        prop_assert_eq!(&targets, &m.targets);
+        // Every witness path is a real path from the start, of the stated length.
+        for t in &b.targets {
+            let p = b.path_to_target(&g, t);
+            prop_assert_eq!(p.len() as u32, t.hops);
+            prop_assert_eq!(g.edge(p[0]).from, start);
+            prop_assert_eq!(g.edge(*p.last().unwrap()).to, t.node);
+            for w in p.windows(2) {
+                prop_assert_eq!(g.edge(w[0]).to, g.edge(w[1]).from);
+            }
+            prop_assert_eq!(g.edge(t.via).access.or(Some(t.level)).is_some(), true);
+        }
+    }
+
+    #[test]
+    fn who_can_is_blast_reversed(c in case(), strict in any::<bool>(), target in 0usize..24) {
+        let g = build(&c);
+        let target = (target % g.node_count()) as NodeIx;
+        let opts = BlastOptions { max_hops: None, filter: Filter::strict(strict) };
+        let got: BTreeMap<NodeIx, (Option<AccessLevel>, u32)> = who_can(&g, target, None, &opts)
+            .iter()
+            .map(|r| (r.node, (r.level, r.hops)))
+            .collect();
+        for r in who_can(&g, target, None, &opts) {
+            prop_assert_eq!(r.path.len() as u32, r.hops);
+            prop_assert_eq!(g.edge(r.path[0]).from, r.node);
+            prop_assert_eq!(g.edge(*r.path.last().unwrap()).to, target);
+            for w in r.path.windows(2) {
+                prop_assert_eq!(g.edge(w[0]).to, g.edge(w[1]).from);
+            }
+        }
+        let mut want = BTreeMap::new();
+        for s in 0..g.node_count() as NodeIx {
+            if s == target || !rankable(g.class(s)) {
+                continue;
+            }
+            let m = model(&g, s, strict, u32::MAX);
+            if g.class(target).is_target() {
+                if let Some(&(l, h)) = m.targets.get(&target) {
+                    want.insert(s, (Some(l), h));
+                }
+            } else if let Some(&h) = m.held.get(&target) {
+                want.insert(s, (None, h));
+            }
+        }
+        prop_assert_eq!(got, want);
+    }
+
+    #[test]
+    fn rank_counts_are_blast_counts(c in case(), strict in any::<bool>(), threshold in prop_oneof![Just(usize::MAX), 0usize..6]) {
+        let g = build(&c);
+        let (rows, _) = rank_with_threshold(&g, &Filter::strict(strict), threshold);
+        let ranked: BTreeSet<NodeIx> = rows.iter().map(|r| r.node).collect();
+        let expected: BTreeSet<NodeIx> = (0..g.node_count() as NodeIx).filter(|&n| rankable(g.class(n))).collect();
+        prop_assert_eq!(ranked, expected);
+        for r in &rows {
+            let m = model(&g, r.node, strict, u32::MAX);
+            let mut reach: BTreeSet<NodeIx> = m.held.keys().copied().collect();
+            reach.extend(m.targets.keys().copied());
+            reach.remove(&r.node);
+            let count = |f: &dyn Fn(Class) -> bool| reach.iter().filter(|&&n| f(g.class(n))).count() as u32;
+            prop_assert_eq!(r.counts.identities, count(&|c| c.is_identity()));
+            prop_assert_eq!(r.counts.scopes, count(&|c| c == Class::Scope));
+            prop_assert_eq!(r.counts.credentials, count(&|c| c == Class::Credential));
+            prop_assert_eq!(r.counts.secrets, count(&|c| c == Class::Secret));
+            prop_assert_eq!(r.counts.datasets, count(&|c| c == Class::Dataset));
+            prop_assert_eq!(r.counts.models, count(&|c| c == Class::Model));
+            prop_assert_eq!(r.counts.tools, count(&|c| c == Class::Tool));
+        }
+        for w in rows.windows(2) {
+            prop_assert!(w[0].score >= w[1].score);
+        }
+    }
+
+    #[test]
+    fn trace_chains_are_valid_distinct_and_shortest_first(c in case(), from in 0usize..24, to in 0usize..24, k in 1usize..5) {
+        let g = build(&c);
+        let (from, to) = ((from % g.node_count()) as NodeIx, (to % g.node_count()) as NodeIx);
+        let opts = BlastOptions::default();
+        let chains = trace(&g, from, to, k, &opts);
+        let m = model(&g, from, false, u32::MAX);
+        let shortest = if g.class(to).is_target() {
+            // Any recording edge reaches a target: fewest hops over all levels.
+            g.edges().iter().filter_map(|e| {
+                let d = m.held.get(&e.from)?;
+                let (pivot, level) = rule(e.kind, e.access, g.class(e.from), g.class(e.to));
+                (e.to == to && (pivot || level.is_some())).then_some(d + 1)
+            }).min()
+        } else {
+            m.held.get(&to).copied().filter(|_| from != to)
+        };
+        let shortest = if from == to { None } else { shortest };
+        prop_assert_eq!(chains.first().map(|p| p.len() as u32), shortest);
+        prop_assert!(chains.len() <= k);
+        let mut seen = BTreeSet::new();
+        for w in chains.windows(2) {
+            prop_assert!(w[0].len() <= w[1].len());
+        }
+        for p in &chains {
+            prop_assert_eq!(g.edge(p[0]).from, from);
+            prop_assert_eq!(g.edge(*p.last().unwrap()).to, to);
+            let mut nodes = vec![from];
+            for w in p.windows(2) {
+                prop_assert_eq!(g.edge(w[0]).to, g.edge(w[1]).from);
+            }
+            nodes.extend(p.iter().map(|&e| g.edge(e).to));
+            let distinct: BTreeSet<_> = nodes.iter().collect();
+            prop_assert_eq!(distinct.len(), nodes.len(), "loopless");
+            prop_assert!(seen.insert(nodes), "distinct chains");
+        }
+    }
+}
+
+proptest! {
+    #![proptest_config(ProptestConfig { cases: 300, ..ProptestConfig::default() })]
+
+    #[test]
+    fn who_can_with_an_access_level_finds_that_level_or_admin(c in case(), target in 0usize..24, want in prop::sample::select(AccessLevel::ALL.to_vec())) {
+        let g = build(&c);
+        let target = (target % g.node_count()) as NodeIx;
+        let got: BTreeSet<NodeIx> = who_can(&g, target, Some(want), &BlastOptions::default()).iter().map(|r| r.node).collect();
+        let expected: BTreeSet<NodeIx> = (0..g.node_count() as NodeIx)
+            .filter(|&s| s != target && rankable(g.class(s)))
+            .filter(|&s| {
+                model(&g, s, false, u32::MAX)
+                    .levels
+                    .get(&target)
+                    .is_some_and(|l| l.contains(&want) || l.contains(&AccessLevel::Admin))
+            })
+            .collect();
+        prop_assert_eq!(got, expected);
+    }
+}
+
+#[test]
+fn rank_shares_work_through_hubs_and_stays_exact() {
+    // A scope that contains 6000 datasets: its reach becomes a hub, and 50
+    // identities that escalate to it must all see 6000 datasets.
+    let mut classes = vec![Class::Scope];
+    let mut edges = Vec::new();
+    for i in 0..6000 {
+        classes.push(Class::Dataset);
+        edges.push(RawEdge {
+            from: 0,
+            to: i + 1,
+            kind: EdgeKind::Contains,
+            access: None,
+            conditional: false,
+        });
+    }
+    for j in 0..50 {
+        classes.push(Class::Workload);
+        let me = classes.len() - 1;
+        edges.push(RawEdge {
+            from: me,
+            to: 0,
+            kind: EdgeKind::CanEscalate,
+            access: None,
+            conditional: false,
+        });
+        edges.push(RawEdge {
+            from: me,
+            to: 1 + j,
+            kind: EdgeKind::Access,
+            access: Some(AccessLevel::Read),
+            conditional: false,
+        });
+    }
+    let g = build(&Case { classes, edges });
+    let (rows, stats) = rank(&g, &Filter::default());
+    assert!(stats.hubs >= 1, "{stats:?}");
+    assert_eq!(rows.len(), 50);
+    assert!(
+        rows.iter()
+            .all(|r| r.counts.datasets == 6000 && r.counts.scopes == 1)
+    );
+}

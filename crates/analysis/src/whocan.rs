@@ -77,7 +77,7 @@ pub fn who_can(
                 Some(l) => s.level == Some(l),
                 None => s.pivot,
             };
-            if seeds && dist[u] == 0 && e.from != target {
+            if seeds && dist[u] == 0 {
                 dist[u] = 1;
                 next[u] = ix;
                 queue.push(e.from);
@@ -92,7 +92,7 @@ pub fn who_can(
             }
             for (ix, e) in g.in_edges(v) {
                 let u = e.from as usize;
-                if dist[u] != 0 || e.from == target || !opts.filter.allows(ix, e) {
+                if dist[u] != 0 || !opts.filter.allows(ix, e) {
                     continue;
                 }
                 if step(e, classes[u], classes[v as usize]).pivot {
@@ -103,13 +103,15 @@ pub fn who_can(
             }
         }
         for &u in &queue {
-            if claimed[u as usize] || !is_rankable(classes[u as usize]) {
+            if u == target || claimed[u as usize] || !is_rankable(classes[u as usize]) {
                 continue;
             }
             claimed[u as usize] = true;
+            // Follow `next` for exactly `dist` hops: the path may pass through
+            // the target itself before the edge that gives the level.
             let mut path = Vec::new();
             let mut cur = u;
-            while cur != target && path.len() <= n {
+            for _ in 0..dist[u as usize] {
                 let e = next[cur as usize];
                 if e == NONE {
                     break;

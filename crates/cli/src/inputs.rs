@@ -5,7 +5,7 @@ use std::path::{Path, PathBuf};
 
 use anyhow::{Context, Result, bail};
 use blastgraph_connector_native::NativeConnector;
-// OPENGRAPH use blastgraph_connector_opengraph::OpenGraphConnector;
+use blastgraph_connector_opengraph::OpenGraphConnector;
 use blastgraph_graph::{Graph, snapshot};
 use blastgraph_model::{Connector, Edge, Estate, EstateBuilder, Node, Provenance, Severity};
 use sha2::{Digest, Sha256};
@@ -19,7 +19,7 @@ pub const DEMO_NAME: &str = "demo:acme-ai/estate.json";
 
 /// Every connector, in detection order.
 pub fn connectors() -> Vec<Box<dyn Connector>> {
-    vec![Box::new(NativeConnector) /* OPENGRAPH */]
+    vec![Box::new(NativeConnector), Box::new(OpenGraphConnector)]
 }
 
 fn files_under(path: &Path, out: &mut Vec<PathBuf>) -> Result<()> {

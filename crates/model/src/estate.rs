@@ -278,7 +278,7 @@ impl EstateBuilder {
             }
             _ => {}
         }
-        if edge.from == edge.to && edge.kind != EdgeKind::Access {
+        if edge.from == edge.to {
             self.warning(location, format!("self-loop `{}` ignored", edge.from));
             return;
         }
