@@ -334,7 +334,7 @@ pub fn generate(opts: GenOptions) -> Estate {
                 }
             }
             let pol = format!("policy-{pos}");
-            for s in 0..rng.heavy(4, 300) {
+            for s in 0..rng.heavy(6, 300) {
                 let pick = rng.below(10);
                 let (list, l) = match pick {
                     0..=5 => (&ac.datasets, levels[rng.below(levels.len())]),

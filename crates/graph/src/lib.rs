@@ -163,34 +163,39 @@ pub struct NodeRef<'g> {
     pub attrs: &'g Attributes,
 }
 
-/// Raw columns of a graph, as a snapshot stores them. Nodes must be in graph
-/// order and edges sorted by source.
-#[derive(Debug, Default)]
-pub struct Parts {
-    /// Node ids.
-    pub ids: Vec<String>,
-    /// Node names.
-    pub names: Vec<String>,
-    /// Providers.
-    pub providers: Vec<String>,
-    /// Provider kinds.
-    pub kinds: Vec<String>,
-    /// Classes.
-    pub classes: Vec<Class>,
-    /// Attributes.
-    pub attrs: Vec<Attributes>,
-    /// Edge cores.
-    pub edges: Vec<EdgeCore>,
-    /// Explicit edge ids.
-    pub explicit_id: BTreeMap<EdgeIx, String>,
-    /// Mechanisms (empty string for none).
-    pub mechanism: Vec<String>,
-    /// Conditions.
-    pub condition: BTreeMap<EdgeIx, String>,
-    /// Provenance per edge.
-    pub provenance: Vec<Provenance>,
-    /// Manifest.
-    pub manifest: Manifest,
+/// Raw columns of a graph, as a snapshot stores them, with strings already
+/// interned. Nodes must be in graph order.
+#[derive(Debug)]
+pub(crate) struct Parts {
+    pub(crate) strings: Interner,
+    pub(crate) ids: Vec<String>,
+    pub(crate) names: Vec<String>,
+    pub(crate) provider: Vec<u32>,
+    pub(crate) kind: Vec<u32>,
+    pub(crate) classes: Vec<Class>,
+    pub(crate) attrs: Vec<Attributes>,
+    pub(crate) edges: Vec<EdgeCore>,
+    pub(crate) meta: EdgeMeta,
+    pub(crate) manifest: Manifest,
+}
+
+impl Parts {
+    pub(crate) fn new() -> Parts {
+        let mut strings = Interner::default();
+        strings.intern("");
+        Parts {
+            strings,
+            ids: Vec::new(),
+            names: Vec::new(),
+            provider: Vec::new(),
+            kind: Vec::new(),
+            classes: Vec::new(),
+            attrs: Vec::new(),
+            edges: Vec::new(),
+            meta: EdgeMeta::default(),
+            manifest: Manifest::default(),
+        }
+    }
 }
 
 impl Graph {
@@ -207,21 +212,19 @@ impl Graph {
             let (na, nb) = (&nodes[a], &nodes[b]);
             (na.provider.as_str(), na.id.as_str()).cmp(&(nb.provider.as_str(), nb.id.as_str()))
         });
-        let mut parts = Parts {
-            manifest: Manifest {
-                inputs,
-                diagnostics,
-                ..Manifest::default()
-            },
-            ..Parts::default()
+        let mut parts = Parts::new();
+        parts.manifest = Manifest {
+            inputs,
+            diagnostics,
+            ..Manifest::default()
         };
         let mut slots: Vec<Option<blastgraph_model::Node>> = nodes.into_iter().map(Some).collect();
         for i in order {
             if let Some(n) = slots.get_mut(i).and_then(Option::take) {
                 parts.ids.push(n.id);
                 parts.names.push(n.name);
-                parts.providers.push(n.provider);
-                parts.kinds.push(n.kind);
+                parts.provider.push(parts.strings.intern(&n.provider));
+                parts.kind.push(parts.strings.intern(&n.kind));
                 parts.classes.push(n.class);
                 parts.attrs.push(n.attrs);
             }
@@ -264,13 +267,19 @@ impl Graph {
             let ix = i as EdgeIx;
             parts.edges.push(core);
             if let Some(id) = e.id {
-                parts.explicit_id.insert(ix, id);
+                parts.meta.explicit_id.insert(ix, id);
             }
             if let Some(c) = e.condition {
-                parts.condition.insert(ix, c);
+                parts.meta.condition.insert(ix, c);
             }
-            parts.mechanism.push(e.mechanism.unwrap_or_default());
-            parts.provenance.push(e.provenance);
+            let st = &mut parts.strings;
+            parts
+                .meta
+                .mechanism
+                .push(st.intern(e.mechanism.as_deref().unwrap_or("")));
+            parts.meta.source.push(st.intern(&e.provenance.source));
+            parts.meta.location.push(st.push(&e.provenance.location));
+            parts.meta.reason.push(st.intern(&e.provenance.reason));
         }
         parts.ids = std::mem::take(&mut g.ids);
         Graph::from_parts_indexed(parts, g.index, g.hasher)
@@ -306,7 +315,7 @@ impl Graph {
 
     /// Builds a graph from raw columns (a loaded snapshot). Edges that are not
     /// sorted by source are sorted.
-    pub fn from_parts(mut parts: Parts) -> Graph {
+    pub(crate) fn from_parts(mut parts: Parts) -> Graph {
         let shell = Graph::empty_with_ids(std::mem::take(&mut parts.ids));
         parts.ids = shell.ids;
         Graph::from_parts_indexed(parts, shell.index, shell.hasher)
@@ -323,30 +332,8 @@ impl Graph {
             perm.sort_by_key(|&i| parts.edges[i].from);
             parts = permute_edges(parts, &perm);
         }
-        let mut strings = Interner::default();
-        strings.intern("");
-        let provider = parts.providers.iter().map(|s| strings.intern(s)).collect();
-        let kind = parts.kinds.iter().map(|s| strings.intern(s)).collect();
-        let meta = EdgeMeta {
-            explicit_id: parts.explicit_id,
-            mechanism: parts.mechanism.iter().map(|s| strings.intern(s)).collect(),
-            condition: parts.condition,
-            source: parts
-                .provenance
-                .iter()
-                .map(|p| strings.intern(&p.source))
-                .collect(),
-            location: parts
-                .provenance
-                .iter()
-                .map(|p| strings.push(&p.location))
-                .collect(),
-            reason: parts
-                .provenance
-                .iter()
-                .map(|p| strings.intern(&p.reason))
-                .collect(),
-        };
+        let strings = parts.strings;
+        let (provider, kind, meta) = (parts.provider, parts.kind, parts.meta);
         let edges = parts.edges;
         let mut out_offsets = vec![0u32; n + 1];
         let mut in_offsets = vec![0u32; n + 1];
@@ -634,38 +621,9 @@ impl Graph {
             similar: Vec::new(),
         })
     }
-
-    /// Turns the graph back into columns (for saving).
-    pub fn to_parts(&self) -> Parts {
-        Parts {
-            ids: self.ids.clone(),
-            names: self.names.clone(),
-            providers: self
-                .provider
-                .iter()
-                .map(|&s| self.strings.get(s).to_string())
-                .collect(),
-            kinds: self
-                .kind
-                .iter()
-                .map(|&s| self.strings.get(s).to_string())
-                .collect(),
-            classes: self.class.clone(),
-            attrs: self.attrs.clone(),
-            edges: self.edges.clone(),
-            explicit_id: self.meta.explicit_id.clone(),
-            mechanism: (0..self.edges.len() as EdgeIx)
-                .map(|e| self.mechanism(e).unwrap_or("").to_string())
-                .collect(),
-            condition: self.meta.condition.clone(),
-            provenance: (0..self.edges.len() as EdgeIx)
-                .map(|e| self.provenance(e))
-                .collect(),
-            manifest: self.manifest.clone(),
-        }
-    }
 }
 
+/// Applies `perm` (new position → old position) to every edge column.
 fn permute_edges(parts: Parts, perm: &[usize]) -> Parts {
     let mut inverse = vec![0 as EdgeIx; perm.len()];
     for (new, &old) in perm.iter().enumerate() {
@@ -673,24 +631,27 @@ fn permute_edges(parts: Parts, perm: &[usize]) -> Parts {
             *slot = new as EdgeIx;
         }
     }
-    let pick = |v: &Vec<EdgeCore>| perm.iter().filter_map(|&i| v.get(i).copied()).collect();
+    let pick =
+        |v: &Vec<u32>| -> Vec<u32> { perm.iter().filter_map(|&i| v.get(i).copied()).collect() };
     let remap = |m: BTreeMap<EdgeIx, String>| {
         m.into_iter()
             .map(|(k, v)| (inverse.get(k as usize).copied().unwrap_or(k), v))
             .collect()
     };
+    let meta = EdgeMeta {
+        mechanism: pick(&parts.meta.mechanism),
+        source: pick(&parts.meta.source),
+        location: pick(&parts.meta.location),
+        reason: pick(&parts.meta.reason),
+        explicit_id: remap(parts.meta.explicit_id),
+        condition: remap(parts.meta.condition),
+    };
     Parts {
-        edges: pick(&parts.edges),
-        mechanism: perm
+        edges: perm
             .iter()
-            .filter_map(|&i| parts.mechanism.get(i).cloned())
+            .filter_map(|&i| parts.edges.get(i).copied())
             .collect(),
-        provenance: perm
-            .iter()
-            .filter_map(|&i| parts.provenance.get(i).cloned())
-            .collect(),
-        explicit_id: remap(parts.explicit_id),
-        condition: remap(parts.condition),
+        meta,
         ..parts
     }
 }

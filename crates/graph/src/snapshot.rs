@@ -284,14 +284,6 @@ impl<'a> Cols<'a> {
     }
 }
 
-fn strings(ca: &StringChunked) -> Vec<String> {
-    ca.iter().map(|s| s.unwrap_or("").to_string()).collect()
-}
-
-fn opt_strings(ca: &StringChunked) -> Vec<Option<String>> {
-    ca.iter().map(|s| s.map(str::to_string)).collect()
-}
-
 /// Loads a snapshot folder. Rows that do not validate (unknown class or
 /// kind, an index out of range) are skipped and reported in the manifest's
 /// diagnostics, naming file and row.
@@ -341,19 +333,16 @@ pub fn load(dir: &Path) -> Result<Graph, SnapshotError> {
         c.str("kind")?,
     );
     let attr_cols = [
-        opt_strings(c.str("owner")?),
-        opt_strings(c.str("environment")?),
-        opt_strings(c.str("created")?),
-        opt_strings(c.str("last_used")?),
-        opt_strings(c.str("expires")?),
+        c.str("owner")?,
+        c.str("environment")?,
+        c.str("created")?,
+        c.str("last_used")?,
+        c.str("expires")?,
     ];
-    let tags = opt_strings(c.str("tags")?);
-    let all_ids = strings(ids);
-    let (all_names, all_providers, all_kinds) =
-        (strings(names), strings(providers), strings(kinds));
+    let tags = c.str("tags")?;
     // Old row position → new node index (rows that fail validation are dropped).
     let mut remap: Vec<Option<u32>> = vec![None; nodes_df.height()];
-    let mut parts = Parts::default();
+    let mut parts = Parts::new();
     for (row, (class, idx)) in class_col.iter().zip(idx_col.iter()).enumerate() {
         let class = match class.map(str::parse::<Class>) {
             Some(Ok(c)) => c,
@@ -374,14 +363,19 @@ pub fn load(dir: &Path) -> Result<Graph, SnapshotError> {
             );
             continue;
         }
-        let id = all_ids.get(row).cloned().unwrap_or_default();
+        let id = ids.get(row).unwrap_or("");
         if id.is_empty() {
             diag(&file, row, "`id` is empty".into());
             continue;
         }
-        let a = |k: usize| attr_cols.get(k).and_then(|v| v.get(row).cloned().flatten());
-        let tag_map: BTreeMap<String, String> = match tags.get(row).cloned().flatten() {
-            Some(t) => match serde_json::from_str(&t) {
+        let a = |k: usize| {
+            attr_cols
+                .get(k)
+                .and_then(|c| c.get(row))
+                .map(str::to_string)
+        };
+        let tag_map: BTreeMap<String, String> = match tags.get(row) {
+            Some(t) => match serde_json::from_str(t) {
                 Ok(m) => m,
                 Err(e) => {
                     diag(
@@ -395,16 +389,14 @@ pub fn load(dir: &Path) -> Result<Graph, SnapshotError> {
             None => BTreeMap::new(),
         };
         remap[row] = Some(parts.ids.len() as u32);
-        parts.ids.push(id);
+        parts.ids.push(id.to_string());
+        parts.names.push(names.get(row).unwrap_or("").to_string());
         parts
-            .names
-            .push(all_names.get(row).cloned().unwrap_or_default());
+            .provider
+            .push(parts.strings.intern(providers.get(row).unwrap_or("")));
         parts
-            .providers
-            .push(all_providers.get(row).cloned().unwrap_or_default());
-        parts
-            .kinds
-            .push(all_kinds.get(row).cloned().unwrap_or_default());
+            .kind
+            .push(parts.strings.intern(kinds.get(row).unwrap_or("")));
         parts.classes.push(class);
         parts.attrs.push(Attributes {
             owner: a(0),
@@ -418,7 +410,7 @@ pub fn load(dir: &Path) -> Result<Graph, SnapshotError> {
     drop(nodes_df);
 
     let edges_path = dir.join("edges.parquet");
-    let edges_df = read_parquet(
+    let mut edges_df = read_parquet(
         &edges_path,
         Some(&[
             "src_idx",
@@ -434,82 +426,122 @@ pub fn load(dir: &Path) -> Result<Graph, SnapshotError> {
             "reason",
         ]),
     )?;
-    let c = Cols {
-        path: &edges_path,
-        df: &edges_df,
-    };
     let file = edges_path.display().to_string();
-    let (src, dst) = (c.u32("src_idx")?, c.u32("dst_idx")?);
-    let (kind, access, cond) = (c.str("kind")?, c.str("access")?, c.bool("conditional")?);
-    let (condition, mechanism, ids) = (c.str("condition")?, c.str("mechanism")?, c.str("id")?);
-    let (source, location, reason) = (c.str("source")?, c.str("location")?, c.str("reason")?);
-    let rows = src
-        .iter()
-        .zip(dst.iter())
-        .zip(kind.iter())
-        .zip(access.iter())
-        .zip(cond.iter())
-        .zip(condition.iter())
-        .zip(mechanism.iter())
-        .zip(ids.iter())
-        .zip(source.iter())
-        .zip(location.iter())
-        .zip(reason.iter());
-    for (row, ((((((((((s, d), k), a), cd), cn), mech), id), so), lo), re)) in rows.enumerate() {
-        let from = s.and_then(|s| remap.get(s as usize).copied().flatten());
-        let to = d.and_then(|d| remap.get(d as usize).copied().flatten());
-        let (Some(from), Some(to)) = (from, to) else {
-            diag(
-                &file,
-                row,
-                format!("`src_idx` {s:?} or `dst_idx` {d:?} names no node; the edge is skipped"),
-            );
-            continue;
+    // Pass 1: the hot columns decide which rows are kept.
+    let mut keep: Vec<bool> = Vec::with_capacity(edges_df.height());
+    {
+        let c = Cols {
+            path: &edges_path,
+            df: &edges_df,
         };
-        let kind = match k.map(str::parse::<EdgeKind>) {
-            Some(Ok(k)) => k,
-            Some(Err(e)) => {
-                diag(&file, row, e.to_string());
-                continue;
+        let (src, dst) = (c.u32("src_idx")?, c.u32("dst_idx")?);
+        let (kind, access, cond) = (c.str("kind")?, c.str("access")?, c.bool("conditional")?);
+        let rows = src
+            .iter()
+            .zip(dst.iter())
+            .zip(kind.iter())
+            .zip(access.iter())
+            .zip(cond.iter());
+        for (row, ((((s, d), k), a), cd)) in rows.enumerate() {
+            let from = s.and_then(|s| remap.get(s as usize).copied().flatten());
+            let to = d.and_then(|d| remap.get(d as usize).copied().flatten());
+            let core = (|| {
+                let (Some(from), Some(to)) = (from, to) else {
+                    return Err(format!(
+                        "`src_idx` {s:?} or `dst_idx` {d:?} names no node; the edge is skipped"
+                    ));
+                };
+                let kind = k
+                    .ok_or("`kind` is null")?
+                    .parse::<EdgeKind>()
+                    .map_err(|e| e.to_string())?;
+                let access = a
+                    .map(str::parse::<AccessLevel>)
+                    .transpose()
+                    .map_err(|e| e.to_string())?;
+                if kind == EdgeKind::Access && access.is_none() {
+                    return Err("an `access` edge has no `access` level".into());
+                }
+                Ok(EdgeCore {
+                    from,
+                    to,
+                    kind,
+                    access,
+                    conditional: cd.unwrap_or(false),
+                })
+            })();
+            match core {
+                Ok(core) => {
+                    parts.edges.push(core);
+                    keep.push(true);
+                }
+                Err(message) => {
+                    diag(&file, row, message);
+                    keep.push(false);
+                }
             }
-            None => {
-                diag(&file, row, "`kind` is null".into());
-                continue;
-            }
-        };
-        let access = match a.map(str::parse::<AccessLevel>) {
-            None => None,
-            Some(Ok(l)) => Some(l),
-            Some(Err(e)) => {
-                diag(&file, row, e.to_string());
-                continue;
-            }
-        };
-        if kind == EdgeKind::Access && access.is_none() {
-            diag(&file, row, "an `access` edge has no `access` level".into());
-            continue;
         }
-        let ix = parts.edges.len() as EdgeIx;
-        parts.edges.push(EdgeCore {
-            from,
-            to,
-            kind,
-            access,
-            conditional: cd.unwrap_or(false),
-        });
-        if let Some(cn) = cn {
-            parts.condition.insert(ix, cn.to_string());
-        }
-        if let Some(id) = id {
-            parts.explicit_id.insert(ix, id.to_string());
-        }
-        parts.mechanism.push(mech.unwrap_or("").to_string());
-        parts.provenance.push(Provenance {
-            source: so.unwrap_or("").to_string(),
-            location: lo.unwrap_or("").to_string(),
-            reason: re.unwrap_or("").to_string(),
-        });
     }
+    // Pass 2: explanation columns, one at a time, each freed once read.
+    let take = |df: &mut DataFrame, name: &str| -> Result<Column, SnapshotError> {
+        df.drop_in_place(name).map_err(|e| SnapshotError::Column {
+            path: edges_path.clone(),
+            column: name.to_string(),
+            message: e.to_string(),
+        })
+    };
+    let str_of = |col: &Column, name: &str| -> Result<StringChunked, SnapshotError> {
+        col.str().cloned().map_err(|e| SnapshotError::Column {
+            path: edges_path.clone(),
+            column: name.to_string(),
+            message: format!("expected a string column: {e}"),
+        })
+    };
+    for name in ["condition", "id"] {
+        let col = take(&mut edges_df, name)?;
+        let ca = str_of(&col, name)?;
+        let mut ix: EdgeIx = 0;
+        for (v, k) in ca.iter().zip(&keep) {
+            if !k {
+                continue;
+            }
+            if let Some(v) = v {
+                let map = if name == "id" {
+                    &mut parts.meta.explicit_id
+                } else {
+                    &mut parts.meta.condition
+                };
+                map.insert(ix, v.to_string());
+            }
+            ix += 1;
+        }
+    }
+    for name in ["mechanism", "source", "location", "reason"] {
+        let col = take(&mut edges_df, name)?;
+        let ca = str_of(&col, name)?;
+        drop(col);
+        let st = &mut parts.strings;
+        let handles: Vec<u32> = ca
+            .iter()
+            .zip(&keep)
+            .filter(|(_, k)| **k)
+            .map(|(v, _)| {
+                let v = v.unwrap_or("");
+                if name == "location" {
+                    st.push(v)
+                } else {
+                    st.intern(v)
+                }
+            })
+            .collect();
+        match name {
+            "mechanism" => parts.meta.mechanism = handles,
+            "source" => parts.meta.source = handles,
+            "location" => parts.meta.location = handles,
+            _ => parts.meta.reason = handles,
+        }
+    }
+    drop(edges_df);
     parts.manifest = manifest;
     Ok(Graph::from_parts(parts))
 }

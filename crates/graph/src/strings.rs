@@ -117,6 +117,7 @@ mod tests {
             i.intern(&format!("s{k}"));
         }
         assert_eq!(i.intern("s77"), i.intern("s77"));
-        assert_eq!(i.get(i.intern("s9999")), "s9999");
+        let h = i.intern("s9999");
+        assert_eq!(i.get(h), "s9999");
     }
 }

@@ -107,7 +107,7 @@ fn edges_have_explicit_or_derived_ids() {
     assert!(ids.contains(&"my-edge".to_string()));
     assert!(ids.contains(&"access:write:aws:role/train->aws:s3/data".to_string()));
     assert_eq!(g.find_edges("my-edge").unwrap().len(), 1);
-    assert_eq!(g.find_edges("ci->train").unwrap().len(), 1);
+    assert_eq!(g.find_edges("ci->aws:role/train").unwrap().len(), 1);
 }
 
 #[test]

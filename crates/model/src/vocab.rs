@@ -53,6 +53,10 @@ macro_rules! vocabulary {
         impl FromStr for $name {
             type Err = UnknownName;
             fn from_str(s: &str) -> Result<Self, Self::Err> {
+                // Fast path: the word as written (snapshots hold millions of them).
+                if let Some(v) = $name::ALL.iter().copied().find(|v| v.as_str() == s) {
+                    return Ok(v);
+                }
                 let lower = s.trim().to_ascii_lowercase().replace('-', "_");
                 $name::ALL
                     .iter()
