@@ -384,7 +384,13 @@ pub fn what_if_report(
     let after_report = blast_report(g, &w.after);
     let mut lost = w.lost_targets.clone();
     lost.sort_by(|a, b| target_order(g, a, b));
-    let mut lost_held = w.lost_held.clone();
+    // Targets lost are listed once, under lost_targets.
+    let mut lost_held: Vec<_> = w
+        .lost_held
+        .iter()
+        .filter(|h| !g.class(h.node).is_target())
+        .copied()
+        .collect();
     lost_held.sort_by(|x, y| (x.hops, g.id(x.node)).cmp(&(y.hops, g.id(y.node))));
     WhatIfReport {
         revoked: revoked.iter().map(|&e| g.edge_id(e)).collect(),

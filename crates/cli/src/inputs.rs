@@ -50,7 +50,21 @@ pub fn ingest_bytes(name: &str, bytes: &[u8], b: &mut EstateBuilder) {
     let hash = hex::encode(Sha256::digest(bytes));
     let head = &bytes[..bytes.len().min(4096)];
     let all = connectors();
-    let Some(c) = all.iter().find(|c| c.detect(name, head)) else {
+    // The head decides for well-ordered files; a producer that writes the
+    // telling key late still gets recognised from the whole file.
+    let found = all
+        .iter()
+        .find(|c| c.detect(name, head))
+        .or_else(|| all.iter().find(|c| c.detect(name, bytes)));
+    if bytes.iter().all(u8::is_ascii_whitespace) {
+        b.begin_input(name, "unknown", hash, bytes.len() as u64);
+        b.error(
+            "line 1, column 1",
+            "the file is empty, expected a JSON document",
+        );
+        return;
+    }
+    let Some(c) = found else {
         b.begin_input(name, "unknown", hash, bytes.len() as u64);
         b.error(
             "file",

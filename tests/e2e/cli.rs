@@ -1,0 +1,134 @@
+//! Exit codes, id resolution and formats.
+
+use crate::{PIVOT, ok, run};
+
+#[test]
+fn unknown_ids_are_errors_that_suggest_candidates() {
+    let (code, _, err) = run(&["blast", "-q", "-i", PIVOT, "-c", "deploy"]);
+    assert_eq!(code, 2);
+    assert!(
+        err.contains("--compromise `deploy`: no node matches `deploy`; did you mean one of:"),
+        "{err}"
+    );
+    assert!(
+        err.contains("arn:aws:iam::111111111111:role/deployer"),
+        "{err}"
+    );
+}
+
+#[test]
+fn ambiguous_ids_list_every_candidate() {
+    let (code, _, err) = run(&["blast", "-q", "-c", "hf-token"]);
+    assert_eq!(code, 2);
+    assert!(
+        err.contains("`hf-token` is ambiguous, it matches 2:"),
+        "{err}"
+    );
+}
+
+#[test]
+fn ids_resolve_by_full_id_name_or_suffix() {
+    for id in [
+        "arn:aws:iam::111111111111:role/deployer",
+        "deployer",
+        "role/deployer",
+    ] {
+        let out = ok(&["blast", "-q", "-i", PIVOT, "-c", id, "--format", "json"]);
+        assert!(out.contains("\"name\": \"deployer\""));
+    }
+}
+
+#[test]
+fn fail_on_sets_exit_code_3() {
+    let (code, _, err) = run(&["rank", "-q", "-i", PIVOT, "--fail-on", "100"]);
+    assert_eq!(code, 3, "{err}");
+    let (code, _, _) = run(&["rank", "-q", "-i", PIVOT, "--fail-on", "1000000"]);
+    assert_eq!(code, 0);
+}
+
+#[test]
+fn csv_has_a_header_and_one_row_per_result() {
+    let out = ok(&[
+        "blast", "-q", "-i", PIVOT, "-c", "infra-ci", "--format", "csv",
+    ]);
+    let mut lines = out.lines();
+    assert_eq!(
+        lines.next().unwrap(),
+        "compromised,category,id,name,kind,class,access,hops,conditional,path_summary,path"
+    );
+    let json = ok(&[
+        "blast", "-q", "-i", PIVOT, "-c", "infra-ci", "--format", "json",
+    ]);
+    let v: serde_json::Value = serde_json::from_str(&json).unwrap();
+    let n: usize = ["identities", "credentials", "scopes", "targets"]
+        .iter()
+        .map(|k| v[*k].as_array().unwrap().len())
+        .sum();
+    let rows = polars_csv_rows(&out);
+    assert_eq!(rows, n);
+}
+
+fn polars_csv_rows(text: &str) -> usize {
+    use polars::prelude::*;
+    let dir = tempfile::tempdir().unwrap();
+    let p = dir.path().join("x.csv");
+    std::fs::write(&p, text).unwrap();
+    CsvReadOptions::default()
+        .try_into_reader_with_file_path(Some(p))
+        .unwrap()
+        .finish()
+        .unwrap()
+        .height()
+}
+
+#[test]
+fn parquet_needs_an_output_file() {
+    let (code, _, err) = run(&["rank", "-q", "-i", PIVOT, "--format", "parquet"]);
+    assert_eq!(code, 2);
+    assert!(
+        err.contains("parquet is a binary format: give --output FILE"),
+        "{err}"
+    );
+}
+
+#[test]
+fn unknown_edge_ids_in_what_if_are_clear_errors() {
+    let (code, _, err) = run(&[
+        "what-if",
+        "-q",
+        "-i",
+        PIVOT,
+        "-c",
+        "infra-ci",
+        "--revoke",
+        "no-such-edge",
+    ]);
+    assert_eq!(code, 2);
+    assert!(err.contains("--revoke `no-such-edge`"), "{err}");
+}
+
+#[test]
+fn missing_inputs_are_clear_errors() {
+    let (code, _, err) = run(&["rank", "-i", "fixtures/does-not-exist"]);
+    assert_eq!(code, 2);
+    assert!(
+        err.contains("input fixtures/does-not-exist does not exist"),
+        "{err}"
+    );
+}
+
+#[test]
+fn same_input_same_output_byte_for_byte() {
+    for args in [
+        &[
+            "blast", "-q", "-i", PIVOT, "-c", "infra-ci", "--format", "json",
+        ][..],
+        &["rank", "-q", "-i", PIVOT, "--format", "csv"][..],
+        &[
+            "trace", "-q", "-i", PIVOT, "--from", "infra-ci", "--to", "features", "--format",
+            "json",
+        ][..],
+    ] {
+        assert_eq!(ok(args), ok(args));
+    }
+}

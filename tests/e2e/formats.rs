@@ -1,0 +1,54 @@
+//! Other tools' formats, merged with ours.
+
+use crate::ok;
+
+#[test]
+fn an_opengraph_document_and_a_native_file_form_one_graph() {
+    let out = ok(&[
+        "blast",
+        "-q",
+        "-i",
+        "fixtures/opengraph-merge",
+        "-c",
+        "role/etl",
+        "--format",
+        "json",
+    ]);
+    let v: serde_json::Value = serde_json::from_str(&out).unwrap();
+    // AWS role → secret → Azure client secret → SP (from BloodHound) → owner of the subscription.
+    assert_eq!(v["scopes"][0]["name"], "sub-ml");
+    let storage = v["targets"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|t| t["name"] == "featurestore")
+        .unwrap();
+    assert_eq!(storage["access"], "admin");
+    let kinds: Vec<&str> = storage["path"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|h| h["kind"].as_str().unwrap())
+        .collect();
+    assert_eq!(
+        kinds,
+        [
+            "can_read_secret",
+            "holds_credential",
+            "authenticates_as",
+            "can_escalate",
+            "contains"
+        ]
+    );
+    insta::assert_snapshot!(
+        "opengraph_merge",
+        ok(&[
+            "blast",
+            "-q",
+            "-i",
+            "fixtures/opengraph-merge",
+            "-c",
+            "role/etl"
+        ])
+    );
+}

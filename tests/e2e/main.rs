@@ -1,0 +1,58 @@
+//! End-to-end tests: real-format inputs, a query, the answer a security
+//! engineer expects.
+//!
+//! Index:
+//! - `scenarios`: every query on the `pivot-chain` fixture and the demo
+//!   estate, answers pinned as insta snapshots (JSON with per-hop provenance,
+//!   or the text a person reads).
+//! - `bad_input`: malformed, empty, wrong-typed, unknown-kind, dangling and
+//!   duplicate records; each error names file and place, good records kept.
+//! - `cli`: exit codes, id resolution errors, formats, `--fail-on`.
+//! - `snapshots`: build → save → load gives the same answers, byte for byte;
+//!   exports are readable Parquet/CSV/JSON with the documented schemas.
+//! - `formats`: BloodHound OpenGraph merged with native files.
+//! - `readme`: the README's example commands run.
+
+#![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)]
+
+mod bad_input;
+mod cli;
+mod formats;
+mod readme;
+mod scenarios;
+mod snapshots;
+
+use clap::Parser;
+
+/// Runs the CLI in-process: (exit code, stdout, stderr).
+pub fn run(args: &[&str]) -> (u8, String, String) {
+    let mut argv = vec!["blastgraph"];
+    argv.extend_from_slice(args);
+    let cli = match blastgraph_cli::args::Cli::try_parse_from(&argv) {
+        Ok(c) => c,
+        Err(e) => return (2, String::new(), e.to_string()),
+    };
+    let (mut out, mut err) = (Vec::new(), Vec::new());
+    let code = match blastgraph_cli::run(&cli, &mut out, &mut err) {
+        Ok(c) => c,
+        Err(e) => {
+            err.extend(format!("error: {e:#}\n").into_bytes());
+            2
+        }
+    };
+    (
+        code,
+        String::from_utf8(out).unwrap(),
+        String::from_utf8(err).unwrap(),
+    )
+}
+
+/// Runs and expects success; returns stdout.
+pub fn ok(args: &[&str]) -> String {
+    let (code, out, err) = run(args);
+    assert_eq!(code, 0, "blastgraph {args:?} failed: {err}");
+    out
+}
+
+/// The main scenario fixture.
+pub const PIVOT: &str = "fixtures/pivot-chain/estate.json";

@@ -1,0 +1,183 @@
+//! Snapshots and exports.
+
+use std::path::Path;
+
+use polars::prelude::*;
+
+use crate::{PIVOT, ok};
+
+fn read(p: &Path) -> DataFrame {
+    ParquetReader::new(std::fs::File::open(p).unwrap())
+        .finish()
+        .unwrap()
+}
+
+fn names(df: &DataFrame) -> Vec<String> {
+    df.get_column_names()
+        .iter()
+        .map(|s| s.to_string())
+        .collect()
+}
+
+#[test]
+fn a_saved_snapshot_answers_exactly_like_the_raw_input() {
+    let dir = tempfile::tempdir().unwrap();
+    let snap = dir.path().join("snap");
+    let snap_s = snap.to_str().unwrap();
+    let built = ok(&["build", "-q", "-i", PIVOT, "-o", snap_s]);
+    assert!(
+        built.contains("14 nodes, 15 edges from 1 input (0 records skipped)"),
+        "{built}"
+    );
+    for q in [
+        vec!["blast", "-c", "infra-ci", "--format", "json"],
+        vec!["who-can", "--reach", "training-data", "--format", "json"],
+        vec!["rank", "--format", "json"],
+        vec!["trace", "--from", "bob", "--to", "llm", "--format", "json"],
+    ] {
+        let raw = ["-q", "-i", PIVOT];
+        let from_snap = ["-q", "-i", snap_s];
+        let a: Vec<&str> = [&[q[0]][..], &raw[..], &q[1..]].concat();
+        let b: Vec<&str> = [&[q[0]][..], &from_snap[..], &q[1..]].concat();
+        assert_eq!(ok(&a), ok(&b), "{q:?}");
+    }
+    let manifest: serde_json::Value =
+        serde_json::from_str(&std::fs::read_to_string(snap.join("manifest.json")).unwrap())
+            .unwrap();
+    assert_eq!(manifest["nodes"], 14);
+    assert_eq!(manifest["inputs"][0]["path"], PIVOT);
+    assert_eq!(manifest["inputs"][0]["sha256"].as_str().unwrap().len(), 64);
+    // Engines read the tables as they are.
+    let nodes = read(&snap.join("nodes.parquet"));
+    let edges = read(&snap.join("edges.parquet"));
+    assert_eq!(nodes.height(), 14);
+    assert_eq!(
+        names(&edges),
+        [
+            "src_idx",
+            "dst_idx",
+            "src",
+            "dst",
+            "kind",
+            "access",
+            "conditional",
+            "condition",
+            "mechanism",
+            "id",
+            "source",
+            "location",
+            "reason"
+        ]
+    );
+}
+
+#[test]
+fn two_builds_of_the_same_input_are_identical_files() {
+    let dir = tempfile::tempdir().unwrap();
+    let (a, b) = (dir.path().join("a"), dir.path().join("b"));
+    ok(&["build", "-q", "-i", PIVOT, "-o", a.to_str().unwrap()]);
+    ok(&["build", "-q", "-i", PIVOT, "-o", b.to_str().unwrap()]);
+    for f in ["nodes.parquet", "edges.parquet", "manifest.json"] {
+        assert_eq!(
+            std::fs::read(a.join(f)).unwrap(),
+            std::fs::read(b.join(f)).unwrap(),
+            "{f}"
+        );
+    }
+}
+
+#[test]
+fn exports_have_the_documented_schemas_in_every_format() {
+    let dir = tempfile::tempdir().unwrap();
+    let out = dir.path().to_str().unwrap();
+    ok(&["export", "-q", "-i", PIVOT, "--to", "parquet", "-o", out]);
+    ok(&["export", "-q", "-i", PIVOT, "--to", "csv", "-o", out]);
+    ok(&["export", "-q", "-i", PIVOT, "--to", "json", "-o", out]);
+    let rank = read(&dir.path().join("rank.parquet"));
+    assert_eq!(
+        names(&rank),
+        [
+            "rank",
+            "id",
+            "name",
+            "kind",
+            "class",
+            "owner",
+            "environment",
+            "score",
+            "identities",
+            "credentials",
+            "scopes",
+            "secrets",
+            "datasets",
+            "models",
+            "tools"
+        ]
+    );
+    // infra-ci, deployer, trainer, breakglass, bob, ingest, ingest's client secret.
+    assert_eq!(rank.height(), 7);
+    let nodes = read(&dir.path().join("nodes.parquet"));
+    assert_eq!(
+        names(&nodes),
+        [
+            "idx",
+            "id",
+            "name",
+            "provider",
+            "kind",
+            "class",
+            "owner",
+            "environment",
+            "created",
+            "last_used",
+            "expires",
+            "tags"
+        ]
+    );
+    let edges = read(&dir.path().join("edges.parquet"));
+    // In exports every edge has its id (derived where the input gave none).
+    assert_eq!(edges.column("id").unwrap().null_count(), 0);
+    let json: serde_json::Value =
+        serde_json::from_str(&std::fs::read_to_string(dir.path().join("rank.json")).unwrap())
+            .unwrap();
+    assert_eq!(json.as_array().unwrap().len(), 7);
+    let csv = std::fs::read_to_string(dir.path().join("edges.csv")).unwrap();
+    assert_eq!(csv.lines().count(), 16);
+}
+
+#[test]
+fn gen_is_deterministic_and_loads() {
+    let dir = tempfile::tempdir().unwrap();
+    let (a, b) = (dir.path().join("a.json"), dir.path().join("b.json"));
+    ok(&[
+        "gen",
+        "--identities",
+        "500",
+        "--seed",
+        "9",
+        "-o",
+        a.to_str().unwrap(),
+    ]);
+    ok(&[
+        "gen",
+        "--identities",
+        "500",
+        "--seed",
+        "9",
+        "-o",
+        b.to_str().unwrap(),
+    ]);
+    assert_eq!(std::fs::read(&a).unwrap(), std::fs::read(&b).unwrap());
+    let out = ok(&[
+        "rank",
+        "-q",
+        "-i",
+        a.to_str().unwrap(),
+        "--top",
+        "3",
+        "--format",
+        "json",
+    ]);
+    let v: serde_json::Value = serde_json::from_str(&out).unwrap();
+    assert_eq!(v.as_array().unwrap().len(), 3);
+}
