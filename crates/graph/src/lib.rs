@@ -504,7 +504,7 @@ impl Graph {
             .get(r)
             .unwrap_or(&[])
             .iter()
-            .map(move |&e| (e, self.edges.get(e as usize).unwrap_or(&self.edges[0])))
+            .filter_map(move |&e| self.edges.get(e as usize).map(|c| (e, c)))
     }
 
     /// An edge's id: the explicit one, or `KIND[:LEVEL]:FROM->TO`.
