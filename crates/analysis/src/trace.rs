@@ -70,6 +70,9 @@ fn nodes_of(g: &Graph, path: &[EdgeIx]) -> Vec<NodeIx> {
     v
 }
 
+/// Orders chains: fewer hops first, then by the ids of their nodes.
+type ChainKey = (usize, Vec<String>);
+
 /// The `k` shortest distinct loopless chains from `from` to `to`, shortest
 /// first; ties are ordered by their node ids.
 pub fn trace(
@@ -87,7 +90,7 @@ pub fn trace(
     let Some(first) = shortest(g, from, to, &none, &none, opts, budget) else {
         return Vec::new();
     };
-    let key = |p: &Vec<EdgeIx>| -> (usize, Vec<String>) {
+    let key = |p: &Vec<EdgeIx>| -> ChainKey {
         (
             p.len(),
             nodes_of(g, p)
@@ -98,7 +101,8 @@ pub fn trace(
     };
     let mut accepted: Vec<Vec<EdgeIx>> = vec![first];
     let mut seen: HashSet<Vec<NodeIx>> = HashSet::from([nodes_of(g, &accepted[0])]);
-    let mut candidates: BTreeSet<((usize, Vec<String>), Vec<EdgeIx>)> = BTreeSet::new();
+    // Candidates ordered by (hops, node ids) so that ties break the same way every run.
+    let mut candidates: BTreeSet<(ChainKey, Vec<EdgeIx>)> = BTreeSet::new();
     while accepted.len() < k {
         let Some(prev) = accepted.last().cloned() else {
             break;

@@ -78,10 +78,11 @@ impl Filter {
     /// Whether the query may use edge `ix`.
     #[inline]
     pub fn allows(&self, ix: EdgeIx, e: &EdgeCore) -> bool {
-        !(self.strict && e.conditional)
-            && !self.revoked.contains(ix as usize)
-            && !self.removed.contains(e.to as usize)
-            && !self.removed.contains(e.from as usize)
+        let dropped = (self.strict && e.conditional)
+            || self.revoked.contains(ix as usize)
+            || self.removed.contains(e.to as usize)
+            || self.removed.contains(e.from as usize);
+        !dropped
     }
 
     /// Whether node `n` is still there.

@@ -43,7 +43,7 @@ impl Rng {
         if n == 0 {
             return 0;
         }
-        ((self.next_u64() >> 11) as u128 * n as u128 >> 53) as usize
+        (((self.next_u64() >> 11) as u128 * n as u128) >> 53) as usize
     }
     /// True with probability `p`.
     pub fn chance(&mut self, p: f64) -> bool {
@@ -412,10 +412,10 @@ pub fn generate(opts: GenOptions) -> Estate {
                     &nodes,
                 );
             }
-            if matches!(class, Class::Human) || nodes[x].kind == "azure:service_principal" {
-                if rng.chance(0.3) {
-                    creds.push((x, ai));
-                }
+            if (matches!(class, Class::Human) || nodes[x].kind == "azure:service_principal")
+                && rng.chance(0.3)
+            {
+                creds.push((x, ai));
             }
         }
     }

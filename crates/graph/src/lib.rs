@@ -20,7 +20,7 @@
 //! `nodes.parquet`, `edges.parquet` and `manifest.json`.
 
 use std::collections::BTreeMap;
-use std::hash::{BuildHasher, Hash, Hasher};
+use std::hash::BuildHasher;
 
 use blastgraph_model::{
     AccessLevel, Attributes, Class, Diagnostic, Edge, EdgeKind, Estate, InputRecord, Provenance,
@@ -657,9 +657,7 @@ fn permute_edges(parts: Parts, perm: &[usize]) -> Parts {
 }
 
 fn hash_str(h: &std::collections::hash_map::RandomState, s: &str) -> u64 {
-    let mut st = h.build_hasher();
-    s.hash(&mut st);
-    st.finish()
+    h.hash_one(s)
 }
 
 #[cfg(test)]

@@ -2,7 +2,7 @@
 //! `u32`. Interning deduplicates; `push` appends without the hash lookup
 //! (for high-cardinality columns such as JSON locations).
 
-use std::hash::{BuildHasher, Hash, Hasher};
+use std::hash::BuildHasher;
 
 use hashbrown::HashTable;
 
@@ -26,22 +26,18 @@ impl std::fmt::Debug for Interner {
     }
 }
 
-impl Interner {
-    fn hash(&self, s: &str) -> u64 {
-        let mut h = self.hasher.build_hasher();
-        s.hash(&mut h);
-        h.finish()
-    }
+/// The string `id` of a buffer and its spans ("" for an unknown id).
+fn span_str<'a>(bytes: &'a str, spans: &[(u64, u32)], id: u32) -> &'a str {
+    spans
+        .get(id as usize)
+        .and_then(|&(start, len)| bytes.get(start as usize..start as usize + len as usize))
+        .unwrap_or("")
+}
 
+impl Interner {
     /// The string with this handle ("" for an unknown handle).
     pub fn get(&self, id: u32) -> &str {
-        self.spans
-            .get(id as usize)
-            .and_then(|&(start, len)| {
-                self.bytes
-                    .get(start as usize..start as usize + len as usize)
-            })
-            .unwrap_or("")
+        span_str(&self.bytes, &self.spans, id)
     }
 
     /// Appends a string without looking for an equal one.
@@ -54,35 +50,18 @@ impl Interner {
 
     /// The handle of an equal string, adding it if new.
     pub fn intern(&mut self, s: &str) -> u32 {
-        let h = self.hash(s);
+        let h = self.hasher.hash_one(s);
+        if let Some(&id) = self.table.find(h, |&id| span_str(&self.bytes, &self.spans, id) == s) {
+            return id;
+        }
+        let id = self.push(s);
         let Self {
             bytes,
             spans,
             table,
             hasher,
         } = self;
-        let text = |id: u32| -> &str {
-            spans
-                .get(id as usize)
-                .and_then(|&(start, len)| bytes.get(start as usize..start as usize + len as usize))
-                .unwrap_or("")
-        };
-        if let Some(&id) = table.find(h, |&id| text(id) == s) {
-            return id;
-        }
-        let id = spans.len() as u32;
-        spans.push((bytes.len() as u64, s.len() as u32));
-        bytes.push_str(s);
-        let (bytes, spans) = (&*bytes, &*spans);
-        table.insert_unique(h, id, |&other| {
-            let t = spans
-                .get(other as usize)
-                .and_then(|&(start, len)| bytes.get(start as usize..start as usize + len as usize))
-                .unwrap_or("");
-            let mut st = hasher.build_hasher();
-            t.hash(&mut st);
-            st.finish()
-        });
+        table.insert_unique(h, id, |&other| hasher.hash_one(span_str(bytes, spans, other)));
         id
     }
 
