@@ -19,9 +19,7 @@ fn every_readme_example_runs() {
             .replace("tests/fixtures/", "fixtures/");
         let args = split(&cmd);
         let mut argv: Vec<&str> = args.iter().map(String::as_str).collect();
-        if !argv.contains(&"-q")
-            && argv.first().is_some_and(|c| *c != "demo" && *c != "gen")
-        {
+        if !argv.contains(&"-q") && argv.first().is_some_and(|c| *c != "demo" && *c != "gen") {
             argv.push("-q");
         }
         let (code, _, err) = run(&argv);
