@@ -51,7 +51,10 @@ impl Interner {
     /// The handle of an equal string, adding it if new.
     pub fn intern(&mut self, s: &str) -> u32 {
         let h = self.hasher.hash_one(s);
-        if let Some(&id) = self.table.find(h, |&id| span_str(&self.bytes, &self.spans, id) == s) {
+        if let Some(&id) = self
+            .table
+            .find(h, |&id| span_str(&self.bytes, &self.spans, id) == s)
+        {
             return id;
         }
         let id = self.push(s);
@@ -61,7 +64,9 @@ impl Interner {
             table,
             hasher,
         } = self;
-        table.insert_unique(h, id, |&other| hasher.hash_one(span_str(bytes, spans, other)));
+        table.insert_unique(h, id, |&other| {
+            hasher.hash_one(span_str(bytes, spans, other))
+        });
         id
     }
 
