@@ -127,6 +127,15 @@ fn child(phase: &str, dir: &Path) {
                 heavy_reached = heavy_reached.max(b.targets.len() + b.held.len() + paths.min(1));
             }
             heavy.sort_by(f64::total_cmp);
+            // A full traversal: every account admin compromised at once.
+            let scopes: Vec<u32> = (0..g.node_count() as u32)
+                .filter(|&n| g.class(n) == blastgraph_model::Class::Scope)
+                .collect();
+            let t = Instant::now();
+            let b = blast(&g, &scopes, &opts);
+            let full_ms = t.elapsed().as_secs_f64() * 1e3;
+            let full_reached = b.targets.len() + b.held.len();
+            println!("blast_all_scopes_ms={full_ms:.1} all_scopes_reached={full_reached}");
             println!(
                 "blast_median_ms={:.2} blast_p95_ms={:.2} blast_max_ms={:.2} mean_reached={} widest20_median_ms={:.2} widest_reached={} peak_mib={:.0}",
                 times[times.len() / 2],

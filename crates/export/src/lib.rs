@@ -12,7 +12,7 @@
 use std::io::Write;
 
 use blastgraph_analysis::report::{
-    BlastReport, HopView, RankView, ReachedView, TraceReport, WhatIfReport, WhoCanReport,
+    BlastReport, HopView, NodeView, RankView, ReachedView, TraceReport, WhatIfReport, WhoCanReport,
 };
 use blastgraph_graph::Graph;
 use polars::prelude::*;
@@ -153,15 +153,20 @@ fn path_json(path: &[HopView]) -> String {
     serde_json::to_string(path).unwrap_or_default()
 }
 
-fn reached_columns(rows: &[&ReachedView]) -> Vec<Column> {
+/// The `id`, `name`, `kind` and `class` columns of node views.
+fn node_columns<'a>(nodes: &[&'a NodeView]) -> Vec<Column> {
     vec![
-        Column::new("id".into(), s(rows.iter().map(|r| r.node.id.as_str()))),
-        Column::new("name".into(), s(rows.iter().map(|r| r.node.name.as_str()))),
-        Column::new("kind".into(), s(rows.iter().map(|r| r.node.kind.as_str()))),
-        Column::new(
-            "class".into(),
-            s(rows.iter().map(|r| r.node.class.as_str())),
-        ),
+        Column::new("id".into(), s(nodes.iter().map(|n| n.id.as_str()))),
+        Column::new("name".into(), s(nodes.iter().map(|n| n.name.as_str()))),
+        Column::new("kind".into(), s(nodes.iter().map(|n| n.kind.as_str()))),
+        Column::new("class".into(), s(nodes.iter().map(|n| n.class.as_str()))),
+    ]
+}
+
+fn reached_columns(rows: &[&ReachedView]) -> Vec<Column> {
+    let nodes: Vec<&NodeView> = rows.iter().map(|r| &r.node).collect();
+    let mut cols = node_columns(&nodes);
+    cols.extend([
         Column::new(
             "access".into(),
             rows.iter()
@@ -186,7 +191,8 @@ fn reached_columns(rows: &[&ReachedView]) -> Vec<Column> {
             "path".into(),
             rows.iter().map(|r| path_json(&r.path)).collect::<Vec<_>>(),
         ),
-    ]
+    ]);
+    cols
 }
 
 /// The blast table: one row per identity, credential, scope or target
@@ -335,18 +341,13 @@ pub fn what_if_frame(r: &WhatIfReport) -> Result<DataFrame, ExportError> {
 /// `environment`, `score`, then the counts.
 pub fn rank_frame(rows: &[RankView]) -> Result<DataFrame, ExportError> {
     let u = |f: &dyn Fn(&RankView) -> u32| rows.iter().map(f).collect::<Vec<u32>>();
-    let cols = vec![
-        Column::new(
-            "rank".into(),
-            rows.iter().map(|r| r.rank as u32).collect::<Vec<u32>>(),
-        ),
-        Column::new("id".into(), s(rows.iter().map(|r| r.node.id.as_str()))),
-        Column::new("name".into(), s(rows.iter().map(|r| r.node.name.as_str()))),
-        Column::new("kind".into(), s(rows.iter().map(|r| r.node.kind.as_str()))),
-        Column::new(
-            "class".into(),
-            s(rows.iter().map(|r| r.node.class.as_str())),
-        ),
+    let nodes: Vec<&NodeView> = rows.iter().map(|r| &r.node).collect();
+    let mut cols = vec![Column::new(
+        "rank".into(),
+        rows.iter().map(|r| r.rank as u32).collect::<Vec<u32>>(),
+    )];
+    cols.extend(node_columns(&nodes));
+    cols.extend([
         Column::new(
             "owner".into(),
             rows.iter()
@@ -370,7 +371,7 @@ pub fn rank_frame(rows: &[RankView]) -> Result<DataFrame, ExportError> {
         Column::new("datasets".into(), u(&|r| r.counts.datasets)),
         Column::new("models".into(), u(&|r| r.counts.models)),
         Column::new("tools".into(), u(&|r| r.counts.tools)),
-    ];
+    ]);
     DataFrame::new(rows.len(), cols).map_err(werr("rank table"))
 }
 
