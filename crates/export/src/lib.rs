@@ -154,7 +154,7 @@ fn path_json(path: &[HopView]) -> String {
 }
 
 /// The `id`, `name`, `kind` and `class` columns of node views.
-fn node_columns<'a>(nodes: &[&'a NodeView]) -> Vec<Column> {
+fn node_columns(nodes: &[&NodeView]) -> Vec<Column> {
     vec![
         Column::new("id".into(), s(nodes.iter().map(|n| n.id.as_str()))),
         Column::new("name".into(), s(nodes.iter().map(|n| n.name.as_str()))),
