@@ -521,6 +521,9 @@ pub fn load(dir: &Path) -> Result<Graph, SnapshotError> {
         let ca = str_of(&col, name)?;
         drop(col);
         let st = &mut parts.strings;
+        // Rows often repeat the previous row's value (one source file, no
+        // mechanism): compare before hashing.
+        let mut prev: Option<(&str, u32)> = None;
         let handles: Vec<u32> = ca
             .iter()
             .zip(&keep)
@@ -528,9 +531,15 @@ pub fn load(dir: &Path) -> Result<Graph, SnapshotError> {
             .map(|(v, _)| {
                 let v = v.unwrap_or("");
                 if name == "location" {
-                    st.push(v)
-                } else {
-                    st.intern(v)
+                    return st.push(v);
+                }
+                match prev {
+                    Some((p, h)) if p == v => h,
+                    _ => {
+                        let h = st.intern(v);
+                        prev = Some((v, h));
+                        h
+                    }
                 }
             })
             .collect();
