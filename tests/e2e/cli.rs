@@ -132,3 +132,29 @@ fn same_input_same_output_byte_for_byte() {
         assert_eq!(ok(args), ok(args));
     }
 }
+
+#[test]
+fn access_levels_only_apply_to_targets() {
+    let (code, _, err) = run(&[
+        "who-can", "-q", "-i", PIVOT, "--reach", "trainer", "--access", "read",
+    ]);
+    assert_eq!(code, 2);
+    assert!(
+        err.contains(
+            "--access applies to datasets, models, tools and secrets; `trainer` is a workload"
+        ),
+        "{err}"
+    );
+    let out = ok(&[
+        "who-can", "-q", "-i", PIVOT, "--reach", "trainer", "--format", "json",
+    ]);
+    let v: serde_json::Value = serde_json::from_str(&out).unwrap();
+    let names: Vec<&str> = v["identities"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|x| x["name"].as_str().unwrap())
+        .collect();
+    // Fewest hops first: deployer passes its role directly; bob goes through his group.
+    assert_eq!(names, ["deployer", "bob", "infra-ci"]);
+}

@@ -2,7 +2,7 @@
 
 use std::io::Write;
 
-use anyhow::{Context, Result};
+use anyhow::{Context, Result, bail};
 use blastgraph_analysis::report::who_can_report;
 use blastgraph_export::{text::who_can_text, who_can_frame};
 use blastgraph_model::AccessLevel;
@@ -27,6 +27,13 @@ pub fn run(args: &WhoCanArgs, out: &mut dyn Write, err: &mut dyn Write) -> Resul
         .resolve(&args.reach)
         .with_context(|| format!("--reach `{}`", args.reach))?;
     let want = args.access.map(level);
+    let class = g.class(target);
+    if want.is_some() && !class.is_target() {
+        bail!(
+            "--access applies to datasets, models, tools and secrets; `{}` is a {class}: drop --access to list who can come to hold it",
+            args.reach
+        );
+    }
     let rs = blastgraph_analysis::who_can(&g, target, want, &super::options(&args.path));
     let report = who_can_report(&g, target, want, &rs);
     emit(
