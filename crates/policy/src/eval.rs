@@ -564,7 +564,8 @@ pub fn evaluate<'a>(request: &Request<'_>, set: &PolicySet<'a>) -> Evaluation<'a
     if grant.is_false() {
         let resource_any = res.direct.or(res.via).or(res.account);
         let via_possible = !res.via.is_false();
-        let reason = if !same_account {
+        // When both sides must allow: name the first side that does not.
+        let both_sides = || {
             if resource_any.is_false() {
                 if identity.is_false() {
                     DenyReason::NoAllow
@@ -578,24 +579,15 @@ pub fn evaluate<'a>(request: &Request<'_>, set: &PolicySet<'a>) -> Evaluation<'a
             } else {
                 DenyReason::SessionPolicy
             }
+        };
+        let reason = if !same_account {
+            both_sides()
         } else if via_possible && bnd.is_false() {
             DenyReason::PermissionsBoundary
         } else if via_possible && sess.is_false() {
             DenyReason::SessionPolicy
         } else if set.resource_policy_required {
-            if resource_any.is_false() {
-                if identity.is_false() {
-                    DenyReason::NoAllow
-                } else {
-                    DenyReason::ResourcePolicy
-                }
-            } else if identity.is_false() {
-                DenyReason::IdentityPolicy
-            } else if bnd.is_false() {
-                DenyReason::PermissionsBoundary
-            } else {
-                DenyReason::SessionPolicy
-            }
+            both_sides()
         } else if identity.is_false() {
             DenyReason::NoAllow
         } else if bnd.is_false() {
