@@ -167,6 +167,7 @@
 //! [`Statement::action_patterns`] let a connector find candidate actions
 //! and statements before it builds requests.
 
+pub mod actions;
 mod condition;
 mod context;
 mod date;
@@ -179,6 +180,7 @@ mod policy;
 mod principal;
 mod tri;
 
+pub use actions::{ActionCatalog, ActionInfo, ActionLevel};
 pub use condition::{Condition, ConditionOp, Operator, SetQualifier};
 pub use context::{Context, KeyState};
 pub use error::{PolicyError, Problem};
