@@ -52,3 +52,48 @@ fn an_opengraph_document_and_a_native_file_form_one_graph() {
         ])
     );
 }
+
+#[test]
+fn aws_authorization_details_answer_who_can_become_account_admin() {
+    let f = "../connectors/aws/tests/fixtures/account-111122223333.json";
+    let out = ok(&[
+        "who-can",
+        "-q",
+        "-i",
+        f,
+        "--reach",
+        "111122223333 admin",
+        "--format",
+        "json",
+    ]);
+    let v: serde_json::Value = serde_json::from_str(&out).unwrap();
+    let names: Vec<&str> = v["identities"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|x| x["name"].as_str().unwrap())
+        .collect();
+    // mallory (explicit deny) and bounded (permission boundary) are the negative twins.
+    assert_eq!(
+        names,
+        ["break-glass", "policy-editor", "deploy", "ops", "alice"]
+    );
+    let alice = &v["identities"][4];
+    let kinds: Vec<&str> = alice["path"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|h| h["kind"].as_str().unwrap())
+        .collect();
+    assert_eq!(kinds, ["can_assume", "can_assume", "can_escalate"]);
+    assert_eq!(
+        alice["conditional"], true,
+        "break-glass trusts only MFA sessions"
+    );
+    assert!(
+        alice["path"][0]["location"]
+            .as_str()
+            .unwrap()
+            .starts_with("$.RoleDetailList[")
+    );
+}

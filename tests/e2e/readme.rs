@@ -16,7 +16,8 @@ fn every_readme_example_runs() {
         // Paths in the README are relative to the repository; tests run in `tests/`.
         let cmd = cmd
             .replace("out/", &format!("{}/", dir.path().display()))
-            .replace("tests/fixtures/", "fixtures/");
+            .replace(" tests/fixtures/", " fixtures/")
+            .replace(" connectors/", " ../connectors/");
         let args = split(&cmd);
         let mut argv: Vec<&str> = args.iter().map(String::as_str).collect();
         if !argv.contains(&"-q") && argv.first().is_some_and(|c| *c != "demo" && *c != "gen") {

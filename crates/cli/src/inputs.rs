@@ -4,6 +4,7 @@ use std::io::Write;
 use std::path::{Path, PathBuf};
 
 use anyhow::{Context, Result, bail};
+use blastgraph_connector_aws::AwsAuthDetailsConnector;
 use blastgraph_connector_native::NativeConnector;
 use blastgraph_connector_opengraph::OpenGraphConnector;
 use blastgraph_graph::{Graph, snapshot};
@@ -19,7 +20,11 @@ pub const DEMO_NAME: &str = "demo:acme-ai/estate.json";
 
 /// Every connector, in detection order.
 pub fn connectors() -> Vec<Box<dyn Connector>> {
-    vec![Box::new(NativeConnector), Box::new(OpenGraphConnector)]
+    vec![
+        Box::new(NativeConnector),
+        Box::new(OpenGraphConnector),
+        Box::new(AwsAuthDetailsConnector),
+    ]
 }
 
 fn files_under(path: &Path, out: &mut Vec<PathBuf>) -> Result<()> {
@@ -68,7 +73,7 @@ pub fn ingest_bytes(name: &str, bytes: &[u8], b: &mut EstateBuilder) {
         b.begin_input(name, "unknown", hash, bytes.len() as u64);
         b.error(
             "file",
-            "unrecognised format: expected a blastgraph estate (`\"format\": \"blastgraph-estate\"`) or a BloodHound OpenGraph document (`\"graph\": {\"nodes\": …}`)",
+            "unrecognised format: expected a blastgraph estate (`\"format\": \"blastgraph-estate\"`), a BloodHound OpenGraph document (`\"graph\": {\"nodes\": …}`) or the output of `aws iam get-account-authorization-details`",
         );
         return;
     };

@@ -1,0 +1,1316 @@
+//! AWS connector: offline ingest of `aws iam get-account-authorization-details`.
+//!
+//! [`AwsAuthDetailsConnector`] reads the JSON that
+//! `aws iam get-account-authorization-details` prints (one file per account,
+//! top-level keys `UserDetailList`, `GroupDetailList`, `RoleDetailList`,
+//! `Policies`) and emits normalized facts into an [`EstateBuilder`].
+//!
+//! # Design
+//!
+//! Reading is parse-then-validate, as in the native connector: the file is
+//! parsed as JSON ([`parse_document`], syntax errors carry line and column),
+//! then every record (managed policy, group, user, role) is validated on its
+//! own. A bad record is reported with its JSON path
+//! ([`EstateBuilder::error`]) and skipped; the others are kept. A policy
+//! document that cannot be read is reported at its path and left out (the
+//! principal is kept); problems inside a readable document (a dropped
+//! statement, an unknown condition operator) are warnings at
+//! `PATH.Statement[i]...`. A missing `PolicyName` (some moto versions omit
+//! it) is a warning: the policy is named after its ARN or position and kept.
+//! `IsTruncated: true` (one page of a paginated call) is a warning. Nothing
+//! panics on any input.
+//!
+//! Every policy document is parsed once with [`Policy::from_value`], which
+//! accepts both shapes the tools print: a JSON object (the AWS CLI decodes
+//! documents) and a URL-encoded string (the raw API / SDK output). Managed
+//! policies are resolved to their *default* version (`IsDefaultVersion`,
+//! falling back to `DefaultVersionId`) and cached by ARN.
+//!
+//! # Nodes
+//!
+//! Ids are ARNs.
+//!
+//! | node | kind | class |
+//! |---|---|---|
+//! | IAM user | `aws:user` | `workload`, or `human` (see below) |
+//! | IAM group | `aws:group` | `group` |
+//! | IAM role (service-linked roles included) | `aws:role` | `workload` |
+//! | account admin, id `aws:account/ACCOUNT/admin` | `aws:account_admin` | `scope` |
+//! | GitHub Actions subject, id `oidc:ISSUER:sub=SUBJECT` | `github:workflow` | `workload` |
+//! | other OIDC subject, same id form | `oidc:subject` | `workload` |
+//! | SAML subject, id `saml:PROVIDER_ARN:sub=SUBJECT` | `saml:subject` | `workload` |
+//!
+//! **Human or workload.** The authorization details carry no `LoginProfile`
+//! (console password) and no access keys, so whether a user is a person
+//! cannot be read from this file. Users are `workload` by default (the
+//! conservative choice for a blast-radius tool: a workload user is assumed
+//! to have long-lived keys); the tag `blastgraph:class` with value `human` or
+//! `workload` overrides it. A later step will use the credential report
+//! (`password_enabled`) when it is present.
+//!
+//! Attributes: `created` (`CreateDate`), `last_used`
+//! (`RoleLastUsed.LastUsedDate`), `tags` (`Tags`, plus `aws:path` for the
+//! IAM path).
+//!
+//! # Edges
+//!
+//! Every edge carries provenance: the file, the JSON path of the statement
+//! (or record) that made it, and a reason naming the policy and statement.
+//!
+//! - `contains`: account admin → every user, group and role of the account.
+//! - `member_of`: user → group (`GroupList`).
+//! - `can_assume`: caller (user, or a session of a role) → role, when the
+//!   full evaluation of `sts:AssumeRole` on the role's ARN allows it: the
+//!   caller's identity policies (inline, attached managed at their default
+//!   version, and for users those of their groups), its permissions
+//!   boundary, and the role's trust policy as a required resource policy
+//!   ([`PolicySet::resource_policy_required`]). Undecided conditions (MFA,
+//!   source IP, ...) keep the edge and flag it `conditional` with the
+//!   condition text.
+//! - `can_assume` from federated subjects: every trust statement that
+//!   allows `sts:AssumeRoleWithWebIdentity` (or `...WithSAML`) to a
+//!   `Federated` principal yields one external workload node per subject
+//!   pattern found in a `StringEquals`/`StringLike` condition on
+//!   `ISSUER:sub` (`SAML:sub` for SAML), or `*` when the subject is not
+//!   restricted (the reason then says so: anyone with a token of that issuer
+//!   can assume the role). The edge is evaluated with the subject as the
+//!   `sub` claim; other undecided conditions (`aud`, ...) make it
+//!   conditional.
+//! - `can_escalate` → the account admin node, for a user or role whose
+//!   effective identity policies (with boundary and denies) allow one of:
+//!   `iam:PutRolePolicy` / `iam:AttachRolePolicy` on itself (roles),
+//!   `iam:PutUserPolicy` / `iam:AttachUserPolicy` on itself (users),
+//!   `iam:PutGroupPolicy` / `iam:AttachGroupPolicy` on one of its groups
+//!   (users), `iam:CreatePolicyVersion` on a customer-managed policy attached
+//!   to it or its groups, or serving as its boundary. A grant on `*` covers
+//!   "itself". The mechanism is the action, or `*` / `iam:*` when the
+//!   allowing statement grants that wildcard (AdministratorAccess, IAMFullAccess).
+//!
+//! # Cost
+//!
+//! A naive callers × roles loop is quadratic. Callers are kept only when some
+//! identity policy may allow `sts:AssumeRole` ([`Policy::may_allow`]) and the
+//! boundary (if any) may too; roles only when their trust policy may allow it.
+//! Each role's trust policy is indexed by the AWS principals it names: exact
+//! user/role ARNs, accounts (root, bare account id, assumed-role sessions),
+//! or "anyone" (`*`, `NotPrincipal`, or a document the index cannot read). A
+//! caller is evaluated against roles that name its ARN or anyone, and, when
+//! its identity side may allow `sts:AssumeRole`, roles that name its account. The index is a pre-filter only: the decision is always the full
+//! evaluation.
+//!
+//! # Not covered yet
+//!
+//! - Resources and their policies (S3, KMS, Secrets Manager, Lambda, SNS/SQS)
+//!   and `access` edges to datasets, models, tools and secrets.
+//! - The full privilege-escalation catalogue (PassRole + compute, CreateAccessKey,
+//!   login profiles, UpdateAssumeRolePolicy, SetDefaultPolicyVersion,
+//!   AddUserToGroup, existing-resource methods, ...): only the methods above.
+//! - SCPs and RCPs (AWS Organizations): evaluation assumes none apply.
+//! - Cross-account callers: the connector sees one file at a time, so only
+//!   callers present in the same file are evaluated; a role trusting another
+//!   account (or `*`) gets no edge from that account's principals yet.
+//! - Live collection (aws-sdk-iam), access keys, login profiles, the
+//!   credential report.
+
+use std::collections::{BTreeMap, BTreeSet, HashMap};
+
+use blastgraph_model::json::{Obj, parse_document, type_name};
+use blastgraph_model::{
+    Attributes, Class, Connector, Edge, EdgeKind, EstateBuilder, IngestError, Node, Provenance,
+};
+use blastgraph_policy::{
+    Context, Evaluation, Policy, PolicyKind, PolicySet, Principal, Request, StatementRef, evaluate,
+};
+use serde_json::Value;
+
+/// The format name recorded in the manifest.
+pub const FORMAT: &str = "aws-authorization-details";
+
+/// The tag that sets a user's class (`human` or `workload`).
+pub const CLASS_TAG: &str = "blastgraph:class";
+
+/// The id of an account's admin scope node: `aws:account/ACCOUNT/admin`.
+pub fn account_admin_id(account: &str) -> String {
+    format!("aws:account/{account}/admin")
+}
+
+/// The id of an external federated subject:
+/// `oidc:ISSUER:sub=SUBJECT` (or `saml:PROVIDER:sub=SUBJECT`).
+pub fn federated_subject_id(scheme: &str, issuer: &str, subject: &str) -> String {
+    format!("{scheme}:{issuer}:sub={subject}")
+}
+
+/// Reads `aws iam get-account-authorization-details` output.
+#[derive(Debug, Default, Clone, Copy)]
+pub struct AwsAuthDetailsConnector;
+
+impl Connector for AwsAuthDetailsConnector {
+    fn name(&self) -> &'static str {
+        FORMAT
+    }
+
+    /// A JSON object whose head names one of the detail lists. The CLI prints
+    /// `UserDetailList` first, and a large user list can push the other keys
+    /// out of the head, so any one of the three quoted list keys is enough.
+    fn detect(&self, _path: &str, head: &[u8]) -> bool {
+        let head = String::from_utf8_lossy(head);
+        head.trim_start().starts_with('{')
+            && [
+                "\"UserDetailList\"",
+                "\"RoleDetailList\"",
+                "\"GroupDetailList\"",
+            ]
+            .iter()
+            .any(|k| head.contains(k))
+    }
+
+    fn ingest(&self, path: &str, bytes: &[u8], out: &mut EstateBuilder) -> Result<(), IngestError> {
+        let doc = parse_document(path, bytes)?;
+        let top = Obj::new(&doc, "$".into()).map_err(|(location, message)| IngestError::Shape {
+            file: path.to_string(),
+            location,
+            message,
+        })?;
+        if ![
+            "UserDetailList",
+            "GroupDetailList",
+            "RoleDetailList",
+            "Policies",
+        ]
+        .iter()
+        .any(|k| top.map.contains_key(*k))
+        {
+            return Err(IngestError::Shape {
+                file: path.to_string(),
+                location: "$".into(),
+                message: "expected the output of `aws iam get-account-authorization-details` \
+                          (UserDetailList, GroupDetailList, RoleDetailList, Policies)"
+                    .into(),
+            });
+        }
+        for key in top.unknown_keys(&[
+            "UserDetailList",
+            "GroupDetailList",
+            "RoleDetailList",
+            "Policies",
+            "IsTruncated",
+            "Marker",
+        ]) {
+            out.warning(top.at(key), format!("unknown field `{key}` ignored"));
+        }
+        if top.map.get("IsTruncated") == Some(&Value::Bool(true)) {
+            out.warning(
+                top.at("IsTruncated"),
+                "the output is truncated (one page of a paginated call); identities and policies \
+                 on other pages are missing",
+            );
+        }
+        let mut reader = Reader::new(path);
+        reader.read(&top, out);
+        reader.emit(out);
+        Ok(())
+    }
+}
+
+/// Whether a principal is a user, a group or a role.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum IdKind {
+    User,
+    Group,
+    Role,
+}
+
+/// One validated user, group or role.
+struct Ident {
+    kind: IdKind,
+    arn: String,
+    /// `user/alice`, `role/deploy`, `group/devs` (for reasons).
+    label: String,
+    account: String,
+    /// JSON path of the record.
+    path: String,
+    /// Own inline and attached managed policies (indices into the arena).
+    policies: Vec<usize>,
+    /// For users: their groups (indices into the identities).
+    groups: Vec<usize>,
+    boundary: Option<usize>,
+    trust: Option<usize>,
+    /// The decoded trust document, for the principal index and federation.
+    trust_doc: Option<Value>,
+    principal: Option<Principal>,
+}
+
+/// One parsed policy document.
+struct Doc {
+    policy: Policy,
+    /// JSON path of the document.
+    path: String,
+    /// The managed policy ARN, for managed policies.
+    arn: Option<String>,
+}
+
+struct Reader<'f> {
+    file: &'f str,
+    docs: Vec<Doc>,
+    /// Managed policy ARN → arena index (default version).
+    managed: HashMap<String, usize>,
+    idents: Vec<Ident>,
+    /// Group name → index into `idents`.
+    group_by_name: HashMap<String, usize>,
+    /// Pending group names per user (resolved after all groups are read).
+    user_groups: Vec<(usize, Vec<(String, String)>)>,
+    accounts: BTreeSet<String>,
+    nodes_added: BTreeSet<String>,
+    /// Identity ARN → index into `idents`.
+    ident_by_arn: HashMap<String, usize>,
+    /// Policy name (as given to the parser) → arena index.
+    doc_by_name: HashMap<String, usize>,
+}
+
+type Bad = (String, String);
+
+impl<'f> Reader<'f> {
+    fn new(file: &'f str) -> Self {
+        Reader {
+            file,
+            docs: Vec::new(),
+            managed: HashMap::new(),
+            idents: Vec::new(),
+            group_by_name: HashMap::new(),
+            user_groups: Vec::new(),
+            accounts: BTreeSet::new(),
+            nodes_added: BTreeSet::new(),
+            ident_by_arn: HashMap::new(),
+            doc_by_name: HashMap::new(),
+        }
+    }
+
+    fn read(&mut self, top: &Obj<'_>, out: &mut EstateBuilder) {
+        for (list, kind) in [
+            ("Policies", None),
+            ("GroupDetailList", Some(IdKind::Group)),
+            ("UserDetailList", Some(IdKind::User)),
+            ("RoleDetailList", Some(IdKind::Role)),
+        ] {
+            let items = match top.map.get(list) {
+                None | Some(Value::Null) => continue,
+                Some(Value::Array(items)) => items,
+                Some(other) => {
+                    out.error(
+                        top.at(list),
+                        format!(
+                            "expected an array, found {}; no {list} read",
+                            type_name(other)
+                        ),
+                    );
+                    continue;
+                }
+            };
+            for (i, item) in items.iter().enumerate() {
+                let path_i = format!("$.{list}[{i}]");
+                let result = Obj::new(item, path_i).and_then(|o| match kind {
+                    None => self.read_managed(&o, out),
+                    Some(k) => self.read_ident(&o, k, out),
+                });
+                if let Err((location, message)) = result {
+                    out.error(location, message);
+                }
+            }
+        }
+        // Resolve group memberships now that every group is known.
+        for (user, names) in std::mem::take(&mut self.user_groups) {
+            for (name, at) in names {
+                match self.group_by_name.get(&name) {
+                    Some(&g) => {
+                        if let Some(u) = self.idents.get_mut(user).filter(|u| !u.groups.contains(&g)) {
+                            u.groups.push(g);
+                        }
+                    }
+                    None => out.warning(
+                        at,
+                        format!(
+                            "group `{name}` is not in this file; its membership and policies are unknown"
+                        ),
+                    ),
+                }
+            }
+        }
+    }
+
+    /// Parses a policy document into the arena; errors are reported and
+    /// give `None`.
+    fn parse_doc(
+        &mut self,
+        name: String,
+        value: &Value,
+        path: String,
+        arn: Option<String>,
+        out: &mut EstateBuilder,
+    ) -> Option<usize> {
+        match Policy::from_value(&name, value) {
+            Ok(parsed) if parsed.policy.statements().is_empty() && !parsed.problems.is_empty() => {
+                let problems: Vec<String> =
+                    parsed.problems.iter().map(ToString::to_string).collect();
+                out.error(
+                    path,
+                    format!("not a policy document: {}", problems.join("; ")),
+                );
+                None
+            }
+            Ok(parsed) => {
+                for p in &parsed.problems {
+                    let mut msg = p.message.clone();
+                    if p.statement_dropped {
+                        msg.push_str("; statement skipped");
+                    }
+                    out.warning(format!("{path}.{}", p.path), msg);
+                }
+                self.doc_by_name
+                    .entry(name.clone())
+                    .or_insert(self.docs.len());
+                self.docs.push(Doc {
+                    policy: parsed.policy,
+                    path,
+                    arn,
+                });
+                Some(self.docs.len() - 1)
+            }
+            Err(e) => {
+                out.error(path, format!("not a policy document: {e}"));
+                None
+            }
+        }
+    }
+
+    fn read_managed(&mut self, o: &Obj<'_>, out: &mut EstateBuilder) -> Result<(), Bad> {
+        let arn = o.req_str("Arn")?;
+        // Some producers (moto) omit `PolicyName`: fall back to the ARN's
+        // last segment rather than lose the policy.
+        let name = match o.opt_str("PolicyName")? {
+            Some(n) if !n.trim().is_empty() => n,
+            _ => {
+                out.warning(
+                    o.at("PolicyName"),
+                    "missing `PolicyName`; the ARN's last segment is used",
+                );
+                arn.rsplit('/').next().unwrap_or(arn)
+            }
+        };
+        let default_id = o.opt_str("DefaultVersionId")?;
+        let versions = match o.map.get("PolicyVersionList") {
+            Some(Value::Array(v)) => v,
+            None | Some(Value::Null) => {
+                return Err((
+                    o.at("PolicyVersionList"),
+                    "missing required field `PolicyVersionList`".into(),
+                ));
+            }
+            Some(other) => {
+                return Err((
+                    o.at("PolicyVersionList"),
+                    format!("expected an array, found {}", type_name(other)),
+                ));
+            }
+        };
+        let mut chosen = None;
+        for (j, v) in versions.iter().enumerate() {
+            let vo = Obj::new(v, format!("{}[{j}]", o.at("PolicyVersionList")))?;
+            let is_default = vo.opt_bool("IsDefaultVersion")?.unwrap_or(false)
+                || (default_id.is_some() && vo.opt_str("VersionId")? == default_id);
+            if is_default && chosen.is_none() {
+                chosen = Some(vo);
+            }
+        }
+        let Some(vo) = chosen else {
+            return Err((
+                o.at("PolicyVersionList"),
+                "no default version (`IsDefaultVersion: true`) in the list".into(),
+            ));
+        };
+        let Some(document) = vo.map.get("Document") else {
+            return Err((
+                vo.at("Document"),
+                "missing required field `Document`".into(),
+            ));
+        };
+        let label = if self
+            .doc_by_name
+            .contains_key(&format!("managed policy {name}"))
+        {
+            format!("managed policy {arn}")
+        } else {
+            format!("managed policy {name}")
+        };
+        if self.managed.contains_key(arn) {
+            return Err((
+                o.at("Arn"),
+                format!("duplicate managed policy `{arn}`; the first one is kept"),
+            ));
+        }
+        if let Some(idx) = self.parse_doc(
+            label,
+            document,
+            vo.at("Document"),
+            Some(arn.to_string()),
+            out,
+        ) {
+            self.managed.insert(arn.to_string(), idx);
+        }
+        Ok(())
+    }
+
+    fn read_ident(
+        &mut self,
+        o: &Obj<'_>,
+        kind: IdKind,
+        out: &mut EstateBuilder,
+    ) -> Result<(), Bad> {
+        let (name_key, inline_key, prefix, node_kind) = match kind {
+            IdKind::User => ("UserName", "UserPolicyList", "user", "aws:user"),
+            IdKind::Group => ("GroupName", "GroupPolicyList", "group", "aws:group"),
+            IdKind::Role => ("RoleName", "RolePolicyList", "role", "aws:role"),
+        };
+        let arn = o.req_str("Arn")?;
+        let name = o.req_str(name_key)?;
+        let parts: Vec<&str> = arn.splitn(6, ':').collect();
+        let account = match parts.as_slice() {
+            ["arn", _, "iam", "", account, res]
+                if !account.is_empty() && res.starts_with(&format!("{prefix}/")) =>
+            {
+                (*account).to_string()
+            }
+            _ => {
+                return Err((
+                    o.at("Arn"),
+                    format!(
+                        "expected an IAM {prefix} ARN (arn:aws:iam::ACCOUNT:{prefix}/...), found `{arn}`"
+                    ),
+                ));
+            }
+        };
+        if self.ident_by_arn.contains_key(arn) {
+            return Err((
+                o.at("Arn"),
+                format!("duplicate {prefix} `{arn}`; the first one is kept"),
+            ));
+        }
+        let mut attrs = Attributes::default();
+        if let Some(d) = o.opt_str("CreateDate")? {
+            attrs.created = Some(d.to_string());
+        }
+        if let Some(p) = o.opt_str("Path")? {
+            attrs.tags.insert("aws:path".into(), p.to_string());
+        }
+        let tags = read_tags(o)?;
+        for (k, v) in &tags {
+            attrs.tags.insert(k.clone(), v.clone());
+        }
+        if kind == IdKind::Role {
+            match o.map.get("RoleLastUsed") {
+                None | Some(Value::Null) => {}
+                Some(v) => {
+                    let lu = Obj::new(v, o.at("RoleLastUsed"))?;
+                    attrs.last_used = lu.opt_str("LastUsedDate")?.map(str::to_string);
+                }
+            }
+        }
+        let class = match kind {
+            IdKind::Group => Class::Group,
+            IdKind::Role => Class::Workload,
+            IdKind::User => match tags
+                .get(CLASS_TAG)
+                .map(|s| s.to_ascii_lowercase())
+                .as_deref()
+            {
+                Some("human") => Class::Human,
+                Some("workload") | None => Class::Workload,
+                Some(other) => {
+                    out.warning(
+                        o.at("Tags"),
+                        format!("tag `{CLASS_TAG}` is `{other}`, expected `human` or `workload`; `workload` used"),
+                    );
+                    Class::Workload
+                }
+            },
+        };
+        let principal = match kind {
+            IdKind::User => Some(Principal::user(arn)),
+            IdKind::Role => Some(Principal::role_session(arn, None)),
+            IdKind::Group => None,
+        };
+        let principal = match principal {
+            Some(Ok(p)) => Some(p.with_tags(tags.iter().map(|(k, v)| (k.as_str(), v.clone())))),
+            Some(Err(e)) => return Err((o.at("Arn"), e.to_string())),
+            None => None,
+        };
+        // Groups of a user, resolved later.
+        let mut group_names = Vec::new();
+        if kind == IdKind::User {
+            match o.map.get("GroupList") {
+                None | Some(Value::Null) => {}
+                Some(Value::Array(gs)) => {
+                    for (j, g) in gs.iter().enumerate() {
+                        let at = format!("{}[{j}]", o.at("GroupList"));
+                        match g {
+                            Value::String(s) => group_names.push((s.clone(), at)),
+                            other => out.warning(
+                                at,
+                                format!(
+                                    "expected a group name, found {}; ignored",
+                                    type_name(other)
+                                ),
+                            ),
+                        }
+                    }
+                }
+                Some(other) => {
+                    return Err((
+                        o.at("GroupList"),
+                        format!(
+                            "expected an array of group names, found {}",
+                            type_name(other)
+                        ),
+                    ));
+                }
+            }
+        }
+        let label = format!("{prefix}/{name}");
+        // Inline policies.
+        let mut policies = Vec::new();
+        let inline = array_field(o, inline_key)?;
+        for (j, p) in inline.iter().enumerate() {
+            let po = Obj::new(p, format!("{}[{j}]", o.at(inline_key)))?;
+            let pname = match po.opt_str("PolicyName")? {
+                Some(n) if !n.trim().is_empty() => n.to_string(),
+                _ => {
+                    out.warning(
+                        po.at("PolicyName"),
+                        format!("missing `PolicyName`; named `#{j}` after its position"),
+                    );
+                    format!("#{j}")
+                }
+            };
+            let Some(document) = po.map.get("PolicyDocument") else {
+                return Err((
+                    po.at("PolicyDocument"),
+                    "missing required field `PolicyDocument`".into(),
+                ));
+            };
+            if let Some(idx) = self.parse_doc(
+                format!("inline policy {pname} of {label}"),
+                document,
+                po.at("PolicyDocument"),
+                None,
+                out,
+            ) {
+                policies.push(idx);
+            }
+        }
+        // Attached managed policies.
+        let attached = array_field(o, "AttachedManagedPolicies")?;
+        for (j, p) in attached.iter().enumerate() {
+            let po = Obj::new(p, format!("{}[{j}]", o.at("AttachedManagedPolicies")))?;
+            let parn = po.req_str("PolicyArn")?;
+            match self.managed.get(parn) {
+                Some(&idx) => {
+                    if !policies.contains(&idx) {
+                        policies.push(idx);
+                    }
+                }
+                None => out.warning(
+                    po.at("PolicyArn"),
+                    format!("managed policy `{parn}` is not in this file's `Policies`; its permissions are unknown"),
+                ),
+            }
+        }
+        // Permissions boundary.
+        let mut boundary = None;
+        match o.map.get("PermissionsBoundary") {
+            None | Some(Value::Null) => {}
+            Some(v) => {
+                let bo = Obj::new(v, o.at("PermissionsBoundary"))?;
+                if let Some(barn) = bo.opt_str("PermissionsBoundaryArn")? {
+                    match self.managed.get(barn) {
+                        Some(&idx) => boundary = Some(idx),
+                        None => {
+                            // An unknown boundary can only remove permissions:
+                            // reading without it over-approximates, so say so.
+                            out.warning(
+                                bo.at("PermissionsBoundaryArn"),
+                                format!("permissions boundary `{barn}` is not in this file's `Policies`; it is ignored, which may over-approximate"),
+                            );
+                        }
+                    }
+                }
+            }
+        }
+        // Trust policy.
+        let (mut trust, mut trust_doc) = (None, None);
+        if kind == IdKind::Role {
+            match o.map.get("AssumeRolePolicyDocument") {
+                None | Some(Value::Null) => out.warning(
+                    o.at("AssumeRolePolicyDocument"),
+                    "role has no trust policy; nobody can assume it",
+                ),
+                Some(v) => {
+                    trust = self.parse_doc(
+                        format!("trust policy of {label}"),
+                        v,
+                        o.at("AssumeRolePolicyDocument"),
+                        None,
+                        out,
+                    );
+                    if trust.is_some() {
+                        trust_doc = decode_document(v);
+                    }
+                }
+            }
+        }
+        out.add_node(
+            Node {
+                id: arn.to_string(),
+                name: name.to_string(),
+                provider: "aws".into(),
+                kind: node_kind.into(),
+                class,
+                attrs,
+            },
+            &o.path,
+        );
+        self.nodes_added.insert(arn.to_string());
+        self.accounts.insert(account.clone());
+        let index = self.idents.len();
+        self.ident_by_arn.insert(arn.to_string(), index);
+        if kind == IdKind::Group {
+            self.group_by_name.insert(name.to_string(), index);
+        }
+        if !group_names.is_empty() {
+            self.user_groups.push((index, group_names));
+        }
+        self.idents.push(Ident {
+            kind,
+            arn: arn.to_string(),
+            label,
+            account,
+            path: o.path.clone(),
+            policies,
+            groups: Vec::new(),
+            boundary,
+            trust,
+            trust_doc,
+            principal,
+        });
+        Ok(())
+    }
+
+    fn provenance(&self, location: String, reason: String) -> Provenance {
+        Provenance {
+            source: self.file.to_string(),
+            location,
+            reason,
+        }
+    }
+
+    fn statement_path(&self, s: &StatementRef<'_>) -> String {
+        let base = self
+            .doc_by_name
+            .get(s.policy_name())
+            .and_then(|&i| self.docs.get(i))
+            .map_or_else(String::new, |d| d.path.clone());
+        format!("{base}.Statement[{}]", s.index())
+    }
+
+    /// The effective identity policies of an identity: its own, then its
+    /// groups', without duplicates.
+    fn identity_policies(&self, ident: &Ident) -> Vec<usize> {
+        let mut all = ident.policies.clone();
+        for &g in &ident.groups {
+            if let Some(group) = self.idents.get(g) {
+                for &p in &group.policies {
+                    if !all.contains(&p) {
+                        all.push(p);
+                    }
+                }
+            }
+        }
+        all
+    }
+
+    fn refs(&self, indices: &[usize]) -> Vec<&Policy> {
+        indices
+            .iter()
+            .filter_map(|&i| self.docs.get(i).map(|d| &d.policy))
+            .collect()
+    }
+
+    fn emit(&self, out: &mut EstateBuilder) {
+        self.emit_scopes(out);
+        self.emit_membership(out);
+        self.emit_assume(out);
+        self.emit_federated(out);
+        self.emit_escalation(out);
+    }
+
+    fn emit_scopes(&self, out: &mut EstateBuilder) {
+        for account in &self.accounts {
+            let id = account_admin_id(account);
+            out.add_node(
+                Node {
+                    id: id.clone(),
+                    name: format!("{account} admin"),
+                    provider: "aws".into(),
+                    kind: "aws:account_admin".into(),
+                    class: Class::Scope,
+                    attrs: Attributes::default(),
+                },
+                "$",
+            );
+        }
+        for ident in &self.idents {
+            out.add_edge(edge(
+                account_admin_id(&ident.account),
+                ident.arn.clone(),
+                EdgeKind::Contains,
+                self.provenance(
+                    ident.path.clone(),
+                    format!("account {} contains {}", ident.account, ident.label),
+                ),
+            ));
+        }
+    }
+
+    fn emit_membership(&self, out: &mut EstateBuilder) {
+        for ident in self.idents.iter().filter(|i| i.kind == IdKind::User) {
+            for &g in &ident.groups {
+                if let Some(group) = self.idents.get(g) {
+                    out.add_edge(edge(
+                        ident.arn.clone(),
+                        group.arn.clone(),
+                        EdgeKind::MemberOf,
+                        self.provenance(
+                            format!("{}.GroupList", ident.path),
+                            format!("{} is a member of {}", ident.label, group.label),
+                        ),
+                    ));
+                }
+            }
+        }
+    }
+
+    fn emit_assume(&self, out: &mut EstateBuilder) {
+        const ACTION: &str = "sts:AssumeRole";
+        // Index the roles whose trust policy may allow sts:AssumeRole by the
+        // AWS principals it names.
+        let mut exact: HashMap<usize, Vec<usize>> = HashMap::new();
+        let mut by_account: HashMap<String, Vec<usize>> = HashMap::new();
+        let mut anyone: Vec<usize> = Vec::new();
+        for (r, role) in self.idents.iter().enumerate() {
+            let Some(trust) = role.trust.and_then(|t| self.docs.get(t)) else {
+                continue;
+            };
+            if !trust.policy.may_allow(ACTION) {
+                continue;
+            }
+            match role.trust_doc.as_ref().map(trusted_aws_principals) {
+                Some(Some(list)) => {
+                    for t in list {
+                        match t {
+                            Trusted::Anyone => anyone.push(r),
+                            Trusted::Account(a) => by_account.entry(a).or_default().push(r),
+                            Trusted::Arn(a) => {
+                                if let Some(i) = self.ident_by_arn.get(&a) {
+                                    exact.entry(*i).or_default().push(r);
+                                }
+                            }
+                        }
+                    }
+                }
+                _ => anyone.push(r),
+            }
+        }
+        for (c, caller) in self.idents.iter().enumerate() {
+            let Some(principal) = &caller.principal else {
+                continue;
+            };
+            let ids = self.identity_policies(caller);
+            let identity = self.refs(&ids);
+            let boundary = caller
+                .boundary
+                .and_then(|b| self.docs.get(b))
+                .map(|d| &d.policy);
+            // Same-account trust naming the caller directly grants without an
+            // identity allow; otherwise the identity side must allow.
+            let identity_may = identity.iter().any(|p| p.may_allow(ACTION))
+                && boundary.is_none_or(|b| b.may_allow(ACTION));
+            let mut candidates: BTreeSet<usize> = BTreeSet::new();
+            if let Some(rs) = exact.get(&c) {
+                candidates.extend(rs);
+            }
+            // `*` names every caller directly (no identity allow needed).
+            candidates.extend(&anyone);
+            if let Some(rs) = by_account.get(&caller.account).filter(|_| identity_may) {
+                candidates.extend(rs);
+            }
+            for r in candidates {
+                let Some(role) = self.idents.get(r) else {
+                    continue;
+                };
+                if role.arn == caller.arn {
+                    continue;
+                }
+                let Some(trust) = role.trust.and_then(|t| self.docs.get(t)) else {
+                    continue;
+                };
+                let resource = [&trust.policy];
+                let set = PolicySet {
+                    identity: &identity,
+                    resource: &resource,
+                    boundary,
+                    resource_policy_required: true,
+                    ..PolicySet::default()
+                };
+                let e = evaluate(&Request::new(principal, ACTION, &role.arn), &set);
+                if !e.is_allowed() {
+                    continue;
+                }
+                // A conditional allow lists its statement among the undecided.
+                let trust_stmt = e
+                    .allowed_by
+                    .iter()
+                    .chain(e.undecided.iter())
+                    .find(|s| s.kind == PolicyKind::Resource);
+                let id_stmt = e.allowed_by.iter().find(|s| s.kind == PolicyKind::Identity);
+                let mut reason = format!("{} can assume {}: ", caller.label, role.label);
+                match trust_stmt {
+                    Some(s) => reason.push_str(&describe(s)),
+                    None => reason.push_str(&format!("trust policy of {}", role.label)),
+                }
+                match id_stmt {
+                    Some(s) => {
+                        reason.push_str("; identity: ");
+                        reason.push_str(&describe(s));
+                    }
+                    None => reason.push_str(
+                        "; the trust policy names the caller directly, no identity allow needed",
+                    ),
+                }
+                let location = trust_stmt.map_or_else(
+                    || format!("{}.AssumeRolePolicyDocument", role.path),
+                    |s| self.statement_path(s),
+                );
+                out.add_edge(conditioned(
+                    edge(
+                        caller.arn.clone(),
+                        role.arn.clone(),
+                        EdgeKind::CanAssume,
+                        self.provenance(location, reason),
+                    ),
+                    &e,
+                ));
+            }
+        }
+    }
+
+    fn emit_federated(&self, out: &mut EstateBuilder) {
+        for role in &self.idents {
+            let (Some(trust), Some(doc)) = (
+                role.trust.and_then(|t| self.docs.get(t)),
+                role.trust_doc.as_ref(),
+            ) else {
+                continue;
+            };
+            for (index, stmt) in statements(doc) {
+                let Some(so) = stmt.as_object() else { continue };
+                if so.get("Effect").and_then(Value::as_str) != Some("Allow") {
+                    continue;
+                }
+                let Some(parsed) = trust
+                    .policy
+                    .statements()
+                    .iter()
+                    .find(|s| s.index() == index)
+                else {
+                    continue;
+                };
+                let providers = so
+                    .get("Principal")
+                    .and_then(|p| p.get("Federated"))
+                    .map(strings)
+                    .unwrap_or_default();
+                for provider in providers {
+                    let saml = provider.contains(":saml-provider/");
+                    let action = if saml {
+                        "sts:AssumeRoleWithSAML"
+                    } else {
+                        "sts:AssumeRoleWithWebIdentity"
+                    };
+                    if !parsed.matches_action(action) {
+                        continue;
+                    }
+                    let issuer = match provider.split_once(":oidc-provider/") {
+                        Some((_, iss)) => iss.to_string(),
+                        None => provider.clone(),
+                    };
+                    let sub_key = if saml {
+                        "saml:sub".to_string()
+                    } else {
+                        format!("{}:sub", issuer.to_ascii_lowercase())
+                    };
+                    let mut subjects: Vec<String> = parsed
+                        .conditions()
+                        .iter()
+                        .filter(|c| c.key().to_ascii_lowercase() == sub_key)
+                        .filter(|c| {
+                            let op = c.operator_text().to_ascii_lowercase();
+                            let op = op.rsplit(':').next().unwrap_or("");
+                            op == "stringequals" || op == "stringlike"
+                        })
+                        .flat_map(|c| c.values().map(str::to_string).collect::<Vec<_>>())
+                        .collect();
+                    subjects.sort();
+                    subjects.dedup();
+                    let unrestricted = subjects.is_empty();
+                    if unrestricted {
+                        subjects.push("*".into());
+                    }
+                    let caller = if saml {
+                        Principal::saml(&provider)
+                    } else {
+                        Principal::web_identity(&provider)
+                    };
+                    let (scheme, node_kind, node_provider) = if saml {
+                        ("saml", "saml:subject", "saml")
+                    } else if issuer.starts_with("token.actions.githubusercontent.com") {
+                        ("oidc", "github:workflow", "github")
+                    } else {
+                        ("oidc", "oidc:subject", "oidc")
+                    };
+                    let key_name = if saml {
+                        "SAML:sub".to_string()
+                    } else {
+                        format!("{issuer}:sub")
+                    };
+                    for subject in subjects {
+                        let ctx;
+                        let mut request = Request::new(&caller, action, &role.arn);
+                        if !unrestricted {
+                            ctx = Context::new().with(&key_name, [subject.clone()]);
+                            request = request.with_context(&ctx);
+                        }
+                        let resource = [&trust.policy];
+                        let set = PolicySet {
+                            resource: &resource,
+                            resource_policy_required: true,
+                            ..PolicySet::default()
+                        };
+                        let e = evaluate(&request, &set);
+                        if !e.is_allowed() {
+                            continue;
+                        }
+                        let id = federated_subject_id(scheme, &issuer, &subject);
+                        if !self.nodes_added.contains(&id) && !out.has_node(&id) {
+                            out.add_node(
+                                Node {
+                                    id: id.clone(),
+                                    name: format!("{issuer} sub={subject}"),
+                                    provider: node_provider.into(),
+                                    kind: node_kind.into(),
+                                    class: Class::Workload,
+                                    attrs: Attributes::default(),
+                                },
+                                &role.path,
+                            );
+                        }
+                        let mut reason = format!(
+                            "{action} by {issuer} subject `{subject}`: trust policy of {} statement {index}",
+                            role.label
+                        );
+                        if let Some(sid) = parsed.sid().filter(|sid| !sid.is_empty()) {
+                            reason.push_str(&format!(" (Sid {sid})"));
+                        }
+                        if unrestricted {
+                            reason.push_str(
+                                "; the subject is not restricted: any identity with a token from this issuer can assume the role",
+                            );
+                        }
+                        let location =
+                            format!("{}.AssumeRolePolicyDocument.Statement[{index}]", role.path);
+                        out.add_edge(conditioned(
+                            edge(
+                                id,
+                                role.arn.clone(),
+                                EdgeKind::CanAssume,
+                                self.provenance(location, reason),
+                            ),
+                            &e,
+                        ));
+                    }
+                }
+            }
+        }
+    }
+
+    fn emit_escalation(&self, out: &mut EstateBuilder) {
+        for ident in &self.idents {
+            let Some(principal) = &ident.principal else {
+                continue;
+            };
+            let ids = self.identity_policies(ident);
+            let identity = self.refs(&ids);
+            let boundary = ident
+                .boundary
+                .and_then(|b| self.docs.get(b))
+                .map(|d| &d.policy);
+            // (action, resource, what the resource is)
+            let mut checks: Vec<(&str, String, String)> = Vec::new();
+            match ident.kind {
+                IdKind::Role => {
+                    for a in ["iam:PutRolePolicy", "iam:AttachRolePolicy"] {
+                        checks.push((a, ident.arn.clone(), "itself".into()));
+                    }
+                }
+                IdKind::User => {
+                    for a in ["iam:PutUserPolicy", "iam:AttachUserPolicy"] {
+                        checks.push((a, ident.arn.clone(), "itself".into()));
+                    }
+                    for &g in &ident.groups {
+                        if let Some(group) = self.idents.get(g) {
+                            for a in ["iam:PutGroupPolicy", "iam:AttachGroupPolicy"] {
+                                checks.push((a, group.arn.clone(), format!("its {}", group.label)));
+                            }
+                        }
+                    }
+                }
+                IdKind::Group => continue,
+            }
+            for &p in ids.iter().chain(ident.boundary.iter()) {
+                // AWS-managed policies (account `aws`) cannot be changed.
+                let customer = self
+                    .docs
+                    .get(p)
+                    .and_then(|d| d.arn.as_ref())
+                    .filter(|arn| !arn.contains(":iam::aws:policy/"));
+                if let Some(arn) = customer {
+                    checks.push((
+                        "iam:CreatePolicyVersion",
+                        arn.clone(),
+                        format!("its policy {arn}"),
+                    ));
+                }
+            }
+            let set = PolicySet {
+                identity: &identity,
+                boundary,
+                ..PolicySet::default()
+            };
+            for (action, resource, what) in &checks {
+                let e = evaluate(&Request::new(principal, action, resource), &set);
+                if !e.is_allowed() {
+                    continue;
+                }
+                let stmt = e.allowed_by.iter().find(|s| s.kind == PolicyKind::Identity);
+                let mechanism = stmt
+                    .and_then(|s| {
+                        s.statement
+                            .action_patterns()
+                            .find(|p| *p == "*" || *p == "iam:*")
+                    })
+                    .map_or_else(|| (*action).to_string(), str::to_string);
+                let mut reason = format!(
+                    "{} can escalate to account admin: {action} on {what}",
+                    ident.label
+                );
+                if let Some(s) = stmt {
+                    reason.push_str(" allowed by ");
+                    reason.push_str(&describe(s));
+                }
+                let location = stmt.map_or_else(|| ident.path.clone(), |s| self.statement_path(s));
+                let mut ed = conditioned(
+                    edge(
+                        ident.arn.clone(),
+                        account_admin_id(&ident.account),
+                        EdgeKind::CanEscalate,
+                        self.provenance(location, reason),
+                    ),
+                    &e,
+                );
+                ed.mechanism = Some(mechanism);
+                out.add_edge(ed);
+                break;
+            }
+        }
+    }
+}
+
+fn edge(from: String, to: String, kind: EdgeKind, provenance: Provenance) -> Edge {
+    Edge {
+        id: None,
+        from,
+        to,
+        kind,
+        access: None,
+        mechanism: None,
+        conditional: false,
+        condition: None,
+        provenance,
+    }
+}
+
+/// Copies the evaluation's conditional flag and condition text onto an edge.
+fn conditioned(mut e: Edge, ev: &Evaluation<'_>) -> Edge {
+    if ev.conditional {
+        e.conditional = true;
+        let texts: Vec<&str> = ev.conditions().collect();
+        if !texts.is_empty() {
+            e.condition = Some(texts.join(" AND "));
+        }
+    }
+    e
+}
+
+/// `managed policy X statement 0 (Sid Y)`.
+fn describe(s: &StatementRef<'_>) -> String {
+    match s.sid().filter(|sid| !sid.is_empty()) {
+        Some(sid) => format!("{} statement {} (Sid {sid})", s.policy_name(), s.index()),
+        None => format!("{} statement {}", s.policy_name(), s.index()),
+    }
+}
+
+/// `Tags: [{Key, Value}]` as a map.
+fn read_tags(o: &Obj<'_>) -> Result<BTreeMap<String, String>, Bad> {
+    let mut tags = BTreeMap::new();
+    for (j, t) in array_field(o, "Tags")?.iter().enumerate() {
+        let to = Obj::new(t, format!("{}[{j}]", o.at("Tags")))?;
+        let key = to.req_str("Key")?;
+        let value = to.opt_str("Value")?.unwrap_or("");
+        tags.insert(key.to_string(), value.to_string());
+    }
+    Ok(tags)
+}
+
+/// An optional array field (absent or null is empty).
+fn array_field<'a>(o: &Obj<'a>, key: &str) -> Result<&'a [Value], Bad> {
+    match o.map.get(key) {
+        None | Some(Value::Null) => Ok(&[]),
+        Some(Value::Array(items)) => Ok(items),
+        Some(other) => Err((
+            o.at(key),
+            format!("expected an array, found {}", type_name(other)),
+        )),
+    }
+}
+
+/// A string or an array of strings, as policy elements allow.
+fn strings(v: &Value) -> Vec<String> {
+    match v {
+        Value::String(s) => vec![s.clone()],
+        Value::Array(items) => items
+            .iter()
+            .filter_map(Value::as_str)
+            .map(str::to_string)
+            .collect(),
+        _ => Vec::new(),
+    }
+}
+
+/// The statements of a decoded document with their indices.
+fn statements(doc: &Value) -> Vec<(usize, &Value)> {
+    match doc.get("Statement") {
+        Some(Value::Array(items)) => items.iter().enumerate().collect(),
+        Some(v @ Value::Object(_)) => vec![(0, v)],
+        _ => Vec::new(),
+    }
+}
+
+/// A document as a JSON object: an object, a JSON string, or URL-encoded JSON.
+fn decode_document(v: &Value) -> Option<Value> {
+    match v {
+        Value::Object(_) => Some(v.clone()),
+        Value::String(s) => {
+            let t = s.trim();
+            if t.starts_with('{') {
+                serde_json::from_str(t).ok()
+            } else {
+                serde_json::from_str(&percent_decode(t)?).ok()
+            }
+        }
+        _ => None,
+    }
+}
+
+fn percent_decode(s: &str) -> Option<String> {
+    let b = s.as_bytes();
+    let mut out = Vec::with_capacity(b.len());
+    let mut i = 0;
+    while let Some(&c) = b.get(i) {
+        if c == b'%' {
+            let hex = std::str::from_utf8(b.get(i + 1..i + 3)?).ok()?;
+            out.push(u8::from_str_radix(hex, 16).ok()?);
+            i += 3;
+        } else {
+            out.push(if c == b'+' { b' ' } else { c });
+            i += 1;
+        }
+    }
+    String::from_utf8(out).ok()
+}
+
+/// Who an `Allow` statement of a trust policy names among AWS principals.
+enum Trusted {
+    Anyone,
+    Account(String),
+    Arn(String),
+}
+
+/// The AWS principals named by the `Allow` statements of a trust document,
+/// for the pre-filter; `None` when the document cannot be indexed (the
+/// role is then a candidate for every caller).
+fn trusted_aws_principals(doc: &Value) -> Option<Vec<Trusted>> {
+    let mut out = Vec::new();
+    for (_, stmt) in statements(doc) {
+        let so = stmt.as_object()?;
+        if so.get("Effect").and_then(Value::as_str) != Some("Allow") {
+            continue;
+        }
+        if so.contains_key("NotPrincipal") {
+            out.push(Trusted::Anyone);
+            continue;
+        }
+        let aws = match so.get("Principal") {
+            Some(Value::String(s)) if s == "*" => {
+                out.push(Trusted::Anyone);
+                continue;
+            }
+            Some(Value::Object(m)) => m.get("AWS").map(strings).unwrap_or_default(),
+            _ => {
+                out.push(Trusted::Anyone);
+                continue;
+            }
+        };
+        for a in aws {
+            let parts: Vec<&str> = a.splitn(6, ':').collect();
+            match parts.as_slice() {
+                _ if a.contains('*') || a.contains('?') => out.push(Trusted::Anyone),
+                [acct] if acct.len() == 12 && acct.bytes().all(|c| c.is_ascii_digit()) => {
+                    out.push(Trusted::Account((*acct).to_string()));
+                }
+                ["arn", _, "sts", _, _, res] if res.starts_with("assumed-role/") => {
+                    // A session ARN names one session of a role whose path is
+                    // not in the ARN: let the evaluation decide.
+                    out.push(Trusted::Anyone);
+                }
+                ["arn", _, "iam", _, acct, "root"] => {
+                    out.push(Trusted::Account((*acct).to_string()))
+                }
+                ["arn", _, "iam", _, _, res]
+                    if res.starts_with("user/") || res.starts_with("role/") =>
+                {
+                    out.push(Trusted::Arn(a.clone()));
+                }
+                ["arn", _, _, _, acct, _] => out.push(Trusted::Account((*acct).to_string())),
+                _ => out.push(Trusted::Anyone),
+            }
+        }
+    }
+    Some(out)
+}

@@ -1,0 +1,603 @@
+//! Ingest of `aws iam get-account-authorization-details` output.
+#![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)]
+
+use blastgraph_connector_aws::{AwsAuthDetailsConnector, account_admin_id};
+use blastgraph_model::{Class, Connector, Edge, EdgeKind, Estate, EstateBuilder, IngestError};
+
+const ACCOUNT: &str = "111122223333";
+const FIXTURE: &str = "tests/fixtures/account-111122223333.json";
+
+fn arn(rest: &str) -> String {
+    format!("arn:aws:iam::{ACCOUNT}:{rest}")
+}
+
+fn ingest_bytes(name: &str, bytes: &[u8]) -> (Result<(), IngestError>, Estate) {
+    let mut b = EstateBuilder::new();
+    b.begin_input(name, "aws-authorization-details", String::new(), 0);
+    let r = AwsAuthDetailsConnector.ingest(name, bytes, &mut b);
+    (r, b.finish())
+}
+
+fn fixture() -> Estate {
+    let path = format!("{}/{FIXTURE}", env!("CARGO_MANIFEST_DIR"));
+    let bytes = std::fs::read(&path).unwrap();
+    let (r, e) = ingest_bytes(FIXTURE, &bytes);
+    r.unwrap();
+    e
+}
+
+fn edges(e: &Estate, kind: EdgeKind) -> Vec<&Edge> {
+    e.edges.iter().filter(|x| x.kind == kind).collect()
+}
+
+fn find<'a>(e: &'a Estate, kind: EdgeKind, from: &str, to: &str) -> Option<&'a Edge> {
+    e.edges
+        .iter()
+        .find(|x| x.kind == kind && x.from == from && x.to == to)
+}
+
+/// `(from, to)` pairs of one kind, with ids shortened to their last segment.
+fn pairs(e: &Estate, kind: EdgeKind) -> Vec<(String, String)> {
+    let short = |s: &str| s.rsplit('/').next().unwrap_or(s).to_string();
+    let mut v: Vec<_> = edges(e, kind)
+        .iter()
+        .map(|x| {
+            let from = if x.from.starts_with("oidc:") {
+                x.from.clone()
+            } else {
+                short(&x.from)
+            };
+            (from, short(&x.to))
+        })
+        .collect();
+    v.sort();
+    v
+}
+
+#[test]
+fn detects_the_cli_output_and_nothing_else() {
+    let c = AwsAuthDetailsConnector;
+    assert_eq!(c.name(), "aws-authorization-details");
+    assert!(c.detect("a.json", br#"{ "RoleDetailList": [ {"#));
+    assert!(c.detect(
+        "a.json",
+        br#"{"UserDetailList": [], "GroupDetailList": []}"#
+    ));
+    assert!(!c.detect("a.json", br#"{"format": "blastgraph-estate"}"#));
+    assert!(!c.detect("a.json", b"UserDetailList"));
+}
+
+#[test]
+fn fixture_reads_without_diagnostics() {
+    let e = fixture();
+    assert_eq!(e.diagnostics, vec![], "{:#?}", e.diagnostics);
+    assert_eq!(e.inputs[0].skipped, 0);
+}
+
+#[test]
+fn nodes_are_users_groups_roles_the_admin_scope_and_federated_subjects() {
+    let e = fixture();
+    let mut got: Vec<(String, String, Class)> = e
+        .nodes
+        .iter()
+        .map(|n| (n.id.clone(), n.kind.clone(), n.class))
+        .collect();
+    got.sort();
+    let mut want = vec![
+        (arn("user/alice"), "aws:user".into(), Class::Human),
+        (arn("user/mallory"), "aws:user".into(), Class::Workload),
+        (arn("user/bounded"), "aws:user".into(), Class::Workload),
+        (arn("user/ops"), "aws:user".into(), Class::Workload),
+        (arn("group/developers"), "aws:group".into(), Class::Group),
+        (arn("role/deploy"), "aws:role".into(), Class::Workload),
+        (arn("role/pipeline"), "aws:role".into(), Class::Workload),
+        (arn("role/break-glass"), "aws:role".into(), Class::Workload),
+        (
+            arn("role/github-deploy"),
+            "aws:role".into(),
+            Class::Workload,
+        ),
+        (
+            arn("role/policy-editor"),
+            "aws:role".into(),
+            Class::Workload,
+        ),
+        (
+            arn("role/aws-service-role/support.amazonaws.com/AWSServiceRoleForSupport"),
+            "aws:role".into(),
+            Class::Workload,
+        ),
+        (
+            account_admin_id(ACCOUNT),
+            "aws:account_admin".into(),
+            Class::Scope,
+        ),
+        (
+            "oidc:token.actions.githubusercontent.com:sub=repo:acme/infra:ref:refs/heads/main"
+                .into(),
+            "github:workflow".into(),
+            Class::Workload,
+        ),
+    ];
+    want.sort();
+    assert_eq!(got, want);
+
+    let deploy = e.nodes.iter().find(|n| n.id == arn("role/deploy")).unwrap();
+    assert_eq!(deploy.name, "deploy");
+    assert_eq!(
+        deploy.attrs.created.as_deref(),
+        Some("2023-04-01T08:00:00Z")
+    );
+    assert_eq!(
+        deploy.attrs.last_used.as_deref(),
+        Some("2025-11-20T12:00:00Z")
+    );
+    assert_eq!(
+        deploy.attrs.tags.get("aws:path").map(String::as_str),
+        Some("/")
+    );
+    let alice = e.nodes.iter().find(|n| n.id == arn("user/alice")).unwrap();
+    assert_eq!(
+        alice.attrs.tags.get("team").map(String::as_str),
+        Some("platform")
+    );
+}
+
+#[test]
+fn the_account_admin_contains_every_identity() {
+    let e = fixture();
+    let contains = edges(&e, EdgeKind::Contains);
+    assert_eq!(contains.len(), 11);
+    assert!(contains.iter().all(|x| x.from == account_admin_id(ACCOUNT)));
+    let c = find(
+        &e,
+        EdgeKind::Contains,
+        &account_admin_id(ACCOUNT),
+        &arn("group/developers"),
+    )
+    .unwrap();
+    assert_eq!(c.provenance.location, "$.GroupDetailList[0]");
+}
+
+#[test]
+fn group_members_are_linked() {
+    let e = fixture();
+    assert_eq!(
+        pairs(&e, EdgeKind::MemberOf),
+        vec![
+            ("alice".to_string(), "developers".to_string()),
+            ("mallory".to_string(), "developers".to_string()),
+        ]
+    );
+    let m = find(
+        &e,
+        EdgeKind::MemberOf,
+        &arn("user/alice"),
+        &arn("group/developers"),
+    )
+    .unwrap();
+    assert_eq!(m.provenance.location, "$.UserDetailList[0].GroupList");
+    assert_eq!(m.provenance.source, FIXTURE);
+}
+
+#[test]
+fn exactly_the_expected_assume_edges() {
+    let e = fixture();
+    let s = |a: &str, b: &str| (a.to_string(), b.to_string());
+    assert_eq!(
+        pairs(&e, EdgeKind::CanAssume),
+        vec![
+            s("alice", "deploy"),
+            s("break-glass", "deploy"),
+            s("deploy", "break-glass"),
+            s("deploy", "pipeline"),
+            s(
+                "oidc:token.actions.githubusercontent.com:sub=repo:acme/infra:ref:refs/heads/main",
+                "github-deploy"
+            ),
+            s("ops", "break-glass"),
+        ]
+    );
+}
+
+#[test]
+fn user_in_group_assumes_role_through_the_group_policy() {
+    let e = fixture();
+    let x = find(
+        &e,
+        EdgeKind::CanAssume,
+        &arn("user/alice"),
+        &arn("role/deploy"),
+    )
+    .unwrap();
+    assert!(!x.conditional);
+    assert_eq!(x.condition, None);
+    // The trust policy is URL-encoded in the file; the statement is still located.
+    assert_eq!(
+        x.provenance.location,
+        "$.RoleDetailList[0].AssumeRolePolicyDocument.Statement[0]"
+    );
+    assert_eq!(
+        x.provenance.reason,
+        "user/alice can assume role/deploy: trust policy of role/deploy statement 0; \
+         identity: managed policy AssumeDeploy statement 0 (Sid AssumeDeployRole)"
+    );
+}
+
+#[test]
+fn explicit_deny_in_another_attached_policy_removes_the_edge() {
+    let e = fixture();
+    assert!(
+        find(
+            &e,
+            EdgeKind::CanAssume,
+            &arn("user/mallory"),
+            &arn("role/deploy")
+        )
+        .is_none()
+    );
+    assert!(
+        e.edges
+            .iter()
+            .all(|x| x.from != arn("user/mallory") || x.kind == EdgeKind::MemberOf)
+    );
+}
+
+#[test]
+fn permission_boundary_without_sts_removes_the_edge() {
+    let e = fixture();
+    assert!(e.edges.iter().all(|x| x.from != arn("user/bounded")));
+}
+
+#[test]
+fn role_trusting_another_role() {
+    let e = fixture();
+    let x = find(
+        &e,
+        EdgeKind::CanAssume,
+        &arn("role/deploy"),
+        &arn("role/pipeline"),
+    )
+    .unwrap();
+    assert!(!x.conditional);
+    assert_eq!(
+        x.provenance.reason,
+        "role/deploy can assume role/pipeline: trust policy of role/pipeline statement 0 \
+         (Sid FromDeploy); the trust policy names the caller directly, no identity allow needed"
+    );
+    assert_eq!(
+        x.provenance.location,
+        "$.RoleDetailList[1].AssumeRolePolicyDocument.Statement[0]"
+    );
+}
+
+#[test]
+fn mfa_condition_makes_a_conditional_edge() {
+    let e = fixture();
+    let x = find(
+        &e,
+        EdgeKind::CanAssume,
+        &arn("user/ops"),
+        &arn("role/break-glass"),
+    )
+    .unwrap();
+    assert!(x.conditional);
+    assert_eq!(
+        x.condition.as_deref(),
+        Some(r#"{"Bool":{"aws:MultiFactorAuthPresent":"true"}}"#)
+    );
+    assert!(x.provenance.reason.contains("Sid HumansWithMfa"));
+    assert!(
+        x.provenance
+            .reason
+            .contains("inline policy assume-break-glass of user/ops")
+    );
+}
+
+#[test]
+fn github_oidc_trust_with_a_subject_condition() {
+    let e = fixture();
+    let id = "oidc:token.actions.githubusercontent.com:sub=repo:acme/infra:ref:refs/heads/main";
+    let node = e.nodes.iter().find(|n| n.id == id).unwrap();
+    assert_eq!(node.provider, "github");
+    let x = find(&e, EdgeKind::CanAssume, id, &arn("role/github-deploy")).unwrap();
+    // The audience is not known offline.
+    assert!(x.conditional);
+    assert!(x.condition.as_deref().unwrap().contains(":aud"));
+    assert_eq!(
+        x.provenance.location,
+        "$.RoleDetailList[3].AssumeRolePolicyDocument.Statement[0]"
+    );
+    assert!(x.provenance.reason.contains("(Sid GitHubMain)"));
+    assert!(!x.provenance.reason.contains("not restricted"));
+}
+
+#[test]
+fn unrestricted_oidc_subject_is_flagged() {
+    let doc = r#"{"RoleDetailList":[{"RoleName":"open","Arn":"arn:aws:iam::111122223333:role/open",
+      "AssumeRolePolicyDocument":{"Version":"2012-10-17","Statement":[{"Effect":"Allow",
+        "Principal":{"Federated":"arn:aws:iam::111122223333:oidc-provider/token.actions.githubusercontent.com"},
+        "Action":"sts:AssumeRoleWithWebIdentity"}]}}]}"#;
+    let (r, e) = ingest_bytes("open.json", doc.as_bytes());
+    r.unwrap();
+    let id = "oidc:token.actions.githubusercontent.com:sub=*";
+    let x = find(
+        &e,
+        EdgeKind::CanAssume,
+        id,
+        "arn:aws:iam::111122223333:role/open",
+    )
+    .unwrap();
+    assert!(!x.conditional);
+    assert!(
+        x.provenance
+            .reason
+            .contains("the subject is not restricted")
+    );
+}
+
+#[test]
+fn admin_and_self_policy_edit_escalate_to_the_account_admin() {
+    let e = fixture();
+    let s = |a: &str| (a.to_string(), "admin".to_string());
+    assert_eq!(
+        pairs(&e, EdgeKind::CanEscalate),
+        vec![s("break-glass"), s("policy-editor")]
+    );
+    let admin = account_admin_id(ACCOUNT);
+    let x = find(&e, EdgeKind::CanEscalate, &arn("role/break-glass"), &admin).unwrap();
+    assert_eq!(x.mechanism.as_deref(), Some("*"));
+    assert!(
+        x.provenance
+            .reason
+            .contains("managed policy AdministratorAccess statement 0")
+    );
+    assert_eq!(
+        x.provenance.location,
+        "$.Policies[0].PolicyVersionList[0].Document.Statement[0]"
+    );
+    let y = find(
+        &e,
+        EdgeKind::CanEscalate,
+        &arn("role/policy-editor"),
+        &admin,
+    )
+    .unwrap();
+    assert_eq!(y.mechanism.as_deref(), Some("iam:PutRolePolicy"));
+    assert!(y.provenance.reason.contains("(Sid EditOwnPolicies)"));
+}
+
+#[test]
+fn malformed_json_is_a_file_error_with_line_and_column() {
+    let (r, _) = ingest_bytes(
+        "bad.json",
+        b"{\n  \"UserDetailList\": [\n    {\"UserName\": }\n",
+    );
+    match r.unwrap_err() {
+        IngestError::Malformed { line, column, .. } => {
+            assert_eq!(line, 3);
+            assert!(column > 1);
+        }
+        other => panic!("unexpected {other:?}"),
+    }
+    let (r, _) = ingest_bytes("list.json", b"[1]");
+    assert_eq!(
+        r.unwrap_err().to_string(),
+        "list.json: $: expected an object, found an array"
+    );
+}
+
+#[test]
+fn a_role_without_arn_is_reported_and_the_others_kept() {
+    let doc = r#"{"RoleDetailList":[
+      {"RoleName":"ghost","AssumeRolePolicyDocument":{"Version":"2012-10-17","Statement":[]}},
+      {"RoleName":"kept","Arn":"arn:aws:iam::111122223333:role/kept",
+       "AssumeRolePolicyDocument":{"Version":"2012-10-17","Statement":[{"Effect":"Allow","Principal":{"Service":"ec2.amazonaws.com"},"Action":"sts:AssumeRole"}]}}
+    ]}"#;
+    let (r, e) = ingest_bytes("roles.json", doc.as_bytes());
+    r.unwrap();
+    let msgs: Vec<String> = e.diagnostics.iter().map(ToString::to_string).collect();
+    assert_eq!(
+        msgs,
+        ["error: roles.json: $.RoleDetailList[0].Arn: missing required field `Arn`"]
+    );
+    let ids: Vec<&str> = e.nodes.iter().map(|n| n.id.as_str()).collect();
+    assert_eq!(
+        ids,
+        [
+            "arn:aws:iam::111122223333:role/kept",
+            "aws:account/111122223333/admin"
+        ]
+    );
+}
+
+#[test]
+fn a_document_that_is_not_a_policy_names_its_path() {
+    let doc = r#"{"UserDetailList":[{"UserName":"u","Arn":"arn:aws:iam::111122223333:user/u",
+       "UserPolicyList":[{"PolicyName":"p","PolicyDocument":{"Hello":"world"}},
+                         {"PolicyName":"q","PolicyDocument":42}]}]}"#;
+    let (r, e) = ingest_bytes("u.json", doc.as_bytes());
+    r.unwrap();
+    let locations: Vec<&str> = e.diagnostics.iter().map(|d| d.location.as_str()).collect();
+    assert_eq!(
+        locations,
+        [
+            "$.UserDetailList[0].UserPolicyList[0].PolicyDocument",
+            "$.UserDetailList[0].UserPolicyList[1].PolicyDocument",
+        ]
+    );
+    assert!(
+        e.diagnostics
+            .iter()
+            .all(|d| d.message.starts_with("not a policy document"))
+    );
+    // The user is kept.
+    assert!(
+        e.nodes
+            .iter()
+            .any(|n| n.id == "arn:aws:iam::111122223333:user/u")
+    );
+}
+
+#[test]
+fn wrong_types_are_reported_per_record() {
+    let doc = r#"{"UserDetailList":{"oops":1},
+      "GroupDetailList":[7, {"GroupName":"g","Arn":"arn:aws:iam::111122223333:group/g","GroupPolicyList":"none"}],
+      "RoleDetailList":[{"RoleName":"r","Arn":"arn:aws:iam::111122223333:user/r"},
+                        {"RoleName":"t","Arn":"arn:aws:iam::111122223333:role/t","Tags":[{"Key":5}]}],
+      "Policies":[{"PolicyName":"P","Arn":"arn:aws:iam::111122223333:policy/P","PolicyVersionList":[{"VersionId":"v1","IsDefaultVersion":false,"Document":{}}]}]}"#;
+    let (r, e) = ingest_bytes("t.json", doc.as_bytes());
+    r.unwrap();
+    let msgs: Vec<String> = e.diagnostics.iter().map(ToString::to_string).collect();
+    assert_eq!(
+        msgs,
+        [
+            "error: t.json: $.Policies[0].PolicyVersionList: no default version (`IsDefaultVersion: true`) in the list",
+            "error: t.json: $.GroupDetailList[0]: expected an object, found a number",
+            "error: t.json: $.GroupDetailList[1].GroupPolicyList: expected an array, found a string",
+            "error: t.json: $.UserDetailList: expected an array, found an object; no UserDetailList read",
+            "error: t.json: $.RoleDetailList[0].Arn: expected an IAM role ARN (arn:aws:iam::ACCOUNT:role/...), found `arn:aws:iam::111122223333:user/r`",
+            "error: t.json: $.RoleDetailList[1].Tags[0].Key: expected a string, found a number",
+        ]
+    );
+    assert!(e.nodes.is_empty());
+}
+
+#[test]
+fn not_authorization_details_is_a_shape_error() {
+    let (r, _) = ingest_bytes("x.json", br#"{"Users": []}"#);
+    assert!(
+        r.unwrap_err()
+            .to_string()
+            .contains("get-account-authorization-details")
+    );
+}
+
+/// A generated account: 3,000 roles (one in ten trusting the account root,
+/// one in ten trusting the previous role, the rest a service), 300 users of
+/// whom 10 may assume any role. Checks the pre-filter keeps the work near
+/// the number of edges, not callers × roles.
+#[test]
+fn a_large_generated_account_gives_the_expected_edge_counts() {
+    let a = ACCOUNT;
+    let mut roles = Vec::new();
+    for i in 0..3000 {
+        let principal = if i % 10 == 0 {
+            format!(r#"{{"AWS":"arn:aws:iam::{a}:root"}}"#)
+        } else if i % 10 == 1 {
+            format!(r#"{{"AWS":"arn:aws:iam::{a}:role/r{}"}}"#, i - 1)
+        } else {
+            r#"{"Service":"lambda.amazonaws.com"}"#.to_string()
+        };
+        roles.push(format!(
+            r#"{{"RoleName":"r{i}","Arn":"arn:aws:iam::{a}:role/r{i}","Path":"/",
+              "AssumeRolePolicyDocument":{{"Version":"2012-10-17","Statement":[{{"Effect":"Allow","Principal":{principal},"Action":"sts:AssumeRole"}}]}},
+              "RolePolicyList":[{{"PolicyName":"work","PolicyDocument":{{"Version":"2012-10-17","Statement":[{{"Effect":"Allow","Action":["s3:GetObject","dynamodb:Query"],"Resource":"*"}}]}}}}]}}"#
+        ));
+    }
+    let mut users = Vec::new();
+    for i in 0..300 {
+        let attached = if i < 10 {
+            r#"[{"PolicyName":"AssumeAny","PolicyArn":"arn:aws:iam::111122223333:policy/AssumeAny"}]"#
+        } else {
+            "[]"
+        };
+        users.push(format!(
+            r#"{{"UserName":"u{i}","Arn":"arn:aws:iam::{a}:user/u{i}","AttachedManagedPolicies":{attached}}}"#
+        ));
+    }
+    let doc = format!(
+        r#"{{"UserDetailList":[{}],"GroupDetailList":[],"RoleDetailList":[{}],
+          "Policies":[{{"PolicyName":"AssumeAny","Arn":"arn:aws:iam::{a}:policy/AssumeAny","DefaultVersionId":"v1",
+            "PolicyVersionList":[{{"VersionId":"v1","IsDefaultVersion":true,
+              "Document":{{"Version":"2012-10-17","Statement":[{{"Effect":"Allow","Action":"sts:AssumeRole","Resource":"*"}}]}}}}]}}]}}"#,
+        users.join(","),
+        roles.join(",")
+    );
+    let start = std::time::Instant::now();
+    let (r, e) = ingest_bytes("big.json", doc.as_bytes());
+    r.unwrap();
+    let elapsed = start.elapsed();
+    assert!(e.diagnostics.is_empty(), "{:?}", e.diagnostics.first());
+    // 10 users × 300 root-trusting roles; each r(10k+1) trusts r(10k) directly.
+    assert_eq!(edges(&e, EdgeKind::CanAssume).len(), 10 * 300 + 300);
+    assert_eq!(edges(&e, EdgeKind::Contains).len(), 3300);
+    eprintln!("3,000 roles, 300 users: {elapsed:?}");
+}
+
+#[test]
+fn saml_trust_gives_a_saml_subject_node() {
+    let doc = r#"{"RoleDetailList":[{"RoleName":"sso-admin","Arn":"arn:aws:iam::111122223333:role/sso-admin",
+      "AssumeRolePolicyDocument":{"Version":"2012-10-17","Statement":[{"Effect":"Allow",
+        "Principal":{"Federated":"arn:aws:iam::111122223333:saml-provider/Okta"},
+        "Action":"sts:AssumeRoleWithSAML",
+        "Condition":{"StringEquals":{"SAML:aud":"https://signin.aws.amazon.com/saml"}}}]}}]}"#;
+    let (r, e) = ingest_bytes("saml.json", doc.as_bytes());
+    r.unwrap();
+    let id = "saml:arn:aws:iam::111122223333:saml-provider/Okta:sub=*";
+    let node = e.nodes.iter().find(|n| n.id == id).unwrap();
+    assert_eq!(node.kind, "saml:subject");
+    let x = find(
+        &e,
+        EdgeKind::CanAssume,
+        id,
+        "arn:aws:iam::111122223333:role/sso-admin",
+    )
+    .unwrap();
+    assert!(x.conditional);
+    assert!(x.condition.as_deref().unwrap().contains("SAML:aud"));
+}
+
+/// A user whose attached customer policy lets it create a new version of
+/// that policy escalates; its twin with a boundary that omits IAM does not.
+#[test]
+fn create_policy_version_on_an_attached_policy_escalates_unless_bounded() {
+    let doc = r#"{"UserDetailList":[
+        {"UserName":"dev","Arn":"arn:aws:iam::111122223333:user/dev",
+         "AttachedManagedPolicies":[{"PolicyName":"SelfService","PolicyArn":"arn:aws:iam::111122223333:policy/SelfService"}]},
+        {"UserName":"dev-bounded","Arn":"arn:aws:iam::111122223333:user/dev-bounded",
+         "AttachedManagedPolicies":[{"PolicyName":"SelfService","PolicyArn":"arn:aws:iam::111122223333:policy/SelfService"}],
+         "PermissionsBoundary":{"PermissionsBoundaryType":"Policy","PermissionsBoundaryArn":"arn:aws:iam::111122223333:policy/NoIam"}}],
+      "Policies":[
+        {"PolicyName":"SelfService","Arn":"arn:aws:iam::111122223333:policy/SelfService","DefaultVersionId":"v2",
+         "PolicyVersionList":[
+           {"VersionId":"v2","IsDefaultVersion":true,"Document":"%7B%22Version%22%3A%222012-10-17%22%2C%22Statement%22%3A%5B%7B%22Effect%22%3A%22Allow%22%2C%22Action%22%3A%22iam%3ACreatePolicyVersion%22%2C%22Resource%22%3A%22arn%3Aaws%3Aiam%3A%3A111122223333%3Apolicy%2FSelfService%22%7D%5D%7D"},
+           {"VersionId":"v1","IsDefaultVersion":false,"Document":{"Version":"2012-10-17","Statement":[{"Effect":"Allow","Action":"*","Resource":"*"}]}}]},
+        {"PolicyName":"NoIam","Arn":"arn:aws:iam::111122223333:policy/NoIam","DefaultVersionId":"v1",
+         "PolicyVersionList":[{"VersionId":"v1","IsDefaultVersion":true,"Document":{"Version":"2012-10-17","Statement":[{"Effect":"Allow","Action":"s3:*","Resource":"*"}]}}]}]}"#;
+    let (r, e) = ingest_bytes("cpv.json", doc.as_bytes());
+    r.unwrap();
+    assert!(e.diagnostics.is_empty(), "{:?}", e.diagnostics);
+    let esc = edges(&e, EdgeKind::CanEscalate);
+    assert_eq!(esc.len(), 1, "{esc:#?}");
+    assert_eq!(esc[0].from, "arn:aws:iam::111122223333:user/dev");
+    assert_eq!(esc[0].mechanism.as_deref(), Some("iam:CreatePolicyVersion"));
+    assert_eq!(
+        esc[0].provenance.location,
+        "$.Policies[0].PolicyVersionList[0].Document.Statement[0]"
+    );
+}
+
+/// moto omits `PolicyName` in some versions: the policy is kept, with a warning.
+#[test]
+fn missing_policy_names_are_warnings_not_lost_records() {
+    let doc = r#"{"RoleDetailList":[{"RoleName":"r","Arn":"arn:aws:iam::111122223333:role/r",
+       "AssumeRolePolicyDocument":{"Version":"2012-10-17","Statement":[]},
+       "RolePolicyList":[{"PolicyDocument":{"Version":"2012-10-17","Statement":[{"Effect":"Allow","Action":"iam:AttachRolePolicy","Resource":"*"}]}}]}]}"#;
+    let (r, e) = ingest_bytes("moto.json", doc.as_bytes());
+    r.unwrap();
+    let msgs: Vec<String> = e.diagnostics.iter().map(ToString::to_string).collect();
+    assert_eq!(
+        msgs,
+        [
+            "warning: moto.json: $.RoleDetailList[0].RolePolicyList[0].PolicyName: missing `PolicyName`; named `#0` after its position"
+        ]
+    );
+    let x = &edges(&e, EdgeKind::CanEscalate)[0];
+    assert_eq!(x.mechanism.as_deref(), Some("iam:AttachRolePolicy"));
+    assert!(
+        x.provenance
+            .reason
+            .contains("inline policy #0 of role/r statement 0")
+    );
+}
