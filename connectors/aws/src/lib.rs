@@ -848,8 +848,19 @@ impl<'f> Reader<'f> {
             }
             // `*` names every caller directly (no identity allow needed).
             candidates.extend(&anyone);
+            // A trust that delegates to the account needs an identity Allow
+            // whose resource could be the role: a necessary condition, cheap
+            // enough to check for every role before the full evaluation.
+            let allows: Vec<_> = identity
+                .iter()
+                .flat_map(|p| p.statements_allowing(ACTION))
+                .collect();
             if let Some(rs) = by_account.get(&caller.account).filter(|_| identity_may) {
-                candidates.extend(rs);
+                candidates.extend(rs.iter().copied().filter(|&r| {
+                    self.idents
+                        .get(r)
+                        .is_some_and(|role| allows.iter().any(|s| s.may_match_resource(&role.arn)))
+                }));
             }
             for r in candidates {
                 let Some(role) = self.idents.get(r) else {

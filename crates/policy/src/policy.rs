@@ -3,7 +3,7 @@
 use crate::condition::Condition;
 use crate::context::Env;
 use crate::error::{PolicyError, Problem};
-use crate::glob::{Glob, Template};
+use crate::glob::{Glob, Resolver, Template, VarValue};
 use crate::parse;
 use crate::principal::PrincipalEntry;
 use crate::tri::Tri;
@@ -285,6 +285,28 @@ impl Statement {
         self.condition_text.as_deref()
     }
 
+    /// Whether `Resource`/`NotResource` may match `resource` in some request
+    /// context: false only when no value of its policy variables could make
+    /// it match. A statement with neither element (a trust policy's) may
+    /// match anything. A cheap necessary condition for callers that pair
+    /// many principals with many resources.
+    pub fn may_match_resource(&self, resource: &str) -> bool {
+        struct AllUnknown;
+        impl Resolver for AllUnknown {
+            fn var(&self, _key: &str) -> VarValue<'_> {
+                VarValue::Unknown
+            }
+        }
+        let Some(res) = &self.resources else {
+            return true;
+        };
+        let any = res.items.iter().fold(Tri::False, |acc, t| {
+            acc.or(t.matches(resource, &AllUnknown))
+        });
+        let matched = if res.negated { any.not() } else { any };
+        !matched.is_false()
+    }
+
     /// Whether the statement has a `Principal` or `NotPrincipal` element.
     pub fn has_principal(&self) -> bool {
         self.principals.is_some()
@@ -319,5 +341,32 @@ impl Statement {
             }
         }
         out
+    }
+}
+
+#[cfg(test)]
+mod may_match_tests {
+    use super::*;
+
+    #[test]
+    fn resource_prefilter_is_a_necessary_condition() {
+        let p = Policy::parse(
+            "p",
+            r#"{"Version":"2012-10-17","Statement":[
+              {"Effect":"Allow","Action":"sts:AssumeRole","Resource":"arn:aws:iam::1:role/ml-*"},
+              {"Effect":"Allow","Action":"sts:AssumeRole","Resource":"arn:aws:iam::1:role/${aws:username}"},
+              {"Effect":"Allow","Action":"sts:AssumeRole","NotResource":"arn:aws:iam::1:role/admin"},
+              {"Effect":"Allow","Principal":"*","Action":"sts:AssumeRole"}]}"#,
+        )
+        .unwrap()
+        .policy;
+        let s = p.statements();
+        assert!(s[0].may_match_resource("arn:aws:iam::1:role/ml-train"));
+        assert!(!s[0].may_match_resource("arn:aws:iam::1:role/data-etl"));
+        assert!(s[1].may_match_resource("arn:aws:iam::1:role/anything"));
+        assert!(!s[1].may_match_resource("arn:aws:s3:::bucket"));
+        assert!(!s[2].may_match_resource("arn:aws:iam::1:role/admin"));
+        assert!(s[2].may_match_resource("arn:aws:iam::1:role/other"));
+        assert!(s[3].may_match_resource("arn:aws:iam::1:role/x"));
     }
 }
