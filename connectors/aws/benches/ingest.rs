@@ -13,7 +13,9 @@ use blastgraph_gen::Rng;
 use blastgraph_model::{Connector, EdgeKind, EstateBuilder};
 
 const A: &str = "111122223333";
-const TEAMS: [&str; 8] = ["ml", "data", "platform", "apps", "infra", "research", "security", "support"];
+const TEAMS: [&str; 8] = [
+    "ml", "data", "platform", "apps", "infra", "research", "security", "support",
+];
 
 fn policy_doc(rng: &mut Rng, i: usize) -> String {
     let team = TEAMS[i % TEAMS.len()];
@@ -32,13 +34,20 @@ fn policy_doc(rng: &mut Rng, i: usize) -> String {
         8 if rng.chance(0.05) => stmts.push(r#"{"Effect":"Allow","Action":"*","Resource":"*"}"#.to_string()),
         _ => stmts.push(r#"{"Effect":"Allow","Action":["dynamodb:Query","sagemaker:InvokeEndpoint"],"Resource":"*"}"#.to_string()),
     }
-    format!(r#"{{"Version":"2012-10-17","Statement":[{}]}}"#, stmts.join(","))
+    format!(
+        r#"{{"Version":"2012-10-17","Statement":[{}]}}"#,
+        stmts.join(",")
+    )
 }
 
 fn trust_doc(rng: &mut Rng, i: usize) -> String {
     let principal = match rng.below(20) {
         0..=5 => format!(r#"{{"AWS":"arn:aws:iam::{A}:root"}}"#),
-        6..=7 => format!(r#"{{"AWS":"arn:aws:iam::{A}:role/{}-r{}"}}"#, TEAMS[rng.below(8)], rng.below(i + 1)),
+        6..=7 => format!(
+            r#"{{"AWS":"arn:aws:iam::{A}:role/{}-r{}"}}"#,
+            TEAMS[rng.below(8)],
+            rng.below(i + 1)
+        ),
         8 => r#"{"AWS":"arn:aws:iam::999988887777:root"}"#.to_string(),
         9 => {
             return format!(
@@ -48,7 +57,9 @@ fn trust_doc(rng: &mut Rng, i: usize) -> String {
         }
         _ => r#"{"Service":["lambda.amazonaws.com","sagemaker.amazonaws.com"]}"#.to_string(),
     };
-    format!(r#"{{"Version":"2012-10-17","Statement":[{{"Effect":"Allow","Principal":{principal},"Action":"sts:AssumeRole"}}]}}"#)
+    format!(
+        r#"{{"Version":"2012-10-17","Statement":[{{"Effect":"Allow","Principal":{principal},"Action":"sts:AssumeRole"}}]}}"#
+    )
 }
 
 fn account(roles: usize) -> String {
@@ -104,7 +115,10 @@ fn account(roles: usize) -> String {
 }
 
 fn main() {
-    let roles: usize = std::env::var("AWS_BENCH_ROLES").ok().and_then(|s| s.parse().ok()).unwrap_or(10_000);
+    let roles: usize = std::env::var("AWS_BENCH_ROLES")
+        .ok()
+        .and_then(|s| s.parse().ok())
+        .unwrap_or(10_000);
     let doc = account(roles);
     let mut best = f64::MAX;
     let mut summary = String::new();
