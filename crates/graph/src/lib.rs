@@ -107,6 +107,35 @@ pub struct Manifest {
     pub diagnostics: Vec<Diagnostic>,
 }
 
+/// Node ids → indices, as a hash table of indices into the id column (no id
+/// string is stored twice).
+#[derive(Debug, Clone)]
+struct IdIndex {
+    table: HashTable<NodeIx>,
+    hasher: std::collections::hash_map::RandomState,
+}
+
+impl IdIndex {
+    fn build(ids: &[String]) -> IdIndex {
+        let hasher = std::collections::hash_map::RandomState::new();
+        let mut table = HashTable::with_capacity(ids.len());
+        for (i, id) in ids.iter().enumerate() {
+            table.insert_unique(hasher.hash_one(id.as_str()), i as NodeIx, |&j| {
+                hasher.hash_one(ids.get(j as usize).map_or("", String::as_str))
+            });
+        }
+        IdIndex { table, hasher }
+    }
+
+    fn get(&self, ids: &[String], id: &str) -> Option<NodeIx> {
+        self.table
+            .find(self.hasher.hash_one(id), |&j| {
+                ids.get(j as usize).is_some_and(|s| s == id)
+            })
+            .copied()
+    }
+}
+
 /// The snapshot format version written by this crate.
 pub const FORMAT_VERSION: u32 = 1;
 
@@ -127,8 +156,7 @@ pub struct Graph {
     /// `in_offsets[n]..in_offsets[n+1]` index `in_edges`: node n's incoming edges.
     in_offsets: Vec<u32>,
     in_edges: Vec<EdgeIx>,
-    index: HashTable<NodeIx>,
-    hasher: std::collections::hash_map::RandomState,
+    index: IdIndex,
     strings: Interner,
     manifest: Manifest,
 }
@@ -229,10 +257,11 @@ impl Graph {
                 parts.attrs.push(n.attrs);
             }
         }
-        let mut g = Graph::empty_with_ids(parts.ids);
+        let index = IdIndex::build(&parts.ids);
         let mut keyed: Vec<(EdgeCore, Edge)> = Vec::with_capacity(edges.len());
         for e in edges {
-            if let (Some(from), Some(to)) = (g.lookup(&e.from), g.lookup(&e.to)) {
+            let (from, to) = (index.get(&parts.ids, &e.from), index.get(&parts.ids, &e.to));
+            if let (Some(from), Some(to)) = (from, to) {
                 keyed.push((
                     EdgeCore {
                         from,
@@ -281,51 +310,17 @@ impl Graph {
             parts.meta.location.push(st.push(&e.provenance.location));
             parts.meta.reason.push(st.intern(&e.provenance.reason));
         }
-        parts.ids = std::mem::take(&mut g.ids);
-        Graph::from_parts_indexed(parts, g.index, g.hasher)
-    }
-
-    fn empty_with_ids(ids: Vec<String>) -> Graph {
-        let hasher = std::collections::hash_map::RandomState::new();
-        let mut index = HashTable::with_capacity(ids.len());
-        for (i, id) in ids.iter().enumerate() {
-            let h = hash_str(&hasher, id);
-            index.insert_unique(h, i as NodeIx, |&j| {
-                hash_str(&hasher, ids.get(j as usize).map_or("", String::as_str))
-            });
-        }
-        Graph {
-            ids,
-            names: Vec::new(),
-            provider: Vec::new(),
-            kind: Vec::new(),
-            class: Vec::new(),
-            attrs: Vec::new(),
-            edges: Vec::new(),
-            meta: EdgeMeta::default(),
-            out_offsets: Vec::new(),
-            in_offsets: Vec::new(),
-            in_edges: Vec::new(),
-            index,
-            hasher,
-            strings: Interner::default(),
-            manifest: Manifest::default(),
-        }
+        Graph::from_parts_indexed(parts, index)
     }
 
     /// Builds a graph from raw columns (a loaded snapshot). Edges that are not
     /// sorted by source are sorted.
-    pub(crate) fn from_parts(mut parts: Parts) -> Graph {
-        let shell = Graph::empty_with_ids(std::mem::take(&mut parts.ids));
-        parts.ids = shell.ids;
-        Graph::from_parts_indexed(parts, shell.index, shell.hasher)
+    pub(crate) fn from_parts(parts: Parts) -> Graph {
+        let index = IdIndex::build(&parts.ids);
+        Graph::from_parts_indexed(parts, index)
     }
 
-    fn from_parts_indexed(
-        mut parts: Parts,
-        index: HashTable<NodeIx>,
-        hasher: std::collections::hash_map::RandomState,
-    ) -> Graph {
+    fn from_parts_indexed(mut parts: Parts, index: IdIndex) -> Graph {
         let n = parts.ids.len();
         if !parts.edges.windows(2).all(|w| w[0].from <= w[1].from) {
             let mut perm: Vec<usize> = (0..parts.edges.len()).collect();
@@ -393,7 +388,6 @@ impl Graph {
             in_offsets,
             in_edges,
             index,
-            hasher,
             strings,
             manifest,
         }
@@ -547,10 +541,7 @@ impl Graph {
 
     /// The index of the node with exactly this id.
     pub fn lookup(&self, id: &str) -> Option<NodeIx> {
-        let h = hash_str(&self.hasher, id);
-        self.index
-            .find(h, |&j| self.ids.get(j as usize).is_some_and(|s| s == id))
-            .copied()
+        self.index.get(&self.ids, id)
     }
 
     /// Resolves what a user typed: a full id, a unique name, or a unique
@@ -654,10 +645,6 @@ fn permute_edges(parts: Parts, perm: &[usize]) -> Parts {
         meta,
         ..parts
     }
-}
-
-fn hash_str(h: &std::collections::hash_map::RandomState, s: &str) -> u64 {
-    h.hash_one(s)
 }
 
 #[cfg(test)]
