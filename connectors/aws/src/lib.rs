@@ -85,6 +85,14 @@
 //!   to it or its groups, or serving as its boundary. A grant on `*` covers
 //!   "itself". The mechanism is the action, or `*` / `iam:*` when the
 //!   allowing statement grants that wildcard (AdministratorAccess, IAMFullAccess).
+//! - `can_act_as` → another identity of the account (families 2 and 3 of
+//!   `docs/aws-escalation-methods.md`): `iam:CreateAccessKey`,
+//!   `iam:CreateLoginProfile` or `iam:UpdateLoginProfile` on another user;
+//!   `iam:AddUserToGroup` on a group the user is not in (users);
+//!   `iam:UpdateAssumeRolePolicy` on a role (not service-linked ones, whose
+//!   trust AWS protects). The mechanism is the action. Identities that
+//!   already escalate to the account admin are skipped, since the admin
+//!   scope contains every identity of the account.
 //!
 //! # Cost
 //!
@@ -95,16 +103,18 @@
 //! user/role ARNs, accounts (root, bare account id, assumed-role sessions),
 //! or "anyone" (`*`, `NotPrincipal`, or a document the index cannot read). A
 //! caller is evaluated against roles that name its ARN or anyone, and, when
-//! its identity side may allow `sts:AssumeRole`, roles that name its account. The index is a pre-filter only: the decision is always the full
+//! its identity side may allow `sts:AssumeRole`, roles that name its account and that one of its `sts:AssumeRole` allow
+//! statements could name ([`Statement::may_match_resource`]). The index is a pre-filter only: the decision is always the full
 //! evaluation.
 //!
 //! # Not covered yet
 //!
 //! - Resources and their policies (S3, KMS, Secrets Manager, Lambda, SNS/SQS)
 //!   and `access` edges to datasets, models, tools and secrets.
-//! - The full privilege-escalation catalogue (PassRole + compute, CreateAccessKey,
-//!   login profiles, UpdateAssumeRolePolicy, SetDefaultPolicyVersion,
-//!   AddUserToGroup, existing-resource methods, ...): only the methods above.
+//! - The rest of the privilege-escalation catalogue
+//!   (`docs/aws-escalation-methods.md`: PassRole + new compute,
+//!   SetDefaultPolicyVersion, writes to other principals' policies,
+//!   existing-resource methods, ...): only the methods above.
 //! - SCPs and RCPs (AWS Organizations): evaluation assumes none apply.
 //! - Cross-account callers: the connector sees one file at a time, so only
 //!   callers present in the same file are evaluated; a role trusting another
@@ -119,7 +129,8 @@ use blastgraph_model::{
     Attributes, Class, Connector, Edge, EdgeKind, EstateBuilder, IngestError, Node, Provenance,
 };
 use blastgraph_policy::{
-    Context, Evaluation, Policy, PolicyKind, PolicySet, Principal, Request, StatementRef, evaluate,
+    Context, Evaluation, Policy, PolicyKind, PolicySet, Principal, Request, Statement,
+    StatementRef, evaluate,
 };
 use serde_json::Value;
 
@@ -748,7 +759,8 @@ impl<'f> Reader<'f> {
         self.emit_membership(out);
         self.emit_assume(out);
         self.emit_federated(out);
-        self.emit_escalation(out);
+        let escalated = self.emit_escalation(out);
+        self.emit_takeover(out, &escalated);
     }
 
     fn emit_scopes(&self, out: &mut EstateBuilder) {
@@ -1061,8 +1073,10 @@ impl<'f> Reader<'f> {
         }
     }
 
-    fn emit_escalation(&self, out: &mut EstateBuilder) {
-        for ident in &self.idents {
+    /// Emits `can_escalate` edges; returns the identities that escalate.
+    fn emit_escalation(&self, out: &mut EstateBuilder) -> BTreeSet<usize> {
+        let mut escalated = BTreeSet::new();
+        for (ix, ident) in self.idents.iter().enumerate() {
             let Some(principal) = &ident.principal else {
                 continue;
             };
@@ -1147,7 +1161,111 @@ impl<'f> Reader<'f> {
                 );
                 ed.mechanism = Some(mechanism);
                 out.add_edge(ed);
+                escalated.insert(ix);
                 break;
+            }
+        }
+        escalated
+    }
+
+    /// Permissions on other principals and on trust (families 2 and 3 of
+    /// docs/aws-escalation-methods.md): a new access key or console password
+    /// for another user, adding oneself to a group, rewriting a role's trust
+    /// policy. Each gives `can_act_as` to the target, with the action as the
+    /// mechanism. Identities that already escalate to the account admin are
+    /// skipped: the admin scope contains every identity of the account, so
+    /// these edges would add no reach. Service-linked roles are skipped (AWS
+    /// protects their trust policies).
+    fn emit_takeover(&self, out: &mut EstateBuilder, escalated: &BTreeSet<usize>) {
+        const USER: [&str; 3] = [
+            "iam:CreateAccessKey",
+            "iam:CreateLoginProfile",
+            "iam:UpdateLoginProfile",
+        ];
+        const ROLE: [&str; 1] = ["iam:UpdateAssumeRolePolicy"];
+        const GROUP: [&str; 1] = ["iam:AddUserToGroup"];
+        for (c, caller) in self.idents.iter().enumerate() {
+            if escalated.contains(&c) {
+                continue;
+            }
+            let Some(principal) = &caller.principal else {
+                continue;
+            };
+            let ids = self.identity_policies(caller);
+            let identity = self.refs(&ids);
+            let boundary = caller
+                .boundary
+                .and_then(|b| self.docs.get(b))
+                .map(|d| &d.policy);
+            // The actions its policies may allow at all, with the allowing statements.
+            let allows: Vec<(&str, Vec<&Statement>)> = USER
+                .iter()
+                .chain(&ROLE)
+                .chain(&GROUP)
+                .filter_map(|&a| {
+                    let st: Vec<&Statement> = identity
+                        .iter()
+                        .flat_map(|p| p.statements_allowing(a))
+                        .collect();
+                    (!st.is_empty()).then_some((a, st))
+                })
+                .collect();
+            if allows.is_empty() {
+                continue;
+            }
+            let set = PolicySet {
+                identity: &identity,
+                boundary,
+                ..PolicySet::default()
+            };
+            for (t, target) in self.idents.iter().enumerate() {
+                if t == c || target.account != caller.account {
+                    continue;
+                }
+                let actions: &[&str] = match target.kind {
+                    IdKind::User => &USER,
+                    IdKind::Role if !target.arn.contains(":role/aws-service-role/") => &ROLE,
+                    IdKind::Group if caller.kind == IdKind::User && !caller.groups.contains(&t) => {
+                        &GROUP
+                    }
+                    _ => continue,
+                };
+                for (action, stmts) in allows.iter().filter(|(a, _)| actions.contains(a)) {
+                    if !stmts.iter().any(|s| s.may_match_resource(&target.arn)) {
+                        continue;
+                    }
+                    let e = evaluate(&Request::new(principal, action, &target.arn), &set);
+                    if !e.is_allowed() {
+                        continue;
+                    }
+                    let stmt = e
+                        .allowed_by
+                        .iter()
+                        .chain(e.undecided.iter())
+                        .find(|s| s.kind == PolicyKind::Identity);
+                    let mut reason = format!(
+                        "{} can act as {}: {action} on it",
+                        caller.label, target.label
+                    );
+                    if let Some(s) = stmt {
+                        reason.push_str(" allowed by ");
+                        reason.push_str(&describe(s));
+                    }
+                    let location =
+                        stmt.map_or_else(|| caller.path.clone(), |s| self.statement_path(s));
+                    let mut ed = conditioned(
+                        edge(
+                            caller.arn.clone(),
+                            target.arn.clone(),
+                            EdgeKind::CanActAs,
+                            self.provenance(location, reason),
+                        ),
+                        &e,
+                    );
+                    ed.mechanism = Some((*action).to_string());
+                    out.add_edge(ed);
+                    break;
+                }
             }
         }
     }

@@ -601,3 +601,225 @@ fn missing_policy_names_are_warnings_not_lost_records() {
             .contains("inline policy #0 of role/r statement 0")
     );
 }
+
+/// Families 2 and 3 of docs/aws-escalation-methods.md: taking over other
+/// principals (access keys, console passwords, group membership) and
+/// rewriting trust, each with its negative twin.
+#[test]
+fn takeover_of_other_principals_and_trust_rewrites() {
+    let a = ACCOUNT;
+    let inline = |name: &str, stmts: &str| {
+        format!(
+            r#"[{{"PolicyName":"{name}","PolicyDocument":{{"Version":"2012-10-17","Statement":[{stmts}]}}}}]"#
+        )
+    };
+    let user = |name: &str, policies: String, boundary: &str| {
+        format!(
+            r#"{{"UserName":"{name}","Arn":"arn:aws:iam::{a}:user/{name}","UserPolicyList":{policies},"GroupList":[],"AttachedManagedPolicies":[]{boundary}}}"#
+        )
+    };
+    let role = |name: &str, path: &str, policies: String| {
+        format!(
+            r#"{{"RoleName":"{name}","Arn":"arn:aws:iam::{a}:role{path}{name}","Path":"{path}","AssumeRolePolicyDocument":{{"Version":"2012-10-17","Statement":[{{"Effect":"Allow","Principal":{{"Service":"ec2.amazonaws.com"}},"Action":"sts:AssumeRole"}}]}},"RolePolicyList":{policies},"AttachedManagedPolicies":[]}}"#
+        )
+    };
+    let keys = r#"{"Effect":"Allow","Action":"iam:CreateAccessKey","Resource":"arn:aws:iam::111122223333:user/*"}"#;
+    let deny_alice =
+        r#"{"Effect":"Deny","Action":"iam:*","Resource":"arn:aws:iam::111122223333:user/alice"}"#;
+    let users = [
+        user("helpdesk", inline("keys", keys), ""),
+        user(
+            "helpdesk-denied",
+            inline("keys", &format!("{keys},{deny_alice}")),
+            "",
+        ),
+        user(
+            "helpdesk-bounded",
+            inline("keys", keys),
+            r#","PermissionsBoundary":{"PermissionsBoundaryType":"Policy","PermissionsBoundaryArn":"arn:aws:iam::111122223333:policy/S3Only"}"#,
+        ),
+        user(
+            "joiner",
+            inline(
+                "join",
+                r#"{"Effect":"Allow","Action":"iam:AddUserToGroup","Resource":"arn:aws:iam::111122223333:group/admins"}"#,
+            ),
+            "",
+        ),
+        user(
+            "password-reset",
+            inline(
+                "pw",
+                r#"{"Effect":"Allow","Action":"iam:UpdateLoginProfile","Resource":"*","Condition":{"Bool":{"aws:MultiFactorAuthPresent":"true"}}}"#,
+            ),
+            "",
+        ),
+        user("alice", "[]".into(), ""),
+        user("bob", "[]".into(), ""),
+    ];
+    let roles = [
+        role(
+            "trust-editor",
+            "/",
+            inline(
+                "trust",
+                r#"{"Effect":"Allow","Action":"iam:UpdateAssumeRolePolicy","Resource":["arn:aws:iam::111122223333:role/prod-*","arn:aws:iam::111122223333:role/aws-service-role/*"]}"#,
+            ),
+        ),
+        role("prod-db", "/", "[]".into()),
+        role("dev-sandbox", "/", "[]".into()),
+        role(
+            "AWSServiceRoleForSupport",
+            "/aws-service-role/",
+            "[]".into(),
+        ),
+    ];
+    let doc = format!(
+        r#"{{"UserDetailList":[{}],"GroupDetailList":[{{"GroupName":"admins","Arn":"arn:aws:iam::{a}:group/admins","GroupPolicyList":[],"AttachedManagedPolicies":[]}}],"RoleDetailList":[{}],
+          "Policies":[{{"PolicyName":"S3Only","Arn":"arn:aws:iam::{a}:policy/S3Only","DefaultVersionId":"v1","PolicyVersionList":[{{"VersionId":"v1","IsDefaultVersion":true,"Document":{{"Version":"2012-10-17","Statement":[{{"Effect":"Allow","Action":"s3:*","Resource":"*"}}]}}}}]}}]}}"#,
+        users.join(","),
+        roles.join(",")
+    );
+    let (r, e) = ingest_bytes("takeover.json", doc.as_bytes());
+    r.unwrap();
+    assert!(e.diagnostics.is_empty(), "{:?}", e.diagnostics);
+    let mut got: Vec<(String, String, String, bool)> = edges(&e, EdgeKind::CanActAs)
+        .iter()
+        .map(|x| {
+            let short = |s: &str| s.rsplit(':').next().unwrap_or(s).to_string();
+            (
+                short(&x.from),
+                short(&x.to),
+                x.mechanism.clone().unwrap_or_default(),
+                x.conditional,
+            )
+        })
+        .collect();
+    got.sort();
+    let want: Vec<(String, String, String, bool)> = [
+        // helpdesk can mint keys for every other user.
+        ("user/helpdesk", "user/alice", "iam:CreateAccessKey", false),
+        ("user/helpdesk", "user/bob", "iam:CreateAccessKey", false),
+        (
+            "user/helpdesk",
+            "user/helpdesk-bounded",
+            "iam:CreateAccessKey",
+            false,
+        ),
+        (
+            "user/helpdesk",
+            "user/helpdesk-denied",
+            "iam:CreateAccessKey",
+            false,
+        ),
+        ("user/helpdesk", "user/joiner", "iam:CreateAccessKey", false),
+        (
+            "user/helpdesk",
+            "user/password-reset",
+            "iam:CreateAccessKey",
+            false,
+        ),
+        // The explicit deny removes alice only.
+        (
+            "user/helpdesk-denied",
+            "user/bob",
+            "iam:CreateAccessKey",
+            false,
+        ),
+        (
+            "user/helpdesk-denied",
+            "user/helpdesk",
+            "iam:CreateAccessKey",
+            false,
+        ),
+        (
+            "user/helpdesk-denied",
+            "user/helpdesk-bounded",
+            "iam:CreateAccessKey",
+            false,
+        ),
+        (
+            "user/helpdesk-denied",
+            "user/joiner",
+            "iam:CreateAccessKey",
+            false,
+        ),
+        (
+            "user/helpdesk-denied",
+            "user/password-reset",
+            "iam:CreateAccessKey",
+            false,
+        ),
+        // (helpdesk-bounded: its boundary allows only s3, so no edge at all.)
+        ("user/joiner", "group/admins", "iam:AddUserToGroup", false),
+        // MFA is unknown offline: conditional.
+        (
+            "user/password-reset",
+            "user/alice",
+            "iam:UpdateLoginProfile",
+            true,
+        ),
+        (
+            "user/password-reset",
+            "user/bob",
+            "iam:UpdateLoginProfile",
+            true,
+        ),
+        (
+            "user/password-reset",
+            "user/helpdesk",
+            "iam:UpdateLoginProfile",
+            true,
+        ),
+        (
+            "user/password-reset",
+            "user/helpdesk-bounded",
+            "iam:UpdateLoginProfile",
+            true,
+        ),
+        (
+            "user/password-reset",
+            "user/helpdesk-denied",
+            "iam:UpdateLoginProfile",
+            true,
+        ),
+        (
+            "user/password-reset",
+            "user/joiner",
+            "iam:UpdateLoginProfile",
+            true,
+        ),
+        // prod-* only; never the service-linked role.
+        (
+            "role/trust-editor",
+            "role/prod-db",
+            "iam:UpdateAssumeRolePolicy",
+            false,
+        ),
+    ]
+    .iter()
+    .map(|(f, t, m, c)| (f.to_string(), t.to_string(), m.to_string(), *c))
+    .collect();
+    let mut want = want;
+    want.sort();
+    assert_eq!(got, want);
+    let key = find(
+        &e,
+        EdgeKind::CanActAs,
+        &arn("user/helpdesk"),
+        &arn("user/alice"),
+    )
+    .unwrap();
+    assert!(
+        key.provenance
+            .reason
+            .contains("iam:CreateAccessKey on it allowed by"),
+        "{}",
+        key.provenance.reason
+    );
+    assert!(
+        key.provenance.location.starts_with("$.UserDetailList[0]"),
+        "{}",
+        key.provenance.location
+    );
+}
