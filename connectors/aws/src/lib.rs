@@ -93,6 +93,14 @@
 //!   trust AWS protects). The mechanism is the action. Identities that
 //!   already escalate to the account admin are skipped, since the admin
 //!   scope contains every identity of the account.
+//! - `can_act_as` → a role passed to a new compute resource (family 4:
+//!   [`PASS_ROLE_METHODS`], 23 rows for Lambda, Glue, CloudFormation,
+//!   CodeBuild, SageMaker, ECS, EMR Serverless, Braket, SSM Automation,
+//!   CodeStar, Step Functions and EventBridge Scheduler): `iam:PassRole` on
+//!   the role with `iam:PassedToService` set, the role trusting that
+//!   service, and the service actions. A service action granted only on
+//!   some resource names makes the edge conditional (the attacker names the
+//!   new resource). Mechanism `iam:PassRole+ACTION+...`, reason names the row.
 //!
 //! # Cost
 //!
@@ -112,7 +120,8 @@
 //! - Resources and their policies (S3, KMS, Secrets Manager, Lambda, SNS/SQS)
 //!   and `access` edges to datasets, models, tools and secrets.
 //! - The rest of the privilege-escalation catalogue
-//!   (`docs/aws-escalation-methods.md`: PassRole + new compute,
+//!   (`docs/aws-escalation-methods.md`: the PassRole rows that need
+//!   inventories (EC2, Auto Scaling, existing jobs and stacks),
 //!   SetDefaultPolicyVersion, writes to other principals' policies,
 //!   existing-resource methods, ...): only the methods above.
 //! - SCPs and RCPs (AWS Organizations): evaluation assumes none apply.
@@ -129,7 +138,7 @@ use blastgraph_model::{
     Attributes, Class, Connector, Edge, EdgeKind, EstateBuilder, IngestError, Node, Provenance,
 };
 use blastgraph_policy::{
-    Context, Evaluation, Policy, PolicyKind, PolicySet, Principal, Request, Statement,
+    Context, Decision, Evaluation, Policy, PolicyKind, PolicySet, Principal, Request, Statement,
     StatementRef, evaluate,
 };
 use serde_json::Value;
@@ -761,6 +770,7 @@ impl<'f> Reader<'f> {
         self.emit_federated(out);
         let escalated = self.emit_escalation(out);
         self.emit_takeover(out, &escalated);
+        self.emit_pass_role(out, &escalated);
     }
 
     fn emit_scopes(&self, out: &mut EstateBuilder) {
@@ -1269,7 +1279,305 @@ impl<'f> Reader<'f> {
             }
         }
     }
+
+    /// PassRole to a new compute resource ([`PASS_ROLE_METHODS`]): the
+    /// attacker may pass role T to service S (`iam:PassRole` on T with
+    /// `iam:PassedToService` = S), T trusts S, and the attacker may call S's
+    /// actions. The new resource's name is the attacker's choice: a service
+    /// action granted on `*` is decided; one granted only on some resource
+    /// names (and not denied on `*`) makes the edge conditional. One edge per
+    /// (attacker, role), the first firm method or else the first conditional
+    /// one. Identities that already reach the account admin are skipped.
+    fn emit_pass_role(&self, out: &mut EstateBuilder, escalated: &BTreeSet<usize>) {
+        const PASS: &str = "iam:PassRole";
+        // Roles and the table rows whose service their trust policy lets in.
+        let mut trusted: Vec<(usize, Vec<usize>)> = Vec::new();
+        for (r, role) in self.idents.iter().enumerate() {
+            if role.kind != IdKind::Role || role.arn.contains(":role/aws-service-role/") {
+                continue;
+            }
+            let Some(trust) = role.trust.and_then(|t| self.docs.get(t)) else {
+                continue;
+            };
+            let resource = [&trust.policy];
+            let set = PolicySet {
+                resource: &resource,
+                resource_policy_required: true,
+                ..PolicySet::default()
+            };
+            let rows: Vec<usize> = PASS_ROLE_METHODS
+                .iter()
+                .enumerate()
+                .filter(|(_, (_, svc, _))| {
+                    let p = Principal::service(svc);
+                    evaluate(&Request::new(&p, "sts:AssumeRole", &role.arn), &set).is_allowed()
+                })
+                .map(|(i, _)| i)
+                .collect();
+            if !rows.is_empty() {
+                trusted.push((r, rows));
+            }
+        }
+        if trusted.is_empty() {
+            return;
+        }
+        for (c, caller) in self.idents.iter().enumerate() {
+            if escalated.contains(&c) {
+                continue;
+            }
+            let Some(principal) = &caller.principal else {
+                continue;
+            };
+            let ids = self.identity_policies(caller);
+            let identity = self.refs(&ids);
+            let passes: Vec<&Statement> = identity
+                .iter()
+                .flat_map(|p| p.statements_allowing(PASS))
+                .collect();
+            if passes.is_empty() {
+                continue;
+            }
+            let boundary = caller
+                .boundary
+                .and_then(|b| self.docs.get(b))
+                .map(|d| &d.policy);
+            let set = PolicySet {
+                identity: &identity,
+                boundary,
+                ..PolicySet::default()
+            };
+            // Each row's service actions, decided once per caller:
+            // Some(evaluation) when allowed on `*`, or the conditional case.
+            let may = |action: &str| {
+                identity.iter().any(|p| p.may_allow(action))
+                    && boundary.is_none_or(|b| b.may_allow(action))
+            };
+            let actions_ok: Vec<Option<(bool, Vec<String>)>> = PASS_ROLE_METHODS
+                .iter()
+                .map(|(_, _, actions)| {
+                    let mut firm = true;
+                    let mut conditions = Vec::new();
+                    for a in actions.iter() {
+                        let e = evaluate(&Request::new(principal, a, "*"), &set);
+                        if e.is_allowed() {
+                            firm &= !e.conditional;
+                            conditions.extend(e.conditions().map(str::to_string));
+                        } else if e.decision != Decision::ExplicitDeny && may(a) {
+                            firm = false;
+                            conditions.push(format!("{a} is granted on some resource names only; the attacker names the new resource"));
+                        } else {
+                            return None;
+                        }
+                    }
+                    Some((firm, conditions))
+                })
+                .collect();
+            if actions_ok.iter().all(Option::is_none) {
+                continue;
+            }
+            for (r, rows) in &trusted {
+                let Some(role) = self.idents.get(*r) else {
+                    continue;
+                };
+                if *r == c || role.account != caller.account {
+                    continue;
+                }
+                if !passes.iter().any(|s| s.may_match_resource(&role.arn)) {
+                    continue;
+                }
+                let mut best: Option<(usize, Evaluation<'_>, bool, Vec<String>)> = None;
+                for &row in rows {
+                    let Some(Some((firm, conds))) = actions_ok.get(row) else {
+                        continue;
+                    };
+                    let (_, svc, _) = PASS_ROLE_METHODS[row];
+                    let ctx = Context::new().with("iam:PassedToService", [svc]);
+                    let e = evaluate(
+                        &Request::new(principal, PASS, &role.arn).with_context(&ctx),
+                        &set,
+                    );
+                    if !e.is_allowed() {
+                        continue;
+                    }
+                    let firm = *firm && !e.conditional;
+                    if best.as_ref().is_none_or(|b| firm && !b.2) {
+                        best = Some((row, e, firm, conds.clone()));
+                    }
+                    if firm {
+                        break;
+                    }
+                }
+                let Some((row, e, firm, conds)) = best else {
+                    continue;
+                };
+                let (id, svc, actions) = PASS_ROLE_METHODS[row];
+                let stmt = e
+                    .allowed_by
+                    .iter()
+                    .chain(e.undecided.iter())
+                    .find(|s| s.kind == PolicyKind::Identity);
+                let mut reason = format!(
+                    "{} can act as {}: passes it to {svc} ({id}: iam:PassRole + {})",
+                    caller.label,
+                    role.label,
+                    actions.join(" + ")
+                );
+                if let Some(s) = stmt {
+                    reason.push_str("; PassRole allowed by ");
+                    reason.push_str(&describe(s));
+                }
+                let location = stmt.map_or_else(|| caller.path.clone(), |s| self.statement_path(s));
+                let mut ed = conditioned(
+                    edge(
+                        caller.arn.clone(),
+                        role.arn.clone(),
+                        EdgeKind::CanActAs,
+                        self.provenance(location, reason),
+                    ),
+                    &e,
+                );
+                if !firm {
+                    ed.conditional = true;
+                    let mut all: Vec<String> = ed.condition.take().into_iter().collect();
+                    all.extend(conds);
+                    if !all.is_empty() {
+                        ed.condition = Some(all.join(" AND "));
+                    }
+                }
+                ed.mechanism = Some(format!("iam:PassRole+{}", actions.join("+")));
+                out.add_edge(ed);
+            }
+        }
+    }
 }
+
+/// PassRole to a new compute resource (family 4 of
+/// docs/aws-escalation-methods.md): (id, the service the role is passed to and
+/// that the role must trust, the service actions the attacker needs).
+/// Rows that need inventories (existing instances, profiles, jobs) come later.
+const PASS_ROLE_METHODS: &[(&str, &str, &[&str])] = &[
+    (
+        "lambda-create-function-invoke",
+        "lambda.amazonaws.com",
+        &["lambda:CreateFunction", "lambda:InvokeFunction"],
+    ),
+    (
+        "lambda-create-function-event-source",
+        "lambda.amazonaws.com",
+        &["lambda:CreateFunction", "lambda:CreateEventSourceMapping"],
+    ),
+    (
+        "glue-create-dev-endpoint",
+        "glue.amazonaws.com",
+        &["glue:CreateDevEndpoint"],
+    ),
+    (
+        "glue-create-job-start-run",
+        "glue.amazonaws.com",
+        &["glue:CreateJob", "glue:StartJobRun"],
+    ),
+    (
+        "glue-create-job-trigger",
+        "glue.amazonaws.com",
+        &["glue:CreateJob", "glue:CreateTrigger"],
+    ),
+    (
+        "glue-create-session-run-statement",
+        "glue.amazonaws.com",
+        &["glue:CreateSession", "glue:RunStatement"],
+    ),
+    (
+        "cloudformation-create-stack",
+        "cloudformation.amazonaws.com",
+        &["cloudformation:CreateStack"],
+    ),
+    (
+        "codebuild-create-project-start-build",
+        "codebuild.amazonaws.com",
+        &["codebuild:CreateProject", "codebuild:StartBuild"],
+    ),
+    (
+        "codebuild-create-project-start-build-batch",
+        "codebuild.amazonaws.com",
+        &["codebuild:CreateProject", "codebuild:StartBuildBatch"],
+    ),
+    (
+        "sagemaker-create-notebook-instance",
+        "sagemaker.amazonaws.com",
+        &[
+            "sagemaker:CreateNotebookInstance",
+            "sagemaker:CreatePresignedNotebookInstanceUrl",
+        ],
+    ),
+    (
+        "sagemaker-create-training-job",
+        "sagemaker.amazonaws.com",
+        &["sagemaker:CreateTrainingJob"],
+    ),
+    (
+        "sagemaker-create-processing-job",
+        "sagemaker.amazonaws.com",
+        &["sagemaker:CreateProcessingJob"],
+    ),
+    (
+        "sagemaker-create-hyperparameter-tuning-job",
+        "sagemaker.amazonaws.com",
+        &["sagemaker:CreateHyperParameterTuningJob"],
+    ),
+    (
+        "ecs-register-task-definition-run-task",
+        "ecs-tasks.amazonaws.com",
+        &["ecs:RegisterTaskDefinition", "ecs:RunTask"],
+    ),
+    (
+        "ecs-register-task-definition-start-task",
+        "ecs-tasks.amazonaws.com",
+        &["ecs:RegisterTaskDefinition", "ecs:StartTask"],
+    ),
+    (
+        "ecs-register-task-definition-create-service",
+        "ecs-tasks.amazonaws.com",
+        &["ecs:RegisterTaskDefinition", "ecs:CreateService"],
+    ),
+    (
+        "emr-serverless-start-job-run",
+        "emr-serverless.amazonaws.com",
+        &[
+            "emr-serverless:CreateApplication",
+            "emr-serverless:StartJobRun",
+        ],
+    ),
+    (
+        "braket-create-job",
+        "braket.amazonaws.com",
+        &["braket:CreateJob"],
+    ),
+    (
+        "ssm-create-automation-document",
+        "ssm.amazonaws.com",
+        &["ssm:CreateDocument", "ssm:StartAutomationExecution"],
+    ),
+    (
+        "codestar-create-project",
+        "codestar.amazonaws.com",
+        &["codestar:CreateProject"],
+    ),
+    (
+        "stepfunctions-create-state-machine",
+        "states.amazonaws.com",
+        &["states:CreateStateMachine", "states:StartExecution"],
+    ),
+    (
+        "stepfunctions-test-state",
+        "states.amazonaws.com",
+        &["states:TestState"],
+    ),
+    (
+        "scheduler-create-schedule",
+        "scheduler.amazonaws.com",
+        &["scheduler:CreateSchedule"],
+    ),
+];
 
 fn edge(from: String, to: String, kind: EdgeKind, provenance: Provenance) -> Edge {
     Edge {

@@ -823,3 +823,140 @@ fn takeover_of_other_principals_and_trust_rewrites() {
         key.provenance.location
     );
 }
+
+/// Family 4 of docs/aws-escalation-methods.md: PassRole to a new compute
+/// resource, with the family's negative twins (PassRole on a harmless role,
+/// PassedToService for another service, a deny elsewhere, a boundary) and a
+/// resource-scoped grant that makes the edge conditional.
+#[test]
+fn pass_role_to_new_compute_and_its_negative_twins() {
+    let a = ACCOUNT;
+    let user = |name: &str, stmts: &str, boundary: &str| {
+        format!(
+            r#"{{"UserName":"{name}","Arn":"arn:aws:iam::{a}:user/{name}","GroupList":[],"AttachedManagedPolicies":[],"UserPolicyList":[{{"PolicyName":"p","PolicyDocument":{{"Version":"2012-10-17","Statement":[{stmts}]}}}}]{boundary}}}"#
+        )
+    };
+    let role = |name: &str, service: &str| {
+        format!(
+            r#"{{"RoleName":"{name}","Arn":"arn:aws:iam::{a}:role/{name}","Path":"/","AssumeRolePolicyDocument":{{"Version":"2012-10-17","Statement":[{{"Effect":"Allow","Principal":{{"Service":"{service}"}},"Action":"sts:AssumeRole"}}]}},"RolePolicyList":[],"AttachedManagedPolicies":[]}}"#
+        )
+    };
+    let lambda = r#"{"Effect":"Allow","Action":["lambda:CreateFunction","lambda:InvokeFunction"],"Resource":"*"}"#;
+    let users = [
+        user(
+            "lambda-dev",
+            &format!(
+                r#"{{"Effect":"Allow","Action":"iam:PassRole","Resource":"arn:aws:iam::{a}:role/lambda-*"}},{lambda}"#
+            ),
+            "",
+        ),
+        user(
+            "harmless-only",
+            &format!(
+                r#"{{"Effect":"Allow","Action":"iam:PassRole","Resource":"arn:aws:iam::{a}:role/harmless"}},{lambda}"#
+            ),
+            "",
+        ),
+        user(
+            "passes-to-ec2",
+            &format!(
+                r#"{{"Effect":"Allow","Action":"iam:PassRole","Resource":"*","Condition":{{"StringEquals":{{"iam:PassedToService":"ec2.amazonaws.com"}}}}}},{lambda}"#
+            ),
+            "",
+        ),
+        user(
+            "invoke-denied",
+            &format!(
+                r#"{{"Effect":"Allow","Action":"iam:PassRole","Resource":"arn:aws:iam::{a}:role/lambda-*"}},{lambda},{{"Effect":"Deny","Action":"lambda:InvokeFunction","Resource":"*"}}"#
+            ),
+            "",
+        ),
+        user(
+            "bounded-dev",
+            &format!(
+                r#"{{"Effect":"Allow","Action":"iam:PassRole","Resource":"arn:aws:iam::{a}:role/lambda-*"}},{lambda}"#
+            ),
+            r#","PermissionsBoundary":{"PermissionsBoundaryType":"Policy","PermissionsBoundaryArn":"arn:aws:iam::111122223333:policy/S3Only"}"#,
+        ),
+        user(
+            "team-trainer",
+            &format!(
+                r#"{{"Effect":"Allow","Action":"iam:PassRole","Resource":"arn:aws:iam::{a}:role/sm-*"}},{{"Effect":"Allow","Action":"sagemaker:CreateTrainingJob","Resource":"arn:aws:sagemaker:*:{a}:training-job/team-*"}}"#
+            ),
+            "",
+        ),
+    ];
+    let roles = [
+        role("lambda-exec", "lambda.amazonaws.com"),
+        role("harmless", "ec2.amazonaws.com"),
+        role("sm-train", "sagemaker.amazonaws.com"),
+    ];
+    let doc = format!(
+        r#"{{"UserDetailList":[{}],"GroupDetailList":[],"RoleDetailList":[{}],
+          "Policies":[{{"PolicyName":"S3Only","Arn":"arn:aws:iam::{a}:policy/S3Only","DefaultVersionId":"v1","PolicyVersionList":[{{"VersionId":"v1","IsDefaultVersion":true,"Document":{{"Version":"2012-10-17","Statement":[{{"Effect":"Allow","Action":"s3:*","Resource":"*"}}]}}}}]}}]}}"#,
+        users.join(","),
+        roles.join(",")
+    );
+    let (r, e) = ingest_bytes("passrole.json", doc.as_bytes());
+    r.unwrap();
+    assert!(e.diagnostics.is_empty(), "{:?}", e.diagnostics);
+    let got: Vec<(String, String, String, bool)> = edges(&e, EdgeKind::CanActAs)
+        .iter()
+        .map(|x| {
+            let short = |s: &str| s.rsplit(':').next().unwrap_or(s).to_string();
+            (
+                short(&x.from),
+                short(&x.to),
+                x.mechanism.clone().unwrap_or_default(),
+                x.conditional,
+            )
+        })
+        .collect();
+    assert_eq!(
+        got,
+        [
+            (
+                "user/lambda-dev".to_string(),
+                "role/lambda-exec".to_string(),
+                "iam:PassRole+lambda:CreateFunction+lambda:InvokeFunction".to_string(),
+                false
+            ),
+            (
+                "user/team-trainer".to_string(),
+                "role/sm-train".to_string(),
+                "iam:PassRole+sagemaker:CreateTrainingJob".to_string(),
+                true
+            ),
+        ]
+    );
+    let scoped = find(
+        &e,
+        EdgeKind::CanActAs,
+        &arn("user/team-trainer"),
+        &arn("role/sm-train"),
+    )
+    .unwrap();
+    assert!(
+        scoped
+            .condition
+            .as_deref()
+            .unwrap_or("")
+            .contains("granted on some resource names only"),
+        "{:?}",
+        scoped.condition
+    );
+    let dev = find(
+        &e,
+        EdgeKind::CanActAs,
+        &arn("user/lambda-dev"),
+        &arn("role/lambda-exec"),
+    )
+    .unwrap();
+    assert!(
+        dev.provenance
+            .reason
+            .contains("lambda-create-function-invoke"),
+        "{}",
+        dev.provenance.reason
+    );
+}
