@@ -1455,7 +1455,7 @@ impl<'f> Reader<'f> {
 /// docs/aws-escalation-methods.md): (id, the service the role is passed to and
 /// that the role must trust, the service actions the attacker needs).
 /// Rows that need inventories (existing instances, profiles, jobs) come later.
-const PASS_ROLE_METHODS: &[(&str, &str, &[&str])] = &[
+pub const PASS_ROLE_METHODS: &[(&str, &str, &[&str])] = &[
     (
         "lambda-create-function-invoke",
         "lambda.amazonaws.com",
