@@ -756,6 +756,14 @@ impl<'f> Reader<'f> {
         all
     }
 
+    /// An identity's permissions boundary, parsed.
+    fn boundary_of(&self, ident: &Ident) -> Option<&Policy> {
+        ident
+            .boundary
+            .and_then(|b| self.docs.get(b))
+            .map(|d| &d.policy)
+    }
+
     fn refs(&self, indices: &[usize]) -> Vec<&Policy> {
         indices
             .iter()
@@ -856,10 +864,7 @@ impl<'f> Reader<'f> {
             };
             let ids = self.identity_policies(caller);
             let identity = self.refs(&ids);
-            let boundary = caller
-                .boundary
-                .and_then(|b| self.docs.get(b))
-                .map(|d| &d.policy);
+            let boundary = self.boundary_of(caller);
             // Same-account trust naming the caller directly grants without an
             // identity allow; otherwise the identity side must allow.
             let identity_may = identity.iter().any(|p| p.may_allow(ACTION))
@@ -1092,10 +1097,7 @@ impl<'f> Reader<'f> {
             };
             let ids = self.identity_policies(ident);
             let identity = self.refs(&ids);
-            let boundary = ident
-                .boundary
-                .and_then(|b| self.docs.get(b))
-                .map(|d| &d.policy);
+            let boundary = self.boundary_of(ident);
             // (action, resource, what the resource is)
             let mut checks: Vec<(&str, String, String)> = Vec::new();
             match ident.kind {
@@ -1203,10 +1205,7 @@ impl<'f> Reader<'f> {
             };
             let ids = self.identity_policies(caller);
             let identity = self.refs(&ids);
-            let boundary = caller
-                .boundary
-                .and_then(|b| self.docs.get(b))
-                .map(|d| &d.policy);
+            let boundary = self.boundary_of(caller);
             // The actions its policies may allow at all, with the allowing statements.
             let allows: Vec<(&str, Vec<&Statement>)> = USER
                 .iter()
@@ -1337,10 +1336,7 @@ impl<'f> Reader<'f> {
             if passes.is_empty() {
                 continue;
             }
-            let boundary = caller
-                .boundary
-                .and_then(|b| self.docs.get(b))
-                .map(|d| &d.policy);
+            let boundary = self.boundary_of(caller);
             let set = PolicySet {
                 identity: &identity,
                 boundary,
