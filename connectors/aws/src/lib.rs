@@ -133,7 +133,7 @@
 
 use std::collections::{BTreeMap, BTreeSet, HashMap};
 
-use blastgraph_model::json::{Obj, parse_document, type_name};
+use blastgraph_model::json::{Obj, for_each_record, parse_document, type_name};
 use blastgraph_model::{
     Attributes, Class, Connector, Edge, EdgeKind, EstateBuilder, IngestError, Node, Provenance,
 };
@@ -312,30 +312,10 @@ impl<'f> Reader<'f> {
             ("UserDetailList", Some(IdKind::User)),
             ("RoleDetailList", Some(IdKind::Role)),
         ] {
-            let items = match top.map.get(list) {
-                None | Some(Value::Null) => continue,
-                Some(Value::Array(items)) => items,
-                Some(other) => {
-                    out.error(
-                        top.at(list),
-                        format!(
-                            "expected an array, found {}; no {list} read",
-                            type_name(other)
-                        ),
-                    );
-                    continue;
-                }
-            };
-            for (i, item) in items.iter().enumerate() {
-                let path_i = format!("$.{list}[{i}]");
-                let result = Obj::new(item, path_i).and_then(|o| match kind {
-                    None => self.read_managed(&o, out),
-                    Some(k) => self.read_ident(&o, k, out),
-                });
-                if let Err((location, message)) = result {
-                    out.error(location, message);
-                }
-            }
+            for_each_record(top, list, out, |o, out| match kind {
+                None => self.read_managed(o, out),
+                Some(k) => self.read_ident(o, k, out),
+            });
         }
         // Resolve group memberships now that every group is known.
         for (user, names) in std::mem::take(&mut self.user_groups) {

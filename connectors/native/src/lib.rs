@@ -17,7 +17,7 @@
 
 use std::collections::BTreeMap;
 
-use blastgraph_model::json::{Obj, looks_like_date, parse_document, type_name};
+use blastgraph_model::json::{Obj, for_each_record, looks_like_date, parse_document, type_name};
 use blastgraph_model::{
     AccessLevel, Attributes, Class, Connector, Edge, EdgeKind, Estate, EstateBuilder, IngestError,
     Node, Provenance,
@@ -108,35 +108,8 @@ impl Connector for NativeConnector {
         for key in top.unknown_keys(&["format", "version", "nodes", "edges", "metadata"]) {
             out.warning(top.at(key), format!("unknown field `{key}` ignored"));
         }
-        for (list, read) in [
-            (
-                "nodes",
-                read_node as fn(&Obj<'_>, &str, &mut EstateBuilder) -> Result<(), (String, String)>,
-            ),
-            ("edges", read_edge),
-        ] {
-            let items = match top.map.get(list) {
-                None | Some(Value::Null) => continue,
-                Some(Value::Array(items)) => items,
-                Some(other) => {
-                    out.error(
-                        top.at(list),
-                        format!(
-                            "expected an array, found {}; no {list} read",
-                            type_name(other)
-                        ),
-                    );
-                    continue;
-                }
-            };
-            for (i, item) in items.iter().enumerate() {
-                let path_i = format!("$.{list}[{i}]");
-                let result = Obj::new(item, path_i).and_then(|o| read(&o, path, out));
-                if let Err((location, message)) = result {
-                    out.error(location, message);
-                }
-            }
-        }
+        for_each_record(&top, "nodes", out, |o, out| read_node(o, path, out));
+        for_each_record(&top, "edges", out, |o, out| read_edge(o, path, out));
         Ok(())
     }
 }

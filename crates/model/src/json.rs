@@ -3,7 +3,7 @@
 
 use serde_json::{Map, Value};
 
-use crate::estate::IngestError;
+use crate::estate::{EstateBuilder, IngestError};
 
 /// A JSON object with the path it was found at.
 pub struct Obj<'a> {
@@ -82,6 +82,39 @@ impl<'a> Obj<'a> {
             .filter(|k| !known.contains(&k.as_str()))
             .map(String::as_str)
             .collect()
+    }
+}
+
+/// Reads every record of the array field `key` of `top`: a missing or null
+/// field has nothing to read; any other non-array is reported. Each element
+/// is handed to `read` as an object with its JSON path (`$.key[i]`); an
+/// error it returns is reported against that record, which is skipped, and
+/// reading goes on.
+pub fn for_each_record(
+    top: &Obj<'_>,
+    key: &str,
+    out: &mut EstateBuilder,
+    mut read: impl FnMut(&Obj<'_>, &mut EstateBuilder) -> Result<(), (String, String)>,
+) {
+    let items = match top.map.get(key) {
+        None | Some(Value::Null) => return,
+        Some(Value::Array(items)) => items,
+        Some(other) => {
+            out.error(
+                top.at(key),
+                format!(
+                    "expected an array, found {}; no {key} read",
+                    type_name(other)
+                ),
+            );
+            return;
+        }
+    };
+    for (i, item) in items.iter().enumerate() {
+        let result = Obj::new(item, format!("{}.{key}[{i}]", top.path)).and_then(|o| read(&o, out));
+        if let Err((location, message)) = result {
+            out.error(location, message);
+        }
     }
 }
 
