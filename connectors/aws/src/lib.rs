@@ -82,7 +82,10 @@
 //!   `iam:PutUserPolicy` / `iam:AttachUserPolicy` on itself (users),
 //!   `iam:PutGroupPolicy` / `iam:AttachGroupPolicy` on one of its groups
 //!   (users), `iam:CreatePolicyVersion` on a customer-managed policy attached
-//!   to it or its groups, or serving as its boundary. A grant on `*` covers
+//!   to it or its groups, or serving as its boundary, or
+//!   `iam:SetDefaultPolicyVersion` on such a policy when another stored
+//!   version, made default, would let it write its own policy (all versions
+//!   are in the file, so this is decided). A grant on `*` covers
 //!   "itself". The mechanism is the action, or `*` / `iam:*` when the
 //!   allowing statement grants that wildcard (AdministratorAccess, IAMFullAccess).
 //! - `can_act_as` → another identity of the account (families 2 and 3 of
@@ -274,6 +277,9 @@ struct Reader<'f> {
     docs: Vec<Doc>,
     /// Managed policy ARN → arena index (default version).
     managed: HashMap<String, usize>,
+    /// Managed policy ARN → its non-default versions (indices into `docs`),
+    /// with their version ids.
+    other_versions: HashMap<String, Vec<(usize, String)>>,
     idents: Vec<Ident>,
     /// Group name → index into `idents`.
     group_by_name: HashMap<String, usize>,
@@ -295,6 +301,7 @@ impl<'f> Reader<'f> {
             file,
             docs: Vec::new(),
             managed: HashMap::new(),
+            other_versions: HashMap::new(),
             idents: Vec::new(),
             group_by_name: HashMap::new(),
             user_groups: Vec::new(),
@@ -413,12 +420,15 @@ impl<'f> Reader<'f> {
             }
         };
         let mut chosen = None;
+        let mut others = Vec::new();
         for (j, v) in versions.iter().enumerate() {
             let vo = Obj::new(v, format!("{}[{j}]", o.at("PolicyVersionList")))?;
             let is_default = vo.opt_bool("IsDefaultVersion")?.unwrap_or(false)
                 || (default_id.is_some() && vo.opt_str("VersionId")? == default_id);
             if is_default && chosen.is_none() {
                 chosen = Some(vo);
+            } else {
+                others.push(vo);
             }
         }
         let Some(vo) = chosen else {
@@ -447,6 +457,23 @@ impl<'f> Reader<'f> {
                 format!("duplicate managed policy `{arn}`; the first one is kept"),
             ));
         }
+        // Non-default versions matter to iam:SetDefaultPolicyVersion.
+        let mut kept = Vec::new();
+        for other in &others {
+            let (Some(doc), Some(vid)) = (other.map.get("Document"), other.opt_str("VersionId")?)
+            else {
+                continue;
+            };
+            if let Some(idx) = self.parse_doc(
+                format!("{label} version {vid}"),
+                doc,
+                other.at("Document"),
+                Some(arn.to_string()),
+                out,
+            ) {
+                kept.push((idx, vid.to_string()));
+            }
+        }
         if let Some(idx) = self.parse_doc(
             label,
             document,
@@ -455,6 +482,9 @@ impl<'f> Reader<'f> {
             out,
         ) {
             self.managed.insert(arn.to_string(), idx);
+            if !kept.is_empty() {
+                self.other_versions.insert(arn.to_string(), kept);
+            }
         }
         Ok(())
     }
@@ -1156,8 +1186,113 @@ impl<'f> Reader<'f> {
                 escalated.insert(ix);
                 break;
             }
+            if !escalated.contains(&ix)
+                && self.set_default_version(ident, principal, &ids, &set, out)
+            {
+                escalated.insert(ix);
+            }
         }
         escalated
+    }
+
+    /// `iam:SetDefaultPolicyVersion` on one of its own customer-managed
+    /// policies (or its boundary) escalates when another version of that
+    /// policy, made default, would let the identity write its own policy
+    /// (`iam:PutRolePolicy` / `iam:PutUserPolicy` on itself). Authorization
+    /// details list every version, so this is decided, not guessed.
+    fn set_default_version(
+        &self,
+        ident: &Ident,
+        principal: &Principal,
+        ids: &[usize],
+        set: &PolicySet<'_>,
+        out: &mut EstateBuilder,
+    ) -> bool {
+        const SET: &str = "iam:SetDefaultPolicyVersion";
+        let self_write = match ident.kind {
+            IdKind::Role => "iam:PutRolePolicy",
+            IdKind::User => "iam:PutUserPolicy",
+            IdKind::Group => return false,
+        };
+        for &p in ids.iter().chain(ident.boundary.iter()) {
+            let Some(arn) = self.docs.get(p).and_then(|d| d.arn.as_ref()) else {
+                continue;
+            };
+            let Some(versions) = self.other_versions.get(arn) else {
+                continue;
+            };
+            let e = evaluate(&Request::new(principal, SET, arn), set);
+            if !e.is_allowed() {
+                continue;
+            }
+            for (v, vid) in versions {
+                let Some(vdoc) = self.docs.get(*v) else {
+                    continue;
+                };
+                let swapped: Vec<&Policy> = ids
+                    .iter()
+                    .filter_map(|&i| {
+                        if i == p {
+                            Some(&vdoc.policy)
+                        } else {
+                            self.docs.get(i).map(|d| &d.policy)
+                        }
+                    })
+                    .collect();
+                let boundary = if ident.boundary == Some(p) {
+                    Some(&vdoc.policy)
+                } else {
+                    self.boundary_of(ident)
+                };
+                let after = PolicySet {
+                    identity: &swapped,
+                    boundary,
+                    ..PolicySet::default()
+                };
+                let e2 = evaluate(&Request::new(principal, self_write, &ident.arn), &after);
+                if !e2.is_allowed() {
+                    continue;
+                }
+                let stmt = e
+                    .allowed_by
+                    .iter()
+                    .chain(e.undecided.iter())
+                    .find(|s| s.kind == PolicyKind::Identity);
+                let mut reason = format!(
+                    "{} can escalate to account admin: {SET} on {arn} makes version {vid} the default, which allows {self_write} on itself",
+                    ident.label
+                );
+                if let Some(s) = stmt {
+                    reason.push_str("; SetDefaultPolicyVersion allowed by ");
+                    reason.push_str(&describe(s));
+                }
+                let location = stmt.map_or_else(|| ident.path.clone(), |s| self.statement_path(s));
+                let mut ed = conditioned(
+                    edge(
+                        ident.arn.clone(),
+                        account_admin_id(&ident.account),
+                        EdgeKind::CanEscalate,
+                        self.provenance(location, reason),
+                    ),
+                    &e,
+                );
+                if e2.conditional {
+                    // Keep both sides' undecided conditions.
+                    let first = ed.condition.take();
+                    ed = conditioned(ed, &e2);
+                    if let Some(first) = first {
+                        ed.condition = Some(match ed.condition.take() {
+                            Some(second) => format!("{first} AND {second}"),
+                            None => first,
+                        });
+                    }
+                }
+                ed.mechanism = Some(SET.to_string());
+                out.add_edge(ed);
+                return true;
+            }
+        }
+        false
     }
 
     /// Permissions on other principals and on trust (families 2 and 3 of

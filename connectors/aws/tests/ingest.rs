@@ -960,3 +960,72 @@ fn pass_role_to_new_compute_and_its_negative_twins() {
         dev.provenance.reason
     );
 }
+
+/// Family 1: `iam:SetDefaultPolicyVersion` on one's own policy escalates only
+/// when another stored version would let the identity write its own policy.
+#[test]
+fn set_default_policy_version_needs_a_version_that_grants_more() {
+    let a = ACCOUNT;
+    let policy = |name: &str, other_version: &str| {
+        format!(
+            r#"{{"PolicyName":"{name}","Arn":"arn:aws:iam::{a}:policy/{name}","DefaultVersionId":"v2","PolicyVersionList":[
+              {{"VersionId":"v1","IsDefaultVersion":false,"Document":{{"Version":"2012-10-17","Statement":[{other_version}]}}}},
+              {{"VersionId":"v2","IsDefaultVersion":true,"Document":{{"Version":"2012-10-17","Statement":[
+                {{"Effect":"Allow","Action":"iam:SetDefaultPolicyVersion","Resource":"arn:aws:iam::{a}:policy/{name}"}},
+                {{"Effect":"Allow","Action":"s3:GetObject","Resource":"*"}}]}}}}]}}"#
+        )
+    };
+    let role = |name: &str, attached: &str, boundary: &str| {
+        format!(
+            r#"{{"RoleName":"{name}","Arn":"arn:aws:iam::{a}:role/{name}","Path":"/","AssumeRolePolicyDocument":{{"Version":"2012-10-17","Statement":[{{"Effect":"Allow","Principal":{{"Service":"ec2.amazonaws.com"}},"Action":"sts:AssumeRole"}}]}},"RolePolicyList":[],"AttachedManagedPolicies":[{{"PolicyName":"{attached}","PolicyArn":"arn:aws:iam::{a}:policy/{attached}"}}]{boundary}}}"#
+        )
+    };
+    let admin = r#"{"Effect":"Allow","Action":"*","Resource":"*"}"#;
+    let doc = format!(
+        r#"{{"UserDetailList":[],"GroupDetailList":[],"RoleDetailList":[{},{},{}],"Policies":[{},{},{},{}]}}"#,
+        role("versioned", "Versioned", ""),
+        role("versioned-harmless", "Harmless", ""),
+        role(
+            "versioned-bounded",
+            "Bounded",
+            r#","PermissionsBoundary":{"PermissionsBoundaryType":"Policy","PermissionsBoundaryArn":"arn:aws:iam::111122223333:policy/S3Only"}"#
+        ),
+        policy("Versioned", admin),
+        policy(
+            "Harmless",
+            r#"{"Effect":"Allow","Action":"s3:*","Resource":"*"}"#
+        ),
+        policy("Bounded", admin),
+        r#"{"PolicyName":"S3Only","Arn":"arn:aws:iam::111122223333:policy/S3Only","DefaultVersionId":"v1","PolicyVersionList":[{"VersionId":"v1","IsDefaultVersion":true,"Document":{"Version":"2012-10-17","Statement":[{"Effect":"Allow","Action":"s3:*","Resource":"*"}]}}]}"#
+    );
+    let (r, e) = ingest_bytes("versions.json", doc.as_bytes());
+    r.unwrap();
+    assert!(e.diagnostics.is_empty(), "{:?}", e.diagnostics);
+    let esc: Vec<(String, Option<String>)> = edges(&e, EdgeKind::CanEscalate)
+        .iter()
+        .map(|x| (x.from.clone(), x.mechanism.clone()))
+        .collect();
+    // versioned-harmless: v1 grants nothing more; versioned-bounded: the
+    // boundary (s3 only) blocks SetDefaultPolicyVersion itself.
+    assert_eq!(
+        esc,
+        [(
+            arn("role/versioned"),
+            Some("iam:SetDefaultPolicyVersion".to_string())
+        )]
+    );
+    let edge = find(
+        &e,
+        EdgeKind::CanEscalate,
+        &arn("role/versioned"),
+        &account_admin_id(ACCOUNT),
+    )
+    .unwrap();
+    assert!(
+        edge.provenance
+            .reason
+            .contains("makes version v1 the default"),
+        "{}",
+        edge.provenance.reason
+    );
+}
