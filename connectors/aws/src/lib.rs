@@ -766,6 +766,37 @@ impl<'f> Reader<'f> {
         all
     }
 
+    /// The edge an evaluation decided, from `from`: the reason ends with
+    /// `joiner` and the allowing statement, the location is that
+    /// statement's JSON path (or `from`'s record), undecided conditions make
+    /// it conditional.
+    fn decided_edge(
+        &self,
+        from: &Ident,
+        to: String,
+        kind: EdgeKind,
+        (mut reason, joiner, stmt): (String, &str, Option<&StatementRef<'_>>),
+        mechanism: String,
+        e: &Evaluation<'_>,
+    ) -> Edge {
+        if let Some(s) = stmt {
+            reason.push_str(joiner);
+            reason.push_str(&describe(s));
+        }
+        let location = stmt.map_or_else(|| from.path.clone(), |s| self.statement_path(s));
+        let mut ed = conditioned(
+            edge(
+                from.arn.clone(),
+                to,
+                kind,
+                self.provenance(location, reason),
+            ),
+            e,
+        );
+        ed.mechanism = Some(mechanism);
+        ed
+    }
+
     /// An identity's permissions boundary, parsed.
     fn boundary_of(&self, ident: &Ident) -> Option<&Policy> {
         ident
@@ -1163,26 +1194,18 @@ impl<'f> Reader<'f> {
                             .find(|p| *p == "*" || *p == "iam:*")
                     })
                     .map_or_else(|| (*action).to_string(), str::to_string);
-                let mut reason = format!(
+                let reason = format!(
                     "{} can escalate to account admin: {action} on {what}",
                     ident.label
                 );
-                if let Some(s) = stmt {
-                    reason.push_str(" allowed by ");
-                    reason.push_str(&describe(s));
-                }
-                let location = stmt.map_or_else(|| ident.path.clone(), |s| self.statement_path(s));
-                let mut ed = conditioned(
-                    edge(
-                        ident.arn.clone(),
-                        account_admin_id(&ident.account),
-                        EdgeKind::CanEscalate,
-                        self.provenance(location, reason),
-                    ),
+                out.add_edge(self.decided_edge(
+                    ident,
+                    account_admin_id(&ident.account),
+                    EdgeKind::CanEscalate,
+                    (reason, " allowed by ", stmt),
+                    mechanism,
                     &e,
-                );
-                ed.mechanism = Some(mechanism);
-                out.add_edge(ed);
+                ));
                 escalated.insert(ix);
                 break;
             }
@@ -1253,41 +1276,26 @@ impl<'f> Reader<'f> {
                 if !e2.is_allowed() {
                     continue;
                 }
-                let stmt = e
-                    .allowed_by
-                    .iter()
-                    .chain(e.undecided.iter())
-                    .find(|s| s.kind == PolicyKind::Identity);
-                let mut reason = format!(
+                let reason = format!(
                     "{} can escalate to account admin: {SET} on {arn} makes version {vid} the default, which allows {self_write} on itself",
                     ident.label
                 );
-                if let Some(s) = stmt {
-                    reason.push_str("; SetDefaultPolicyVersion allowed by ");
-                    reason.push_str(&describe(s));
-                }
-                let location = stmt.map_or_else(|| ident.path.clone(), |s| self.statement_path(s));
-                let mut ed = conditioned(
-                    edge(
-                        ident.arn.clone(),
-                        account_admin_id(&ident.account),
-                        EdgeKind::CanEscalate,
-                        self.provenance(location, reason),
+                let mut ed = self.decided_edge(
+                    ident,
+                    account_admin_id(&ident.account),
+                    EdgeKind::CanEscalate,
+                    (
+                        reason,
+                        "; SetDefaultPolicyVersion allowed by ",
+                        identity_statement(&e),
                     ),
+                    SET.to_string(),
                     &e,
                 );
                 if e2.conditional {
                     // Keep both sides' undecided conditions.
-                    let first = ed.condition.take();
-                    ed = conditioned(ed, &e2);
-                    if let Some(first) = first {
-                        ed.condition = Some(match ed.condition.take() {
-                            Some(second) => format!("{first} AND {second}"),
-                            None => first,
-                        });
-                    }
+                    ed = with_conditions(ed, e2.conditions().map(str::to_string));
                 }
-                ed.mechanism = Some(SET.to_string());
                 out.add_edge(ed);
                 return true;
             }
@@ -1362,32 +1370,18 @@ impl<'f> Reader<'f> {
                     if !e.is_allowed() {
                         continue;
                     }
-                    let stmt = e
-                        .allowed_by
-                        .iter()
-                        .chain(e.undecided.iter())
-                        .find(|s| s.kind == PolicyKind::Identity);
-                    let mut reason = format!(
+                    let reason = format!(
                         "{} can act as {}: {action} on it",
                         caller.label, target.label
                     );
-                    if let Some(s) = stmt {
-                        reason.push_str(" allowed by ");
-                        reason.push_str(&describe(s));
-                    }
-                    let location =
-                        stmt.map_or_else(|| caller.path.clone(), |s| self.statement_path(s));
-                    let mut ed = conditioned(
-                        edge(
-                            caller.arn.clone(),
-                            target.arn.clone(),
-                            EdgeKind::CanActAs,
-                            self.provenance(location, reason),
-                        ),
+                    out.add_edge(self.decided_edge(
+                        caller,
+                        target.arn.clone(),
+                        EdgeKind::CanActAs,
+                        (reason, " allowed by ", identity_statement(&e)),
+                        (*action).to_string(),
                         &e,
-                    );
-                    ed.mechanism = Some((*action).to_string());
-                    out.add_edge(ed);
+                    ));
                     break;
                 }
             }
@@ -1522,40 +1516,23 @@ impl<'f> Reader<'f> {
                     continue;
                 };
                 let (id, svc, actions) = PASS_ROLE_METHODS[row];
-                let stmt = e
-                    .allowed_by
-                    .iter()
-                    .chain(e.undecided.iter())
-                    .find(|s| s.kind == PolicyKind::Identity);
-                let mut reason = format!(
+                let reason = format!(
                     "{} can act as {}: passes it to {svc} ({id}: iam:PassRole + {})",
                     caller.label,
                     role.label,
                     actions.join(" + ")
                 );
-                if let Some(s) = stmt {
-                    reason.push_str("; PassRole allowed by ");
-                    reason.push_str(&describe(s));
-                }
-                let location = stmt.map_or_else(|| caller.path.clone(), |s| self.statement_path(s));
-                let mut ed = conditioned(
-                    edge(
-                        caller.arn.clone(),
-                        role.arn.clone(),
-                        EdgeKind::CanActAs,
-                        self.provenance(location, reason),
-                    ),
+                let mut ed = self.decided_edge(
+                    caller,
+                    role.arn.clone(),
+                    EdgeKind::CanActAs,
+                    (reason, "; PassRole allowed by ", identity_statement(&e)),
+                    format!("iam:PassRole+{}", actions.join("+")),
                     &e,
                 );
                 if !firm {
-                    ed.conditional = true;
-                    let mut all: Vec<String> = ed.condition.take().into_iter().collect();
-                    all.extend(conds);
-                    if !all.is_empty() {
-                        ed.condition = Some(all.join(" AND "));
-                    }
+                    ed = with_conditions(ed, conds);
                 }
-                ed.mechanism = Some(format!("iam:PassRole+{}", actions.join("+")));
                 out.add_edge(ed);
             }
         }
@@ -1705,15 +1682,31 @@ fn edge(from: String, to: String, kind: EdgeKind, provenance: Provenance) -> Edg
 }
 
 /// Copies the evaluation's conditional flag and condition text onto an edge.
-fn conditioned(mut e: Edge, ev: &Evaluation<'_>) -> Edge {
+fn conditioned(e: Edge, ev: &Evaluation<'_>) -> Edge {
     if ev.conditional {
-        e.conditional = true;
-        let texts: Vec<&str> = ev.conditions().collect();
-        if !texts.is_empty() {
-            e.condition = Some(texts.join(" AND "));
-        }
+        with_conditions(e, ev.conditions().map(str::to_string))
+    } else {
+        e
+    }
+}
+
+/// Marks an edge conditional and appends condition texts to those it has.
+fn with_conditions(mut e: Edge, extra: impl IntoIterator<Item = String>) -> Edge {
+    e.conditional = true;
+    let mut all: Vec<String> = e.condition.take().into_iter().collect();
+    all.extend(extra);
+    if !all.is_empty() {
+        e.condition = Some(all.join(" AND "));
     }
     e
+}
+
+/// The identity-policy statement that allowed (or conditionally allowed) a request.
+fn identity_statement<'e>(e: &'e Evaluation<'_>) -> Option<&'e StatementRef<'e>> {
+    e.allowed_by
+        .iter()
+        .chain(e.undecided.iter())
+        .find(|s| s.kind == PolicyKind::Identity)
 }
 
 /// `managed policy X statement 0 (Sid Y)`.
