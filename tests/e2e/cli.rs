@@ -1,6 +1,6 @@
 //! Exit codes, id resolution and formats.
 
-use crate::{PIVOT, ok, run};
+use crate::{PIVOT, json, names, ok, run};
 
 #[test]
 fn unknown_ids_are_errors_that_suggest_candidates() {
@@ -56,10 +56,10 @@ fn csv_has_a_header_and_one_row_per_result() {
         lines.next().unwrap(),
         "compromised,category,id,name,kind,class,access,hops,conditional,path_summary,path"
     );
-    let json = ok(&[
+    let answer = ok(&[
         "blast", "-q", "-i", PIVOT, "-c", "infra-ci", "--format", "json",
     ]);
-    let v: serde_json::Value = serde_json::from_str(&json).unwrap();
+    let v = json(&answer);
     let n: usize = ["identities", "credentials", "scopes", "targets"]
         .iter()
         .map(|k| v[*k].as_array().unwrap().len())
@@ -148,13 +148,8 @@ fn access_levels_only_apply_to_targets() {
     let out = ok(&[
         "who-can", "-q", "-i", PIVOT, "--reach", "trainer", "--format", "json",
     ]);
-    let v: serde_json::Value = serde_json::from_str(&out).unwrap();
-    let names: Vec<&str> = v["identities"]
-        .as_array()
-        .unwrap()
-        .iter()
-        .map(|x| x["name"].as_str().unwrap())
-        .collect();
+    let v = json(&out);
+    let names: Vec<&str> = names(&v, "identities");
     // Fewest hops first: deployer passes its role directly; bob goes through his group.
     assert_eq!(names, ["deployer", "bob", "infra-ci"]);
 }

@@ -1,6 +1,6 @@
 //! Other tools' formats, merged with ours.
 
-use crate::ok;
+use crate::{json, names, ok};
 
 #[test]
 fn an_opengraph_document_and_a_native_file_form_one_graph() {
@@ -14,7 +14,7 @@ fn an_opengraph_document_and_a_native_file_form_one_graph() {
         "--format",
         "json",
     ]);
-    let v: serde_json::Value = serde_json::from_str(&out).unwrap();
+    let v = json(&out);
     // AWS role → secret → Azure client secret → SP (from BloodHound) → owner of the subscription.
     assert_eq!(v["scopes"][0]["name"], "sub-ml");
     let storage = v["targets"]
@@ -66,13 +66,8 @@ fn aws_authorization_details_answer_who_can_become_account_admin() {
         "--format",
         "json",
     ]);
-    let v: serde_json::Value = serde_json::from_str(&out).unwrap();
-    let names: Vec<&str> = v["identities"]
-        .as_array()
-        .unwrap()
-        .iter()
-        .map(|x| x["name"].as_str().unwrap())
-        .collect();
+    let v = json(&out);
+    let names: Vec<&str> = names(&v, "identities");
     // mallory (explicit deny) and bounded (permission boundary) are the negative twins.
     assert_eq!(
         names,

@@ -54,5 +54,20 @@ pub fn ok(args: &[&str]) -> String {
     out
 }
 
+/// Parses a JSON answer.
+pub fn json(text: &str) -> serde_json::Value {
+    serde_json::from_str(text).unwrap()
+}
+
+/// The `name` of every element of the array `v[key]`, in order.
+pub fn names<'a>(v: &'a serde_json::Value, key: &str) -> Vec<&'a str> {
+    v[key]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|x| x["name"].as_str().unwrap())
+        .collect()
+}
+
 /// The main scenario fixture.
 pub const PIVOT: &str = "fixtures/pivot-chain/estate.json";

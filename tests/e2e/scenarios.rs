@@ -1,6 +1,6 @@
 //! Every query, pinned.
 
-use crate::{PIVOT, ok};
+use crate::{PIVOT, json, names, ok};
 
 #[test]
 fn blast_from_a_ci_workflow_reaches_another_cloud_through_a_secret() {
@@ -14,7 +14,7 @@ fn blast_from_a_ci_workflow_reaches_another_cloud_through_a_secret() {
         "--format",
         "json",
     ]);
-    let v: serde_json::Value = serde_json::from_str(&out).unwrap();
+    let v = json(&out);
     // What a responder needs to know at a glance.
     assert_eq!(v["summary"]["scopes"], 1);
     assert_eq!(v["scopes"][0]["name"], "s1 owner");
@@ -47,7 +47,7 @@ fn strict_drops_conditional_edges() {
         "blast", "-q", "-i", PIVOT, "-c", "deployer", "--format", "json", "--strict",
     ]);
     let level = |s: &str| {
-        let v: serde_json::Value = serde_json::from_str(s).unwrap();
+        let v = json(s);
         v["targets"]
             .as_array()
             .unwrap()
@@ -76,7 +76,7 @@ fn max_hops_bounds_the_search() {
         "--format",
         "json",
     ]);
-    let v: serde_json::Value = serde_json::from_str(&out).unwrap();
+    let v = json(&out);
     assert_eq!(v["summary"]["scopes"], 0);
     for section in ["identities", "credentials", "scopes", "targets"] {
         for x in v[section].as_array().unwrap() {
@@ -103,13 +103,8 @@ fn who_can_reach_the_training_data() {
         "--format",
         "json",
     ]);
-    let v: serde_json::Value = serde_json::from_str(&admins).unwrap();
-    let names: Vec<&str> = v["identities"]
-        .as_array()
-        .unwrap()
-        .iter()
-        .map(|x| x["name"].as_str().unwrap())
-        .collect();
+    let v = json(&admins);
+    let names: Vec<&str> = names(&v, "identities");
     assert_eq!(names, ["breakglass", "deployer", "infra-ci"]);
 }
 
@@ -146,15 +141,10 @@ fn what_if_revoking_the_secret_read_cuts_the_azure_pivot() {
         "--format",
         "json",
     ]);
-    let v: serde_json::Value = serde_json::from_str(&out).unwrap();
+    let v = json(&out);
     assert_eq!(v["before"]["scopes"], 1);
     assert_eq!(v["after"]["scopes"], 0);
-    let lost: Vec<&str> = v["lost_targets"]
-        .as_array()
-        .unwrap()
-        .iter()
-        .map(|x| x["name"].as_str().unwrap())
-        .collect();
+    let lost: Vec<&str> = names(&v, "lost_targets");
     assert_eq!(lost, ["azure-sp", "features"]);
     insta::assert_snapshot!(
         "what_if_revoke_secret_read",
@@ -177,7 +167,7 @@ fn what_if_revoking_the_secret_read_cuts_the_azure_pivot() {
 fn rank_orders_identities_by_documented_score() {
     insta::assert_snapshot!("rank_pivot_chain", ok(&["rank", "-q", "-i", PIVOT]));
     let out = ok(&["rank", "-q", "-i", PIVOT, "--format", "json"]);
-    let v: serde_json::Value = serde_json::from_str(&out).unwrap();
+    let v = json(&out);
     let top = &v[0];
     assert_eq!(top["name"], "infra-ci");
     let score = 100 * top["scopes"].as_u64().unwrap()

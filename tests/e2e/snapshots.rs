@@ -4,7 +4,7 @@ use std::path::Path;
 
 use polars::prelude::*;
 
-use crate::{PIVOT, ok};
+use crate::{PIVOT, json, ok};
 
 fn read(p: &Path) -> DataFrame {
     ParquetReader::new(std::fs::File::open(p).unwrap())
@@ -41,9 +41,7 @@ fn a_saved_snapshot_answers_exactly_like_the_raw_input() {
         let b: Vec<&str> = [&[q[0]][..], &from_snap[..], &q[1..]].concat();
         assert_eq!(ok(&a), ok(&b), "{q:?}");
     }
-    let manifest: serde_json::Value =
-        serde_json::from_str(&std::fs::read_to_string(snap.join("manifest.json")).unwrap())
-            .unwrap();
+    let manifest = json(&std::fs::read_to_string(snap.join("manifest.json")).unwrap());
     assert_eq!(manifest["nodes"], 14);
     assert_eq!(manifest["inputs"][0]["path"], PIVOT);
     assert_eq!(manifest["inputs"][0]["sha256"].as_str().unwrap().len(), 64);
@@ -137,10 +135,8 @@ fn exports_have_the_documented_schemas_in_every_format() {
     let edges = read(&dir.path().join("edges.parquet"));
     // In exports every edge has its id (derived where the input gave none).
     assert_eq!(edges.column("id").unwrap().null_count(), 0);
-    let json: serde_json::Value =
-        serde_json::from_str(&std::fs::read_to_string(dir.path().join("rank.json")).unwrap())
-            .unwrap();
-    assert_eq!(json.as_array().unwrap().len(), 7);
+    let rows = json(&std::fs::read_to_string(dir.path().join("rank.json")).unwrap());
+    assert_eq!(rows.as_array().unwrap().len(), 7);
     let csv = std::fs::read_to_string(dir.path().join("edges.csv")).unwrap();
     assert_eq!(csv.lines().count(), 16);
 }
@@ -178,6 +174,6 @@ fn gen_is_deterministic_and_loads() {
         "--format",
         "json",
     ]);
-    let v: serde_json::Value = serde_json::from_str(&out).unwrap();
+    let v = json(&out);
     assert_eq!(v.as_array().unwrap().len(), 3);
 }
