@@ -36,6 +36,23 @@ fn find<'a>(e: &'a Estate, kind: EdgeKind, from: &str, to: &str) -> Option<&'a E
         .find(|x| x.kind == kind && x.from == from && x.to == to)
 }
 
+/// `can_act_as` edges as (from, to, mechanism, conditional), ids shortened
+/// to their resource part (`user/alice`), in edge order.
+fn act_as_rows(e: &Estate) -> Vec<(String, String, String, bool)> {
+    let short = |s: &str| s.rsplit(':').next().unwrap_or(s).to_string();
+    edges(e, EdgeKind::CanActAs)
+        .iter()
+        .map(|x| {
+            (
+                short(&x.from),
+                short(&x.to),
+                x.mechanism.clone().unwrap_or_default(),
+                x.conditional,
+            )
+        })
+        .collect()
+}
+
 /// `(from, to)` pairs of one kind, with ids shortened to their last segment.
 fn pairs(e: &Estate, kind: EdgeKind) -> Vec<(String, String)> {
     let short = |s: &str| s.rsplit('/').next().unwrap_or(s).to_string();
@@ -683,18 +700,7 @@ fn takeover_of_other_principals_and_trust_rewrites() {
     let (r, e) = ingest_bytes("takeover.json", doc.as_bytes());
     r.unwrap();
     assert!(e.diagnostics.is_empty(), "{:?}", e.diagnostics);
-    let mut got: Vec<(String, String, String, bool)> = edges(&e, EdgeKind::CanActAs)
-        .iter()
-        .map(|x| {
-            let short = |s: &str| s.rsplit(':').next().unwrap_or(s).to_string();
-            (
-                short(&x.from),
-                short(&x.to),
-                x.mechanism.clone().unwrap_or_default(),
-                x.conditional,
-            )
-        })
-        .collect();
+    let mut got = act_as_rows(&e);
     got.sort();
     let want: Vec<(String, String, String, bool)> = [
         // helpdesk can mint keys for every other user.
@@ -900,18 +906,7 @@ fn pass_role_to_new_compute_and_its_negative_twins() {
     let (r, e) = ingest_bytes("passrole.json", doc.as_bytes());
     r.unwrap();
     assert!(e.diagnostics.is_empty(), "{:?}", e.diagnostics);
-    let got: Vec<(String, String, String, bool)> = edges(&e, EdgeKind::CanActAs)
-        .iter()
-        .map(|x| {
-            let short = |s: &str| s.rsplit(':').next().unwrap_or(s).to_string();
-            (
-                short(&x.from),
-                short(&x.to),
-                x.mechanism.clone().unwrap_or_default(),
-                x.conditional,
-            )
-        })
-        .collect();
+    let got = act_as_rows(&e);
     assert_eq!(
         got,
         [
