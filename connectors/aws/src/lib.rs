@@ -263,6 +263,19 @@ struct Ident {
     principal: Option<Principal>,
 }
 
+/// A user or role that can make requests, with its effective policies.
+struct Caller<'r> {
+    /// Index into the identities.
+    ix: usize,
+    ident: &'r Ident,
+    principal: &'r Principal,
+    /// Its inline, attached and group policies (indices into the documents).
+    ids: Vec<usize>,
+    /// The same, parsed.
+    identity: Vec<&'r Policy>,
+    boundary: Option<&'r Policy>,
+}
+
 /// One parsed policy document.
 struct Doc {
     policy: Policy,
@@ -797,6 +810,22 @@ impl<'f> Reader<'f> {
         ed
     }
 
+    /// Every user and role, with its effective policies.
+    fn callers(&self) -> impl Iterator<Item = Caller<'_>> {
+        self.idents.iter().enumerate().filter_map(|(ix, ident)| {
+            let principal = ident.principal.as_ref()?;
+            let ids = self.identity_policies(ident);
+            Some(Caller {
+                ix,
+                ident,
+                principal,
+                identity: self.refs(&ids),
+                ids,
+                boundary: self.boundary_of(ident),
+            })
+        })
+    }
+
     /// An identity's permissions boundary, parsed.
     fn boundary_of(&self, ident: &Ident) -> Option<&Policy> {
         ident
@@ -899,13 +928,15 @@ impl<'f> Reader<'f> {
                 _ => anyone.push(r),
             }
         }
-        for (c, caller) in self.idents.iter().enumerate() {
-            let Some(principal) = &caller.principal else {
-                continue;
-            };
-            let ids = self.identity_policies(caller);
-            let identity = self.refs(&ids);
-            let boundary = self.boundary_of(caller);
+        for Caller {
+            ix: c,
+            ident: caller,
+            principal,
+            identity,
+            boundary,
+            ..
+        } in self.callers()
+        {
             // Same-account trust naming the caller directly grants without an
             // identity allow; otherwise the identity side must allow.
             let identity_may = identity.iter().any(|p| p.may_allow(ACTION))
@@ -1132,13 +1163,15 @@ impl<'f> Reader<'f> {
     /// Emits `can_escalate` edges; returns the identities that escalate.
     fn emit_escalation(&self, out: &mut EstateBuilder) -> BTreeSet<usize> {
         let mut escalated = BTreeSet::new();
-        for (ix, ident) in self.idents.iter().enumerate() {
-            let Some(principal) = &ident.principal else {
-                continue;
-            };
-            let ids = self.identity_policies(ident);
-            let identity = self.refs(&ids);
-            let boundary = self.boundary_of(ident);
+        for Caller {
+            ix,
+            ident,
+            principal,
+            ids,
+            identity,
+            boundary,
+        } in self.callers()
+        {
             // (action, resource, what the resource is)
             let mut checks: Vec<(&str, String, String)> = Vec::new();
             match ident.kind {
@@ -1319,16 +1352,18 @@ impl<'f> Reader<'f> {
         ];
         const ROLE: [&str; 1] = ["iam:UpdateAssumeRolePolicy"];
         const GROUP: [&str; 1] = ["iam:AddUserToGroup"];
-        for (c, caller) in self.idents.iter().enumerate() {
+        for Caller {
+            ix: c,
+            ident: caller,
+            principal,
+            identity,
+            boundary,
+            ..
+        } in self.callers()
+        {
             if escalated.contains(&c) {
                 continue;
             }
-            let Some(principal) = &caller.principal else {
-                continue;
-            };
-            let ids = self.identity_policies(caller);
-            let identity = self.refs(&ids);
-            let boundary = self.boundary_of(caller);
             // The actions its policies may allow at all, with the allowing statements.
             let allows: Vec<(&str, Vec<&Statement>)> = USER
                 .iter()
@@ -1429,15 +1464,18 @@ impl<'f> Reader<'f> {
         if trusted.is_empty() {
             return;
         }
-        for (c, caller) in self.idents.iter().enumerate() {
+        for Caller {
+            ix: c,
+            ident: caller,
+            principal,
+            identity,
+            boundary,
+            ..
+        } in self.callers()
+        {
             if escalated.contains(&c) {
                 continue;
             }
-            let Some(principal) = &caller.principal else {
-                continue;
-            };
-            let ids = self.identity_policies(caller);
-            let identity = self.refs(&ids);
             let passes: Vec<&Statement> = identity
                 .iter()
                 .flat_map(|p| p.statements_allowing(PASS))
@@ -1445,7 +1483,6 @@ impl<'f> Reader<'f> {
             if passes.is_empty() {
                 continue;
             }
-            let boundary = self.boundary_of(caller);
             let set = PolicySet {
                 identity: &identity,
                 boundary,
