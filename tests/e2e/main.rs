@@ -2,6 +2,8 @@
 //! engineer expects.
 //!
 //! Index:
+//! - `aws_raw`: the AWS raw snapshot layout across two accounts of an
+//!   organization (SCP, resource and key policies, inventories, keys).
 //! - `scenarios`: every query on the `pivot-chain` fixture and the demo
 //!   estate, answers pinned as insta snapshots (JSON with per-hop provenance,
 //!   or the text a person reads).
@@ -15,6 +17,7 @@
 
 #![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)]
 
+mod aws_raw;
 mod bad_input;
 mod cli;
 mod formats;

@@ -134,11 +134,18 @@
 //! - Live collection (aws-sdk-iam), access keys, login profiles, the
 //!   credential report.
 
+mod access;
+mod inventory;
+mod layout;
+
+pub use layout::encode_name;
+
 use std::collections::{BTreeMap, BTreeSet, HashMap};
 
 use blastgraph_model::json::{Obj, for_each_record, parse_document, type_name};
 use blastgraph_model::{
-    Attributes, Class, Connector, Edge, EdgeKind, EstateBuilder, IngestError, Node, Provenance,
+    Attributes, Class, Connector, Edge, EdgeKind, EstateBuilder, IngestError, InputFile, Node,
+    Provenance,
 };
 use blastgraph_policy::{
     Context, Decision, Evaluation, Policy, PolicyKind, PolicySet, Principal, Request, Statement,
@@ -175,19 +182,172 @@ impl Connector for AwsAuthDetailsConnector {
     /// A JSON object whose head names one of the detail lists. The CLI prints
     /// `UserDetailList` first, and a large user list can push the other keys
     /// out of the head, so any one of the three quoted list keys is enough.
-    fn detect(&self, _path: &str, head: &[u8]) -> bool {
-        let head = String::from_utf8_lossy(head);
-        head.trim_start().starts_with('{')
-            && [
-                "\"UserDetailList\"",
-                "\"RoleDetailList\"",
-                "\"GroupDetailList\"",
-            ]
-            .iter()
-            .any(|k| head.contains(k))
+    fn detect(&self, path: &str, head: &[u8]) -> bool {
+        is_auth_details(head) || layout::classify(path).is_some()
     }
 
     fn ingest(&self, path: &str, bytes: &[u8], out: &mut EstateBuilder) -> Result<(), IngestError> {
+        let mut reader = Reader::new();
+        reader.begin_file(path);
+        let r = reader.read_file(path, bytes, out);
+        reader.finish(out);
+        r
+    }
+
+    /// Reads every file first (authorization details of any number of
+    /// accounts, Organizations policies, inventories and resource policies of
+    /// the raw layout), then emits: cross-account trust, SCPs and resource
+    /// policies need all of them.
+    fn ingest_all(&self, files: &[InputFile<'_>], out: &mut EstateBuilder) {
+        let mut reader = Reader::new();
+        for f in files {
+            out.begin_input(f.path, FORMAT, f.sha256.to_string(), f.bytes.len() as u64);
+            reader.begin_file(f.path);
+            if let Err(e) = reader.read_file(f.path, f.bytes, out) {
+                out.file_error(&e);
+            }
+        }
+        reader.finish(out);
+    }
+}
+
+/// A JSON object whose head names one of the detail lists. The CLI prints
+/// `UserDetailList` first, and a large user list can push the other keys
+/// out of the head, so any one of the three quoted list keys is enough.
+fn is_auth_details(head: &[u8]) -> bool {
+    let head = String::from_utf8_lossy(head);
+    head.trim_start().starts_with('{')
+        && [
+            "\"UserDetailList\"",
+            "\"RoleDetailList\"",
+            "\"GroupDetailList\"",
+        ]
+        .iter()
+        .any(|k| head.contains(k))
+}
+
+/// Whether a principal is a user, a group or a role.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum IdKind {
+    User,
+    Group,
+    Role,
+}
+
+/// One validated user, group or role.
+struct Ident {
+    kind: IdKind,
+    arn: String,
+    /// `user/alice`, `role/deploy`, `group/devs` (for reasons).
+    label: String,
+    account: String,
+    /// JSON path of the record.
+    path: String,
+    /// The file it came from (index into the reader's files).
+    file: usize,
+    /// Own inline and attached managed policies (indices into the arena).
+    policies: Vec<usize>,
+    /// For users: their groups (indices into the identities).
+    groups: Vec<usize>,
+    boundary: Option<usize>,
+    trust: Option<usize>,
+    /// The decoded trust document, for the principal index and federation.
+    trust_doc: Option<Value>,
+    principal: Option<Principal>,
+}
+
+/// A user or role that can make requests, with its effective policies.
+struct Caller<'r> {
+    /// Index into the identities.
+    ix: usize,
+    ident: &'r Ident,
+    principal: &'r Principal,
+    /// Its inline, attached and group policies (indices into the documents).
+    ids: Vec<usize>,
+    /// The same, parsed.
+    identity: Vec<&'r Policy>,
+    boundary: Option<&'r Policy>,
+}
+
+/// One parsed policy document.
+struct Doc {
+    policy: Policy,
+    /// JSON path of the document.
+    path: String,
+    /// The file it came from.
+    file: usize,
+    /// The managed policy ARN, for managed policies.
+    arn: Option<String>,
+}
+
+struct Reader {
+    /// Every file read, in order; records point into it.
+    files: Vec<String>,
+    /// The file being read.
+    file: usize,
+    docs: Vec<Doc>,
+    /// Managed policy ARN → arena index (default version).
+    managed: HashMap<String, usize>,
+    /// Managed policy ARN → its non-default versions (indices into `docs`),
+    /// with their version ids.
+    other_versions: HashMap<String, Vec<(usize, String)>>,
+    idents: Vec<Ident>,
+    /// `ACCOUNT/group name` → index into `idents`.
+    group_by_name: HashMap<String, usize>,
+    /// Pending group names per user (resolved after all groups are read).
+    user_groups: Vec<(usize, Vec<(String, String)>)>,
+    accounts: BTreeSet<String>,
+    nodes_added: BTreeSet<String>,
+    /// Identity ARN → index into `idents`.
+    ident_by_arn: HashMap<String, usize>,
+    /// Policy name (as given to the parser) → arena index.
+    doc_by_name: HashMap<String, usize>,
+    /// A parsed policy's address → arena index; filled once every file is
+    /// read (the arena does not move after that), to find the document of
+    /// a statement an evaluation names.
+    doc_by_addr: HashMap<usize, usize>,
+    /// Instance profile ARN → role ARN (`InstanceProfileList` of roles).
+    profile_role: HashMap<String, String>,
+    /// The raw layout beyond IAM.
+    inv: inventory::Inventory,
+}
+
+type Bad = (String, String);
+
+impl Reader {
+    fn new() -> Self {
+        Reader {
+            files: Vec::new(),
+            file: 0,
+            docs: Vec::new(),
+            managed: HashMap::new(),
+            other_versions: HashMap::new(),
+            idents: Vec::new(),
+            group_by_name: HashMap::new(),
+            user_groups: Vec::new(),
+            accounts: BTreeSet::new(),
+            nodes_added: BTreeSet::new(),
+            ident_by_arn: HashMap::new(),
+            doc_by_name: HashMap::new(),
+            doc_by_addr: HashMap::new(),
+            profile_role: HashMap::new(),
+            inv: inventory::Inventory::default(),
+        }
+    }
+
+    /// Starts reading a new file.
+    fn begin_file(&mut self, path: &str) {
+        self.files.push(path.to_string());
+        self.file = self.files.len() - 1;
+    }
+
+    /// Reads one authorization-details document.
+    fn read_auth_details(
+        &mut self,
+        path: &str,
+        bytes: &[u8],
+        out: &mut EstateBuilder,
+    ) -> Result<(), IngestError> {
         let doc = parse_document(path, bytes)?;
         let top = Obj::new(&doc, "$".into()).map_err(|(location, message)| IngestError::Shape {
             file: path.to_string(),
@@ -228,101 +388,40 @@ impl Connector for AwsAuthDetailsConnector {
                  on other pages are missing",
             );
         }
-        let mut reader = Reader::new(path);
-        reader.read(&top, out);
-        reader.emit(out);
+        self.read(&top, out);
         Ok(())
     }
-}
 
-/// Whether a principal is a user, a group or a role.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-enum IdKind {
-    User,
-    Group,
-    Role,
-}
-
-/// One validated user, group or role.
-struct Ident {
-    kind: IdKind,
-    arn: String,
-    /// `user/alice`, `role/deploy`, `group/devs` (for reasons).
-    label: String,
-    account: String,
-    /// JSON path of the record.
-    path: String,
-    /// Own inline and attached managed policies (indices into the arena).
-    policies: Vec<usize>,
-    /// For users: their groups (indices into the identities).
-    groups: Vec<usize>,
-    boundary: Option<usize>,
-    trust: Option<usize>,
-    /// The decoded trust document, for the principal index and federation.
-    trust_doc: Option<Value>,
-    principal: Option<Principal>,
-}
-
-/// A user or role that can make requests, with its effective policies.
-struct Caller<'r> {
-    /// Index into the identities.
-    ix: usize,
-    ident: &'r Ident,
-    principal: &'r Principal,
-    /// Its inline, attached and group policies (indices into the documents).
-    ids: Vec<usize>,
-    /// The same, parsed.
-    identity: Vec<&'r Policy>,
-    boundary: Option<&'r Policy>,
-}
-
-/// One parsed policy document.
-struct Doc {
-    policy: Policy,
-    /// JSON path of the document.
-    path: String,
-    /// The managed policy ARN, for managed policies.
-    arn: Option<String>,
-}
-
-struct Reader<'f> {
-    file: &'f str,
-    docs: Vec<Doc>,
-    /// Managed policy ARN → arena index (default version).
-    managed: HashMap<String, usize>,
-    /// Managed policy ARN → its non-default versions (indices into `docs`),
-    /// with their version ids.
-    other_versions: HashMap<String, Vec<(usize, String)>>,
-    idents: Vec<Ident>,
-    /// Group name → index into `idents`.
-    group_by_name: HashMap<String, usize>,
-    /// Pending group names per user (resolved after all groups are read).
-    user_groups: Vec<(usize, Vec<(String, String)>)>,
-    accounts: BTreeSet<String>,
-    nodes_added: BTreeSet<String>,
-    /// Identity ARN → index into `idents`.
-    ident_by_arn: HashMap<String, usize>,
-    /// Policy name (as given to the parser) → arena index.
-    doc_by_name: HashMap<String, usize>,
-}
-
-type Bad = (String, String);
-
-impl<'f> Reader<'f> {
-    fn new(file: &'f str) -> Self {
-        Reader {
-            file,
-            docs: Vec::new(),
-            managed: HashMap::new(),
-            other_versions: HashMap::new(),
-            idents: Vec::new(),
-            group_by_name: HashMap::new(),
-            user_groups: Vec::new(),
-            accounts: BTreeSet::new(),
-            nodes_added: BTreeSet::new(),
-            ident_by_arn: HashMap::new(),
-            doc_by_name: HashMap::new(),
+    /// Reads one file: authorization details (recognised by content, any
+    /// name) or a file of the raw layout (recognised by its path).
+    fn read_file(
+        &mut self,
+        path: &str,
+        bytes: &[u8],
+        out: &mut EstateBuilder,
+    ) -> Result<(), IngestError> {
+        let head = &bytes[..bytes.len().min(4096)];
+        if is_auth_details(head) || layout::classify(path).is_none() {
+            return self.read_auth_details(path, bytes, out);
         }
+        self.read_raw(path, bytes, out)
+    }
+
+    /// Links what was read and emits every node and edge.
+    fn finish(mut self, out: &mut EstateBuilder) {
+        self.freeze();
+        self.link_inventory(out);
+        self.emit(out);
+    }
+
+    /// Indexes the parsed documents by address; call once all files are read.
+    fn freeze(&mut self) {
+        self.doc_by_addr = self
+            .docs
+            .iter()
+            .enumerate()
+            .map(|(i, d)| (std::ptr::from_ref(&d.policy) as usize, i))
+            .collect();
     }
 
     fn read(&mut self, top: &Obj<'_>, out: &mut EstateBuilder) {
@@ -339,8 +438,13 @@ impl<'f> Reader<'f> {
         }
         // Resolve group memberships now that every group is known.
         for (user, names) in std::mem::take(&mut self.user_groups) {
+            let account = self
+                .idents
+                .get(user)
+                .map(|u| u.account.clone())
+                .unwrap_or_default();
             for (name, at) in names {
-                match self.group_by_name.get(&name) {
+                match self.group_by_name.get(&format!("{account}/{name}")) {
                     Some(&g) => {
                         if let Some(u) = self.idents.get_mut(user).filter(|u| !u.groups.contains(&g)) {
                             u.groups.push(g);
@@ -391,6 +495,7 @@ impl<'f> Reader<'f> {
                 self.docs.push(Doc {
                     policy: parsed.policy,
                     path,
+                    file: self.file,
                     arn,
                 });
                 Some(self.docs.len() - 1)
@@ -464,7 +569,13 @@ impl<'f> Reader<'f> {
         } else {
             format!("managed policy {name}")
         };
-        if self.managed.contains_key(arn) {
+        if let Some(&known) = self.managed.get(arn) {
+            // AWS managed policies appear in every account's file.
+            if arn.starts_with("arn:aws:iam::aws:")
+                || self.docs.get(known).is_some_and(|d| d.file != self.file)
+            {
+                return Ok(());
+            }
             return Err((
                 o.at("Arn"),
                 format!("duplicate managed policy `{arn}`; the first one is kept"),
@@ -547,6 +658,15 @@ impl<'f> Reader<'f> {
         let tags = read_tags(o)?;
         for (k, v) in &tags {
             attrs.tags.insert(k.clone(), v.clone());
+        }
+        if kind == IdKind::Role
+            && let Some(Value::Array(profiles)) = o.map.get("InstanceProfileList")
+        {
+            for ip in profiles {
+                if let Some(parn) = ip.get("Arn").and_then(Value::as_str) {
+                    self.profile_role.insert(parn.to_string(), arn.to_string());
+                }
+            }
         }
         if kind == IdKind::Role {
             match o.map.get("RoleLastUsed") {
@@ -725,7 +845,8 @@ impl<'f> Reader<'f> {
         let index = self.idents.len();
         self.ident_by_arn.insert(arn.to_string(), index);
         if kind == IdKind::Group {
-            self.group_by_name.insert(name.to_string(), index);
+            self.group_by_name
+                .insert(format!("{account}/{name}"), index);
         }
         if !group_names.is_empty() {
             self.user_groups.push((index, group_names));
@@ -736,6 +857,7 @@ impl<'f> Reader<'f> {
             label,
             account,
             path: o.path.clone(),
+            file: self.file,
             policies,
             groups: Vec::new(),
             boundary,
@@ -746,21 +868,24 @@ impl<'f> Reader<'f> {
         Ok(())
     }
 
-    fn provenance(&self, location: String, reason: String) -> Provenance {
+    fn provenance(&self, (file, location): (usize, String), reason: String) -> Provenance {
         Provenance {
-            source: self.file.to_string(),
+            source: self.files.get(file).cloned().unwrap_or_default(),
             location,
             reason,
         }
     }
 
-    fn statement_path(&self, s: &StatementRef<'_>) -> String {
-        let base = self
-            .doc_by_name
-            .get(s.policy_name())
-            .and_then(|&i| self.docs.get(i))
-            .map_or_else(String::new, |d| d.path.clone());
-        format!("{base}.Statement[{}]", s.index())
+    /// The file and JSON path of a statement an evaluation names.
+    fn statement_path(&self, s: &StatementRef<'_>) -> (usize, String) {
+        let doc = self
+            .doc_by_addr
+            .get(&(std::ptr::from_ref(s.policy) as usize))
+            .or_else(|| self.doc_by_name.get(s.policy_name()))
+            .and_then(|&i| self.docs.get(i));
+        let (file, base) =
+            doc.map_or_else(|| (self.file, String::new()), |d| (d.file, d.path.clone()));
+        (file, format!("{base}.Statement[{}]", s.index()))
     }
 
     /// The effective identity policies of an identity: its own, then its
@@ -796,7 +921,10 @@ impl<'f> Reader<'f> {
             reason.push_str(joiner);
             reason.push_str(&describe(s));
         }
-        let location = stmt.map_or_else(|| from.path.clone(), |s| self.statement_path(s));
+        let location = stmt.map_or_else(
+            || (from.file, from.path.clone()),
+            |s| self.statement_path(s),
+        );
         let mut ed = conditioned(
             edge(
                 from.arn.clone(),
@@ -849,6 +977,7 @@ impl<'f> Reader<'f> {
         let escalated = self.emit_escalation(out);
         self.emit_takeover(out, &escalated);
         self.emit_pass_role(out, &escalated);
+        self.emit_inventory(out, &escalated);
     }
 
     fn emit_scopes(&self, out: &mut EstateBuilder) {
@@ -872,7 +1001,7 @@ impl<'f> Reader<'f> {
                 ident.arn.clone(),
                 EdgeKind::Contains,
                 self.provenance(
-                    ident.path.clone(),
+                    (ident.file, ident.path.clone()),
                     format!("account {} contains {}", ident.account, ident.label),
                 ),
             ));
@@ -888,7 +1017,7 @@ impl<'f> Reader<'f> {
                         group.arn.clone(),
                         EdgeKind::MemberOf,
                         self.provenance(
-                            format!("{}.GroupList", ident.path),
+                            (ident.file, format!("{}.GroupList", ident.path)),
                             format!("{} is a member of {}", ident.label, group.label),
                         ),
                     ));
@@ -973,13 +1102,18 @@ impl<'f> Reader<'f> {
                 };
                 let resource = [&trust.policy];
                 let set = PolicySet {
+                    scp: &self.org_levels(&caller.account, PolicyKind::Scp),
                     identity: &identity,
                     resource: &resource,
                     boundary,
                     resource_policy_required: true,
                     ..PolicySet::default()
                 };
-                let e = evaluate(&Request::new(principal, ACTION, &role.arn), &set);
+                let e = evaluate(
+                    &Request::new(principal, ACTION, &role.arn)
+                        .with_resource_account(&role.account),
+                    &set,
+                );
                 if !e.is_allowed() {
                     continue;
                 }
@@ -1005,7 +1139,7 @@ impl<'f> Reader<'f> {
                     ),
                 }
                 let location = trust_stmt.map_or_else(
-                    || format!("{}.AssumeRolePolicyDocument", role.path),
+                    || (role.file, format!("{}.AssumeRolePolicyDocument", role.path)),
                     |s| self.statement_path(s),
                 );
                 out.add_edge(conditioned(
@@ -1143,8 +1277,10 @@ impl<'f> Reader<'f> {
                                 "; the subject is not restricted: any identity with a token from this issuer can assume the role",
                             );
                         }
-                        let location =
-                            format!("{}.AssumeRolePolicyDocument.Statement[{index}]", role.path);
+                        let location = (
+                            role.file,
+                            format!("{}.AssumeRolePolicyDocument.Statement[{index}]", role.path),
+                        );
                         out.add_edge(conditioned(
                             edge(
                                 id,
@@ -1210,6 +1346,7 @@ impl<'f> Reader<'f> {
                 }
             }
             let set = PolicySet {
+                scp: &self.org_levels(&ident.account, PolicyKind::Scp),
                 identity: &identity,
                 boundary,
                 ..PolicySet::default()
@@ -1301,6 +1438,7 @@ impl<'f> Reader<'f> {
                     self.boundary_of(ident)
                 };
                 let after = PolicySet {
+                    scp: &self.org_levels(&ident.account, PolicyKind::Scp),
                     identity: &swapped,
                     boundary,
                     ..PolicySet::default()
@@ -1381,6 +1519,7 @@ impl<'f> Reader<'f> {
                 continue;
             }
             let set = PolicySet {
+                scp: &self.org_levels(&caller.account, PolicyKind::Scp),
                 identity: &identity,
                 boundary,
                 ..PolicySet::default()
@@ -1484,6 +1623,7 @@ impl<'f> Reader<'f> {
                 continue;
             }
             let set = PolicySet {
+                scp: &self.org_levels(&caller.account, PolicyKind::Scp),
                 identity: &identity,
                 boundary,
                 ..PolicySet::default()
@@ -1834,6 +1974,7 @@ fn percent_decode(s: &str) -> Option<String> {
 }
 
 /// Who an `Allow` statement of a trust policy names among AWS principals.
+#[derive(Debug, Clone, PartialEq, Eq)]
 enum Trusted {
     Anyone,
     Account(String),

@@ -8,7 +8,9 @@ use blastgraph_connector_aws::AwsAuthDetailsConnector;
 use blastgraph_connector_native::NativeConnector;
 use blastgraph_connector_opengraph::OpenGraphConnector;
 use blastgraph_graph::{Graph, snapshot};
-use blastgraph_model::{Connector, Edge, Estate, EstateBuilder, Node, Provenance, Severity};
+use blastgraph_model::{
+    Connector, Edge, Estate, EstateBuilder, InputFile, Node, Provenance, Severity,
+};
 use sha2::{Digest, Sha256};
 
 use crate::args::InputArgs;
@@ -52,34 +54,59 @@ fn files_under(path: &Path, out: &mut Vec<PathBuf>) -> Result<()> {
 
 /// Ingests one file's bytes with the first connector that recognises it.
 pub fn ingest_bytes(name: &str, bytes: &[u8], b: &mut EstateBuilder) {
-    let hash = hex::encode(Sha256::digest(bytes));
-    let head = &bytes[..bytes.len().min(4096)];
+    ingest_files(&[(name.to_string(), bytes.to_vec())], b);
+}
+
+/// Ingests files: each goes to the first connector that recognises it, and
+/// each connector reads all of its files together (in input order), so that
+/// facts spanning files (cross-account trust, resource policies next to the
+/// identities) are seen whole.
+pub fn ingest_files(files: &[(String, Vec<u8>)], b: &mut EstateBuilder) {
     let all = connectors();
-    // The head decides for well-ordered files; a producer that writes the
-    // telling key late still gets recognised from the whole file.
-    let found = all
+    let hashes: Vec<String> = files
         .iter()
-        .find(|c| c.detect(name, head))
-        .or_else(|| all.iter().find(|c| c.detect(name, bytes)));
-    if bytes.iter().all(u8::is_ascii_whitespace) {
-        b.begin_input(name, "unknown", hash, bytes.len() as u64);
-        b.error(
-            "line 1, column 1",
-            "the file is empty, expected a JSON document",
-        );
-        return;
+        .map(|(_, bytes)| hex::encode(Sha256::digest(bytes)))
+        .collect();
+    // Per connector (in order of first appearance): its files.
+    let mut groups: Vec<(usize, Vec<InputFile<'_>>)> = Vec::new();
+    for ((name, bytes), hash) in files.iter().zip(&hashes) {
+        let head = &bytes[..bytes.len().min(4096)];
+        // The head decides for well-ordered files; a producer that writes the
+        // telling key late still gets recognised from the whole file.
+        let found = all
+            .iter()
+            .position(|c| c.detect(name, head))
+            .or_else(|| all.iter().position(|c| c.detect(name, bytes)));
+        if bytes.iter().all(u8::is_ascii_whitespace) {
+            b.begin_input(name, "unknown", hash.clone(), bytes.len() as u64);
+            b.error(
+                "line 1, column 1",
+                "the file is empty, expected a JSON document",
+            );
+            continue;
+        }
+        let Some(c) = found else {
+            b.begin_input(name, "unknown", hash.clone(), bytes.len() as u64);
+            b.error(
+                "file",
+                "unrecognised format: expected a blastgraph estate (`\"format\": \"blastgraph-estate\"`), a BloodHound OpenGraph document (`\"graph\": {\"nodes\": …}`), the output of `aws iam get-account-authorization-details` or a file of the AWS raw snapshot layout (docs/aws-raw-layout.md)",
+            );
+            continue;
+        };
+        let file = InputFile {
+            path: name,
+            bytes,
+            sha256: hash,
+        };
+        match groups.iter_mut().find(|(i, _)| *i == c) {
+            Some((_, g)) => g.push(file),
+            None => groups.push((c, vec![file])),
+        }
     }
-    let Some(c) = found else {
-        b.begin_input(name, "unknown", hash, bytes.len() as u64);
-        b.error(
-            "file",
-            "unrecognised format: expected a blastgraph estate (`\"format\": \"blastgraph-estate\"`), a BloodHound OpenGraph document (`\"graph\": {\"nodes\": …}`) or the output of `aws iam get-account-authorization-details`",
-        );
-        return;
-    };
-    b.begin_input(name, c.name(), hash, bytes.len() as u64);
-    if let Err(e) = c.ingest(name, bytes, b) {
-        b.file_error(&e);
+    for (c, group) in groups {
+        if let Some(conn) = all.get(c) {
+            conn.ingest_all(&group, b);
+        }
     }
 }
 
@@ -134,6 +161,7 @@ pub fn load(args: &InputArgs, err: &mut dyn Write) -> Result<Graph> {
         snapshot::load(one).with_context(|| format!("cannot load snapshot {}", one.display()))?
     } else {
         let mut b = EstateBuilder::new();
+        let mut files = Vec::new();
         for path in &args.input {
             if snapshot::is_snapshot(path) {
                 let g = snapshot::load(path)
@@ -142,14 +170,15 @@ pub fn load(args: &InputArgs, err: &mut dyn Write) -> Result<Graph> {
                 estate_of(&g, &mut b);
                 continue;
             }
-            let mut files = Vec::new();
-            files_under(path, &mut files)?;
-            for f in files {
+            let mut paths = Vec::new();
+            files_under(path, &mut paths)?;
+            for f in paths {
                 let bytes =
                     std::fs::read(&f).with_context(|| format!("cannot read {}", f.display()))?;
-                ingest_bytes(&f.display().to_string(), &bytes, &mut b);
+                files.push((f.display().to_string(), bytes));
             }
         }
+        ingest_files(&files, &mut b);
         let estate: Estate = b.finish();
         Graph::build(estate)
     };

@@ -112,6 +112,38 @@ pub trait Connector: Sync {
     /// [`EstateBuilder::error`] and are skipped; only a file that cannot be read
     /// at all returns an error.
     fn ingest(&self, path: &str, bytes: &[u8], out: &mut EstateBuilder) -> Result<(), IngestError>;
+
+    /// Reads every file this connector recognised, in input order. The
+    /// default reads them one at a time with [`Connector::ingest`].
+    /// Connectors whose facts span files (AWS: cross-account trust, resource
+    /// policies and inventories next to the authorization details) override
+    /// it; they must call [`EstateBuilder::begin_input`] for each file before
+    /// reading it, and may attribute later records to a file with
+    /// [`EstateBuilder::select_input`].
+    fn ingest_all(&self, files: &[InputFile<'_>], out: &mut EstateBuilder) {
+        for f in files {
+            out.begin_input(
+                f.path,
+                self.name(),
+                f.sha256.to_string(),
+                f.bytes.len() as u64,
+            );
+            if let Err(e) = self.ingest(f.path, f.bytes, out) {
+                out.file_error(&e);
+            }
+        }
+    }
+}
+
+/// One input file handed to [`Connector::ingest_all`].
+#[derive(Debug, Clone, Copy)]
+pub struct InputFile<'a> {
+    /// The path as given (or a name such as `demo:...`).
+    pub path: &'a str,
+    /// Its bytes.
+    pub bytes: &'a [u8],
+    /// SHA-256 of the bytes, hex.
+    pub sha256: &'a str,
 }
 
 /// Validated facts from every input, ready to be built into a graph.
@@ -137,6 +169,10 @@ pub struct EstateBuilder {
     edges: Vec<(Edge, usize)>,
     diagnostics: Vec<Diagnostic>,
     inputs: Vec<InputRecord>,
+    /// The input records are counted for (the last begun, or the one selected).
+    cur: usize,
+    /// Input path → position in `inputs`.
+    input_by_path: HashMap<String, usize>,
 }
 
 impl EstateBuilder {
@@ -154,15 +190,32 @@ impl EstateBuilder {
             bytes,
             ..InputRecord::default()
         });
+        self.cur = self.inputs.len() - 1;
+        self.input_by_path
+            .entry(path.to_string())
+            .or_insert(self.cur);
+    }
+
+    /// Makes an input begun earlier the current one again: the records that
+    /// follow are counted for it and problems are reported against it.
+    /// Returns false (and changes nothing) when no input has that path.
+    pub fn select_input(&mut self, path: &str) -> bool {
+        match self.input_by_path.get(path) {
+            Some(&i) => {
+                self.cur = i;
+                true
+            }
+            None => false,
+        }
     }
 
     fn current(&mut self) -> Option<&mut InputRecord> {
-        self.inputs.last_mut()
+        self.inputs.get_mut(self.cur)
     }
 
     fn current_path(&self) -> String {
         self.inputs
-            .last()
+            .get(self.cur)
             .map(|i| i.path.clone())
             .unwrap_or_else(|| "<input>".to_string())
     }
@@ -234,7 +287,7 @@ impl EstateBuilder {
     /// error and is skipped; from another input it describes the same thing,
     /// and fills the attributes the first one left empty.
     pub fn add_node(&mut self, node: Node, location: &str) {
-        let input = self.inputs.len().saturating_sub(1);
+        let input = self.cur;
         match self.index.entry(node.id.clone()) {
             Entry::Occupied(e) => {
                 let (pos, first_input) = *e.get();
@@ -282,9 +335,14 @@ impl EstateBuilder {
             self.warning(location, format!("self-loop `{}` ignored", edge.from));
             return;
         }
-        let input = self.inputs.len().saturating_sub(1);
+        // An edge counts for the input its provenance names, when that is
+        // an input (connectors that read many files emit after reading).
+        let input = match self.input_by_path.get(&edge.provenance.source) {
+            Some(&i) => i,
+            None => self.cur,
+        };
         self.edges.push((edge, input));
-        if let Some(i) = self.current() {
+        if let Some(i) = self.inputs.get_mut(input) {
             i.edges += 1;
         }
     }

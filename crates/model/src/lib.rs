@@ -19,7 +19,7 @@ pub mod json;
 mod vocab;
 
 pub use estate::{
-    Connector, Diagnostic, Estate, EstateBuilder, IngestError, InputRecord, Severity,
+    Connector, Diagnostic, Estate, EstateBuilder, IngestError, InputFile, InputRecord, Severity,
 };
 pub use vocab::{AccessLevel, Attributes, Class, Edge, EdgeKind, Node, Provenance, UnknownName};
 

@@ -404,6 +404,21 @@ pub(crate) struct Template {
 }
 
 impl Template {
+    /// The literal text before the first wildcard or variable; empty when
+    /// matching folds case (every text may match then, for a prefix index).
+    pub(crate) fn literal_prefix(&self) -> String {
+        if self.fold {
+            return String::new();
+        }
+        self.toks
+            .iter()
+            .map_while(|t| match t {
+                Tok::Char(c) => Some(*c),
+                _ => None,
+            })
+            .collect()
+    }
+
     pub(crate) fn compile(text: &str, mode: Mode, fold: bool, vars_enabled: bool) -> Self {
         let mut toks = Vec::new();
         let mut vars = Vec::new();

@@ -307,6 +307,17 @@ impl Statement {
         !matched.is_false()
     }
 
+    /// Literal prefixes of the `Resource` patterns: every resource the
+    /// statement may match starts with one of them. An empty prefix means
+    /// any resource (`NotResource`, no `Resource`, or a pattern that starts
+    /// with a wildcard or a policy variable). For indexing many resources.
+    pub fn resource_prefixes(&self) -> Vec<String> {
+        match &self.resources {
+            Some(res) if !res.negated => res.items.iter().map(Template::literal_prefix).collect(),
+            _ => vec![String::new()],
+        }
+    }
+
     /// Whether the statement has a `Principal` or `NotPrincipal` element.
     pub fn has_principal(&self) -> bool {
         self.principals.is_some()

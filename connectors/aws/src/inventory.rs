@@ -1,0 +1,1558 @@
+//! The raw layout beyond IAM: resource inventories, resource policies,
+//! credentials and Organizations policies (`docs/aws-raw-layout.md`).
+//!
+//! Files are read in any order into staging structures
+//! ([`Inventory`]); [`Reader::link_inventory`] then ties resource policies
+//! and KMS keys to their resources, and [`Reader::emit_inventory`] emits the
+//! targets and the edges to them.
+
+use std::collections::{BTreeMap, BTreeSet, HashMap};
+
+use blastgraph_model::json::{Obj, parse_document, type_name};
+use blastgraph_model::{
+    AccessLevel, Attributes, Class, EdgeKind, EstateBuilder, IngestError, Node,
+};
+use blastgraph_policy::{Policy, PolicyKind};
+use serde_json::Value;
+
+use crate::layout::{RawFile, classify};
+use crate::{
+    Bad, Reader, Trusted, account_admin_id, decode_document, edge, trusted_aws_principals,
+};
+
+/// What a probe of a target gives when allowed.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(crate) enum Gives {
+    /// An `access` edge at this level.
+    Access(AccessLevel),
+    /// A `can_read_secret` edge (also needs `kms:Decrypt` on a customer key).
+    ReadSecret,
+    /// Runs code as the resource's execution role: `can_act_as` that role.
+    /// The second action, when given, is also needed (or, for `Trigger`,
+    /// makes the edge unconditional when allowed).
+    ActAs(Also),
+}
+
+/// A second requirement of an [`Gives::ActAs`] probe.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(crate) enum Also {
+    /// Nothing else.
+    Nothing,
+    /// This action on the same resource is needed too.
+    Needs(&'static str),
+    /// This action runs the code now; without it the code runs when the
+    /// resource's own trigger fires, so the edge is conditional.
+    Trigger(&'static str),
+    /// `ssm:SendCommand` also needs the command document.
+    Document(&'static str),
+}
+
+/// Which resource string a probe is evaluated on.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(crate) enum On {
+    /// The resource's ARN.
+    Arn,
+    /// The ARN with a suffix (`/*`: any object of the bucket; the literal
+    /// `*` is a valid key name, so the request is a real one).
+    Suffix(&'static str),
+    /// The resource's second ARN (`rds-db:` user, agent alias, ...).
+    Alt,
+}
+
+/// One request that, when allowed, gives something on a target.
+#[derive(Debug, Clone, Copy)]
+pub(crate) struct Probe {
+    pub gives: Gives,
+    pub action: &'static str,
+    pub on: On,
+}
+
+const fn p(gives: Gives, action: &'static str, on: On) -> Probe {
+    Probe { gives, action, on }
+}
+
+use AccessLevel::{Admin, Execute, Invoke, Read, Write};
+use Gives::{Access, ActAs, ReadSecret};
+
+/// A kind of target: node kind, class and probes.
+#[derive(Debug)]
+pub(crate) struct Spec {
+    pub kind: &'static str,
+    pub class: Class,
+    /// The inventory it comes from, for "missing" reports.
+    pub inventory: &'static str,
+    pub probes: &'static [Probe],
+}
+
+pub(crate) const S3_BUCKET: Spec = Spec {
+    kind: "aws:s3_bucket",
+    class: Class::Dataset,
+    inventory: "s3/list-buckets",
+    probes: &[
+        p(Access(Read), "s3:GetObject", On::Suffix("/*")),
+        p(Access(Write), "s3:PutObject", On::Suffix("/*")),
+        p(Access(Admin), "s3:PutBucketPolicy", On::Arn),
+    ],
+};
+pub(crate) const DYNAMODB_TABLE: Spec = Spec {
+    kind: "aws:dynamodb_table",
+    class: Class::Dataset,
+    inventory: "dynamodb/list-tables",
+    probes: &[
+        p(Access(Read), "dynamodb:GetItem", On::Arn),
+        p(Access(Write), "dynamodb:PutItem", On::Arn),
+        p(Access(Admin), "dynamodb:PutResourcePolicy", On::Arn),
+    ],
+};
+pub(crate) const RDS_INSTANCE: Spec = Spec {
+    kind: "aws:rds_instance",
+    class: Class::Dataset,
+    inventory: "rds/describe-db-instances",
+    probes: &[
+        p(Access(Read), "rds-db:connect", On::Alt),
+        p(Access(Admin), "rds:ModifyDBInstance", On::Arn),
+    ],
+};
+pub(crate) const RDS_CLUSTER: Spec = Spec {
+    kind: "aws:rds_cluster",
+    class: Class::Dataset,
+    inventory: "rds/describe-db-clusters",
+    probes: &[
+        p(Access(Read), "rds-db:connect", On::Alt),
+        p(Access(Admin), "rds:ModifyDBCluster", On::Arn),
+    ],
+};
+pub(crate) const REDSHIFT_CLUSTER: Spec = Spec {
+    kind: "aws:redshift_cluster",
+    class: Class::Dataset,
+    inventory: "redshift/describe-clusters",
+    probes: &[
+        p(Access(Read), "redshift:GetClusterCredentials", On::Alt),
+        p(Access(Admin), "redshift:ModifyCluster", On::Arn),
+    ],
+};
+pub(crate) const OPENSEARCH_DOMAIN: Spec = Spec {
+    kind: "aws:opensearch_domain",
+    class: Class::Dataset,
+    inventory: "opensearch/describe-domains",
+    probes: &[
+        p(Access(Read), "es:ESHttpGet", On::Suffix("/*")),
+        p(Access(Write), "es:ESHttpPut", On::Suffix("/*")),
+        p(Access(Admin), "es:UpdateDomainConfig", On::Arn),
+    ],
+};
+pub(crate) const SQS_QUEUE: Spec = Spec {
+    kind: "aws:sqs_queue",
+    class: Class::Dataset,
+    inventory: "sqs/list-queues",
+    probes: &[
+        p(Access(Read), "sqs:ReceiveMessage", On::Arn),
+        p(Access(Write), "sqs:SendMessage", On::Arn),
+        p(Access(Admin), "sqs:SetQueueAttributes", On::Arn),
+    ],
+};
+pub(crate) const SNS_TOPIC: Spec = Spec {
+    kind: "aws:sns_topic",
+    class: Class::Tool,
+    inventory: "sns/list-topics",
+    probes: &[
+        p(Access(Invoke), "sns:Publish", On::Arn),
+        p(Access(Admin), "sns:SetTopicAttributes", On::Arn),
+    ],
+};
+pub(crate) const LAMBDA_FUNCTION: Spec = Spec {
+    kind: "aws:lambda_function",
+    class: Class::Tool,
+    inventory: "lambda/list-functions",
+    probes: &[
+        p(Access(Invoke), "lambda:InvokeFunction", On::Arn),
+        p(Access(Write), "lambda:UpdateFunctionCode", On::Arn),
+        p(Access(Admin), "lambda:AddPermission", On::Arn),
+        p(
+            ActAs(Also::Trigger("lambda:InvokeFunction")),
+            "lambda:UpdateFunctionCode",
+            On::Arn,
+        ),
+    ],
+};
+pub(crate) const SAGEMAKER_ENDPOINT: Spec = Spec {
+    kind: "aws:sagemaker_endpoint",
+    class: Class::Model,
+    inventory: "sagemaker/list-endpoints",
+    probes: &[
+        p(Access(Invoke), "sagemaker:InvokeEndpoint", On::Arn),
+        p(Access(Write), "sagemaker:UpdateEndpoint", On::Arn),
+    ],
+};
+pub(crate) const SAGEMAKER_MODEL: Spec = Spec {
+    kind: "aws:sagemaker_model",
+    class: Class::Model,
+    inventory: "sagemaker/list-models",
+    probes: &[
+        p(Access(Read), "sagemaker:DescribeModel", On::Arn),
+        p(Access(Write), "sagemaker:DeleteModel", On::Arn),
+    ],
+};
+pub(crate) const SAGEMAKER_NOTEBOOK: Spec = Spec {
+    kind: "aws:sagemaker_notebook",
+    class: Class::Tool,
+    inventory: "sagemaker/describe-notebook-instance",
+    probes: &[
+        p(
+            Access(Execute),
+            "sagemaker:CreatePresignedNotebookInstanceUrl",
+            On::Arn,
+        ),
+        p(
+            ActAs(Also::Nothing),
+            "sagemaker:CreatePresignedNotebookInstanceUrl",
+            On::Arn,
+        ),
+    ],
+};
+pub(crate) const BEDROCK_FOUNDATION_MODEL: Spec = Spec {
+    kind: "aws:bedrock_foundation_model",
+    class: Class::Model,
+    inventory: "bedrock/list-foundation-models",
+    probes: &[p(Access(Invoke), "bedrock:InvokeModel", On::Arn)],
+};
+pub(crate) const BEDROCK_CUSTOM_MODEL: Spec = Spec {
+    kind: "aws:bedrock_custom_model",
+    class: Class::Model,
+    inventory: "bedrock/list-custom-models",
+    probes: &[
+        p(Access(Invoke), "bedrock:InvokeModel", On::Arn),
+        p(Access(Read), "bedrock:GetCustomModel", On::Arn),
+        p(Access(Write), "bedrock:DeleteCustomModel", On::Arn),
+    ],
+};
+pub(crate) const BEDROCK_KNOWLEDGE_BASE: Spec = Spec {
+    kind: "aws:bedrock_knowledge_base",
+    class: Class::Model,
+    inventory: "bedrock-agent/list-knowledge-bases",
+    probes: &[
+        p(Access(Read), "bedrock:Retrieve", On::Arn),
+        p(Access(Invoke), "bedrock:RetrieveAndGenerate", On::Arn),
+    ],
+};
+pub(crate) const BEDROCK_AGENT: Spec = Spec {
+    kind: "aws:bedrock_agent",
+    class: Class::Tool,
+    inventory: "bedrock-agent/get-agent",
+    probes: &[
+        p(Access(Invoke), "bedrock:InvokeAgent", On::Alt),
+        p(Access(Write), "bedrock:UpdateAgent", On::Arn),
+    ],
+};
+pub(crate) const BEDROCK_ACTION_GROUP: Spec = Spec {
+    kind: "aws:bedrock_action_group",
+    class: Class::Tool,
+    inventory: "bedrock-agent/list-agent-action-groups",
+    // Evaluated on the agent: invoking the agent runs its action groups.
+    probes: &[
+        p(Access(Invoke), "bedrock:InvokeAgent", On::Alt),
+        p(Access(Write), "bedrock:UpdateAgentActionGroup", On::Arn),
+    ],
+};
+pub(crate) const SECRET: Spec = Spec {
+    kind: "aws:secretsmanager_secret",
+    class: Class::Secret,
+    inventory: "secretsmanager/list-secrets",
+    probes: &[
+        p(ReadSecret, "secretsmanager:GetSecretValue", On::Arn),
+        p(Access(Write), "secretsmanager:PutSecretValue", On::Arn),
+        p(Access(Admin), "secretsmanager:PutResourcePolicy", On::Arn),
+    ],
+};
+pub(crate) const SSM_SECURE_STRING: Spec = Spec {
+    kind: "aws:ssm_parameter",
+    class: Class::Secret,
+    inventory: "ssm/describe-parameters",
+    probes: &[
+        p(ReadSecret, "ssm:GetParameter", On::Arn),
+        p(Access(Write), "ssm:PutParameter", On::Arn),
+    ],
+};
+pub(crate) const EC2_INSTANCE: Spec = Spec {
+    kind: "aws:ec2_instance",
+    class: Class::Tool,
+    inventory: "ec2/describe-instances",
+    probes: &[
+        p(
+            ActAs(Also::Document("arn:aws:ssm:*::document/AWS-RunShellScript")),
+            "ssm:SendCommand",
+            On::Arn,
+        ),
+        p(ActAs(Also::Nothing), "ssm:StartSession", On::Arn),
+        p(
+            ActAs(Also::Nothing),
+            "ec2-instance-connect:SendSSHPublicKey",
+            On::Arn,
+        ),
+        p(Access(Execute), "ssm:StartSession", On::Arn),
+    ],
+};
+pub(crate) const GLUE_DEV_ENDPOINT: Spec = Spec {
+    kind: "aws:glue_dev_endpoint",
+    class: Class::Tool,
+    inventory: "glue/get-dev-endpoints",
+    probes: &[p(ActAs(Also::Nothing), "glue:UpdateDevEndpoint", On::Arn)],
+};
+pub(crate) const CFN_STACK: Spec = Spec {
+    kind: "aws:cloudformation_stack",
+    class: Class::Tool,
+    inventory: "cloudformation/describe-stacks",
+    probes: &[
+        p(ActAs(Also::Nothing), "cloudformation:UpdateStack", On::Arn),
+        p(
+            ActAs(Also::Needs("cloudformation:ExecuteChangeSet")),
+            "cloudformation:CreateChangeSet",
+            On::Arn,
+        ),
+        p(Access(Write), "cloudformation:UpdateStack", On::Arn),
+    ],
+};
+pub(crate) const CODEBUILD_PROJECT: Spec = Spec {
+    kind: "aws:codebuild_project",
+    class: Class::Tool,
+    inventory: "codebuild/batch-get-projects",
+    probes: &[
+        p(ActAs(Also::Nothing), "codebuild:StartBuild", On::Arn),
+        p(ActAs(Also::Nothing), "codebuild:StartBuildBatch", On::Arn),
+        p(Access(Execute), "codebuild:StartBuild", On::Arn),
+    ],
+};
+
+/// Every kind of target, for the "missing inventory" report and the tests.
+pub(crate) const SPECS: &[&Spec] = &[
+    &S3_BUCKET,
+    &DYNAMODB_TABLE,
+    &RDS_INSTANCE,
+    &RDS_CLUSTER,
+    &REDSHIFT_CLUSTER,
+    &OPENSEARCH_DOMAIN,
+    &SQS_QUEUE,
+    &SNS_TOPIC,
+    &LAMBDA_FUNCTION,
+    &SAGEMAKER_ENDPOINT,
+    &SAGEMAKER_MODEL,
+    &SAGEMAKER_NOTEBOOK,
+    &BEDROCK_FOUNDATION_MODEL,
+    &BEDROCK_CUSTOM_MODEL,
+    &BEDROCK_KNOWLEDGE_BASE,
+    &BEDROCK_AGENT,
+    &BEDROCK_ACTION_GROUP,
+    &SECRET,
+    &SSM_SECURE_STRING,
+    &EC2_INSTANCE,
+    &GLUE_DEV_ENDPOINT,
+    &CFN_STACK,
+    &CODEBUILD_PROJECT,
+];
+
+/// One target read from an inventory.
+pub(crate) struct Resource {
+    pub spec: &'static Spec,
+    pub arn: String,
+    pub name: String,
+    /// Owning account; empty for AWS-owned (foundation models).
+    pub account: String,
+    pub file: usize,
+    pub path: String,
+    pub attrs: Attributes,
+    /// The second ARN probes may use ([`On::Alt`]).
+    pub alt: Option<String>,
+    /// Resource policy (arena index).
+    pub policy: Option<usize>,
+    /// The AWS principals its resource policy names (a pre-filter).
+    pub named: Vec<Trusted>,
+    /// KMS key named by the resource (id, ARN or alias), for secrets.
+    pub kms_key: Option<String>,
+    /// The execution role ARN, or instance profile ARN for instances.
+    pub role: Option<String>,
+    /// A parent node (the agent of an action group), linked with `contains`.
+    pub parent: Option<String>,
+    /// Key for a resource policy file: (account, region, service, name).
+    pub policy_key: Option<(String, String, String, String)>,
+}
+
+/// A KMS key.
+struct Key {
+    policy: Option<usize>,
+}
+
+/// One access key or credential-report row.
+struct AccessKey {
+    id: String,
+    user_arn: String,
+    account: String,
+    file: usize,
+    path: String,
+    attrs: Attributes,
+}
+
+/// Organizations data.
+#[derive(Default)]
+struct Org {
+    read: bool,
+    management: Option<String>,
+    /// Child id (account or OU) → parent id.
+    parent: HashMap<String, String>,
+    /// Policy id → (type, arena index).
+    policies: HashMap<String, (PolicyKind, usize)>,
+    /// Target id (root, OU, account) → attached policy ids.
+    attached: HashMap<String, Vec<String>>,
+    roots: Vec<String>,
+}
+
+/// (account, region or "", service, resource name).
+type PolicyKey = (String, String, String, String);
+/// (arena index, file, JSON path, principals named).
+type PendingPolicy = (usize, usize, String, Vec<Trusted>);
+
+/// Everything read from the raw layout beyond the authorization details.
+#[derive(Default)]
+pub(crate) struct Inventory {
+    pub resources: Vec<Resource>,
+    by_arn: HashMap<String, usize>,
+    /// Resource policies waiting for their resource, keyed by
+    /// (account, region or "", service, resource name).
+    pending: BTreeMap<PolicyKey, PendingPolicy>,
+    /// KMS keys by ARN, and (account, region, key id) → ARN.
+    keys: HashMap<String, Key>,
+    key_ids: HashMap<(String, String, String), String>,
+    access_keys: Vec<AccessKey>,
+    /// Accounts with inventories read, and which.
+    seen: BTreeMap<String, BTreeSet<&'static str>>,
+    /// Calls the collector could not make: (account, inventory, status, message).
+    denied: Vec<(String, String, String, String)>,
+    /// The collection manifest's file.
+    collection_file: Option<usize>,
+    org: Org,
+}
+
+/// Reads an optional string field, reporting wrong types.
+fn opt(o: &Obj<'_>, key: &str) -> Result<Option<String>, Bad> {
+    Ok(o.opt_str(key)?.map(str::to_string))
+}
+
+impl Reader {
+    /// Reads one file of the raw layout.
+    pub(crate) fn read_raw(
+        &mut self,
+        path: &str,
+        bytes: &[u8],
+        out: &mut EstateBuilder,
+    ) -> Result<(), IngestError> {
+        let Some(kind) = classify(path) else {
+            return Ok(());
+        };
+        let doc = parse_document(path, bytes)?;
+        let shape = |location: String, message: String| IngestError::Shape {
+            file: path.to_string(),
+            location,
+            message,
+        };
+        let top = Obj::new(&doc, "$".into()).map_err(|(l, m)| shape(l, m))?;
+        for key in ["NextToken", "Marker", "nextToken"] {
+            if top.map.get(key).is_some_and(|v| !v.is_null()) {
+                out.warning(
+                    top.at(key),
+                    "the output is one page of a paginated call; items on other pages are missing",
+                );
+            }
+        }
+        match kind {
+            RawFile::Collection => {
+                self.inv.collection_file = Some(self.file);
+                self.read_collection(&top, out);
+            }
+            RawFile::Org {
+                operation,
+                resource,
+            } => self.read_org(&operation, resource.as_deref(), &top, out),
+            RawFile::Account {
+                account,
+                region,
+                service,
+                operation,
+                resource,
+            } => {
+                let region = region.unwrap_or_default();
+                let r = self.read_account_file(
+                    &account, &region, &service, &operation, &resource, &top, out,
+                );
+                if let Err((l, m)) = r {
+                    return Err(shape(l, m));
+                }
+            }
+        }
+        Ok(())
+    }
+
+    fn read_collection(&mut self, top: &Obj<'_>, out: &mut EstateBuilder) {
+        if top.map.get("format").and_then(Value::as_str) != Some("blastgraph-aws-collection") {
+            out.warning("$.format", "not a blastgraph collection manifest; ignored");
+            return;
+        }
+        blastgraph_model::json::for_each_record(top, "calls", out, |o, _| {
+            let status = o.req_str("status")?;
+            if status == "ok" || status == "not_found" {
+                return Ok(());
+            }
+            let account = opt(o, "account")?.unwrap_or_default();
+            let what = format!(
+                "{}/{}{}",
+                o.req_str("service")?,
+                o.req_str("operation")?,
+                opt(o, "target")?
+                    .map(|t| format!(" {t}"))
+                    .unwrap_or_default()
+            );
+            let msg = opt(o, "message")?.unwrap_or_default();
+            self.inv
+                .denied
+                .push((account, what, status.to_string(), msg));
+            Ok(())
+        });
+    }
+
+    fn read_org(
+        &mut self,
+        op: &str,
+        resource: Option<&str>,
+        top: &Obj<'_>,
+        out: &mut EstateBuilder,
+    ) {
+        self.inv.org.read = true;
+        match (op, resource) {
+            ("describe-organization", None) => {
+                if let Some(o) = top
+                    .map
+                    .get("Organization")
+                    .and_then(|v| Obj::new(v, top.at("Organization")).ok())
+                {
+                    self.inv.org.management = o
+                        .opt_str("MasterAccountId")
+                        .ok()
+                        .flatten()
+                        .map(str::to_string);
+                }
+            }
+            ("list-roots", None) => {
+                blastgraph_model::json::for_each_record(top, "Roots", out, |o, _| {
+                    self.inv.org.roots.push(o.req_str("Id")?.to_string());
+                    Ok(())
+                });
+            }
+            ("list-accounts", None) | ("list-policies", Some(_)) => {}
+            ("list-parents", Some(child)) => {
+                let child = child.to_string();
+                blastgraph_model::json::for_each_record(top, "Parents", out, |o, _| {
+                    self.inv
+                        .org
+                        .parent
+                        .insert(child.clone(), o.req_str("Id")?.to_string());
+                    Ok(())
+                });
+            }
+            ("describe-policy", Some(id)) => {
+                let r = (|| -> Result<(), Bad> {
+                    let Some(v) = top.map.get("Policy") else {
+                        return Err((top.at("Policy"), "missing required field `Policy`".into()));
+                    };
+                    let po = Obj::new(v, top.at("Policy"))?;
+                    let kind = match po
+                        .map
+                        .get("PolicySummary")
+                        .and_then(|s| s.get("Type"))
+                        .and_then(Value::as_str)
+                    {
+                        Some("RESOURCE_CONTROL_POLICY") => PolicyKind::Rcp,
+                        Some("SERVICE_CONTROL_POLICY") | None => PolicyKind::Scp,
+                        Some(_) => return Ok(()),
+                    };
+                    let name = po
+                        .map
+                        .get("PolicySummary")
+                        .and_then(|s| s.get("Name"))
+                        .and_then(Value::as_str)
+                        .unwrap_or(id)
+                        .to_string();
+                    let Some(content) = po.map.get("Content") else {
+                        return Err((po.at("Content"), "missing required field `Content`".into()));
+                    };
+                    let label = if kind == PolicyKind::Rcp {
+                        "RCP"
+                    } else {
+                        "SCP"
+                    };
+                    if let Some(ix) = self.parse_doc(
+                        format!("{label} {name}"),
+                        content,
+                        po.at("Content"),
+                        None,
+                        out,
+                    ) {
+                        self.inv.org.policies.insert(id.to_string(), (kind, ix));
+                    }
+                    Ok(())
+                })();
+                if let Err((l, m)) = r {
+                    out.error(l, m);
+                }
+            }
+            ("list-targets-for-policy", Some(id)) => {
+                let id = id.to_string();
+                blastgraph_model::json::for_each_record(top, "Targets", out, |o, _| {
+                    self.inv
+                        .org
+                        .attached
+                        .entry(o.req_str("TargetId")?.to_string())
+                        .or_default()
+                        .push(id.clone());
+                    Ok(())
+                });
+            }
+            _ => out.warning(
+                "$",
+                format!("`organizations/{op}` is not part of the raw layout; ignored"),
+            ),
+        }
+    }
+
+    /// Registers a target; returns its index, or `None` for a duplicate.
+    fn add_resource(&mut self, r: Resource, out: &mut EstateBuilder) -> Option<usize> {
+        if self.inv.by_arn.contains_key(&r.arn) {
+            if !r.account.is_empty() {
+                out.warning(
+                    r.path.clone(),
+                    format!("`{}` listed twice; the first is kept", r.arn),
+                );
+            }
+            return None;
+        }
+        let ix = self.inv.resources.len();
+        self.inv.by_arn.insert(r.arn.clone(), ix);
+        self.inv.resources.push(r);
+        Some(ix)
+    }
+
+    fn resource(
+        &self,
+        spec: &'static Spec,
+        arn: String,
+        name: String,
+        account: &str,
+        path: String,
+    ) -> Resource {
+        Resource {
+            spec,
+            arn,
+            name,
+            account: account.to_string(),
+            file: self.file,
+            path,
+            attrs: Attributes::default(),
+            alt: None,
+            policy: None,
+            named: Vec::new(),
+            kms_key: None,
+            role: None,
+            parent: None,
+            policy_key: None,
+        }
+    }
+
+    /// Parses a resource policy document into the arena and files it for
+    /// its resource.
+    fn pending_policy(
+        &mut self,
+        key: (String, String, String, String),
+        label: String,
+        doc: &Value,
+        path: String,
+        out: &mut EstateBuilder,
+    ) {
+        if doc.is_null() || doc.as_str().is_some_and(|s| s.trim().is_empty()) {
+            return;
+        }
+        if let Some(ix) = self.parse_doc(label, doc, path.clone(), None, out) {
+            let named = named_principals(doc);
+            self.inv.pending.insert(key, (ix, self.file, path, named));
+        }
+    }
+
+    #[allow(clippy::too_many_arguments)]
+    fn read_account_file(
+        &mut self,
+        account: &str,
+        region: &str,
+        service: &str,
+        op: &str,
+        resource: &[String],
+        top: &Obj<'_>,
+        out: &mut EstateBuilder,
+    ) -> Result<(), Bad> {
+        let key = |svc: &str, name: &str| {
+            (
+                account.to_string(),
+                region.to_string(),
+                svc.to_string(),
+                name.to_string(),
+            )
+        };
+        let seen = |s: &mut Self, inv: &'static str| {
+            s.inv
+                .seen
+                .entry(account.to_string())
+                .or_default()
+                .insert(inv);
+        };
+        let each = |s: &mut Self,
+                    list: &str,
+                    out: &mut EstateBuilder,
+                    f: &mut dyn FnMut(
+            &mut Self,
+            &Obj<'_>,
+            &mut EstateBuilder,
+        ) -> Result<(), Bad>| {
+            blastgraph_model::json::for_each_record(top, list, out, |o, out| f(s, o, out));
+        };
+        match (service, op, resource) {
+            ("iam", "get-account-authorization-details", []) => {
+                // Recognised by content normally; a file that is not an
+                // object with the detail lists lands here.
+                return Err(("$".into(), "expected the output of `aws iam get-account-authorization-details`".into()));
+            }
+            ("iam", "get-credential-report", []) => self.read_credential_report(account, top, out)?,
+            ("iam", "list-access-keys", [_user]) => {
+                each(self, "AccessKeyMetadata", out, &mut |s, o, _| {
+                    let user = o.req_str("UserName")?;
+                    let id = o.req_str("AccessKeyId")?;
+                    let mut attrs = Attributes {
+                        created: opt(o, "CreateDate")?,
+                        ..Attributes::default()
+                    };
+                    if let Some(st) = opt(o, "Status")? {
+                        attrs.tags.insert("aws:status".into(), st);
+                    }
+                    s.inv.access_keys.push(AccessKey {
+                        id: id.to_string(),
+                        user_arn: format!("arn:aws:iam::{account}:user/{user}"),
+                        account: account.to_string(),
+                        file: s.file,
+                        path: o.path.clone(),
+                        attrs,
+                    });
+                    Ok(())
+                });
+                seen(self, "iam/list-access-keys");
+            }
+            ("iam", "get-access-key-last-used", [key_id]) => {
+                if let Some(lu) = top.map.get("AccessKeyLastUsed") {
+                    let lo = Obj::new(lu, top.at("AccessKeyLastUsed"))?;
+                    if let Some(d) = opt(&lo, "LastUsedDate")? {
+                        if let Some(k) = self.inv.access_keys.iter_mut().find(|k| &k.id == key_id) {
+                            k.attrs.last_used = Some(d);
+                        } else {
+                            // Read before its list: keep it for the link step.
+                            self.inv.access_keys.push(AccessKey {
+                                id: key_id.clone(),
+                                user_arn: String::new(),
+                                account: account.to_string(),
+                                file: self.file,
+                                path: "$".into(),
+                                attrs: Attributes {
+                                    last_used: Some(d),
+                                    ..Attributes::default()
+                                },
+                            });
+                        }
+                    }
+                }
+            }
+            ("s3", "list-buckets", []) => {
+                each(self, "Buckets", out, &mut |s, o, out| {
+                    let name = o.req_str("Name")?;
+                    let mut r = s.resource(&S3_BUCKET, format!("arn:aws:s3:::{name}"), name.to_string(), account, o.path.clone());
+                    r.attrs.created = opt(o, "CreationDate")?;
+                    r.policy_key = Some(key("s3", name));
+                    s.add_resource(r, out);
+                    Ok(())
+                });
+                seen(self, S3_BUCKET.inventory);
+            }
+            ("s3", "get-bucket-policy", [bucket]) => {
+                let doc = top.map.get("Policy").cloned().unwrap_or(Value::Null);
+                self.pending_policy(key("s3", bucket), format!("bucket policy of {bucket}"), &doc, top.at("Policy"), out);
+            }
+            ("kms", "list-keys", []) => {
+                each(self, "Keys", out, &mut |s, o, _| {
+                    let id = o.req_str("KeyId")?;
+                    let arn = opt(o, "KeyArn")?.unwrap_or_else(|| format!("arn:aws:kms:{region}:{account}:key/{id}"));
+                    s.inv.key_ids.insert((account.to_string(), region.to_string(), id.to_string()), arn.clone());
+                    s.inv.keys.entry(arn.clone()).or_insert(Key { policy: None });
+                    Ok(())
+                });
+            }
+            ("kms", "get-key-policy", [key_id]) => {
+                let doc = top.map.get("Policy").cloned().unwrap_or(Value::Null);
+                self.pending_policy(key("kms", key_id), format!("key policy of {key_id}"), &doc, top.at("Policy"), out);
+            }
+            ("secretsmanager", "list-secrets", []) => {
+                each(self, "SecretList", out, &mut |s, o, out| {
+                    let arn = o.req_str("ARN")?;
+                    let name = opt(o, "Name")?.unwrap_or_else(|| arn.rsplit(':').next().unwrap_or(arn).to_string());
+                    let mut r = s.resource(&SECRET, arn.to_string(), name.clone(), account, o.path.clone());
+                    r.attrs.created = opt(o, "CreatedDate")?;
+                    r.attrs.last_used = opt(o, "LastAccessedDate")?;
+                    r.kms_key = opt(o, "KmsKeyId")?;
+                    r.policy_key = Some(key("secretsmanager", &name));
+                    s.add_resource(r, out);
+                    Ok(())
+                });
+                seen(self, SECRET.inventory);
+            }
+            ("secretsmanager", "get-resource-policy", [name]) => {
+                let doc = top.map.get("ResourcePolicy").cloned().unwrap_or(Value::Null);
+                self.pending_policy(key("secretsmanager", name), format!("resource policy of secret {name}"), &doc, top.at("ResourcePolicy"), out);
+            }
+            ("ssm", "describe-parameters", []) => {
+                each(self, "Parameters", out, &mut |s, o, out| {
+                    let name = o.req_str("Name")?;
+                    if o.opt_str("Type")? != Some("SecureString") {
+                        return Ok(());
+                    }
+                    let arn = opt(o, "ARN")?.unwrap_or_else(|| {
+                        format!("arn:aws:ssm:{region}:{account}:parameter/{}", name.trim_start_matches('/'))
+                    });
+                    let mut r = s.resource(&SSM_SECURE_STRING, arn, name.to_string(), account, o.path.clone());
+                    r.attrs.created = opt(o, "LastModifiedDate")?;
+                    r.kms_key = opt(o, "KeyId")?;
+                    s.add_resource(r, out);
+                    Ok(())
+                });
+                seen(self, SSM_SECURE_STRING.inventory);
+            }
+            ("lambda", "list-functions", []) => {
+                each(self, "Functions", out, &mut |s, o, out| {
+                    let name = o.req_str("FunctionName")?;
+                    let arn = o.req_str("FunctionArn")?;
+                    let mut r = s.resource(&LAMBDA_FUNCTION, arn.to_string(), name.to_string(), account, o.path.clone());
+                    r.role = opt(o, "Role")?;
+                    r.attrs.created = opt(o, "LastModified")?;
+                    r.policy_key = Some(key("lambda", name));
+                    s.add_resource(r, out);
+                    Ok(())
+                });
+                seen(self, LAMBDA_FUNCTION.inventory);
+            }
+            ("lambda", "get-policy", [name]) => {
+                let doc = top.map.get("Policy").cloned().unwrap_or(Value::Null);
+                self.pending_policy(key("lambda", name), format!("resource policy of function {name}"), &doc, top.at("Policy"), out);
+            }
+            ("sns", "list-topics", []) => {
+                each(self, "Topics", out, &mut |s, o, out| {
+                    let arn = o.req_str("TopicArn")?;
+                    let name = arn.rsplit(':').next().unwrap_or(arn).to_string();
+                    let mut r = s.resource(&SNS_TOPIC, arn.to_string(), name.clone(), account, o.path.clone());
+                    r.policy_key = Some(key("sns", &name));
+                    s.add_resource(r, out);
+                    Ok(())
+                });
+                seen(self, SNS_TOPIC.inventory);
+            }
+            ("sns" | "sqs", "get-topic-attributes" | "get-queue-attributes", [name]) => {
+                let doc = top.map.get("Attributes").and_then(|a| a.get("Policy")).cloned().unwrap_or(Value::Null);
+                let what = if service == "sns" { "topic" } else { "queue" };
+                self.pending_policy(key(service, name), format!("{what} policy of {name}"), &doc, format!("{}.Policy", top.at("Attributes")), out);
+            }
+            ("sqs", "list-queues", []) => {
+                match top.map.get("QueueUrls") {
+                    None | Some(Value::Null) => {}
+                    Some(Value::Array(urls)) => {
+                        for (i, u) in urls.iter().enumerate() {
+                            let at = format!("{}[{i}]", top.at("QueueUrls"));
+                            let Some(url) = u.as_str() else {
+                                out.error(at, format!("expected a queue URL, found {}", type_name(u)));
+                                continue;
+                            };
+                            let segs: Vec<&str> = url.trim_end_matches('/').rsplit('/').take(2).collect();
+                            let [name, acct] = segs.as_slice() else {
+                                out.error(at, format!("expected https://sqs.REGION.amazonaws.com/ACCOUNT/NAME, found `{url}`"));
+                                continue;
+                            };
+                            let arn = format!("arn:aws:sqs:{region}:{acct}:{name}");
+                            let mut r = self.resource(&SQS_QUEUE, arn, (*name).to_string(), account, at);
+                            r.policy_key = Some(key("sqs", name));
+                            self.add_resource(r, out);
+                        }
+                    }
+                    Some(other) => return Err((top.at("QueueUrls"), format!("expected an array, found {}", type_name(other)))),
+                }
+                seen(self, SQS_QUEUE.inventory);
+            }
+            ("dynamodb", "list-tables", []) => {
+                match top.map.get("TableNames") {
+                    None | Some(Value::Null) => {}
+                    Some(Value::Array(names)) => {
+                        for (i, n) in names.iter().enumerate() {
+                            let at = format!("{}[{i}]", top.at("TableNames"));
+                            let Some(name) = n.as_str() else {
+                                out.error(at, format!("expected a table name, found {}", type_name(n)));
+                                continue;
+                            };
+                            let arn = format!("arn:aws:dynamodb:{region}:{account}:table/{name}");
+                            let r = self.resource(&DYNAMODB_TABLE, arn, name.to_string(), account, at);
+                            self.add_resource(r, out);
+                        }
+                    }
+                    Some(other) => return Err((top.at("TableNames"), format!("expected an array, found {}", type_name(other)))),
+                }
+                seen(self, DYNAMODB_TABLE.inventory);
+            }
+            ("rds", "describe-db-instances" | "describe-db-clusters", []) => {
+                let cluster = op == "describe-db-clusters";
+                let (list, id_key, arn_key, res_key, spec) = if cluster {
+                    ("DBClusters", "DBClusterIdentifier", "DBClusterArn", "DbClusterResourceId", &RDS_CLUSTER)
+                } else {
+                    ("DBInstances", "DBInstanceIdentifier", "DBInstanceArn", "DbiResourceId", &RDS_INSTANCE)
+                };
+                each(self, list, out, &mut |s, o, out| {
+                    let id = o.req_str(id_key)?;
+                    let arn = o.req_str(arn_key)?;
+                    let mut r = s.resource(spec, arn.to_string(), id.to_string(), account, o.path.clone());
+                    if o.opt_bool("IAMDatabaseAuthenticationEnabled")? == Some(true)
+                        && let Some(res) = opt(o, res_key)?
+                    {
+                        r.alt = Some(format!("arn:aws:rds-db:{region}:{account}:dbuser:{res}/*"));
+                    }
+                    if let Some(e) = opt(o, "Engine")? {
+                        r.attrs.tags.insert("aws:engine".into(), e);
+                    }
+                    s.add_resource(r, out);
+                    Ok(())
+                });
+                seen(self, spec.inventory);
+            }
+            ("redshift", "describe-clusters", []) => {
+                each(self, "Clusters", out, &mut |s, o, out| {
+                    let id = o.req_str("ClusterIdentifier")?;
+                    let arn = format!("arn:aws:redshift:{region}:{account}:cluster:{id}");
+                    let mut r = s.resource(&REDSHIFT_CLUSTER, arn, id.to_string(), account, o.path.clone());
+                    r.alt = Some(format!("arn:aws:redshift:{region}:{account}:dbuser:{id}/*"));
+                    s.add_resource(r, out);
+                    Ok(())
+                });
+                seen(self, REDSHIFT_CLUSTER.inventory);
+            }
+            ("opensearch", "describe-domains", []) => {
+                each(self, "DomainStatusList", out, &mut |s, o, out| {
+                    let name = o.req_str("DomainName")?;
+                    let arn = o.req_str("ARN")?.to_string();
+                    let mut r = s.resource(&OPENSEARCH_DOMAIN, arn, name.to_string(), account, o.path.clone());
+                    if let Some(doc) = o.map.get("AccessPolicies").filter(|d| !d.is_null() && d.as_str() != Some("")) {
+                        r.policy = s.parse_doc(format!("access policy of domain {name}"), doc, o.at("AccessPolicies"), None, out);
+                        r.named = named_principals(doc);
+                    }
+                    s.add_resource(r, out);
+                    Ok(())
+                });
+                seen(self, OPENSEARCH_DOMAIN.inventory);
+            }
+            ("sagemaker", "list-endpoints" | "list-models", []) => {
+                let (list, n, a, spec) = if op == "list-endpoints" {
+                    ("Endpoints", "EndpointName", "EndpointArn", &SAGEMAKER_ENDPOINT)
+                } else {
+                    ("Models", "ModelName", "ModelArn", &SAGEMAKER_MODEL)
+                };
+                each(self, list, out, &mut |s, o, out| {
+                    let r = s.resource(spec, o.req_str(a)?.to_string(), o.req_str(n)?.to_string(), account, o.path.clone());
+                    s.add_resource(r, out);
+                    Ok(())
+                });
+                seen(self, spec.inventory);
+            }
+            ("sagemaker", "describe-notebook-instance", [_]) => {
+                let mut r = self.resource(
+                    &SAGEMAKER_NOTEBOOK,
+                    top.req_str("NotebookInstanceArn")?.to_string(),
+                    top.req_str("NotebookInstanceName")?.to_string(),
+                    account,
+                    "$".into(),
+                );
+                r.role = opt(top, "RoleArn")?;
+                if let Some(st) = opt(top, "NotebookInstanceStatus")? {
+                    r.attrs.tags.insert("aws:status".into(), st);
+                }
+                self.add_resource(r, out);
+                seen(self, SAGEMAKER_NOTEBOOK.inventory);
+            }
+            ("bedrock", "list-foundation-models" | "list-custom-models", []) => {
+                let foundation = op == "list-foundation-models";
+                let spec = if foundation { &BEDROCK_FOUNDATION_MODEL } else { &BEDROCK_CUSTOM_MODEL };
+                each(self, "modelSummaries", out, &mut |s, o, out| {
+                    let arn = o.req_str("modelArn")?.to_string();
+                    let name = opt(o, if foundation { "modelId" } else { "modelName" })?
+                        .unwrap_or_else(|| arn.rsplit('/').next().unwrap_or(&arn).to_string());
+                    // Foundation models are AWS's: one node per region,
+                    // reachable from every account that lists it.
+                    let owner = if foundation { "" } else { account };
+                    let mut r = s.resource(spec, arn, name, owner, o.path.clone());
+                    if let Some(p) = opt(o, "providerName")? {
+                        r.attrs.tags.insert("aws:provider".into(), p);
+                    }
+                    if foundation {
+                        r.attrs.tags.insert("aws:listed_by".into(), account.to_string());
+                        s.inv.seen.entry(account.to_string()).or_default().insert("bedrock/list-foundation-models");
+                        let arn = r.arn.clone();
+                        if s.inv.by_arn.contains_key(&arn) {
+                            s.inv.foundation_users(&arn, account);
+                            return Ok(());
+                        }
+                        s.add_resource(r, out);
+                        s.inv.foundation_users(&arn, account);
+                    } else {
+                        s.add_resource(r, out);
+                    }
+                    Ok(())
+                });
+                seen(self, spec.inventory);
+            }
+            ("bedrock-agent", "list-knowledge-bases", []) => {
+                each(self, "knowledgeBaseSummaries", out, &mut |s, o, out| {
+                    let id = o.req_str("knowledgeBaseId")?;
+                    let name = opt(o, "name")?.unwrap_or_else(|| id.to_string());
+                    let arn = format!("arn:aws:bedrock:{region}:{account}:knowledge-base/{id}");
+                    let r = s.resource(&BEDROCK_KNOWLEDGE_BASE, arn, name, account, o.path.clone());
+                    s.add_resource(r, out);
+                    Ok(())
+                });
+                seen(self, BEDROCK_KNOWLEDGE_BASE.inventory);
+            }
+            ("bedrock-agent", "get-agent", [_]) => {
+                let Some(a) = top.map.get("agent") else {
+                    return Err((top.at("agent"), "missing required field `agent`".into()));
+                };
+                let ao = Obj::new(a, top.at("agent"))?;
+                let id = ao.req_str("agentId")?;
+                let arn = opt(&ao, "agentArn")?.unwrap_or_else(|| format!("arn:aws:bedrock:{region}:{account}:agent/{id}"));
+                let name = opt(&ao, "agentName")?.unwrap_or_else(|| id.to_string());
+                let mut r = self.resource(&BEDROCK_AGENT, arn, name, account, ao.path.clone());
+                r.alt = Some(format!("arn:aws:bedrock:{region}:{account}:agent-alias/{id}/*"));
+                r.role = opt(&ao, "agentResourceRoleArn")?;
+                self.add_resource(r, out);
+                seen(self, BEDROCK_AGENT.inventory);
+            }
+            ("bedrock-agent", "list-agent-action-groups", [agent]) => {
+                let agent_arn = format!("arn:aws:bedrock:{region}:{account}:agent/{agent}");
+                each(self, "actionGroupSummaries", out, &mut |s, o, out| {
+                    let id = o.req_str("actionGroupId")?;
+                    let name = opt(o, "actionGroupName")?.unwrap_or_else(|| id.to_string());
+                    let mut r = s.resource(&BEDROCK_ACTION_GROUP, format!("{agent_arn}/action-group/{id}"), name, account, o.path.clone());
+                    r.alt = Some(format!("arn:aws:bedrock:{region}:{account}:agent-alias/{agent}/*"));
+                    r.parent = Some(agent_arn.clone());
+                    s.add_resource(r, out);
+                    Ok(())
+                });
+            }
+            ("bedrock-agent", "get-agent-action-group", [agent, group]) => {
+                let arn = format!("arn:aws:bedrock:{region}:{account}:agent/{agent}/action-group/{group}");
+                let lambda = top
+                    .map
+                    .get("agentActionGroup")
+                    .and_then(|g| g.get("actionGroupExecutor"))
+                    .and_then(|e| e.get("lambda"))
+                    .and_then(Value::as_str)
+                    .map(str::to_string);
+                if let (Some(l), Some(&ix)) = (lambda, self.inv.by_arn.get(&arn))
+                    && let Some(r) = self.inv.resources.get_mut(ix)
+                {
+                    r.attrs.tags.insert("aws:executor_lambda".into(), l);
+                }
+            }
+            ("ec2", "describe-instances", []) => {
+                match top.map.get("Reservations") {
+                    None | Some(Value::Null) => {}
+                    Some(Value::Array(rs)) => {
+                        for (i, res) in rs.iter().enumerate() {
+                            let ro = Obj::new(res, format!("{}[{i}]", top.at("Reservations")))?;
+                            each_in(&ro, "Instances", out, &mut |o, out| {
+                                let id = o.req_str("InstanceId")?;
+                                let arn = format!("arn:aws:ec2:{region}:{account}:instance/{id}");
+                                let mut r = self.resource(&EC2_INSTANCE, arn, id.to_string(), account, o.path.clone());
+                                r.role = o.map.get("IamInstanceProfile").and_then(|p| p.get("Arn")).and_then(Value::as_str).map(str::to_string);
+                                if let Some(st) = o.map.get("State").and_then(|s| s.get("Name")).and_then(Value::as_str) {
+                                    r.attrs.tags.insert("aws:state".into(), st.to_string());
+                                }
+                                if let Some(Value::Array(tags)) = o.map.get("Tags") {
+                                    for t in tags {
+                                        if let (Some(k), Some(v)) = (t.get("Key").and_then(Value::as_str), t.get("Value").and_then(Value::as_str)) {
+                                            r.attrs.tags.insert(k.to_string(), v.to_string());
+                                        }
+                                    }
+                                }
+                                self.add_resource(r, out);
+                                Ok(())
+                            });
+                        }
+                    }
+                    Some(other) => return Err((top.at("Reservations"), format!("expected an array, found {}", type_name(other)))),
+                }
+                seen(self, EC2_INSTANCE.inventory);
+            }
+            ("glue", "get-dev-endpoints", []) => {
+                each(self, "DevEndpoints", out, &mut |s, o, out| {
+                    let name = o.req_str("EndpointName")?;
+                    let arn = format!("arn:aws:glue:{region}:{account}:devEndpoint/{name}");
+                    let mut r = s.resource(&GLUE_DEV_ENDPOINT, arn, name.to_string(), account, o.path.clone());
+                    r.role = opt(o, "RoleArn")?;
+                    s.add_resource(r, out);
+                    Ok(())
+                });
+                seen(self, GLUE_DEV_ENDPOINT.inventory);
+            }
+            ("cloudformation", "describe-stacks", []) => {
+                each(self, "Stacks", out, &mut |s, o, out| {
+                    let name = o.req_str("StackName")?;
+                    let arn = o.req_str("StackId")?;
+                    let mut r = s.resource(&CFN_STACK, arn.to_string(), name.to_string(), account, o.path.clone());
+                    r.role = opt(o, "RoleARN")?;
+                    s.add_resource(r, out);
+                    Ok(())
+                });
+                seen(self, CFN_STACK.inventory);
+            }
+            ("codebuild", "batch-get-projects", []) => {
+                each(self, "projects", out, &mut |s, o, out| {
+                    let name = o.req_str("name")?;
+                    let arn = opt(o, "arn")?.unwrap_or_else(|| format!("arn:aws:codebuild:{region}:{account}:project/{name}"));
+                    let mut r = s.resource(&CODEBUILD_PROJECT, arn, name.to_string(), account, o.path.clone());
+                    r.role = opt(o, "serviceRole")?;
+                    s.add_resource(r, out);
+                    Ok(())
+                });
+                seen(self, CODEBUILD_PROJECT.inventory);
+            }
+            _ => out.warning(
+                "$",
+                format!("`{service}/{op}` is not part of the AWS raw layout (docs/aws-raw-layout.md); ignored"),
+            ),
+        }
+        Ok(())
+    }
+
+    /// `get-credential-report`: base64 CSV, one row per user, up to two keys.
+    fn read_credential_report(
+        &mut self,
+        account: &str,
+        top: &Obj<'_>,
+        out: &mut EstateBuilder,
+    ) -> Result<(), Bad> {
+        let content = top.req_str("Content")?;
+        let Some(bytes) = base64_decode(content) else {
+            return Err((top.at("Content"), "not base64".into()));
+        };
+        let text = String::from_utf8_lossy(&bytes);
+        let mut lines = text.lines();
+        let header: Vec<&str> = lines.next().unwrap_or_default().split(',').collect();
+        let col = |name: &str| header.iter().position(|h| *h == name);
+        let (Some(user_c), Some(arn_c)) = (col("user"), col("arn")) else {
+            return Err((
+                top.at("Content"),
+                "the CSV has no `user` and `arn` columns".into(),
+            ));
+        };
+        for (i, line) in lines.enumerate() {
+            let cells: Vec<&str> = line.split(',').collect();
+            let get = |c: Option<usize>| {
+                c.and_then(|c| cells.get(c))
+                    .copied()
+                    .filter(|v| !v.is_empty() && *v != "N/A" && *v != "no_information")
+            };
+            let (Some(user), Some(arn)) = (get(Some(user_c)), get(Some(arn_c))) else {
+                out.warning(
+                    format!("{}: row {}", top.at("Content"), i + 2),
+                    "row without user or ARN; skipped",
+                );
+                continue;
+            };
+            if user == "<root_account>" {
+                continue;
+            }
+            for n in ["1", "2"] {
+                if get(col(&format!("access_key_{n}_active"))) != Some("true") {
+                    continue;
+                }
+                let id = format!("{arn}/access-key-{n}");
+                if self
+                    .inv
+                    .access_keys
+                    .iter()
+                    .any(|k| k.user_arn == arn && k.id.starts_with("AKIA"))
+                {
+                    // list-access-keys gives the real ids; prefer them.
+                    continue;
+                }
+                let mut attrs = Attributes {
+                    created: get(col(&format!("access_key_{n}_last_rotated"))).map(str::to_string),
+                    last_used: get(col(&format!("access_key_{n}_last_used_date")))
+                        .map(str::to_string),
+                    ..Attributes::default()
+                };
+                attrs.tags.insert("aws:status".into(), "Active".into());
+                self.inv.access_keys.push(AccessKey {
+                    id,
+                    user_arn: arn.to_string(),
+                    account: account.to_string(),
+                    file: self.file,
+                    path: format!("{}: row {} ({user})", top.at("Content"), i + 2),
+                    attrs,
+                });
+            }
+        }
+        self.inv
+            .seen
+            .entry(account.to_string())
+            .or_default()
+            .insert("iam/get-credential-report");
+        Ok(())
+    }
+
+    /// Ties resource policies and KMS key policies to what they belong to,
+    /// and reports what could not be tied.
+    pub(crate) fn link_inventory(&mut self, out: &mut EstateBuilder) {
+        let mut pending = std::mem::take(&mut self.inv.pending);
+        for r in &mut self.inv.resources {
+            if let Some(k) = &r.policy_key
+                && let Some((ix, _, _, named)) = pending.remove(k)
+            {
+                r.policy = Some(ix);
+                r.named = named;
+            }
+        }
+        for ((account, region, service, name), (ix, file, path, _)) in pending {
+            if service == "kms" {
+                let arn = self
+                    .inv
+                    .key_ids
+                    .get(&(account.clone(), region.clone(), name.clone()))
+                    .cloned()
+                    .unwrap_or_else(|| format!("arn:aws:kms:{region}:{account}:key/{name}"));
+                self.inv
+                    .keys
+                    .entry(arn.clone())
+                    .or_insert(Key { policy: None })
+                    .policy = Some(ix);
+                continue;
+            }
+            if let Some(f) = self.files.get(file) {
+                out.select_input(f);
+            }
+            out.warning(
+                path,
+                format!("resource policy of {service} `{name}`, which is not in its list; ignored"),
+            );
+        }
+        // Access keys read before their list (last-used files) merge in.
+        let mut merged: Vec<AccessKey> = Vec::new();
+        for k in std::mem::take(&mut self.inv.access_keys) {
+            if let Some(m) = merged.iter_mut().find(|m| m.id == k.id) {
+                if m.user_arn.is_empty() {
+                    m.user_arn = k.user_arn;
+                    m.file = k.file;
+                    m.path = k.path;
+                }
+                m.attrs.fill_from(&k.attrs);
+            } else {
+                merged.push(k);
+            }
+        }
+        merged.retain(|k| !k.user_arn.is_empty());
+        self.inv.access_keys = merged;
+    }
+
+    /// Emits targets, credentials, and the edges to them.
+    pub(crate) fn emit_inventory(&self, out: &mut EstateBuilder, escalated: &BTreeSet<usize>) {
+        self.report_missing(out);
+        for r in &self.inv.resources {
+            if let Some(f) = self.files.get(r.file) {
+                out.select_input(f);
+            }
+            out.add_node(
+                Node {
+                    id: r.arn.clone(),
+                    name: r.name.clone(),
+                    provider: "aws".into(),
+                    kind: r.spec.kind.into(),
+                    class: r.spec.class,
+                    attrs: r.attrs.clone(),
+                },
+                &r.path,
+            );
+            let owners: Vec<String> = if r.account.is_empty() {
+                r.attrs
+                    .tags
+                    .get("aws:listed_by")
+                    .map(|a| a.split(',').map(str::to_string).collect())
+                    .unwrap_or_default()
+            } else {
+                vec![r.account.clone()]
+            };
+            for a in owners {
+                out.add_edge(edge(
+                    account_admin_id(&a),
+                    r.arn.clone(),
+                    EdgeKind::Contains,
+                    self.provenance(
+                        (r.file, r.path.clone()),
+                        format!("account {a} contains {} {}", r.spec.kind, r.name),
+                    ),
+                ));
+            }
+            if let Some(parent) = &r.parent {
+                out.add_edge(edge(
+                    parent.clone(),
+                    r.arn.clone(),
+                    EdgeKind::Contains,
+                    self.provenance(
+                        (r.file, r.path.clone()),
+                        format!("agent action group {}", r.name),
+                    ),
+                ));
+            }
+        }
+        for k in &self.inv.access_keys {
+            if let Some(f) = self.files.get(k.file) {
+                out.select_input(f);
+            }
+            let id = if k.id.starts_with("arn:") {
+                k.id.clone()
+            } else {
+                format!("arn:aws:iam::{}:access-key/{}", k.account, k.id)
+            };
+            out.add_node(
+                Node {
+                    id: id.clone(),
+                    name: k.id.rsplit('/').next().unwrap_or(&k.id).to_string(),
+                    provider: "aws".into(),
+                    kind: "aws:access_key".into(),
+                    class: Class::Credential,
+                    attrs: k.attrs.clone(),
+                },
+                &k.path,
+            );
+            out.add_edge(edge(
+                id,
+                k.user_arn.clone(),
+                EdgeKind::AuthenticatesAs,
+                self.provenance(
+                    (k.file, k.path.clone()),
+                    format!(
+                        "access key of {}",
+                        k.user_arn.rsplit(':').next().unwrap_or(&k.user_arn)
+                    ),
+                ),
+            ));
+        }
+        self.emit_access(out, escalated);
+    }
+
+    /// Reports, per account with authorization details, inventories that
+    /// were not read, and calls the collector could not make.
+    fn report_missing(&self, out: &mut EstateBuilder) {
+        let raw = !self.inv.seen.is_empty() || !self.inv.denied.is_empty();
+        if !raw {
+            return;
+        }
+        if let Some(f) = self.inv.collection_file.and_then(|f| self.files.get(f)) {
+            out.select_input(f);
+        }
+        for (i, (account, what, status, msg)) in self.inv.denied.iter().enumerate() {
+            out.warning(
+                format!("$.calls (denied call {})", i + 1),
+                format!("account {account}: `{what}` was not collected ({status}: {msg}); what it lists is missing from the graph"),
+            );
+        }
+        let empty = BTreeSet::new();
+        for account in &self.accounts {
+            let seen = self.inv.seen.get(account).unwrap_or(&empty);
+            let missing: Vec<&str> = SPECS
+                .iter()
+                .map(|s| s.inventory)
+                .filter(|i| !seen.contains(i))
+                .collect::<BTreeSet<_>>()
+                .into_iter()
+                .collect();
+            if !missing.is_empty() {
+                if let Some(f) = self
+                    .idents
+                    .iter()
+                    .find(|i| &i.account == account)
+                    .and_then(|i| self.files.get(i.file))
+                {
+                    out.select_input(f);
+                }
+                out.warning(
+                    "$",
+                    format!(
+                        "account {account}: not in the snapshot, so their targets are missing: {}",
+                        missing.join(", ")
+                    ),
+                );
+            }
+        }
+        if !self.inv.org.read && self.accounts.len() > 1 {
+            out.warning(
+                "organizations",
+                "no Organizations data: SCPs and RCPs are not applied (which may over-approximate)",
+            );
+        }
+    }
+
+    /// The SCP levels of an account: root, each OU, the account; empty
+    /// outside an organization and for its management account.
+    pub(crate) fn org_levels(&self, account: &str, kind: PolicyKind) -> Vec<Vec<&Policy>> {
+        let org = &self.inv.org;
+        if !org.read || org.management.as_deref() == Some(account) || account.is_empty() {
+            return Vec::new();
+        }
+        let mut chain = vec![account.to_string()];
+        let mut seen = BTreeSet::new();
+        while let Some(p) = chain.last().and_then(|c| org.parent.get(c)) {
+            if !seen.insert(p.clone()) {
+                break;
+            }
+            chain.push(p.clone());
+        }
+        if chain.len() == 1 && !org.parent.contains_key(account) {
+            // Not in the organization data: no levels known.
+            return Vec::new();
+        }
+        chain.reverse();
+        chain
+            .iter()
+            .map(|node| {
+                org.attached
+                    .get(node)
+                    .map(|ids| {
+                        ids.iter()
+                            .filter_map(|id| org.policies.get(id))
+                            .filter(|(k, _)| *k == kind)
+                            .filter_map(|(_, ix)| self.docs.get(*ix).map(|d| &d.policy))
+                            .collect()
+                    })
+                    .unwrap_or_default()
+            })
+            // A level without a known policy of this kind is left out: AWS
+            // attaches FullAWSAccess / RCPFullAWSAccess everywhere, so an
+            // empty level means the attachments were not collected, and
+            // reading it as "deny everything" would hide paths.
+            .filter(|level: &Vec<&Policy>| !level.is_empty())
+            .collect()
+    }
+}
+
+/// The AWS principals a resource policy names; anyone when it cannot tell.
+fn named_principals(doc: &Value) -> Vec<Trusted> {
+    decode_document(doc)
+        .as_ref()
+        .and_then(trusted_aws_principals)
+        .unwrap_or_else(|| vec![Trusted::Anyone])
+}
+
+impl Reader {
+    /// The key policy of a KMS key, when collected.
+    pub(crate) fn inv_key_policy(&self, arn: &str) -> Option<&Policy> {
+        self.inv
+            .keys
+            .get(arn)
+            .and_then(|k| k.policy)
+            .and_then(|i| self.docs.get(i))
+            .map(|d| &d.policy)
+    }
+}
+
+impl Inventory {
+    /// Notes that `account` lists a foundation model (it can invoke it).
+    fn foundation_users(&mut self, arn: &str, account: &str) {
+        if let Some(&ix) = self.by_arn.get(arn)
+            && let Some(r) = self.resources.get_mut(ix)
+        {
+            let e = r.attrs.tags.entry("aws:listed_by".into()).or_default();
+            if !e.split(',').any(|a| a == account) {
+                if !e.is_empty() {
+                    e.push(',');
+                }
+                e.push_str(account);
+            }
+        }
+    }
+}
+
+/// [`blastgraph_model::json::for_each_record`] for a nested object.
+fn each_in(
+    top: &Obj<'_>,
+    key: &str,
+    out: &mut EstateBuilder,
+    f: &mut dyn FnMut(&Obj<'_>, &mut EstateBuilder) -> Result<(), Bad>,
+) {
+    blastgraph_model::json::for_each_record(top, key, out, |o, out| f(o, out));
+}
+
+/// Standard base64 (with or without padding, whitespace ignored).
+fn base64_decode(s: &str) -> Option<Vec<u8>> {
+    let mut out = Vec::with_capacity(s.len() * 3 / 4);
+    let (mut acc, mut bits) = (0u32, 0u32);
+    for c in s.bytes() {
+        let v = match c {
+            b'A'..=b'Z' => c - b'A',
+            b'a'..=b'z' => c - b'a' + 26,
+            b'0'..=b'9' => c - b'0' + 52,
+            b'+' => 62,
+            b'/' => 63,
+            b'=' | b'\n' | b'\r' | b' ' => continue,
+            _ => return None,
+        };
+        acc = (acc << 6) | u32::from(v);
+        bits += 6;
+        if bits >= 8 {
+            bits -= 8;
+            out.push(((acc >> bits) & 0xff) as u8);
+        }
+    }
+    Some(out)
+}
+
+#[cfg(test)]
+mod tests {
+    #![allow(clippy::unwrap_used)]
+    use super::*;
+    use blastgraph_policy::ActionCatalog;
+
+    #[test]
+    fn every_probe_action_is_a_known_action() {
+        let cat = ActionCatalog::builtin();
+        for s in SPECS {
+            for p in s.probes {
+                assert!(
+                    cat.get(p.action).is_some(),
+                    "{} probes unknown action {}",
+                    s.kind,
+                    p.action
+                );
+                if let Gives::ActAs(Also::Needs(a) | Also::Trigger(a)) = p.gives {
+                    assert!(cat.get(a).is_some(), "{a}");
+                }
+            }
+        }
+    }
+
+    #[test]
+    fn base64() {
+        assert_eq!(base64_decode("dXNlcixhcm4K").unwrap(), b"user,arn\n");
+        assert_eq!(base64_decode("YQ==").unwrap(), b"a");
+        assert!(base64_decode("!!").is_none());
+    }
+}
