@@ -1,23 +1,30 @@
 //! AWS ingest benchmark: `cargo bench -p blastgraph-connector-aws --bench ingest`.
 //!
-//! Generates `aws iam get-account-authorization-details` output for one
-//! account of realistic shape (10,000 roles, 3,000 customer managed
-//! policies, 2,000 users in 50 groups; `AWS_BENCH_ROLES` scales it) and
-//! times ingest with every edge evaluated. Prints its figures.
+//! Generates the raw snapshot layout (docs/aws-raw-layout.md) for accounts
+//! of realistic shape: `aws iam get-account-authorization-details` with
+//! 10,000 roles, 3,000 customer managed policies and 2,000 users in 50
+//! groups, plus 20,000 resources (S3 buckets, DynamoDB tables, Lambda
+//! functions, secrets with KMS keys, SSM SecureStrings, SageMaker endpoints,
+//! SQS queues) with bucket and key policies, and times ingest with every
+//! edge evaluated. Then an organization of 100 smaller accounts (1,000
+//! roles, 2,000 resources each; roles trust other accounts) against 1 and
+//! 10 of them, to show that it scales linearly. Prints its figures.
+//!
+//! `AWS_BENCH_ROLES` scales the large account; `AWS_BENCH_ORG=0` skips the
+//! organization run.
 
 use std::fmt::Write;
 use std::time::Instant;
 
 use blastgraph_connector_aws::AwsAuthDetailsConnector;
 use blastgraph_gen::Rng;
-use blastgraph_model::{Connector, EdgeKind, EstateBuilder};
+use blastgraph_model::{Connector, EdgeKind, EstateBuilder, InputFile, Severity};
 
-const A: &str = "111122223333";
 const TEAMS: [&str; 8] = [
     "ml", "data", "platform", "apps", "infra", "research", "security", "support",
 ];
 
-fn policy_doc(rng: &mut Rng, i: usize) -> String {
+fn policy_doc(rng: &mut Rng, i: usize, a: &str) -> String {
     let team = TEAMS[i % TEAMS.len()];
     let mut stmts = vec![format!(
         r#"{{"Effect":"Allow","Action":["s3:GetObject","s3:PutObject"],"Resource":"arn:aws:s3:::{team}-data-{}/*"}}"#,
@@ -25,14 +32,18 @@ fn policy_doc(rng: &mut Rng, i: usize) -> String {
     )];
     match rng.below(20) {
         0..=5 => stmts.push(format!(
-            r#"{{"Effect":"Allow","Action":"sts:AssumeRole","Resource":"arn:aws:iam::{A}:role/{team}-*"}}"#
+            r#"{{"Effect":"Allow","Action":"sts:AssumeRole","Resource":"arn:aws:iam::{a}:role/{team}-*"}}"#
         )),
         6 => stmts.push(format!(
-            r#"{{"Effect":"Allow","Action":"iam:PassRole","Resource":"arn:aws:iam::{A}:role/{team}-*","Condition":{{"StringEquals":{{"iam:PassedToService":"lambda.amazonaws.com"}}}}}}"#
+            r#"{{"Effect":"Allow","Action":"iam:PassRole","Resource":"arn:aws:iam::{a}:role/{team}-*","Condition":{{"StringEquals":{{"iam:PassedToService":"lambda.amazonaws.com"}}}}}},{{"Effect":"Allow","Action":"lambda:UpdateFunctionCode","Resource":"arn:aws:lambda:us-east-1:{a}:function:{team}-f{}"}}"#,
+            rng.below(500)
         )),
         7 => stmts.push(r#"{"Effect":"Deny","Action":"sts:AssumeRole","Resource":"*","Condition":{"Bool":{"aws:MultiFactorAuthPresent":"false"}}}"#.to_string()),
         8 if rng.chance(0.05) => stmts.push(r#"{"Effect":"Allow","Action":"*","Resource":"*"}"#.to_string()),
-        _ => stmts.push(r#"{"Effect":"Allow","Action":["dynamodb:Query","sagemaker:InvokeEndpoint"],"Resource":"*"}"#.to_string()),
+        _ => stmts.push(format!(
+            r#"{{"Effect":"Allow","Action":["dynamodb:GetItem","dynamodb:Query","sagemaker:InvokeEndpoint","secretsmanager:GetSecretValue","lambda:InvokeFunction"],"Resource":["arn:aws:dynamodb:us-east-1:{a}:table/{team}-t{k}","arn:aws:sagemaker:us-east-1:{a}:endpoint/{team}-*","arn:aws:secretsmanager:us-east-1:{a}:secret:{team}/s{k}-*","arn:aws:lambda:us-east-1:{a}:function:{team}-f{k}"]}},{{"Effect":"Allow","Action":"kms:Decrypt","Resource":"arn:aws:kms:us-east-1:{a}:key/*"}}"#,
+            k = rng.below(500)
+        )),
     }
     format!(
         r#"{{"Version":"2012-10-17","Statement":[{}]}}"#,
@@ -40,18 +51,18 @@ fn policy_doc(rng: &mut Rng, i: usize) -> String {
     )
 }
 
-fn trust_doc(rng: &mut Rng, i: usize) -> String {
+fn trust_doc(rng: &mut Rng, i: usize, a: &str, other: &str) -> String {
     let principal = match rng.below(20) {
-        0..=5 => format!(r#"{{"AWS":"arn:aws:iam::{A}:root"}}"#),
+        0..=5 => format!(r#"{{"AWS":"arn:aws:iam::{a}:root"}}"#),
         6..=7 => format!(
-            r#"{{"AWS":"arn:aws:iam::{A}:role/{}-r{}"}}"#,
+            r#"{{"AWS":"arn:aws:iam::{a}:role/{}-r{}"}}"#,
             TEAMS[rng.below(8)],
             rng.below(i + 1)
         ),
-        8 => r#"{"AWS":"arn:aws:iam::999988887777:root"}"#.to_string(),
+        8 => format!(r#"{{"AWS":"arn:aws:iam::{other}:root"}}"#),
         9 => {
             return format!(
-                r#"{{"Version":"2012-10-17","Statement":[{{"Effect":"Allow","Principal":{{"Federated":"arn:aws:iam::{A}:oidc-provider/token.actions.githubusercontent.com"}},"Action":"sts:AssumeRoleWithWebIdentity","Condition":{{"StringLike":{{"token.actions.githubusercontent.com:sub":"repo:acme/app-{}:*"}}}}}}]}}"#,
+                r#"{{"Version":"2012-10-17","Statement":[{{"Effect":"Allow","Principal":{{"Federated":"arn:aws:iam::{a}:oidc-provider/token.actions.githubusercontent.com"}},"Action":"sts:AssumeRoleWithWebIdentity","Condition":{{"StringLike":{{"token.actions.githubusercontent.com:sub":"repo:acme/app-{}:*"}}}}}}]}}"#,
                 rng.below(200)
             );
         }
@@ -62,7 +73,7 @@ fn trust_doc(rng: &mut Rng, i: usize) -> String {
     )
 }
 
-fn account(roles: usize) -> String {
+fn account(roles: usize, a: &str, other: &str) -> String {
     let mut rng = Rng::new(7);
     let policies = roles * 3 / 10;
     let users = roles / 5;
@@ -71,7 +82,7 @@ fn account(roles: usize) -> String {
         let sep = if u > 0 { "," } else { "" };
         let _ = write!(
             doc,
-            r#"{sep}{{"UserName":"u{u}","UserId":"AIDA{u}","Arn":"arn:aws:iam::{A}:user/u{u}","Path":"/","CreateDate":"2024-01-01T00:00:00Z","GroupList":["g{}"],"AttachedManagedPolicies":[],"UserPolicyList":[],"Tags":[]}}"#,
+            r#"{sep}{{"UserName":"u{u}","UserId":"AIDA{u}","Arn":"arn:aws:iam::{a}:user/u{u}","Path":"/","CreateDate":"2024-01-01T00:00:00Z","GroupList":["g{}"],"AttachedManagedPolicies":[],"UserPolicyList":[],"Tags":[]}}"#,
             u % 50
         );
     }
@@ -81,37 +92,209 @@ fn account(roles: usize) -> String {
         let p = rng.below(policies);
         let _ = write!(
             doc,
-            r#"{sep}{{"GroupName":"g{g}","GroupId":"AGPA{g}","Arn":"arn:aws:iam::{A}:group/g{g}","Path":"/","CreateDate":"2024-01-01T00:00:00Z","GroupPolicyList":[],"AttachedManagedPolicies":[{{"PolicyName":"p{p}","PolicyArn":"arn:aws:iam::{A}:policy/p{p}"}}]}}"#
+            r#"{sep}{{"GroupName":"g{g}","GroupId":"AGPA{g}","Arn":"arn:aws:iam::{a}:group/g{g}","Path":"/","CreateDate":"2024-01-01T00:00:00Z","GroupPolicyList":[],"AttachedManagedPolicies":[{{"PolicyName":"p{p}","PolicyArn":"arn:aws:iam::{a}:policy/p{p}"}}]}}"#
         );
     }
     doc.push_str(r#"],"RoleDetailList":["#);
     for r in 0..roles {
         let sep = if r > 0 { "," } else { "" };
         let team = TEAMS[r % TEAMS.len()];
-        let trust = trust_doc(&mut rng, r);
+        let trust = trust_doc(&mut rng, r, a, other);
         let attached: Vec<String> = (0..1 + rng.below(3))
             .map(|_| {
                 let p = rng.below(policies);
-                format!(r#"{{"PolicyName":"p{p}","PolicyArn":"arn:aws:iam::{A}:policy/p{p}"}}"#)
+                format!(r#"{{"PolicyName":"p{p}","PolicyArn":"arn:aws:iam::{a}:policy/p{p}"}}"#)
             })
             .collect();
         let _ = write!(
             doc,
-            r#"{sep}{{"RoleName":"{team}-r{r}","RoleId":"AROA{r}","Arn":"arn:aws:iam::{A}:role/{team}-r{r}","Path":"/","CreateDate":"2024-01-01T00:00:00Z","AssumeRolePolicyDocument":{trust},"InstanceProfileList":[],"RolePolicyList":[],"AttachedManagedPolicies":[{}],"Tags":[],"RoleLastUsed":{{}}}}"#,
+            r#"{sep}{{"RoleName":"{team}-r{r}","RoleId":"AROA{r}","Arn":"arn:aws:iam::{a}:role/{team}-r{r}","Path":"/","CreateDate":"2024-01-01T00:00:00Z","AssumeRolePolicyDocument":{trust},"InstanceProfileList":[],"RolePolicyList":[],"AttachedManagedPolicies":[{}],"Tags":[],"RoleLastUsed":{{}}}}"#,
             attached.join(",")
         );
     }
     doc.push_str(r#"],"Policies":["#);
     for p in 0..policies {
         let sep = if p > 0 { "," } else { "" };
-        let body = policy_doc(&mut rng, p);
+        let body = policy_doc(&mut rng, p, a);
         let _ = write!(
             doc,
-            r#"{sep}{{"PolicyName":"p{p}","PolicyId":"ANPA{p}","Arn":"arn:aws:iam::{A}:policy/p{p}","Path":"/","DefaultVersionId":"v1","AttachmentCount":1,"IsAttachable":true,"CreateDate":"2024-01-01T00:00:00Z","UpdateDate":"2024-01-01T00:00:00Z","PolicyVersionList":[{{"Document":{body},"VersionId":"v1","IsDefaultVersion":true,"CreateDate":"2024-01-01T00:00:00Z"}}]}}"#
+            r#"{sep}{{"PolicyName":"p{p}","PolicyId":"ANPA{p}","Arn":"arn:aws:iam::{a}:policy/p{p}","Path":"/","DefaultVersionId":"v1","AttachmentCount":1,"IsAttachable":true,"CreateDate":"2024-01-01T00:00:00Z","UpdateDate":"2024-01-01T00:00:00Z","PolicyVersionList":[{{"Document":{body},"VersionId":"v1","IsDefaultVersion":true,"CreateDate":"2024-01-01T00:00:00Z"}}]}}"#
         );
     }
     doc.push_str("]}");
     doc
+}
+
+/// The raw layout of one account: authorization details and `resources`
+/// targets, as (path, bytes).
+fn layout(roles: usize, resources: usize, a: &str, other: &str) -> Vec<(String, Vec<u8>)> {
+    let mut rng = Rng::new(11);
+    let mut files = vec![(
+        format!("{a}/global/iam/get-account-authorization-details.json"),
+        account(roles, a, other).into_bytes(),
+    )];
+    let per = resources / 10;
+    let names = |prefix: &str, n: usize| -> Vec<String> {
+        (0..n)
+            .map(|i| format!("{}-{prefix}{}", TEAMS[i % 8], i / 8))
+            .collect()
+    };
+    let r = format!("{a}/us-east-1");
+    // 2 parts buckets (team-data-k, as the identity policies name them).
+    let buckets: Vec<String> = (0..2 * per)
+        .map(|i| format!("{}-data-{}", TEAMS[i % 8], i / 8))
+        .collect();
+    let list: Vec<String> = buckets
+        .iter()
+        .map(|b| format!(r#"{{"Name":"{b}","CreationDate":"2024-01-01T00:00:00+00:00"}}"#))
+        .collect();
+    files.push((
+        format!("{a}/global/s3/list-buckets.json"),
+        format!(r#"{{"Buckets":[{}]}}"#, list.join(",")).into_bytes(),
+    ));
+    for b in &buckets {
+        if !rng.chance(0.2) {
+            continue;
+        }
+        let policy = format!(
+            r#"{{"Version":"2012-10-17","Statement":[{{"Effect":"Allow","Principal":{{"AWS":"arn:aws:iam::{a}:role/{}-r{}"}},"Action":"s3:GetObject","Resource":"arn:aws:s3:::{b}/*"}},{{"Effect":"Deny","Principal":"*","Action":"s3:*","Resource":"arn:aws:s3:::{b}/*","Condition":{{"Bool":{{"aws:SecureTransport":"false"}}}}}}]}}"#,
+            TEAMS[rng.below(8)],
+            rng.below(roles)
+        );
+        files.push((
+            format!("{a}/global/s3/get-bucket-policy/{b}.json"),
+            serde_json::json!({ "Policy": policy })
+                .to_string()
+                .into_bytes(),
+        ));
+    }
+    // 2 parts tables, 2 parts functions, 1 part secrets (+ keys), 1 part
+    // parameters, 1 part endpoints, 1 part queues.
+    let tables = names("t", 2 * per);
+    files.push((
+        format!("{r}/dynamodb/list-tables.json"),
+        serde_json::json!({ "TableNames": tables })
+            .to_string()
+            .into_bytes(),
+    ));
+    let functions: Vec<serde_json::Value> = names("f", 2 * per)
+        .iter()
+        .map(|f| {
+            let r = rng.below(roles);
+            let role = format!("arn:aws:iam::{a}:role/{}-r{r}", TEAMS[r % 8]);
+            serde_json::json!({"FunctionName": f, "FunctionArn": format!("arn:aws:lambda:us-east-1:{a}:function:{f}"), "Role": role})
+        })
+        .collect();
+    files.push((
+        format!("{r}/lambda/list-functions.json"),
+        serde_json::json!({ "Functions": functions })
+            .to_string()
+            .into_bytes(),
+    ));
+    let keys = 50;
+    let key_list: Vec<serde_json::Value> = (0..keys)
+        .map(|k| serde_json::json!({"KeyId": format!("key-{k}"), "KeyArn": format!("arn:aws:kms:us-east-1:{a}:key/key-{k}")}))
+        .collect();
+    files.push((
+        format!("{r}/kms/list-keys.json"),
+        serde_json::json!({ "Keys": key_list })
+            .to_string()
+            .into_bytes(),
+    ));
+    for k in 0..keys {
+        let policy = format!(
+            r#"{{"Version":"2012-10-17","Statement":[{{"Effect":"Allow","Principal":{{"AWS":"arn:aws:iam::{a}:root"}},"Action":"kms:*","Resource":"*"}}]}}"#
+        );
+        files.push((
+            format!("{r}/kms/get-key-policy/key-{k}.json"),
+            serde_json::json!({ "Policy": policy, "PolicyName": "default" })
+                .to_string()
+                .into_bytes(),
+        ));
+    }
+    let secrets: Vec<serde_json::Value> = (0..per)
+        .map(|i| {
+            let name = format!("{}/s{}", TEAMS[i % 8], i / 8);
+            serde_json::json!({"ARN": format!("arn:aws:secretsmanager:us-east-1:{a}:secret:{name}-AbCdEf"), "Name": name, "KmsKeyId": format!("arn:aws:kms:us-east-1:{a}:key/key-{}", i % keys)})
+        })
+        .collect();
+    files.push((
+        format!("{r}/secretsmanager/list-secrets.json"),
+        serde_json::json!({ "SecretList": secrets })
+            .to_string()
+            .into_bytes(),
+    ));
+    let params: Vec<serde_json::Value> = names("p", per)
+        .iter()
+        .map(|p| serde_json::json!({"Name": format!("/{p}"), "Type": "SecureString", "KeyId": "alias/aws/ssm"}))
+        .collect();
+    files.push((
+        format!("{r}/ssm/describe-parameters.json"),
+        serde_json::json!({ "Parameters": params })
+            .to_string()
+            .into_bytes(),
+    ));
+    let endpoints: Vec<serde_json::Value> = names("e", per)
+        .iter()
+        .map(|e| serde_json::json!({"EndpointName": e, "EndpointArn": format!("arn:aws:sagemaker:us-east-1:{a}:endpoint/{e}")}))
+        .collect();
+    files.push((
+        format!("{r}/sagemaker/list-endpoints.json"),
+        serde_json::json!({ "Endpoints": endpoints })
+            .to_string()
+            .into_bytes(),
+    ));
+    let queues: Vec<String> = names("q", per)
+        .iter()
+        .map(|q| format!("https://sqs.us-east-1.amazonaws.com/{a}/{q}"))
+        .collect();
+    files.push((
+        format!("{r}/sqs/list-queues.json"),
+        serde_json::json!({ "QueueUrls": queues })
+            .to_string()
+            .into_bytes(),
+    ));
+    files
+}
+
+/// Ingests files; returns (seconds, estate summary).
+fn ingest(files: &[(String, Vec<u8>)]) -> (f64, String) {
+    let inputs: Vec<InputFile<'_>> = files
+        .iter()
+        .map(|(p, b)| InputFile {
+            path: p,
+            bytes: b,
+            sha256: "",
+        })
+        .collect();
+    let mut b = EstateBuilder::new();
+    let t = Instant::now();
+    AwsAuthDetailsConnector.ingest_all(&inputs, &mut b);
+    let e = b.finish();
+    let s = t.elapsed().as_secs_f64();
+    let count = |k: EdgeKind| e.edges.iter().filter(|x| x.kind == k).count();
+    let errors = e
+        .diagnostics
+        .iter()
+        .filter(|d| d.severity == Severity::Error)
+        .count();
+    (
+        s,
+        format!(
+            "nodes={} edges={} can_assume={} can_escalate={} can_act_as={} access={} can_read_secret={} errors={errors}",
+            e.nodes.len(),
+            e.edges.len(),
+            count(EdgeKind::CanAssume),
+            count(EdgeKind::CanEscalate),
+            count(EdgeKind::CanActAs),
+            count(EdgeKind::Access),
+            count(EdgeKind::CanReadSecret),
+        ),
+    )
+}
+
+fn org_account(i: usize) -> String {
+    format!("{:012}", 100_000_000_000 + i)
 }
 
 fn main() {
@@ -119,35 +302,39 @@ fn main() {
         .ok()
         .and_then(|s| s.parse().ok())
         .unwrap_or(10_000);
-    let doc = account(roles);
+    let files = layout(roles, 2 * roles, "111122223333", "999988887777");
+    let mib = files.iter().map(|(_, b)| b.len()).sum::<usize>() as f64 / (1024.0 * 1024.0);
     let mut best = f64::MAX;
     let mut summary = String::new();
     for _ in 0..3 {
-        let mut b = EstateBuilder::new();
-        b.begin_input("bench.json", "aws", String::new(), doc.len() as u64);
-        let t = Instant::now();
-        if let Err(e) = AwsAuthDetailsConnector.ingest("bench.json", doc.as_bytes(), &mut b) {
-            eprintln!("ingest failed: {e}");
-            std::process::exit(2);
-        }
-        let e = b.finish();
-        let s = t.elapsed().as_secs_f64();
+        let (s, sum) = ingest(&files);
         best = best.min(s);
-        let count = |k: EdgeKind| e.edges.iter().filter(|x| x.kind == k).count();
-        summary = format!(
-            "nodes={} edges={} can_assume={} can_escalate={} member_of={} diagnostics={}",
-            e.nodes.len(),
-            e.edges.len(),
-            count(EdgeKind::CanAssume),
-            count(EdgeKind::CanEscalate),
-            count(EdgeKind::MemberOf),
-            e.diagnostics.len()
-        );
+        summary = sum;
     }
     println!(
-        "aws ingest: roles={roles} policies={} users={} file_mib={:.1} best_of_3_s={best:.2} {summary}",
+        "aws ingest, one account: roles={roles} policies={} users={} resources={} files={} mib={mib:.1} best_of_3_s={best:.2} {summary}",
         roles * 3 / 10,
         roles / 5,
-        doc.len() as f64 / (1024.0 * 1024.0)
+        2 * roles,
+        files.len(),
     );
+    if std::env::var("AWS_BENCH_ORG").as_deref() == Ok("0") {
+        return;
+    }
+    for n in [1, 10, 100] {
+        let mut files = Vec::new();
+        for i in 0..n {
+            files.extend(layout(
+                1_000,
+                2_000,
+                &org_account(i),
+                &org_account((i + 1) % n),
+            ));
+        }
+        let (s, sum) = ingest(&files);
+        println!(
+            "aws ingest, organization: accounts={n} roles_each=1000 resources_each=2000 s={s:.2} s_per_account={:.3} {sum}",
+            s / n as f64
+        );
+    }
 }
