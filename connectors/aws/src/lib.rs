@@ -141,10 +141,13 @@ use blastgraph_model::{
     Attributes, Class, Connector, Edge, EdgeKind, EstateBuilder, IngestError, Node, Provenance,
 };
 use blastgraph_policy::{
-    Context, Decision, Evaluation, Policy, PolicyKind, PolicySet, Principal, Request, Statement,
+    Context, Evaluation, Policy, PolicyKind, PolicySet, Principal, Request, Statement,
     StatementRef, evaluate,
 };
 use serde_json::Value;
+
+mod methods;
+pub use methods::{INSTANCE_PROFILE_METHODS, InstanceProfileMethod, PASS_ROLE_CAVEATS};
 
 /// The format name recorded in the manifest.
 pub const FORMAT: &str = "aws-authorization-details";
@@ -304,6 +307,8 @@ struct Reader<'f> {
     ident_by_arn: HashMap<String, usize>,
     /// Policy name (as given to the parser) → arena index.
     doc_by_name: HashMap<String, usize>,
+    /// Role ARN → the ARNs of its instance profiles.
+    instance_profiles: HashMap<String, Vec<String>>,
 }
 
 type Bad = (String, String);
@@ -322,6 +327,7 @@ impl<'f> Reader<'f> {
             nodes_added: BTreeSet::new(),
             ident_by_arn: HashMap::new(),
             doc_by_name: HashMap::new(),
+            instance_profiles: HashMap::new(),
         }
     }
 
@@ -355,6 +361,7 @@ impl<'f> Reader<'f> {
                 }
             }
         }
+        self.read_instance_profiles(top, out);
     }
 
     /// Parses a policy document into the arena; errors are reported and
@@ -849,6 +856,7 @@ impl<'f> Reader<'f> {
         let escalated = self.emit_escalation(out);
         self.emit_takeover(out, &escalated);
         self.emit_pass_role(out, &escalated);
+        self.emit_instance_profile_roles(out, &escalated);
     }
 
     fn emit_scopes(&self, out: &mut EstateBuilder) {
@@ -1160,7 +1168,8 @@ impl<'f> Reader<'f> {
         }
     }
 
-    /// Emits `can_escalate` edges; returns the identities that escalate.
+    /// Emits `can_escalate` edges; returns the identities that escalate
+    /// unconditionally (the other emitters skip them).
     fn emit_escalation(&self, out: &mut EstateBuilder) -> BTreeSet<usize> {
         let mut escalated = BTreeSet::new();
         for Caller {
@@ -1214,12 +1223,16 @@ impl<'f> Reader<'f> {
                 boundary,
                 ..PolicySet::default()
             };
+            // The first firm edge, else the first conditional one: a
+            // conditional grant must not hide a firm one (`--strict` would
+            // lose the path).
+            let mut fallback = None;
             for (action, resource, what) in &checks {
                 let e = evaluate(&Request::new(principal, action, resource), &set);
                 if !e.is_allowed() {
                     continue;
                 }
-                let stmt = e.allowed_by.iter().find(|s| s.kind == PolicyKind::Identity);
+                let stmt = identity_statement(&e);
                 let mechanism = stmt
                     .and_then(|s| {
                         s.statement
@@ -1231,21 +1244,39 @@ impl<'f> Reader<'f> {
                     "{} can escalate to account admin: {action} on {what}",
                     ident.label
                 );
-                out.add_edge(self.decided_edge(
+                let mut ed = self.decided_edge(
                     ident,
                     account_admin_id(&ident.account),
                     EdgeKind::CanEscalate,
                     (reason, " allowed by ", stmt),
                     mechanism,
                     &e,
-                ));
+                );
+                if let Some(c) = self.ceiling_caveat(ident, principal, &identity, resource) {
+                    ed = with_conditions(ed, [c]);
+                }
+                if ed.conditional {
+                    fallback.get_or_insert(ed);
+                    continue;
+                }
+                out.add_edge(ed);
                 escalated.insert(ix);
                 break;
             }
-            if !escalated.contains(&ix)
-                && self.set_default_version(ident, principal, &ids, &set, out)
-            {
-                escalated.insert(ix);
+            if !escalated.contains(&ix) {
+                match self.set_default_version(ident, principal, &ids, &set) {
+                    Some(ed) if !ed.conditional => {
+                        out.add_edge(ed);
+                        escalated.insert(ix);
+                    }
+                    Some(ed) => {
+                        fallback.get_or_insert(ed);
+                    }
+                    None => {}
+                }
+            }
+            if let Some(ed) = fallback.filter(|_| !escalated.contains(&ix)) {
+                out.add_edge(ed);
             }
         }
         escalated
@@ -1262,13 +1293,12 @@ impl<'f> Reader<'f> {
         principal: &Principal,
         ids: &[usize],
         set: &PolicySet<'_>,
-        out: &mut EstateBuilder,
-    ) -> bool {
+    ) -> Option<Edge> {
         const SET: &str = "iam:SetDefaultPolicyVersion";
         let self_write = match ident.kind {
             IdKind::Role => "iam:PutRolePolicy",
             IdKind::User => "iam:PutUserPolicy",
-            IdKind::Group => return false,
+            IdKind::Group => return None,
         };
         for &p in ids.iter().chain(ident.boundary.iter()) {
             let Some(arn) = self.docs.get(p).and_then(|d| d.arn.as_ref()) else {
@@ -1329,11 +1359,15 @@ impl<'f> Reader<'f> {
                     // Keep both sides' undecided conditions.
                     ed = with_conditions(ed, e2.conditions().map(str::to_string));
                 }
-                out.add_edge(ed);
-                return true;
+                // The policy it then writes is bounded by the boundary in force.
+                if let Some(c) = boundary.and_then(|b| methods::boundary_caveat(principal, b, arn))
+                {
+                    ed = with_conditions(ed, [c]);
+                }
+                return Some(ed);
             }
         }
-        false
+        None
     }
 
     /// Permissions on other principals and on trust (families 2 and 3 of
@@ -1409,14 +1443,18 @@ impl<'f> Reader<'f> {
                         "{} can act as {}: {action} on it",
                         caller.label, target.label
                     );
-                    out.add_edge(self.decided_edge(
+                    let mut ed = self.decided_edge(
                         caller,
                         target.arn.clone(),
                         EdgeKind::CanActAs,
                         (reason, " allowed by ", identity_statement(&e)),
                         (*action).to_string(),
                         &e,
-                    ));
+                    );
+                    if let Some(c) = self.takeover_caveat(principal, &set, action, &target.arn) {
+                        ed = with_conditions(ed, [c]);
+                    }
+                    out.add_edge(ed);
                     break;
                 }
             }
@@ -1490,28 +1528,16 @@ impl<'f> Reader<'f> {
             };
             // Each row's service actions, decided once per caller:
             // Some(evaluation) when allowed on `*`, or the conditional case.
-            let may = |action: &str| {
-                identity.iter().any(|p| p.may_allow(action))
-                    && boundary.is_none_or(|b| b.may_allow(action))
-            };
             let actions_ok: Vec<Option<(bool, Vec<String>)>> = PASS_ROLE_METHODS
                 .iter()
-                .map(|(_, _, actions)| {
-                    let mut firm = true;
-                    let mut conditions = Vec::new();
-                    for a in actions.iter() {
-                        let e = evaluate(&Request::new(principal, a, "*"), &set);
-                        if e.is_allowed() {
-                            firm &= !e.conditional;
-                            conditions.extend(e.conditions().map(str::to_string));
-                        } else if e.decision != Decision::ExplicitDeny && may(a) {
-                            firm = false;
-                            conditions.push(format!("{a} is granted on some resource names only; the attacker names the new resource"));
-                        } else {
-                            return None;
-                        }
-                    }
-                    Some((firm, conditions))
+                .map(|(id, _, actions)| {
+                    let (firm, conditions) = methods::new_resource_actions(
+                        principal,
+                        (&identity, boundary),
+                        actions,
+                        Context::empty(),
+                    )?;
+                    Some(methods::pass_role_caveat(id, firm, conditions))
                 })
                 .collect();
             if actions_ok.iter().all(Option::is_none) {
@@ -1650,6 +1676,34 @@ pub const PASS_ROLE_METHODS: &[(&str, &str, &[&str])] = &[
         &["sagemaker:CreateHyperParameterTuningJob"],
     ),
     (
+        "bedrock-agentcore-create-code-interpreter",
+        "bedrock-agentcore.amazonaws.com",
+        &[
+            "bedrock-agentcore:CreateCodeInterpreter",
+            "bedrock-agentcore:StartCodeInterpreterSession",
+            "bedrock-agentcore:InvokeCodeInterpreter",
+        ],
+    ),
+    (
+        "bedrock-agentcore-create-browser",
+        "bedrock-agentcore.amazonaws.com",
+        &[
+            "bedrock-agentcore:CreateBrowser",
+            "bedrock-agentcore:StartBrowserSession",
+            "bedrock-agentcore:ConnectBrowserAutomationStream",
+        ],
+    ),
+    (
+        "bedrock-agentcore-create-runtime",
+        "bedrock-agentcore.amazonaws.com",
+        &[
+            "bedrock-agentcore:CreateAgentRuntime",
+            "bedrock-agentcore:CreateAgentRuntimeEndpoint",
+            "bedrock-agentcore:CreateWorkloadIdentity",
+            "bedrock-agentcore:InvokeAgentRuntimeCommand",
+        ],
+    ),
+    (
         "ecs-register-task-definition-run-task",
         "ecs-tasks.amazonaws.com",
         &["ecs:RegisterTaskDefinition", "ecs:RunTask"],
@@ -1663,6 +1717,24 @@ pub const PASS_ROLE_METHODS: &[(&str, &str, &[&str])] = &[
         "ecs-register-task-definition-create-service",
         "ecs-tasks.amazonaws.com",
         &["ecs:RegisterTaskDefinition", "ecs:CreateService"],
+    ),
+    (
+        "ecs-create-cluster-run-task",
+        "ecs-tasks.amazonaws.com",
+        &[
+            "ecs:CreateCluster",
+            "ecs:RegisterTaskDefinition",
+            "ecs:RunTask",
+        ],
+    ),
+    (
+        "ecs-create-cluster-create-service",
+        "ecs-tasks.amazonaws.com",
+        &[
+            "ecs:CreateCluster",
+            "ecs:RegisterTaskDefinition",
+            "ecs:CreateService",
+        ],
     ),
     (
         "emr-serverless-start-job-run",
