@@ -88,22 +88,49 @@
 //!   are in the file, so this is decided). A grant on `*` covers
 //!   "itself". The mechanism is the action, or `*` / `iam:*` when the
 //!   allowing statement grants that wildcard (AdministratorAccess, IAMFullAccess).
+//!   The edge is conditional when the writer has a permissions boundary
+//!   that does not allow everything (twin NT-ceil: what it writes takes
+//!   effect only within the boundary), and when rewriting its boundary is
+//!   all it can do while its identity policies do not allow everything.
+//!   The first firm write is preferred over a conditional one; identities
+//!   that escalate only conditionally keep the edges below.
 //! - `can_act_as` → another identity of the account (families 2 and 3 of
 //!   `docs/aws-escalation-methods.md`): `iam:CreateAccessKey`,
 //!   `iam:CreateLoginProfile` or `iam:UpdateLoginProfile` on another user;
 //!   `iam:AddUserToGroup` on a group the user is not in (users);
 //!   `iam:UpdateAssumeRolePolicy` on a role (not service-linked ones, whose
-//!   trust AWS protects). The mechanism is the action. Identities that
-//!   already escalate to the account admin are skipped, since the admin
-//!   scope contains every identity of the account.
+//!   trust AWS protects). The mechanism is the action. Without the
+//!   credential report the user's state is unknown, so `CreateAccessKey`
+//!   (two keys at most) is conditional unless `iam:DeleteAccessKey` is also
+//!   allowed, and `CreateLoginProfile` / `UpdateLoginProfile` (each works in
+//!   one state of the console password) unless both are. Identities that
+//!   already escalate (unconditionally) to the account admin are skipped,
+//!   since the admin scope contains every identity of the account.
 //! - `can_act_as` → a role passed to a new compute resource (family 4:
-//!   [`PASS_ROLE_METHODS`], 23 rows for Lambda, Glue, CloudFormation,
-//!   CodeBuild, SageMaker, ECS, EMR Serverless, Braket, SSM Automation,
-//!   CodeStar, Step Functions and EventBridge Scheduler): `iam:PassRole` on
-//!   the role with `iam:PassedToService` set, the role trusting that
-//!   service, and the service actions. A service action granted only on
-//!   some resource names makes the edge conditional (the attacker names the
-//!   new resource). Mechanism `iam:PassRole+ACTION+...`, reason names the row.
+//!   [`PASS_ROLE_METHODS`], 30 rows for Lambda, Glue, CloudFormation,
+//!   CodeBuild, SageMaker, Bedrock AgentCore (code interpreter, browser,
+//!   runtime), ECS, EMR Serverless, Braket, SSM Automation, CodeStar, Step
+//!   Functions and EventBridge Scheduler): `iam:PassRole` on the role with
+//!   `iam:PassedToService` set, the role trusting that service, and the
+//!   service actions. A service action granted only on some resource names
+//!   makes the edge conditional (the attacker names the new resource); one
+//!   whose grants all carry a condition decided false gives no edge. Rows
+//!   in [`PASS_ROLE_CAVEATS`] are always conditional, with the reason (an
+//!   ECS cluster or an event source that must already exist, a retired
+//!   service). Mechanism `iam:PassRole+ACTION+...`, reason names the row.
+//! - `can_act_as` → a role run on EC2 through its instance profile
+//!   ([`INSTANCE_PROFILE_METHODS`]: EC2 on demand and spot, Auto Scaling
+//!   with a launch template or a launch configuration, Data Pipeline's
+//!   resource role): the role trusts `ec2.amazonaws.com` and is in an
+//!   instance profile (`RoleDetailList[].InstanceProfileList`), or the
+//!   caller can create one and add the role to it (row
+//!   `iam-add-role-to-instance-profile`, named in the mechanism); Auto
+//!   Scaling also needs its service-linked role in the file or
+//!   `iam:CreateServiceLinkedRole`; Data Pipeline also a passable role that
+//!   trusts `datapipeline.amazonaws.com`. EC2 actions are decided with
+//!   `ec2:InstanceProfile` set to the profile's ARN. A subnet is assumed to
+//!   exist (the default VPC). One edge per (caller, role) from each of the
+//!   two tables: a role trusting EC2 and another service can get both.
 //!
 //! # Cost
 //!
@@ -123,10 +150,11 @@
 //! - Resources and their policies (S3, KMS, Secrets Manager, Lambda, SNS/SQS)
 //!   and `access` edges to datasets, models, tools and secrets.
 //! - The rest of the privilege-escalation catalogue
-//!   (`docs/aws-escalation-methods.md`: the PassRole rows that need
-//!   inventories (EC2, Auto Scaling, existing jobs and stacks),
-//!   SetDefaultPolicyVersion, writes to other principals' policies,
-//!   existing-resource methods, ...): only the methods above.
+//!   (`docs/aws-escalation-methods.md`, its "Implemented" section lists
+//!   what is done: the PassRole rows that need inventories (existing jobs,
+//!   stacks, clusters, launch templates), writes to other principals'
+//!   policies (pass 2 of the writer rule), existing-resource methods, ...):
+//!   only the methods above.
 //! - SCPs and RCPs (AWS Organizations): evaluation assumes none apply.
 //! - Cross-account callers: the connector sees one file at a time, so only
 //!   callers present in the same file are evaluated; a role trusting another
@@ -1605,7 +1633,9 @@ impl<'f> Reader<'f> {
 /// PassRole to a new compute resource (family 4 of
 /// docs/aws-escalation-methods.md): (id, the service the role is passed to and
 /// that the role must trust, the service actions the attacker needs).
-/// Rows that need inventories (existing instances, profiles, jobs) come later.
+/// A row with alternative actions appears once per alternative, under the
+/// same id. Rows that run on EC2 are in [`INSTANCE_PROFILE_METHODS`]; rows
+/// that need inventories (existing jobs, stacks, clusters) come later.
 pub const PASS_ROLE_METHODS: &[(&str, &str, &[&str])] = &[
     (
         "lambda-create-function-invoke",
@@ -1658,6 +1688,14 @@ pub const PASS_ROLE_METHODS: &[(&str, &str, &[&str])] = &[
         &[
             "sagemaker:CreateNotebookInstance",
             "sagemaker:CreatePresignedNotebookInstanceUrl",
+        ],
+    ),
+    (
+        "sagemaker-create-notebook-instance",
+        "sagemaker.amazonaws.com",
+        &[
+            "sagemaker:CreateNotebookInstance",
+            "sagemaker:CreateNotebookInstanceLifecycleConfig",
         ],
     ),
     (
@@ -1763,6 +1801,11 @@ pub const PASS_ROLE_METHODS: &[(&str, &str, &[&str])] = &[
         "stepfunctions-create-state-machine",
         "states.amazonaws.com",
         &["states:CreateStateMachine", "states:StartExecution"],
+    ),
+    (
+        "stepfunctions-create-state-machine",
+        "states.amazonaws.com",
+        &["states:CreateStateMachine", "states:StartSyncExecution"],
     ),
     (
         "stepfunctions-test-state",
