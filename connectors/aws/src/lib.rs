@@ -88,22 +88,49 @@
 //!   are in the file, so this is decided). A grant on `*` covers
 //!   "itself". The mechanism is the action, or `*` / `iam:*` when the
 //!   allowing statement grants that wildcard (AdministratorAccess, IAMFullAccess).
+//!   The edge is conditional when the writer has a permissions boundary
+//!   that does not allow everything (twin NT-ceil: what it writes takes
+//!   effect only within the boundary), and when rewriting its boundary is
+//!   all it can do while its identity policies do not allow everything.
+//!   The first firm write is preferred over a conditional one; identities
+//!   that escalate only conditionally keep the edges below.
 //! - `can_act_as` → another identity of the account (families 2 and 3 of
 //!   `docs/aws-escalation-methods.md`): `iam:CreateAccessKey`,
 //!   `iam:CreateLoginProfile` or `iam:UpdateLoginProfile` on another user;
 //!   `iam:AddUserToGroup` on a group the user is not in (users);
 //!   `iam:UpdateAssumeRolePolicy` on a role (not service-linked ones, whose
-//!   trust AWS protects). The mechanism is the action. Identities that
-//!   already escalate to the account admin are skipped, since the admin
-//!   scope contains every identity of the account.
+//!   trust AWS protects). The mechanism is the action. Without the
+//!   credential report the user's state is unknown, so `CreateAccessKey`
+//!   (two keys at most) is conditional unless `iam:DeleteAccessKey` is also
+//!   allowed, and `CreateLoginProfile` / `UpdateLoginProfile` (each works in
+//!   one state of the console password) unless both are. Identities that
+//!   already escalate (unconditionally) to the account admin are skipped,
+//!   since the admin scope contains every identity of the account.
 //! - `can_act_as` → a role passed to a new compute resource (family 4:
-//!   [`PASS_ROLE_METHODS`], 23 rows for Lambda, Glue, CloudFormation,
-//!   CodeBuild, SageMaker, ECS, EMR Serverless, Braket, SSM Automation,
-//!   CodeStar, Step Functions and EventBridge Scheduler): `iam:PassRole` on
-//!   the role with `iam:PassedToService` set, the role trusting that
-//!   service, and the service actions. A service action granted only on
-//!   some resource names makes the edge conditional (the attacker names the
-//!   new resource). Mechanism `iam:PassRole+ACTION+...`, reason names the row.
+//!   [`PASS_ROLE_METHODS`], 30 rows for Lambda, Glue, CloudFormation,
+//!   CodeBuild, SageMaker, Bedrock AgentCore (code interpreter, browser,
+//!   runtime), ECS, EMR Serverless, Braket, SSM Automation, CodeStar, Step
+//!   Functions and EventBridge Scheduler): `iam:PassRole` on the role with
+//!   `iam:PassedToService` set, the role trusting that service, and the
+//!   service actions. A service action granted only on some resource names
+//!   makes the edge conditional (the attacker names the new resource); one
+//!   whose grants all carry a condition decided false gives no edge. Rows
+//!   in [`PASS_ROLE_CAVEATS`] are always conditional, with the reason (an
+//!   ECS cluster or an event source that must already exist, a retired
+//!   service). Mechanism `iam:PassRole+ACTION+...`, reason names the row.
+//! - `can_act_as` → a role run on EC2 through its instance profile
+//!   ([`INSTANCE_PROFILE_METHODS`]: EC2 on demand and spot, Auto Scaling
+//!   with a launch template or a launch configuration, Data Pipeline's
+//!   resource role): the role trusts `ec2.amazonaws.com` and is in an
+//!   instance profile (`RoleDetailList[].InstanceProfileList`), or the
+//!   caller can create one and add the role to it (row
+//!   `iam-add-role-to-instance-profile`, named in the mechanism); Auto
+//!   Scaling also needs its service-linked role in the file or
+//!   `iam:CreateServiceLinkedRole`; Data Pipeline also a passable role that
+//!   trusts `datapipeline.amazonaws.com`. EC2 actions are decided with
+//!   `ec2:InstanceProfile` set to the profile's ARN. A subnet is assumed to
+//!   exist (the default VPC). One edge per (caller, role) from each of the
+//!   two tables: a role trusting EC2 and another service can get both.
 //!
 //! # Cost
 //!
@@ -123,10 +150,11 @@
 //! - Resources and their policies (S3, KMS, Secrets Manager, Lambda, SNS/SQS)
 //!   and `access` edges to datasets, models, tools and secrets.
 //! - The rest of the privilege-escalation catalogue
-//!   (`docs/aws-escalation-methods.md`: the PassRole rows that need
-//!   inventories (EC2, Auto Scaling, existing jobs and stacks),
-//!   SetDefaultPolicyVersion, writes to other principals' policies,
-//!   existing-resource methods, ...): only the methods above.
+//!   (`docs/aws-escalation-methods.md`, its "Implemented" section lists
+//!   what is done: the PassRole rows that need inventories (existing jobs,
+//!   stacks, clusters, launch templates), writes to other principals'
+//!   policies (pass 2 of the writer rule), existing-resource methods, ...):
+//!   only the methods above.
 //! - SCPs and RCPs (AWS Organizations): evaluation assumes none apply.
 //! - Cross-account callers: the connector sees one file at a time, so only
 //!   callers present in the same file are evaluated; a role trusting another
@@ -148,10 +176,13 @@ use blastgraph_model::{
     Provenance,
 };
 use blastgraph_policy::{
-    Context, Decision, Evaluation, Policy, PolicyKind, PolicySet, Principal, Request, Statement,
+    Context, Evaluation, Policy, PolicyKind, PolicySet, Principal, Request, Statement,
     StatementRef, evaluate,
 };
 use serde_json::Value;
+
+mod methods;
+pub use methods::{INSTANCE_PROFILE_METHODS, InstanceProfileMethod, PASS_ROLE_CAVEATS};
 
 /// The format name recorded in the manifest.
 pub const FORMAT: &str = "aws-authorization-details";
@@ -267,6 +298,8 @@ struct Caller<'r> {
     /// The same, parsed.
     identity: Vec<&'r Policy>,
     boundary: Option<&'r Policy>,
+    /// The SCPs of its account, one entry per level.
+    scp: Vec<Vec<&'r Policy>>,
 }
 
 /// One parsed policy document.
@@ -308,6 +341,8 @@ struct Reader {
     doc_by_addr: HashMap<usize, usize>,
     /// Instance profile ARN → role ARN (`InstanceProfileList` of roles).
     profile_role: HashMap<String, String>,
+    /// Role ARN → the ARNs of its instance profiles.
+    instance_profiles: HashMap<String, Vec<String>>,
     /// The raw layout beyond IAM.
     inv: inventory::Inventory,
 }
@@ -331,6 +366,7 @@ impl Reader {
             doc_by_name: HashMap::new(),
             doc_by_addr: HashMap::new(),
             profile_role: HashMap::new(),
+            instance_profiles: HashMap::new(),
             inv: inventory::Inventory::default(),
         }
     }
@@ -459,6 +495,7 @@ impl Reader {
                 }
             }
         }
+        self.read_instance_profiles(top, out);
     }
 
     /// Parses a policy document into the arena; errors are reported and
@@ -950,6 +987,7 @@ impl Reader {
                 identity: self.refs(&ids),
                 ids,
                 boundary: self.boundary_of(ident),
+                scp: self.org_levels(&ident.account, PolicyKind::Scp),
             })
         })
     }
@@ -977,6 +1015,7 @@ impl Reader {
         let escalated = self.emit_escalation(out);
         self.emit_takeover(out, &escalated);
         self.emit_pass_role(out, &escalated);
+        self.emit_instance_profile_roles(out, &escalated);
         self.emit_inventory(out, &escalated);
     }
 
@@ -1296,7 +1335,8 @@ impl Reader {
         }
     }
 
-    /// Emits `can_escalate` edges; returns the identities that escalate.
+    /// Emits `can_escalate` edges; returns the identities that escalate
+    /// unconditionally (the other emitters skip them).
     fn emit_escalation(&self, out: &mut EstateBuilder) -> BTreeSet<usize> {
         let mut escalated = BTreeSet::new();
         for Caller {
@@ -1306,6 +1346,7 @@ impl Reader {
             ids,
             identity,
             boundary,
+            ..
         } in self.callers()
         {
             // (action, resource, what the resource is)
@@ -1351,12 +1392,16 @@ impl Reader {
                 boundary,
                 ..PolicySet::default()
             };
+            // The first firm edge, else the first conditional one: a
+            // conditional grant must not hide a firm one (`--strict` would
+            // lose the path).
+            let mut fallback = None;
             for (action, resource, what) in &checks {
                 let e = evaluate(&Request::new(principal, action, resource), &set);
                 if !e.is_allowed() {
                     continue;
                 }
-                let stmt = e.allowed_by.iter().find(|s| s.kind == PolicyKind::Identity);
+                let stmt = identity_statement(&e);
                 let mechanism = stmt
                     .and_then(|s| {
                         s.statement
@@ -1368,21 +1413,39 @@ impl Reader {
                     "{} can escalate to account admin: {action} on {what}",
                     ident.label
                 );
-                out.add_edge(self.decided_edge(
+                let mut ed = self.decided_edge(
                     ident,
                     account_admin_id(&ident.account),
                     EdgeKind::CanEscalate,
                     (reason, " allowed by ", stmt),
                     mechanism,
                     &e,
-                ));
+                );
+                if let Some(c) = self.ceiling_caveat(ident, principal, &identity, resource) {
+                    ed = with_conditions(ed, [c]);
+                }
+                if ed.conditional {
+                    fallback.get_or_insert(ed);
+                    continue;
+                }
+                out.add_edge(ed);
                 escalated.insert(ix);
                 break;
             }
-            if !escalated.contains(&ix)
-                && self.set_default_version(ident, principal, &ids, &set, out)
-            {
-                escalated.insert(ix);
+            if !escalated.contains(&ix) {
+                match self.set_default_version(ident, principal, &ids, &set) {
+                    Some(ed) if !ed.conditional => {
+                        out.add_edge(ed);
+                        escalated.insert(ix);
+                    }
+                    Some(ed) => {
+                        fallback.get_or_insert(ed);
+                    }
+                    None => {}
+                }
+            }
+            if let Some(ed) = fallback.filter(|_| !escalated.contains(&ix)) {
+                out.add_edge(ed);
             }
         }
         escalated
@@ -1399,13 +1462,12 @@ impl Reader {
         principal: &Principal,
         ids: &[usize],
         set: &PolicySet<'_>,
-        out: &mut EstateBuilder,
-    ) -> bool {
+    ) -> Option<Edge> {
         const SET: &str = "iam:SetDefaultPolicyVersion";
         let self_write = match ident.kind {
             IdKind::Role => "iam:PutRolePolicy",
             IdKind::User => "iam:PutUserPolicy",
-            IdKind::Group => return false,
+            IdKind::Group => return None,
         };
         for &p in ids.iter().chain(ident.boundary.iter()) {
             let Some(arn) = self.docs.get(p).and_then(|d| d.arn.as_ref()) else {
@@ -1467,11 +1529,15 @@ impl Reader {
                     // Keep both sides' undecided conditions.
                     ed = with_conditions(ed, e2.conditions().map(str::to_string));
                 }
-                out.add_edge(ed);
-                return true;
+                // The policy it then writes is bounded by the boundary in force.
+                if let Some(c) = boundary.and_then(|b| methods::boundary_caveat(principal, b, arn))
+                {
+                    ed = with_conditions(ed, [c]);
+                }
+                return Some(ed);
             }
         }
-        false
+        None
     }
 
     /// Permissions on other principals and on trust (families 2 and 3 of
@@ -1548,14 +1614,18 @@ impl Reader {
                         "{} can act as {}: {action} on it",
                         caller.label, target.label
                     );
-                    out.add_edge(self.decided_edge(
+                    let mut ed = self.decided_edge(
                         caller,
                         target.arn.clone(),
                         EdgeKind::CanActAs,
                         (reason, " allowed by ", identity_statement(&e)),
                         (*action).to_string(),
                         &e,
-                    ));
+                    );
+                    if let Some(c) = self.takeover_caveat(principal, &set, action, &target.arn) {
+                        ed = with_conditions(ed, [c]);
+                    }
+                    out.add_edge(ed);
                     break;
                 }
             }
@@ -1609,6 +1679,7 @@ impl Reader {
             principal,
             identity,
             boundary,
+            scp,
             ..
         } in self.callers()
         {
@@ -1630,28 +1701,16 @@ impl Reader {
             };
             // Each row's service actions, decided once per caller:
             // Some(evaluation) when allowed on `*`, or the conditional case.
-            let may = |action: &str| {
-                identity.iter().any(|p| p.may_allow(action))
-                    && boundary.is_none_or(|b| b.may_allow(action))
-            };
             let actions_ok: Vec<Option<(bool, Vec<String>)>> = PASS_ROLE_METHODS
                 .iter()
-                .map(|(_, _, actions)| {
-                    let mut firm = true;
-                    let mut conditions = Vec::new();
-                    for a in actions.iter() {
-                        let e = evaluate(&Request::new(principal, a, "*"), &set);
-                        if e.is_allowed() {
-                            firm &= !e.conditional;
-                            conditions.extend(e.conditions().map(str::to_string));
-                        } else if e.decision != Decision::ExplicitDeny && may(a) {
-                            firm = false;
-                            conditions.push(format!("{a} is granted on some resource names only; the attacker names the new resource"));
-                        } else {
-                            return None;
-                        }
-                    }
-                    Some((firm, conditions))
+                .map(|(id, _, actions)| {
+                    let (firm, conditions) = methods::new_resource_actions(
+                        principal,
+                        (&identity, boundary, &scp),
+                        actions,
+                        Context::empty(),
+                    )?;
+                    Some(methods::pass_role_caveat(id, firm, conditions))
                 })
                 .collect();
             if actions_ok.iter().all(Option::is_none) {
@@ -1719,7 +1778,9 @@ impl Reader {
 /// PassRole to a new compute resource (family 4 of
 /// docs/aws-escalation-methods.md): (id, the service the role is passed to and
 /// that the role must trust, the service actions the attacker needs).
-/// Rows that need inventories (existing instances, profiles, jobs) come later.
+/// A row with alternative actions appears once per alternative, under the
+/// same id. Rows that run on EC2 are in [`INSTANCE_PROFILE_METHODS`]; rows
+/// that need inventories (existing jobs, stacks, clusters) come later.
 pub const PASS_ROLE_METHODS: &[(&str, &str, &[&str])] = &[
     (
         "lambda-create-function-invoke",
@@ -1775,6 +1836,14 @@ pub const PASS_ROLE_METHODS: &[(&str, &str, &[&str])] = &[
         ],
     ),
     (
+        "sagemaker-create-notebook-instance",
+        "sagemaker.amazonaws.com",
+        &[
+            "sagemaker:CreateNotebookInstance",
+            "sagemaker:CreateNotebookInstanceLifecycleConfig",
+        ],
+    ),
+    (
         "sagemaker-create-training-job",
         "sagemaker.amazonaws.com",
         &["sagemaker:CreateTrainingJob"],
@@ -1790,6 +1859,34 @@ pub const PASS_ROLE_METHODS: &[(&str, &str, &[&str])] = &[
         &["sagemaker:CreateHyperParameterTuningJob"],
     ),
     (
+        "bedrock-agentcore-create-code-interpreter",
+        "bedrock-agentcore.amazonaws.com",
+        &[
+            "bedrock-agentcore:CreateCodeInterpreter",
+            "bedrock-agentcore:StartCodeInterpreterSession",
+            "bedrock-agentcore:InvokeCodeInterpreter",
+        ],
+    ),
+    (
+        "bedrock-agentcore-create-browser",
+        "bedrock-agentcore.amazonaws.com",
+        &[
+            "bedrock-agentcore:CreateBrowser",
+            "bedrock-agentcore:StartBrowserSession",
+            "bedrock-agentcore:ConnectBrowserAutomationStream",
+        ],
+    ),
+    (
+        "bedrock-agentcore-create-runtime",
+        "bedrock-agentcore.amazonaws.com",
+        &[
+            "bedrock-agentcore:CreateAgentRuntime",
+            "bedrock-agentcore:CreateAgentRuntimeEndpoint",
+            "bedrock-agentcore:CreateWorkloadIdentity",
+            "bedrock-agentcore:InvokeAgentRuntimeCommand",
+        ],
+    ),
+    (
         "ecs-register-task-definition-run-task",
         "ecs-tasks.amazonaws.com",
         &["ecs:RegisterTaskDefinition", "ecs:RunTask"],
@@ -1803,6 +1900,24 @@ pub const PASS_ROLE_METHODS: &[(&str, &str, &[&str])] = &[
         "ecs-register-task-definition-create-service",
         "ecs-tasks.amazonaws.com",
         &["ecs:RegisterTaskDefinition", "ecs:CreateService"],
+    ),
+    (
+        "ecs-create-cluster-run-task",
+        "ecs-tasks.amazonaws.com",
+        &[
+            "ecs:CreateCluster",
+            "ecs:RegisterTaskDefinition",
+            "ecs:RunTask",
+        ],
+    ),
+    (
+        "ecs-create-cluster-create-service",
+        "ecs-tasks.amazonaws.com",
+        &[
+            "ecs:CreateCluster",
+            "ecs:RegisterTaskDefinition",
+            "ecs:CreateService",
+        ],
     ),
     (
         "emr-serverless-start-job-run",
@@ -1831,6 +1946,11 @@ pub const PASS_ROLE_METHODS: &[(&str, &str, &[&str])] = &[
         "stepfunctions-create-state-machine",
         "states.amazonaws.com",
         &["states:CreateStateMachine", "states:StartExecution"],
+    ),
+    (
+        "stepfunctions-create-state-machine",
+        "states.amazonaws.com",
+        &["states:CreateStateMachine", "states:StartSyncExecution"],
     ),
     (
         "stepfunctions-test-state",

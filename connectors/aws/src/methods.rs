@@ -1,0 +1,748 @@
+//! Escalation methods and preconditions of `docs/aws-escalation-methods.md`
+//! that do not fit one (service, actions) row of
+//! [`PASS_ROLE_METHODS`](crate::PASS_ROLE_METHODS).
+//!
+//! - **Instance-profile rows** ([`INSTANCE_PROFILE_METHODS`], family 4): the
+//!   new compute runs on EC2 with the passed role's *instance profile* (EC2
+//!   on demand or spot, Auto Scaling with a launch template or a launch
+//!   configuration, Data Pipeline's resource role). The role must trust
+//!   `ec2.amazonaws.com` and be in an instance profile
+//!   (`RoleDetailList[].InstanceProfileList`), or the caller must be able to
+//!   put it in a new one (`iam:CreateInstanceProfile` +
+//!   `iam:AddRoleToInstanceProfile`, row 4.4, named in the mechanism). A
+//!   role with neither gives no edge. The authorization details list only
+//!   profiles that hold a role, so an existing *empty* profile the caller
+//!   could fill is not seen. EC2 actions are evaluated with
+//!   `ec2:InstanceProfile` set to the profile's ARN (unknown for a new
+//!   profile). A subnet is assumed to exist (every region has a default VPC
+//!   unless it was deleted): the EC2 inventory is not read yet.
+//! - **Row caveats** ([`PASS_ROLE_CAVEATS`]): rows that stay conditional
+//!   whatever the policies say, because what they need is not in the
+//!   authorization details (an existing ECS cluster, a stream to poll) or
+//!   the service is retired.
+//! - **Ceilings** (family 1, twin NT-ceil): writing one's own policies gains
+//!   no more than one's permissions boundary allows. An escalation whose
+//!   writer has a boundary that does not allow everything is conditional,
+//!   with the boundary named; rewriting the boundary itself gains what the
+//!   identity policies allow without it.
+//! - **Credential-report preconditions** (family 2): a user has at most two
+//!   access keys, and `CreateLoginProfile` / `UpdateLoginProfile` each work
+//!   in only one of the two states of the console password. The credential
+//!   report is not read, so these edges are conditional unless the caller
+//!   holds the complementary action too (`iam:DeleteAccessKey`; the other
+//!   login-profile action).
+
+use std::collections::BTreeSet;
+
+use blastgraph_model::json::{Obj, type_name};
+use blastgraph_model::{Edge, EdgeKind, EstateBuilder};
+use blastgraph_policy::{
+    Context, Decision, Evaluation, Policy, PolicySet, Principal, Request, Statement, Version,
+    evaluate,
+};
+use serde_json::{Value, json};
+
+use crate::{Caller, IdKind, Ident, Reader, identity_statement, with_conditions};
+
+/// A family-4 row whose new compute runs on EC2 with the passed role's
+/// instance profile.
+#[derive(Debug, Clone, Copy)]
+pub struct InstanceProfileMethod {
+    /// The row id in `docs/aws-escalation-methods.md`.
+    pub id: &'static str,
+    /// The service actions the caller needs (on resources it names).
+    pub actions: &'static [&'static str],
+    /// The `iam:PassedToService` values under which the role is passed.
+    /// With several, the value is uncertain: each is evaluated, and a
+    /// difference between them makes the edge conditional.
+    pub passed_to: &'static [&'static str],
+    /// Needs the Auto Scaling service-linked role, or the right to create it.
+    pub autoscaling_slr: bool,
+    /// Also passes a service role that trusts this service (Data Pipeline's
+    /// pipeline role), with `iam:PassedToService` = this service.
+    pub service_role: Option<&'static str>,
+    /// Why the row is conditional whatever the policies say.
+    pub caveat: Option<&'static str>,
+}
+
+/// Family-4 rows that run code as a role through its instance profile, in
+/// order of preference. The role must trust `ec2.amazonaws.com`.
+pub const INSTANCE_PROFILE_METHODS: &[InstanceProfileMethod] = &[
+    InstanceProfileMethod {
+        id: "ec2-run-instances",
+        actions: &["ec2:RunInstances"],
+        passed_to: &[EC2],
+        autoscaling_slr: false,
+        service_role: None,
+        caveat: None,
+    },
+    InstanceProfileMethod {
+        id: "ec2-request-spot-instances",
+        // pathfinding.cloud ec2-003 (tested in its labs): RequestSpotInstances
+        // alone; restricting ec2:RunInstances does not stop it.
+        actions: &["ec2:RequestSpotInstances"],
+        passed_to: &[EC2],
+        autoscaling_slr: false,
+        service_role: None,
+        caveat: None,
+    },
+    // Includes ec2:RunInstances (AWS checks it for groups that use launch
+    // templates), so `ec2-run-instances` is preferred whenever this row
+    // holds: the row documents the method, its edge is never the one chosen.
+    InstanceProfileMethod {
+        id: "autoscaling-launch-template",
+        actions: &[
+            "ec2:CreateLaunchTemplate",
+            "autoscaling:CreateAutoScalingGroup",
+            "ec2:RunInstances",
+        ],
+        passed_to: &[EC2],
+        autoscaling_slr: true,
+        service_role: None,
+        caveat: None,
+    },
+    InstanceProfileMethod {
+        id: "autoscaling-create-launch-configuration",
+        actions: &[
+            "autoscaling:CreateLaunchConfiguration",
+            "autoscaling:CreateAutoScalingGroup",
+        ],
+        passed_to: &[EC2],
+        autoscaling_slr: true,
+        service_role: None,
+        caveat: Some(
+            "accounts created since 2024-10-01 cannot create launch configurations; the account's age is not in the authorization details",
+        ),
+    },
+    InstanceProfileMethod {
+        id: "datapipeline-create-pipeline",
+        actions: &[
+            "datapipeline:CreatePipeline",
+            "datapipeline:PutPipelineDefinition",
+            "datapipeline:ActivatePipeline",
+        ],
+        passed_to: &["datapipeline.amazonaws.com", EC2],
+        autoscaling_slr: false,
+        service_role: Some("datapipeline.amazonaws.com"),
+        caveat: Some(
+            "AWS Data Pipeline is closed to new customers since 2023-07-25; only accounts that already use it can create pipelines",
+        ),
+    },
+];
+
+/// Rows of [`PASS_ROLE_METHODS`](crate::PASS_ROLE_METHODS) that are
+/// conditional whatever the policies say: (row id, reason).
+pub const PASS_ROLE_CAVEATS: &[(&str, &str)] = &[
+    (
+        "lambda-create-function-event-source",
+        "needs an existing event source (DynamoDB or Kinesis stream, SQS queue, Kafka, MQ) that the role can read; stream and queue inventories are not read",
+    ),
+    (
+        "glue-create-dev-endpoint",
+        "Glue development endpoints exist only for Glue 0.9 and 1.0; the service may refuse new ones",
+    ),
+    (
+        "ecs-register-task-definition-run-task",
+        "needs an existing ECS cluster; the ECS inventory is not read",
+    ),
+    (
+        "ecs-register-task-definition-start-task",
+        "needs an ECS cluster with a registered EC2 container instance; the ECS inventory is not read",
+    ),
+    (
+        "ecs-register-task-definition-create-service",
+        "needs an existing ECS cluster; the ECS inventory is not read",
+    ),
+    (
+        "bedrock-agentcore-create-runtime",
+        "needs a container image in Amazon ECR that the attacker controls; ECR is not read",
+    ),
+    (
+        "codestar-create-project",
+        "AWS CodeStar was discontinued on 2024-07-31; the service may refuse new projects",
+    ),
+];
+
+const EC2: &str = "ec2.amazonaws.com";
+const PASS: &str = "iam:PassRole";
+const AUTOSCALING: &str = "autoscaling.amazonaws.com";
+/// The row whose actions give a role a new instance profile.
+const NEW_PROFILE_ID: &str = "iam-add-role-to-instance-profile";
+const NEW_PROFILE: [&str; 2] = ["iam:CreateInstanceProfile", "iam:AddRoleToInstanceProfile"];
+
+/// Applies a row's caveat to the decision on its service actions:
+/// `(firm, conditions)`.
+pub(crate) fn pass_role_caveat(
+    id: &str,
+    firm: bool,
+    mut conditions: Vec<String>,
+) -> (bool, Vec<String>) {
+    match PASS_ROLE_CAVEATS.iter().find(|(row, _)| *row == id) {
+        Some((_, reason)) => {
+            conditions.push((*reason).to_string());
+            (false, conditions)
+        }
+        None => (firm, conditions),
+    }
+}
+
+/// A decision on part of a method: firm, or allowed under these conditions.
+#[derive(Debug, Clone, Default)]
+struct Verdict {
+    firm: bool,
+    conditions: Vec<String>,
+}
+
+impl Verdict {
+    fn firm() -> Self {
+        Verdict {
+            firm: true,
+            conditions: Vec::new(),
+        }
+    }
+
+    fn of(e: &Evaluation<'_>) -> Self {
+        Verdict {
+            firm: !e.conditional,
+            conditions: e.conditions().map(str::to_string).collect(),
+        }
+    }
+
+    fn and(mut self, other: &Verdict) -> Self {
+        self.firm &= other.firm;
+        self.conditions.extend(other.conditions.iter().cloned());
+        self
+    }
+
+    fn because(mut self, reason: &str) -> Self {
+        self.firm = false;
+        self.conditions.push(reason.to_string());
+        self
+    }
+}
+
+/// The first firm option, else the first conditional one.
+fn prefer_firm<T>(options: impl IntoIterator<Item = (Verdict, T)>) -> Option<(Verdict, T)> {
+    let mut best = None;
+    for (v, t) in options {
+        if v.firm {
+            return Some((v, t));
+        }
+        if best.is_none() {
+            best = Some((v, t));
+        }
+    }
+    best
+}
+
+/// Service actions on resources the caller creates and names: allowed on
+/// `*` decides; allowed only on some resource names (and not denied on `*`)
+/// is conditional, since the attacker picks the name. `None` when one is
+/// denied, never allowed, or allowed only under a condition that is false.
+/// Returns (firm, conditions).
+pub(crate) fn new_resource_actions(
+    principal: &Principal,
+    (identity, boundary, scp): (&[&Policy], Option<&Policy>, &[Vec<&Policy>]),
+    actions: &[&str],
+    ctx: &Context,
+) -> Option<(bool, Vec<String>)> {
+    let set = PolicySet {
+        identity,
+        boundary,
+        scp,
+        ..PolicySet::default()
+    };
+    let mut v = Verdict::firm();
+    for a in actions {
+        let e = evaluate(&Request::new(principal, a, "*").with_context(ctx), &set);
+        if e.is_allowed() {
+            v = v.and(&Verdict::of(&e));
+            continue;
+        }
+        if e.decision == Decision::ExplicitDeny {
+            return None;
+        }
+        // Granted on some names only: some statement of each side must
+        // grant the action under conditions that are not false.
+        let side = named_grant(principal, identity, a, ctx)?;
+        v = v
+            .because(&format!(
+                "{a} is granted on some resource names only; the attacker names the new resource"
+            ))
+            .and(&side);
+        if let Some(b) = boundary {
+            v = v.and(&named_grant(principal, &[b], a, ctx)?);
+        }
+    }
+    Some((v.firm, v.conditions))
+}
+
+/// Whether some `Allow` statement of `policies` grants `action` on some
+/// resource, with its conditions not decided false: each statement is
+/// re-evaluated on `*` with its own condition only. The conditions it
+/// depends on, or `None`.
+fn named_grant(
+    principal: &Principal,
+    policies: &[&Policy],
+    action: &str,
+    ctx: &Context,
+) -> Option<Verdict> {
+    let options = policies.iter().flat_map(|p| {
+        p.statements_allowing(action).map(move |s| {
+            let version = match p.version() {
+                Version::V2012_10_17 => "2012-10-17",
+                Version::V2008_10_17 => "2008-10-17",
+            };
+            let mut stmt = json!({"Effect": "Allow", "Action": action, "Resource": "*"});
+            if let Some(c) = s.condition_text() {
+                match serde_json::from_str::<Value>(c) {
+                    Ok(v) => stmt["Condition"] = v,
+                    // Cannot happen (the text is the parsed JSON); undecided if it does.
+                    Err(_) => return Some((Verdict::firm().because(c), ())),
+                }
+            }
+            let doc = json!({"Version": version, "Statement": [stmt]});
+            let Ok(parsed) = Policy::from_value(p.name(), &doc) else {
+                return Some((
+                    Verdict::firm().because(s.condition_text().unwrap_or("")),
+                    (),
+                ));
+            };
+            let one = [&parsed.policy];
+            let set = PolicySet {
+                identity: &one,
+                ..PolicySet::default()
+            };
+            let e = evaluate(
+                &Request::new(principal, action, "*").with_context(ctx),
+                &set,
+            );
+            e.is_allowed().then(|| (Verdict::of(&e), ()))
+        })
+    });
+    prefer_firm(options.flatten()).map(|(v, ())| v)
+}
+
+fn new_actions(caller: &Caller<'_>, actions: &[&str], ctx: &Context) -> Option<Verdict> {
+    new_resource_actions(
+        caller.principal,
+        (&caller.identity, caller.boundary, &caller.scp),
+        actions,
+        ctx,
+    )
+    .map(|(firm, conditions)| Verdict { firm, conditions })
+}
+
+/// Whether a role's trust policy lets `service` assume it.
+fn trusts(reader: &Reader, role: &Ident, service: &str) -> bool {
+    let Some(trust) = role.trust.and_then(|t| reader.docs.get(t)) else {
+        return false;
+    };
+    let resource = [&trust.policy];
+    let set = PolicySet {
+        resource: &resource,
+        resource_policy_required: true,
+        ..PolicySet::default()
+    };
+    let p = Principal::service(service);
+    evaluate(&Request::new(&p, "sts:AssumeRole", &role.arn), &set).is_allowed()
+}
+
+fn is_service_linked(ident: &Ident) -> bool {
+    ident.arn.contains(":role/aws-service-role/")
+}
+
+/// Probe requests a policy must allow, firmly and on every resource, to
+/// count as allowing everything: an action of no real service (only `*`
+/// grants it) and the IAM and STS actions that any escalation needs.
+const EVERYTHING: [&str; 4] = [
+    "blastgraph-probe:AnyAction",
+    "iam:PutRolePolicy",
+    "iam:CreateUser",
+    "sts:AssumeRole",
+];
+
+fn allows_everything(
+    principal: &Principal,
+    identity: &[&Policy],
+    boundary: Option<&Policy>,
+) -> bool {
+    let set = PolicySet {
+        identity,
+        boundary,
+        ..PolicySet::default()
+    };
+    EVERYTHING.iter().all(|a| {
+        let e = evaluate(&Request::new(principal, a, "*"), &set);
+        e.is_allowed() && !e.conditional
+    })
+}
+
+/// NT-ceil: the reason a write bounded by `boundary` does not reach the
+/// account admin, or `None` when the boundary allows everything.
+pub(crate) fn boundary_caveat(
+    principal: &Principal,
+    boundary: &Policy,
+    name: &str,
+) -> Option<String> {
+    (!allows_everything(principal, &[boundary], None)).then(|| {
+        format!(
+            "bounded by permissions boundary {name}: the policies it writes take effect only within it"
+        )
+    })
+}
+
+impl Reader {
+    /// Reads `RoleDetailList[].InstanceProfileList[].Arn` for the roles
+    /// already read. A malformed entry is a warning: the role is kept,
+    /// without that profile.
+    pub(crate) fn read_instance_profiles(&mut self, top: &Obj<'_>, out: &mut EstateBuilder) {
+        let Some(Value::Array(roles)) = top.map.get("RoleDetailList") else {
+            return;
+        };
+        for (i, role) in roles.iter().enumerate() {
+            let Some(arn) = role.get("Arn").and_then(Value::as_str) else {
+                continue;
+            };
+            if !self.ident_by_arn.contains_key(arn) {
+                continue;
+            }
+            let at = format!("{}[{i}].InstanceProfileList", top.at("RoleDetailList"));
+            let profiles = match role.get("InstanceProfileList") {
+                None | Some(Value::Null) => continue,
+                Some(Value::Array(items)) => items,
+                Some(other) => {
+                    out.warning(
+                        at,
+                        format!(
+                            "expected an array of instance profiles, found {}; ignored",
+                            type_name(other)
+                        ),
+                    );
+                    continue;
+                }
+            };
+            for (j, p) in profiles.iter().enumerate() {
+                match p.get("Arn").and_then(Value::as_str) {
+                    Some(parn) if parn.contains(":instance-profile/") => {
+                        let list = self.instance_profiles.entry(arn.to_string()).or_default();
+                        if !list.iter().any(|x| x == parn) {
+                            list.push(parn.to_string());
+                        }
+                    }
+                    _ => out.warning(
+                        format!("{at}[{j}]"),
+                        "expected an instance profile with an `Arn` (arn:aws:iam::ACCOUNT:instance-profile/...); ignored",
+                    ),
+                }
+            }
+        }
+    }
+
+    /// Family 4 through instance profiles ([`INSTANCE_PROFILE_METHODS`]):
+    /// one `can_act_as` edge per (caller, role), the first firm row or else
+    /// the first conditional one. Identities that already escalate to the
+    /// account admin are skipped, as in `emit_pass_role`.
+    pub(crate) fn emit_instance_profile_roles(
+        &self,
+        out: &mut EstateBuilder,
+        escalated: &BTreeSet<usize>,
+    ) {
+        let targets: Vec<usize> = self
+            .idents
+            .iter()
+            .enumerate()
+            .filter(|(_, r)| {
+                r.kind == IdKind::Role && !is_service_linked(r) && trusts(self, r, EC2)
+            })
+            .map(|(i, _)| i)
+            .collect();
+        if targets.is_empty() {
+            return;
+        }
+        // Roles each service role may be (Data Pipeline's pipeline role).
+        let mut service_roles: Vec<(&str, Vec<usize>)> = Vec::new();
+        for svc in INSTANCE_PROFILE_METHODS
+            .iter()
+            .filter_map(|m| m.service_role)
+        {
+            if service_roles.iter().any(|(s, _)| *s == svc) {
+                continue;
+            }
+            let roles = self
+                .idents
+                .iter()
+                .enumerate()
+                .filter(|(_, r)| {
+                    r.kind == IdKind::Role && !is_service_linked(r) && trusts(self, r, svc)
+                })
+                .map(|(i, _)| i)
+                .collect();
+            service_roles.push((svc, roles));
+        }
+        let slr_accounts: BTreeSet<&str> = self
+            .idents
+            .iter()
+            .filter(|r| {
+                r.kind == IdKind::Role
+                    && r.arn
+                        .contains(":role/aws-service-role/autoscaling.amazonaws.com/")
+            })
+            .map(|r| r.account.as_str())
+            .collect();
+        for caller in self.callers() {
+            if escalated.contains(&caller.ix) {
+                continue;
+            }
+            let passes: Vec<&Statement> = caller
+                .identity
+                .iter()
+                .flat_map(|p| p.statements_allowing(PASS))
+                .collect();
+            if passes.is_empty() {
+                continue;
+            }
+            let set = PolicySet {
+                identity: &caller.identity,
+                boundary: caller.boundary,
+                scp: &caller.scp,
+                ..PolicySet::default()
+            };
+            let new_profile = new_actions(&caller, &NEW_PROFILE, Context::empty());
+            // (how firm, whether the caller must create it)
+            let slr = if slr_accounts.contains(caller.ident.account.as_str()) {
+                Some((Verdict::firm(), false))
+            } else {
+                let arn = format!(
+                    "arn:aws:iam::{}:role/aws-service-role/{AUTOSCALING}/AWSServiceRoleForAutoScaling",
+                    caller.ident.account
+                );
+                let ctx = Context::new().with("iam:AWSServiceName", [AUTOSCALING]);
+                let e = evaluate(
+                    &Request::new(caller.principal, "iam:CreateServiceLinkedRole", &arn)
+                        .with_context(&ctx),
+                    &set,
+                );
+                e.is_allowed().then(|| (Verdict::of(&e), true))
+            };
+            for &t in &targets {
+                let Some(role) = self.idents.get(t) else {
+                    continue;
+                };
+                if t == caller.ix
+                    || role.account != caller.ident.account
+                    || !passes.iter().any(|s| s.may_match_resource(&role.arn))
+                {
+                    continue;
+                }
+                let ctx = MethodCtx {
+                    caller: &caller,
+                    set: &set,
+                    new_profile: new_profile.as_ref(),
+                    slr: slr.as_ref(),
+                    service_roles: &service_roles,
+                };
+                let best = prefer_firm(
+                    INSTANCE_PROFILE_METHODS
+                        .iter()
+                        .filter_map(|m| self.instance_profile_method(m, role, &ctx)),
+                );
+                if let Some((_, ed)) = best {
+                    out.add_edge(ed);
+                }
+            }
+        }
+    }
+
+    /// One row for one (caller, role): the edge and how firm it is, or
+    /// `None` when the row does not apply.
+    fn instance_profile_method(
+        &self,
+        m: &InstanceProfileMethod,
+        role: &Ident,
+        ctx: &MethodCtx<'_, '_>,
+    ) -> Option<(Verdict, Edge)> {
+        let caller = ctx.caller;
+        // PassRole on the role, under each possible PassedToService value.
+        let passes: Vec<(&str, Evaluation<'_>)> = m
+            .passed_to
+            .iter()
+            .map(|svc| {
+                let c = Context::new().with("iam:PassedToService", [*svc]);
+                let e = evaluate(
+                    &Request::new(caller.principal, PASS, &role.arn).with_context(&c),
+                    ctx.set,
+                );
+                (*svc, e)
+            })
+            .collect();
+        let (allowed, refused): (Vec<_>, Vec<_>) = passes.iter().partition(|(_, e)| e.is_allowed());
+        let (_, pass) = allowed.first()?;
+        let mut verdict = Verdict::firm();
+        if !refused.is_empty() {
+            let names = |v: &[&(&str, Evaluation<'_>)]| {
+                v.iter().map(|(s, _)| *s).collect::<Vec<_>>().join(", ")
+            };
+            verdict = verdict.because(&format!(
+                "iam:PassedToService value uncertain: iam:PassRole allowed for {}, not for {}",
+                names(&allowed),
+                names(&refused)
+            ));
+        }
+        for (_, e) in allowed.iter().skip(1) {
+            verdict = verdict.and(&Verdict::of(e));
+        }
+        let mut extra: Vec<&str> = Vec::new();
+        let mut notes: Vec<String> = Vec::new();
+        // The service role (Data Pipeline's pipeline role).
+        if let Some(svc) = m.service_role {
+            let candidates = ctx
+                .service_roles
+                .iter()
+                .find(|(s, _)| *s == svc)
+                .map(|(_, rs)| rs.as_slice())
+                .unwrap_or_default();
+            let c = Context::new().with("iam:PassedToService", [svc]);
+            let (v, r) = prefer_firm(candidates.iter().filter_map(|&r| {
+                let sr = self.idents.get(r)?;
+                if sr.account != caller.ident.account {
+                    return None;
+                }
+                let e = evaluate(
+                    &Request::new(caller.principal, PASS, &sr.arn).with_context(&c),
+                    ctx.set,
+                );
+                e.is_allowed().then(|| (Verdict::of(&e), sr))
+            }))?;
+            verdict = verdict.and(&v);
+            notes.push(format!("service role {} passed to {svc}", r.label));
+        }
+        if m.autoscaling_slr {
+            let (slr, create) = ctx.slr?;
+            verdict = verdict.and(slr);
+            if *create {
+                extra.push("iam:CreateServiceLinkedRole");
+                notes.push("the Auto Scaling service-linked role it creates".into());
+            }
+        }
+        // The instance profile: one of the role's, or a new one.
+        let profiles = self
+            .instance_profiles
+            .get(&role.arn)
+            .map(Vec::as_slice)
+            .unwrap_or_default();
+        let existing = profiles.iter().filter_map(|p| {
+            let c = Context::new().with("ec2:InstanceProfile", [p.as_str()]);
+            new_actions(caller, m.actions, &c).map(|v| (v, Some(p.as_str())))
+        });
+        let created = ctx.new_profile.and_then(|np| {
+            new_actions(caller, m.actions, Context::empty()).map(|v| (v.and(np), None))
+        });
+        let (v, profile) = prefer_firm(existing.chain(created))?;
+        verdict = verdict.and(&v);
+        match profile {
+            Some(p) => notes.insert(0, format!("instance profile {p}")),
+            None => {
+                extra.extend(NEW_PROFILE);
+                notes.insert(
+                    0,
+                    format!(
+                        "a new instance profile ({NEW_PROFILE_ID}: {})",
+                        NEW_PROFILE.join(" + ")
+                    ),
+                );
+            }
+        }
+        if let Some(reason) = m.caveat {
+            verdict = verdict.because(reason);
+        }
+        let actions: Vec<&str> = m.actions.iter().copied().chain(extra).collect();
+        let reason = format!(
+            "{} can act as {}: passes it to {} through {} ({}: iam:PassRole + {})",
+            caller.ident.label,
+            role.label,
+            m.passed_to.first().copied().unwrap_or(EC2),
+            notes.join(", "),
+            m.id,
+            actions.join(" + ")
+        );
+        let mut ed = self.decided_edge(
+            caller.ident,
+            role.arn.clone(),
+            EdgeKind::CanActAs,
+            (reason, "; PassRole allowed by ", identity_statement(pass)),
+            format!("{PASS}+{}", actions.join("+")),
+            pass,
+        );
+        if !verdict.firm {
+            ed = with_conditions(ed, verdict.conditions.clone());
+        }
+        let verdict = verdict.and(&Verdict::of(pass));
+        Some((verdict, ed))
+    }
+
+    /// NT-ceil: what writing `written` (a policy of `ident`, or `ident`
+    /// itself) gains is bounded by `ident`'s permissions boundary. `None`
+    /// when the write reaches the account admin; otherwise the reason the
+    /// edge is conditional.
+    pub(crate) fn ceiling_caveat(
+        &self,
+        ident: &Ident,
+        principal: &Principal,
+        identity: &[&Policy],
+        written: &str,
+    ) -> Option<String> {
+        let boundary_ix = ident.boundary?;
+        let doc = self.docs.get(boundary_ix)?;
+        let name = doc.arn.as_deref().unwrap_or(doc.policy.name());
+        if doc.arn.as_deref() != Some(written) {
+            return boundary_caveat(principal, &doc.policy, name);
+        }
+        // Rewriting the boundary lifts the ceiling; the identity policies
+        // stay as they are, unless the same policy is also one of them.
+        let also_identity = self.identity_policies(ident).contains(&boundary_ix);
+        (!also_identity && !allows_everything(principal, identity, None)).then(|| {
+            format!(
+                "rewrites its permissions boundary {name}: it then holds what its identity policies allow, which is not everything"
+            )
+        })
+    }
+
+    /// Family-2 preconditions the credential report would decide: the
+    /// condition text, or `None` when the caller can do the write in every
+    /// state of the target.
+    pub(crate) fn takeover_caveat(
+        &self,
+        principal: &Principal,
+        set: &PolicySet<'_>,
+        action: &str,
+        target: &str,
+    ) -> Option<String> {
+        let (complement, reason) = match action {
+            "iam:CreateAccessKey" => (
+                "iam:DeleteAccessKey",
+                "fails if the user already has two access keys (and iam:DeleteAccessKey is not allowed); the credential report is not read",
+            ),
+            "iam:CreateLoginProfile" => (
+                "iam:UpdateLoginProfile",
+                "fails if the user already has a console password (and iam:UpdateLoginProfile is not allowed); the credential report is not read",
+            ),
+            "iam:UpdateLoginProfile" => (
+                "iam:CreateLoginProfile",
+                "fails if the user has no console password (and iam:CreateLoginProfile is not allowed); the credential report is not read",
+            ),
+            _ => return None,
+        };
+        let e = evaluate(&Request::new(principal, complement, target), set);
+        (!e.is_allowed() || e.conditional).then(|| reason.to_string())
+    }
+}
+
+/// What every row of one (caller, role) pair shares.
+struct MethodCtx<'c, 'r> {
+    caller: &'c Caller<'r>,
+    set: &'c PolicySet<'c>,
+    new_profile: Option<&'c Verdict>,
+    slr: Option<&'c (Verdict, bool)>,
+    service_roles: &'c [(&'static str, Vec<usize>)],
+}

@@ -1,0 +1,1604 @@
+//! One positive fixture and one negative twin per privilege-escalation
+//! method of `docs/aws-escalation-methods.md` (families 1–4).
+//!
+//! Every fixture is an `aws iam get-account-authorization-details` document
+//! written by the small builder below: an attacker (user `attacker`, or role
+//! `attacker` for the methods that write a role's own policies) whose inline
+//! policy grants the method's actions, the identity it targets, and a
+//! harmless role. A negative twin differs from its positive by one change,
+//! named in the test: the key grant names a harmless or other resource
+//! (NT-res), an explicit `Deny` in another policy (NT-deny), a permissions
+//! boundary without the action (NT-pb), a condition the attacker cannot meet
+//! and that is decided offline (NT-cond: `aws:PrincipalTag/team` the
+//! attacker lacks, `iam:PassedToService` for another service), or a
+//! precondition the authorization details decide (NT-pre).
+//!
+//! Positives assert the exact pivot edge (kind, from, to, mechanism,
+//! conditional); twins assert that the attacker has no pivot edge at all.
+//!
+//! Index:
+//! - family 1 (writes to one's own permissions): `iam_*_policy*` modules
+//! - families 2 and 3 (other principals, trust): `iam_create_access_key` ...
+//!   `iam_update_assume_role_policy`
+//! - family 4 (PassRole to new compute): one module per row of
+//!   `PASS_ROLE_METHODS` and `INSTANCE_PROFILE_METHODS`
+//! - coverage: every table row has a module here
+#![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)]
+
+use blastgraph_connector_aws::{
+    AwsAuthDetailsConnector, INSTANCE_PROFILE_METHODS, PASS_ROLE_METHODS, account_admin_id,
+};
+use blastgraph_model::{Connector, EdgeKind, Estate, EstateBuilder};
+use serde_json::{Value, json};
+
+const A: &str = "111122223333";
+
+fn arn(rest: &str) -> String {
+    format!("arn:aws:iam::{A}:{rest}")
+}
+
+// ---------------------------------------------------------------------------
+// The fixture builder
+// ---------------------------------------------------------------------------
+
+/// `Allow` of `actions` on `resource`.
+fn allow(actions: &[&str], resource: &str) -> Value {
+    json!({"Effect": "Allow", "Action": actions, "Resource": resource})
+}
+
+/// `Allow` under a condition.
+fn allow_if(actions: &[&str], resource: &str, condition: Value) -> Value {
+    json!({"Effect": "Allow", "Action": actions, "Resource": resource, "Condition": condition})
+}
+
+/// `iam:PassRole` on one role, to one service.
+fn pass_role(role: &str, service: &str) -> Value {
+    allow_if(
+        &["iam:PassRole"],
+        &arn(&format!("role/{role}")),
+        json!({"StringEquals": {"iam:PassedToService": service}}),
+    )
+}
+
+/// The NT-cond condition: a principal tag the attacker does not carry.
+fn tag_condition() -> Value {
+    json!({"StringEquals": {"aws:PrincipalTag/team": "iam-admins"}})
+}
+
+fn document(statements: &[Value]) -> Value {
+    json!({"Version": "2012-10-17", "Statement": statements})
+}
+
+/// A customer-managed policy with one (default) version.
+fn managed(name: &str, statements: &[Value]) -> Value {
+    managed_versions(name, &[statements.to_vec()])
+}
+
+/// A customer-managed policy; the first version is the default.
+fn managed_versions(name: &str, versions: &[Vec<Value>]) -> Value {
+    let list: Vec<Value> = versions
+        .iter()
+        .enumerate()
+        .map(|(i, st)| {
+            json!({"VersionId": format!("v{}", i + 1), "IsDefaultVersion": i == 0, "Document": document(st)})
+        })
+        .collect();
+    json!({"PolicyName": name, "Arn": arn(&format!("policy/{name}")), "DefaultVersionId": "v1",
+           "PolicyVersionList": list})
+}
+
+/// A user, group or role record.
+#[derive(Clone)]
+struct Id(Value);
+
+impl Id {
+    fn user(name: &str) -> Id {
+        Id(
+            json!({"UserName": name, "Arn": arn(&format!("user/{name}")), "Path": "/",
+                  "GroupList": [], "UserPolicyList": [], "AttachedManagedPolicies": [],
+                  "Tags": [{"Key": "team", "Value": "web"}]}),
+        )
+    }
+
+    fn group(name: &str) -> Id {
+        Id(
+            json!({"GroupName": name, "Arn": arn(&format!("group/{name}")), "Path": "/",
+                  "GroupPolicyList": [], "AttachedManagedPolicies": []}),
+        )
+    }
+
+    /// A role trusting `service`.
+    fn role(name: &str, service: &str) -> Id {
+        Id(
+            json!({"RoleName": name, "Arn": arn(&format!("role/{name}")), "Path": "/",
+                  "AssumeRolePolicyDocument": document(&[json!({"Effect": "Allow",
+                      "Principal": {"Service": service}, "Action": "sts:AssumeRole"})]),
+                  "RolePolicyList": [], "AttachedManagedPolicies": [], "InstanceProfileList": []}),
+        )
+    }
+
+    fn list_key(&self) -> &'static str {
+        if self.0.get("UserName").is_some() {
+            "UserPolicyList"
+        } else if self.0.get("GroupName").is_some() {
+            "GroupPolicyList"
+        } else {
+            "RolePolicyList"
+        }
+    }
+
+    fn push(mut self, key: &str, v: Value) -> Id {
+        self.0[key].as_array_mut().unwrap().push(v);
+        self
+    }
+
+    /// Its inline policy.
+    fn inline(self, statements: &[Value]) -> Id {
+        let key = self.list_key();
+        self.push(
+            key,
+            json!({"PolicyName": "inline", "PolicyDocument": document(statements)}),
+        )
+    }
+
+    fn attach(self, policy: &str) -> Id {
+        self.push(
+            "AttachedManagedPolicies",
+            json!({"PolicyName": policy, "PolicyArn": arn(&format!("policy/{policy}"))}),
+        )
+    }
+
+    fn boundary(mut self, policy: &str) -> Id {
+        self.0["PermissionsBoundary"] = json!({"PermissionsBoundaryType": "Policy",
+            "PermissionsBoundaryArn": arn(&format!("policy/{policy}"))});
+        self
+    }
+
+    fn member_of(self, group: &str) -> Id {
+        self.push("GroupList", json!(group))
+    }
+
+    fn instance_profile(self, name: &str) -> Id {
+        let role = self.0.clone();
+        self.push(
+            "InstanceProfileList",
+            json!({"InstanceProfileName": name, "Path": "/",
+                   "Arn": arn(&format!("instance-profile/{name}")), "Roles": [role]}),
+        )
+    }
+}
+
+/// One authorization-details document.
+#[derive(Default, Clone)]
+struct Account {
+    users: Vec<Id>,
+    groups: Vec<Id>,
+    roles: Vec<Id>,
+    policies: Vec<Value>,
+}
+
+impl Account {
+    fn with(mut self, id: Id) -> Account {
+        if id.0.get("UserName").is_some() {
+            self.users.push(id);
+        } else if id.0.get("GroupName").is_some() {
+            self.groups.push(id);
+        } else {
+            self.roles.push(id);
+        }
+        self
+    }
+
+    fn policy(mut self, p: Value) -> Account {
+        self.policies.push(p);
+        self
+    }
+
+    fn ingest(&self) -> Estate {
+        let ids = |v: &[Id]| v.iter().map(|i| i.0.clone()).collect::<Vec<_>>();
+        let doc = json!({"UserDetailList": ids(&self.users), "GroupDetailList": ids(&self.groups),
+                         "RoleDetailList": ids(&self.roles), "Policies": self.policies});
+        let bytes = serde_json::to_vec_pretty(&doc).unwrap();
+        let mut b = EstateBuilder::new();
+        b.begin_input(
+            "methods.json",
+            "aws-authorization-details",
+            String::new(),
+            0,
+        );
+        AwsAuthDetailsConnector
+            .ingest("methods.json", &bytes, &mut b)
+            .unwrap();
+        let e = b.finish();
+        assert!(e.diagnostics.is_empty(), "{:#?}", e.diagnostics);
+        e
+    }
+}
+
+/// The pivot edges (`can_escalate`, `can_act_as`, `can_assume`) from `from`:
+/// (kind, to, mechanism, conditional).
+fn pivots(e: &Estate, from: &str) -> Vec<(EdgeKind, String, String, bool)> {
+    e.edges
+        .iter()
+        .filter(|x| {
+            x.from == from
+                && matches!(
+                    x.kind,
+                    EdgeKind::CanEscalate | EdgeKind::CanActAs | EdgeKind::CanAssume
+                )
+        })
+        .map(|x| {
+            (
+                x.kind,
+                x.to.clone(),
+                x.mechanism.clone().unwrap_or_default(),
+                x.conditional,
+            )
+        })
+        .collect()
+}
+
+/// The single pivot edge of a positive fixture, asserted exactly; returns
+/// its reason and condition text for further checks.
+fn assert_edge(
+    e: &Estate,
+    from: &str,
+    (kind, to, mechanism, conditional): (EdgeKind, &str, &str, bool),
+) -> (String, String) {
+    assert_eq!(
+        pivots(e, from),
+        [(kind, to.to_string(), mechanism.to_string(), conditional)],
+        "{:#?}",
+        e.edges
+    );
+    let x = e
+        .edges
+        .iter()
+        .find(|x| x.from == from && x.to == to && x.kind == kind)
+        .unwrap();
+    (
+        x.provenance.reason.clone(),
+        x.condition.clone().unwrap_or_default(),
+    )
+}
+
+fn assert_no_edge(e: &Estate, from: &str) {
+    assert_eq!(pivots(e, from), [], "{:#?}", e.edges);
+}
+
+// ---------------------------------------------------------------------------
+// The four twin kinds, as changes to an attacker and its account
+// ---------------------------------------------------------------------------
+
+/// The single change a negative twin makes.
+#[derive(Clone, Copy, Debug)]
+enum Twin {
+    /// NT-res: the key grant names another resource (PassRole: `role/harmless`).
+    Res,
+    /// NT-deny: a second managed policy attached to the attacker denies it.
+    Deny(&'static str),
+    /// NT-pb: a permissions boundary that allows everything but it.
+    Boundary(&'static str),
+    /// NT-cond: the key grant requires `aws:PrincipalTag/team = iam-admins`
+    /// (the attacker is tagged `team = web`).
+    Tag,
+    /// NT-cond: PassRole only with `iam:PassedToService` = another service.
+    OtherService,
+}
+
+/// Applies the twin's policy-side change (Deny, Boundary) to an attacker.
+fn guard(attacker: Id, account: Account, twin: Option<Twin>) -> (Id, Account) {
+    match twin {
+        Some(Twin::Deny(action)) => (
+            attacker.attach("Guardrail"),
+            account.policy(managed(
+                "Guardrail",
+                &[json!({"Effect": "Deny", "Action": action, "Resource": "*"})],
+            )),
+        ),
+        Some(Twin::Boundary(action)) => (
+            attacker.boundary("Boundary"),
+            account.policy(managed(
+                "Boundary",
+                &[json!({"Effect": "Allow", "NotAction": action, "Resource": "*"})],
+            )),
+        ),
+        _ => (attacker, account),
+    }
+}
+
+// ---------------------------------------------------------------------------
+// Family 1: writes to one's own permissions → can_escalate to the account admin
+// ---------------------------------------------------------------------------
+
+/// Family 1 fixture: `attacker` (a user, or a role with `role: true`) is
+/// granted `action` on `resource` (key grant), with the twin applied.
+fn escalation_case(
+    action: &str,
+    resource: &str,
+    role: bool,
+    extra: impl FnOnce(Id, Account) -> (Id, Account),
+    twin: Option<Twin>,
+) -> (Estate, String) {
+    let (resource, condition) = match twin {
+        Some(Twin::Res) => (
+            resource.rsplit_once('/').unwrap().0.to_string() + "/other",
+            None,
+        ),
+        Some(Twin::Tag) => (resource.to_string(), Some(tag_condition())),
+        _ => (resource.to_string(), None),
+    };
+    let grant = match condition {
+        Some(c) => allow_if(&[action], &resource, c),
+        None => allow(&[action], &resource),
+    };
+    let attacker = if role {
+        Id::role("attacker", "ec2.amazonaws.com")
+    } else {
+        Id::user("attacker")
+    };
+    let (attacker, account) = extra(attacker, Account::default());
+    let (attacker, account) = guard(attacker.inline(&[grant]), account, twin);
+    let from = attacker.0["Arn"].as_str().unwrap().to_string();
+    (account.with(attacker).ingest(), from)
+}
+
+fn no_extra(a: Id, acc: Account) -> (Id, Account) {
+    (a, acc)
+}
+
+fn assert_escalates(e: &Estate, from: &str, mechanism: &str) {
+    assert_edge(
+        e,
+        from,
+        (
+            EdgeKind::CanEscalate,
+            &account_admin_id(A),
+            mechanism,
+            false,
+        ),
+    );
+}
+
+mod iam_attach_user_policy {
+    use super::*;
+    const ACTION: &str = "iam:AttachUserPolicy";
+
+    #[test]
+    fn positive() {
+        let (e, from) = escalation_case(ACTION, &arn("user/attacker"), false, no_extra, None);
+        assert_escalates(&e, &from, ACTION);
+    }
+
+    #[test]
+    fn negative_principal_tag_condition() {
+        let (e, from) = escalation_case(
+            ACTION,
+            &arn("user/attacker"),
+            false,
+            no_extra,
+            Some(Twin::Tag),
+        );
+        assert_no_edge(&e, &from);
+    }
+}
+
+mod iam_put_user_policy {
+    use super::*;
+    const ACTION: &str = "iam:PutUserPolicy";
+
+    #[test]
+    fn positive() {
+        let (e, from) = escalation_case(
+            ACTION,
+            "arn:aws:iam::*:user/${aws:username}",
+            false,
+            no_extra,
+            None,
+        );
+        assert_escalates(&e, &from, ACTION);
+    }
+
+    #[test]
+    fn negative_boundary_without_the_action() {
+        let (e, from) = escalation_case(
+            ACTION,
+            "arn:aws:iam::*:user/${aws:username}",
+            false,
+            no_extra,
+            Some(Twin::Boundary(ACTION)),
+        );
+        assert_no_edge(&e, &from);
+    }
+}
+
+fn in_group(a: Id, acc: Account) -> (Id, Account) {
+    (a.member_of("devs"), acc.with(Id::group("devs")))
+}
+
+mod iam_attach_group_policy {
+    use super::*;
+    const ACTION: &str = "iam:AttachGroupPolicy";
+
+    #[test]
+    fn positive() {
+        let (e, from) = escalation_case(ACTION, &arn("group/devs"), false, in_group, None);
+        assert_escalates(&e, &from, ACTION);
+    }
+
+    #[test]
+    fn negative_boundary_without_the_action() {
+        let (e, from) = escalation_case(
+            ACTION,
+            &arn("group/devs"),
+            false,
+            in_group,
+            Some(Twin::Boundary(ACTION)),
+        );
+        assert_no_edge(&e, &from);
+    }
+
+    /// NT-pre: writing a group one is not in gains nothing.
+    #[test]
+    fn negative_not_a_member() {
+        let (e, from) = escalation_case(
+            ACTION,
+            &arn("group/devs"),
+            false,
+            |a, acc| (a, acc.with(Id::group("devs"))),
+            None,
+        );
+        assert_no_edge(&e, &from);
+    }
+}
+
+mod iam_put_group_policy {
+    use super::*;
+    const ACTION: &str = "iam:PutGroupPolicy";
+
+    #[test]
+    fn positive() {
+        let (e, from) = escalation_case(ACTION, &arn("group/devs"), false, in_group, None);
+        assert_escalates(&e, &from, ACTION);
+    }
+
+    /// The catalogue's twin: the Deny sits in a second group's policy.
+    #[test]
+    fn negative_deny_in_another_groups_policy() {
+        let (e, from) = escalation_case(
+            ACTION,
+            &arn("group/devs"),
+            false,
+            |a, acc| {
+                let (a, acc) = in_group(a, acc);
+                let guard = Id::group("guarded")
+                    .inline(&[json!({"Effect": "Deny", "Action": ACTION, "Resource": "*"})]);
+                (a.member_of("guarded"), acc.with(guard))
+            },
+            None,
+        );
+        assert_no_edge(&e, &from);
+    }
+}
+
+mod iam_attach_role_policy {
+    use super::*;
+    const ACTION: &str = "iam:AttachRolePolicy";
+
+    #[test]
+    fn positive() {
+        let (e, from) = escalation_case(ACTION, &arn("role/attacker"), true, no_extra, None);
+        assert_escalates(&e, &from, ACTION);
+    }
+
+    #[test]
+    fn negative_grant_on_another_role() {
+        let (e, from) = escalation_case(
+            ACTION,
+            &arn("role/attacker"),
+            true,
+            no_extra,
+            Some(Twin::Res),
+        );
+        assert_no_edge(&e, &from);
+    }
+}
+
+mod iam_put_role_policy {
+    use super::*;
+    const ACTION: &str = "iam:PutRolePolicy";
+
+    #[test]
+    fn positive() {
+        let (e, from) = escalation_case(ACTION, &arn("role/attacker"), true, no_extra, None);
+        assert_escalates(&e, &from, ACTION);
+    }
+
+    #[test]
+    fn negative_deny_in_another_policy() {
+        let (e, from) = escalation_case(
+            ACTION,
+            &arn("role/attacker"),
+            true,
+            no_extra,
+            Some(Twin::Deny(ACTION)),
+        );
+        assert_no_edge(&e, &from);
+    }
+}
+
+/// The attacker's customer-managed policy `SelfService`, attached to it.
+fn self_service(versions: Vec<Vec<Value>>) -> impl FnOnce(Id, Account) -> (Id, Account) {
+    move |a, acc| {
+        (
+            a.attach("SelfService"),
+            acc.policy(managed_versions("SelfService", &versions)),
+        )
+    }
+}
+
+mod iam_create_policy_version {
+    use super::*;
+    const ACTION: &str = "iam:CreatePolicyVersion";
+
+    fn read_only() -> Vec<Value> {
+        vec![allow(&["s3:GetObject"], "*")]
+    }
+
+    #[test]
+    fn positive() {
+        let (e, from) = escalation_case(
+            ACTION,
+            &arn("policy/SelfService"),
+            false,
+            self_service(vec![read_only()]),
+            None,
+        );
+        assert_escalates(&e, &from, ACTION);
+    }
+
+    #[test]
+    fn negative_grant_on_another_policy() {
+        let (e, from) = escalation_case(
+            ACTION,
+            &arn("policy/SelfService"),
+            false,
+            self_service(vec![read_only()]),
+            Some(Twin::Res),
+        );
+        assert_no_edge(&e, &from);
+    }
+}
+
+mod iam_set_default_policy_version {
+    use super::*;
+    const ACTION: &str = "iam:SetDefaultPolicyVersion";
+
+    /// v1 (default) reads S3; v2, stored, is administrator.
+    fn versions() -> Vec<Vec<Value>> {
+        vec![
+            vec![allow(&["s3:GetObject"], "*")],
+            vec![allow(&["*"], "*")],
+        ]
+    }
+
+    #[test]
+    fn positive() {
+        let (e, from) = escalation_case(
+            ACTION,
+            &arn("policy/SelfService"),
+            true,
+            self_service(versions()),
+            None,
+        );
+        assert_escalates(&e, &from, ACTION);
+    }
+
+    #[test]
+    fn negative_deny_in_another_policy() {
+        let (e, from) = escalation_case(
+            ACTION,
+            &arn("policy/SelfService"),
+            true,
+            self_service(versions()),
+            Some(Twin::Deny(ACTION)),
+        );
+        assert_no_edge(&e, &from);
+    }
+}
+
+// ---------------------------------------------------------------------------
+// Families 2 and 3: other principals and trust → can_act_as the target
+// ---------------------------------------------------------------------------
+
+const SUPPORT_SLR: &str = "role/aws-service-role/support.amazonaws.com/AWSServiceRoleForSupport";
+
+/// Family 2/3 fixture: user `attacker` is granted `actions` on `target`
+/// (key grant: the first action), with the twin applied. The account holds
+/// the target (`user/victim`, `group/admins` or `role/prod`).
+fn takeover_case(actions: &[&str], target: &str, twin: Option<Twin>) -> (Estate, String) {
+    let (resource, condition) = match twin {
+        Some(Twin::Res) => ("arn:aws:iam::*:user/${aws:username}".to_string(), None),
+        Some(Twin::Tag) => (target.to_string(), Some(tag_condition())),
+        _ => (target.to_string(), None),
+    };
+    let mut grants = vec![match condition {
+        Some(c) => allow_if(&actions[..1], &resource, c),
+        None => allow(&actions[..1], &resource),
+    }];
+    if actions.len() > 1 {
+        grants.push(allow(&actions[1..], target));
+    }
+    let account = Account::default()
+        .with(Id::user("victim"))
+        .with(Id::group("admins").inline(&[allow(&["*"], "*")]))
+        .with(Id::role("prod", "ec2.amazonaws.com"))
+        .with(Id(json!({"RoleName": "AWSServiceRoleForSupport",
+            "Path": "/aws-service-role/support.amazonaws.com/", "Arn": arn(SUPPORT_SLR),
+            "AssumeRolePolicyDocument": document(&[json!({"Effect": "Allow",
+                "Principal": {"Service": "support.amazonaws.com"}, "Action": "sts:AssumeRole"})]),
+            "RolePolicyList": [], "AttachedManagedPolicies": []})));
+    let (attacker, account) = guard(Id::user("attacker").inline(&grants), account, twin);
+    (account.with(attacker).ingest(), arn("user/attacker"))
+}
+
+mod iam_create_access_key {
+    use super::*;
+    const ACTION: &str = "iam:CreateAccessKey";
+
+    #[test]
+    fn positive() {
+        let (e, from) = takeover_case(&[ACTION], &arn("user/victim"), None);
+        let (_, condition) = assert_edge(
+            &e,
+            &from,
+            (EdgeKind::CanActAs, &arn("user/victim"), ACTION, true),
+        );
+        assert!(condition.contains("two access keys"), "{condition}");
+    }
+
+    /// The catalogue's twin: `user/${aws:username}` covers only oneself.
+    #[test]
+    fn negative_self_only_resource() {
+        let (e, from) = takeover_case(&[ACTION], &arn("user/victim"), Some(Twin::Res));
+        assert_no_edge(&e, &from);
+    }
+}
+
+/// Row 2.2: with `iam:DeleteAccessKey` too, the two-key limit cannot stop it.
+mod iam_create_access_key_rotate {
+    use super::*;
+
+    #[test]
+    fn positive() {
+        let (e, from) = takeover_case(
+            &["iam:CreateAccessKey", "iam:DeleteAccessKey"],
+            &arn("user/victim"),
+            None,
+        );
+        assert_edge(
+            &e,
+            &from,
+            (
+                EdgeKind::CanActAs,
+                &arn("user/victim"),
+                "iam:CreateAccessKey",
+                false,
+            ),
+        );
+    }
+
+    #[test]
+    fn negative_deny_in_another_policy() {
+        let (e, from) = takeover_case(
+            &["iam:CreateAccessKey", "iam:DeleteAccessKey"],
+            &arn("user/victim"),
+            Some(Twin::Deny("iam:CreateAccessKey")),
+        );
+        assert_no_edge(&e, &from);
+    }
+}
+
+mod iam_create_login_profile {
+    use super::*;
+    const ACTION: &str = "iam:CreateLoginProfile";
+
+    #[test]
+    fn positive() {
+        let (e, from) = takeover_case(&[ACTION], &arn("user/victim"), None);
+        let (_, condition) = assert_edge(
+            &e,
+            &from,
+            (EdgeKind::CanActAs, &arn("user/victim"), ACTION, true),
+        );
+        assert!(
+            condition.contains("already has a console password"),
+            "{condition}"
+        );
+    }
+
+    #[test]
+    fn negative_principal_tag_condition() {
+        let (e, from) = takeover_case(&[ACTION], &arn("user/victim"), Some(Twin::Tag));
+        assert_no_edge(&e, &from);
+    }
+
+    /// Create and update together work whatever the user's state: firm.
+    #[test]
+    fn positive_with_update_is_firm() {
+        let (e, from) = takeover_case(
+            &[ACTION, "iam:UpdateLoginProfile"],
+            &arn("user/victim"),
+            None,
+        );
+        assert_edge(
+            &e,
+            &from,
+            (EdgeKind::CanActAs, &arn("user/victim"), ACTION, false),
+        );
+    }
+}
+
+mod iam_update_login_profile {
+    use super::*;
+    const ACTION: &str = "iam:UpdateLoginProfile";
+
+    #[test]
+    fn positive() {
+        let (e, from) = takeover_case(&[ACTION], &arn("user/victim"), None);
+        let (_, condition) = assert_edge(
+            &e,
+            &from,
+            (EdgeKind::CanActAs, &arn("user/victim"), ACTION, true),
+        );
+        assert!(condition.contains("no console password"), "{condition}");
+    }
+
+    #[test]
+    fn negative_boundary_without_the_action() {
+        let (e, from) = takeover_case(&[ACTION], &arn("user/victim"), Some(Twin::Boundary(ACTION)));
+        assert_no_edge(&e, &from);
+    }
+}
+
+mod iam_add_user_to_group {
+    use super::*;
+    const ACTION: &str = "iam:AddUserToGroup";
+
+    #[test]
+    fn positive() {
+        let (e, from) = takeover_case(&[ACTION], &arn("group/admins"), None);
+        assert_edge(
+            &e,
+            &from,
+            (EdgeKind::CanActAs, &arn("group/admins"), ACTION, false),
+        );
+    }
+
+    #[test]
+    fn negative_deny_in_another_policy() {
+        let (e, from) = takeover_case(&[ACTION], &arn("group/admins"), Some(Twin::Deny(ACTION)));
+        assert_no_edge(&e, &from);
+    }
+}
+
+mod iam_update_assume_role_policy {
+    use super::*;
+    const ACTION: &str = "iam:UpdateAssumeRolePolicy";
+
+    #[test]
+    fn positive() {
+        let (e, from) = takeover_case(&[ACTION], &arn("role/prod"), None);
+        assert_edge(
+            &e,
+            &from,
+            (EdgeKind::CanActAs, &arn("role/prod"), ACTION, false),
+        );
+    }
+
+    #[test]
+    fn negative_principal_tag_condition() {
+        let (e, from) = takeover_case(&[ACTION], &arn("role/prod"), Some(Twin::Tag));
+        assert_no_edge(&e, &from);
+    }
+
+    /// NT-pre: AWS protects service-linked roles' trust policies.
+    #[test]
+    fn negative_service_linked_role() {
+        let (e, from) = takeover_case(&[ACTION], &arn(SUPPORT_SLR), None);
+        assert_no_edge(&e, &from);
+    }
+}
+
+// ---------------------------------------------------------------------------
+// Family 4: PassRole to a new compute resource → can_act_as the role
+// ---------------------------------------------------------------------------
+
+/// A family-4 row as the test sees it.
+struct PassCase {
+    /// Row id (must appear in the edge's reason).
+    id: &'static str,
+    /// The service the role is passed to and trusts.
+    service: &'static str,
+    /// The service actions.
+    actions: &'static [&'static str],
+    /// The target role's instance profile, for EC2 rows.
+    profile: bool,
+    /// Extra setup (a service role, the Auto Scaling service-linked role).
+    extra: fn(Account) -> Account,
+}
+
+impl PassCase {
+    const fn new(
+        id: &'static str,
+        service: &'static str,
+        actions: &'static [&'static str],
+    ) -> PassCase {
+        PassCase {
+            id,
+            service,
+            actions,
+            profile: false,
+            extra: unchanged,
+        }
+    }
+
+    /// The fixture: PassRole on `role/target` to the service, the actions
+    /// on `*`, with the twin applied; plus `more` statements.
+    fn account(&self, twin: Option<Twin>, more: &[Value]) -> Account {
+        let passed = match twin {
+            Some(Twin::Res) => pass_role("harmless", self.service),
+            Some(Twin::OtherService) => {
+                pass_role("target", if self.service == GLUE { LAMBDA } else { GLUE })
+            }
+            _ => pass_role("target", self.service),
+        };
+        let actions = match twin {
+            Some(Twin::Tag) => allow_if(self.actions, "*", tag_condition()),
+            _ => allow(self.actions, "*"),
+        };
+        let mut statements = vec![passed];
+        if !self.actions.is_empty() {
+            statements.push(actions);
+        }
+        statements.extend(more.iter().cloned());
+        let mut target = Id::role("target", self.service);
+        if self.profile {
+            target = target.instance_profile("target");
+        }
+        let account = (self.extra)(
+            Account::default()
+                .with(target)
+                .with(Id::role("harmless", "backup.amazonaws.com")),
+        );
+        let (attacker, account) = guard(Id::user("attacker").inline(&statements), account, twin);
+        account.with(attacker)
+    }
+
+    fn mechanism(&self) -> String {
+        format!("iam:PassRole+{}", self.actions.join("+"))
+    }
+
+    /// The positive: exactly the edge to `role/target`, conditional as
+    /// given; returns the condition text.
+    fn positive(&self, conditional: bool) -> String {
+        let e = self.account(None, &[]).ingest();
+        let (reason, condition) = assert_edge(
+            &e,
+            &arn("user/attacker"),
+            (
+                EdgeKind::CanActAs,
+                &arn("role/target"),
+                &self.mechanism(),
+                conditional,
+            ),
+        );
+        assert!(reason.contains(self.id), "{reason}");
+        condition
+    }
+
+    fn negative(&self, twin: Twin) {
+        let e = self.account(Some(twin), &[]).ingest();
+        assert_no_edge(&e, &arn("user/attacker"));
+    }
+}
+
+/// One module per row: `positive` (firm or conditional, with the expected
+/// condition text) and one negative twin.
+macro_rules! pass_role_rows {
+    ($( $module:ident: $case:expr, $conditional:expr, $negative:ident => $twin:expr; )*) => {
+        $(
+            mod $module {
+                use super::*;
+
+                #[test]
+                fn positive() {
+                    let (case, cond): (PassCase, Option<&str>) = ($case, $conditional);
+                    let text = case.positive(cond.is_some());
+                    if let Some(c) = cond {
+                        assert!(text.contains(c), "{text}");
+                    }
+                }
+
+                #[test]
+                fn $negative() {
+                    let (case, _): (PassCase, Option<&str>) = ($case, $conditional);
+                    case.negative($twin);
+                }
+            }
+        )*
+        /// The rows tested above, for the coverage check.
+        const TESTED_PASS_ROLE_ROWS: &[&str] = &[$( stringify!($module) ),*];
+    };
+}
+
+const LAMBDA: &str = "lambda.amazonaws.com";
+const GLUE: &str = "glue.amazonaws.com";
+const SAGEMAKER: &str = "sagemaker.amazonaws.com";
+const ECS: &str = "ecs-tasks.amazonaws.com";
+const AGENTCORE: &str = "bedrock-agentcore.amazonaws.com";
+const EC2: &str = "ec2.amazonaws.com";
+const ECS_CLUSTER: Option<&str> = Some("needs an existing ECS cluster");
+
+pass_role_rows! {
+    lambda_create_function_invoke:
+        PassCase::new("lambda-create-function-invoke", LAMBDA, &["lambda:CreateFunction", "lambda:InvokeFunction"]),
+        None, negative_pass_role_on_harmless_role => Twin::Res;
+    lambda_create_function_event_source:
+        PassCase::new("lambda-create-function-event-source", LAMBDA, &["lambda:CreateFunction", "lambda:CreateEventSourceMapping"]),
+        Some("needs an existing event source"), negative_deny_in_another_policy => Twin::Deny("lambda:CreateEventSourceMapping");
+    glue_create_dev_endpoint:
+        PassCase::new("glue-create-dev-endpoint", GLUE, &["glue:CreateDevEndpoint"]),
+        Some("Glue 0.9 and 1.0"), negative_deny_in_another_policy => Twin::Deny("glue:CreateDevEndpoint");
+    glue_create_job_start_run:
+        PassCase::new("glue-create-job-start-run", GLUE, &["glue:CreateJob", "glue:StartJobRun"]),
+        None, negative_passed_to_another_service => Twin::OtherService;
+    glue_create_job_trigger:
+        PassCase::new("glue-create-job-trigger", GLUE, &["glue:CreateJob", "glue:CreateTrigger"]),
+        None, negative_boundary_without_the_action => Twin::Boundary("glue:CreateTrigger");
+    glue_create_session_run_statement:
+        PassCase::new("glue-create-session-run-statement", GLUE, &["glue:CreateSession", "glue:RunStatement"]),
+        None, negative_principal_tag_condition => Twin::Tag;
+    cloudformation_create_stack:
+        PassCase::new("cloudformation-create-stack", "cloudformation.amazonaws.com", &["cloudformation:CreateStack"]),
+        None, negative_passed_to_another_service => Twin::OtherService;
+    codebuild_create_project_start_build:
+        PassCase::new("codebuild-create-project-start-build", "codebuild.amazonaws.com", &["codebuild:CreateProject", "codebuild:StartBuild"]),
+        None, negative_pass_role_on_harmless_role => Twin::Res;
+    codebuild_create_project_start_build_batch:
+        PassCase::new("codebuild-create-project-start-build-batch", "codebuild.amazonaws.com", &["codebuild:CreateProject", "codebuild:StartBuildBatch"]),
+        None, negative_deny_in_another_policy => Twin::Deny("codebuild:StartBuildBatch");
+    sagemaker_create_notebook_instance:
+        PassCase::new("sagemaker-create-notebook-instance", SAGEMAKER, &["sagemaker:CreateNotebookInstance", "sagemaker:CreatePresignedNotebookInstanceUrl"]),
+        None, negative_boundary_without_the_action => Twin::Boundary("sagemaker:CreatePresignedNotebookInstanceUrl");
+    sagemaker_create_training_job:
+        PassCase::new("sagemaker-create-training-job", SAGEMAKER, &["sagemaker:CreateTrainingJob"]),
+        None, negative_deny_in_another_policy => Twin::Deny("sagemaker:CreateTrainingJob");
+    sagemaker_create_processing_job:
+        PassCase::new("sagemaker-create-processing-job", SAGEMAKER, &["sagemaker:CreateProcessingJob"]),
+        None, negative_principal_tag_condition => Twin::Tag;
+    sagemaker_create_hyperparameter_tuning_job:
+        PassCase::new("sagemaker-create-hyperparameter-tuning-job", SAGEMAKER, &["sagemaker:CreateHyperParameterTuningJob"]),
+        None, negative_pass_role_on_harmless_role => Twin::Res;
+    bedrock_agentcore_create_code_interpreter:
+        PassCase::new("bedrock-agentcore-create-code-interpreter", AGENTCORE, &["bedrock-agentcore:CreateCodeInterpreter", "bedrock-agentcore:StartCodeInterpreterSession", "bedrock-agentcore:InvokeCodeInterpreter"]),
+        None, negative_boundary_without_the_action => Twin::Boundary("bedrock-agentcore:InvokeCodeInterpreter");
+    bedrock_agentcore_create_browser:
+        PassCase::new("bedrock-agentcore-create-browser", AGENTCORE, &["bedrock-agentcore:CreateBrowser", "bedrock-agentcore:StartBrowserSession", "bedrock-agentcore:ConnectBrowserAutomationStream"]),
+        None, negative_deny_in_another_policy => Twin::Deny("bedrock-agentcore:ConnectBrowserAutomationStream");
+    bedrock_agentcore_create_runtime:
+        PassCase::new("bedrock-agentcore-create-runtime", AGENTCORE, &["bedrock-agentcore:CreateAgentRuntime", "bedrock-agentcore:CreateAgentRuntimeEndpoint", "bedrock-agentcore:CreateWorkloadIdentity", "bedrock-agentcore:InvokeAgentRuntimeCommand"]),
+        Some("container image in Amazon ECR"), negative_deny_in_another_policy => Twin::Deny("bedrock-agentcore:InvokeAgentRuntimeCommand");
+    ecs_register_task_definition_run_task:
+        PassCase::new("ecs-register-task-definition-run-task", ECS, &["ecs:RegisterTaskDefinition", "ecs:RunTask"]),
+        ECS_CLUSTER, negative_deny_in_another_policy => Twin::Deny("ecs:RunTask");
+    ecs_register_task_definition_start_task:
+        PassCase::new("ecs-register-task-definition-start-task", ECS, &["ecs:RegisterTaskDefinition", "ecs:StartTask"]),
+        Some("registered EC2 container instance"), negative_passed_to_another_service => Twin::OtherService;
+    ecs_register_task_definition_create_service:
+        PassCase::new("ecs-register-task-definition-create-service", ECS, &["ecs:RegisterTaskDefinition", "ecs:CreateService"]),
+        ECS_CLUSTER, negative_principal_tag_condition => Twin::Tag;
+    ecs_create_cluster_run_task:
+        PassCase::new("ecs-create-cluster-run-task", ECS, &["ecs:CreateCluster", "ecs:RegisterTaskDefinition", "ecs:RunTask"]),
+        None, negative_boundary_without_the_action => Twin::Boundary("ecs:RunTask");
+    ecs_create_cluster_create_service:
+        PassCase::new("ecs-create-cluster-create-service", ECS, &["ecs:CreateCluster", "ecs:RegisterTaskDefinition", "ecs:CreateService"]),
+        None, negative_pass_role_on_harmless_role => Twin::Res;
+    emr_serverless_start_job_run:
+        PassCase::new("emr-serverless-start-job-run", "emr-serverless.amazonaws.com", &["emr-serverless:CreateApplication", "emr-serverless:StartJobRun"]),
+        None, negative_deny_in_another_policy => Twin::Deny("emr-serverless:StartJobRun");
+    braket_create_job:
+        PassCase::new("braket-create-job", "braket.amazonaws.com", &["braket:CreateJob"]),
+        None, negative_principal_tag_condition => Twin::Tag;
+    ssm_create_automation_document:
+        PassCase::new("ssm-create-automation-document", "ssm.amazonaws.com", &["ssm:CreateDocument", "ssm:StartAutomationExecution"]),
+        None, negative_deny_in_another_policy => Twin::Deny("ssm:StartAutomationExecution");
+    codestar_create_project:
+        PassCase::new("codestar-create-project", "codestar.amazonaws.com", &["codestar:CreateProject"]),
+        Some("discontinued on 2024-07-31"), negative_deny_in_another_policy => Twin::Deny("codestar:CreateProject");
+    stepfunctions_create_state_machine:
+        PassCase::new("stepfunctions-create-state-machine", "states.amazonaws.com", &["states:CreateStateMachine", "states:StartExecution"]),
+        None, negative_boundary_without_the_action => Twin::Boundary("states:StartExecution");
+    stepfunctions_test_state:
+        PassCase::new("stepfunctions-test-state", "states.amazonaws.com", &["states:TestState"]),
+        None, negative_passed_to_another_service => Twin::OtherService;
+    scheduler_create_schedule:
+        PassCase::new("scheduler-create-schedule", "scheduler.amazonaws.com", &["scheduler:CreateSchedule"]),
+        None, negative_pass_role_on_harmless_role => Twin::Res;
+}
+
+// Instance-profile rows: the target trusts EC2 and is in an instance profile.
+
+fn unchanged(a: Account) -> Account {
+    a
+}
+
+/// The Auto Scaling service-linked role, as AWS creates it.
+fn with_autoscaling_slr(a: Account) -> Account {
+    a.with(Id(json!({"RoleName": "AWSServiceRoleForAutoScaling", "Path": "/aws-service-role/autoscaling.amazonaws.com/",
+        "Arn": arn("role/aws-service-role/autoscaling.amazonaws.com/AWSServiceRoleForAutoScaling"),
+        "AssumeRolePolicyDocument": document(&[json!({"Effect": "Allow",
+            "Principal": {"Service": "autoscaling.amazonaws.com"}, "Action": "sts:AssumeRole"})]),
+        "RolePolicyList": [], "AttachedManagedPolicies": [], "InstanceProfileList": []})))
+}
+
+/// Data Pipeline's pipeline role, passed to the service beside the resource role.
+fn with_pipeline_role(a: Account) -> Account {
+    a.with(Id::role("pipeline", "datapipeline.amazonaws.com"))
+}
+
+const fn profile_case(
+    id: &'static str,
+    actions: &'static [&'static str],
+    extra: fn(Account) -> Account,
+) -> PassCase {
+    PassCase {
+        id,
+        service: EC2,
+        actions,
+        profile: true,
+        extra,
+    }
+}
+
+mod instance_profile_rows {
+    use super::*;
+
+    pub(super) const RUN: PassCase =
+        profile_case("ec2-run-instances", &["ec2:RunInstances"], unchanged);
+    pub(super) const SPOT: PassCase = profile_case(
+        "ec2-request-spot-instances",
+        &["ec2:RequestSpotInstances"],
+        unchanged,
+    );
+    pub(super) const LAUNCH_TEMPLATE: PassCase = profile_case(
+        "autoscaling-launch-template",
+        &[
+            "ec2:CreateLaunchTemplate",
+            "autoscaling:CreateAutoScalingGroup",
+            "ec2:RunInstances",
+        ],
+        with_autoscaling_slr,
+    );
+    pub(super) const LAUNCH_CONFIGURATION: PassCase = profile_case(
+        "autoscaling-create-launch-configuration",
+        &[
+            "autoscaling:CreateLaunchConfiguration",
+            "autoscaling:CreateAutoScalingGroup",
+        ],
+        with_autoscaling_slr,
+    );
+    pub(super) const DATA_PIPELINE: PassCase = profile_case(
+        "datapipeline-create-pipeline",
+        &[
+            "datapipeline:CreatePipeline",
+            "datapipeline:PutPipelineDefinition",
+            "datapipeline:ActivatePipeline",
+        ],
+        with_pipeline_role,
+    );
+}
+use instance_profile_rows::*;
+
+mod ec2_run_instances {
+    use super::*;
+
+    #[test]
+    fn positive() {
+        RUN.positive(false);
+    }
+
+    #[test]
+    fn negative_passed_to_another_service() {
+        RUN.negative(Twin::OtherService);
+    }
+
+    /// NT-pre: no instance profile and no way to create one.
+    #[test]
+    fn negative_no_instance_profile() {
+        let case = PassCase {
+            profile: false,
+            ..RUN
+        };
+        let e = case.account(None, &[]).ingest();
+        assert_no_edge(&e, &arn("user/attacker"));
+    }
+
+    /// `ec2:RunInstances` is decided with `ec2:InstanceProfile` set to the
+    /// role's profile.
+    #[test]
+    fn negative_instance_profile_condition_names_another_profile() {
+        let case = PassCase {
+            actions: &[],
+            ..RUN
+        };
+        let e = case
+            .account(
+                None,
+                &[allow_if(
+                    &["ec2:RunInstances"],
+                    "*",
+                    json!({"ArnEquals": {"ec2:InstanceProfile": arn("instance-profile/web")}}),
+                )],
+            )
+            .ingest();
+        assert_no_edge(&e, &arn("user/attacker"));
+    }
+}
+
+/// Row 4.4: the role has no instance profile; the attacker creates one.
+mod iam_add_role_to_instance_profile {
+    use super::*;
+
+    fn case() -> PassCase {
+        PassCase {
+            profile: false,
+            ..RUN
+        }
+    }
+
+    fn more() -> Vec<Value> {
+        vec![allow(
+            &["iam:CreateInstanceProfile", "iam:AddRoleToInstanceProfile"],
+            "*",
+        )]
+    }
+
+    #[test]
+    fn positive() {
+        let e = case().account(None, &more()).ingest();
+        let (reason, _) = assert_edge(
+            &e,
+            &arn("user/attacker"),
+            (
+                EdgeKind::CanActAs,
+                &arn("role/target"),
+                "iam:PassRole+ec2:RunInstances+iam:CreateInstanceProfile+iam:AddRoleToInstanceProfile",
+                false,
+            ),
+        );
+        assert!(
+            reason.contains("iam-add-role-to-instance-profile"),
+            "{reason}"
+        );
+    }
+
+    #[test]
+    fn negative_deny_in_another_policy() {
+        let e = case()
+            .account(Some(Twin::Deny("iam:AddRoleToInstanceProfile")), &more())
+            .ingest();
+        assert_no_edge(&e, &arn("user/attacker"));
+    }
+}
+
+mod ec2_request_spot_instances {
+    use super::*;
+
+    #[test]
+    fn positive() {
+        SPOT.positive(false);
+    }
+
+    #[test]
+    fn negative_deny_in_another_policy() {
+        SPOT.negative(Twin::Deny("ec2:RequestSpotInstances"));
+    }
+}
+
+mod autoscaling_launch_template {
+    use super::*;
+
+    /// Its actions include `ec2:RunInstances`, so the simpler
+    /// `ec2-run-instances` edge is the one emitted.
+    #[test]
+    fn positive() {
+        let e = LAUNCH_TEMPLATE.account(None, &[]).ingest();
+        let (reason, _) = assert_edge(
+            &e,
+            &arn("user/attacker"),
+            (
+                EdgeKind::CanActAs,
+                &arn("role/target"),
+                "iam:PassRole+ec2:RunInstances",
+                false,
+            ),
+        );
+        assert!(reason.contains("ec2-run-instances"), "{reason}");
+    }
+
+    /// The catalogue's twin: groups with launch templates need RunInstances.
+    #[test]
+    fn negative_deny_in_another_policy() {
+        LAUNCH_TEMPLATE.negative(Twin::Deny("ec2:RunInstances"));
+    }
+}
+
+mod autoscaling_create_launch_configuration {
+    use super::*;
+
+    #[test]
+    fn positive() {
+        let condition = LAUNCH_CONFIGURATION.positive(true);
+        assert!(condition.contains("launch configurations"), "{condition}");
+    }
+
+    #[test]
+    fn negative_principal_tag_condition() {
+        LAUNCH_CONFIGURATION.negative(Twin::Tag);
+    }
+
+    /// NT-pre: no Auto Scaling service-linked role and no right to create it.
+    #[test]
+    fn negative_no_service_linked_role() {
+        let case = PassCase {
+            extra: unchanged,
+            ..LAUNCH_CONFIGURATION
+        };
+        let e = case.account(None, &[]).ingest();
+        assert_no_edge(&e, &arn("user/attacker"));
+    }
+
+    /// The right to create the service-linked role is enough, and named.
+    #[test]
+    fn positive_creates_the_service_linked_role() {
+        let case = PassCase {
+            extra: unchanged,
+            ..LAUNCH_CONFIGURATION
+        };
+        let e = case
+            .account(
+                None,
+                &[allow_if(
+                    &["iam:CreateServiceLinkedRole"],
+                    "*",
+                    json!({"StringEquals": {"iam:AWSServiceName": "autoscaling.amazonaws.com"}}),
+                )],
+            )
+            .ingest();
+        assert_edge(
+            &e,
+            &arn("user/attacker"),
+            (
+                EdgeKind::CanActAs,
+                &arn("role/target"),
+                &format!(
+                    "{}+iam:CreateServiceLinkedRole",
+                    LAUNCH_CONFIGURATION.mechanism()
+                ),
+                true,
+            ),
+        );
+    }
+}
+
+mod datapipeline_create_pipeline {
+    use super::*;
+
+    /// PassRole on both roles to Data Pipeline; T is the resource role.
+    fn more() -> Vec<Value> {
+        vec![pass_role("pipeline", "datapipeline.amazonaws.com")]
+    }
+
+    #[test]
+    fn positive() {
+        let case = PassCase {
+            service: "datapipeline.amazonaws.com",
+            ..DATA_PIPELINE
+        };
+        // `service` here only sets the PassedToService of the PassRole
+        // grant; the target still trusts EC2.
+        let mut account = case.account(None, &more());
+        account.roles[0] = Id::role("target", EC2).instance_profile("target");
+        let e = account.ingest();
+        let (reason, condition) = assert_edge(
+            &e,
+            &arn("user/attacker"),
+            (
+                EdgeKind::CanActAs,
+                &arn("role/target"),
+                &DATA_PIPELINE.mechanism(),
+                true,
+            ),
+        );
+        assert!(reason.contains("service role role/pipeline"), "{reason}");
+        assert!(condition.contains("closed to new customers"), "{condition}");
+        assert!(
+            condition.contains("iam:PassedToService value uncertain"),
+            "{condition}"
+        );
+    }
+
+    #[test]
+    fn negative_deny_in_another_policy() {
+        let e = DATA_PIPELINE
+            .account(Some(Twin::Deny("datapipeline:ActivatePipeline")), &more())
+            .ingest();
+        assert_no_edge(&e, &arn("user/attacker"));
+    }
+
+    /// NT-pre: no role trusts Data Pipeline, so no pipeline can run.
+    #[test]
+    fn negative_no_pipeline_role() {
+        let case = PassCase {
+            extra: unchanged,
+            ..DATA_PIPELINE
+        };
+        let e = case.account(None, &more()).ingest();
+        assert_no_edge(&e, &arn("user/attacker"));
+    }
+}
+
+// ---------------------------------------------------------------------------
+// Family 1 ceilings (NT-ceil) and regressions
+// ---------------------------------------------------------------------------
+
+/// A user writing its own policy under a boundary that allows the write but
+/// not everything gains only what the boundary allows: conditional, never
+/// plainly admin.
+#[test]
+fn escalation_bounded_by_a_narrow_boundary_is_conditional() {
+    let boundary = managed("Boundary", &[allow(&["iam:PutUserPolicy", "s3:*"], "*")]);
+    let e = Account::default()
+        .policy(boundary)
+        .with(
+            Id::user("attacker")
+                .inline(&[allow(&["iam:PutUserPolicy"], &arn("user/attacker"))])
+                .boundary("Boundary"),
+        )
+        .ingest();
+    let (_, condition) = assert_edge(
+        &e,
+        &arn("user/attacker"),
+        (
+            EdgeKind::CanEscalate,
+            &account_admin_id(A),
+            "iam:PutUserPolicy",
+            true,
+        ),
+    );
+    assert!(
+        condition.contains(&format!(
+            "bounded by permissions boundary {}",
+            arn("policy/Boundary")
+        )),
+        "{condition}"
+    );
+}
+
+/// A boundary that allows everything except changing itself (the usual
+/// guardrail) does not bound the escalation.
+#[test]
+fn escalation_under_an_allow_all_boundary_is_firm() {
+    let boundary = managed(
+        "Boundary",
+        &[
+            allow(&["*"], "*"),
+            json!({"Effect": "Deny", "Action": "iam:DeleteUserPermissionsBoundary", "Resource": "*"}),
+        ],
+    );
+    let e = Account::default()
+        .policy(boundary)
+        .with(
+            Id::user("attacker")
+                .inline(&[allow(&["iam:PutUserPolicy"], &arn("user/attacker"))])
+                .boundary("Boundary"),
+        )
+        .ingest();
+    assert_escalates(&e, &arn("user/attacker"), "iam:PutUserPolicy");
+}
+
+/// `iam:CreatePolicyVersion` on one's own boundary lifts the ceiling, but
+/// the identity policies stay: here they grant nothing more.
+#[test]
+fn rewriting_only_the_boundary_is_conditional() {
+    let e = Account::default()
+        .policy(managed(
+            "Boundary",
+            &[allow(&["iam:CreatePolicyVersion"], &arn("policy/Boundary"))],
+        ))
+        .with(
+            Id::user("attacker")
+                .inline(&[allow(&["iam:CreatePolicyVersion"], &arn("policy/Boundary"))])
+                .boundary("Boundary"),
+        )
+        .ingest();
+    let (_, condition) = assert_edge(
+        &e,
+        &arn("user/attacker"),
+        (
+            EdgeKind::CanEscalate,
+            &account_admin_id(A),
+            "iam:CreatePolicyVersion",
+            true,
+        ),
+    );
+    assert!(
+        condition.contains("rewrites its permissions boundary"),
+        "{condition}"
+    );
+}
+
+/// Regression: the first allowed write used to be emitted even when
+/// conditional, hiding a firm one checked later (`--strict` lost the path).
+#[test]
+fn a_conditional_write_does_not_hide_a_firm_one() {
+    let mfa = json!({"Bool": {"aws:MultiFactorAuthPresent": "true"}});
+    let e = Account::default()
+        .with(Id::user("attacker").inline(&[
+            allow_if(&["iam:PutUserPolicy"], &arn("user/attacker"), mfa),
+            allow(&["iam:AttachUserPolicy"], &arn("user/attacker")),
+        ]))
+        .ingest();
+    assert_escalates(&e, &arn("user/attacker"), "iam:AttachUserPolicy");
+}
+
+/// Regression: an identity that escalated only conditionally used to lose
+/// its other pivots (the other emitters skipped it), so `--strict` kept
+/// nothing.
+#[test]
+fn a_conditional_escalation_keeps_the_firm_pivots() {
+    let mfa = json!({"Bool": {"aws:MultiFactorAuthPresent": "true"}});
+    let e = Account::default()
+        .with(Id::role("target", LAMBDA))
+        .with(Id::user("attacker").inline(&[
+            allow_if(&["iam:PutUserPolicy"], &arn("user/attacker"), mfa),
+            pass_role("target", LAMBDA),
+            allow(&["lambda:CreateFunction", "lambda:InvokeFunction"], "*"),
+        ]))
+        .ingest();
+    let mut got = pivots(&e, &arn("user/attacker"));
+    got.sort_by(|a, b| a.1.cmp(&b.1));
+    assert_eq!(
+        got,
+        [
+            (
+                EdgeKind::CanActAs,
+                arn("role/target"),
+                "iam:PassRole+lambda:CreateFunction+lambda:InvokeFunction".to_string(),
+                false
+            ),
+            (
+                EdgeKind::CanEscalate,
+                account_admin_id(A),
+                "iam:PutUserPolicy".to_string(),
+                true
+            ),
+        ]
+    );
+}
+
+/// Regression: a service action whose only grant carries a condition that
+/// is decided false was reported as "granted on some resource names only"
+/// (a conditional edge); a grant scoped to resource names still is.
+#[test]
+fn a_false_condition_is_not_a_resource_scoped_grant() {
+    let scoped = |condition: Option<Value>| {
+        let mut grant = allow(
+            &["sagemaker:CreateTrainingJob"],
+            &format!("arn:aws:sagemaker:*:{A}:training-job/team-*"),
+        );
+        if let Some(c) = condition {
+            grant["Condition"] = c;
+        }
+        Account::default()
+            .with(Id::role("target", SAGEMAKER))
+            .with(Id::user("attacker").inline(&[pass_role("target", SAGEMAKER), grant]))
+            .ingest()
+    };
+    let (_, condition) = assert_edge(
+        &scoped(None),
+        &arn("user/attacker"),
+        (
+            EdgeKind::CanActAs,
+            &arn("role/target"),
+            "iam:PassRole+sagemaker:CreateTrainingJob",
+            true,
+        ),
+    );
+    assert!(
+        condition.contains("granted on some resource names only"),
+        "{condition}"
+    );
+    assert_no_edge(&scoped(Some(tag_condition())), &arn("user/attacker"));
+}
+
+/// A malformed instance-profile entry is a warning; the role is kept.
+#[test]
+fn a_malformed_instance_profile_is_a_warning() {
+    let mut role = Id::role("target", EC2);
+    role.0["InstanceProfileList"] = json!([{"InstanceProfileName": "x"}, 7]);
+    let doc = json!({"RoleDetailList": [role.0]});
+    let mut b = EstateBuilder::new();
+    b.begin_input("p.json", "aws-authorization-details", String::new(), 0);
+    AwsAuthDetailsConnector
+        .ingest("p.json", &serde_json::to_vec(&doc).unwrap(), &mut b)
+        .unwrap();
+    let e = b.finish();
+    let msgs: Vec<String> = e.diagnostics.iter().map(ToString::to_string).collect();
+    assert_eq!(msgs.len(), 2, "{msgs:#?}");
+    assert!(
+        msgs[0].contains("$.RoleDetailList[0].InstanceProfileList[0]"),
+        "{msgs:#?}"
+    );
+    assert!(e.nodes.iter().any(|n| n.id == arn("role/target")));
+}
+
+// ---------------------------------------------------------------------------
+// Coverage: every row of the connector's tables has a module above
+// ---------------------------------------------------------------------------
+
+/// Rows with alternative actions are listed twice in `PASS_ROLE_METHODS`
+/// under the same id: the second alternative alone gives the edge too.
+#[test]
+fn alternative_actions_of_a_row_each_give_the_edge() {
+    for case in [
+        PassCase::new(
+            "stepfunctions-create-state-machine",
+            "states.amazonaws.com",
+            &["states:CreateStateMachine", "states:StartSyncExecution"],
+        ),
+        PassCase::new(
+            "sagemaker-create-notebook-instance",
+            SAGEMAKER,
+            &[
+                "sagemaker:CreateNotebookInstance",
+                "sagemaker:CreateNotebookInstanceLifecycleConfig",
+            ],
+        ),
+    ] {
+        case.positive(false);
+        case.negative(Twin::Res);
+    }
+}
+
+#[test]
+fn every_pass_role_row_is_tested() {
+    let module = |id: &str| id.replace('-', "_");
+    let mut untested: Vec<&str> = PASS_ROLE_METHODS
+        .iter()
+        .map(|(id, _, _)| *id)
+        .filter(|id| !TESTED_PASS_ROLE_ROWS.contains(&module(id).as_str()))
+        .collect();
+    let profile_rows = [
+        "ec2_run_instances",
+        "ec2_request_spot_instances",
+        "autoscaling_launch_template",
+        "autoscaling_create_launch_configuration",
+        "datapipeline_create_pipeline",
+    ];
+    untested.extend(
+        INSTANCE_PROFILE_METHODS
+            .iter()
+            .map(|m| m.id)
+            .filter(|id| !profile_rows.contains(&module(id).as_str())),
+    );
+    assert_eq!(untested, Vec::<&str>::new());
+    let mut ids: Vec<&str> = PASS_ROLE_METHODS.iter().map(|(id, _, _)| *id).collect();
+    ids.dedup();
+    assert_eq!(
+        TESTED_PASS_ROLE_ROWS.len(),
+        ids.len(),
+        "a tested row is not in PASS_ROLE_METHODS"
+    );
+}
