@@ -22,6 +22,7 @@ use blastgraph_model::{AccessLevel, Edge, EdgeKind, EstateBuilder};
 use blastgraph_policy::{
     Evaluation, Policy, PolicyKind, PolicySet, Request, StatementRef, evaluate, rcp_applies_to,
 };
+use rayon::prelude::*;
 
 use crate::inventory::{Also, Gives, On, Probe, Resource};
 use crate::{Caller, IdKind, Reader, Trusted, conditioned, describe, edge, with_conditions};
@@ -52,96 +53,140 @@ impl Reader {
         if res.is_empty() {
             return;
         }
+        // Every probe's resource string and every target's description,
+        // computed once.
+        let targets: Vec<Vec<Option<String>>> = res
+            .iter()
+            .map(|r| r.spec.probes.iter().map(|p| probe_target(r, p)).collect())
+            .collect();
+        let whats: Vec<String> = res
+            .iter()
+            .map(|r| {
+                format!(
+                    "{} {}",
+                    r.spec.kind.trim_start_matches("aws:").replace('_', " "),
+                    r.name
+                )
+            })
+            .collect();
         // Probe action → (probe resource, resource, probe), sorted.
-        let mut by_action: HashMap<&'static str, Vec<(String, usize, usize)>> = HashMap::new();
+        let mut by_action: HashMap<&'static str, Vec<(&str, u32, u32)>> = HashMap::new();
         for (ri, r) in res.iter().enumerate() {
             for (pi, p) in r.spec.probes.iter().enumerate() {
-                if let Some(t) = probe_target(r, p) {
-                    by_action.entry(p.action).or_default().push((t, ri, pi));
+                if let Some(Some(t)) = targets.get(ri).and_then(|v| v.get(pi)) {
+                    by_action
+                        .entry(p.action)
+                        .or_default()
+                        .push((t.as_str(), ri as u32, pi as u32));
                 }
             }
         }
         let mut actions: Vec<&'static str> = by_action.keys().copied().collect();
         actions.sort_unstable();
         for v in by_action.values_mut() {
-            v.sort();
+            v.sort_unstable();
         }
         let callers: Vec<Caller<'_>> = self
             .callers()
             .filter(|c| !escalated.contains(&c.ix))
             .collect();
-        let caller_by_arn: HashMap<&str, usize> = callers
-            .iter()
-            .enumerate()
-            .map(|(i, c)| (c.ident.arn.as_str(), i))
-            .collect();
-        let mut cand: BTreeSet<(usize, usize, usize)> = BTreeSet::new();
-        for (ci, c) in callers.iter().enumerate() {
-            for action in &actions {
-                if c.boundary.is_some_and(|b| !b.may_allow(action)) {
-                    continue;
+        // Resources whose policy names a caller, or anyone.
+        let mut named: HashMap<&str, Vec<u32>> = HashMap::new();
+        let mut anyone: Vec<u32> = Vec::new();
+        for (ri, r) in res.iter().enumerate() {
+            for t in &r.named {
+                match t {
+                    Trusted::Anyone => anyone.push(ri as u32),
+                    Trusted::Arn(a) => named.entry(a.as_str()).or_default().push(ri as u32),
+                    Trusted::Account(_) => {}
                 }
-                let Some(targets) = by_action.get(action) else {
-                    continue;
-                };
-                for st in c
-                    .identity
-                    .iter()
-                    .flat_map(|p| p.statements_allowing(action))
-                {
-                    for prefix in st.resource_prefixes() {
-                        let start = targets.partition_point(|(t, ..)| t.as_str() < prefix.as_str());
-                        for (t, ri, pi) in targets
-                            .get(start..)
-                            .unwrap_or_default()
-                            .iter()
-                            .take_while(|(t, ..)| t.starts_with(prefix.as_str()))
-                        {
-                            if st.may_match_resource(t) {
-                                cand.insert((ci, *ri, *pi));
-                            }
+            }
+        }
+        let mut scps: HashMap<&str, Vec<Vec<&Policy>>> = HashMap::new();
+        let mut rcps: HashMap<&str, Vec<Vec<&Policy>>> = HashMap::new();
+        for r in res {
+            rcps.entry(r.account.as_str())
+                .or_insert_with(|| self.org_levels(&r.account, PolicyKind::Rcp));
+        }
+        for c in &callers {
+            scps.entry(c.ident.account.as_str())
+                .or_insert_with(|| self.org_levels(&c.ident.account, PolicyKind::Scp));
+        }
+        let ctx = Ctx {
+            res,
+            targets: &targets,
+            whats: &whats,
+            by_action: &by_action,
+            actions: &actions,
+            named: &named,
+            anyone: &anyone,
+            scps: &scps,
+            rcps: &rcps,
+        };
+        // Callers are independent: decide them in parallel, emit in order.
+        let per_caller: Vec<Vec<Edge>> = callers
+            .par_iter()
+            .map(|c| self.caller_access(c, &ctx))
+            .collect();
+        for edges in per_caller {
+            for e in edges {
+                out.add_edge(e);
+            }
+        }
+    }
+
+    /// The target edges of one caller.
+    fn caller_access(&self, c: &Caller<'_>, x: &Ctx<'_>) -> Vec<Edge> {
+        let mut cand: Vec<(u32, u32)> = Vec::new();
+        for action in x.actions {
+            if c.boundary.is_some_and(|b| !b.may_allow(action)) {
+                continue;
+            }
+            let Some(targets) = x.by_action.get(action) else {
+                continue;
+            };
+            for st in c
+                .identity
+                .iter()
+                .flat_map(|p| p.statements_allowing(action))
+            {
+                for prefix in st.resource_prefixes() {
+                    let start = targets.partition_point(|(t, ..)| *t < prefix.as_str());
+                    for (t, ri, pi) in targets
+                        .get(start..)
+                        .unwrap_or_default()
+                        .iter()
+                        .take_while(|(t, ..)| t.starts_with(prefix.as_str()))
+                    {
+                        if st.may_match_resource(t) {
+                            cand.push((*ri, *pi));
                         }
                     }
                 }
             }
         }
         // Resource policies that grant by naming the caller or anyone.
-        for (ri, r) in res.iter().enumerate() {
-            let who: Vec<usize> = r
-                .named
-                .iter()
-                .flat_map(|t| match t {
-                    Trusted::Anyone => (0..callers.len()).collect::<Vec<_>>(),
-                    Trusted::Arn(a) => caller_by_arn.get(a.as_str()).copied().into_iter().collect(),
-                    Trusted::Account(_) => Vec::new(),
-                })
-                .collect();
-            for ci in who {
-                for pi in 0..r.spec.probes.len() {
-                    cand.insert((ci, ri, pi));
-                }
+        let named = x.named.get(c.ident.arn.as_str()).into_iter().flatten();
+        for &ri in named.chain(x.anyone) {
+            if let Some(r) = x.res.get(ri as usize) {
+                cand.extend((0..r.spec.probes.len() as u32).map(|pi| (ri, pi)));
             }
         }
-        let mut scps: HashMap<&str, Vec<Vec<&Policy>>> = HashMap::new();
-        let mut rcps: HashMap<&str, Vec<Vec<&Policy>>> = HashMap::new();
-        for c in &callers {
-            scps.entry(c.ident.account.as_str())
-                .or_insert_with(|| self.org_levels(&c.ident.account, PolicyKind::Scp));
-        }
-        for r in res {
-            rcps.entry(r.account.as_str())
-                .or_insert_with(|| self.org_levels(&r.account, PolicyKind::Rcp));
-        }
+        cand.sort_unstable();
+        cand.dedup();
         let empty: Vec<Vec<&Policy>> = Vec::new();
-        let mut acted: BTreeSet<(usize, String, &'static str)> = BTreeSet::new();
-        for (ci, ri, pi) in cand {
-            let (Some(c), Some(r)) = (callers.get(ci), res.get(ri)) else {
+        let scp = x.scps.get(c.ident.account.as_str()).unwrap_or(&empty);
+        let mut acted: BTreeSet<(String, &'static str)> = BTreeSet::new();
+        let mut edges = Vec::new();
+        for (ri, pi) in cand {
+            let (ri, pi) = (ri as usize, pi as usize);
+            let (Some(r), Some(what)) = (x.res.get(ri), x.whats.get(ri)) else {
                 continue;
             };
-            let Some(p) = r.spec.probes.get(pi) else {
-                continue;
-            };
-            let Some(target) = probe_target(r, p) else {
+            let (Some(p), Some(Some(target))) = (
+                r.spec.probes.get(pi),
+                x.targets.get(ri).and_then(|v| v.get(pi)),
+            ) else {
                 continue;
             };
             let owner = if r.account.is_empty() {
@@ -149,20 +194,23 @@ impl Reader {
             } else {
                 r.account.as_str()
             };
-            let resource: Vec<&Policy> = r
-                .policy
-                .and_then(|i| self.docs.get(i))
-                .map(|d| vec![&d.policy])
-                .unwrap_or_default();
-            let scp = scps.get(c.ident.account.as_str()).unwrap_or(&empty);
+            let policy = r.policy.and_then(|i| self.docs.get(i)).map(|d| &d.policy);
+            let one;
+            let resource: &[&Policy] = match policy {
+                Some(p) => {
+                    one = [p];
+                    &one
+                }
+                None => &[],
+            };
             let rcp = if rcp_applies_to(p.action) {
-                rcps.get(r.account.as_str()).unwrap_or(&empty)
+                x.rcps.get(r.account.as_str()).unwrap_or(&empty)
             } else {
                 &empty
             };
             let set = PolicySet {
                 identity: &c.identity,
-                resource: &resource,
+                resource,
                 boundary: c.boundary,
                 scp,
                 rcp,
@@ -174,19 +222,14 @@ impl Reader {
                     &set,
                 )
             };
-            let e = decide(p.action, &target);
+            let e = decide(p.action, target);
             if !e.is_allowed() {
                 continue;
             }
-            let what = format!(
-                "{} {}",
-                r.spec.kind.trim_start_matches("aws:").replace('_', " "),
-                r.name
-            );
             match p.gives {
                 Gives::Access(level) => {
                     let reason = format!("{} can {} {what}", c.ident.label, p.action);
-                    out.add_edge(self.target_edge(
+                    edges.push(self.target_edge(
                         c,
                         r,
                         EdgeKind::Access,
@@ -198,63 +241,53 @@ impl Reader {
                 }
                 Gives::ReadSecret => {
                     let reason = format!("{} can {} {what}", c.ident.label, p.action);
-                    let kms = self.decrypt(c, r, scp, owner);
-                    match kms {
+                    let why = match self.decrypt(c, r, scp, owner) {
                         Decrypt::Denied => continue,
-                        Decrypt::NotNeeded => {
-                            out.add_edge(self.target_edge(
-                                c,
-                                r,
-                                EdgeKind::CanReadSecret,
-                                None,
-                                reason,
-                                &e,
-                                None,
-                            ));
-                        }
-                        Decrypt::Conditional(why) => {
-                            out.add_edge(self.target_edge(
-                                c,
-                                r,
-                                EdgeKind::CanReadSecret,
-                                None,
-                                reason,
-                                &e,
-                                Some(why),
-                            ));
-                        }
-                    }
+                        Decrypt::NotNeeded => None,
+                        Decrypt::Conditional(why) => Some(why),
+                    };
+                    edges.push(self.target_edge(
+                        c,
+                        r,
+                        EdgeKind::CanReadSecret,
+                        None,
+                        reason,
+                        &e,
+                        why,
+                    ));
                 }
                 Gives::ActAs(also) => {
                     let Some(role) = self.execution_role(r) else {
                         continue;
                     };
-                    if role == c.ident.arn || !acted.insert((ci, role.clone(), p.action)) {
+                    if role == c.ident.arn || !acted.insert((role.clone(), p.action)) {
                         continue;
                     }
                     let mut extra = None;
                     let mut mechanism = p.action.to_string();
+                    let undecided = |e2: &Evaluation<'_>| {
+                        e2.conditional
+                            .then(|| e2.conditions().collect::<Vec<_>>().join(" AND "))
+                    };
                     match also {
                         Also::Nothing => {}
                         Also::Needs(a) => {
-                            let e2 = decide(a, &target);
+                            let e2 = decide(a, target);
                             if !e2.is_allowed() {
                                 continue;
                             }
-                            if e2.conditional {
-                                extra = Some(e2.conditions().collect::<Vec<_>>().join(" AND "));
-                            }
+                            extra = undecided(&e2);
                             mechanism = format!("{}+{a}", p.action);
                         }
                         Also::Trigger(a) => {
-                            let e2 = decide(a, &target);
-                            if !e2.is_allowed() {
-                                extra = Some(format!(
+                            let e2 = decide(a, target);
+                            extra = if e2.is_allowed() {
+                                undecided(&e2)
+                            } else {
+                                Some(format!(
                                     "the new code runs when {what} is next triggered ({a} is not allowed)"
-                                ));
-                            } else if e2.conditional {
-                                extra = Some(e2.conditions().collect::<Vec<_>>().join(" AND "));
-                            }
+                                ))
+                            };
                         }
                         Also::Document(d) => {
                             let region = r.arn.split(':').nth(3).unwrap_or("*");
@@ -263,9 +296,7 @@ impl Reader {
                             if !e2.is_allowed() {
                                 continue;
                             }
-                            if e2.conditional {
-                                extra = Some(e2.conditions().collect::<Vec<_>>().join(" AND "));
-                            }
+                            extra = undecided(&e2);
                         }
                     }
                     let reason = format!(
@@ -277,10 +308,11 @@ impl Reader {
                         self.target_edge(c, r, EdgeKind::CanActAs, None, reason, &e, extra);
                     ed.to = role;
                     ed.mechanism = Some(mechanism);
-                    out.add_edge(ed);
+                    edges.push(ed);
                 }
             }
         }
+        edges
     }
 
     /// The edge for an allowed probe, citing the deciding statement.
@@ -385,6 +417,19 @@ impl Reader {
             Decrypt::NotNeeded
         }
     }
+}
+
+/// What every caller's decisions share.
+struct Ctx<'a> {
+    res: &'a [Resource],
+    targets: &'a [Vec<Option<String>>],
+    whats: &'a [String],
+    by_action: &'a HashMap<&'static str, Vec<(&'a str, u32, u32)>>,
+    actions: &'a [&'static str],
+    named: &'a HashMap<&'a str, Vec<u32>>,
+    anyone: &'a [u32],
+    scps: &'a HashMap<&'a str, Vec<Vec<&'a Policy>>>,
+    rcps: &'a HashMap<&'a str, Vec<Vec<&'a Policy>>>,
 }
 
 /// What reading a secret needs from KMS.

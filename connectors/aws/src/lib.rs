@@ -179,6 +179,7 @@ use blastgraph_policy::{
     Context, Evaluation, Policy, PolicyKind, PolicySet, Principal, Request, Statement,
     StatementRef, evaluate,
 };
+use rayon::prelude::*;
 use serde_json::Value;
 
 mod methods;
@@ -348,6 +349,14 @@ struct Reader {
 }
 
 type Bad = (String, String);
+
+/// Roles indexed by the AWS principals their trust policies name: by caller
+/// (index into the identities), by account, and those that name anyone.
+type RoleIndex<'a> = (
+    &'a HashMap<usize, Vec<usize>>,
+    &'a HashMap<String, Vec<(&'a str, usize)>>,
+    &'a [usize],
+);
 
 impl Reader {
     fn new() -> Self {
@@ -1070,7 +1079,9 @@ impl Reader {
         // Index the roles whose trust policy may allow sts:AssumeRole by the
         // AWS principals it names.
         let mut exact: HashMap<usize, Vec<usize>> = HashMap::new();
-        let mut by_account: HashMap<String, Vec<usize>> = HashMap::new();
+        // Per account, (role ARN, role) sorted by ARN, to find the roles an
+        // identity statement's resource prefix covers.
+        let mut by_account: HashMap<String, Vec<(&str, usize)>> = HashMap::new();
         let mut anyone: Vec<usize> = Vec::new();
         for (r, role) in self.idents.iter().enumerate() {
             let Some(trust) = role.trust.and_then(|t| self.docs.get(t)) else {
@@ -1084,7 +1095,12 @@ impl Reader {
                     for t in list {
                         match t {
                             Trusted::Anyone => anyone.push(r),
-                            Trusted::Account(a) => by_account.entry(a).or_default().push(r),
+                            Trusted::Account(a) => {
+                                by_account
+                                    .entry(a)
+                                    .or_default()
+                                    .push((role.arn.as_str(), r));
+                            }
                             Trusted::Arn(a) => {
                                 if let Some(i) = self.ident_by_arn.get(&a) {
                                     exact.entry(*i).or_default().push(r);
@@ -1096,14 +1112,42 @@ impl Reader {
                 _ => anyone.push(r),
             }
         }
-        for Caller {
+        // Callers are independent: decide them in parallel, emit in order.
+        for v in by_account.values_mut() {
+            v.sort_unstable();
+            v.dedup();
+        }
+        let callers: Vec<Caller<'_>> = self.callers().collect();
+        let per_caller: Vec<Vec<Edge>> = callers
+            .par_iter()
+            .map(|c| self.assume_edges(c, (&exact, &by_account, &anyone)))
+            .collect();
+        for edges in per_caller {
+            for e in edges {
+                out.add_edge(e);
+            }
+        }
+    }
+
+    /// The `can_assume` edges of one caller, given the roles indexed by the
+    /// principals their trust names (exact caller, account, anyone).
+    fn assume_edges(
+        &self,
+        c: &Caller<'_>,
+        (exact, by_account, anyone): RoleIndex<'_>,
+    ) -> Vec<Edge> {
+        const ACTION: &str = "sts:AssumeRole";
+        let Caller {
             ix: c,
             ident: caller,
             principal,
             identity,
             boundary,
+            scp,
             ..
-        } in self.callers()
+        } = c;
+        let (c, boundary) = (*c, *boundary);
+        let mut edges = Vec::new();
         {
             // Same-account trust naming the caller directly grants without an
             // identity allow; otherwise the identity side must allow.
@@ -1114,20 +1158,25 @@ impl Reader {
                 candidates.extend(rs);
             }
             // `*` names every caller directly (no identity allow needed).
-            candidates.extend(&anyone);
+            candidates.extend(anyone);
             // A trust that delegates to the account needs an identity Allow
-            // whose resource could be the role: a necessary condition, cheap
-            // enough to check for every role before the full evaluation.
-            let allows: Vec<_> = identity
-                .iter()
-                .flat_map(|p| p.statements_allowing(ACTION))
-                .collect();
+            // whose resource could be the role: a necessary condition, found
+            // from the roles under the literal prefix of each allowing
+            // statement's resources before the full evaluation.
             if let Some(rs) = by_account.get(&caller.account).filter(|_| identity_may) {
-                candidates.extend(rs.iter().copied().filter(|&r| {
-                    self.idents
-                        .get(r)
-                        .is_some_and(|role| allows.iter().any(|s| s.may_match_resource(&role.arn)))
-                }));
+                for st in identity.iter().flat_map(|p| p.statements_allowing(ACTION)) {
+                    for prefix in st.resource_prefixes() {
+                        let start = rs.partition_point(|(arn, _)| *arn < prefix.as_str());
+                        candidates.extend(
+                            rs.get(start..)
+                                .unwrap_or_default()
+                                .iter()
+                                .take_while(|(arn, _)| arn.starts_with(prefix.as_str()))
+                                .filter(|(arn, _)| st.may_match_resource(arn))
+                                .map(|&(_, r)| r),
+                        );
+                    }
+                }
             }
             for r in candidates {
                 let Some(role) = self.idents.get(r) else {
@@ -1141,8 +1190,8 @@ impl Reader {
                 };
                 let resource = [&trust.policy];
                 let set = PolicySet {
-                    scp: &self.org_levels(&caller.account, PolicyKind::Scp),
-                    identity: &identity,
+                    scp,
+                    identity,
                     resource: &resource,
                     boundary,
                     resource_policy_required: true,
@@ -1181,7 +1230,7 @@ impl Reader {
                     || (role.file, format!("{}.AssumeRolePolicyDocument", role.path)),
                     |s| self.statement_path(s),
                 );
-                out.add_edge(conditioned(
+                edges.push(conditioned(
                     edge(
                         caller.arn.clone(),
                         role.arn.clone(),
@@ -1192,6 +1241,7 @@ impl Reader {
                 ));
             }
         }
+        edges
     }
 
     fn emit_federated(&self, out: &mut EstateBuilder) {

@@ -1,7 +1,7 @@
 //! The [`Estate`]: validated facts from every input, and the builder that
 //! collects them record by record.
 
-use std::collections::HashMap;
+use rustc_hash::FxHashMap as HashMap;
 use std::collections::hash_map::Entry;
 use std::fmt;
 
@@ -166,7 +166,9 @@ pub struct EstateBuilder {
     /// Node id → (position in `nodes`, input that declared it).
     index: HashMap<String, (usize, usize)>,
     /// Edges with the input they came from; checked for dangling ends in `finish`.
-    edges: Vec<(Edge, usize)>,
+    edges: Vec<Edge>,
+    /// The input each edge counts for (parallel to `edges`).
+    edge_inputs: Vec<usize>,
     diagnostics: Vec<Diagnostic>,
     inputs: Vec<InputRecord>,
     /// The input records are counted for (the last begun, or the one selected).
@@ -313,18 +315,17 @@ impl EstateBuilder {
     /// Adds an edge. Its ends are checked when the builder finishes, so an
     /// edge may name a node that a later input declares.
     pub fn add_edge(&mut self, mut edge: Edge) {
-        let location = edge.provenance.location.clone();
         match (edge.kind, edge.access) {
             (EdgeKind::Access, None) => {
                 self.error(
-                    location,
+                    edge.provenance.location.clone(),
                     "an `access` edge needs an `access` level: read, invoke, execute, write or admin",
                 );
                 return;
             }
             (kind, Some(level)) if kind != EdgeKind::Access => {
                 self.warning(
-                    location.clone(),
+                    edge.provenance.location.clone(),
                     format!("access level `{level}` is ignored on a `{kind}` edge"),
                 );
                 edge.access = None;
@@ -332,7 +333,10 @@ impl EstateBuilder {
             _ => {}
         }
         if edge.from == edge.to {
-            self.warning(location, format!("self-loop `{}` ignored", edge.from));
+            self.warning(
+                edge.provenance.location.clone(),
+                format!("self-loop `{}` ignored", edge.from),
+            );
             return;
         }
         // An edge counts for the input its provenance names, when that is
@@ -341,7 +345,8 @@ impl EstateBuilder {
             Some(&i) => i,
             None => self.cur,
         };
-        self.edges.push((edge, input));
+        self.edges.push(edge);
+        self.edge_inputs.push(input);
         if let Some(i) = self.inputs.get_mut(input) {
             i.edges += 1;
         }
@@ -350,16 +355,23 @@ impl EstateBuilder {
     /// Drops edges whose ends are unknown (each one reported against the
     /// input that declared it) and returns the estate.
     pub fn finish(mut self) -> Estate {
-        let mut edges = Vec::with_capacity(self.edges.len());
-        for (edge, input) in std::mem::take(&mut self.edges) {
+        // In place: edges are large and millions; only the bad ones move.
+        let mut dangling = Vec::new();
+        for (i, edge) in self.edges.iter().enumerate() {
+            if !self.index.contains_key(edge.from.as_str())
+                || !self.index.contains_key(edge.to.as_str())
+            {
+                dangling.push(i);
+            }
+        }
+        for &i in &dangling {
+            let (Some(edge), Some(&input)) = (self.edges.get(i), self.edge_inputs.get(i)) else {
+                continue;
+            };
             let missing: Vec<&str> = [edge.from.as_str(), edge.to.as_str()]
                 .into_iter()
                 .filter(|id| !self.index.contains_key(*id))
                 .collect();
-            if missing.is_empty() {
-                edges.push(edge);
-                continue;
-            }
             let file = self
                 .inputs
                 .get(input)
@@ -385,6 +397,19 @@ impl EstateBuilder {
                 rec.edges = rec.edges.saturating_sub(1);
                 rec.skipped += 1;
             }
+        }
+        let mut edges = std::mem::take(&mut self.edges);
+        if !dangling.is_empty() {
+            let mut i = 0;
+            let mut next = dangling.iter().peekable();
+            edges.retain(|_| {
+                let keep = next.peek() != Some(&&i);
+                if !keep {
+                    next.next();
+                }
+                i += 1;
+                keep
+            });
         }
         Estate {
             nodes: self.nodes,
