@@ -1602,6 +1602,7 @@ impl Reader {
                     }
                     _ => continue,
                 };
+                let mut best: Option<Edge> = None;
                 for (action, stmts) in allows.iter().filter(|(a, _)| actions.contains(a)) {
                     if !stmts.iter().any(|s| s.may_match_resource(&target.arn)) {
                         continue;
@@ -1610,23 +1611,43 @@ impl Reader {
                     if !e.is_allowed() {
                         continue;
                     }
-                    let reason = format!(
+                    // The target's credentials may rule the write out (a
+                    // third access key); then the next action is tried.
+                    let Some(how) = self.takeover(principal, &set, action, &target.arn) else {
+                        continue;
+                    };
+                    let mut reason = format!(
                         "{} can act as {}: {action} on it",
                         caller.label, target.label
                     );
+                    let mut mechanism = (*action).to_string();
+                    if let (Some(also), Some(note)) = (how.also, &how.note) {
+                        reason.push_str(&format!(" ({note}: {also})"));
+                        mechanism = format!("{action}+{also}");
+                    }
                     let mut ed = self.decided_edge(
                         caller,
                         target.arn.clone(),
                         EdgeKind::CanActAs,
                         (reason, " allowed by ", identity_statement(&e)),
-                        (*action).to_string(),
+                        mechanism,
                         &e,
                     );
-                    if let Some(c) = self.takeover_caveat(principal, &set, action, &target.arn) {
+                    if let Some(c) = how.condition {
                         ed = with_conditions(ed, [c]);
                     }
+                    // The first firm write, else the first conditional one
+                    // (`--strict` must not lose a firm path).
+                    let firm = !ed.conditional;
+                    if best.is_none() || firm {
+                        best = Some(ed);
+                    }
+                    if firm {
+                        break;
+                    }
+                }
+                if let Some(ed) = best {
                     out.add_edge(ed);
-                    break;
                 }
             }
         }
