@@ -237,6 +237,13 @@ pub(crate) const SAGEMAKER_NOTEBOOK_STOPPED: Spec = Spec {
         ),
     ],
 };
+/// A notebook instance that runs nothing (`Failed`, `Deleting`).
+pub(crate) const SAGEMAKER_NOTEBOOK_DEAD: Spec = Spec {
+    kind: "aws:sagemaker_notebook",
+    class: Class::Tool,
+    inventory: "sagemaker/describe-notebook-instance",
+    probes: &[],
+};
 /// A SageMaker Studio domain: the container of its user profiles.
 pub(crate) const SAGEMAKER_DOMAIN: Spec = Spec {
     kind: "aws:sagemaker_domain",
@@ -262,6 +269,14 @@ pub(crate) const SAGEMAKER_USER_PROFILE: Spec = Spec {
             On::Arn,
         ),
     ],
+};
+/// A user profile of a domain that does not use IAM authentication (SSO):
+/// presigned domain URLs are refused.
+pub(crate) const SAGEMAKER_USER_PROFILE_SSO: Spec = Spec {
+    kind: "aws:sagemaker_user_profile",
+    class: Class::Tool,
+    inventory: "sagemaker/describe-domain",
+    probes: &[],
 };
 pub(crate) const BEDROCK_FOUNDATION_MODEL: Spec = Spec {
     kind: "aws:bedrock_foundation_model",
@@ -345,6 +360,13 @@ pub(crate) const EC2_INSTANCE: Spec = Spec {
         p(Access(Execute), "ssm:StartSession", On::Arn),
     ],
 };
+/// An instance that is gone or going (`terminated`, `shutting-down`).
+pub(crate) const EC2_INSTANCE_TERMINATED: Spec = Spec {
+    kind: "aws:ec2_instance",
+    class: Class::Tool,
+    inventory: "ec2/describe-instances",
+    probes: &[],
+};
 pub(crate) const GLUE_DEV_ENDPOINT: Spec = Spec {
     kind: "aws:glue_dev_endpoint",
     class: Class::Tool,
@@ -391,8 +413,10 @@ pub(crate) const SPECS: &[&Spec] = &[
     &SAGEMAKER_MODEL,
     &SAGEMAKER_NOTEBOOK,
     &SAGEMAKER_NOTEBOOK_STOPPED,
+    &SAGEMAKER_NOTEBOOK_DEAD,
     &SAGEMAKER_DOMAIN,
     &SAGEMAKER_USER_PROFILE,
+    &SAGEMAKER_USER_PROFILE_SSO,
     &BEDROCK_FOUNDATION_MODEL,
     &BEDROCK_CUSTOM_MODEL,
     &BEDROCK_KNOWLEDGE_BASE,
@@ -401,6 +425,7 @@ pub(crate) const SPECS: &[&Spec] = &[
     &SECRET,
     &SSM_SECURE_STRING,
     &EC2_INSTANCE,
+    &EC2_INSTANCE_TERMINATED,
     &GLUE_DEV_ENDPOINT,
     &CFN_STACK,
     &CODEBUILD_PROJECT,
@@ -1088,12 +1113,12 @@ impl Reader {
                 let status = opt(top, "NotebookInstanceStatus")?;
                 // Row 5.18: the URL needs the instance in service; a stopped
                 // one must be started first; a failed or deleted one runs
-                // nothing. No status (never printed by the CLI) reads as
-                // running.
-                let (spec, usable) = match status.as_deref() {
-                    Some("Stopped" | "Stopping" | "Updating") => (&SAGEMAKER_NOTEBOOK_STOPPED, true),
-                    Some("Failed" | "Deleting") => (&SAGEMAKER_NOTEBOOK, false),
-                    _ => (&SAGEMAKER_NOTEBOOK, true),
+                // nothing. A missing status (the CLI always prints one)
+                // reads as in service.
+                let spec = match status.as_deref() {
+                    Some("Stopped" | "Stopping" | "Updating") => &SAGEMAKER_NOTEBOOK_STOPPED,
+                    Some("Failed" | "Deleting") => &SAGEMAKER_NOTEBOOK_DEAD,
+                    _ => &SAGEMAKER_NOTEBOOK,
                 };
                 let mut r = self.resource(
                     spec,
@@ -1102,7 +1127,7 @@ impl Reader {
                     account,
                     "$".into(),
                 );
-                r.role = opt(top, "RoleArn")?.filter(|_| usable);
+                r.role = opt(top, "RoleArn")?;
                 if let Some(st) = status {
                     r.attrs.tags.insert("aws:status".into(), st);
                 }
@@ -1263,7 +1288,7 @@ impl Reader {
                                             "instance {id} is {st}: its role is reachable only once it is started again (ec2:StartInstances)"
                                         ));
                                     }
-                                    Some("terminated" | "shutting-down") => r.role = None,
+                                    Some("terminated" | "shutting-down") => r.spec = &EC2_INSTANCE_TERMINATED,
                                     _ => {}
                                 }
                                 if let Some(st) = state {
@@ -1553,7 +1578,7 @@ impl Reader {
                     r.parent = Some(d.arn.clone());
                     match d.auth.as_deref() {
                         Some("IAM") => r.role = r.role.take().or_else(|| d.default_role.clone()),
-                        Some(_) => r.role = None,
+                        Some(_) => r.spec = &SAGEMAKER_USER_PROFILE_SSO,
                         None => {
                             r.role = r.role.take().or_else(|| d.default_role.clone());
                             r.caveat = Some(format!(

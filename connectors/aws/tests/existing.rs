@@ -247,6 +247,20 @@ fn assert_none(e: &Estate) {
     assert_eq!(pivots(e), [], "{:#?}", e.edges);
 }
 
+/// The attacker's `access` edges to `target`: (level, conditional).
+fn access_to(e: &Estate, target: &str) -> Vec<(String, bool)> {
+    e.edges
+        .iter()
+        .filter(|x| x.kind == EdgeKind::Access && x.from == iam("user/attacker") && x.to == target)
+        .map(|x| {
+            (
+                x.access.map(|a| a.to_string()).unwrap_or_default(),
+                x.conditional,
+            )
+        })
+        .collect()
+}
+
 // ---------------------------------------------------------------------------
 // The inventories
 // ---------------------------------------------------------------------------
@@ -600,6 +614,7 @@ mod sagemaker_presigned_notebook_url {
             notebook("Failed"),
         );
         assert_none(&e);
+        assert_eq!(access_to(&e, &arn("sagemaker", NOTEBOOK)), []);
     }
 }
 
@@ -615,6 +630,7 @@ mod sagemaker_presigned_domain_url {
     fn positive_profile_role() {
         let e = case(&[allow(&[ACTION], &[&alice()])], None, studio(Some("IAM")));
         assert_act_as(&e, "studio-alice", ACTION, false);
+        assert_eq!(access_to(&e, &alice()), [("execute".to_string(), false)]);
         // The domain contains its profiles.
         assert!(e.edges.iter().any(|x| x.kind == EdgeKind::Contains
             && x.from == arn("sagemaker", &format!("domain/{DOMAIN}"))
@@ -634,6 +650,7 @@ mod sagemaker_presigned_domain_url {
     fn negative_sso_domain() {
         let e = case(&[allow(&[ACTION], &["*"])], None, studio(Some("SSO")));
         assert_none(&e);
+        assert_eq!(access_to(&e, &alice()), []);
     }
 
     #[test]
@@ -772,12 +789,10 @@ mod ssm_start_session {
         let (_, condition) = assert_act_as(&e, "web", ACTION, true);
         assert!(condition.contains("is stopping"), "{condition}");
         // The session itself (an `execute` access edge) waits too.
-        let x = e
-            .edges
-            .iter()
-            .find(|x| x.kind == EdgeKind::Access && x.to == arn("ec2", INSTANCE))
-            .unwrap();
-        assert!(x.conditional);
+        assert_eq!(
+            access_to(&e, &arn("ec2", INSTANCE)),
+            [("execute".to_string(), true)]
+        );
     }
 
     #[test]
@@ -788,6 +803,7 @@ mod ssm_start_session {
             instances("terminated"),
         );
         assert_none(&e);
+        assert_eq!(access_to(&e, &arn("ec2", INSTANCE)), []);
     }
 }
 
