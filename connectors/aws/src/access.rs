@@ -346,6 +346,9 @@ impl Reader {
         if let Some(x) = extra {
             ed = with_conditions(ed, [x]);
         }
+        if let Some(x) = &r.caveat {
+            ed = with_conditions(ed, [x.clone()]);
+        }
         ed
     }
 

@@ -17,7 +17,7 @@ use serde_json::Value;
 
 use crate::layout::{RawFile, classify};
 use crate::{
-    Bad, Reader, Trusted, account_admin_id, decode_document, edge, trusted_aws_principals,
+    Bad, IdKind, Reader, Trusted, account_admin_id, decode_document, edge, trusted_aws_principals,
 };
 
 /// What a probe of a target gives when allowed.
@@ -173,6 +173,13 @@ pub(crate) const LAMBDA_FUNCTION: Spec = Spec {
             "lambda:UpdateFunctionCode",
             On::Arn,
         ),
+        // A new handler, layer or environment (`AWS_LAMBDA_EXEC_WRAPPER`)
+        // runs the attacker's code as the role, like new code (row 5.4).
+        p(
+            ActAs(Also::Trigger("lambda:InvokeFunction")),
+            "lambda:UpdateFunctionConfiguration",
+            On::Arn,
+        ),
     ],
 };
 pub(crate) const SAGEMAKER_ENDPOINT: Spec = Spec {
@@ -209,6 +216,67 @@ pub(crate) const SAGEMAKER_NOTEBOOK: Spec = Spec {
             On::Arn,
         ),
     ],
+};
+/// A notebook instance that is not running (`Stopped`, `Stopping`,
+/// `Updating`): the presigned URL works once it is started, so the
+/// caller also needs `sagemaker:StartNotebookInstance` (row 5.18).
+pub(crate) const SAGEMAKER_NOTEBOOK_STOPPED: Spec = Spec {
+    kind: "aws:sagemaker_notebook",
+    class: Class::Tool,
+    inventory: "sagemaker/describe-notebook-instance",
+    probes: &[
+        p(
+            Access(Execute),
+            "sagemaker:CreatePresignedNotebookInstanceUrl",
+            On::Arn,
+        ),
+        p(
+            ActAs(Also::Needs("sagemaker:StartNotebookInstance")),
+            "sagemaker:CreatePresignedNotebookInstanceUrl",
+            On::Arn,
+        ),
+    ],
+};
+/// A notebook instance that runs nothing (`Failed`, `Deleting`).
+pub(crate) const SAGEMAKER_NOTEBOOK_DEAD: Spec = Spec {
+    kind: "aws:sagemaker_notebook",
+    class: Class::Tool,
+    inventory: "sagemaker/describe-notebook-instance",
+    probes: &[],
+};
+/// A SageMaker Studio domain: the container of its user profiles.
+pub(crate) const SAGEMAKER_DOMAIN: Spec = Spec {
+    kind: "aws:sagemaker_domain",
+    class: Class::Tool,
+    inventory: "sagemaker/describe-domain",
+    probes: &[],
+};
+/// A Studio user profile: a presigned domain URL opens Studio as the
+/// profile's execution role (row 5.20, IAM-authenticated domains only).
+pub(crate) const SAGEMAKER_USER_PROFILE: Spec = Spec {
+    kind: "aws:sagemaker_user_profile",
+    class: Class::Tool,
+    inventory: "sagemaker/describe-domain",
+    probes: &[
+        p(
+            Access(Execute),
+            "sagemaker:CreatePresignedDomainUrl",
+            On::Arn,
+        ),
+        p(
+            ActAs(Also::Nothing),
+            "sagemaker:CreatePresignedDomainUrl",
+            On::Arn,
+        ),
+    ],
+};
+/// A user profile of a domain that does not use IAM authentication (SSO):
+/// presigned domain URLs are refused.
+pub(crate) const SAGEMAKER_USER_PROFILE_SSO: Spec = Spec {
+    kind: "aws:sagemaker_user_profile",
+    class: Class::Tool,
+    inventory: "sagemaker/describe-domain",
+    probes: &[],
 };
 pub(crate) const BEDROCK_FOUNDATION_MODEL: Spec = Spec {
     kind: "aws:bedrock_foundation_model",
@@ -292,6 +360,13 @@ pub(crate) const EC2_INSTANCE: Spec = Spec {
         p(Access(Execute), "ssm:StartSession", On::Arn),
     ],
 };
+/// An instance that is gone or going (`terminated`, `shutting-down`).
+pub(crate) const EC2_INSTANCE_TERMINATED: Spec = Spec {
+    kind: "aws:ec2_instance",
+    class: Class::Tool,
+    inventory: "ec2/describe-instances",
+    probes: &[],
+};
 pub(crate) const GLUE_DEV_ENDPOINT: Spec = Spec {
     kind: "aws:glue_dev_endpoint",
     class: Class::Tool,
@@ -337,6 +412,11 @@ pub(crate) const SPECS: &[&Spec] = &[
     &SAGEMAKER_ENDPOINT,
     &SAGEMAKER_MODEL,
     &SAGEMAKER_NOTEBOOK,
+    &SAGEMAKER_NOTEBOOK_STOPPED,
+    &SAGEMAKER_NOTEBOOK_DEAD,
+    &SAGEMAKER_DOMAIN,
+    &SAGEMAKER_USER_PROFILE,
+    &SAGEMAKER_USER_PROFILE_SSO,
     &BEDROCK_FOUNDATION_MODEL,
     &BEDROCK_CUSTOM_MODEL,
     &BEDROCK_KNOWLEDGE_BASE,
@@ -345,6 +425,7 @@ pub(crate) const SPECS: &[&Spec] = &[
     &SECRET,
     &SSM_SECURE_STRING,
     &EC2_INSTANCE,
+    &EC2_INSTANCE_TERMINATED,
     &GLUE_DEV_ENDPOINT,
     &CFN_STACK,
     &CODEBUILD_PROJECT,
@@ -370,6 +451,11 @@ pub(crate) struct Resource {
     pub kms_key: Option<String>,
     /// The execution role ARN, or instance profile ARN for instances.
     pub role: Option<String>,
+    /// A state of the resource that every edge to it (or through it to its
+    /// role) depends on and that the snapshot cannot settle, such as a
+    /// stopped instance: the edges are kept and flagged `conditional` with
+    /// this text.
+    pub caveat: Option<String>,
     /// A parent node (the agent of an action group), linked with `contains`.
     pub parent: Option<String>,
     /// Key for a resource policy file: (account, region, service, name).
@@ -389,6 +475,38 @@ struct AccessKey {
     file: usize,
     path: String,
     attrs: Attributes,
+    /// From the credential report (named after its slot, no real id).
+    report: bool,
+}
+
+/// A SageMaker Studio domain, for its user profiles.
+struct Domain {
+    arn: String,
+    /// `IAM` or `SSO`.
+    auth: Option<String>,
+    /// `DefaultUserSettings.ExecutionRole`.
+    default_role: Option<String>,
+}
+
+/// What the credential report and `list-access-keys` say about a user's
+/// credentials; `None` where neither says.
+#[derive(Debug, Default, Clone, Copy, PartialEq, Eq)]
+pub(crate) struct UserCredentials {
+    /// Access keys, active or not (both count toward the limit of two).
+    pub keys: Option<usize>,
+    /// Whether the user has a console password (a login profile).
+    pub password: Option<bool>,
+}
+
+/// One user's credential facts as read.
+#[derive(Default)]
+struct CredentialFacts {
+    /// Keys in the credential report (`access_key_N_last_rotated` set).
+    report_keys: Option<usize>,
+    /// Keys listed by `list-access-keys` (newer and exact: preferred).
+    listed_keys: Option<usize>,
+    /// `password_enabled` of the credential report.
+    password: Option<bool>,
 }
 
 /// Organizations data.
@@ -422,6 +540,15 @@ pub(crate) struct Inventory {
     keys: HashMap<String, Key>,
     key_ids: HashMap<(String, String, String), String>,
     access_keys: Vec<AccessKey>,
+    /// User ARN → what the credential report and `list-access-keys` say.
+    credentials: HashMap<String, CredentialFacts>,
+    /// (account, user name) → the users whose keys `list-access-keys`
+    /// named by name only, resolved to ARNs at the link step.
+    listed_users: BTreeMap<(String, String), usize>,
+    /// Studio domains by (account, region, domain id).
+    domains: HashMap<(String, String, String), Domain>,
+    /// User profiles to link to their domain: (resource, region, domain id).
+    profiles: Vec<(usize, String, String)>,
     /// Accounts with inventories read, and which.
     seen: BTreeMap<String, BTreeSet<&'static str>>,
     /// Calls the collector could not make: (account, inventory, status, message).
@@ -659,6 +786,7 @@ impl Reader {
             named: Vec::new(),
             kms_key: None,
             role: None,
+            caveat: None,
             parent: None,
             policy_key: None,
         }
@@ -726,7 +854,12 @@ impl Reader {
                 return Err(("$".into(), "expected the output of `aws iam get-account-authorization-details`".into()));
             }
             ("iam", "get-credential-report", []) => self.read_credential_report(account, top, out)?,
-            ("iam", "list-access-keys", [_user]) => {
+            ("iam", "list-access-keys", [user]) => {
+                // Every key of the user, active or not: the file is the
+                // whole list (pages merged), so it settles the key count.
+                if let Some(Value::Array(items)) = top.map.get("AccessKeyMetadata") {
+                    *self.inv.listed_users.entry((account.to_string(), user.clone())).or_default() += items.len();
+                }
                 each(self, "AccessKeyMetadata", out, &mut |s, o, _| {
                     let user = o.req_str("UserName")?;
                     let id = o.req_str("AccessKeyId")?;
@@ -744,6 +877,7 @@ impl Reader {
                         file: s.file,
                         path: o.path.clone(),
                         attrs,
+                        report: false,
                     });
                     Ok(())
                 });
@@ -767,6 +901,7 @@ impl Reader {
                                     last_used: Some(d),
                                     ..Attributes::default()
                                 },
+                                report: false,
                             });
                         }
                     }
@@ -975,19 +1110,80 @@ impl Reader {
                 seen(self, spec.inventory);
             }
             ("sagemaker", "describe-notebook-instance", [_]) => {
+                let status = opt(top, "NotebookInstanceStatus")?;
+                // Row 5.18: the URL needs the instance in service; a stopped
+                // one must be started first; a failed or deleted one runs
+                // nothing. A missing status (the CLI always prints one)
+                // reads as in service.
+                let spec = match status.as_deref() {
+                    Some("Stopped" | "Stopping" | "Updating") => &SAGEMAKER_NOTEBOOK_STOPPED,
+                    Some("Failed" | "Deleting") => &SAGEMAKER_NOTEBOOK_DEAD,
+                    _ => &SAGEMAKER_NOTEBOOK,
+                };
                 let mut r = self.resource(
-                    &SAGEMAKER_NOTEBOOK,
+                    spec,
                     top.req_str("NotebookInstanceArn")?.to_string(),
                     top.req_str("NotebookInstanceName")?.to_string(),
                     account,
                     "$".into(),
                 );
                 r.role = opt(top, "RoleArn")?;
-                if let Some(st) = opt(top, "NotebookInstanceStatus")? {
+                if let Some(st) = status {
                     r.attrs.tags.insert("aws:status".into(), st);
                 }
                 self.add_resource(r, out);
                 seen(self, SAGEMAKER_NOTEBOOK.inventory);
+            }
+            ("sagemaker", "describe-domain", [domain_id]) => {
+                let id = opt(top, "DomainId")?.unwrap_or_else(|| domain_id.clone());
+                if &id != domain_id {
+                    return Err((top.at("DomainId"), format!("expected `{domain_id}` (the file name), found `{id}`")));
+                }
+                let arn = opt(top, "DomainArn")?.unwrap_or_else(|| format!("arn:aws:sagemaker:{region}:{account}:domain/{id}"));
+                let name = opt(top, "DomainName")?.unwrap_or_else(|| id.clone());
+                let auth = opt(top, "AuthMode")?;
+                let default_role = match top.map.get("DefaultUserSettings") {
+                    None | Some(Value::Null) => None,
+                    Some(v) => opt(&Obj::new(v, top.at("DefaultUserSettings"))?, "ExecutionRole")?,
+                };
+                let mut r = self.resource(&SAGEMAKER_DOMAIN, arn.clone(), name, account, "$".into());
+                if let Some(a) = &auth {
+                    r.attrs.tags.insert("aws:auth_mode".into(), a.clone());
+                }
+                if let Some(st) = opt(top, "Status")? {
+                    r.attrs.tags.insert("aws:status".into(), st);
+                }
+                if self.add_resource(r, out).is_some() {
+                    self.inv.domains.insert(
+                        (account.to_string(), region.to_string(), id),
+                        Domain { arn, auth, default_role },
+                    );
+                }
+                seen(self, SAGEMAKER_DOMAIN.inventory);
+            }
+            ("sagemaker", "describe-user-profile", [domain_id, profile]) => {
+                let name = opt(top, "UserProfileName")?.unwrap_or_else(|| profile.clone());
+                if &name != profile {
+                    return Err((top.at("UserProfileName"), format!("expected `{profile}` (the file name), found `{name}`")));
+                }
+                if let Some(d) = opt(top, "DomainId")?.filter(|d| d != domain_id) {
+                    return Err((top.at("DomainId"), format!("expected `{domain_id}` (the folder name), found `{d}`")));
+                }
+                let arn = opt(top, "UserProfileArn")?
+                    .unwrap_or_else(|| format!("arn:aws:sagemaker:{region}:{account}:user-profile/{domain_id}/{name}"));
+                let mut r = self.resource(&SAGEMAKER_USER_PROFILE, arn, format!("{domain_id}/{name}"), account, "$".into());
+                r.role = match top.map.get("UserSettings") {
+                    None | Some(Value::Null) => None,
+                    Some(v) => opt(&Obj::new(v, top.at("UserSettings"))?, "ExecutionRole")?,
+                };
+                r.attrs.tags.insert("aws:domain_id".into(), domain_id.clone());
+                if let Some(st) = opt(top, "Status")? {
+                    r.attrs.tags.insert("aws:status".into(), st);
+                }
+                if let Some(ix) = self.add_resource(r, out) {
+                    self.inv.profiles.push((ix, region.to_string(), domain_id.clone()));
+                }
+                seen(self, SAGEMAKER_USER_PROFILE.inventory);
             }
             ("bedrock", "list-foundation-models" | "list-custom-models", []) => {
                 let foundation = op == "list-foundation-models";
@@ -1083,7 +1279,19 @@ impl Reader {
                                 let arn = format!("arn:aws:ec2:{region}:{account}:instance/{id}");
                                 let mut r = self.resource(&EC2_INSTANCE, arn, id.to_string(), account, o.path.clone());
                                 r.role = o.map.get("IamInstanceProfile").and_then(|p| p.get("Arn")).and_then(Value::as_str).map(str::to_string);
-                                if let Some(st) = o.map.get("State").and_then(|s| s.get("Name")).and_then(Value::as_str) {
+                                let state = o.map.get("State").and_then(|s| s.get("Name")).and_then(Value::as_str);
+                                match state {
+                                    // Rows 5.22, 5.23, 5.27: commands, sessions and SSH
+                                    // need a running instance.
+                                    Some(st @ ("stopped" | "stopping")) => {
+                                        r.caveat = Some(format!(
+                                            "instance {id} is {st}: its role is reachable only once it is started again (ec2:StartInstances)"
+                                        ));
+                                    }
+                                    Some("terminated" | "shutting-down") => r.spec = &EC2_INSTANCE_TERMINATED,
+                                    _ => {}
+                                }
+                                if let Some(st) = state {
                                     r.attrs.tags.insert("aws:state".into(), st.to_string());
                                 }
                                 if let Some(Value::Array(tags)) = o.map.get("Tags") {
@@ -1118,7 +1326,18 @@ impl Reader {
                     let name = o.req_str("StackName")?;
                     let arn = o.req_str("StackId")?;
                     let mut r = s.resource(&CFN_STACK, arn.to_string(), name.to_string(), account, o.path.clone());
-                    r.role = opt(o, "RoleARN")?;
+                    // Row 5.7: without a `RoleARN` the stack acts with the
+                    // caller's own permissions (no edge). A stack that can
+                    // only be deleted (failed creation, deletion) takes no
+                    // update or change set.
+                    let status = opt(o, "StackStatus")?;
+                    let dead = status.as_deref().is_some_and(|st| {
+                        st.starts_with("DELETE_") || matches!(st, "ROLLBACK_COMPLETE" | "ROLLBACK_FAILED" | "ROLLBACK_IN_PROGRESS")
+                    });
+                    r.role = opt(o, "RoleARN")?.filter(|_| !dead);
+                    if let Some(st) = status {
+                        r.attrs.tags.insert("aws:status".into(), st);
+                    }
                     s.add_resource(r, out);
                     Ok(())
                 });
@@ -1181,20 +1400,29 @@ impl Reader {
             if user == "<root_account>" {
                 continue;
             }
+            let facts = self.inv.credentials.entry(arn.to_string()).or_default();
+            facts.password = match get(col("password_enabled")) {
+                Some("true") => Some(true),
+                Some("false") => Some(false),
+                _ => None,
+            };
+            // A key exists (active or not) when it has a rotation date.
+            facts.report_keys = Some(
+                ["1", "2"]
+                    .iter()
+                    .filter(|n| {
+                        get(col(&format!("access_key_{n}_last_rotated"))).is_some()
+                            || get(col(&format!("access_key_{n}_active"))) == Some("true")
+                    })
+                    .count(),
+            );
             for n in ["1", "2"] {
                 if get(col(&format!("access_key_{n}_active"))) != Some("true") {
                     continue;
                 }
+                // Named after its slot; `list-access-keys` gives the real
+                // ids and replaces these at the link step.
                 let id = format!("{arn}/access-key-{n}");
-                if self
-                    .inv
-                    .access_keys
-                    .iter()
-                    .any(|k| k.user_arn == arn && k.id.starts_with("AKIA"))
-                {
-                    // list-access-keys gives the real ids; prefer them.
-                    continue;
-                }
                 let mut attrs = Attributes {
                     created: get(col(&format!("access_key_{n}_last_rotated"))).map(str::to_string),
                     last_used: get(col(&format!("access_key_{n}_last_used_date")))
@@ -1209,6 +1437,7 @@ impl Reader {
                     file: self.file,
                     path: format!("{}: row {} ({user})", top.at("Content"), i + 2),
                     attrs,
+                    report: true,
                 });
             }
         }
@@ -1270,7 +1499,113 @@ impl Reader {
             }
         }
         merged.retain(|k| !k.user_arn.is_empty());
-        self.inv.access_keys = merged;
+        // `list-access-keys` names users, not ARNs: a user with a path
+        // (`user/team/alice`) is found by account and name.
+        let users: HashMap<(&str, &str), &str> = self
+            .idents
+            .iter()
+            .filter(|i| i.kind == IdKind::User)
+            .filter_map(|i| {
+                let name = i.arn.rsplit('/').next()?;
+                Some(((i.account.as_str(), name), i.arn.as_str()))
+            })
+            .collect();
+        let resolve = |account: &str, name: &str| {
+            users.get(&(account, name)).map_or_else(
+                || format!("arn:aws:iam::{account}:user/{name}"),
+                |a| (*a).to_string(),
+            )
+        };
+        for k in merged.iter_mut().filter(|k| !k.report) {
+            if let Some(name) = k.user_arn.rsplit_once(":user/").map(|(_, n)| n.to_string())
+                && !name.contains('/')
+            {
+                k.user_arn = resolve(&k.account, &name);
+            }
+        }
+        for ((account, name), n) in std::mem::take(&mut self.inv.listed_users) {
+            self.inv
+                .credentials
+                .entry(resolve(&account, &name))
+                .or_default()
+                .listed_keys = Some(n);
+        }
+        // Keys `list-access-keys` lists replace the credential report's
+        // slots, keeping the report's last use (matched by creation time).
+        let listed: BTreeSet<String> = self
+            .inv
+            .credentials
+            .iter()
+            .filter(|(_, f)| f.listed_keys.is_some())
+            .map(|(u, _)| u.clone())
+            .chain(
+                merged
+                    .iter()
+                    .filter(|k| !k.report)
+                    .map(|k| k.user_arn.clone()),
+            )
+            .collect();
+        let (slots, mut keys): (Vec<AccessKey>, Vec<AccessKey>) = merged
+            .into_iter()
+            .partition(|k| k.report && listed.contains(&k.user_arn));
+        for slot in slots {
+            let second =
+                |d: &Option<String>| d.as_deref().and_then(|d| d.get(..19)).map(str::to_string);
+            if let Some(k) = keys.iter_mut().find(|k| {
+                !k.report
+                    && k.user_arn == slot.user_arn
+                    && second(&k.attrs.created).is_some()
+                    && second(&k.attrs.created) == second(&slot.attrs.created)
+            }) {
+                k.attrs.fill_from(&slot.attrs);
+            }
+        }
+        self.inv.access_keys = keys;
+        self.link_profiles(out);
+    }
+
+    /// Gives each Studio user profile its execution role (its own, else its
+    /// domain's default) when its domain uses IAM authentication (row
+    /// 5.20), and links it to its domain.
+    fn link_profiles(&mut self, out: &mut EstateBuilder) {
+        for (ix, region, domain_id) in std::mem::take(&mut self.inv.profiles) {
+            let Some(r) = self.inv.resources.get_mut(ix) else {
+                continue;
+            };
+            let key = (r.account.clone(), region, domain_id.clone());
+            match self.inv.domains.get(&key) {
+                Some(d) => {
+                    r.parent = Some(d.arn.clone());
+                    match d.auth.as_deref() {
+                        Some("IAM") => r.role = r.role.take().or_else(|| d.default_role.clone()),
+                        Some(_) => r.spec = &SAGEMAKER_USER_PROFILE_SSO,
+                        None => {
+                            r.role = r.role.take().or_else(|| d.default_role.clone());
+                            r.caveat = Some(format!(
+                                "domain {domain_id} does not say its AuthMode: the presigned URL works only with IAM authentication"
+                            ));
+                        }
+                    }
+                }
+                None => {
+                    r.caveat = Some(format!(
+                        "domain {domain_id} was not collected (sagemaker/describe-domain): the presigned URL works only if it uses IAM authentication"
+                    ));
+                    if r.role.is_none() {
+                        if let Some(f) = self.files.get(r.file) {
+                            out.select_input(f);
+                        }
+                        out.warning(
+                            format!("{}.UserSettings.ExecutionRole", r.path),
+                            format!(
+                                "user profile {} has no execution role of its own and its domain {domain_id} was not collected, so the role a presigned domain URL gives is unknown; no edge",
+                                r.name
+                            ),
+                        );
+                    }
+                }
+            }
+        }
     }
 
     /// Emits targets, credentials, and the edges to them.
@@ -1343,7 +1678,7 @@ impl Reader {
                 },
                 &k.path,
             );
-            out.add_edge(edge(
+            let mut ed = edge(
                 id,
                 k.user_arn.clone(),
                 EdgeKind::AuthenticatesAs,
@@ -1354,7 +1689,14 @@ impl Reader {
                         k.user_arn.rsplit(':').next().unwrap_or(&k.user_arn)
                     ),
                 ),
-            ));
+            );
+            if k.attrs.tags.get("aws:status").map(String::as_str) == Some("Inactive") {
+                ed = crate::with_conditions(
+                    ed,
+                    ["the key is inactive: it authenticates only once reactivated (iam:UpdateAccessKey)".to_string()],
+                );
+            }
+            out.add_edge(ed);
         }
         self.emit_access(out, escalated);
     }
@@ -1475,6 +1817,19 @@ impl Reader {
 }
 
 impl Inventory {
+    /// What the credential report and `list-access-keys` say about a user
+    /// (by ARN): the key count prefers `list-access-keys`, which lists
+    /// every key and is collected after the report.
+    pub(crate) fn user_credentials(&self, user_arn: &str) -> UserCredentials {
+        self.credentials
+            .get(user_arn)
+            .map(|f| UserCredentials {
+                keys: f.listed_keys.or(f.report_keys),
+                password: f.password,
+            })
+            .unwrap_or_default()
+    }
+
     /// Notes that `account` lists a foundation model (it can invoke it).
     fn foundation_users(&mut self, arn: &str, account: &str) {
         if let Some(&ix) = self.by_arn.get(arn)

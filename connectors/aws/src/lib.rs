@@ -99,13 +99,21 @@
 //!   `iam:CreateLoginProfile` or `iam:UpdateLoginProfile` on another user;
 //!   `iam:AddUserToGroup` on a group the user is not in (users);
 //!   `iam:UpdateAssumeRolePolicy` on a role (not service-linked ones, whose
-//!   trust AWS protects). The mechanism is the action. Without the
-//!   credential report the user's state is unknown, so `CreateAccessKey`
-//!   (two keys at most) is conditional unless `iam:DeleteAccessKey` is also
-//!   allowed, and `CreateLoginProfile` / `UpdateLoginProfile` (each works in
-//!   one state of the console password) unless both are. Identities that
-//!   already escalate (unconditionally) to the account admin are skipped,
-//!   since the admin scope contains every identity of the account.
+//!   trust AWS protects). The mechanism is the action. A user's
+//!   credentials decide the user writes: the credential report
+//!   (`password_enabled`, `access_key_N_last_rotated`) and
+//!   `list-access-keys` (every key, active or not; preferred for the
+//!   count). A user with two keys gives an edge only with
+//!   `iam:DeleteAccessKey` too (mechanism
+//!   `iam:CreateAccessKey+iam:DeleteAccessKey`); `CreateLoginProfile` works
+//!   on a user without a console password (with one, only after
+//!   `iam:DeleteLoginProfile`), `UpdateLoginProfile` on a user with one. For
+//!   a user neither file covers, `CreateAccessKey` is conditional unless
+//!   `iam:DeleteAccessKey` is also allowed, and `CreateLoginProfile` /
+//!   `UpdateLoginProfile` unless both are. Per target, the first firm write
+//!   is emitted, else the first conditional one. Identities that already
+//!   escalate (unconditionally) to the account admin are skipped, since the
+//!   admin scope contains every identity of the account.
 //! - `can_act_as` → a role passed to a new compute resource (family 4:
 //!   [`PASS_ROLE_METHODS`], 30 rows for Lambda, Glue, CloudFormation,
 //!   CodeBuild, SageMaker, Bedrock AgentCore (code interpreter, browser,
@@ -131,6 +139,29 @@
 //!   `ec2:InstanceProfile` set to the profile's ARN. A subnet is assumed to
 //!   exist (the default VPC). One edge per (caller, role) from each of the
 //!   two tables: a role trusting EC2 and another service can get both.
+//! - `can_act_as` → the execution role of an existing resource of the raw
+//!   layout (family 5, the `Gives::ActAs` probes of `inventory.rs`): Lambda
+//!   `UpdateFunctionCode` or `UpdateFunctionConfiguration` (conditional
+//!   "the new code runs when … is next triggered" unless
+//!   `lambda:InvokeFunction` is allowed too), CloudFormation `UpdateStack`
+//!   or `CreateChangeSet` + `ExecuteChangeSet` (stacks with a `RoleARN`
+//!   that are not only deletable), Glue `UpdateDevEndpoint`, SageMaker
+//!   `CreatePresignedNotebookInstanceUrl` (a stopped instance also needs
+//!   `StartNotebookInstance`; a failed one gives nothing) and
+//!   `CreatePresignedDomainUrl` on a Studio user profile (the profile's
+//!   role, else the domain's default; IAM-authenticated domains only;
+//!   conditional when the domain file is missing), EC2 `ssm:SendCommand`
+//!   (also on the `AWS-RunShellScript` document), `ssm:StartSession` and
+//!   `ec2-instance-connect:SendSSHPublicKey` (the instance profile's role;
+//!   conditional on a stopped instance, nothing on a terminated one), and
+//!   CodeBuild `StartBuild` / `StartBuildBatch` (the service role). The
+//!   action is decided on the resource's ARN with the caller's policies,
+//!   boundary, SCPs, the resource policy and RCPs. Mechanism: the action,
+//!   `+` a second action when needed.
+//! - `authenticates_as`: access key → its user, from the credential report's
+//!   active keys or `list-access-keys` (real ids, which replace the
+//!   report's slots); an inactive key's edge is conditional. The key node
+//!   carries `created` and `last_used`.
 //!
 //! # Cost
 //!
@@ -147,20 +178,19 @@
 //!
 //! # Not covered yet
 //!
-//! - Resources and their policies (S3, KMS, Secrets Manager, Lambda, SNS/SQS)
-//!   and `access` edges to datasets, models, tools and secrets.
 //! - The rest of the privilege-escalation catalogue
 //!   (`docs/aws-escalation-methods.md`, its "Implemented" section lists
 //!   what is done: the PassRole rows that need inventories (existing jobs,
 //!   stacks, clusters, launch templates), writes to other principals'
-//!   policies (pass 2 of the writer rule), existing-resource methods, ...):
+//!   policies (pass 2 of the writer rule), the other existing-resource rows, ...):
 //!   only the methods above.
-//! - SCPs and RCPs (AWS Organizations): evaluation assumes none apply.
-//! - Cross-account callers: the connector sees one file at a time, so only
-//!   callers present in the same file are evaluated; a role trusting another
-//!   account (or `*`) gets no edge from that account's principals yet.
-//! - Live collection (aws-sdk-iam), access keys, login profiles, the
-//!   credential report.
+//! - With [`Connector::ingest`] (one file at a time) only callers present
+//!   in the same file are evaluated; [`Connector::ingest_all`] reads every
+//!   file of the raw layout first (cross-account trust, SCPs and RCPs,
+//!   resource policies).
+//! - Family-5 preconditions the layout has no data for yet: Lambda
+//!   triggers, SSM registration of instances, CodeBuild batch
+//!   configuration, stack policies.
 
 mod access;
 mod inventory;
@@ -1652,6 +1682,7 @@ impl Reader {
                     }
                     _ => continue,
                 };
+                let mut best: Option<Edge> = None;
                 for (action, stmts) in allows.iter().filter(|(a, _)| actions.contains(a)) {
                     if !stmts.iter().any(|s| s.may_match_resource(&target.arn)) {
                         continue;
@@ -1660,23 +1691,43 @@ impl Reader {
                     if !e.is_allowed() {
                         continue;
                     }
-                    let reason = format!(
+                    // The target's credentials may rule the write out (a
+                    // third access key); then the next action is tried.
+                    let Some(how) = self.takeover(principal, &set, action, &target.arn) else {
+                        continue;
+                    };
+                    let mut reason = format!(
                         "{} can act as {}: {action} on it",
                         caller.label, target.label
                     );
+                    let mut mechanism = (*action).to_string();
+                    if let (Some(also), Some(note)) = (how.also, &how.note) {
+                        reason.push_str(&format!(" ({note}: {also})"));
+                        mechanism = format!("{action}+{also}");
+                    }
                     let mut ed = self.decided_edge(
                         caller,
                         target.arn.clone(),
                         EdgeKind::CanActAs,
                         (reason, " allowed by ", identity_statement(&e)),
-                        (*action).to_string(),
+                        mechanism,
                         &e,
                     );
-                    if let Some(c) = self.takeover_caveat(principal, &set, action, &target.arn) {
+                    if let Some(c) = how.condition {
                         ed = with_conditions(ed, [c]);
                     }
+                    // The first firm write, else the first conditional one
+                    // (`--strict` must not lose a firm path).
+                    let firm = !ed.conditional;
+                    if best.is_none() || firm {
+                        best = Some(ed);
+                    }
+                    if firm {
+                        break;
+                    }
+                }
+                if let Some(ed) = best {
                     out.add_edge(ed);
-                    break;
                 }
             }
         }

@@ -25,11 +25,17 @@
 //!   writer has a boundary that does not allow everything is conditional,
 //!   with the boundary named; rewriting the boundary itself gains what the
 //!   identity policies allow without it.
-//! - **Credential-report preconditions** (family 2): a user has at most two
+//! - **Credential preconditions** (family 2): a user has at most two
 //!   access keys, and `CreateLoginProfile` / `UpdateLoginProfile` each work
 //!   in only one of the two states of the console password. The credential
-//!   report is not read, so these edges are conditional unless the caller
-//!   holds the complementary action too (`iam:DeleteAccessKey`; the other
+//!   report (`password_enabled`, `access_key_N_last_rotated`) and
+//!   `list-access-keys` (every key, active or not; preferred for the count)
+//!   decide them: a user with two keys needs `iam:DeleteAccessKey` too (in
+//!   the mechanism), else no edge; `CreateLoginProfile` on a user with a
+//!   password needs `iam:DeleteLoginProfile` first, else no edge;
+//!   `UpdateLoginProfile` on a user without one gives no edge. For a user
+//!   neither covers, the edge is conditional unless the caller holds the
+//!   complementary action too (`iam:DeleteAccessKey`; the other
 //!   login-profile action).
 
 use std::collections::BTreeSet;
@@ -42,6 +48,7 @@ use blastgraph_policy::{
 };
 use serde_json::{Value, json};
 
+use crate::inventory::UserCredentials;
 use crate::{Caller, IdKind, Ident, Reader, identity_statement, with_conditions};
 
 /// A family-4 row whose new compute runs on EC2 with the passed role's
@@ -708,34 +715,107 @@ impl Reader {
         })
     }
 
-    /// Family-2 preconditions the credential report would decide: the
-    /// condition text, or `None` when the caller can do the write in every
-    /// state of the target.
-    pub(crate) fn takeover_caveat(
+    /// Family-2 preconditions on the target user's credentials (rows
+    /// 2.1–2.4): `None` when the write cannot give the user's identity,
+    /// otherwise how it does. What the credential report and
+    /// `list-access-keys` say decides it; without them the edge is
+    /// conditional unless the caller can do it in every state of the user.
+    pub(crate) fn takeover(
         &self,
         principal: &Principal,
         set: &PolicySet<'_>,
         action: &str,
         target: &str,
-    ) -> Option<String> {
-        let (complement, reason) = match action {
-            "iam:CreateAccessKey" => (
-                "iam:DeleteAccessKey",
-                "fails if the user already has two access keys (and iam:DeleteAccessKey is not allowed); the credential report is not read",
-            ),
-            "iam:CreateLoginProfile" => (
-                "iam:UpdateLoginProfile",
-                "fails if the user already has a console password (and iam:UpdateLoginProfile is not allowed); the credential report is not read",
-            ),
-            "iam:UpdateLoginProfile" => (
-                "iam:CreateLoginProfile",
-                "fails if the user has no console password (and iam:CreateLoginProfile is not allowed); the credential report is not read",
-            ),
-            _ => return None,
+    ) -> Option<Takeover> {
+        let known = self.inv.user_credentials(target);
+        let allowed = |a: &str| {
+            let e = evaluate(&Request::new(principal, a, target), set);
+            e.is_allowed().then(|| {
+                e.conditional
+                    .then(|| e.conditions().collect::<Vec<_>>().join(" AND "))
+            })
         };
-        let e = evaluate(&Request::new(principal, complement, target), set);
-        (!e.is_allowed() || e.conditional).then(|| reason.to_string())
+        // `also` first makes room: allowed (maybe conditionally) or no edge.
+        let first = |also: &'static str, note: String| {
+            allowed(also).map(|condition| Takeover {
+                also: Some(also),
+                note: Some(note),
+                condition,
+            })
+        };
+        let unknown = |complement: &str, reason: &str| {
+            let firm = allowed(complement).is_some_and(|c| c.is_none());
+            Some(Takeover {
+                condition: (!firm).then(|| reason.to_string()),
+                ..Takeover::default()
+            })
+        };
+        match (action, known) {
+            ("iam:CreateAccessKey", UserCredentials { keys: Some(n), .. }) if n < 2 => {
+                Some(Takeover::default())
+            }
+            ("iam:CreateAccessKey", UserCredentials { keys: Some(n), .. }) => first(
+                "iam:DeleteAccessKey",
+                format!("the user has {n} access keys, the most it may have: one is deleted first"),
+            ),
+            ("iam:CreateAccessKey", _) => unknown(
+                "iam:DeleteAccessKey",
+                "fails if the user already has two access keys (and iam:DeleteAccessKey is not allowed); neither the credential report nor list-access-keys covers the user",
+            ),
+            (
+                "iam:CreateLoginProfile",
+                UserCredentials {
+                    password: Some(false),
+                    ..
+                },
+            )
+            | (
+                "iam:UpdateLoginProfile",
+                UserCredentials {
+                    password: Some(true),
+                    ..
+                },
+            ) => Some(Takeover::default()),
+            (
+                "iam:CreateLoginProfile",
+                UserCredentials {
+                    password: Some(true),
+                    ..
+                },
+            ) => first(
+                "iam:DeleteLoginProfile",
+                "the user already has a console password: it is deleted first".to_string(),
+            ),
+            (
+                "iam:UpdateLoginProfile",
+                UserCredentials {
+                    password: Some(false),
+                    ..
+                },
+            ) => None,
+            ("iam:CreateLoginProfile", _) => unknown(
+                "iam:UpdateLoginProfile",
+                "fails if the user already has a console password (and iam:UpdateLoginProfile is not allowed); the credential report does not cover the user",
+            ),
+            ("iam:UpdateLoginProfile", _) => unknown(
+                "iam:CreateLoginProfile",
+                "fails if the user has no console password (and iam:CreateLoginProfile is not allowed); the credential report does not cover the user",
+            ),
+            _ => Some(Takeover::default()),
+        }
     }
+}
+
+/// How a write on another user gives its identity ([`Reader::takeover`]).
+#[derive(Debug, Default)]
+pub(crate) struct Takeover {
+    /// A second action needed first (`iam:DeleteAccessKey` when the user
+    /// has two keys), appended to the mechanism.
+    pub also: Option<&'static str>,
+    /// Why it is needed, for the reason.
+    pub note: Option<String>,
+    /// Why the edge is conditional, when it is.
+    pub condition: Option<String>,
 }
 
 /// What every row of one (caller, role) pair shares.

@@ -1,0 +1,1270 @@
+//! Family 5 of `docs/aws-escalation-methods.md`: existing resources whose
+//! execution role a caller can run code or a session as, and the family-2
+//! preconditions the credential report and `list-access-keys` decide.
+//!
+//! Every fixture is a raw snapshot (`docs/aws-raw-layout.md`) built in
+//! memory and read with [`Connector::ingest_all`]: the authorization details
+//! of account 111122223333 (user `attacker`, tagged `team = web`, whose
+//! inline policy holds the method's grants, and one execution role per
+//! resource), plus the inventory file of the resource. A negative twin
+//! differs from its positive by one change, named in the test: an explicit
+//! `Deny` in another policy (NT-deny), a permissions boundary without the
+//! action (NT-pb), a grant under `aws:PrincipalTag/team = iam-admins`
+//! (NT-cond, decided false), a grant on another resource (NT-res), or a
+//! state of the resource that rules the method out (NT-pre).
+//!
+//! Positives assert the attacker's exact pivot edges (kind, to, mechanism,
+//! conditional); twins assert that it has none.
+//!
+//! Index:
+//! - Lambda: `lambda_update_function_code`, `lambda_update_function_configuration`
+//! - CloudFormation: `cloudformation_update_stack`, `cloudformation_change_set`
+//! - Glue: `glue_update_dev_endpoint`
+//! - SageMaker: `sagemaker_presigned_notebook_url`, `sagemaker_presigned_domain_url`
+//! - EC2: `ssm_send_command`, `ssm_start_session`, `ec2_instance_connect`
+//! - CodeBuild: `codebuild_start_build`, `codebuild_start_build_batch`
+//! - credentials: `credential_report`, `create_access_key`, `login_profile`
+#![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)]
+
+use blastgraph_connector_aws::AwsAuthDetailsConnector;
+use blastgraph_model::{Connector, EdgeKind, Estate, EstateBuilder, InputFile};
+use serde_json::{Value, json};
+
+const A: &str = "111122223333";
+const REGION: &str = "us-east-1";
+
+fn iam(rest: &str) -> String {
+    format!("arn:aws:iam::{A}:{rest}")
+}
+
+fn arn(service: &str, rest: &str) -> String {
+    format!("arn:aws:{service}:{REGION}:{A}:{rest}")
+}
+
+const FUNCTION: &str = "function:etl";
+const STACK: &str = "stack/app/0a1b2c3d-4e5f-6789-abcd-ef0123456789";
+const DEV_ENDPOINT: &str = "devEndpoint/dev";
+const NOTEBOOK: &str = "notebook-instance/research";
+const DOMAIN: &str = "d-abc123";
+const INSTANCE: &str = "instance/i-0123456789abcdef0";
+const PROJECT: &str = "project/build";
+
+// ---------------------------------------------------------------------------
+// The fixture builder
+// ---------------------------------------------------------------------------
+
+fn allow(actions: &[&str], resources: &[&str]) -> Value {
+    json!({"Effect": "Allow", "Action": actions, "Resource": resources})
+}
+
+fn document(statements: &[Value]) -> Value {
+    json!({"Version": "2012-10-17", "Statement": statements})
+}
+
+/// A role trusting `service`.
+fn role(name: &str, service: &str) -> Value {
+    json!({"RoleName": name, "Arn": iam(&format!("role/{name}")), "Path": "/",
+           "AssumeRolePolicyDocument": document(&[json!({"Effect": "Allow",
+               "Principal": {"Service": service}, "Action": "sts:AssumeRole"})]),
+           "RolePolicyList": [], "AttachedManagedPolicies": [], "InstanceProfileList": []})
+}
+
+/// The single change a negative twin makes to the attacker.
+#[derive(Clone, Copy, Debug)]
+enum Twin {
+    /// NT-deny: a second attached policy denies the action.
+    Deny(&'static str),
+    /// NT-pb: a permissions boundary that allows everything but the action.
+    Boundary(&'static str),
+    /// NT-cond: every grant requires `aws:PrincipalTag/team = iam-admins`
+    /// (the attacker is tagged `team = web`).
+    Tag,
+}
+
+/// The authorization details: `attacker` with `grants` (and the twin), and
+/// every execution role the inventories below name.
+fn auth_details(grants: &[Value], twin: Option<Twin>, users: &[Value]) -> Value {
+    let grants: Vec<Value> = match twin {
+        Some(Twin::Tag) => grants
+            .iter()
+            .map(|g| {
+                let mut g = g.clone();
+                g["Condition"] = json!({"StringEquals": {"aws:PrincipalTag/team": "iam-admins"}});
+                g
+            })
+            .collect(),
+        _ => grants.to_vec(),
+    };
+    let mut attacker = json!({"UserName": "attacker", "Arn": iam("user/attacker"), "Path": "/",
+        "GroupList": [], "AttachedManagedPolicies": [],
+        "UserPolicyList": [{"PolicyName": "inline", "PolicyDocument": document(&grants)}],
+        "Tags": [{"Key": "team", "Value": "web"}]});
+    let mut policies = Vec::new();
+    let mut managed = |name: &str, st: Value| {
+        policies.push(
+            json!({"PolicyName": name, "Arn": iam(&format!("policy/{name}")),
+            "DefaultVersionId": "v1", "PolicyVersionList": [
+                {"VersionId": "v1", "IsDefaultVersion": true, "Document": document(&[st])}]}),
+        );
+    };
+    match twin {
+        Some(Twin::Deny(action)) => {
+            managed(
+                "Guardrail",
+                json!({"Effect": "Deny", "Action": action, "Resource": "*"}),
+            );
+            attacker["AttachedManagedPolicies"] =
+                json!([{"PolicyName": "Guardrail", "PolicyArn": iam("policy/Guardrail")}]);
+        }
+        Some(Twin::Boundary(action)) => {
+            managed(
+                "Boundary",
+                json!({"Effect": "Allow", "NotAction": action, "Resource": "*"}),
+            );
+            attacker["PermissionsBoundary"] = json!({"PermissionsBoundaryType": "Policy",
+                "PermissionsBoundaryArn": iam("policy/Boundary")});
+        }
+        _ => {}
+    }
+    let mut web = role("web", "ec2.amazonaws.com");
+    web["InstanceProfileList"] = json!([{"InstanceProfileName": "web-profile", "Path": "/",
+        "Arn": iam("instance-profile/web-profile"), "Roles": [role("web", "ec2.amazonaws.com")]}]);
+    let mut all_users = vec![attacker];
+    all_users.extend(users.iter().cloned());
+    json!({"UserDetailList": all_users, "GroupDetailList": [], "Policies": policies,
+    "RoleDetailList": [
+        role("fn-exec", "lambda.amazonaws.com"),
+        role("cfn-exec", "cloudformation.amazonaws.com"),
+        role("glue-exec", "glue.amazonaws.com"),
+        role("nb-exec", "sagemaker.amazonaws.com"),
+        role("studio-alice", "sagemaker.amazonaws.com"),
+        role("studio-default", "sagemaker.amazonaws.com"),
+        role("cb-exec", "codebuild.amazonaws.com"),
+        web,
+    ]})
+}
+
+/// A raw-layout file: its path under the account and its content.
+type File = (String, Value);
+
+fn global(rel: &str, v: Value) -> File {
+    (format!("snap/{A}/global/{rel}.json"), v)
+}
+
+fn regional(rel: &str, v: Value) -> File {
+    (format!("snap/{A}/{REGION}/{rel}.json"), v)
+}
+
+/// Reads the files with `ingest_all`, as `blastgraph --input snap/` does.
+fn ingest_files(files: &[File]) -> Estate {
+    let bytes: Vec<(String, Vec<u8>)> = files
+        .iter()
+        .map(|(p, v)| (p.clone(), serde_json::to_vec_pretty(v).unwrap()))
+        .collect();
+    let inputs: Vec<InputFile<'_>> = bytes
+        .iter()
+        .map(|(path, bytes)| InputFile {
+            path,
+            bytes,
+            sha256: "",
+        })
+        .collect();
+    let mut b = EstateBuilder::new();
+    AwsAuthDetailsConnector.ingest_all(&inputs, &mut b);
+    b.finish()
+}
+
+/// The snapshot: authorization details with `grants` (and the twin), plus
+/// `inventory`; errors are failures, warnings are returned with the estate.
+fn case(grants: &[Value], twin: Option<Twin>, inventory: Vec<File>) -> Estate {
+    let mut files = vec![global(
+        "iam/get-account-authorization-details",
+        auth_details(grants, twin, &[]),
+    )];
+    files.extend(inventory);
+    let e = ingest_files(&files);
+    let errors: Vec<String> = e
+        .diagnostics
+        .iter()
+        .map(ToString::to_string)
+        .filter(|d| d.starts_with("error"))
+        .collect();
+    assert!(errors.is_empty(), "{errors:#?}");
+    e
+}
+
+/// The attacker's pivot edges: (kind, to, mechanism, conditional).
+fn pivots(e: &Estate) -> Vec<(EdgeKind, String, String, bool)> {
+    let mut v: Vec<_> = e
+        .edges
+        .iter()
+        .filter(|x| {
+            x.from == iam("user/attacker")
+                && matches!(
+                    x.kind,
+                    EdgeKind::CanEscalate | EdgeKind::CanActAs | EdgeKind::CanAssume
+                )
+        })
+        .map(|x| {
+            (
+                x.kind,
+                x.to.clone(),
+                x.mechanism.clone().unwrap_or_default(),
+                x.conditional,
+            )
+        })
+        .collect();
+    v.sort();
+    v
+}
+
+/// Asserts the attacker's single pivot edge: `can_act_as` → `role` with
+/// `mechanism`; returns its reason and condition text.
+fn assert_act_as(e: &Estate, role: &str, mechanism: &str, conditional: bool) -> (String, String) {
+    assert_eq!(
+        pivots(e),
+        [(
+            EdgeKind::CanActAs,
+            iam(&format!("role/{role}")),
+            mechanism.to_string(),
+            conditional
+        )],
+        "{:#?}",
+        e.edges
+    );
+    let x = e
+        .edges
+        .iter()
+        .find(|x| x.from == iam("user/attacker") && x.kind == EdgeKind::CanActAs)
+        .unwrap();
+    (
+        x.provenance.reason.clone(),
+        x.condition.clone().unwrap_or_default(),
+    )
+}
+
+fn assert_none(e: &Estate) {
+    assert_eq!(pivots(e), [], "{:#?}", e.edges);
+}
+
+/// The attacker's `access` edges to `target`: (level, conditional).
+fn access_to(e: &Estate, target: &str) -> Vec<(String, bool)> {
+    e.edges
+        .iter()
+        .filter(|x| x.kind == EdgeKind::Access && x.from == iam("user/attacker") && x.to == target)
+        .map(|x| {
+            (
+                x.access.map(|a| a.to_string()).unwrap_or_default(),
+                x.conditional,
+            )
+        })
+        .collect()
+}
+
+// ---------------------------------------------------------------------------
+// The inventories
+// ---------------------------------------------------------------------------
+
+fn functions() -> Vec<File> {
+    vec![regional(
+        "lambda/list-functions",
+        json!({"Functions": [{"FunctionName": "etl", "FunctionArn": arn("lambda", FUNCTION),
+            "Role": iam("role/fn-exec"), "Runtime": "python3.12", "PackageType": "Zip"}]}),
+    )]
+}
+
+fn stacks(role_arn: Option<&str>, status: &str) -> Vec<File> {
+    let mut stack = json!({"StackName": "app", "StackId": arn("cloudformation", STACK),
+        "StackStatus": status});
+    if let Some(r) = role_arn {
+        stack["RoleARN"] = json!(iam(r));
+    }
+    vec![regional(
+        "cloudformation/describe-stacks",
+        json!({"Stacks": [stack]}),
+    )]
+}
+
+fn dev_endpoints() -> Vec<File> {
+    vec![regional(
+        "glue/get-dev-endpoints",
+        json!({"DevEndpoints": [{"EndpointName": "dev", "RoleArn": iam("role/glue-exec"),
+            "Status": "READY"}]}),
+    )]
+}
+
+fn notebook(status: &str) -> Vec<File> {
+    vec![regional(
+        "sagemaker/describe-notebook-instance/research",
+        json!({"NotebookInstanceName": "research", "NotebookInstanceArn": arn("sagemaker", NOTEBOOK),
+            "NotebookInstanceStatus": status, "RoleArn": iam("role/nb-exec"),
+            "InstanceType": "ml.t3.medium"}),
+    )]
+}
+
+/// Domain `d-abc123` (`auth`, default role `studio-default`) with profiles
+/// `alice` (own role `studio-alice`) and `bob` (no role of its own).
+fn studio(auth: Option<&str>) -> Vec<File> {
+    let profile = |name: &str, role: Option<&str>| {
+        let mut p = json!({"DomainId": DOMAIN, "UserProfileName": name, "Status": "InService",
+            "UserProfileArn": arn("sagemaker", &format!("user-profile/{DOMAIN}/{name}"))});
+        if let Some(r) = role {
+            p["UserSettings"] = json!({"ExecutionRole": iam(&format!("role/{r}"))});
+        }
+        regional(
+            &format!("sagemaker/describe-user-profile/{DOMAIN}/{name}"),
+            p,
+        )
+    };
+    let mut files = vec![profile("alice", Some("studio-alice")), profile("bob", None)];
+    if let Some(auth) = auth {
+        files.push(regional(
+            &format!("sagemaker/describe-domain/{DOMAIN}"),
+            json!({"DomainId": DOMAIN, "DomainArn": arn("sagemaker", &format!("domain/{DOMAIN}")),
+                "DomainName": "research", "AuthMode": auth, "Status": "InService",
+                "DefaultUserSettings": {"ExecutionRole": iam("role/studio-default")}}),
+        ));
+    }
+    files
+}
+
+fn instances(state: &str) -> Vec<File> {
+    vec![regional(
+        "ec2/describe-instances",
+        json!({"Reservations": [{"Instances": [{"InstanceId": "i-0123456789abcdef0",
+            "IamInstanceProfile": {"Arn": iam("instance-profile/web-profile"), "Id": "AIPAWEB"},
+            "State": {"Code": 16, "Name": state},
+            "Tags": [{"Key": "Name", "Value": "web-1"}]}]}]}),
+    )]
+}
+
+fn projects() -> Vec<File> {
+    vec![regional(
+        "codebuild/batch-get-projects",
+        json!({"projects": [{"name": "build", "arn": arn("codebuild", PROJECT),
+            "serviceRole": iam("role/cb-exec"),
+            "buildBatchConfig": {"serviceRole": iam("role/cb-exec")}}]}),
+    )]
+}
+
+// ---------------------------------------------------------------------------
+// Lambda (rows 5.1, 5.2, 5.4)
+// ---------------------------------------------------------------------------
+
+mod lambda_update_function_code {
+    use super::*;
+    const ACTION: &str = "lambda:UpdateFunctionCode";
+
+    /// Without `lambda:InvokeFunction` the new code waits for the
+    /// function's next trigger: conditional, and the reason says so.
+    #[test]
+    fn positive_waits_for_a_trigger() {
+        let e = case(
+            &[allow(&[ACTION], &[&arn("lambda", FUNCTION)])],
+            None,
+            functions(),
+        );
+        let (reason, condition) = assert_act_as(&e, "fn-exec", ACTION, true);
+        assert_eq!(
+            reason,
+            "user/attacker can lambda:UpdateFunctionCode on lambda function etl, which runs as role/fn-exec: inline policy inline of user/attacker statement 0"
+        );
+        assert_eq!(
+            condition,
+            "the new code runs when lambda function etl is next triggered (lambda:InvokeFunction is not allowed)"
+        );
+    }
+
+    /// Row 5.2: with `lambda:InvokeFunction` the caller runs it now.
+    #[test]
+    fn positive_with_invoke_is_firm() {
+        let e = case(
+            &[allow(
+                &[ACTION, "lambda:InvokeFunction"],
+                &[&arn("lambda", FUNCTION)],
+            )],
+            None,
+            functions(),
+        );
+        assert_act_as(&e, "fn-exec", ACTION, false);
+    }
+
+    #[test]
+    fn negative_deny_in_another_policy() {
+        let e = case(
+            &[allow(&[ACTION], &[&arn("lambda", FUNCTION)])],
+            Some(Twin::Deny(ACTION)),
+            functions(),
+        );
+        assert_none(&e);
+    }
+}
+
+mod lambda_update_function_configuration {
+    use super::*;
+    const ACTION: &str = "lambda:UpdateFunctionConfiguration";
+
+    #[test]
+    fn positive_with_invoke_is_firm() {
+        let e = case(
+            &[allow(
+                &[ACTION, "lambda:InvokeFunction"],
+                &[&arn("lambda", FUNCTION)],
+            )],
+            None,
+            functions(),
+        );
+        assert_act_as(&e, "fn-exec", ACTION, false);
+    }
+
+    #[test]
+    fn positive_without_invoke_waits_for_a_trigger() {
+        let e = case(
+            &[allow(&[ACTION], &[&arn("lambda", FUNCTION)])],
+            None,
+            functions(),
+        );
+        let (_, condition) = assert_act_as(&e, "fn-exec", ACTION, true);
+        assert!(condition.contains("next triggered"), "{condition}");
+    }
+
+    #[test]
+    fn negative_boundary_without_the_action() {
+        let e = case(
+            &[allow(
+                &[ACTION, "lambda:InvokeFunction"],
+                &[&arn("lambda", FUNCTION)],
+            )],
+            Some(Twin::Boundary(ACTION)),
+            functions(),
+        );
+        assert_none(&e);
+    }
+}
+
+// ---------------------------------------------------------------------------
+// CloudFormation (rows 5.7, 5.8)
+// ---------------------------------------------------------------------------
+
+mod cloudformation_update_stack {
+    use super::*;
+    const ACTION: &str = "cloudformation:UpdateStack";
+
+    #[test]
+    fn positive() {
+        let e = case(
+            &[allow(&[ACTION], &[&arn("cloudformation", STACK)])],
+            None,
+            stacks(Some("role/cfn-exec"), "UPDATE_COMPLETE"),
+        );
+        assert_act_as(&e, "cfn-exec", ACTION, false);
+    }
+
+    #[test]
+    fn negative_principal_tag_condition() {
+        let e = case(
+            &[allow(&[ACTION], &[&arn("cloudformation", STACK)])],
+            Some(Twin::Tag),
+            stacks(Some("role/cfn-exec"), "UPDATE_COMPLETE"),
+        );
+        assert_none(&e);
+    }
+
+    /// The catalogue's twin: without a `RoleARN` the stack acts with the
+    /// caller's own permissions.
+    #[test]
+    fn negative_stack_without_a_role() {
+        let e = case(
+            &[allow(&[ACTION], &[&arn("cloudformation", STACK)])],
+            None,
+            stacks(None, "UPDATE_COMPLETE"),
+        );
+        assert_none(&e);
+    }
+
+    /// A failed creation leaves a stack that can only be deleted.
+    #[test]
+    fn negative_stack_in_rollback_complete() {
+        let e = case(
+            &[allow(&[ACTION], &[&arn("cloudformation", STACK)])],
+            None,
+            stacks(Some("role/cfn-exec"), "ROLLBACK_COMPLETE"),
+        );
+        assert_none(&e);
+    }
+}
+
+mod cloudformation_change_set {
+    use super::*;
+    const ACTIONS: [&str; 2] = [
+        "cloudformation:CreateChangeSet",
+        "cloudformation:ExecuteChangeSet",
+    ];
+
+    #[test]
+    fn positive() {
+        let e = case(
+            &[allow(&ACTIONS, &[&arn("cloudformation", STACK)])],
+            None,
+            stacks(Some("role/cfn-exec"), "CREATE_COMPLETE"),
+        );
+        assert_act_as(
+            &e,
+            "cfn-exec",
+            "cloudformation:CreateChangeSet+cloudformation:ExecuteChangeSet",
+            false,
+        );
+    }
+
+    #[test]
+    fn negative_deny_in_another_policy() {
+        let e = case(
+            &[allow(&ACTIONS, &[&arn("cloudformation", STACK)])],
+            Some(Twin::Deny("cloudformation:ExecuteChangeSet")),
+            stacks(Some("role/cfn-exec"), "CREATE_COMPLETE"),
+        );
+        assert_none(&e);
+    }
+}
+
+// ---------------------------------------------------------------------------
+// Glue (row 5.11)
+// ---------------------------------------------------------------------------
+
+mod glue_update_dev_endpoint {
+    use super::*;
+    const ACTION: &str = "glue:UpdateDevEndpoint";
+
+    #[test]
+    fn positive() {
+        let e = case(
+            &[allow(&[ACTION], &[&arn("glue", DEV_ENDPOINT)])],
+            None,
+            dev_endpoints(),
+        );
+        assert_act_as(&e, "glue-exec", ACTION, false);
+    }
+
+    #[test]
+    fn negative_grant_on_another_endpoint() {
+        let e = case(
+            &[allow(&[ACTION], &[&arn("glue", "devEndpoint/other")])],
+            None,
+            dev_endpoints(),
+        );
+        assert_none(&e);
+    }
+}
+
+// ---------------------------------------------------------------------------
+// SageMaker (rows 5.18, 5.20)
+// ---------------------------------------------------------------------------
+
+mod sagemaker_presigned_notebook_url {
+    use super::*;
+    const ACTION: &str = "sagemaker:CreatePresignedNotebookInstanceUrl";
+    const START: &str = "sagemaker:StartNotebookInstance";
+
+    #[test]
+    fn positive() {
+        let e = case(
+            &[allow(&[ACTION], &[&arn("sagemaker", NOTEBOOK)])],
+            None,
+            notebook("InService"),
+        );
+        assert_act_as(&e, "nb-exec", ACTION, false);
+    }
+
+    #[test]
+    fn negative_boundary_without_the_action() {
+        let e = case(
+            &[allow(&[ACTION], &[&arn("sagemaker", NOTEBOOK)])],
+            Some(Twin::Boundary(ACTION)),
+            notebook("InService"),
+        );
+        assert_none(&e);
+    }
+
+    /// The catalogue's twin: a stopped instance and no right to start it.
+    #[test]
+    fn negative_stopped_without_start() {
+        let e = case(
+            &[allow(&[ACTION], &[&arn("sagemaker", NOTEBOOK)])],
+            None,
+            notebook("Stopped"),
+        );
+        assert_none(&e);
+    }
+
+    #[test]
+    fn positive_stopped_with_start() {
+        let e = case(
+            &[allow(&[ACTION, START], &[&arn("sagemaker", NOTEBOOK)])],
+            None,
+            notebook("Stopped"),
+        );
+        assert_act_as(&e, "nb-exec", &format!("{ACTION}+{START}"), false);
+    }
+
+    #[test]
+    fn negative_failed_instance() {
+        let e = case(
+            &[allow(&[ACTION, START], &[&arn("sagemaker", NOTEBOOK)])],
+            None,
+            notebook("Failed"),
+        );
+        assert_none(&e);
+        assert_eq!(access_to(&e, &arn("sagemaker", NOTEBOOK)), []);
+    }
+}
+
+mod sagemaker_presigned_domain_url {
+    use super::*;
+    const ACTION: &str = "sagemaker:CreatePresignedDomainUrl";
+
+    fn alice() -> String {
+        arn("sagemaker", &format!("user-profile/{DOMAIN}/alice"))
+    }
+
+    #[test]
+    fn positive_profile_role() {
+        let e = case(&[allow(&[ACTION], &[&alice()])], None, studio(Some("IAM")));
+        assert_act_as(&e, "studio-alice", ACTION, false);
+        assert_eq!(access_to(&e, &alice()), [("execute".to_string(), false)]);
+        // The domain contains its profiles.
+        assert!(e.edges.iter().any(|x| x.kind == EdgeKind::Contains
+            && x.from == arn("sagemaker", &format!("domain/{DOMAIN}"))
+            && x.to == alice()));
+    }
+
+    /// A profile without a role of its own runs as the domain's default.
+    #[test]
+    fn positive_domain_default_role() {
+        let bob = arn("sagemaker", &format!("user-profile/{DOMAIN}/bob"));
+        let e = case(&[allow(&[ACTION], &[&bob])], None, studio(Some("IAM")));
+        assert_act_as(&e, "studio-default", ACTION, false);
+    }
+
+    /// The catalogue's twin: an SSO domain refuses IAM presigned URLs.
+    #[test]
+    fn negative_sso_domain() {
+        let e = case(&[allow(&[ACTION], &["*"])], None, studio(Some("SSO")));
+        assert_none(&e);
+        assert_eq!(access_to(&e, &alice()), []);
+    }
+
+    #[test]
+    fn negative_deny_in_another_policy() {
+        let e = case(
+            &[allow(&[ACTION], &[&alice()])],
+            Some(Twin::Deny(ACTION)),
+            studio(Some("IAM")),
+        );
+        assert_none(&e);
+    }
+
+    /// A malformed profile is an error at its JSON path; the other
+    /// profile and the domain are still read.
+    #[test]
+    fn a_bad_profile_names_its_place_and_keeps_the_rest() {
+        let mut files = studio(Some("IAM"));
+        files[0].1["UserSettings"] = json!("studio-alice");
+        let mut all = vec![global(
+            "iam/get-account-authorization-details",
+            auth_details(&[allow(&[ACTION], &["*"])], None, &[]),
+        )];
+        all.extend(files);
+        let e = ingest_files(&all);
+        let errors: Vec<String> = e
+            .diagnostics
+            .iter()
+            .map(ToString::to_string)
+            .filter(|d| d.starts_with("error"))
+            .collect();
+        assert_eq!(
+            errors,
+            [format!(
+                "error: snap/{A}/{REGION}/sagemaker/describe-user-profile/{DOMAIN}/alice.json: $.UserSettings: expected an object, found a string"
+            )]
+        );
+        assert_act_as(&e, "studio-default", ACTION, false);
+    }
+
+    /// Without the domain file the authentication mode is unknown: the
+    /// profile's own role is kept, conditional; the default role is
+    /// unknown, which is reported.
+    #[test]
+    fn domain_not_collected_is_conditional_and_reported() {
+        let e = case(&[allow(&[ACTION], &["*"])], None, studio(None));
+        let (_, condition) = assert_act_as(&e, "studio-alice", ACTION, true);
+        assert!(
+            condition.contains("domain d-abc123 was not collected"),
+            "{condition}"
+        );
+        let warnings: Vec<String> = e.diagnostics.iter().map(ToString::to_string).collect();
+        assert!(
+            warnings
+                .iter()
+                .any(|w| w.contains("user profile d-abc123/bob has no execution role of its own")),
+            "{warnings:#?}"
+        );
+    }
+}
+
+// ---------------------------------------------------------------------------
+// EC2 (rows 5.22, 5.23, 5.27): the instance profile's role
+// ---------------------------------------------------------------------------
+
+mod ssm_send_command {
+    use super::*;
+    const ACTION: &str = "ssm:SendCommand";
+
+    fn grant(document: &str) -> Value {
+        allow(
+            &[ACTION],
+            &[
+                &arn("ec2", INSTANCE),
+                &format!("arn:aws:ssm:*::document/{document}"),
+            ],
+        )
+    }
+
+    #[test]
+    fn positive() {
+        let e = case(&[grant("AWS-RunShellScript")], None, instances("running"));
+        assert_act_as(&e, "web", ACTION, false);
+    }
+
+    /// The catalogue's twin: commands only through a document that runs no
+    /// shell.
+    #[test]
+    fn negative_only_a_non_shell_document() {
+        let e = case(&[grant("AWS-RunPatchBaseline")], None, instances("running"));
+        assert_none(&e);
+    }
+
+    /// A stopped instance runs nothing until it is started: conditional.
+    #[test]
+    fn stopped_instance_is_conditional() {
+        let e = case(&[grant("AWS-RunShellScript")], None, instances("stopped"));
+        let (_, condition) = assert_act_as(&e, "web", ACTION, true);
+        assert_eq!(
+            condition,
+            "instance i-0123456789abcdef0 is stopped: its role is reachable only once it is started again (ec2:StartInstances)"
+        );
+    }
+}
+
+mod ssm_start_session {
+    use super::*;
+    const ACTION: &str = "ssm:StartSession";
+
+    #[test]
+    fn positive() {
+        let e = case(
+            &[allow(&[ACTION], &[&arn("ec2", INSTANCE)])],
+            None,
+            instances("running"),
+        );
+        assert_act_as(&e, "web", ACTION, false);
+    }
+
+    #[test]
+    fn negative_principal_tag_condition() {
+        let e = case(
+            &[allow(&[ACTION], &[&arn("ec2", INSTANCE)])],
+            Some(Twin::Tag),
+            instances("running"),
+        );
+        assert_none(&e);
+    }
+
+    #[test]
+    fn stopped_instance_is_conditional() {
+        let e = case(
+            &[allow(&[ACTION], &[&arn("ec2", INSTANCE)])],
+            None,
+            instances("stopping"),
+        );
+        let (_, condition) = assert_act_as(&e, "web", ACTION, true);
+        assert!(condition.contains("is stopping"), "{condition}");
+        // The session itself (an `execute` access edge) waits too.
+        assert_eq!(
+            access_to(&e, &arn("ec2", INSTANCE)),
+            [("execute".to_string(), true)]
+        );
+    }
+
+    #[test]
+    fn negative_terminated_instance() {
+        let e = case(
+            &[allow(&[ACTION], &[&arn("ec2", INSTANCE)])],
+            None,
+            instances("terminated"),
+        );
+        assert_none(&e);
+        assert_eq!(access_to(&e, &arn("ec2", INSTANCE)), []);
+    }
+}
+
+mod ec2_instance_connect {
+    use super::*;
+    const ACTION: &str = "ec2-instance-connect:SendSSHPublicKey";
+
+    #[test]
+    fn positive() {
+        let e = case(
+            &[allow(&[ACTION], &[&arn("ec2", INSTANCE)])],
+            None,
+            instances("running"),
+        );
+        assert_act_as(&e, "web", ACTION, false);
+    }
+
+    #[test]
+    fn negative_deny_in_another_policy() {
+        let e = case(
+            &[allow(&[ACTION], &[&arn("ec2", INSTANCE)])],
+            Some(Twin::Deny(ACTION)),
+            instances("running"),
+        );
+        assert_none(&e);
+    }
+}
+
+// ---------------------------------------------------------------------------
+// CodeBuild (rows 5.13, 5.14)
+// ---------------------------------------------------------------------------
+
+mod codebuild_start_build {
+    use super::*;
+    const ACTION: &str = "codebuild:StartBuild";
+
+    #[test]
+    fn positive() {
+        let e = case(
+            &[allow(&[ACTION], &[&arn("codebuild", PROJECT)])],
+            None,
+            projects(),
+        );
+        assert_act_as(&e, "cb-exec", ACTION, false);
+    }
+
+    /// The catalogue's twin: `StartBuild` only on `project/other`.
+    #[test]
+    fn negative_grant_on_another_project() {
+        let e = case(
+            &[allow(&[ACTION], &[&arn("codebuild", "project/other")])],
+            None,
+            projects(),
+        );
+        assert_none(&e);
+    }
+}
+
+mod codebuild_start_build_batch {
+    use super::*;
+    const ACTION: &str = "codebuild:StartBuildBatch";
+
+    #[test]
+    fn positive() {
+        let e = case(
+            &[allow(&[ACTION], &[&arn("codebuild", PROJECT)])],
+            None,
+            projects(),
+        );
+        assert_act_as(&e, "cb-exec", ACTION, false);
+    }
+
+    #[test]
+    fn negative_boundary_without_the_action() {
+        let e = case(
+            &[allow(&[ACTION], &[&arn("codebuild", PROJECT)])],
+            Some(Twin::Boundary(ACTION)),
+            projects(),
+        );
+        assert_none(&e);
+    }
+}
+
+// ---------------------------------------------------------------------------
+// Credentials: the credential report and list-access-keys (rows 2.1–2.4)
+// ---------------------------------------------------------------------------
+
+/// Standard base64 with padding.
+fn base64(bytes: &[u8]) -> String {
+    const T: &[u8; 64] = b"ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/";
+    let mut s = String::new();
+    for c in bytes.chunks(3) {
+        let n = c
+            .iter()
+            .enumerate()
+            .fold(0u32, |n, (i, b)| n | u32::from(*b) << (16 - 8 * i));
+        for i in 0..4 {
+            if i <= c.len() {
+                s.push(T[(n >> (18 - 6 * i) & 63) as usize] as char);
+            } else {
+                s.push('=');
+            }
+        }
+    }
+    s
+}
+
+/// A user (`team = web`) with no policies.
+fn plain_user(name: &str) -> Value {
+    json!({"UserName": name, "Arn": iam(&format!("user/{name}")), "Path": "/",
+        "GroupList": [], "UserPolicyList": [], "AttachedManagedPolicies": []})
+}
+
+/// A credential-report row: (user, password, key 1 rotated / last used,
+/// key 2 rotated). `None` dates print `N/A`.
+type Row<'a> = (&'a str, bool, Option<(&'a str, &'a str)>, Option<&'a str>);
+
+fn credential_report(rows: &[Row<'_>]) -> File {
+    let mut csv = String::from(
+        "user,arn,user_creation_time,password_enabled,password_last_used,password_last_changed,password_next_rotation,mfa_active,access_key_1_active,access_key_1_last_rotated,access_key_1_last_used_date,access_key_1_last_used_region,access_key_1_last_used_service,access_key_2_active,access_key_2_last_rotated,access_key_2_last_used_date,access_key_2_last_used_region,access_key_2_last_used_service,cert_1_active,cert_1_last_rotated,cert_2_active,cert_2_last_rotated\n",
+    );
+    csv.push_str(&format!(
+        "<root_account>,arn:aws:iam::{A}:root,2020-01-01T00:00:00+00:00,not_supported,N/A,not_supported,not_supported,true,false,N/A,N/A,N/A,N/A,false,N/A,N/A,N/A,N/A,false,N/A,false,N/A\n"
+    ));
+    for (user, password, k1, k2) in rows {
+        let (k1_active, k1_rot, k1_used) = match k1 {
+            Some((rot, used)) => ("true", *rot, *used),
+            None => ("false", "N/A", "N/A"),
+        };
+        let (k2_active, k2_rot) = match k2 {
+            Some(rot) => ("false", *rot),
+            None => ("false", "N/A"),
+        };
+        csv.push_str(&format!(
+            "{user},{},2023-01-01T00:00:00+00:00,{password},N/A,N/A,N/A,false,{k1_active},{k1_rot},{k1_used},us-east-1,s3,{k2_active},{k2_rot},N/A,N/A,N/A,false,N/A,false,N/A\n",
+            iam(&format!("user/{user}"))
+        ));
+    }
+    global(
+        "iam/get-credential-report",
+        json!({"Content": base64(csv.as_bytes()), "ReportFormat": "text/csv",
+            "GeneratedTime": "2024-06-01T00:00:00+00:00"}),
+    )
+}
+
+/// The report: `two-keys` (an active and an inactive key, a password),
+/// `one-key` (one active key, no password), `no-keys` (neither).
+fn report() -> File {
+    credential_report(&[
+        (
+            "two-keys",
+            true,
+            Some(("2024-01-02T03:04:05+00:00", "2024-05-30T10:00:00+00:00")),
+            Some("2024-02-01T00:00:00+00:00"),
+        ),
+        (
+            "one-key",
+            false,
+            Some(("2024-03-01T08:00:00+00:00", "2024-05-31T09:00:00+00:00")),
+            None,
+        ),
+        ("no-keys", false, None, None),
+    ])
+}
+
+fn users() -> Vec<Value> {
+    ["two-keys", "one-key", "no-keys"]
+        .iter()
+        .map(|u| plain_user(u))
+        .collect()
+}
+
+/// The attacker with `grants` on every user, the users, and `extra` files.
+fn takeover_case(actions: &[&str], extra: Vec<File>) -> Estate {
+    let mut files = vec![global(
+        "iam/get-account-authorization-details",
+        auth_details(
+            &[allow(actions, &[&iam("user/*")])][..usize::from(!actions.is_empty())],
+            None,
+            &users(),
+        ),
+    )];
+    files.extend(extra);
+    let e = ingest_files(&files);
+    let errors: Vec<String> = e
+        .diagnostics
+        .iter()
+        .map(ToString::to_string)
+        .filter(|d| d.starts_with("error"))
+        .collect();
+    assert!(errors.is_empty(), "{errors:#?}");
+    e
+}
+
+/// The attacker's `can_act_as` edges to users: (user, mechanism, conditional).
+fn user_edges(e: &Estate) -> Vec<(String, String, bool)> {
+    let mut v: Vec<_> = pivots(e)
+        .into_iter()
+        .filter(|(_, to, ..)| to.contains(":user/"))
+        .map(|(_, to, m, c)| (to.rsplit('/').next().unwrap().to_string(), m, c))
+        .collect();
+    v.sort();
+    v
+}
+
+mod credential_report {
+    use super::*;
+
+    /// Key nodes (with creation and last use) and `authenticates_as` edges
+    /// come from the report's active keys; `list-access-keys` replaces a
+    /// user's report slots with the real key ids and keeps the report's
+    /// last use, matched by creation time; an inactive key authenticates
+    /// only conditionally.
+    #[test]
+    fn keys_are_nodes_with_dates_and_authenticate_as_their_user() {
+        let listed = global(
+            "iam/list-access-keys/one-key",
+            json!({"AccessKeyMetadata": [
+                {"UserName": "one-key", "AccessKeyId": "AKIAONEKEY0000000001", "Status": "Active",
+                 "CreateDate": "2024-03-01T08:00:00+00:00"},
+                {"UserName": "one-key", "AccessKeyId": "AKIAONEKEY0000000002", "Status": "Inactive",
+                 "CreateDate": "2024-04-01T08:00:00+00:00"}]}),
+        );
+        let e = takeover_case(&[], vec![report(), listed]);
+        let mut keys: Vec<(String, Option<String>, Option<String>)> = e
+            .nodes
+            .iter()
+            .filter(|n| n.kind == "aws:access_key")
+            .map(|n| {
+                (
+                    n.id.clone(),
+                    n.attrs.created.clone(),
+                    n.attrs.last_used.clone(),
+                )
+            })
+            .collect();
+        keys.sort();
+        assert_eq!(
+            keys,
+            [
+                (
+                    iam("access-key/AKIAONEKEY0000000001"),
+                    Some("2024-03-01T08:00:00+00:00".into()),
+                    Some("2024-05-31T09:00:00+00:00".into())
+                ),
+                (
+                    iam("access-key/AKIAONEKEY0000000002"),
+                    Some("2024-04-01T08:00:00+00:00".into()),
+                    None
+                ),
+                (
+                    iam("user/two-keys/access-key-1"),
+                    Some("2024-01-02T03:04:05+00:00".into()),
+                    Some("2024-05-30T10:00:00+00:00".into())
+                ),
+            ]
+        );
+        let mut auth: Vec<(String, String, bool)> = e
+            .edges
+            .iter()
+            .filter(|x| x.kind == EdgeKind::AuthenticatesAs)
+            .map(|x| (x.from.clone(), x.to.clone(), x.conditional))
+            .collect();
+        auth.sort();
+        assert_eq!(
+            auth,
+            [
+                (
+                    iam("access-key/AKIAONEKEY0000000001"),
+                    iam("user/one-key"),
+                    false
+                ),
+                (
+                    iam("access-key/AKIAONEKEY0000000002"),
+                    iam("user/one-key"),
+                    true
+                ),
+                (
+                    iam("user/two-keys/access-key-1"),
+                    iam("user/two-keys"),
+                    false
+                ),
+            ]
+        );
+    }
+
+    /// `list-access-keys` names the user, not its ARN: a user with a path
+    /// is found by name.
+    #[test]
+    fn listed_keys_of_a_user_with_a_path() {
+        let mut user = plain_user("ops");
+        user["Path"] = json!("/team/");
+        user["Arn"] = json!(iam("user/team/ops"));
+        let files = vec![
+            global(
+                "iam/get-account-authorization-details",
+                auth_details(&[], None, &[user]),
+            ),
+            global(
+                "iam/list-access-keys/ops",
+                json!({"AccessKeyMetadata": [{"UserName": "ops", "AccessKeyId": "AKIAOPS0000000000001",
+                    "Status": "Active", "CreateDate": "2024-03-01T08:00:00+00:00"}]}),
+            ),
+        ];
+        let e = ingest_files(&files);
+        assert!(
+            e.diagnostics
+                .iter()
+                .all(|d| !d.to_string().starts_with("error")),
+            "{:#?}",
+            e.diagnostics
+        );
+        assert!(e.edges.iter().any(|x| x.kind == EdgeKind::AuthenticatesAs
+            && x.from == iam("access-key/AKIAOPS0000000000001")
+            && x.to == iam("user/team/ops")));
+    }
+}
+
+mod create_access_key {
+    use super::*;
+    const ACTION: &str = "iam:CreateAccessKey";
+
+    /// Row 2.1 with the report: firm for users with fewer than two keys
+    /// (inactive keys count), nothing for the user with two.
+    #[test]
+    fn the_report_decides_the_two_key_limit() {
+        let e = takeover_case(&[ACTION], vec![report()]);
+        assert_eq!(
+            user_edges(&e),
+            [
+                ("no-keys".into(), ACTION.into(), false),
+                ("one-key".into(), ACTION.into(), false),
+            ]
+        );
+    }
+
+    /// Row 2.2: with `iam:DeleteAccessKey` the user with two keys is taken
+    /// too, and the mechanism says a key is deleted first.
+    #[test]
+    fn two_keys_need_delete_access_key() {
+        let e = takeover_case(&[ACTION, "iam:DeleteAccessKey"], vec![report()]);
+        assert_eq!(
+            user_edges(&e),
+            [
+                ("no-keys".into(), ACTION.into(), false),
+                ("one-key".into(), ACTION.into(), false),
+                (
+                    "two-keys".into(),
+                    "iam:CreateAccessKey+iam:DeleteAccessKey".into(),
+                    false
+                ),
+            ]
+        );
+        let x = e
+            .edges
+            .iter()
+            .find(|x| x.to == iam("user/two-keys") && x.kind == EdgeKind::CanActAs)
+            .unwrap();
+        assert!(
+            x.provenance
+                .reason
+                .contains("the user has 2 access keys, the most it may have: one is deleted first"),
+            "{}",
+            x.provenance.reason
+        );
+    }
+
+    /// `list-access-keys` lists every key and is newer than the report: it
+    /// settles the count (here one key left of the report's two).
+    #[test]
+    fn list_access_keys_overrides_the_report() {
+        let listed = global(
+            "iam/list-access-keys/two-keys",
+            json!({"AccessKeyMetadata": [{"UserName": "two-keys", "AccessKeyId": "AKIATWOKEYS000000001",
+                "Status": "Active", "CreateDate": "2024-01-02T03:04:05+00:00"}]}),
+        );
+        let e = takeover_case(&[ACTION], vec![report(), listed]);
+        assert!(
+            user_edges(&e).contains(&("two-keys".into(), ACTION.into(), false)),
+            "{:?}",
+            user_edges(&e)
+        );
+    }
+
+    /// Without the report the state is unknown: conditional.
+    #[test]
+    fn without_the_report_it_is_conditional() {
+        let e = takeover_case(&[ACTION], vec![]);
+        assert_eq!(
+            user_edges(&e),
+            [
+                ("no-keys".into(), ACTION.into(), true),
+                ("one-key".into(), ACTION.into(), true),
+                ("two-keys".into(), ACTION.into(), true),
+            ]
+        );
+    }
+}
+
+mod login_profile {
+    use super::*;
+
+    /// Row 2.3: `CreateLoginProfile` works on users without a password.
+    #[test]
+    fn create_login_profile_needs_no_password() {
+        let e = takeover_case(&["iam:CreateLoginProfile"], vec![report()]);
+        assert_eq!(
+            user_edges(&e),
+            [
+                ("no-keys".into(), "iam:CreateLoginProfile".into(), false),
+                ("one-key".into(), "iam:CreateLoginProfile".into(), false),
+            ]
+        );
+    }
+
+    /// Row 2.4: `UpdateLoginProfile` works on users with a password.
+    #[test]
+    fn update_login_profile_needs_a_password() {
+        let e = takeover_case(&["iam:UpdateLoginProfile"], vec![report()]);
+        assert_eq!(
+            user_edges(&e),
+            [("two-keys".into(), "iam:UpdateLoginProfile".into(), false)]
+        );
+    }
+
+    /// Deleting the password first makes room for a new one.
+    #[test]
+    fn create_after_delete_login_profile() {
+        let e = takeover_case(
+            &["iam:CreateLoginProfile", "iam:DeleteLoginProfile"],
+            vec![report()],
+        );
+        assert!(
+            user_edges(&e).contains(&(
+                "two-keys".into(),
+                "iam:CreateLoginProfile+iam:DeleteLoginProfile".into(),
+                false
+            )),
+            "{:?}",
+            user_edges(&e)
+        );
+    }
+
+    /// Regression: the first allowed write to a user was emitted even when
+    /// conditional, hiding a firm one checked later (`--strict` lost the
+    /// path). Without the report `CreateAccessKey` is conditional, while
+    /// both login-profile actions together are firm.
+    #[test]
+    fn a_conditional_write_does_not_hide_a_firm_one_to_the_same_user() {
+        let e = takeover_case(
+            &[
+                "iam:CreateAccessKey",
+                "iam:CreateLoginProfile",
+                "iam:UpdateLoginProfile",
+            ],
+            vec![],
+        );
+        assert!(
+            user_edges(&e).contains(&("one-key".into(), "iam:CreateLoginProfile".into(), false)),
+            "{:?}",
+            user_edges(&e)
+        );
+    }
+}
