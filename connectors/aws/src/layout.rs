@@ -96,7 +96,7 @@ pub(crate) fn decode_name(s: &str) -> String {
         .replace("%25", "%")
 }
 
-/// The file name of a resource name (the inverse of [`decode_name`]).
+/// The file name of a resource name (the inverse of `decode_name`).
 pub fn encode_name(s: &str) -> String {
     s.replace('%', "%25").replace('/', "%2F")
 }
