@@ -17,10 +17,12 @@
 //! out: the scope contains every target of the account.
 
 use std::collections::{BTreeSet, HashMap};
+use std::sync::OnceLock;
 
 use blastgraph_model::{AccessLevel, Edge, EdgeKind, EstateBuilder};
 use blastgraph_policy::{
-    Evaluation, Policy, PolicyKind, PolicySet, Request, StatementRef, evaluate, rcp_applies_to,
+    Context, Evaluation, Policy, PolicyKind, PolicySet, Request, StatementRef, evaluate,
+    rcp_applies_to,
 };
 use rayon::prelude::*;
 
@@ -35,6 +37,13 @@ fn probe_target(r: &Resource, p: &Probe) -> Option<String> {
         On::Suffix(s) => Some(format!("{}{s}", r.arn)),
         On::Alt => r.alt.clone(),
     }
+}
+
+/// The request context keys an attacker chooses: the requests go over TLS,
+/// so the common `Deny ... aws:SecureTransport false` never stops them.
+pub(crate) fn attacker_context() -> &'static Context {
+    static CTX: OnceLock<Context> = OnceLock::new();
+    CTX.get_or_init(|| Context::new().with("aws:SecureTransport", ["true"]))
 }
 
 /// The statement to cite for an allow: identity first, then resource, then
@@ -218,7 +227,9 @@ impl Reader {
             };
             let decide = |action: &str, on: &str| {
                 evaluate(
-                    &Request::new(c.principal, action, on).with_resource_account(owner),
+                    &Request::new(c.principal, action, on)
+                        .with_resource_account(owner)
+                        .with_context(attacker_context()),
                     &set,
                 )
             };

@@ -203,7 +203,7 @@ pub(crate) const SAGEMAKER_MODEL: Spec = Spec {
 pub(crate) const SAGEMAKER_NOTEBOOK: Spec = Spec {
     kind: "aws:sagemaker_notebook",
     class: Class::Tool,
-    inventory: "sagemaker/describe-notebook-instance",
+    inventory: "sagemaker/list-notebook-instances",
     probes: &[
         p(
             Access(Execute),
@@ -223,7 +223,7 @@ pub(crate) const SAGEMAKER_NOTEBOOK: Spec = Spec {
 pub(crate) const SAGEMAKER_NOTEBOOK_STOPPED: Spec = Spec {
     kind: "aws:sagemaker_notebook",
     class: Class::Tool,
-    inventory: "sagemaker/describe-notebook-instance",
+    inventory: "sagemaker/list-notebook-instances",
     probes: &[
         p(
             Access(Execute),
@@ -241,14 +241,14 @@ pub(crate) const SAGEMAKER_NOTEBOOK_STOPPED: Spec = Spec {
 pub(crate) const SAGEMAKER_NOTEBOOK_DEAD: Spec = Spec {
     kind: "aws:sagemaker_notebook",
     class: Class::Tool,
-    inventory: "sagemaker/describe-notebook-instance",
+    inventory: "sagemaker/list-notebook-instances",
     probes: &[],
 };
 /// A SageMaker Studio domain: the container of its user profiles.
 pub(crate) const SAGEMAKER_DOMAIN: Spec = Spec {
     kind: "aws:sagemaker_domain",
     class: Class::Tool,
-    inventory: "sagemaker/describe-domain",
+    inventory: "sagemaker/list-domains",
     probes: &[],
 };
 /// A Studio user profile: a presigned domain URL opens Studio as the
@@ -256,7 +256,7 @@ pub(crate) const SAGEMAKER_DOMAIN: Spec = Spec {
 pub(crate) const SAGEMAKER_USER_PROFILE: Spec = Spec {
     kind: "aws:sagemaker_user_profile",
     class: Class::Tool,
-    inventory: "sagemaker/describe-domain",
+    inventory: "sagemaker/list-domains",
     probes: &[
         p(
             Access(Execute),
@@ -275,7 +275,7 @@ pub(crate) const SAGEMAKER_USER_PROFILE: Spec = Spec {
 pub(crate) const SAGEMAKER_USER_PROFILE_SSO: Spec = Spec {
     kind: "aws:sagemaker_user_profile",
     class: Class::Tool,
-    inventory: "sagemaker/describe-domain",
+    inventory: "sagemaker/list-domains",
     probes: &[],
 };
 pub(crate) const BEDROCK_FOUNDATION_MODEL: Spec = Spec {
@@ -306,7 +306,7 @@ pub(crate) const BEDROCK_KNOWLEDGE_BASE: Spec = Spec {
 pub(crate) const BEDROCK_AGENT: Spec = Spec {
     kind: "aws:bedrock_agent",
     class: Class::Tool,
-    inventory: "bedrock-agent/get-agent",
+    inventory: "bedrock-agent/list-agents",
     probes: &[
         p(Access(Invoke), "bedrock:InvokeAgent", On::Alt),
         p(Access(Write), "bedrock:UpdateAgent", On::Arn),
@@ -315,7 +315,7 @@ pub(crate) const BEDROCK_AGENT: Spec = Spec {
 pub(crate) const BEDROCK_ACTION_GROUP: Spec = Spec {
     kind: "aws:bedrock_action_group",
     class: Class::Tool,
-    inventory: "bedrock-agent/list-agent-action-groups",
+    inventory: "bedrock-agent/list-agents",
     // Evaluated on the agent: invoking the agent runs its action groups.
     probes: &[
         p(Access(Invoke), "bedrock:InvokeAgent", On::Alt),
@@ -521,6 +521,8 @@ struct Org {
     /// Target id (root, OU, account) → attached policy ids.
     attached: HashMap<String, Vec<String>>,
     roots: Vec<String>,
+    /// Account id → its name in the organization.
+    names: HashMap<String, String>,
 }
 
 /// (account, region or "", service, resource name).
@@ -672,7 +674,18 @@ impl Reader {
                     Ok(())
                 });
             }
-            ("list-accounts", None) | ("list-policies", Some(_)) => {}
+            ("list-accounts", None) => {
+                blastgraph_model::json::for_each_record(top, "Accounts", out, |o, _| {
+                    if let Some(name) = o.opt_str("Name")? {
+                        self.inv
+                            .org
+                            .names
+                            .insert(o.req_str("Id")?.to_string(), name.to_string());
+                    }
+                    Ok(())
+                });
+            }
+            ("list-policies", Some(_)) => {}
             ("list-parents", Some(child)) => {
                 let child = child.to_string();
                 blastgraph_model::json::for_each_record(top, "Parents", out, |o, _| {
@@ -1133,6 +1146,19 @@ impl Reader {
                 }
                 self.add_resource(r, out);
                 seen(self, SAGEMAKER_NOTEBOOK.inventory);
+            }
+            // The lists of resources described one file each: they only
+            // tell that the kind was collected (the describe files carry
+            // what is needed).
+            ("sagemaker", "list-notebook-instances" | "list-domains", [])
+            | ("bedrock-agent", "list-agents", []) => {
+                let (list, inv) = match op {
+                    "list-notebook-instances" => ("NotebookInstances", SAGEMAKER_NOTEBOOK.inventory),
+                    "list-domains" => ("Domains", SAGEMAKER_DOMAIN.inventory),
+                    _ => ("agentSummaries", BEDROCK_AGENT.inventory),
+                };
+                each(self, list, out, &mut |_, _, _| Ok(()));
+                seen(self, inv);
             }
             ("sagemaker", "describe-domain", [domain_id]) => {
                 let id = opt(top, "DomainId")?.unwrap_or_else(|| domain_id.clone());
@@ -1817,6 +1843,11 @@ impl Reader {
 }
 
 impl Inventory {
+    /// The account's name in the organization, if listed.
+    pub(crate) fn account_name(&self, account: &str) -> Option<&str> {
+        self.org.names.get(account).map(String::as_str)
+    }
+
     /// What the credential report and `list-access-keys` say about a user
     /// (by ARN): the key count prefers `list-access-keys`, which lists
     /// every key and is collected after the report.

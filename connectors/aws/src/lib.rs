@@ -733,6 +733,14 @@ impl Reader {
         }
         let tags = read_tags(o)?;
         for (k, v) in &tags {
+            // The usual ownership tags fill the governance attributes.
+            match k.to_ascii_lowercase().as_str() {
+                "owner" | "team" if attrs.owner.is_none() => attrs.owner = Some(v.clone()),
+                "environment" | "env" if attrs.environment.is_none() => {
+                    attrs.environment = Some(v.clone());
+                }
+                _ => {}
+            }
             attrs.tags.insert(k.clone(), v.clone());
         }
         if kind == IdKind::Role
@@ -1064,7 +1072,10 @@ impl Reader {
             out.add_node(
                 Node {
                     id: id.clone(),
-                    name: format!("{account} admin"),
+                    name: match self.inv.account_name(account) {
+                        Some(n) => format!("{n} ({account}) admin"),
+                        None => format!("{account} admin"),
+                    },
                     provider: "aws".into(),
                     kind: "aws:account_admin".into(),
                     class: Class::Scope,
@@ -1229,7 +1240,8 @@ impl Reader {
                 };
                 let e = evaluate(
                     &Request::new(principal, ACTION, &role.arn)
-                        .with_resource_account(&role.account),
+                        .with_resource_account(&role.account)
+                        .with_context(access::attacker_context()),
                     &set,
                 );
                 if !e.is_allowed() {

@@ -15,10 +15,21 @@ use sha2::{Digest, Sha256};
 
 use crate::args::InputArgs;
 
-/// The embedded demo estate (native format).
+/// The embedded demo estate's other providers and cross-provider links
+/// (native format); its AWS part is [`crate::demo_files::DEMO_AWS`].
 pub const DEMO_ESTATE: &str = include_str!("../demo/estate.json");
 /// The name the demo estate is recorded under.
 pub const DEMO_NAME: &str = "demo:acme-ai/estate.json";
+
+/// Every file of the embedded demo estate, as (name, bytes): the native
+/// file, then the AWS raw snapshot under `demo:acme-ai/aws/`.
+pub fn demo_files() -> Vec<(String, Vec<u8>)> {
+    let mut files = vec![(DEMO_NAME.to_string(), DEMO_ESTATE.as_bytes().to_vec())];
+    for (path, text) in crate::demo_files::DEMO_AWS {
+        files.push((format!("demo:acme-ai/aws/{path}"), text.as_bytes().to_vec()));
+    }
+    files
+}
 
 /// Every connector, in detection order.
 pub fn connectors() -> Vec<Box<dyn Connector>> {
@@ -153,7 +164,7 @@ pub fn load(args: &InputArgs, err: &mut dyn Write) -> Result<Graph> {
             );
         }
         let mut b = EstateBuilder::new();
-        ingest_bytes(DEMO_NAME, DEMO_ESTATE.as_bytes(), &mut b);
+        ingest_files(&demo_files(), &mut b);
         Graph::build(b.finish())
     } else if let [one] = args.input.as_slice()
         && snapshot::is_snapshot(one)

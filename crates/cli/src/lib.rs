@@ -8,6 +8,7 @@
 
 pub mod args;
 pub mod commands;
+pub mod demo_files;
 pub mod inputs;
 pub mod output;
 

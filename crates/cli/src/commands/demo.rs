@@ -39,15 +39,15 @@ pub fn run(out: &mut dyn Write, err: &mut dyn Write) -> Result<u8> {
     out.write_all(blast_text(&blast_report(&g, &b), 12).as_bytes())?;
 
     let key = g
-        .resolve("legacy-etl access key")
+        .resolve("AKIAEXAMPLELEGACY01")
         .context("demo estate: key")?;
     let admin = g
-        .resolve("prod-ml account admin")
+        .resolve("prod-ml (111122223333) admin")
         .context("demo estate: admin")?;
     let chains = blastgraph_analysis::trace(&g, key, admin, 2, &BlastOptions::default());
     writeln!(
         out,
-        "\n== How a leaked key becomes account admin (blastgraph trace --from 'legacy-etl access key' --to 'prod-ml account admin' -k 2)"
+        "\n== How a leaked key becomes account admin (blastgraph trace --from AKIAEXAMPLELEGACY01 --to 'prod-ml (111122223333) admin' -k 2)"
     )?;
     out.write_all(trace_text(&trace_report(&g, key, admin, &chains)).as_bytes())?;
     writeln!(
