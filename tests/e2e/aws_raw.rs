@@ -308,3 +308,33 @@ fn bad_raw_files_name_file_and_place_and_keep_the_good_records() {
     ok(&["who-can", "--input", input, "--reach", "jobs", "-q"]);
     ok(&["who-can", "--input", input, "--reach", "function:g", "-q"]);
 }
+
+#[test]
+fn the_demo_aws_snapshot_decides_a_tls_only_bucket_policy_and_a_cross_account_share() {
+    // acme-customer-pii's bucket policy shares objects with the data lake's
+    // reader role and denies plain-HTTP requests; an attacker uses TLS, so
+    // the deny does not make the share conditional.
+    let v = json(&ok(&[
+        "who-can",
+        "--reach",
+        "acme-customer-pii",
+        "--format",
+        "json",
+        "-q",
+    ]));
+    let reader = v["identities"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|x| x["name"] == "data-lake-reader")
+        .unwrap();
+    assert_eq!(reader["conditional"], false, "{reader}");
+    let hop = reader["path"].as_array().unwrap().last().unwrap();
+    assert!(
+        hop["source"]
+            .as_str()
+            .unwrap()
+            .starts_with("demo:acme-ai/aws/444455556666/"),
+        "{hop}"
+    );
+}
