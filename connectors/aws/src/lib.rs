@@ -1,9 +1,39 @@
-//! AWS connector: offline ingest of `aws iam get-account-authorization-details`.
+//! AWS connector: offline ingest of AWS identities, policies and resources.
 //!
 //! [`AwsAuthDetailsConnector`] reads the JSON that
 //! `aws iam get-account-authorization-details` prints (one file per account,
 //! top-level keys `UserDetailList`, `GroupDetailList`, `RoleDetailList`,
-//! `Policies`) and emits normalized facts into an [`EstateBuilder`].
+//! `Policies`; recognised by content, any file name) and the rest of the
+//! raw snapshot layout of `docs/aws-raw-layout.md` (recognised by path:
+//! `ACCOUNT/global|REGION/SERVICE/OPERATION[/RESOURCE].json`,
+//! `organizations/...`, `collection.json`), and emits normalized facts into
+//! an [`EstateBuilder`].
+//!
+//! # Many files at once
+//!
+//! [`Connector::ingest_all`] reads every file of a run first, then emits:
+//! trust across accounts, bucket policies naming roles of other accounts,
+//! SCPs attached to OUs and key policies of secrets need files that can come
+//! in any order. Records keep the file they came from, and each edge's
+//! provenance names the file of the statement that decided it.
+//!
+//! - `layout`: where a file sits in the layout.
+//! - `inventory`: resource inventories, resource and key policies, the
+//!   credential report and access keys, Organizations SCPs/RCPs with their
+//!   targets (per account: the policies attached to the root, each OU on the
+//!   way down and the account; a level with none collected is left out
+//!   rather than read as "deny everything"), and the report of what was not
+//!   collected. Targets are table-driven: each kind (`Spec`) lists the
+//!   requests (`Probe`) that give read / write / admin / invoke / execute,
+//!   `can_read_secret`, or `can_act_as` the resource's execution role.
+//! - `access`: decides every probe for every caller with the full
+//!   evaluation (identity, boundary, resource policy, SCPs of the caller's
+//!   account, RCPs of the resource's account; secrets also need
+//!   `kms:Decrypt` under the key policy), callers in parallel, emitted in a
+//!   fixed order.
+//! - `methods`: PassRole-to-new-compute rows beyond the table here
+//!   (instance profiles, Auto Scaling, Data Pipeline), row caveats and the
+//!   credential preconditions of takeovers.
 //!
 //! # Design
 //!
