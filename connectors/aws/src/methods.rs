@@ -269,6 +269,26 @@ pub(crate) fn new_resource_actions(
         if e.decision == Decision::ExplicitDeny {
             return None;
         }
+        // A name the attacker can pick: an allowing statement's resource
+        // pattern with its wildcards filled in, in the caller's own account.
+        // Allowed there by the full evaluation decides it.
+        let picked = identity
+            .iter()
+            .flat_map(|p| p.statements_allowing(a))
+            .flat_map(|s| s.resource_instances())
+            .filter(|arn| arn.starts_with("arn:"))
+            .filter(|arn| {
+                arn.split(':')
+                    .nth(4)
+                    .is_none_or(|acct| acct.is_empty() || Some(acct) == principal.account())
+            })
+            .find_map(|arn| {
+                let e = evaluate(&Request::new(principal, a, &arn).with_context(ctx), &set);
+                (e.is_allowed() && !e.conditional).then_some(())
+            });
+        if picked.is_some() {
+            continue;
+        }
         // Granted on some names only: some statement of each side must
         // grant the action under conditions that are not false.
         let side = named_grant(principal, identity, a, ctx)?;

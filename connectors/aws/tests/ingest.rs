@@ -892,6 +892,13 @@ fn pass_role_to_new_compute_and_its_negative_twins() {
             ),
             "",
         ),
+        user(
+            "exact-trainer",
+            &format!(
+                r#"{{"Effect":"Allow","Action":"iam:PassRole","Resource":"arn:aws:iam::{a}:role/sm-*"}},{{"Effect":"Allow","Action":"sagemaker:CreateTrainingJob","Resource":"arn:aws:sagemaker:us-east-1:999988887777:training-job/nightly"}}"#
+            ),
+            "",
+        ),
     ];
     let roles = [
         role("lambda-exec", "lambda.amazonaws.com"),
@@ -917,8 +924,17 @@ fn pass_role_to_new_compute_and_its_negative_twins() {
                 "iam:PassRole+lambda:CreateFunction+lambda:InvokeFunction".to_string(),
                 false
             ),
+            // The attacker names its job `team-…` in its own account.
             (
                 "user/team-trainer".to_string(),
+                "role/sm-train".to_string(),
+                "iam:PassRole+sagemaker:CreateTrainingJob".to_string(),
+                false
+            ),
+            // A grant only on a name in another account cannot be used as
+            // such: kept, flagged.
+            (
+                "user/exact-trainer".to_string(),
                 "role/sm-train".to_string(),
                 "iam:PassRole+sagemaker:CreateTrainingJob".to_string(),
                 true
@@ -928,7 +944,7 @@ fn pass_role_to_new_compute_and_its_negative_twins() {
     let scoped = find(
         &e,
         EdgeKind::CanActAs,
-        &arn("user/team-trainer"),
+        &arn("user/exact-trainer"),
         &arn("role/sm-train"),
     )
     .unwrap();

@@ -1490,14 +1490,13 @@ fn a_conditional_escalation_keeps_the_firm_pivots() {
 
 /// Regression: a service action whose only grant carries a condition that
 /// is decided false was reported as "granted on some resource names only"
-/// (a conditional edge); a grant scoped to resource names still is.
+/// (a conditional edge). A grant on a name pattern in the caller's own
+/// account is firm (the attacker names the new job `team-…`); one only on a
+/// name it cannot create there stays conditional.
 #[test]
 fn a_false_condition_is_not_a_resource_scoped_grant() {
-    let scoped = |condition: Option<Value>| {
-        let mut grant = allow(
-            &["sagemaker:CreateTrainingJob"],
-            &format!("arn:aws:sagemaker:*:{A}:training-job/team-*"),
-        );
+    let scoped = |resource: &str, condition: Option<Value>| {
+        let mut grant = allow(&["sagemaker:CreateTrainingJob"], resource);
         if let Some(c) = condition {
             grant["Condition"] = c;
         }
@@ -1506,21 +1505,30 @@ fn a_false_condition_is_not_a_resource_scoped_grant() {
             .with(Id::user("attacker").inline(&[pass_role("target", SAGEMAKER), grant]))
             .ingest()
     };
-    let (_, condition) = assert_edge(
-        &scoped(None),
+    let own = format!("arn:aws:sagemaker:*:{A}:training-job/team-*");
+    let edge = (
+        EdgeKind::CanActAs,
+        arn("role/target"),
+        "iam:PassRole+sagemaker:CreateTrainingJob",
+    );
+    assert_edge(
+        &scoped(&own, None),
         &arn("user/attacker"),
-        (
-            EdgeKind::CanActAs,
-            &arn("role/target"),
-            "iam:PassRole+sagemaker:CreateTrainingJob",
-            true,
+        (edge.0, &edge.1, edge.2, false),
+    );
+    let (_, condition) = assert_edge(
+        &scoped(
+            "arn:aws:sagemaker:us-east-1:999988887777:training-job/nightly",
+            None,
         ),
+        &arn("user/attacker"),
+        (edge.0, &edge.1, edge.2, true),
     );
     assert!(
         condition.contains("granted on some resource names only"),
         "{condition}"
     );
-    assert_no_edge(&scoped(Some(tag_condition())), &arn("user/attacker"));
+    assert_no_edge(&scoped(&own, Some(tag_condition())), &arn("user/attacker"));
 }
 
 /// A malformed instance-profile entry is a warning; the role is kept.

@@ -419,6 +419,20 @@ impl Template {
             .collect()
     }
 
+    /// One text the pattern matches: each wildcard stands for `x`. `None`
+    /// when it holds a policy variable.
+    pub(crate) fn instance(&self) -> Option<String> {
+        let mut out = String::new();
+        for t in self.toks.iter() {
+            match t {
+                Tok::Char(c) => out.push(*c),
+                Tok::One { .. } | Tok::Star { .. } => out.push('x'),
+                Tok::Var(_) => return None,
+            }
+        }
+        Some(out)
+    }
+
     pub(crate) fn compile(text: &str, mode: Mode, fold: bool, vars_enabled: bool) -> Self {
         let mut toks = Vec::new();
         let mut vars = Vec::new();

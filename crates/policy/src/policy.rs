@@ -318,6 +318,16 @@ impl Statement {
         }
     }
 
+    /// One resource each `Resource` pattern matches, wildcards standing for
+    /// `x` (patterns with policy variables, and `NotResource`, give none):
+    /// names an attacker can give a resource it creates.
+    pub fn resource_instances(&self) -> Vec<String> {
+        match &self.resources {
+            Some(res) if !res.negated => res.items.iter().filter_map(Template::instance).collect(),
+            _ => Vec::new(),
+        }
+    }
+
     /// Whether the statement has a `Principal` or `NotPrincipal` element.
     pub fn has_principal(&self) -> bool {
         self.principals.is_some()
