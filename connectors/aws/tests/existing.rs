@@ -26,8 +26,11 @@
 //! - credentials: `credential_report`, `create_access_key`, `login_profile`
 #![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)]
 
+mod common;
+
 use blastgraph_connector_aws::AwsAuthDetailsConnector;
 use blastgraph_model::{Connector, EdgeKind, Estate, EstateBuilder, InputFile};
+use common::document;
 use serde_json::{Value, json};
 
 const A: &str = "111122223333";
@@ -55,10 +58,6 @@ const PROJECT: &str = "project/build";
 
 fn allow(actions: &[&str], resources: &[&str]) -> Value {
     json!({"Effect": "Allow", "Action": actions, "Resource": resources})
-}
-
-fn document(statements: &[Value]) -> Value {
-    json!({"Version": "2012-10-17", "Statement": statements})
 }
 
 /// A role trusting `service`.
@@ -195,25 +194,7 @@ fn case(grants: &[Value], twin: Option<Twin>, inventory: Vec<File>) -> Estate {
 
 /// The attacker's pivot edges: (kind, to, mechanism, conditional).
 fn pivots(e: &Estate) -> Vec<(EdgeKind, String, String, bool)> {
-    let mut v: Vec<_> = e
-        .edges
-        .iter()
-        .filter(|x| {
-            x.from == iam("user/attacker")
-                && matches!(
-                    x.kind,
-                    EdgeKind::CanEscalate | EdgeKind::CanActAs | EdgeKind::CanAssume
-                )
-        })
-        .map(|x| {
-            (
-                x.kind,
-                x.to.clone(),
-                x.mechanism.clone().unwrap_or_default(),
-                x.conditional,
-            )
-        })
-        .collect();
+    let mut v = common::pivots(e, &iam("user/attacker"));
     v.sort();
     v
 }

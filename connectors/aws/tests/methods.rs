@@ -25,10 +25,13 @@
 //! - coverage: every table row has a module here
 #![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)]
 
+mod common;
+
 use blastgraph_connector_aws::{
     AwsAuthDetailsConnector, INSTANCE_PROFILE_METHODS, PASS_ROLE_METHODS, account_admin_id,
 };
 use blastgraph_model::{Connector, EdgeKind, Estate, EstateBuilder};
+use common::{document, pivots};
 use serde_json::{Value, json};
 
 const A: &str = "111122223333";
@@ -63,10 +66,6 @@ fn pass_role(role: &str, service: &str) -> Value {
 /// The NT-cond condition: a principal tag the attacker does not carry.
 fn tag_condition() -> Value {
     json!({"StringEquals": {"aws:PrincipalTag/team": "iam-admins"}})
-}
-
-fn document(statements: &[Value]) -> Value {
-    json!({"Version": "2012-10-17", "Statement": statements})
 }
 
 /// A customer-managed policy with one (default) version.
@@ -213,29 +212,6 @@ impl Account {
         assert!(e.diagnostics.is_empty(), "{:#?}", e.diagnostics);
         e
     }
-}
-
-/// The pivot edges (`can_escalate`, `can_act_as`, `can_assume`) from `from`:
-/// (kind, to, mechanism, conditional).
-fn pivots(e: &Estate, from: &str) -> Vec<(EdgeKind, String, String, bool)> {
-    e.edges
-        .iter()
-        .filter(|x| {
-            x.from == from
-                && matches!(
-                    x.kind,
-                    EdgeKind::CanEscalate | EdgeKind::CanActAs | EdgeKind::CanAssume
-                )
-        })
-        .map(|x| {
-            (
-                x.kind,
-                x.to.clone(),
-                x.mechanism.clone().unwrap_or_default(),
-                x.conditional,
-            )
-        })
-        .collect()
 }
 
 /// The single pivot edge of a positive fixture, asserted exactly; returns
