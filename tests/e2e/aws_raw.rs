@@ -338,3 +338,142 @@ fn the_demo_aws_snapshot_decides_a_tls_only_bucket_policy_and_a_cross_account_sh
         "{hop}"
     );
 }
+
+/// One target of every kind the raw layout reads, a role granted the
+/// requests that give each access level, and a role granted nothing: the
+/// first gets exactly the documented levels, the second nothing.
+#[test]
+fn every_target_kind_gets_its_documented_access_levels() {
+    let dir = tempfile::tempdir().unwrap();
+    let a = P;
+    let r = "us-east-1";
+    let write = |rel: &str, v: serde_json::Value| {
+        let f = dir.path().join(rel);
+        std::fs::create_dir_all(f.parent().unwrap()).unwrap();
+        std::fs::write(f, serde_json::to_string_pretty(&v).unwrap()).unwrap();
+    };
+    let grants = serde_json::json!([
+        {"Effect": "Allow", "Action": ["rds-db:connect", "rds:ModifyDBInstance"], "Resource": "*"},
+        {"Effect": "Allow", "Action": ["redshift:GetClusterCredentials"], "Resource": format!("arn:aws:redshift:{r}:{a}:dbuser:warehouse/*")},
+        {"Effect": "Allow", "Action": ["es:ESHttpGet", "es:ESHttpPut"], "Resource": format!("arn:aws:es:{r}:{a}:domain/search/*")},
+        {"Effect": "Allow", "Action": ["sqs:ReceiveMessage", "sqs:SendMessage", "sqs:SetQueueAttributes"], "Resource": format!("arn:aws:sqs:{r}:{a}:jobs")},
+        {"Effect": "Allow", "Action": "sns:Publish", "Resource": format!("arn:aws:sns:{r}:{a}:alerts")},
+        {"Effect": "Allow", "Action": "sagemaker:InvokeEndpoint", "Resource": format!("arn:aws:sagemaker:{r}:{a}:endpoint/churn")},
+        {"Effect": "Allow", "Action": "sagemaker:DescribeModel", "Resource": format!("arn:aws:sagemaker:{r}:{a}:model/churn-v3")},
+        {"Effect": "Allow", "Action": "bedrock:InvokeModel", "Resource": format!("arn:aws:bedrock:{r}:{a}:custom-model/*")},
+        {"Effect": "Allow", "Action": "bedrock:Retrieve", "Resource": format!("arn:aws:bedrock:{r}:{a}:knowledge-base/KB1")},
+        {"Effect": "Allow", "Action": "bedrock:InvokeAgent", "Resource": format!("arn:aws:bedrock:{r}:{a}:agent-alias/AG1/*")},
+        {"Effect": "Allow", "Action": ["ssm:GetParameter", "kms:Decrypt"], "Resource": "*"}
+    ]);
+    let role = |name: &str, statements: serde_json::Value| {
+        serde_json::json!({
+            "RoleName": name, "Arn": format!("arn:aws:iam::{a}:role/{name}"), "Path": "/",
+            "AssumeRolePolicyDocument": {"Version": "2012-10-17", "Statement": [{"Effect": "Allow", "Principal": {"Service": "lambda.amazonaws.com"}, "Action": "sts:AssumeRole"}]},
+            "RolePolicyList": [{"PolicyName": "p", "PolicyDocument": {"Version": "2012-10-17", "Statement": statements}}],
+            "AttachedManagedPolicies": [], "InstanceProfileList": [], "Tags": []
+        })
+    };
+    write(
+        &format!("{a}/global/iam/get-account-authorization-details.json"),
+        serde_json::json!({
+            "UserDetailList": [], "GroupDetailList": [], "Policies": [],
+            "RoleDetailList": [role("reader", grants), role("nobody", serde_json::json!([{"Effect": "Allow", "Action": "s3:ListAllMyBuckets", "Resource": "*"}]))]
+        }),
+    );
+    let g = format!("{a}/{r}");
+    write(
+        &format!("{g}/rds/describe-db-instances.json"),
+        serde_json::json!({"DBInstances": [
+        {"DBInstanceIdentifier": "orders", "DBInstanceArn": format!("arn:aws:rds:{r}:{a}:db:orders"), "DbiResourceId": "db-ABC", "Engine": "postgres", "IAMDatabaseAuthenticationEnabled": true},
+        {"DBInstanceIdentifier": "legacy", "DBInstanceArn": format!("arn:aws:rds:{r}:{a}:db:legacy"), "DbiResourceId": "db-DEF", "Engine": "mysql", "IAMDatabaseAuthenticationEnabled": false}]}),
+    );
+    write(
+        &format!("{g}/redshift/describe-clusters.json"),
+        serde_json::json!({"Clusters": [{"ClusterIdentifier": "warehouse"}]}),
+    );
+    write(
+        &format!("{g}/opensearch/describe-domains.json"),
+        serde_json::json!({"DomainStatusList": [
+        {"DomainName": "search", "ARN": format!("arn:aws:es:{r}:{a}:domain/search"), "AccessPolicies": ""}]}),
+    );
+    write(
+        &format!("{g}/sqs/list-queues.json"),
+        serde_json::json!({"QueueUrls": [format!("https://sqs.{r}.amazonaws.com/{a}/jobs")]}),
+    );
+    write(
+        &format!("{g}/sns/list-topics.json"),
+        serde_json::json!({"Topics": [{"TopicArn": format!("arn:aws:sns:{r}:{a}:alerts")}]}),
+    );
+    write(
+        &format!("{g}/sagemaker/list-endpoints.json"),
+        serde_json::json!({"Endpoints": [{"EndpointName": "churn", "EndpointArn": format!("arn:aws:sagemaker:{r}:{a}:endpoint/churn")}]}),
+    );
+    write(
+        &format!("{g}/sagemaker/list-models.json"),
+        serde_json::json!({"Models": [{"ModelName": "churn-v3", "ModelArn": format!("arn:aws:sagemaker:{r}:{a}:model/churn-v3")}]}),
+    );
+    write(
+        &format!("{g}/bedrock/list-custom-models.json"),
+        serde_json::json!({"modelSummaries": [{"modelArn": format!("arn:aws:bedrock:{r}:{a}:custom-model/support-ft"), "modelName": "support-ft"}]}),
+    );
+    write(
+        &format!("{g}/bedrock-agent/list-knowledge-bases.json"),
+        serde_json::json!({"knowledgeBaseSummaries": [{"knowledgeBaseId": "KB1", "name": "policies-kb"}]}),
+    );
+    write(
+        &format!("{g}/bedrock-agent/get-agent/AG1.json"),
+        serde_json::json!({"agent": {"agentId": "AG1", "agentName": "helpdesk", "agentArn": format!("arn:aws:bedrock:{r}:{a}:agent/AG1")}}),
+    );
+    write(
+        &format!("{g}/bedrock-agent/list-agent-action-groups/AG1.json"),
+        serde_json::json!({"actionGroupSummaries": [{"actionGroupId": "AGG1", "actionGroupName": "refunds"}]}),
+    );
+    write(
+        &format!("{g}/ssm/describe-parameters.json"),
+        serde_json::json!({"Parameters": [
+        {"Name": "/prod/db/password", "Type": "SecureString", "KeyId": "alias/aws/ssm"},
+        {"Name": "/prod/db/host", "Type": "String"}]}),
+    );
+    let input = dir.path().to_str().unwrap();
+    let mut got: Vec<(String, String)> = targets(&blast(input, "reader", &[]))
+        .into_iter()
+        .map(|(name, access, ..)| (name, access))
+        .collect();
+    got.sort();
+    let want = [
+        ("alerts", "invoke"),
+        ("churn", "invoke"),
+        ("churn-v3", "read"),
+        ("helpdesk", "invoke"),
+        ("jobs", "admin"),
+        ("legacy", "admin"),
+        ("orders", "admin"),
+        ("policies-kb", "read"),
+        ("refunds", "invoke"),
+        ("search", "write"),
+        ("support-ft", "invoke"),
+        ("warehouse", "read"),
+        ("/prod/db/password", "read"),
+    ];
+    let mut want: Vec<(String, String)> = want
+        .iter()
+        .map(|(a, b)| (a.to_string(), b.to_string()))
+        .collect();
+    want.sort();
+    assert_eq!(got, want);
+    // Only the SecureString is a secret; `legacy` has no IAM database
+    // authentication, so `rds-db:connect` gives nothing there (its admin
+    // request does, on every instance).
+    let v = json(&ok(&[
+        "who-can", "--input", input, "--reach", "legacy", "--access", "read", "--format", "json",
+        "-q",
+    ]));
+    let names: Vec<&str> = v["identities"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|x| x["name"].as_str().unwrap())
+        .collect();
+    assert_eq!(names, ["reader"], "admin on legacy answers read too");
+    assert!(targets(&blast(input, "nobody", &[])).is_empty());
+}
