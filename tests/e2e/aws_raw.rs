@@ -477,3 +477,81 @@ fn every_target_kind_gets_its_documented_access_levels() {
     assert_eq!(names, ["reader"], "admin on legacy answers read too");
     assert!(targets(&blast(input, "nobody", &[])).is_empty());
 }
+
+/// The SCP twin of the self-escalation rows: a role that may write its own
+/// policy escalates to its account's admin, unless an SCP on its OU denies
+/// the write (then the edge is gone, not merely flagged).
+#[test]
+fn an_scp_denying_the_policy_write_removes_the_escalation() {
+    let dir = tempfile::tempdir().unwrap();
+    let write = |rel: &str, v: serde_json::Value| {
+        let f = dir.path().join(rel);
+        std::fs::create_dir_all(f.parent().unwrap()).unwrap();
+        std::fs::write(f, serde_json::to_string_pretty(&v).unwrap()).unwrap();
+    };
+    write(
+        &format!("{P}/global/iam/get-account-authorization-details.json"),
+        serde_json::json!({
+            "UserDetailList": [], "GroupDetailList": [], "Policies": [],
+            "RoleDetailList": [{
+                "RoleName": "self-writer", "Arn": format!("arn:aws:iam::{P}:role/self-writer"), "Path": "/",
+                "AssumeRolePolicyDocument": {"Version": "2012-10-17", "Statement": [{"Effect": "Allow", "Principal": {"Service": "ec2.amazonaws.com"}, "Action": "sts:AssumeRole"}]},
+                "RolePolicyList": [{"PolicyName": "self", "PolicyDocument": {"Version": "2012-10-17", "Statement": [
+                    {"Effect": "Allow", "Action": "iam:PutRolePolicy", "Resource": format!("arn:aws:iam::{P}:role/self-writer")}]}}],
+                "AttachedManagedPolicies": [], "InstanceProfileList": [], "Tags": []
+            }]
+        }),
+    );
+    let input = dir.path().to_str().unwrap().to_string();
+    let admin = format!("aws:account/{P}/admin");
+    let reaches_admin = || {
+        let v = blast(&input, "self-writer", &[]);
+        v["scopes"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .any(|s| s["id"] == admin.as_str())
+    };
+    assert!(reaches_admin());
+    write(
+        "organizations/describe-organization.json",
+        serde_json::json!({"Organization": {"Id": "o-x", "MasterAccountId": "999999999999"}}),
+    );
+    write(
+        &format!("organizations/list-parents/{P}.json"),
+        serde_json::json!({"Parents": [{"Id": "ou-x-prod", "Type": "ORGANIZATIONAL_UNIT"}]}),
+    );
+    write(
+        "organizations/list-parents/ou-x-prod.json",
+        serde_json::json!({"Parents": [{"Id": "r-x", "Type": "ROOT"}]}),
+    );
+    let content = |stmt: serde_json::Value| {
+        serde_json::json!({"Version": "2012-10-17", "Statement": [stmt]}).to_string()
+    };
+    write(
+        "organizations/describe-policy/p-full.json",
+        serde_json::json!({"Policy": {"PolicySummary": {"Id": "p-full", "Name": "FullAWSAccess", "Type": "SERVICE_CONTROL_POLICY"},
+        "Content": content(serde_json::json!({"Effect": "Allow", "Action": "*", "Resource": "*"}))}}),
+    );
+    write(
+        "organizations/describe-policy/p-noiam.json",
+        serde_json::json!({"Policy": {"PolicySummary": {"Id": "p-noiam", "Name": "NoPolicyWrites", "Type": "SERVICE_CONTROL_POLICY"},
+        "Content": content(serde_json::json!({"Effect": "Deny", "Action": "iam:PutRolePolicy", "Resource": "*"}))}}),
+    );
+    write(
+        "organizations/list-targets-for-policy/p-full.json",
+        serde_json::json!({"Targets": [
+        {"TargetId": "r-x", "Type": "ROOT"}, {"TargetId": "ou-x-prod", "Type": "ORGANIZATIONAL_UNIT"}, {"TargetId": P, "Type": "ACCOUNT"}]}),
+    );
+    write(
+        "organizations/list-targets-for-policy/p-noiam.json",
+        serde_json::json!({"Targets": [{"TargetId": "ou-x-prod", "Type": "ORGANIZATIONAL_UNIT"}]}),
+    );
+    assert!(!reaches_admin());
+    // The management account is exempt from SCPs.
+    write(
+        "organizations/describe-organization.json",
+        serde_json::json!({"Organization": {"Id": "o-x", "MasterAccountId": P}}),
+    );
+    assert!(reaches_admin());
+}
