@@ -219,7 +219,7 @@ where
 }
 
 /// The messages of an error and its sources, without repeats.
-fn chain(e: &dyn std::error::Error, parts: &mut Vec<String>) {
+pub(crate) fn chain(e: &dyn std::error::Error, parts: &mut Vec<String>) {
     let mut cur: Option<&dyn std::error::Error> = Some(e);
     while let Some(x) = cur {
         let m = x.to_string();

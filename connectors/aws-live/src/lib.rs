@@ -238,9 +238,9 @@ async fn check_credentials(config: &SdkConfig) -> Result<(), CollectError> {
         .await
         .map(|_| ())
         .map_err(|e| {
-            CollectError::NoCredentials(
-                aws_smithy_types::error::display::DisplayErrorContext(&e).to_string(),
-            )
+            let mut parts = Vec::new();
+            ctx::chain(&e, &mut parts);
+            CollectError::NoCredentials(parts.join(": "))
         })
 }
 
