@@ -34,6 +34,46 @@ pub enum Command {
     Export(ExportArgs),
     /// Generate a synthetic estate of realistic shape.
     Gen(GenArgs),
+    /// Collect raw snapshot files from a provider's live API.
+    #[cfg(feature = "live")]
+    #[command(subcommand)]
+    Collect(CollectCommand),
+}
+
+/// `collect`: one subcommand per provider.
+#[cfg(feature = "live")]
+#[derive(Debug, Subcommand)]
+pub enum CollectCommand {
+    /// AWS: IAM, resource policies and inventories into the raw snapshot
+    /// layout (docs/aws-raw-layout.md), with the standard credential chain.
+    Aws(CollectAwsArgs),
+}
+
+/// `collect aws`
+#[cfg(feature = "live")]
+#[derive(Debug, Args)]
+pub struct CollectAwsArgs {
+    /// A profile of the shared AWS config files (default: `AWS_PROFILE`, then `default`).
+    #[arg(long, value_name = "PROFILE")]
+    pub profile: Option<String>,
+    /// Regions to collect (comma-separated or repeated; default: the profile's region).
+    #[arg(long, value_delimiter = ',', value_name = "REGION")]
+    pub regions: Vec<String>,
+    /// Send every call to this endpoint (a local emulator such as moto).
+    #[arg(long, value_name = "URL")]
+    pub endpoint_url: Option<String>,
+    /// Also collect the account of this role, assumed from the caller (repeatable).
+    #[arg(long, value_name = "ROLE_ARN")]
+    pub assume_role: Vec<String>,
+    /// The folder to write (created if missing).
+    #[arg(long, short, value_name = "DIR")]
+    pub output: PathBuf,
+    /// Attempts per call before a throttled or failing call is recorded as an error.
+    #[arg(long, default_value_t = 10, value_name = "N")]
+    pub max_attempts: u32,
+    /// No progress bar.
+    #[arg(long, short)]
+    pub quiet: bool,
 }
 
 /// Where the estate comes from.

@@ -31,5 +31,7 @@ pub fn run(cli: &Cli, out: &mut dyn Write, err: &mut dyn Write) -> Result<u8> {
         Command::Rank(a) => rank::run(a, out, err),
         Command::Export(a) => export::run(a, out, err),
         Command::Gen(a) => gen_cmd::run(a, out),
+        #[cfg(feature = "live")]
+        Command::Collect(c) => collect::run(c, out, err),
     }
 }

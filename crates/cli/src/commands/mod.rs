@@ -2,6 +2,8 @@
 
 pub mod blast;
 pub mod build;
+#[cfg(feature = "live")]
+pub mod collect;
 pub mod demo;
 pub mod export;
 pub mod gen_cmd;
