@@ -153,3 +153,11 @@ fn access_levels_only_apply_to_targets() {
     // Fewest hops first: deployer passes its role directly; bob goes through his group.
     assert_eq!(names, ["deployer", "bob", "infra-ci"]);
 }
+
+/// `collect aws` in a build without the `live` feature says how to get it.
+#[test]
+fn collect_without_the_live_feature_says_how_to_build_it() {
+    let (code, _, err) = crate::run(&["collect", "aws", "-o", "snap"]);
+    assert_eq!(code, 2, "{err}");
+    assert!(err.contains("--features live"), "{err}");
+}

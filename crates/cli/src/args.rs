@@ -34,14 +34,13 @@ pub enum Command {
     Export(ExportArgs),
     /// Generate a synthetic estate of realistic shape.
     Gen(GenArgs),
-    /// Collect raw snapshot files from a provider's live API.
-    #[cfg(feature = "live")]
+    /// Collect raw snapshot files from a provider's live API (builds with
+    /// the `live` feature: `cargo build --release --features live`).
     #[command(subcommand)]
     Collect(CollectCommand),
 }
 
 /// `collect`: one subcommand per provider.
-#[cfg(feature = "live")]
 #[derive(Debug, Subcommand)]
 pub enum CollectCommand {
     /// AWS: IAM, resource policies and inventories into the raw snapshot
@@ -50,7 +49,6 @@ pub enum CollectCommand {
 }
 
 /// `collect aws`
-#[cfg(feature = "live")]
 #[derive(Debug, Args)]
 pub struct CollectAwsArgs {
     /// A profile of the shared AWS config files (default: `AWS_PROFILE`, then `default`).

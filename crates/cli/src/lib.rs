@@ -33,5 +33,10 @@ pub fn run(cli: &Cli, out: &mut dyn Write, err: &mut dyn Write) -> Result<u8> {
         Command::Gen(a) => gen_cmd::run(a, out),
         #[cfg(feature = "live")]
         Command::Collect(c) => collect::run(c, out, err),
+        #[cfg(not(feature = "live"))]
+        Command::Collect(_) => anyhow::bail!(
+            "this blastgraph was built without live collection; build it with \
+             `cargo build --release --features live` (adds the AWS SDK to the build)"
+        ),
     }
 }
