@@ -31,7 +31,7 @@ call() {
   local file=$1
   shift
   mkdir -p "$(dirname "$file")"
-  if aws "${ep[@]}" --output json "$@" >"$file.part" 2>"$file.err"; then
+  if aws ${ep[@]+"${ep[@]}"} --output json "$@" >"$file.part" 2>"$file.err"; then
     mv "$file.part" "$file"
     rm -f "$file.err"
     return 0
@@ -41,14 +41,14 @@ call() {
   return 1
 }
 # A call whose output is only read here: `q SERVICE OPERATION ARGS...`.
-q() { aws "${ep[@]}" --output text "$@" 2>/dev/null; }
+q() { aws ${ep[@]+"${ep[@]}"} --output text "$@" 2>/dev/null; }
 # A resource name as a file name: % -> %25, / -> %2F.
 enc() {
   local s=${1//%/%25}
   printf '%s' "${s//\//%2F}"
 }
 
-account=$(aws "${ep[@]}" --region "${regions[0]}" sts get-caller-identity --query Account --output text) || {
+account=$(aws ${ep[@]+"${ep[@]}"} --region "${regions[0]}" sts get-caller-identity --query Account --output text) || {
   echo "sts get-caller-identity failed" >&2
   exit 2
 }
