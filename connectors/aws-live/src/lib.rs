@@ -57,7 +57,11 @@
 //! rustls over **ring** (a small C/assembly build with `cc` only), hyper 1
 //! and the platform's trust store (`rustls-native-certs`). The same client
 //! serves the credential providers (STS, SSO, IMDS). No OpenSSL.
-//! `sigv4a` (multi-region access points) is left out. The clients run on a
+//! `sigv4a` (multi-region access points) is left out. Even so the SDK is
+//! most of a cold release build (measured on two cores: 604 s with this
+//! crate, 182 s without; `aws-sdk-ec2` 190 s, `aws-sdk-sagemaker` 125 s,
+//! `aws-sdk-glue` 73 s of compile time), which is why the CLI has it behind
+//! its `live` feature, off by default. The clients run on a
 //! current-thread tokio runtime; per-resource calls go eight at a time
 //! (`buffered`, which keeps their order).
 //!
