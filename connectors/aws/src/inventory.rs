@@ -12,7 +12,7 @@ use blastgraph_model::json::{Obj, parse_document, type_name};
 use blastgraph_model::{
     AccessLevel, Attributes, Class, EdgeKind, EstateBuilder, IngestError, Node,
 };
-use blastgraph_policy::{Policy, PolicyKind};
+use blastgraph_policy::{Policy, PolicyKind, base64_decode};
 use serde_json::Value;
 
 use crate::layout::{RawFile, classify};
@@ -1885,30 +1885,6 @@ fn each_in(
     f: &mut dyn FnMut(&Obj<'_>, &mut EstateBuilder) -> Result<(), Bad>,
 ) {
     blastgraph_model::json::for_each_record(top, key, out, |o, out| f(o, out));
-}
-
-/// Standard base64 (with or without padding, whitespace ignored).
-fn base64_decode(s: &str) -> Option<Vec<u8>> {
-    let mut out = Vec::with_capacity(s.len() * 3 / 4);
-    let (mut acc, mut bits) = (0u32, 0u32);
-    for c in s.bytes() {
-        let v = match c {
-            b'A'..=b'Z' => c - b'A',
-            b'a'..=b'z' => c - b'a' + 26,
-            b'0'..=b'9' => c - b'0' + 52,
-            b'+' => 62,
-            b'/' => 63,
-            b'=' | b'\n' | b'\r' | b' ' => continue,
-            _ => return None,
-        };
-        acc = (acc << 6) | u32::from(v);
-        bits += 6;
-        if bits >= 8 {
-            bits -= 8;
-            out.push(((acc >> bits) & 0xff) as u8);
-        }
-    }
-    Some(out)
 }
 
 #[cfg(test)]

@@ -524,8 +524,9 @@ pub(crate) fn kind_of(v: &Value) -> &'static str {
     }
 }
 
-/// Decodes standard base64 (padding optional, whitespace ignored).
-fn base64_decode(text: &str) -> Option<Vec<u8>> {
+/// Decodes standard base64 (padding optional, whitespace ignored); `None`
+/// for anything else.
+pub fn base64_decode(text: &str) -> Option<Vec<u8>> {
     let mut out = Vec::with_capacity(text.len() * 3 / 4);
     let mut acc = 0u32;
     let mut bits = 0;

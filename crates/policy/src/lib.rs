@@ -181,7 +181,7 @@ mod principal;
 mod tri;
 
 pub use actions::{ActionCatalog, ActionInfo, ActionLevel};
-pub use condition::{Condition, ConditionOp, Operator, SetQualifier};
+pub use condition::{Condition, ConditionOp, Operator, SetQualifier, base64_decode};
 pub use context::{Context, KeyState};
 pub use error::{PolicyError, Problem};
 pub use eval::{
