@@ -88,16 +88,7 @@ impl<'a> Ctx<'a> {
     {
         self.progress.call_started(service, operation);
         let result = fut.await;
-        let mut rec = CallRecord {
-            account: scope.account.clone(),
-            region: scope.region.clone(),
-            service: service.to_string(),
-            operation: operation.to_string(),
-            target: target.map(str::to_string),
-            file: None,
-            status: Status::Ok,
-            message: None,
-        };
+        let mut rec = record(scope, service, operation, target);
         match result {
             Ok(out) => {
                 if let Some(rel) = file {
@@ -128,30 +119,15 @@ impl<'a> Ctx<'a> {
         file: String,
     ) {
         self.push(CallRecord {
-            account: scope.account.clone(),
-            region: scope.region.clone(),
-            service: service.to_string(),
-            operation: operation.to_string(),
-            target: target.map(str::to_string),
             file: Some(file),
-            status: Status::Ok,
-            message: None,
+            ..record(scope, service, operation, target)
         });
     }
 
     /// Records a call made outside [`Ctx::call`] that writes no file.
     pub(crate) fn ok_without_file(&self, scope: &Scope, service: &str, operation: &str) {
         self.progress.call_started(service, operation);
-        self.push(CallRecord {
-            account: scope.account.clone(),
-            region: scope.region.clone(),
-            service: service.to_string(),
-            operation: operation.to_string(),
-            target: None,
-            file: None,
-            status: Status::Ok,
-            message: None,
-        });
+        self.push(record(scope, service, operation, None));
     }
 
     /// Records a call that could not be made, or failed outside the SDK.
@@ -165,14 +141,9 @@ impl<'a> Ctx<'a> {
         message: String,
     ) {
         self.push(CallRecord {
-            account: scope.account.clone(),
-            region: scope.region.clone(),
-            service: service.to_string(),
-            operation: operation.to_string(),
-            target: target.map(str::to_string),
-            file: None,
             status,
             message: Some(message),
+            ..record(scope, service, operation, target)
         });
     }
 }
@@ -227,6 +198,20 @@ pub(crate) fn chain(e: &dyn std::error::Error, parts: &mut Vec<String>) {
             parts.push(m);
         }
         cur = x.source();
+    }
+}
+
+/// The record of a call in `scope`: no file yet, status `ok`.
+fn record(scope: &Scope, service: &str, operation: &str, target: Option<&str>) -> CallRecord {
+    CallRecord {
+        account: scope.account.clone(),
+        region: scope.region.clone(),
+        service: service.to_string(),
+        operation: operation.to_string(),
+        target: target.map(str::to_string),
+        file: None,
+        status: Status::Ok,
+        message: None,
     }
 }
 
