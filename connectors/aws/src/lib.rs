@@ -115,7 +115,12 @@
 //!   to it or its groups, or serving as its boundary, or
 //!   `iam:SetDefaultPolicyVersion` on such a policy when another stored
 //!   version, made default, would let it write its own policy (all versions
-//!   are in the file, so this is decided). A grant on `*` covers
+//!   are in the file, so this is decided). The condition keys IAM puts on
+//!   these requests are decided too: `iam:PolicyARN` (the attacker attaches
+//!   `AdministratorAccess`, or a customer policy of the account that allows
+//!   everything), `iam:PermissionsBoundary` (the written user's or role's
+//!   boundary), and a policy with five versions needs
+//!   `iam:DeletePolicyVersion` before `iam:CreatePolicyVersion`. A grant on `*` covers
 //!   "itself". The mechanism is the action, or `*` / `iam:*` when the
 //!   allowing statement grants that wildcard (AdministratorAccess, IAMFullAccess).
 //!   The edge is conditional when the writer has a permissions boundary
@@ -251,6 +256,29 @@ pub const FORMAT: &str = "aws-authorization-details";
 /// The tag that sets a user's class (`human` or `workload`).
 pub const CLASS_TAG: &str = "blastgraph:class";
 
+/// The condition key naming the permissions boundary of the principal an
+/// IAM write targets (`Put*Policy`, `Attach*Policy` on users and roles).
+const BOUNDARY_KEY: &str = "iam:PermissionsBoundary";
+
+/// The condition key naming the policy an `Attach*Policy` attaches.
+const POLICY_ARN_KEY: &str = "iam:PolicyARN";
+
+/// How many versions IAM keeps of a managed policy; a sixth needs
+/// `iam:DeletePolicyVersion` first.
+const MAX_POLICY_VERSIONS: usize = 5;
+
+/// One family-1 write found possible by [`Reader::escalation_write`].
+struct EscalationWrite<'a> {
+    /// The evaluation of the write itself.
+    eval: Evaluation<'a>,
+    /// `iam:…` actions joined by `+`.
+    mechanism: String,
+    /// Text for the reason (the policy attached, the version deleted).
+    note: String,
+    /// Undecided conditions of a second request the write needs.
+    conditions: Vec<String>,
+}
+
 /// The id of an account's admin scope node: `aws:account/ACCOUNT/admin`.
 pub fn account_admin_id(account: &str) -> String {
     format!("aws:account/{account}/admin")
@@ -385,6 +413,8 @@ struct Reader {
     /// Managed policy ARN → its non-default versions (indices into `docs`),
     /// with their version ids.
     other_versions: HashMap<String, Vec<(usize, String)>>,
+    /// Managed policy ARN → how many versions it has.
+    policy_versions: HashMap<String, usize>,
     idents: Vec<Ident>,
     /// `ACCOUNT/group name` → index into `idents`.
     group_by_name: HashMap<String, usize>,
@@ -426,6 +456,7 @@ impl Reader {
             docs: Vec::new(),
             managed: HashMap::new(),
             other_versions: HashMap::new(),
+            policy_versions: HashMap::new(),
             idents: Vec::new(),
             group_by_name: HashMap::new(),
             user_groups: Vec::new(),
@@ -712,6 +743,7 @@ impl Reader {
             out,
         ) {
             self.managed.insert(arn.to_string(), idx);
+            self.policy_versions.insert(arn.to_string(), versions.len());
             if !kept.is_empty() {
                 self.other_versions.insert(arn.to_string(), kept);
             }
@@ -1471,22 +1503,49 @@ impl Reader {
             ..
         } in self.callers()
         {
-            // (action, resource, what the resource is)
-            let mut checks: Vec<(&str, String, String)> = Vec::new();
+            // (action, resource, what the resource is, the condition keys
+            // IAM puts on that request).
+            let boundary_key = |target: Option<&Ident>| {
+                match target
+                    .and_then(|t| t.boundary)
+                    .and_then(|b| self.docs.get(b))
+                    .and_then(|d| d.arn.as_deref())
+                {
+                    Some(b) => Context::new().with(BOUNDARY_KEY, [b]),
+                    // Groups have no boundary; the key is not on their requests.
+                    None => Context::new().with_absent(BOUNDARY_KEY),
+                }
+            };
+            let mut checks: Vec<(&str, String, String, Context)> = Vec::new();
             match ident.kind {
                 IdKind::Role => {
                     for a in ["iam:PutRolePolicy", "iam:AttachRolePolicy"] {
-                        checks.push((a, ident.arn.clone(), "itself".into()));
+                        checks.push((
+                            a,
+                            ident.arn.clone(),
+                            "itself".into(),
+                            boundary_key(Some(ident)),
+                        ));
                     }
                 }
                 IdKind::User => {
                     for a in ["iam:PutUserPolicy", "iam:AttachUserPolicy"] {
-                        checks.push((a, ident.arn.clone(), "itself".into()));
+                        checks.push((
+                            a,
+                            ident.arn.clone(),
+                            "itself".into(),
+                            boundary_key(Some(ident)),
+                        ));
                     }
                     for &g in &ident.groups {
                         if let Some(group) = self.idents.get(g) {
                             for a in ["iam:PutGroupPolicy", "iam:AttachGroupPolicy"] {
-                                checks.push((a, group.arn.clone(), format!("its {}", group.label)));
+                                checks.push((
+                                    a,
+                                    group.arn.clone(),
+                                    format!("its {}", group.label),
+                                    boundary_key(None),
+                                ));
                             }
                         }
                     }
@@ -1505,6 +1564,9 @@ impl Reader {
                         "iam:CreatePolicyVersion",
                         arn.clone(),
                         format!("its policy {arn}"),
+                        Context::new()
+                            .with_absent(BOUNDARY_KEY)
+                            .with_absent(POLICY_ARN_KEY),
                     ));
                 }
             }
@@ -1518,21 +1580,27 @@ impl Reader {
             // conditional grant must not hide a firm one (`--strict` would
             // lose the path).
             let mut fallback = None;
-            for (action, resource, what) in &checks {
-                let e = evaluate(&Request::new(principal, action, resource), &set);
-                if !e.is_allowed() {
+            for (action, resource, what, ctx) in &checks {
+                let Some(EscalationWrite {
+                    eval: e,
+                    mut mechanism,
+                    note,
+                    conditions,
+                }) = self.escalation_write(ident, principal, &set, (action, resource, ctx))
+                else {
                     continue;
-                }
+                };
                 let stmt = identity_statement(&e);
-                let mechanism = stmt
-                    .and_then(|s| {
-                        s.statement
-                            .action_patterns()
-                            .find(|p| *p == "*" || *p == "iam:*")
-                    })
-                    .map_or_else(|| (*action).to_string(), str::to_string);
+                let wild = stmt.and_then(|s| {
+                    s.statement
+                        .action_patterns()
+                        .find(|p| *p == "*" || *p == "iam:*")
+                });
+                if let Some(wild) = wild.filter(|_| mechanism == *action) {
+                    mechanism = wild.to_string();
+                }
                 let reason = format!(
-                    "{} can escalate to account admin: {action} on {what}",
+                    "{} can escalate to account admin: {action} on {what}{note}",
                     ident.label
                 );
                 let mut ed = self.decided_edge(
@@ -1543,6 +1611,9 @@ impl Reader {
                     mechanism,
                     &e,
                 );
+                if !conditions.is_empty() {
+                    ed = with_conditions(ed, conditions);
+                }
                 if let Some(c) = self.ceiling_caveat(ident, principal, &identity, resource) {
                     ed = with_conditions(ed, [c]);
                 }
@@ -1571,6 +1642,106 @@ impl Reader {
             }
         }
         escalated
+    }
+
+    /// Decides one family-1 write with the condition keys IAM puts on it.
+    /// `Attach*Policy` carries `iam:PolicyARN`, the policy the attacker
+    /// picks: AWS `AdministratorAccess` first, then each customer-managed
+    /// policy of the account that grants everything; a grant limited to
+    /// other policies gives no edge. `iam:CreatePolicyVersion` on a policy
+    /// that already has five versions needs `iam:DeletePolicyVersion` too.
+    fn escalation_write<'a>(
+        &self,
+        ident: &Ident,
+        principal: &Principal,
+        set: &PolicySet<'a>,
+        (action, resource, ctx): (&str, &str, &Context),
+    ) -> Option<EscalationWrite<'a>> {
+        let write = |ctx: &Context| {
+            evaluate(
+                &Request::new(principal, action, resource).with_context(ctx),
+                set,
+            )
+        };
+        // With the policy ARN unknown: if that is denied, no policy helps.
+        let e = write(ctx);
+        if !e.is_allowed() {
+            return None;
+        }
+        let plain = |eval, note: String| EscalationWrite {
+            eval,
+            mechanism: action.to_string(),
+            note,
+            conditions: Vec::new(),
+        };
+        if action.starts_with("iam:Attach") {
+            let partition = ident.arn.split(':').nth(1).unwrap_or("aws");
+            let admin = format!("arn:{partition}:iam::aws:policy/AdministratorAccess");
+            let mut fallback = None;
+            // The account's own admin-equivalent policies only when needed.
+            let customer = std::iter::once_with(|| {
+                self.admin_equivalent_policies(principal, partition, &ident.account)
+            });
+            let candidates = std::iter::once(admin).chain(customer.flatten());
+            for policy in candidates {
+                let e = write(&ctx.clone().with(POLICY_ARN_KEY, [policy.as_str()]));
+                if !e.is_allowed() {
+                    continue;
+                }
+                let note = format!(" (attaching {policy}, which allows everything)");
+                if !e.conditional {
+                    return Some(plain(e, note));
+                }
+                fallback.get_or_insert((e, note));
+            }
+            return fallback.map(|(e, note)| plain(e, note));
+        }
+        if action == "iam:CreatePolicyVersion"
+            && self.policy_versions.get(resource).copied().unwrap_or(0) >= MAX_POLICY_VERSIONS
+        {
+            const DELETE: &str = "iam:DeletePolicyVersion";
+            let d = evaluate(&Request::new(principal, DELETE, resource), set);
+            if !d.is_allowed() {
+                return None;
+            }
+            return Some(EscalationWrite {
+                eval: e,
+                mechanism: format!("{DELETE}+{action}"),
+                note: format!(
+                    " (it has five versions, the most IAM keeps, so {DELETE} on it comes first)"
+                ),
+                conditions: if d.conditional {
+                    d.conditions().map(str::to_string).collect()
+                } else {
+                    Vec::new()
+                },
+            });
+        }
+        Some(plain(e, String::new()))
+    }
+
+    /// The customer-managed policies of `account` that allow everything
+    /// (candidates for `iam:PolicyARN`), sorted.
+    fn admin_equivalent_policies(
+        &self,
+        principal: &Principal,
+        partition: &str,
+        account: &str,
+    ) -> Vec<String> {
+        let prefix = format!("arn:{partition}:iam::{account}:policy/");
+        let mut found: Vec<String> = self
+            .managed
+            .iter()
+            .filter(|(arn, _)| arn.starts_with(&prefix))
+            .filter(|(_, i)| {
+                self.docs
+                    .get(**i)
+                    .is_some_and(|d| methods::allows_everything(principal, &[&d.policy], None))
+            })
+            .map(|(arn, _)| arn.clone())
+            .collect();
+        found.sort();
+        found
     }
 
     /// `iam:SetDefaultPolicyVersion` on one of its own customer-managed
@@ -1660,6 +1831,27 @@ impl Reader {
             }
         }
         None
+    }
+
+    /// A PassRole row's service actions for passing `role`: the verdict
+    /// decided once per caller, except that CloudFormation's actions are
+    /// decided again with `cloudformation:RoleArn` = the role when that
+    /// verdict was conditional (a grant limited to some roles).
+    fn pass_role_actions(
+        &self,
+        principal: &Principal,
+        policies: (&[&Policy], Option<&Policy>, &[Vec<&Policy>]),
+        (row, role): (usize, &str),
+        per_caller: &[Option<(bool, Vec<String>)>],
+    ) -> Option<(bool, Vec<String>)> {
+        let cached = per_caller.get(row)?.clone()?;
+        let (id, _, actions) = PASS_ROLE_METHODS.get(row)?;
+        if cached.0 || !actions.iter().any(|a| a.starts_with("cloudformation:")) {
+            return Some(cached);
+        }
+        let ctx = Context::new().with("cloudformation:RoleArn", [role]);
+        let (firm, conditions) = methods::new_resource_actions(principal, policies, actions, &ctx)?;
+        Some(methods::pass_role_caveat(id, firm, conditions))
     }
 
     /// Permissions on other principals and on trust (families 2 and 3 of
@@ -1871,7 +2063,12 @@ impl Reader {
                 }
                 let mut best: Option<(usize, Evaluation<'_>, bool, Vec<String>)> = None;
                 for &row in rows {
-                    let Some(Some((firm, conds))) = actions_ok.get(row) else {
+                    let Some((firm, conds)) = self.pass_role_actions(
+                        principal,
+                        (&identity, boundary, &scp),
+                        (row, &role.arn),
+                        &actions_ok,
+                    ) else {
                         continue;
                     };
                     let (_, svc, _) = PASS_ROLE_METHODS[row];
@@ -1883,9 +2080,9 @@ impl Reader {
                     if !e.is_allowed() {
                         continue;
                     }
-                    let firm = *firm && !e.conditional;
+                    let firm = firm && !e.conditional;
                     if best.as_ref().is_none_or(|b| firm && !b.2) {
-                        best = Some((row, e, firm, conds.clone()));
+                        best = Some((row, e, firm, conds));
                     }
                     if firm {
                         break;

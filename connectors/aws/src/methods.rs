@@ -389,7 +389,7 @@ const EVERYTHING: [&str; 4] = [
     "sts:AssumeRole",
 ];
 
-fn allows_everything(
+pub(crate) fn allows_everything(
     principal: &Principal,
     identity: &[&Policy],
     boundary: Option<&Policy>,

@@ -35,6 +35,7 @@ use common::{document, pivots};
 use serde_json::{Value, json};
 
 const A: &str = "111122223333";
+const CAN_ESCALATE: EdgeKind = EdgeKind::CanEscalate;
 
 fn arn(rest: &str) -> String {
     format!("arn:aws:iam::{A}:{rest}")
@@ -584,6 +585,219 @@ mod iam_set_default_policy_version {
 }
 
 // ---------------------------------------------------------------------------
+// Family 1: the condition keys IAM puts on the request, decided
+// ---------------------------------------------------------------------------
+
+/// `iam:PolicyARN` on `Attach*Policy`: the attacker picks the policy, so a
+/// grant limited to named policies escalates only when one of them grants
+/// everything (AWS `AdministratorAccess`, or a customer policy that is
+/// admin-equivalent); a grant limited to a read-only policy gives nothing.
+mod iam_policy_arn_condition {
+    use super::*;
+    const ACTION: &str = "iam:AttachUserPolicy";
+    const ADMIN: &str = "arn:aws:iam::aws:policy/AdministratorAccess";
+    const READ_ONLY: &str = "arn:aws:iam::aws:policy/ReadOnlyAccess";
+
+    fn attach_if(condition: Value) -> impl FnOnce(Id, Account) -> (Id, Account) {
+        move |a, acc| {
+            (
+                a.inline(&[allow_if(&[ACTION], &arn("user/attacker"), condition)]),
+                acc,
+            )
+        }
+    }
+
+    fn case(extra: impl FnOnce(Id, Account) -> (Id, Account)) -> (Estate, String) {
+        let (attacker, account) = extra(Id::user("attacker"), Account::default());
+        let from = attacker.0["Arn"].as_str().unwrap().to_string();
+        (account.with(attacker).ingest(), from)
+    }
+
+    #[test]
+    fn limited_to_administrator_access_escalates_firmly() {
+        let (e, from) = case(attach_if(json!({"ArnEquals": {"iam:PolicyARN": ADMIN}})));
+        let (reason, _) = assert_edge(
+            &e,
+            &from,
+            (CAN_ESCALATE, &account_admin_id(A), ACTION, false),
+        );
+        assert!(reason.contains("AdministratorAccess"), "{reason}");
+    }
+
+    #[test]
+    fn negative_limited_to_a_read_only_policy() {
+        let (e, from) = case(attach_if(
+            json!({"ArnEquals": {"iam:PolicyARN": [READ_ONLY, arn("policy/Reader")]}}),
+        ));
+        assert_no_edge(&e, &from);
+    }
+
+    #[test]
+    fn limited_to_a_customer_policy_that_grants_everything() {
+        let (e, from) = case(|a, acc| {
+            attach_if(json!({"ArnLike": {"iam:PolicyARN": arn("policy/team-*")}}))(
+                a,
+                acc.policy(managed("team-reader", &[allow(&["s3:GetObject"], "*")]))
+                    .policy(managed("team-admin", &[allow(&["*"], "*")])),
+            )
+        });
+        let (reason, _) = assert_edge(
+            &e,
+            &from,
+            (CAN_ESCALATE, &account_admin_id(A), ACTION, false),
+        );
+        assert!(reason.contains(&arn("policy/team-admin")), "{reason}");
+    }
+
+    #[test]
+    fn negative_limited_to_customer_policies_that_do_not() {
+        let (e, from) = case(|a, acc| {
+            attach_if(json!({"ArnLike": {"iam:PolicyARN": arn("policy/team-*")}}))(
+                a,
+                acc.policy(managed("team-reader", &[allow(&["s3:GetObject"], "*")])),
+            )
+        });
+        assert_no_edge(&e, &from);
+    }
+
+    #[test]
+    fn negative_deny_on_every_other_policy_arn() {
+        let (e, from) = case(|a, acc| {
+            (
+                a.inline(&[
+                    allow(&[ACTION], &arn("user/attacker")),
+                    json!({"Effect": "Deny", "Action": ACTION, "Resource": "*",
+                           "Condition": {"ArnNotEquals": {"iam:PolicyARN": READ_ONLY}}}),
+                ]),
+                acc,
+            )
+        });
+        assert_no_edge(&e, &from);
+    }
+}
+
+/// `iam:PermissionsBoundary` on `Put*Policy` / `Attach*Policy`: the boundary
+/// the written principal has, known from the authorization details. The
+/// delegation pattern "write policies only on principals bounded by B".
+mod iam_permissions_boundary_condition {
+    use super::*;
+    const ACTION: &str = "iam:PutUserPolicy";
+
+    fn case(boundary: Option<(&str, Vec<Value>)>) -> (Estate, String) {
+        let grant = allow_if(
+            &[ACTION],
+            &arn("user/attacker"),
+            json!({"StringEquals": {"iam:PermissionsBoundary": arn("policy/DevBoundary")}}),
+        );
+        let mut attacker = Id::user("attacker").inline(&[grant]);
+        let mut account = Account::default();
+        if let Some((name, statements)) = boundary {
+            attacker = attacker.boundary(name);
+            account = account.policy(managed(name, &statements));
+        }
+        let from = attacker.0["Arn"].as_str().unwrap().to_string();
+        (account.with(attacker).ingest(), from)
+    }
+
+    #[test]
+    fn bounded_by_the_named_boundary_escalates_within_it() {
+        // The boundary allows everything, so the write is not capped.
+        let (e, from) = case(Some(("DevBoundary", vec![allow(&["*"], "*")])));
+        assert_escalates(&e, &from, ACTION);
+    }
+
+    #[test]
+    fn bounded_by_a_narrow_named_boundary_is_capped() {
+        let (e, from) = case(Some(("DevBoundary", vec![allow(&["s3:*", ACTION], "*")])));
+        let (_, condition) = assert_edge(
+            &e,
+            &from,
+            (CAN_ESCALATE, &account_admin_id(A), ACTION, true),
+        );
+        assert!(condition.contains("permissions boundary"), "{condition}");
+    }
+
+    #[test]
+    fn negative_no_boundary() {
+        let (e, from) = case(None);
+        assert_no_edge(&e, &from);
+    }
+
+    #[test]
+    fn negative_another_boundary() {
+        let (e, from) = case(Some(("OtherBoundary", vec![allow(&["*"], "*")])));
+        assert_no_edge(&e, &from);
+    }
+}
+
+/// `iam:CreatePolicyVersion` fails with `LimitExceeded` on a policy that
+/// already has five versions; the attacker must delete one first.
+mod iam_create_policy_version_limit {
+    use super::*;
+    const ACTION: &str = "iam:CreatePolicyVersion";
+
+    fn five_versions() -> Vec<Vec<Value>> {
+        (0..5)
+            .map(|_| vec![allow(&["s3:GetObject"], "*")])
+            .collect()
+    }
+
+    #[test]
+    fn with_delete_policy_version_escalates() {
+        let (e, from) = escalation_case(
+            ACTION,
+            &arn("policy/SelfService"),
+            false,
+            |a, acc| {
+                self_service(five_versions())(
+                    a.inline(&[allow(
+                        &["iam:DeletePolicyVersion"],
+                        &arn("policy/SelfService"),
+                    )]),
+                    acc,
+                )
+            },
+            None,
+        );
+        let (reason, _) = assert_edge(
+            &e,
+            &from,
+            (
+                CAN_ESCALATE,
+                &account_admin_id(A),
+                "iam:DeletePolicyVersion+iam:CreatePolicyVersion",
+                false,
+            ),
+        );
+        assert!(reason.contains("five versions"), "{reason}");
+    }
+
+    #[test]
+    fn negative_five_versions_and_no_delete() {
+        let (e, from) = escalation_case(
+            ACTION,
+            &arn("policy/SelfService"),
+            false,
+            self_service(five_versions()),
+            None,
+        );
+        assert_no_edge(&e, &from);
+    }
+
+    #[test]
+    fn four_versions_need_no_delete() {
+        let (e, from) = escalation_case(
+            ACTION,
+            &arn("policy/SelfService"),
+            false,
+            self_service(five_versions()[..4].to_vec()),
+            None,
+        );
+        assert_escalates(&e, &from, ACTION);
+    }
+}
+
+// ---------------------------------------------------------------------------
 // Families 2 and 3: other principals and trust → can_act_as the target
 // ---------------------------------------------------------------------------
 
@@ -1034,6 +1248,52 @@ const fn profile_case(
         actions,
         profile: true,
         extra,
+    }
+}
+
+/// `cloudformation:RoleArn` names the role `CreateStack` passes: a grant
+/// limited to one role decides that role's edge (row 4.18).
+mod cloudformation_role_arn_condition {
+    use super::*;
+    const CREATE: &str = "cloudformation:CreateStack";
+
+    fn case(role: &str) -> Estate {
+        PassCase::new(
+            "cloudformation-create-stack",
+            "cloudformation.amazonaws.com",
+            &[],
+        )
+        .account(
+            None,
+            &[allow_if(
+                &[CREATE],
+                "*",
+                json!({"ArnEquals": {"cloudformation:RoleArn": arn(&format!("role/{role}"))}}),
+            )],
+        )
+        .ingest()
+    }
+
+    #[test]
+    fn limited_to_the_passed_role_is_firm() {
+        let e = case("target");
+        let (reason, _) = assert_edge(
+            &e,
+            &arn("user/attacker"),
+            (
+                EdgeKind::CanActAs,
+                &arn("role/target"),
+                &format!("iam:PassRole+{CREATE}"),
+                false,
+            ),
+        );
+        assert!(reason.contains("cloudformation-create-stack"), "{reason}");
+    }
+
+    #[test]
+    fn negative_limited_to_another_role() {
+        let e = case("harmless");
+        assert_no_edge(&e, &arn("user/attacker"));
     }
 }
 
