@@ -16,7 +16,7 @@
 //! Identities that already escalate to their account's admin scope are left
 //! out: the scope contains every target of the account.
 
-use std::collections::{BTreeSet, HashMap};
+use std::collections::{BTreeMap, BTreeSet, HashMap};
 use std::sync::OnceLock;
 
 use blastgraph_model::{AccessLevel, Edge, EdgeKind, EstateBuilder};
@@ -26,7 +26,7 @@ use blastgraph_policy::{
 };
 use rayon::prelude::*;
 
-use crate::inventory::{Also, Gives, On, Probe, Resource};
+use crate::inventory::{Also, Gives, On, PassExisting, Probe, Resource};
 use crate::{Caller, IdKind, Reader, Trusted, conditioned, describe, edge, with_conditions};
 
 /// The resource string a probe is evaluated on; `None` when the resource
@@ -121,7 +121,24 @@ impl Reader {
             scps.entry(c.ident.account.as_str())
                 .or_insert_with(|| self.org_levels(&c.ident.account, PolicyKind::Scp));
         }
+        let mut trusting: HashMap<&'static str, Vec<usize>> = HashMap::new();
+        for r in res {
+            for p in r.spec.probes {
+                if let Gives::PassTo(pass) = p.gives {
+                    trusting.entry(pass.service).or_insert_with(|| {
+                        (0..self.idents.len())
+                            .filter(|&i| {
+                                self.idents
+                                    .get(i)
+                                    .is_some_and(|t| self.trusts_service(t, pass.service))
+                            })
+                            .collect()
+                    });
+                }
+            }
+        }
         let ctx = Ctx {
+            trusting: &trusting,
             res,
             targets: &targets,
             whats: &whats,
@@ -186,6 +203,9 @@ impl Reader {
         let empty: Vec<Vec<&Policy>> = Vec::new();
         let scp = x.scps.get(c.ident.account.as_str()).unwrap_or(&empty);
         let mut acted: BTreeSet<(String, &'static str)> = BTreeSet::new();
+        // (role, row) → the edge of PassRole to an existing resource: the
+        // first firm one, else the first conditional one.
+        let mut passed: BTreeMap<(usize, &'static str), Edge> = BTreeMap::new();
         let mut edges = Vec::new();
         for (ri, pi) in cand {
             let (ri, pi) = (ri as usize, pi as usize);
@@ -225,14 +245,15 @@ impl Reader {
                 rcp,
                 ..PolicySet::default()
             };
-            let decide = |action: &str, on: &str| {
+            let decide_in = |action: &str, on: &str, ctx: &Context| {
                 evaluate(
                     &Request::new(c.principal, action, on)
                         .with_resource_account(owner)
-                        .with_context(attacker_context()),
+                        .with_context(ctx),
                     &set,
                 )
             };
+            let decide = |action: &str, on: &str| decide_in(action, on, attacker_context());
             let e = decide(p.action, target);
             if !e.is_allowed() {
                 continue;
@@ -321,9 +342,133 @@ impl Reader {
                     ed.mechanism = Some(mechanism);
                     edges.push(ed);
                 }
+                Gives::PassTo(pass) => {
+                    let found = self.pass_to_existing(
+                        c,
+                        (r, what, target),
+                        (p.action, pass),
+                        (&e, &decide_in, scp),
+                        x,
+                    );
+                    for (t, ed) in found {
+                        match passed.get(&(t, pass.row)) {
+                            Some(old) if !old.conditional || ed.conditional => {}
+                            _ => {
+                                passed.insert((t, pass.row), ed);
+                            }
+                        }
+                    }
+                }
             }
         }
+        edges.extend(passed.into_values());
         edges
+    }
+
+    /// PassRole to an existing resource (a [`Gives::PassTo`] probe the
+    /// caller may make on `r`): one `can_act_as` edge per role the caller
+    /// may pass to the service, that trusts it, and that is not the role
+    /// the resource already has (the family-5 edge covers that one).
+    fn pass_to_existing<'s>(
+        &self,
+        c: &Caller<'_>,
+        (r, what, target): (&Resource, &str, &str),
+        (action, pass): (&str, &PassExisting),
+        (e, decide, scp): (&Evaluation<'s>, &Decide<'_, 's>, &[Vec<&Policy>]),
+        x: &Ctx<'_>,
+    ) -> Vec<(usize, Edge)> {
+        const PASS: &str = "iam:PassRole";
+        let passes: Vec<_> = c
+            .identity
+            .iter()
+            .flat_map(|p| p.statements_allowing(PASS))
+            .collect();
+        if passes.is_empty() {
+            return Vec::new();
+        }
+        // The action that runs the code: the first firmly allowed, else the
+        // first conditionally allowed; none allowed, no edge.
+        let mut then: Option<(&str, Evaluation<'s>)> = None;
+        for a in pass.then {
+            let e2 = decide(a, target, attacker_context());
+            if e2.is_allowed() && then.as_ref().is_none_or(|(_, b)| b.conditional) {
+                let firm = !e2.conditional;
+                then = Some((a, e2));
+                if firm {
+                    break;
+                }
+            }
+        }
+        if !pass.then.is_empty() && then.is_none() {
+            return Vec::new();
+        }
+        let pass_set = PolicySet {
+            identity: &c.identity,
+            boundary: c.boundary,
+            scp,
+            ..PolicySet::default()
+        };
+        let to_service = Context::new().with("iam:PassedToService", [pass.service]);
+        let current = self.execution_role(r);
+        let mut out = Vec::new();
+        for &t in x.trusting.get(pass.service).into_iter().flatten() {
+            let Some(role) = self.idents.get(t) else {
+                continue;
+            };
+            if role.arn == c.ident.arn
+                || role.account != c.ident.account
+                || current.as_deref() == Some(role.arn.as_str())
+                || !passes.iter().any(|s| s.may_match_resource(&role.arn))
+            {
+                continue;
+            }
+            let e3 = evaluate(
+                &Request::new(c.principal, PASS, &role.arn).with_context(&to_service),
+                &pass_set,
+            );
+            if !e3.is_allowed() {
+                continue;
+            }
+            // The probe request names the passed role in some services.
+            let named;
+            let main = match pass.role_key {
+                Some(key) if e.conditional => {
+                    let ctx = attacker_context().clone().with(key, [role.arn.as_str()]);
+                    named = decide(action, target, &ctx);
+                    if !named.is_allowed() {
+                        continue;
+                    }
+                    &named
+                }
+                _ => e,
+            };
+            let mut mechanism = format!("{PASS}+{action}");
+            let mut undecided: Vec<String> = Vec::new();
+            if let Some((a, e2)) = &then {
+                mechanism.push('+');
+                mechanism.push_str(a);
+                undecided.extend(
+                    e2.conditional
+                        .then(|| e2.conditions().collect::<Vec<_>>().join(" AND ")),
+                );
+            }
+            if e3.conditional {
+                undecided.push(e3.conditions().collect::<Vec<_>>().join(" AND "));
+            }
+            let reason = format!(
+                "{} can act as {}: gives it to {what} ({}: {})",
+                c.ident.label,
+                role.label,
+                pass.row,
+                mechanism.replace('+', " + ")
+            );
+            let extra = (!undecided.is_empty()).then(|| undecided.join(" AND "));
+            let mut ed = self.target_edge(c, r, EdgeKind::CanActAs, None, reason, main, extra);
+            ed.to = role.arn.clone();
+            ed.mechanism = Some(mechanism);
+            out.push((t, ed));
+        }
+        out
     }
 
     /// The edge for an allowed probe, citing the deciding statement.
@@ -433,6 +578,10 @@ impl Reader {
     }
 }
 
+/// Decides one request (action, resource, context) against a caller's
+/// policies for one target.
+type Decide<'f, 's> = dyn Fn(&str, &str, &Context) -> Evaluation<'s> + 'f;
+
 /// What every caller's decisions share.
 struct Ctx<'a> {
     res: &'a [Resource],
@@ -444,6 +593,9 @@ struct Ctx<'a> {
     anyone: &'a [u32],
     scps: &'a HashMap<&'a str, Vec<Vec<&'a Policy>>>,
     rcps: &'a HashMap<&'a str, Vec<Vec<&'a Policy>>>,
+    /// Service → the roles (identity indices) whose trust lets it in, for
+    /// the [`Gives::PassTo`] probes.
+    trusting: &'a HashMap<&'static str, Vec<usize>>,
 }
 
 /// What reading a secret needs from KMS.

@@ -31,7 +31,45 @@ pub(crate) enum Gives {
     /// The second action, when given, is also needed (or, for `Trigger`,
     /// makes the edge unconditional when allowed).
     ActAs(Also),
+    /// Points the existing resource at another role the caller passes
+    /// (`iam:PassRole`): `can_act_as` every role it may pass to the service.
+    PassTo(&'static PassExisting),
 }
+
+/// A family-4 row that needs an existing resource: the probe action
+/// (`cloudformation:UpdateStack`, `codebuild:UpdateProject`, ...) gives the
+/// resource a new role, which then runs the caller's code.
+#[derive(Debug, PartialEq, Eq)]
+pub(crate) struct PassExisting {
+    /// The row id of docs/aws-escalation-methods.md.
+    pub row: &'static str,
+    /// The service the role is passed to (`iam:PassedToService`) and must trust.
+    pub service: &'static str,
+    /// One of these, on the same resource, runs the code (none: the probe
+    /// action does).
+    pub then: &'static [&'static str],
+    /// The probe request's condition key that names the passed role.
+    pub role_key: Option<&'static str>,
+}
+
+const CFN_UPDATE_STACK_PASSROLE: PassExisting = PassExisting {
+    row: "cloudformation-update-stack-passrole",
+    service: "cloudformation.amazonaws.com",
+    then: &[],
+    role_key: Some("cloudformation:RoleArn"),
+};
+const CODEBUILD_UPDATE_PROJECT_PASSROLE: PassExisting = PassExisting {
+    row: "codebuild-update-project-passrole",
+    service: "codebuild.amazonaws.com",
+    then: &["codebuild:StartBuild", "codebuild:StartBuildBatch"],
+    role_key: None,
+};
+const SAGEMAKER_UPDATE_USER_PROFILE_ROLE: PassExisting = PassExisting {
+    row: "sagemaker-update-user-profile-role",
+    service: "sagemaker.amazonaws.com",
+    then: &["sagemaker:CreatePresignedDomainUrl"],
+    role_key: None,
+};
 
 /// A second requirement of an [`Gives::ActAs`] probe.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -72,7 +110,7 @@ const fn p(gives: Gives, action: &'static str, on: On) -> Probe {
 }
 
 use AccessLevel::{Admin, Execute, Invoke, Read, Write};
-use Gives::{Access, ActAs, ReadSecret};
+use Gives::{Access, ActAs, PassTo, ReadSecret};
 
 /// A kind of target: node kind, class and probes.
 #[derive(Debug)]
@@ -268,6 +306,11 @@ pub(crate) const SAGEMAKER_USER_PROFILE: Spec = Spec {
             "sagemaker:CreatePresignedDomainUrl",
             On::Arn,
         ),
+        p(
+            PassTo(&SAGEMAKER_UPDATE_USER_PROFILE_ROLE),
+            "sagemaker:UpdateUserProfile",
+            On::Arn,
+        ),
     ],
 };
 /// A user profile of a domain that does not use IAM authentication (SSO):
@@ -385,7 +428,20 @@ pub(crate) const CFN_STACK: Spec = Spec {
             On::Arn,
         ),
         p(Access(Write), "cloudformation:UpdateStack", On::Arn),
+        p(
+            PassTo(&CFN_UPDATE_STACK_PASSROLE),
+            "cloudformation:UpdateStack",
+            On::Arn,
+        ),
     ],
+};
+/// A stack that can only be deleted (failed creation, deletion under way):
+/// it takes no update or change set.
+pub(crate) const CFN_STACK_DEAD: Spec = Spec {
+    kind: "aws:cloudformation_stack",
+    class: Class::Tool,
+    inventory: "cloudformation/describe-stacks",
+    probes: &[p(Access(Write), "cloudformation:DeleteStack", On::Arn)],
 };
 pub(crate) const CODEBUILD_PROJECT: Spec = Spec {
     kind: "aws:codebuild_project",
@@ -395,6 +451,11 @@ pub(crate) const CODEBUILD_PROJECT: Spec = Spec {
         p(ActAs(Also::Nothing), "codebuild:StartBuild", On::Arn),
         p(ActAs(Also::Nothing), "codebuild:StartBuildBatch", On::Arn),
         p(Access(Execute), "codebuild:StartBuild", On::Arn),
+        p(
+            PassTo(&CODEBUILD_UPDATE_PROJECT_PASSROLE),
+            "codebuild:UpdateProject",
+            On::Arn,
+        ),
     ],
 };
 
@@ -428,6 +489,7 @@ pub(crate) const SPECS: &[&Spec] = &[
     &EC2_INSTANCE_TERMINATED,
     &GLUE_DEV_ENDPOINT,
     &CFN_STACK,
+    &CFN_STACK_DEAD,
     &CODEBUILD_PROJECT,
 ];
 
@@ -1361,6 +1423,9 @@ impl Reader {
                         st.starts_with("DELETE_") || matches!(st, "ROLLBACK_COMPLETE" | "ROLLBACK_FAILED" | "ROLLBACK_IN_PROGRESS")
                     });
                     r.role = opt(o, "RoleARN")?.filter(|_| !dead);
+                    if dead {
+                        r.spec = &CFN_STACK_DEAD;
+                    }
                     if let Some(st) = status {
                         r.attrs.tags.insert("aws:status".into(), st);
                     }
@@ -1906,6 +1971,11 @@ mod tests {
                 );
                 if let Gives::ActAs(Also::Needs(a) | Also::Trigger(a)) = p.gives {
                     assert!(cat.get(a).is_some(), "{a}");
+                }
+                if let Gives::PassTo(pass) = p.gives {
+                    for a in pass.then {
+                        assert!(cat.get(a).is_some(), "{a}");
+                    }
                 }
             }
         }

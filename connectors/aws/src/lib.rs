@@ -150,7 +150,7 @@
 //!   escalate (unconditionally) to the account admin are skipped, since the
 //!   admin scope contains every identity of the account.
 //! - `can_act_as` → a role passed to a new compute resource (family 4:
-//!   [`PASS_ROLE_METHODS`], 30 rows for Lambda, Glue, CloudFormation,
+//!   [`PASS_ROLE_METHODS`], 29 rows for Lambda, Glue, CloudFormation,
 //!   CodeBuild, SageMaker, Bedrock AgentCore (code interpreter, browser,
 //!   runtime), ECS, EMR Serverless, Braket, SSM Automation, CodeStar, Step
 //!   Functions and EventBridge Scheduler): `iam:PassRole` on the role with
@@ -193,6 +193,15 @@
 //!   action is decided on the resource's ARN with the caller's policies,
 //!   boundary, SCPs, the resource policy and RCPs. Mechanism: the action,
 //!   `+` a second action when needed.
+//! - `can_act_as` → a role the caller gives to an existing resource (the
+//!   family-4 rows that need one, `Gives::PassTo` probes): CloudFormation
+//!   `UpdateStack` with a new role (decided per role with
+//!   `cloudformation:RoleArn`), CodeBuild `UpdateProject` with a new service
+//!   role + `StartBuild` or `StartBuildBatch`, SageMaker `UpdateUserProfile`
+//!   with a new execution role + `CreatePresignedDomainUrl`. Every role the
+//!   caller may pass to that service (`iam:PassedToService`) and that trusts
+//!   it, except the role the resource already has; one edge per (role,
+//!   row), the first firm one. Mechanism `iam:PassRole+ACTION+...`.
 //! - `authenticates_as`: access key → its user, from the credential report's
 //!   active keys or `list-access-keys` (real ids, which replace the
 //!   report's slots); an inactive key's edge is conditional. The key node
@@ -1975,6 +1984,25 @@ impl Reader {
     /// names (and not denied on `*`) makes the edge conditional. One edge per
     /// (attacker, role), the first firm method or else the first conditional
     /// one. Identities that already reach the account admin are skipped.
+    /// Whether `role` is a role a service may be given: not service-linked,
+    /// and its trust policy lets `service` assume it.
+    fn trusts_service(&self, role: &Ident, service: &str) -> bool {
+        if role.kind != IdKind::Role || role.arn.contains(":role/aws-service-role/") {
+            return false;
+        }
+        let Some(trust) = role.trust.and_then(|t| self.docs.get(t)) else {
+            return false;
+        };
+        let resource = [&trust.policy];
+        let set = PolicySet {
+            resource: &resource,
+            resource_policy_required: true,
+            ..PolicySet::default()
+        };
+        let p = Principal::service(service);
+        evaluate(&Request::new(&p, "sts:AssumeRole", &role.arn), &set).is_allowed()
+    }
+
     fn emit_pass_role(&self, out: &mut EstateBuilder, escalated: &BTreeSet<usize>) {
         const PASS: &str = "iam:PassRole";
         // Roles and the table rows whose service their trust policy lets in.
@@ -1983,22 +2011,10 @@ impl Reader {
             if role.kind != IdKind::Role || role.arn.contains(":role/aws-service-role/") {
                 continue;
             }
-            let Some(trust) = role.trust.and_then(|t| self.docs.get(t)) else {
-                continue;
-            };
-            let resource = [&trust.policy];
-            let set = PolicySet {
-                resource: &resource,
-                resource_policy_required: true,
-                ..PolicySet::default()
-            };
             let rows: Vec<usize> = PASS_ROLE_METHODS
                 .iter()
                 .enumerate()
-                .filter(|(_, (_, svc, _))| {
-                    let p = Principal::service(svc);
-                    evaluate(&Request::new(&p, "sts:AssumeRole", &role.arn), &set).is_allowed()
-                })
+                .filter(|(_, (_, svc, _))| self.trusts_service(role, svc))
                 .map(|(i, _)| i)
                 .collect();
             if !rows.is_empty() {
@@ -2120,7 +2136,8 @@ impl Reader {
 /// that the role must trust, the service actions the attacker needs).
 /// A row with alternative actions appears once per alternative, under the
 /// same id. Rows that run on EC2 are in [`INSTANCE_PROFILE_METHODS`]; rows
-/// that need inventories (existing jobs, stacks, clusters) come later.
+/// that need an existing resource are probes of its inventory
+/// (`inventory::PassExisting`).
 pub const PASS_ROLE_METHODS: &[(&str, &str, &[&str])] = &[
     (
         "lambda-create-function-invoke",
@@ -2156,6 +2173,15 @@ pub const PASS_ROLE_METHODS: &[(&str, &str, &[&str])] = &[
         "cloudformation-create-stack",
         "cloudformation.amazonaws.com",
         &["cloudformation:CreateStack"],
+    ),
+    // A change set of type CREATE needs no existing stack.
+    (
+        "cloudformation-change-set-passrole",
+        "cloudformation.amazonaws.com",
+        &[
+            "cloudformation:CreateChangeSet",
+            "cloudformation:ExecuteChangeSet",
+        ],
     ),
     (
         "codebuild-create-project-start-build",

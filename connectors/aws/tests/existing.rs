@@ -23,6 +23,8 @@
 //! - SageMaker: `sagemaker_presigned_notebook_url`, `sagemaker_presigned_domain_url`
 //! - EC2: `ssm_send_command`, `ssm_start_session`, `ec2_instance_connect`
 //! - CodeBuild: `codebuild_start_build`, `codebuild_start_build_batch`
+//! - PassRole to an existing resource (family 4): `cloudformation_update_stack_passrole`,
+//!   `codebuild_update_project_passrole`, `sagemaker_update_user_profile_role`
 //! - credentials: `credential_report`, `create_access_key`, `login_profile`
 #![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)]
 
@@ -139,6 +141,7 @@ fn auth_details(grants: &[Value], twin: Option<Twin>, users: &[Value]) -> Value 
         role("studio-alice", "sagemaker.amazonaws.com"),
         role("studio-default", "sagemaker.amazonaws.com"),
         role("cb-exec", "codebuild.amazonaws.com"),
+        role("cb-admin", "codebuild.amazonaws.com"),
         web,
     ]})
 }
@@ -221,6 +224,21 @@ fn assert_act_as(e: &Estate, role: &str, mechanism: &str, conditional: bool) -> 
     (
         x.provenance.reason.clone(),
         x.condition.clone().unwrap_or_default(),
+    )
+}
+
+/// `iam:PassRole` on `role`, to `service` only.
+fn pass_role(role: &str, service: &str) -> Value {
+    json!({"Effect": "Allow", "Action": "iam:PassRole", "Resource": iam(&format!("role/{role}")),
+           "Condition": {"StringEquals": {"iam:PassedToService": service}}})
+}
+
+fn act_as(role: &str, mechanism: &str) -> (EdgeKind, String, String, bool) {
+    (
+        EdgeKind::CanActAs,
+        iam(&format!("role/{role}")),
+        mechanism.to_string(),
+        false,
     )
 }
 
@@ -864,6 +882,189 @@ mod codebuild_start_build_batch {
             Some(Twin::Boundary(ACTION)),
             projects(),
         );
+        assert_none(&e);
+    }
+}
+
+// ---------------------------------------------------------------------------
+// Family 4 rows that need an existing resource: PassRole + an update
+// (4.19, 4.25, 4.31)
+// ---------------------------------------------------------------------------
+
+mod cloudformation_update_stack_passrole {
+    use super::*;
+    const ACTION: &str = "cloudformation:UpdateStack";
+    const CFN: &str = "cloudformation.amazonaws.com";
+    const MECHANISM: &str = "iam:PassRole+cloudformation:UpdateStack";
+
+    fn update(condition: Option<Value>) -> Value {
+        let mut g = allow(&[ACTION], &[&arn("cloudformation", STACK)]);
+        if let Some(c) = condition {
+            g["Condition"] = c;
+        }
+        g
+    }
+
+    /// A stack without a role of its own: the update gives it `cfn-exec`.
+    #[test]
+    fn positive() {
+        let e = case(
+            &[update(None), pass_role("cfn-exec", CFN)],
+            None,
+            stacks(None, "UPDATE_COMPLETE"),
+        );
+        let (reason, _) = assert_act_as(&e, "cfn-exec", MECHANISM, false);
+        assert!(
+            reason.contains("cloudformation-update-stack-passrole"),
+            "{reason}"
+        );
+    }
+
+    #[test]
+    fn negative_stack_in_rollback_complete() {
+        let e = case(
+            &[update(None), pass_role("cfn-exec", CFN)],
+            None,
+            stacks(None, "ROLLBACK_COMPLETE"),
+        );
+        assert_none(&e);
+    }
+
+    /// `cloudformation:RoleArn` is the role passed: decided per role.
+    #[test]
+    fn role_arn_condition_names_the_role() {
+        let on = |role: &str| {
+            update(Some(
+                json!({"ArnEquals": {"cloudformation:RoleArn": iam(&format!("role/{role}"))}}),
+            ))
+        };
+        let e = case(
+            &[on("cfn-exec"), pass_role("cfn-exec", CFN)],
+            None,
+            stacks(None, "UPDATE_COMPLETE"),
+        );
+        assert_act_as(&e, "cfn-exec", MECHANISM, false);
+        let e = case(
+            &[on("other"), pass_role("cfn-exec", CFN)],
+            None,
+            stacks(None, "UPDATE_COMPLETE"),
+        );
+        assert_none(&e);
+    }
+
+    /// The stack's own role needs no PassRole: only the row-5.7 edge.
+    #[test]
+    fn the_stacks_own_role_is_not_passed_again() {
+        let e = case(
+            &[update(None), pass_role("cfn-exec", CFN)],
+            None,
+            stacks(Some("role/cfn-exec"), "UPDATE_COMPLETE"),
+        );
+        assert_act_as(&e, "cfn-exec", ACTION, false);
+    }
+}
+
+mod codebuild_update_project_passrole {
+    use super::*;
+    const CODEBUILD: &str = "codebuild.amazonaws.com";
+
+    #[test]
+    fn positive() {
+        let e = case(
+            &[
+                allow(
+                    &["codebuild:UpdateProject", "codebuild:StartBuild"],
+                    &[&arn("codebuild", PROJECT)],
+                ),
+                pass_role("cb-admin", CODEBUILD),
+            ],
+            None,
+            projects(),
+        );
+        // Its own role by StartBuild (5.13), and the passed one (4.25).
+        assert_eq!(
+            pivots(&e),
+            [
+                act_as(
+                    "cb-admin",
+                    "iam:PassRole+codebuild:UpdateProject+codebuild:StartBuild"
+                ),
+                act_as("cb-exec", "codebuild:StartBuild"),
+            ],
+            "{:#?}",
+            e.edges
+        );
+    }
+
+    /// The catalogue's twin: the update alone runs nothing.
+    #[test]
+    fn negative_without_a_build() {
+        let e = case(
+            &[
+                allow(&["codebuild:UpdateProject"], &[&arn("codebuild", PROJECT)]),
+                pass_role("cb-admin", CODEBUILD),
+            ],
+            None,
+            projects(),
+        );
+        assert_none(&e);
+    }
+
+    #[test]
+    fn negative_passed_to_another_service() {
+        let e = case(
+            &[
+                allow(
+                    &["codebuild:UpdateProject", "codebuild:StartBuildBatch"],
+                    &[&arn("codebuild", PROJECT)],
+                ),
+                pass_role("cb-admin", "lambda.amazonaws.com"),
+            ],
+            None,
+            projects(),
+        );
+        assert_eq!(
+            pivots(&e),
+            [act_as("cb-exec", "codebuild:StartBuildBatch")],
+            "{:#?}",
+            e.edges
+        );
+    }
+}
+
+mod sagemaker_update_user_profile_role {
+    use super::*;
+    const URL: &str = "sagemaker:CreatePresignedDomainUrl";
+
+    fn grants() -> Vec<Value> {
+        let alice = arn("sagemaker", &format!("user-profile/{DOMAIN}/alice"));
+        vec![
+            allow(&["sagemaker:UpdateUserProfile", URL], &[&alice]),
+            pass_role("nb-exec", "sagemaker.amazonaws.com"),
+        ]
+    }
+
+    #[test]
+    fn positive() {
+        let e = case(&grants(), None, studio(Some("IAM")));
+        assert_eq!(
+            pivots(&e),
+            [
+                act_as(
+                    "nb-exec",
+                    "iam:PassRole+sagemaker:UpdateUserProfile+sagemaker:CreatePresignedDomainUrl"
+                ),
+                act_as("studio-alice", URL),
+            ],
+            "{:#?}",
+            e.edges
+        );
+    }
+
+    /// The catalogue's twin: an SSO domain refuses presigned URLs.
+    #[test]
+    fn negative_sso_domain() {
+        let e = case(&grants(), None, studio(Some("SSO")));
         assert_none(&e);
     }
 }

@@ -1152,6 +1152,9 @@ pass_role_rows! {
     cloudformation_create_stack:
         PassCase::new("cloudformation-create-stack", "cloudformation.amazonaws.com", &["cloudformation:CreateStack"]),
         None, negative_passed_to_another_service => Twin::OtherService;
+    cloudformation_change_set_passrole:
+        PassCase::new("cloudformation-change-set-passrole", "cloudformation.amazonaws.com", &["cloudformation:CreateChangeSet", "cloudformation:ExecuteChangeSet"]),
+        None, negative_deny_in_another_policy => Twin::Deny("cloudformation:ExecuteChangeSet");
     codebuild_create_project_start_build:
         PassCase::new("codebuild-create-project-start-build", "codebuild.amazonaws.com", &["codebuild:CreateProject", "codebuild:StartBuild"]),
         None, negative_pass_role_on_harmless_role => Twin::Res;
