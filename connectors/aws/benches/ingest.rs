@@ -11,7 +11,9 @@
 //! 10 of them, to show that it scales linearly. Prints its figures.
 //!
 //! `AWS_BENCH_ROLES` scales the large account; `AWS_BENCH_ORG=0` skips the
-//! organization run.
+//! organization run. `AWS_BENCH_FULL_ORG=1,2,3` also ingests organizations
+//! of that many full-size accounts (each like the large one; about 5 GiB of
+//! memory per account, so three is the most this 24 GiB machine holds).
 
 use std::fmt::Write;
 use std::time::Instant;
@@ -318,6 +320,28 @@ fn main() {
         2 * roles,
         files.len(),
     );
+    let full: Vec<usize> = std::env::var("AWS_BENCH_FULL_ORG")
+        .unwrap_or_default()
+        .split(',')
+        .filter_map(|n| n.trim().parse().ok())
+        .collect();
+    for n in full {
+        let mut files = Vec::new();
+        for i in 0..n {
+            files.extend(layout(
+                roles,
+                2 * roles,
+                &org_account(i),
+                &org_account((i + 1) % n),
+            ));
+        }
+        let (s, sum) = ingest(&files);
+        println!(
+            "aws ingest, organization of full-size accounts: accounts={n} roles_each={roles} resources_each={} s={s:.2} s_per_account={:.2} {sum}",
+            2 * roles,
+            s / n as f64
+        );
+    }
     if std::env::var("AWS_BENCH_ORG").as_deref() == Ok("0") {
         return;
     }
