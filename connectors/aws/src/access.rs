@@ -121,16 +121,19 @@ impl Reader {
             scps.entry(c.ident.account.as_str())
                 .or_insert_with(|| self.org_levels(&c.ident.account, PolicyKind::Scp));
         }
-        let mut trusting: HashMap<&'static str, Vec<usize>> = HashMap::new();
+        let mut trusting: HashMap<(&'static str, bool), Vec<usize>> = HashMap::new();
+        let in_profile: BTreeSet<&str> = self.profile_role.values().map(String::as_str).collect();
         for r in res {
             for p in r.spec.probes {
                 if let Gives::PassTo(pass) = p.gives {
-                    trusting.entry(pass.service).or_insert_with(|| {
+                    let key = (pass.service, pass.in_profile);
+                    trusting.entry(key).or_insert_with(|| {
                         (0..self.idents.len())
                             .filter(|&i| {
-                                self.idents
-                                    .get(i)
-                                    .is_some_and(|t| self.trusts_service(t, pass.service))
+                                self.idents.get(i).is_some_and(|t| {
+                                    (!pass.in_profile || in_profile.contains(t.arn.as_str()))
+                                        && self.trusts_service(t, pass.service)
+                                })
                             })
                             .collect()
                     });
@@ -411,7 +414,8 @@ impl Reader {
         let to_service = Context::new().with("iam:PassedToService", [pass.service]);
         let current = self.execution_role(r);
         let mut out = Vec::new();
-        for &t in x.trusting.get(pass.service).into_iter().flatten() {
+        let key = (pass.service, pass.in_profile);
+        for &t in x.trusting.get(&key).into_iter().flatten() {
             let Some(role) = self.idents.get(t) else {
                 continue;
             };
@@ -593,9 +597,9 @@ struct Ctx<'a> {
     anyone: &'a [u32],
     scps: &'a HashMap<&'a str, Vec<Vec<&'a Policy>>>,
     rcps: &'a HashMap<&'a str, Vec<Vec<&'a Policy>>>,
-    /// Service → the roles (identity indices) whose trust lets it in, for
-    /// the [`Gives::PassTo`] probes.
-    trusting: &'a HashMap<&'static str, Vec<usize>>,
+    /// (service, in an instance profile) → the roles (identity indices)
+    /// whose trust lets the service in, for the [`Gives::PassTo`] probes.
+    trusting: &'a HashMap<(&'static str, bool), Vec<usize>>,
 }
 
 /// What reading a secret needs from KMS.

@@ -50,6 +50,8 @@ pub(crate) struct PassExisting {
     pub then: &'static [&'static str],
     /// The probe request's condition key that names the passed role.
     pub role_key: Option<&'static str>,
+    /// The role goes in through an instance profile it must already be in.
+    pub in_profile: bool,
 }
 
 const CFN_UPDATE_STACK_PASSROLE: PassExisting = PassExisting {
@@ -57,19 +59,41 @@ const CFN_UPDATE_STACK_PASSROLE: PassExisting = PassExisting {
     service: "cloudformation.amazonaws.com",
     then: &[],
     role_key: Some("cloudformation:RoleArn"),
+    in_profile: false,
 };
 const CODEBUILD_UPDATE_PROJECT_PASSROLE: PassExisting = PassExisting {
     row: "codebuild-update-project-passrole",
     service: "codebuild.amazonaws.com",
     then: &["codebuild:StartBuild", "codebuild:StartBuildBatch"],
     role_key: None,
+    in_profile: false,
 };
 const SAGEMAKER_UPDATE_USER_PROFILE_ROLE: PassExisting = PassExisting {
     row: "sagemaker-update-user-profile-role",
     service: "sagemaker.amazonaws.com",
     then: &["sagemaker:CreatePresignedDomainUrl"],
     role_key: None,
+    in_profile: false,
 };
+/// Row 4.3: another instance profile on an instance the caller has a
+/// session on (a new profile replaces the current one; an instance without
+/// one takes it by association).
+const EC2_REPLACE_INSTANCE_PROFILE: PassExisting = PassExisting {
+    row: "ec2-associate-instance-profile",
+    service: "ec2.amazonaws.com",
+    then: EC2_SESSIONS,
+    role_key: None,
+    in_profile: true,
+};
+const EC2_ASSOCIATE_INSTANCE_PROFILE: PassExisting = PassExisting {
+    row: "ec2-associate-instance-profile",
+    service: "ec2.amazonaws.com",
+    then: EC2_SESSIONS,
+    role_key: None,
+    in_profile: true,
+};
+/// The ways to run code on an instance that need no document (row 4.3).
+const EC2_SESSIONS: &[&str] = &["ssm:StartSession", "ec2-instance-connect:SendSSHPublicKey"];
 
 /// A second requirement of an [`Gives::ActAs`] probe.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -401,6 +425,26 @@ pub(crate) const EC2_INSTANCE: Spec = Spec {
             On::Arn,
         ),
         p(Access(Execute), "ssm:StartSession", On::Arn),
+        p(
+            PassTo(&EC2_REPLACE_INSTANCE_PROFILE),
+            "ec2:ReplaceIamInstanceProfileAssociation",
+            On::Arn,
+        ),
+    ],
+};
+/// An instance without an instance profile: a session runs as no role, but
+/// one can be associated (row 4.3).
+pub(crate) const EC2_INSTANCE_BARE: Spec = Spec {
+    kind: "aws:ec2_instance",
+    class: Class::Tool,
+    inventory: "ec2/describe-instances",
+    probes: &[
+        p(Access(Execute), "ssm:StartSession", On::Arn),
+        p(
+            PassTo(&EC2_ASSOCIATE_INSTANCE_PROFILE),
+            "ec2:AssociateIamInstanceProfile",
+            On::Arn,
+        ),
     ],
 };
 /// An instance that is gone or going (`terminated`, `shutting-down`).
@@ -486,6 +530,7 @@ pub(crate) const SPECS: &[&Spec] = &[
     &SECRET,
     &SSM_SECURE_STRING,
     &EC2_INSTANCE,
+    &EC2_INSTANCE_BARE,
     &EC2_INSTANCE_TERMINATED,
     &GLUE_DEV_ENDPOINT,
     &CFN_STACK,
@@ -1367,6 +1412,9 @@ impl Reader {
                                 let arn = format!("arn:aws:ec2:{region}:{account}:instance/{id}");
                                 let mut r = self.resource(&EC2_INSTANCE, arn, id.to_string(), account, o.path.clone());
                                 r.role = o.map.get("IamInstanceProfile").and_then(|p| p.get("Arn")).and_then(Value::as_str).map(str::to_string);
+                                if r.role.is_none() {
+                                    r.spec = &EC2_INSTANCE_BARE;
+                                }
                                 let state = o.map.get("State").and_then(|s| s.get("Name")).and_then(Value::as_str);
                                 match state {
                                     // Rows 5.22, 5.23, 5.27: commands, sessions and SSH

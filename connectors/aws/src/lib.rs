@@ -198,7 +198,11 @@
 //!   `UpdateStack` with a new role (decided per role with
 //!   `cloudformation:RoleArn`), CodeBuild `UpdateProject` with a new service
 //!   role + `StartBuild` or `StartBuildBatch`, SageMaker `UpdateUserProfile`
-//!   with a new execution role + `CreatePresignedDomainUrl`. Every role the
+//!   with a new execution role + `CreatePresignedDomainUrl`, EC2
+//!   `ReplaceIamInstanceProfileAssociation` (or `AssociateIamInstanceProfile`
+//!   on an instance without a profile) + a session on the instance
+//!   (`ssm:StartSession` or EC2 Instance Connect; roles already in an
+//!   instance profile). Every role the
 //!   caller may pass to that service (`iam:PassedToService`) and that trusts
 //!   it, except the role the resource already has; one edge per (role,
 //!   row), the first firm one. Mechanism `iam:PassRole+ACTION+...`.

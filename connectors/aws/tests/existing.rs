@@ -24,7 +24,8 @@
 //! - EC2: `ssm_send_command`, `ssm_start_session`, `ec2_instance_connect`
 //! - CodeBuild: `codebuild_start_build`, `codebuild_start_build_batch`
 //! - PassRole to an existing resource (family 4): `cloudformation_update_stack_passrole`,
-//!   `codebuild_update_project_passrole`, `sagemaker_update_user_profile_role`
+//!   `codebuild_update_project_passrole`, `sagemaker_update_user_profile_role`,
+//!   `ec2_associate_instance_profile`
 //! - credentials: `credential_report`, `create_access_key`, `login_profile`
 #![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)]
 
@@ -130,6 +131,9 @@ fn auth_details(grants: &[Value], twin: Option<Twin>, users: &[Value]) -> Value 
     let mut web = role("web", "ec2.amazonaws.com");
     web["InstanceProfileList"] = json!([{"InstanceProfileName": "web-profile", "Path": "/",
         "Arn": iam("instance-profile/web-profile"), "Roles": [role("web", "ec2.amazonaws.com")]}]);
+    let mut ec2_admin = role("ec2-admin", "ec2.amazonaws.com");
+    ec2_admin["InstanceProfileList"] = json!([{"InstanceProfileName": "admin-profile", "Path": "/",
+        "Arn": iam("instance-profile/admin-profile"), "Roles": [role("ec2-admin", "ec2.amazonaws.com")]}]);
     let mut all_users = vec![attacker];
     all_users.extend(users.iter().cloned());
     json!({"UserDetailList": all_users, "GroupDetailList": [], "Policies": policies,
@@ -142,6 +146,8 @@ fn auth_details(grants: &[Value], twin: Option<Twin>, users: &[Value]) -> Value 
         role("studio-default", "sagemaker.amazonaws.com"),
         role("cb-exec", "codebuild.amazonaws.com"),
         role("cb-admin", "codebuild.amazonaws.com"),
+        role("ec2-no-profile", "ec2.amazonaws.com"),
+        ec2_admin,
         web,
     ]})
 }
@@ -334,6 +340,15 @@ fn instances(state: &str) -> Vec<File> {
             "IamInstanceProfile": {"Arn": iam("instance-profile/web-profile"), "Id": "AIPAWEB"},
             "State": {"Code": 16, "Name": state},
             "Tags": [{"Key": "Name", "Value": "web-1"}]}]}]}),
+    )]
+}
+
+/// A running instance without an instance profile.
+fn bare_instance() -> Vec<File> {
+    vec![regional(
+        "ec2/describe-instances",
+        json!({"Reservations": [{"Instances": [{"InstanceId": "i-0123456789abcdef0",
+            "State": {"Code": 16, "Name": "running"}}]}]}),
     )]
 }
 
@@ -1065,6 +1080,91 @@ mod sagemaker_update_user_profile_role {
     #[test]
     fn negative_sso_domain() {
         let e = case(&grants(), None, studio(Some("SSO")));
+        assert_none(&e);
+    }
+}
+
+mod ec2_associate_instance_profile {
+    use super::*;
+    const EC2: &str = "ec2.amazonaws.com";
+    const REPLACE: &str = "ec2:ReplaceIamInstanceProfileAssociation";
+    const SESSION: &str = "ssm:StartSession";
+
+    fn on_instance(actions: &[&str]) -> Value {
+        allow(actions, &[&arn("ec2", INSTANCE)])
+    }
+
+    /// A session on an instance running as `web`, and another profile's
+    /// role put in its place.
+    #[test]
+    fn positive_replace() {
+        let e = case(
+            &[
+                on_instance(&[REPLACE, SESSION]),
+                pass_role("ec2-admin", EC2),
+            ],
+            None,
+            instances("running"),
+        );
+        assert_eq!(
+            pivots(&e),
+            [
+                act_as(
+                    "ec2-admin",
+                    "iam:PassRole+ec2:ReplaceIamInstanceProfileAssociation+ssm:StartSession"
+                ),
+                act_as("web", SESSION),
+            ],
+            "{:#?}",
+            e.edges
+        );
+    }
+
+    #[test]
+    fn positive_associate_on_an_instance_without_a_profile() {
+        let e = case(
+            &[
+                on_instance(&["ec2:AssociateIamInstanceProfile", SESSION]),
+                pass_role("ec2-admin", EC2),
+            ],
+            None,
+            bare_instance(),
+        );
+        let (reason, _) = assert_act_as(
+            &e,
+            "ec2-admin",
+            "iam:PassRole+ec2:AssociateIamInstanceProfile+ssm:StartSession",
+            false,
+        );
+        assert!(
+            reason.contains("ec2-associate-instance-profile"),
+            "{reason}"
+        );
+    }
+
+    /// The catalogue's twin: no way to run code on the instance.
+    #[test]
+    fn negative_no_session() {
+        let e = case(
+            &[on_instance(&[REPLACE]), pass_role("ec2-admin", EC2)],
+            None,
+            instances("running"),
+        );
+        assert_none(&e);
+    }
+
+    /// A role that trusts EC2 but is in no instance profile cannot be put
+    /// on an instance.
+    #[test]
+    fn negative_role_in_no_instance_profile() {
+        let e = case(
+            &[
+                on_instance(&["ec2:AssociateIamInstanceProfile", SESSION]),
+                pass_role("ec2-no-profile", EC2),
+            ],
+            None,
+            bare_instance(),
+        );
         assert_none(&e);
     }
 }
