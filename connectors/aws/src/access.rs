@@ -205,7 +205,8 @@ impl Reader {
         cand.dedup();
         let empty: Vec<Vec<&Policy>> = Vec::new();
         let scp = x.scps.get(c.ident.account.as_str()).unwrap_or(&empty);
-        let mut acted: BTreeSet<(String, &'static str)> = BTreeSet::new();
+        // (role, action) → the edge to an existing resource's role.
+        let mut acted: BTreeMap<(String, &'static str), Edge> = BTreeMap::new();
         // (role, row) → the edge of PassRole to an existing resource: the
         // first firm one, else the first conditional one.
         let mut passed: BTreeMap<(usize, &'static str), Edge> = BTreeMap::new();
@@ -295,7 +296,11 @@ impl Reader {
                     let Some(role) = self.execution_role(r) else {
                         continue;
                     };
-                    if role == c.ident.arn || !acted.insert((role.clone(), p.action)) {
+                    if role == c.ident.arn
+                        || acted
+                            .get(&(role.clone(), p.action))
+                            .is_some_and(|ed| !ed.conditional)
+                    {
                         continue;
                     }
                     let mut extra = None;
@@ -313,6 +318,24 @@ impl Reader {
                             }
                             extra = undecided(&e2);
                             mechanism = format!("{}+{a}", p.action);
+                        }
+                        Also::All(all) => {
+                            let mut open = Vec::new();
+                            let mut allowed = true;
+                            for a in all {
+                                let e2 = decide(a, target);
+                                if !e2.is_allowed() {
+                                    allowed = false;
+                                    break;
+                                }
+                                open.extend(undecided(&e2));
+                                mechanism.push('+');
+                                mechanism.push_str(a);
+                            }
+                            if !allowed {
+                                continue;
+                            }
+                            extra = (!open.is_empty()).then(|| open.join(" AND "));
                         }
                         Also::Trigger(a) => {
                             let e2 = decide(a, target);
@@ -341,9 +364,10 @@ impl Reader {
                     );
                     let mut ed =
                         self.target_edge(c, r, EdgeKind::CanActAs, None, reason, &e, extra);
-                    ed.to = role;
+                    ed.to = role.clone();
                     ed.mechanism = Some(mechanism);
-                    edges.push(ed);
+                    // The first firm way, else the first conditional one.
+                    acted.insert((role, p.action), ed);
                 }
                 Gives::PassTo(pass) => {
                     let found = self.pass_to_existing(
@@ -364,6 +388,7 @@ impl Reader {
                 }
             }
         }
+        edges.extend(acted.into_values());
         edges.extend(passed.into_values());
         edges
     }

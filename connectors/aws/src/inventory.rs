@@ -102,6 +102,8 @@ pub(crate) enum Also {
     Nothing,
     /// This action on the same resource is needed too.
     Needs(&'static str),
+    /// Every one of these actions on the same resource is needed too.
+    All(&'static [&'static str]),
     /// This action runs the code now; without it the code runs when the
     /// resource's own trigger fires, so the edge is conditional.
     Trigger(&'static str),
@@ -232,6 +234,12 @@ pub(crate) const LAMBDA_FUNCTION: Spec = Spec {
         p(Access(Admin), "lambda:AddPermission", On::Arn),
         p(
             ActAs(Also::Trigger("lambda:InvokeFunction")),
+            "lambda:UpdateFunctionCode",
+            On::Arn,
+        ),
+        // The attacker lets itself invoke the function it rewrote (row 5.3).
+        p(
+            ActAs(Also::All(&["lambda:AddPermission"])),
             "lambda:UpdateFunctionCode",
             On::Arn,
         ),
@@ -425,6 +433,18 @@ pub(crate) const EC2_INSTANCE: Spec = Spec {
             On::Arn,
         ),
         p(Access(Execute), "ssm:StartSession", On::Arn),
+        // A State Manager association runs the shell document (row 5.24).
+        p(
+            ActAs(Also::Document("arn:aws:ssm:*::document/AWS-RunShellScript")),
+            "ssm:CreateAssociation",
+            On::Arn,
+        ),
+        // New user data runs at the next boot (row 5.29).
+        p(
+            ActAs(Also::All(&["ec2:StopInstances", "ec2:StartInstances"])),
+            "ec2:ModifyInstanceAttribute",
+            On::Arn,
+        ),
         p(
             PassTo(&EC2_REPLACE_INSTANCE_PROFILE),
             "ec2:ReplaceIamInstanceProfileAssociation",
@@ -2019,6 +2039,11 @@ mod tests {
                 );
                 if let Gives::ActAs(Also::Needs(a) | Also::Trigger(a)) = p.gives {
                     assert!(cat.get(a).is_some(), "{a}");
+                }
+                if let Gives::ActAs(Also::All(all)) = p.gives {
+                    for a in all {
+                        assert!(cat.get(a).is_some(), "{a}");
+                    }
                 }
                 if let Gives::PassTo(pass) = p.gives {
                     for a in pass.then {

@@ -178,7 +178,8 @@
 //!   layout (family 5, the `Gives::ActAs` probes of `inventory.rs`): Lambda
 //!   `UpdateFunctionCode` or `UpdateFunctionConfiguration` (conditional
 //!   "the new code runs when … is next triggered" unless
-//!   `lambda:InvokeFunction` is allowed too), CloudFormation `UpdateStack`
+//!   `lambda:InvokeFunction` is allowed too, or `lambda:AddPermission` with
+//!   which the attacker lets itself invoke it), CloudFormation `UpdateStack`
 //!   or `CreateChangeSet` + `ExecuteChangeSet` (stacks with a `RoleARN`
 //!   that are not only deletable), Glue `UpdateDevEndpoint`, SageMaker
 //!   `CreatePresignedNotebookInstanceUrl` (a stopped instance also needs
@@ -186,8 +187,10 @@
 //!   `CreatePresignedDomainUrl` on a Studio user profile (the profile's
 //!   role, else the domain's default; IAM-authenticated domains only;
 //!   conditional when the domain file is missing), EC2 `ssm:SendCommand`
-//!   (also on the `AWS-RunShellScript` document), `ssm:StartSession` and
-//!   `ec2-instance-connect:SendSSHPublicKey` (the instance profile's role;
+//!   or `ssm:CreateAssociation` (also on the `AWS-RunShellScript`
+//!   document), `ssm:StartSession`, `ec2-instance-connect:SendSSHPublicKey`,
+//!   and new user data (`ec2:ModifyInstanceAttribute` + `StopInstances` +
+//!   `StartInstances`) (the instance profile's role;
 //!   conditional on a stopped instance, nothing on a terminated one), and
 //!   CodeBuild `StartBuild` / `StartBuildBatch` (the service role). The
 //!   action is decided on the resource's ARN with the caller's policies,

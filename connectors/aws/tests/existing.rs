@@ -17,11 +17,13 @@
 //! conditional); twins assert that it has none.
 //!
 //! Index:
-//! - Lambda: `lambda_update_function_code`, `lambda_update_function_configuration`
+//! - Lambda: `lambda_update_function_code`, `lambda_update_function_configuration`,
+//!   `lambda_update_function_code_add_permission`
 //! - CloudFormation: `cloudformation_update_stack`, `cloudformation_change_set`
 //! - Glue: `glue_update_dev_endpoint`
 //! - SageMaker: `sagemaker_presigned_notebook_url`, `sagemaker_presigned_domain_url`
-//! - EC2: `ssm_send_command`, `ssm_start_session`, `ec2_instance_connect`
+//! - EC2: `ssm_send_command`, `ssm_start_session`, `ec2_instance_connect`,
+//!   `ssm_create_association`, `ec2_modify_instance_user_data`
 //! - CodeBuild: `codebuild_start_build`, `codebuild_start_build_batch`
 //! - PassRole to an existing resource (family 4): `cloudformation_update_stack_passrole`,
 //!   `codebuild_update_project_passrole`, `sagemaker_update_user_profile_role`,
@@ -896,6 +898,103 @@ mod codebuild_start_build_batch {
             &[allow(&[ACTION], &[&arn("codebuild", PROJECT)])],
             Some(Twin::Boundary(ACTION)),
             projects(),
+        );
+        assert_none(&e);
+    }
+}
+
+/// Row 5.3: the attacker grants itself invoke on the function it rewrote.
+mod lambda_update_function_code_add_permission {
+    use super::*;
+    const ACTIONS: [&str; 2] = ["lambda:UpdateFunctionCode", "lambda:AddPermission"];
+
+    #[test]
+    fn positive_is_firm() {
+        let e = case(
+            &[allow(&ACTIONS, &[&arn("lambda", FUNCTION)])],
+            None,
+            functions(),
+        );
+        assert_act_as(
+            &e,
+            "fn-exec",
+            "lambda:UpdateFunctionCode+lambda:AddPermission",
+            false,
+        );
+    }
+
+    /// Without `AddPermission` the code waits for a trigger again.
+    #[test]
+    fn negative_deny_in_another_policy() {
+        let e = case(
+            &[allow(&ACTIONS, &[&arn("lambda", FUNCTION)])],
+            Some(Twin::Deny("lambda:AddPermission")),
+            functions(),
+        );
+        assert_act_as(&e, "fn-exec", "lambda:UpdateFunctionCode", true);
+    }
+}
+
+/// Row 5.24: a State Manager association runs the shell document on the
+/// instance.
+mod ssm_create_association {
+    use super::*;
+    const ACTION: &str = "ssm:CreateAssociation";
+
+    fn grant(document: &str) -> Value {
+        allow(
+            &[ACTION],
+            &[
+                &arn("ec2", INSTANCE),
+                &format!("arn:aws:ssm:*::document/{document}"),
+            ],
+        )
+    }
+
+    #[test]
+    fn positive() {
+        let e = case(&[grant("AWS-RunShellScript")], None, instances("running"));
+        assert_act_as(&e, "web", ACTION, false);
+    }
+
+    #[test]
+    fn negative_only_another_document() {
+        let e = case(&[grant("AWS-RunPatchBaseline")], None, instances("running"));
+        assert_none(&e);
+    }
+}
+
+/// Row 5.29: new user data, run at the next boot.
+mod ec2_modify_instance_user_data {
+    use super::*;
+    const ACTIONS: [&str; 3] = [
+        "ec2:ModifyInstanceAttribute",
+        "ec2:StopInstances",
+        "ec2:StartInstances",
+    ];
+
+    #[test]
+    fn positive() {
+        let e = case(
+            &[allow(&ACTIONS, &[&arn("ec2", INSTANCE)])],
+            None,
+            instances("running"),
+        );
+        assert_act_as(
+            &e,
+            "web",
+            "ec2:ModifyInstanceAttribute+ec2:StopInstances+ec2:StartInstances",
+            false,
+        );
+    }
+
+    /// The catalogue's twin: the instance cannot be restarted.
+    #[test]
+    fn negative_boundary_without_start() {
+        let e = case(
+            &[allow(&ACTIONS, &[&arn("ec2", INSTANCE)])],
+            Some(Twin::Boundary("ec2:StartInstances")),
+            instances("running"),
         );
         assert_none(&e);
     }
