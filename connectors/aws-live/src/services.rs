@@ -2120,6 +2120,41 @@ async fn compute(
     )
     .await?;
 
+    // Default and non-overridable arguments are left out (they may hold
+    // secrets).
+    ctx.call(
+        sc,
+        "glue",
+        "get-jobs",
+        None,
+        Some(format!("{base}/glue/get-jobs.json")),
+        glue.get_jobs().into_paginator().send().try_collect(),
+        |pages| {
+            obj(
+                "Jobs",
+                merged(
+                    pages,
+                    |p| p.jobs.as_ref(),
+                    |j| {
+                        let command = j.command.as_ref().map(|c| {
+                            J::new()
+                                .s("Name", c.name.as_deref())
+                                .s("ScriptLocation", c.script_location.as_deref())
+                                .done()
+                        });
+                        J::new()
+                            .s("Name", j.name.as_deref())
+                            .s("Role", j.role.as_deref())
+                            .s("GlueVersion", j.glue_version.as_deref())
+                            .v("Command", command)
+                            .done()
+                    },
+                ),
+            )
+        },
+    )
+    .await?;
+
     // Parameters and outputs are left out (they may hold secrets).
     let cfn = aws_sdk_cloudformation::Client::new(config);
     ctx.call(

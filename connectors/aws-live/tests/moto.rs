@@ -455,6 +455,7 @@ fn collect_against_moto() {
         format!("{r}/sagemaker/list-notebook-instances.json"),
         format!("{r}/sagemaker/describe-notebook-instance/research.json"),
         format!("{r}/ec2/describe-instances.json"),
+        format!("{r}/glue/get-jobs.json"),
         "organizations/describe-organization.json".to_string(),
         "organizations/list-accounts.json".to_string(),
         "organizations/list-policies/SERVICE_CONTROL_POLICY.json".to_string(),
@@ -505,6 +506,16 @@ fn collect_against_moto() {
     assert!(
         names(&auth, "Policies", "Arn")
             .contains(&format!("arn:aws:iam::{ACCOUNT}:policy/ReadTrainingData"))
+    );
+
+    // The Glue job with its role as given (a name); its arguments (which
+    // held the marker) are not collected.
+    let jobs = read_json(&out, &format!("{r}/glue/get-jobs.json"));
+    assert_eq!(jobs["Jobs"][0]["Name"], "nightly", "{jobs:#}");
+    assert_eq!(jobs["Jobs"][0]["Role"], "notebook", "{jobs:#}");
+    assert!(
+        jobs["Jobs"][0].get("DefaultArguments").is_none(),
+        "{jobs:#}"
     );
 
     let policy = read_json(
@@ -688,6 +699,13 @@ fn collect_against_moto() {
         "{ours_nodes:#?}"
     );
     assert!(!ours_edges.is_empty());
+    // The Glue job is a target (its role by name: existing.rs `glue_update_job`).
+    assert!(
+        ours_nodes
+            .iter()
+            .any(|n| n.starts_with(&format!("arn:aws:glue:{REGION}:{ACCOUNT}:job/nightly |"))),
+        "{ours_nodes:#?}"
+    );
     assert_eq!(
         ours_nodes
             .symmetric_difference(&cli_nodes)

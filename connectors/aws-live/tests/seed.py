@@ -247,6 +247,16 @@ sagemaker.create_notebook_instance(
     RoleArn=arn("role/notebook"),
 )
 
+# --- Glue: a job whose role is given by name, with a secret-looking default
+# argument that must not be collected.
+client("glue").create_job(
+    Name="nightly",
+    Role="notebook",
+    Command={"Name": "glueetl", "ScriptLocation": "s3://training-data/nightly.py"},
+    DefaultArguments={"--api-token": marker},
+    GlueVersion="4.0",
+)
+
 # --- EC2: an instance with the instance profile.
 ec2 = client("ec2")
 image = ec2.describe_images(Owners=["amazon"])["Images"][0]["ImageId"]

@@ -545,11 +545,28 @@ impl Reader {
         } else {
             named.to_string()
         };
-        let ix = self.ident_by_arn.get(&role)?;
-        self.idents
-            .get(*ix)
-            .filter(|i| i.kind == IdKind::Role)
-            .map(|i| i.arn.clone())
+        if let Some(ix) = self.ident_by_arn.get(&role) {
+            return self
+                .idents
+                .get(*ix)
+                .filter(|i| i.kind == IdKind::Role)
+                .map(|i| i.arn.clone());
+        }
+        // A role named without its path (Glue's `Role` takes a name): the
+        // account's role of that name, whatever its path.
+        let (prefix, name) = role.split_once(":role/")?;
+        let by_name = self.role_by_name.get_or_init(|| {
+            self.idents
+                .iter()
+                .filter(|i| i.kind == IdKind::Role)
+                .filter_map(|i| {
+                    let (p, rest) = i.arn.split_once(":role/")?;
+                    let n = rest.rsplit('/').next()?;
+                    Some((format!("{p}:role/{n}"), i.arn.clone()))
+                })
+                .collect()
+        });
+        by_name.get(&format!("{prefix}:role/{name}")).cloned()
     }
 
     /// Whether the caller can also decrypt with the KMS key the secret

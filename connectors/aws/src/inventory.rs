@@ -480,6 +480,29 @@ pub(crate) const GLUE_DEV_ENDPOINT: Spec = Spec {
     inventory: "glue/get-dev-endpoints",
     probes: &[p(ActAs(Also::Nothing), "glue:UpdateDevEndpoint", On::Arn)],
 };
+/// A Glue job: a new script runs as the job's role on the next run (row
+/// 5.12), or a new role goes with it (row 4.15).
+pub(crate) const GLUE_JOB: Spec = Spec {
+    kind: "aws:glue_job",
+    class: Class::Tool,
+    inventory: "glue/get-jobs",
+    probes: &[
+        p(Access(Execute), "glue:StartJobRun", On::Arn),
+        p(
+            ActAs(Also::Trigger("glue:StartJobRun")),
+            "glue:UpdateJob",
+            On::Arn,
+        ),
+        p(PassTo(&GLUE_UPDATE_JOB_PASSROLE), "glue:UpdateJob", On::Arn),
+    ],
+};
+const GLUE_UPDATE_JOB_PASSROLE: PassExisting = PassExisting {
+    row: "glue-update-job-passrole-start-run",
+    service: "glue.amazonaws.com",
+    then: &["glue:StartJobRun"],
+    role_key: None,
+    in_profile: false,
+};
 pub(crate) const CFN_STACK: Spec = Spec {
     kind: "aws:cloudformation_stack",
     class: Class::Tool,
@@ -553,6 +576,7 @@ pub(crate) const SPECS: &[&Spec] = &[
     &EC2_INSTANCE_BARE,
     &EC2_INSTANCE_TERMINATED,
     &GLUE_DEV_ENDPOINT,
+    &GLUE_JOB,
     &CFN_STACK,
     &CFN_STACK_DEAD,
     &CODEBUILD_PROJECT,
@@ -1476,6 +1500,24 @@ impl Reader {
                     Ok(())
                 });
                 seen(self, GLUE_DEV_ENDPOINT.inventory);
+            }
+            ("glue", "get-jobs", []) => {
+                each(self, "Jobs", out, &mut |s, o, out| {
+                    let name = o.req_str("Name")?;
+                    let arn = format!("arn:aws:glue:{region}:{account}:job/{name}");
+                    let mut r = s.resource(&GLUE_JOB, arn, name.to_string(), account, o.path.clone());
+                    // `Role` is a role name or ARN.
+                    r.role = opt(o, "Role")?.map(|role| {
+                        if role.starts_with("arn:") {
+                            role
+                        } else {
+                            format!("arn:aws:iam::{account}:role/{role}")
+                        }
+                    });
+                    s.add_resource(r, out);
+                    Ok(())
+                });
+                seen(self, GLUE_JOB.inventory);
             }
             ("cloudformation", "describe-stacks", []) => {
                 each(self, "Stacks", out, &mut |s, o, out| {

@@ -192,7 +192,8 @@
 //!   and new user data (`ec2:ModifyInstanceAttribute` + `StopInstances` +
 //!   `StartInstances`) (the instance profile's role;
 //!   conditional on a stopped instance, nothing on a terminated one), and
-//!   CodeBuild `StartBuild` / `StartBuildBatch` (the service role). The
+//!   CodeBuild `StartBuild` / `StartBuildBatch` (the service role), Glue
+//!   `UpdateJob` (conditional unless `glue:StartJobRun` is allowed too). The
 //!   action is decided on the resource's ARN with the caller's policies,
 //!   boundary, SCPs, the resource policy and RCPs. Mechanism: the action,
 //!   `+` a second action when needed.
@@ -201,7 +202,8 @@
 //!   `UpdateStack` with a new role (decided per role with
 //!   `cloudformation:RoleArn`), CodeBuild `UpdateProject` with a new service
 //!   role + `StartBuild` or `StartBuildBatch`, SageMaker `UpdateUserProfile`
-//!   with a new execution role + `CreatePresignedDomainUrl`, EC2
+//!   with a new execution role + `CreatePresignedDomainUrl`, Glue
+//!   `UpdateJob` with a new role + `StartJobRun`, EC2
 //!   `ReplaceIamInstanceProfileAssociation` (or `AssociateIamInstanceProfile`
 //!   on an instance without a profile) + a session on the instance
 //!   (`ssm:StartSession` or EC2 Instance Connect; roles already in an
@@ -448,6 +450,8 @@ struct Reader {
     doc_by_addr: HashMap<usize, usize>,
     /// Instance profile ARN → role ARN (`InstanceProfileList` of roles).
     profile_role: HashMap<String, String>,
+    /// `arn:…:role/NAME` (path left out) → the role's ARN, built on first use.
+    role_by_name: std::sync::OnceLock<HashMap<String, String>>,
     /// Role ARN → the ARNs of its instance profiles.
     instance_profiles: HashMap<String, Vec<String>>,
     /// The raw layout beyond IAM.
@@ -482,6 +486,7 @@ impl Reader {
             doc_by_name: HashMap::new(),
             doc_by_addr: HashMap::new(),
             profile_role: HashMap::new(),
+            role_by_name: std::sync::OnceLock::new(),
             instance_profiles: HashMap::new(),
             inv: inventory::Inventory::default(),
         }

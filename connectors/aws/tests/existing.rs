@@ -20,7 +20,8 @@
 //! - Lambda: `lambda_update_function_code`, `lambda_update_function_configuration`,
 //!   `lambda_update_function_code_add_permission`
 //! - CloudFormation: `cloudformation_update_stack`, `cloudformation_change_set`
-//! - Glue: `glue_update_dev_endpoint`
+//! - Glue: `glue_update_dev_endpoint`, `glue_update_job`,
+//!   `glue_update_job_passrole_start_run`
 //! - SageMaker: `sagemaker_presigned_notebook_url`, `sagemaker_presigned_domain_url`
 //! - EC2: `ssm_send_command`, `ssm_start_session`, `ec2_instance_connect`,
 //!   `ssm_create_association`, `ec2_modify_instance_user_data`
@@ -56,6 +57,7 @@ const NOTEBOOK: &str = "notebook-instance/research";
 const DOMAIN: &str = "d-abc123";
 const INSTANCE: &str = "instance/i-0123456789abcdef0";
 const PROJECT: &str = "project/build";
+const JOB: &str = "job/nightly";
 
 // ---------------------------------------------------------------------------
 // The fixture builder
@@ -143,6 +145,7 @@ fn auth_details(grants: &[Value], twin: Option<Twin>, users: &[Value]) -> Value 
         role("fn-exec", "lambda.amazonaws.com"),
         role("cfn-exec", "cloudformation.amazonaws.com"),
         role("glue-exec", "glue.amazonaws.com"),
+        role("glue-admin", "glue.amazonaws.com"),
         role("nb-exec", "sagemaker.amazonaws.com"),
         role("studio-alice", "sagemaker.amazonaws.com"),
         role("studio-default", "sagemaker.amazonaws.com"),
@@ -351,6 +354,15 @@ fn bare_instance() -> Vec<File> {
         "ec2/describe-instances",
         json!({"Reservations": [{"Instances": [{"InstanceId": "i-0123456789abcdef0",
             "State": {"Code": 16, "Name": "running"}}]}]}),
+    )]
+}
+
+/// Glue job `nightly`, its role named without ARN (as Glue allows).
+fn jobs() -> Vec<File> {
+    vec![regional(
+        "glue/get-jobs",
+        json!({"Jobs": [{"Name": "nightly", "Role": "glue-exec", "GlueVersion": "4.0",
+            "Command": {"Name": "glueetl", "ScriptLocation": "s3://scripts/nightly.py"}}]}),
     )]
 }
 
@@ -997,6 +1009,91 @@ mod ec2_modify_instance_user_data {
             instances("running"),
         );
         assert_none(&e);
+    }
+}
+
+/// Row 5.12: a new script for an existing job runs as the job's role.
+mod glue_update_job {
+    use super::*;
+    const ACTION: &str = "glue:UpdateJob";
+
+    #[test]
+    fn positive_with_start_is_firm() {
+        let e = case(
+            &[allow(&[ACTION, "glue:StartJobRun"], &[&arn("glue", JOB)])],
+            None,
+            jobs(),
+        );
+        assert_act_as(&e, "glue-exec", ACTION, false);
+        assert_eq!(
+            access_to(&e, &arn("glue", JOB)),
+            [("execute".to_string(), false)]
+        );
+    }
+
+    #[test]
+    fn without_start_waits_for_a_run() {
+        let e = case(&[allow(&[ACTION], &[&arn("glue", JOB)])], None, jobs());
+        let (_, condition) = assert_act_as(&e, "glue-exec", ACTION, true);
+        assert_eq!(
+            condition,
+            "the new code runs when glue job nightly is next triggered (glue:StartJobRun is not allowed)"
+        );
+    }
+
+    #[test]
+    fn negative_deny_in_another_policy() {
+        let e = case(
+            &[allow(&[ACTION, "glue:StartJobRun"], &[&arn("glue", JOB)])],
+            Some(Twin::Deny(ACTION)),
+            jobs(),
+        );
+        assert_none(&e);
+    }
+}
+
+/// Row 4.15: the job gets another role, then runs.
+mod glue_update_job_passrole_start_run {
+    use super::*;
+    const GLUE: &str = "glue.amazonaws.com";
+
+    #[test]
+    fn positive() {
+        let e = case(
+            &[
+                allow(
+                    &["glue:UpdateJob", "glue:StartJobRun"],
+                    &[&arn("glue", JOB)],
+                ),
+                pass_role("glue-admin", GLUE),
+            ],
+            None,
+            jobs(),
+        );
+        assert_eq!(
+            pivots(&e),
+            [
+                act_as("glue-admin", "iam:PassRole+glue:UpdateJob+glue:StartJobRun"),
+                act_as("glue-exec", "glue:UpdateJob"),
+            ],
+            "{:#?}",
+            e.edges
+        );
+    }
+
+    /// The catalogue's twin: no way to run the job (4.16's triggers are not
+    /// modelled), so only the waiting row-5.12 edge is left.
+    #[test]
+    fn negative_without_start() {
+        let e = case(
+            &[
+                allow(&["glue:UpdateJob"], &[&arn("glue", JOB)]),
+                pass_role("glue-admin", GLUE),
+            ],
+            None,
+            jobs(),
+        );
+        assert_act_as(&e, "glue-exec", "glue:UpdateJob", true);
     }
 }
 

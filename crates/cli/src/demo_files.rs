@@ -67,6 +67,10 @@ pub const DEMO_AWS: &[(&str, &str)] = &[
         include_str!("../demo/aws/111122223333/us-east-1/glue/get-dev-endpoints.json"),
     ),
     (
+        "111122223333/us-east-1/glue/get-jobs.json",
+        include_str!("../demo/aws/111122223333/us-east-1/glue/get-jobs.json"),
+    ),
+    (
         "111122223333/us-east-1/kms/get-key-policy/5e1c9a77-demo.json",
         include_str!("../demo/aws/111122223333/us-east-1/kms/get-key-policy/5e1c9a77-demo.json"),
     ),
@@ -169,6 +173,10 @@ pub const DEMO_AWS: &[(&str, &str)] = &[
     (
         "444455556666/us-east-1/glue/get-dev-endpoints.json",
         include_str!("../demo/aws/444455556666/us-east-1/glue/get-dev-endpoints.json"),
+    ),
+    (
+        "444455556666/us-east-1/glue/get-jobs.json",
+        include_str!("../demo/aws/444455556666/us-east-1/glue/get-jobs.json"),
     ),
     (
         "444455556666/us-east-1/kms/list-keys.json",
