@@ -46,6 +46,38 @@ pub(crate) fn attacker_context() -> &'static Context {
     CTX.get_or_init(|| Context::new().with("aws:SecureTransport", ["true"]))
 }
 
+/// The context of requests on a resource whose whole tag set is known: the
+/// attacker's keys, and each tag as `aws:ResourceTag/KEY` and as
+/// `SERVICE:ResourceTag/KEY` for the services its probes call, with every
+/// other tag key absent. `None` when the tags are not known.
+fn resource_context(r: &Resource) -> Option<Context> {
+    let tags = r.tags.as_ref()?;
+    let mut services: BTreeSet<&str> = BTreeSet::from(["aws"]);
+    for p in r.spec.probes {
+        let mut actions = vec![p.action];
+        match p.gives {
+            Gives::ActAs(Also::Needs(a) | Also::Trigger(a)) => actions.push(a),
+            Gives::ActAs(Also::All(all)) => actions.extend(all),
+            Gives::PassTo(pass) => actions.extend(pass.then),
+            _ => {}
+        }
+        services.extend(
+            actions
+                .iter()
+                .filter_map(|a| a.split_once(':').map(|(s, _)| s)),
+        );
+    }
+    let mut ctx = attacker_context().clone();
+    for svc in services {
+        let prefix = format!("{svc}:ResourceTag/");
+        for (k, v) in tags {
+            ctx.set(&format!("{prefix}{k}"), [v.as_str()]);
+        }
+        ctx = ctx.with_closed_prefix(&prefix);
+    }
+    Some(ctx)
+}
+
 /// The statement to cite for an allow: identity first, then resource, then
 /// the first undecided one.
 fn citing<'e>(e: &'e Evaluation<'_>) -> Option<&'e StatementRef<'e>> {
@@ -140,7 +172,9 @@ impl Reader {
                 }
             }
         }
+        let contexts: Vec<Option<Context>> = res.iter().map(resource_context).collect();
         let ctx = Ctx {
+            contexts: &contexts,
             trusting: &trusting,
             res,
             targets: &targets,
@@ -257,7 +291,12 @@ impl Reader {
                     &set,
                 )
             };
-            let decide = |action: &str, on: &str| decide_in(action, on, attacker_context());
+            let base = x
+                .contexts
+                .get(ri)
+                .and_then(Option::as_ref)
+                .unwrap_or(attacker_context());
+            let decide = |action: &str, on: &str| decide_in(action, on, base);
             let e = decide(p.action, target);
             if !e.is_allowed() {
                 continue;
@@ -374,7 +413,7 @@ impl Reader {
                         c,
                         (r, what, target),
                         (p.action, pass),
-                        (&e, &decide_in, scp),
+                        (&e, &decide_in, base, scp),
                         x,
                     );
                     for (t, ed) in found {
@@ -402,7 +441,7 @@ impl Reader {
         c: &Caller<'_>,
         (r, what, target): (&Resource, &str, &str),
         (action, pass): (&str, &PassExisting),
-        (e, decide, scp): (&Evaluation<'s>, &Decide<'_, 's>, &[Vec<&Policy>]),
+        (e, decide, base, scp): (&Evaluation<'s>, &Decide<'_, 's>, &Context, &[Vec<&Policy>]),
         x: &Ctx<'_>,
     ) -> Vec<(usize, Edge)> {
         const PASS: &str = "iam:PassRole";
@@ -418,7 +457,7 @@ impl Reader {
         // first conditionally allowed; none allowed, no edge.
         let mut then: Option<(&str, Evaluation<'s>)> = None;
         for a in pass.then {
-            let e2 = decide(a, target, attacker_context());
+            let e2 = decide(a, target, base);
             if e2.is_allowed() && then.as_ref().is_none_or(|(_, b)| b.conditional) {
                 let firm = !e2.conditional;
                 then = Some((a, e2));
@@ -462,7 +501,7 @@ impl Reader {
             let named;
             let main = match pass.role_key {
                 Some(key) if e.conditional => {
-                    let ctx = attacker_context().clone().with(key, [role.arn.as_str()]);
+                    let ctx = base.clone().with(key, [role.arn.as_str()]);
                     named = decide(action, target, &ctx);
                     if !named.is_allowed() {
                         continue;
@@ -639,6 +678,8 @@ struct Ctx<'a> {
     anyone: &'a [u32],
     scps: &'a HashMap<&'a str, Vec<Vec<&'a Policy>>>,
     rcps: &'a HashMap<&'a str, Vec<Vec<&'a Policy>>>,
+    /// Per resource, the request context when its tags are known.
+    contexts: &'a [Option<Context>],
     /// (service, in an instance profile) → the roles (identity indices)
     /// whose trust lets the service in, for the [`Gives::PassTo`] probes.
     trusting: &'a HashMap<(&'static str, bool), Vec<usize>>,

@@ -611,6 +611,25 @@ pub(crate) struct Resource {
     pub parent: Option<String>,
     /// Key for a resource policy file: (account, region, service, name).
     pub policy_key: Option<(String, String, String, String)>,
+    /// The resource's whole tag set, when its inventory lists it (EC2
+    /// instances, secrets): decides `aws:ResourceTag/…` conditions.
+    pub tags: Option<Vec<(String, String)>>,
+}
+
+/// The `Tags` list of a record (`[{"Key", "Value"}]`), all of it; absent
+/// means untagged.
+fn tag_list(o: &Obj<'_>) -> Vec<(String, String)> {
+    match o.map.get("Tags") {
+        Some(Value::Array(tags)) => tags
+            .iter()
+            .filter_map(|t| {
+                let k = t.get("Key").and_then(Value::as_str)?;
+                let v = t.get("Value").and_then(Value::as_str).unwrap_or("");
+                Some((k.to_string(), v.to_string()))
+            })
+            .collect(),
+        _ => Vec::new(),
+    }
 }
 
 /// A KMS key.
@@ -953,6 +972,7 @@ impl Reader {
             caveat: None,
             parent: None,
             policy_key: None,
+            tags: None,
         }
     }
 
@@ -1108,6 +1128,7 @@ impl Reader {
                     r.attrs.last_used = opt(o, "LastAccessedDate")?;
                     r.kms_key = opt(o, "KmsKeyId")?;
                     r.policy_key = Some(key("secretsmanager", &name));
+                    r.tags = Some(tag_list(o));
                     s.add_resource(r, out);
                     Ok(())
                 });
@@ -1474,13 +1495,11 @@ impl Reader {
                                 if let Some(st) = state {
                                     r.attrs.tags.insert("aws:state".into(), st.to_string());
                                 }
-                                if let Some(Value::Array(tags)) = o.map.get("Tags") {
-                                    for t in tags {
-                                        if let (Some(k), Some(v)) = (t.get("Key").and_then(Value::as_str), t.get("Value").and_then(Value::as_str)) {
-                                            r.attrs.tags.insert(k.to_string(), v.to_string());
-                                        }
-                                    }
+                                let tags = tag_list(o);
+                                for (k, v) in &tags {
+                                    r.attrs.tags.insert(k.clone(), v.clone());
                                 }
+                                r.tags = Some(tags);
                                 self.add_resource(r, out);
                                 Ok(())
                             });

@@ -30,6 +30,7 @@
 //!   `codebuild_update_project_passrole`, `sagemaker_update_user_profile_role`,
 //!   `ec2_associate_instance_profile`
 //! - credentials: `credential_report`, `create_access_key`, `login_profile`
+//! - resource tags in conditions: `resource_tags`
 #![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)]
 
 mod common;
@@ -1094,6 +1095,98 @@ mod glue_update_job_passrole_start_run {
             jobs(),
         );
         assert_act_as(&e, "glue-exec", "glue:UpdateJob", true);
+    }
+}
+
+/// Resource tags decide `aws:ResourceTag/…` (and `ssm:resourceTag/…`,
+/// `secretsmanager:ResourceTag/…`) conditions when the inventory lists the
+/// resource's whole tag set: EC2 instances and secrets.
+mod resource_tags {
+    use super::*;
+    const SESSION: &str = "ssm:StartSession";
+
+    fn session_if(condition: Value) -> Value {
+        let mut g = allow(&[SESSION], &["*"]);
+        g["Condition"] = condition;
+        g
+    }
+
+    /// The common ABAC grant: sessions on instances tagged for the team.
+    #[test]
+    fn a_tag_the_instance_has_decides_the_session() {
+        let e = case(
+            &[session_if(
+                json!({"StringEquals": {"ssm:resourceTag/Name": "web-1"}}),
+            )],
+            None,
+            instances("running"),
+        );
+        assert_act_as(&e, "web", SESSION, false);
+    }
+
+    #[test]
+    fn negative_another_tag_value() {
+        let e = case(
+            &[session_if(
+                json!({"StringEquals": {"ssm:resourceTag/Name": "db-1"}}),
+            )],
+            None,
+            instances("running"),
+        );
+        assert_none(&e);
+    }
+
+    /// The instance has no `env` tag: the condition is false, not undecided.
+    #[test]
+    fn negative_a_tag_the_instance_lacks() {
+        let e = case(
+            &[session_if(
+                json!({"StringEquals": {"aws:ResourceTag/env": "dev"}}),
+            )],
+            None,
+            instances("running"),
+        );
+        assert_none(&e);
+    }
+
+    fn secrets() -> Vec<File> {
+        let secret = |name: &str, tags: Value| {
+            json!({"ARN": arn("secretsmanager", &format!("secret:{name}-AbCdEf")), "Name": name,
+                   "Tags": tags})
+        };
+        vec![regional(
+            "secretsmanager/list-secrets",
+            json!({"SecretList": [
+                secret("prod/db", json!([{"Key": "classification", "Value": "restricted"}])),
+                secret("dev/db", json!([])),
+            ]}),
+        )]
+    }
+
+    /// A guardrail that denies restricted secrets keeps the others.
+    #[test]
+    fn a_deny_on_a_tag_removes_only_the_tagged_secret() {
+        let e = case(
+            &[
+                allow(&["secretsmanager:GetSecretValue"], &["*"]),
+                json!({"Effect": "Deny", "Action": "secretsmanager:GetSecretValue", "Resource": "*",
+                       "Condition": {"StringEquals": {"aws:ResourceTag/classification": "restricted"}}}),
+            ],
+            None,
+            secrets(),
+        );
+        let read: Vec<(String, bool)> = e
+            .edges
+            .iter()
+            .filter(|x| x.kind == EdgeKind::CanReadSecret && x.from == iam("user/attacker"))
+            .map(|x| (x.to.clone(), x.conditional))
+            .collect();
+        assert_eq!(
+            read,
+            [(arn("secretsmanager", "secret:dev/db-AbCdEf"), false)],
+            "{:#?}",
+            e.edges
+        );
     }
 }
 

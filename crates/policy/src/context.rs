@@ -26,11 +26,15 @@ pub enum KeyState {
 pub struct Context {
     keys: BTreeMap<String, KeyState>,
     closed: bool,
+    /// Lower-case key prefixes under which every unset key is absent (the
+    /// resource's whole tag set is known: `aws:resourcetag/`).
+    closed_prefixes: Vec<String>,
 }
 
 static EMPTY: Context = Context {
     keys: BTreeMap::new(),
     closed: false,
+    closed_prefixes: Vec::new(),
 };
 
 impl Context {
@@ -39,6 +43,7 @@ impl Context {
         Context {
             keys: BTreeMap::new(),
             closed: false,
+            closed_prefixes: Vec::new(),
         }
     }
 
@@ -47,6 +52,7 @@ impl Context {
         Context {
             keys: BTreeMap::new(),
             closed: true,
+            closed_prefixes: Vec::new(),
         }
     }
 
@@ -84,6 +90,15 @@ impl Context {
     #[must_use]
     pub fn with_absent(mut self, key: &str) -> Self {
         self.set_absent(key);
+        self
+    }
+
+    /// Declares every key under `prefix` (any case) known: the ones not set
+    /// are absent. For a resource whose whole tag set is known,
+    /// `aws:ResourceTag/` (and the service's own `…:ResourceTag/`).
+    #[must_use]
+    pub fn with_closed_prefix(mut self, prefix: &str) -> Self {
+        self.closed_prefixes.push(prefix.to_lowercase());
         self
     }
 
@@ -158,7 +173,16 @@ impl<'a> Env<'a> {
             None => {}
         }
         match self.derived(key) {
-            Lookup::Unknown if self.context.closed => Lookup::Absent,
+            Lookup::Unknown
+                if self.context.closed
+                    || self
+                        .context
+                        .closed_prefixes
+                        .iter()
+                        .any(|p| key.starts_with(p.as_str())) =>
+            {
+                Lookup::Absent
+            }
             other => other,
         }
     }

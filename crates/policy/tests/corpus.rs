@@ -8,7 +8,8 @@
 //!                 "session": [...], "scp": [[level 0 docs], [level 1]...], "rcp": [[...]] },
 //!   "resource_policy_required": bool,              // trust and KMS key policies
 //!   "request": { "principal": {...}, "action", "resource", "resource_account",
-//!                "context": {"key": ["v", ...]}, "absent": ["key"], "closed": bool },
+//!                "context": {"key": ["v", ...]}, "absent": ["key"], "closed": bool,
+//!                "closed_prefixes": ["aws:ResourceTag/", ...] },
 //!   "expected": "allowed" | "implicit_deny" | "explicit_deny",
 //!   "conditional": bool,
 //!   optional: "deny_reason", "allowed_by", "denied_by", "undecided" (lists of `policy#index`),
@@ -150,6 +151,16 @@ fn context(req: &Value) -> Context {
                 other => vec![other.to_string()],
             };
             ctx.set(k, values);
+        }
+    }
+    for p in req
+        .get("closed_prefixes")
+        .and_then(Value::as_array)
+        .into_iter()
+        .flatten()
+    {
+        if let Some(p) = p.as_str() {
+            ctx = ctx.with_closed_prefix(p);
         }
     }
     for k in req
