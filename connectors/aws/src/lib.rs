@@ -120,7 +120,10 @@
 //!   `AdministratorAccess`, or a customer policy of the account that allows
 //!   everything), `iam:PermissionsBoundary` (the written user's or role's
 //!   boundary), and a policy with five versions needs
-//!   `iam:DeletePolicyVersion` before `iam:CreatePolicyVersion`. A grant on `*` covers
+//!   `iam:DeletePolicyVersion` before `iam:CreatePolicyVersion`. Pass 2
+//!   (`through.rs`): the same writes on another user or role of the
+//!   account whose credentials the caller can get (assume, rewrite its
+//!   trust, a key or password), capped by that identity's boundary. A grant on `*` covers
 //!   "itself". The mechanism is the action, or `*` / `iam:*` when the
 //!   allowing statement grants that wildcard (AdministratorAccess, IAMFullAccess).
 //!   The edge is conditional when the writer has a permissions boundary
@@ -266,6 +269,7 @@ use rayon::prelude::*;
 use serde_json::Value;
 
 mod methods;
+mod through;
 pub use methods::{INSTANCE_PROFILE_METHODS, InstanceProfileMethod, PASS_ROLE_CAVEATS};
 
 /// The format name recorded in the manifest.
@@ -1514,16 +1518,10 @@ impl Reader {
     /// unconditionally (the other emitters skip them).
     fn emit_escalation(&self, out: &mut EstateBuilder) -> BTreeSet<usize> {
         let mut escalated = BTreeSet::new();
-        for Caller {
-            ix,
-            ident,
-            principal,
-            ids,
-            identity,
-            boundary,
-            ..
-        } in self.callers()
-        {
+        for caller in self.callers() {
+            let (ix, ident, principal, boundary) =
+                (caller.ix, caller.ident, caller.principal, caller.boundary);
+            let (ids, identity) = (&caller.ids, &caller.identity);
             // (action, resource, what the resource is, the condition keys
             // IAM puts on that request).
             let boundary_key = |target: Option<&Ident>| {
@@ -1593,7 +1591,7 @@ impl Reader {
             }
             let set = PolicySet {
                 scp: &self.org_levels(&ident.account, PolicyKind::Scp),
-                identity: &identity,
+                identity,
                 boundary,
                 ..PolicySet::default()
             };
@@ -1635,7 +1633,7 @@ impl Reader {
                 if !conditions.is_empty() {
                     ed = with_conditions(ed, conditions);
                 }
-                if let Some(c) = self.ceiling_caveat(ident, principal, &identity, resource) {
+                if let Some(c) = self.ceiling_caveat(ident, principal, identity, resource) {
                     ed = with_conditions(ed, [c]);
                 }
                 if ed.conditional {
@@ -1647,7 +1645,20 @@ impl Reader {
                 break;
             }
             if !escalated.contains(&ix) {
-                match self.set_default_version(ident, principal, &ids, &set) {
+                match self.set_default_version(ident, principal, ids, &set) {
+                    Some(ed) if !ed.conditional => {
+                        out.add_edge(ed);
+                        escalated.insert(ix);
+                    }
+                    Some(ed) => {
+                        fallback.get_or_insert(ed);
+                    }
+                    None => {}
+                }
+            }
+            if !escalated.contains(&ix) {
+                // Pass 2: through another identity it writes and obtains.
+                match self.escalation_through(&caller, &set) {
                     Some(ed) if !ed.conditional => {
                         out.add_edge(ed);
                         escalated.insert(ix);

@@ -585,6 +585,283 @@ mod iam_set_default_policy_version {
 }
 
 // ---------------------------------------------------------------------------
+// Family 1, pass 2: writes to another identity, then its credentials
+// (rows 1.14–1.21) → can_escalate to the account admin
+// ---------------------------------------------------------------------------
+
+mod through_another_identity {
+    use super::*;
+
+    /// A role any principal of the account may assume (when its own
+    /// policies allow `sts:AssumeRole` on it).
+    fn target_role() -> Id {
+        Id(
+            json!({"RoleName": "target", "Arn": arn("role/target"), "Path": "/",
+                  "AssumeRolePolicyDocument": document(&[json!({"Effect": "Allow",
+                      "Principal": {"AWS": format!("arn:aws:iam::{A}:root")}, "Action": "sts:AssumeRole"})]),
+                  "RolePolicyList": [], "AttachedManagedPolicies": [], "InstanceProfileList": []}),
+        )
+    }
+
+    fn case(
+        grants: &[Value],
+        target: Id,
+        extra: impl FnOnce(Account) -> Account,
+    ) -> (Estate, String) {
+        let attacker = Id::user("attacker").inline(grants);
+        let from = attacker.0["Arn"].as_str().unwrap().to_string();
+        (
+            extra(Account::default().with(target))
+                .with(attacker)
+                .ingest(),
+            from,
+        )
+    }
+
+    fn escalation(e: &Estate, from: &str) -> Vec<(String, bool)> {
+        pivots(e, from)
+            .into_iter()
+            .filter(|(k, ..)| *k == CAN_ESCALATE)
+            .map(|(_, _, m, c)| (m, c))
+            .collect()
+    }
+
+    /// Row 1.16.
+    #[test]
+    fn put_role_policy_then_assume() {
+        let (e, from) = case(
+            &[allow(
+                &["iam:PutRolePolicy", "sts:AssumeRole"],
+                &arn("role/target"),
+            )],
+            target_role(),
+            |a| a,
+        );
+        assert_eq!(
+            escalation(&e, &from),
+            [("iam:PutRolePolicy+sts:AssumeRole".to_string(), false)]
+        );
+        let x = e.edges.iter().find(|x| x.kind == CAN_ESCALATE).unwrap();
+        assert!(
+            x.provenance.reason.contains("through role/target"),
+            "{}",
+            x.provenance.reason
+        );
+    }
+
+    /// Row 1.16's twin: assuming the role is denied in another policy.
+    #[test]
+    fn negative_assume_denied_in_another_policy() {
+        let (e, from) = case(
+            &[
+                allow(
+                    &["iam:PutRolePolicy", "sts:AssumeRole"],
+                    &arn("role/target"),
+                ),
+                json!({"Effect": "Deny", "Action": "sts:AssumeRole", "Resource": "*"}),
+            ],
+            target_role(),
+            |a| a,
+        );
+        assert_no_edge(&e, &from);
+    }
+
+    /// Row 1.14's twin: the role's trust does not let the attacker in.
+    #[test]
+    fn negative_attach_role_policy_on_a_role_it_cannot_assume() {
+        let (e, from) = case(
+            &[allow(
+                &["iam:AttachRolePolicy", "sts:AssumeRole"],
+                &arn("role/target"),
+            )],
+            Id::role("target", "lambda.amazonaws.com"),
+            |a| a,
+        );
+        assert_no_edge(&e, &from);
+    }
+
+    /// Row 1.14.
+    #[test]
+    fn attach_role_policy_then_assume() {
+        let (e, from) = case(
+            &[allow(
+                &["iam:AttachRolePolicy", "sts:AssumeRole"],
+                &arn("role/target"),
+            )],
+            target_role(),
+            |a| a,
+        );
+        assert_eq!(
+            escalation(&e, &from),
+            [("iam:AttachRolePolicy+sts:AssumeRole".to_string(), false)]
+        );
+    }
+
+    /// Row 1.15: a new version of a customer policy attached to the role.
+    #[test]
+    fn create_policy_version_then_assume() {
+        let (e, from) = case(
+            &[
+                allow(&["iam:CreatePolicyVersion"], &arn("policy/TargetPolicy")),
+                allow(&["sts:AssumeRole"], &arn("role/target")),
+            ],
+            target_role().attach("TargetPolicy"),
+            |a| a.policy(managed("TargetPolicy", &[allow(&["s3:GetObject"], "*")])),
+        );
+        assert_eq!(
+            escalation(&e, &from),
+            [("iam:CreatePolicyVersion+sts:AssumeRole".to_string(), false)]
+        );
+    }
+
+    /// Row 1.21: the trust is rewritten instead of assumed.
+    #[test]
+    fn put_role_policy_then_update_trust() {
+        let (e, from) = case(
+            &[allow(
+                &["iam:PutRolePolicy", "iam:UpdateAssumeRolePolicy"],
+                &arn("role/target"),
+            )],
+            Id::role("target", "lambda.amazonaws.com"),
+            |a| a,
+        );
+        assert_eq!(
+            escalation(&e, &from),
+            [(
+                "iam:PutRolePolicy+iam:UpdateAssumeRolePolicy".to_string(),
+                false
+            )]
+        );
+    }
+
+    /// Row 1.17: a policy on another user, then a key for it. Without the
+    /// credential report the two-key limit keeps it conditional.
+    #[test]
+    fn attach_user_policy_then_create_access_key() {
+        let (e, from) = case(
+            &[allow(
+                &["iam:AttachUserPolicy", "iam:CreateAccessKey"],
+                &arn("user/target"),
+            )],
+            Id::user("target"),
+            |a| a,
+        );
+        assert_eq!(
+            escalation(&e, &from),
+            [("iam:AttachUserPolicy+iam:CreateAccessKey".to_string(), true)]
+        );
+    }
+
+    /// Row 1.18, with the credential report saying nothing: conditional.
+    #[test]
+    fn put_user_policy_then_create_access_key() {
+        let (e, from) = case(
+            &[allow(
+                &["iam:PutUserPolicy", "iam:CreateAccessKey"],
+                &arn("user/target"),
+            )],
+            Id::user("target"),
+            |a| a,
+        );
+        assert_eq!(
+            escalation(&e, &from),
+            [("iam:PutUserPolicy+iam:CreateAccessKey".to_string(), true)]
+        );
+    }
+
+    /// Row 1.19.
+    #[test]
+    fn attach_role_policy_then_update_trust() {
+        let (e, from) = case(
+            &[allow(
+                &["iam:AttachRolePolicy", "iam:UpdateAssumeRolePolicy"],
+                &arn("role/target"),
+            )],
+            Id::role("target", "lambda.amazonaws.com"),
+            |a| a,
+        );
+        assert_eq!(
+            escalation(&e, &from),
+            [(
+                "iam:AttachRolePolicy+iam:UpdateAssumeRolePolicy".to_string(),
+                false
+            )]
+        );
+    }
+
+    /// Row 1.20, and its twin: the role has only AWS-managed policies.
+    #[test]
+    fn create_policy_version_then_update_trust() {
+        let grants = [
+            allow(&["iam:CreatePolicyVersion"], "*"),
+            allow(&["iam:UpdateAssumeRolePolicy"], &arn("role/target")),
+        ];
+        let (e, from) = case(
+            &grants,
+            Id::role("target", "lambda.amazonaws.com").attach("TargetPolicy"),
+            |a| a.policy(managed("TargetPolicy", &[allow(&["s3:GetObject"], "*")])),
+        );
+        assert_eq!(
+            escalation(&e, &from),
+            [(
+                "iam:CreatePolicyVersion+iam:UpdateAssumeRolePolicy".to_string(),
+                false
+            )]
+        );
+        let aws_managed = Id::role("target", "lambda.amazonaws.com").push(
+            "AttachedManagedPolicies",
+            json!({"PolicyName": "ReadOnlyAccess", "PolicyArn": "arn:aws:iam::aws:policy/ReadOnlyAccess"}),
+        );
+        let read_only = json!({"PolicyName": "ReadOnlyAccess",
+            "Arn": "arn:aws:iam::aws:policy/ReadOnlyAccess", "DefaultVersionId": "v1",
+            "PolicyVersionList": [{"VersionId": "v1", "IsDefaultVersion": true,
+                "Document": document(&[allow(&["s3:GetObject"], "*")])}]});
+        let (e, from) = case(&grants, aws_managed, |a| a.policy(read_only));
+        assert!(escalation(&e, &from).is_empty(), "{:#?}", e.edges);
+    }
+
+    /// Row 1.18's twin: the key grant is on the attacker itself only.
+    #[test]
+    fn negative_put_user_policy_with_a_key_only_for_itself() {
+        let (e, from) = case(
+            &[
+                allow(&["iam:PutUserPolicy"], &arn("user/target")),
+                allow(&["iam:CreateAccessKey"], &arn("user/${aws:username}")),
+            ],
+            Id::user("target"),
+            |a| a,
+        );
+        assert!(escalation(&e, &from).is_empty(), "{:#?}", e.edges);
+    }
+
+    /// NT-ceil: the written role's boundary caps what it gets.
+    #[test]
+    fn a_bounded_target_is_conditional() {
+        let (e, from) = case(
+            &[allow(
+                &["iam:PutRolePolicy", "sts:AssumeRole"],
+                &arn("role/target"),
+            )],
+            target_role().boundary("Narrow"),
+            |a| a.policy(managed("Narrow", &[allow(&["s3:*"], "*")])),
+        );
+        assert_eq!(
+            escalation(&e, &from),
+            [("iam:PutRolePolicy+sts:AssumeRole".to_string(), true)]
+        );
+        let x = e.edges.iter().find(|x| x.kind == CAN_ESCALATE).unwrap();
+        assert!(
+            x.condition
+                .as_deref()
+                .unwrap_or("")
+                .contains("permissions boundary"),
+            "{:?}",
+            x.condition
+        );
+    }
+}
+
+// ---------------------------------------------------------------------------
 // Family 1: the condition keys IAM puts on the request, decided
 // ---------------------------------------------------------------------------
 
