@@ -123,7 +123,10 @@
 //!   `iam:DeletePolicyVersion` before `iam:CreatePolicyVersion`. Pass 2
 //!   (`through.rs`): the same writes on another user or role of the
 //!   account whose credentials the caller can get (assume, rewrite its
-//!   trust, a key or password), capped by that identity's boundary. A grant on `*` covers
+//!   trust, a key or password), capped by that identity's boundary; and
+//!   (`ceiling.rs`) deleting or replacing its own boundary when its own
+//!   policies allow everything, or creating a role or user it names and
+//!   making it administrator. A grant on `*` covers
 //!   "itself". The mechanism is the action, or `*` / `iam:*` when the
 //!   allowing statement grants that wildcard (AdministratorAccess, IAMFullAccess).
 //!   The edge is conditional when the writer has a permissions boundary
@@ -268,6 +271,7 @@ use blastgraph_policy::{
 use rayon::prelude::*;
 use serde_json::Value;
 
+mod ceiling;
 mod methods;
 mod through;
 pub use methods::{INSTANCE_PROFILE_METHODS, InstanceProfileMethod, PASS_ROLE_CAVEATS};
@@ -1646,6 +1650,26 @@ impl Reader {
             }
             if !escalated.contains(&ix) {
                 match self.set_default_version(ident, principal, ids, &set) {
+                    Some(ed) if !ed.conditional => {
+                        out.add_edge(ed);
+                        escalated.insert(ix);
+                    }
+                    Some(ed) => {
+                        fallback.get_or_insert(ed);
+                    }
+                    None => {}
+                }
+            }
+            for row in 0..2 {
+                if escalated.contains(&ix) {
+                    break;
+                }
+                let found = if row == 0 {
+                    self.boundary_removal(&caller, &set)
+                } else {
+                    self.new_admin_identity(&caller)
+                };
+                match found {
                     Some(ed) if !ed.conditional => {
                         out.add_edge(ed);
                         escalated.insert(ix);

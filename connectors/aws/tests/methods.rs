@@ -584,6 +584,141 @@ mod iam_set_default_policy_version {
     }
 }
 
+/// Rows 1.9 and 1.10: the boundary is what binds, and it can go.
+mod boundary_removal {
+    use super::*;
+
+    /// Role `attacker` whose inline policy allows everything, bounded by
+    /// `Narrow` (S3 and `extra`).
+    fn case(extra: &[&str]) -> (Estate, String) {
+        let mut allowed = vec!["s3:*"];
+        allowed.extend(extra);
+        let attacker = Id::role("attacker", "ec2.amazonaws.com")
+            .inline(&[allow(&["*"], "*")])
+            .boundary("Narrow");
+        let from = attacker.0["Arn"].as_str().unwrap().to_string();
+        let account = Account::default()
+            .policy(managed("Narrow", &[allow(&allowed, "*")]))
+            .with(attacker);
+        (account.ingest(), from)
+    }
+
+    /// Row 1.10.
+    #[test]
+    fn delete_the_boundary() {
+        let (e, from) = case(&["iam:DeleteRolePermissionsBoundary"]);
+        assert_escalates(&e, &from, "iam:DeleteRolePermissionsBoundary");
+    }
+
+    /// Row 1.9.
+    #[test]
+    fn replace_the_boundary_with_administrator_access() {
+        let (e, from) = case(&["iam:PutRolePermissionsBoundary"]);
+        let (reason, _) = assert_edge(
+            &e,
+            &from,
+            (
+                CAN_ESCALATE,
+                &account_admin_id(A),
+                "iam:PutRolePermissionsBoundary",
+                false,
+            ),
+        );
+        assert!(reason.contains("AdministratorAccess"), "{reason}");
+    }
+
+    /// NT-pb: the boundary allows neither.
+    #[test]
+    fn negative_boundary_without_the_action() {
+        let (e, from) = case(&[]);
+        assert_no_edge(&e, &from);
+    }
+}
+
+/// Rows 1.12 and 1.13: a new identity the attacker names and makes admin.
+mod new_admin_identity {
+    use super::*;
+
+    fn case(grants: &[Value]) -> (Estate, String) {
+        let attacker = Id::user("attacker").inline(grants);
+        let from = attacker.0["Arn"].as_str().unwrap().to_string();
+        (Account::default().with(attacker).ingest(), from)
+    }
+
+    /// Row 1.12.
+    #[test]
+    fn create_role_and_put_its_policy() {
+        let (e, from) = case(&[allow(&["iam:CreateRole", "iam:PutRolePolicy"], "*")]);
+        assert_escalates(&e, &from, "iam:CreateRole+iam:PutRolePolicy");
+    }
+
+    /// Row 1.12 under a name pattern the attacker can use.
+    #[test]
+    fn create_role_on_a_name_pattern() {
+        let (e, from) = case(&[allow(
+            &["iam:CreateRole", "iam:AttachRolePolicy"],
+            &arn("role/sandbox-*"),
+        )]);
+        assert_escalates(&e, &from, "iam:CreateRole+iam:AttachRolePolicy");
+    }
+
+    /// Row 1.12's NT-cond: roles may only be created with a boundary, so
+    /// the new role holds what the boundary allows (conditional).
+    #[test]
+    fn create_role_only_with_a_boundary_is_conditional() {
+        let (e, from) = case(&[
+            allow_if(
+                &["iam:CreateRole"],
+                "*",
+                json!({"StringEquals": {"iam:PermissionsBoundary": arn("policy/ReadOnlyBoundary")}}),
+            ),
+            allow(&["iam:PutRolePolicy"], "*"),
+        ]);
+        let (_, condition) = assert_edge(
+            &e,
+            &from,
+            (
+                CAN_ESCALATE,
+                &account_admin_id(A),
+                "iam:CreateRole+iam:PutRolePolicy",
+                true,
+            ),
+        );
+        assert!(
+            condition.contains("requires a permissions boundary"),
+            "{condition}"
+        );
+    }
+
+    /// Row 1.13.
+    #[test]
+    fn create_user_with_policy_and_key() {
+        let (e, from) = case(&[allow(
+            &[
+                "iam:CreateUser",
+                "iam:AttachUserPolicy",
+                "iam:CreateAccessKey",
+            ],
+            &arn("user/new-*"),
+        )]);
+        assert_escalates(
+            &e,
+            &from,
+            "iam:CreateUser+iam:AttachUserPolicy+iam:CreateAccessKey",
+        );
+    }
+
+    /// Row 1.13's twin: no way to get the new user's credentials.
+    #[test]
+    fn negative_create_user_without_credentials() {
+        let (e, from) = case(&[allow(
+            &["iam:CreateUser", "iam:PutUserPolicy"],
+            &arn("user/new-*"),
+        )]);
+        assert_no_edge(&e, &from);
+    }
+}
+
 // ---------------------------------------------------------------------------
 // Family 1, pass 2: writes to another identity, then its credentials
 // (rows 1.14–1.21) → can_escalate to the account admin

@@ -1,0 +1,201 @@
+//! Family 1 rows that lift a ceiling or make a new identity
+//! (docs/aws-escalation-methods.md):
+//!
+//! - 1.9 / 1.10: an identity whose own policies allow everything but whose
+//!   permissions boundary does not deletes its boundary
+//!   (`iam:Delete{Role,User}PermissionsBoundary`) or replaces it with
+//!   `AdministratorAccess` (`iam:Put{Role,User}PermissionsBoundary`, with
+//!   `iam:PermissionsBoundary` set to that policy);
+//! - 1.12 / 1.13: it creates a role (or user) it names, writes an
+//!   administrator policy on it, and obtains its credentials: a new role's
+//!   trust names the attacker, which needs no identity allow in the same
+//!   account; a new user needs a key or a console password.
+//!
+//! Each gives `can_escalate` to the account admin.
+
+use blastgraph_model::{Edge, EdgeKind};
+use blastgraph_policy::{Context, PolicySet, Request, evaluate};
+
+use crate::methods::{allows_everything, new_resource_actions};
+use crate::{
+    BOUNDARY_KEY, Caller, IdKind, POLICY_ARN_KEY, Reader, account_admin_id, edge,
+    identity_statement, with_conditions,
+};
+
+impl Reader {
+    /// Rows 1.9 and 1.10 for the caller's own boundary.
+    pub(crate) fn boundary_removal(&self, c: &Caller<'_>, set: &PolicySet<'_>) -> Option<Edge> {
+        let boundary = c.boundary?;
+        let current = c
+            .ident
+            .boundary
+            .and_then(|b| self.docs.get(b))
+            .and_then(|d| d.arn.as_deref())?;
+        // The boundary must be what binds: the identity policies alone
+        // allow everything, the boundary does not.
+        if allows_everything(c.principal, &[boundary], None)
+            || !allows_everything(c.principal, &c.identity, None)
+        {
+            return None;
+        }
+        let (delete, put) = match c.ident.kind {
+            IdKind::Role => (
+                "iam:DeleteRolePermissionsBoundary",
+                "iam:PutRolePermissionsBoundary",
+            ),
+            IdKind::User => (
+                "iam:DeleteUserPermissionsBoundary",
+                "iam:PutUserPermissionsBoundary",
+            ),
+            IdKind::Group => return None,
+        };
+        let partition = c.ident.arn.split(':').nth(1).unwrap_or("aws");
+        let admin = format!("arn:{partition}:iam::aws:policy/AdministratorAccess");
+        let tries = [
+            (
+                delete,
+                current,
+                format!("deletes its permissions boundary {current}"),
+            ),
+            (
+                put,
+                admin.as_str(),
+                format!("replaces its permissions boundary {current} with {admin}"),
+            ),
+        ];
+        let mut fallback = None;
+        for (action, key, what) in tries {
+            let ctx = Context::new().with(BOUNDARY_KEY, [key]);
+            let e = evaluate(
+                &Request::new(c.principal, action, &c.ident.arn).with_context(&ctx),
+                set,
+            );
+            if !e.is_allowed() {
+                continue;
+            }
+            let reason = format!(
+                "{} can escalate to account admin: {what} ({action}); its own policies allow everything",
+                c.ident.label
+            );
+            let ed = self.decided_edge(
+                c.ident,
+                account_admin_id(&c.ident.account),
+                EdgeKind::CanEscalate,
+                (reason, " allowed by ", identity_statement(&e)),
+                action.to_string(),
+                &e,
+            );
+            if !ed.conditional {
+                return Some(ed);
+            }
+            fallback.get_or_insert(ed);
+        }
+        fallback
+    }
+
+    /// Rows 1.12 and 1.13: a new role or user the caller names and makes
+    /// administrator.
+    pub(crate) fn new_admin_identity(&self, c: &Caller<'_>) -> Option<Edge> {
+        let partition = c.ident.arn.split(':').nth(1).unwrap_or("aws");
+        let admin = format!("arn:{partition}:iam::aws:policy/AdministratorAccess");
+        // No boundary on the new identity, and the policy attached is
+        // AdministratorAccess; a grant that requires a boundary is tried
+        // again with the key unknown (then the new identity is bounded).
+        let unbounded = Context::new()
+            .with_absent(BOUNDARY_KEY)
+            .with(POLICY_ARN_KEY, [admin.as_str()]);
+        let bounded = Context::new().with(POLICY_ARN_KEY, [admin.as_str()]);
+        let rows: [(&str, &[&str]); 6] = [
+            (
+                "iam-create-role-with-admin",
+                &["iam:CreateRole", "iam:PutRolePolicy"],
+            ),
+            (
+                "iam-create-role-with-admin",
+                &["iam:CreateRole", "iam:AttachRolePolicy"],
+            ),
+            (
+                "iam-create-user-with-admin",
+                &["iam:CreateUser", "iam:PutUserPolicy", "iam:CreateAccessKey"],
+            ),
+            (
+                "iam-create-user-with-admin",
+                &[
+                    "iam:CreateUser",
+                    "iam:AttachUserPolicy",
+                    "iam:CreateAccessKey",
+                ],
+            ),
+            (
+                "iam-create-user-with-admin",
+                &[
+                    "iam:CreateUser",
+                    "iam:PutUserPolicy",
+                    "iam:CreateLoginProfile",
+                ],
+            ),
+            (
+                "iam-create-user-with-admin",
+                &[
+                    "iam:CreateUser",
+                    "iam:AttachUserPolicy",
+                    "iam:CreateLoginProfile",
+                ],
+            ),
+        ];
+        let policies = (c.identity.as_slice(), c.boundary, c.scp.as_slice());
+        let mut fallback = None;
+        for (row, actions) in rows {
+            if !c.identity.iter().any(|p| p.may_allow(actions[0])) {
+                continue;
+            }
+            let (firm, mut conditions) = match new_resource_actions(
+                c.principal,
+                policies,
+                actions,
+                &unbounded,
+            ) {
+                Some(v) => v,
+                None => {
+                    let Some((_, mut conditions)) =
+                        new_resource_actions(c.principal, policies, actions, &bounded)
+                    else {
+                        continue;
+                    };
+                    conditions.push(format!(
+                            "{} requires a permissions boundary on the new identity: it holds only what that boundary allows",
+                            actions[0]
+                        ));
+                    (false, conditions)
+                }
+            };
+            // The caller's own boundary limits what it may do, not what the
+            // new identity holds: no cap from it.
+            let what = if actions[0] == "iam:CreateRole" {
+                "a role it names, trusting itself"
+            } else {
+                "a user it names, with credentials"
+            };
+            let reason = format!(
+                "{} can escalate to account admin: creates {what} and makes it administrator ({row}: {})",
+                c.ident.label,
+                actions.join(" + ")
+            );
+            let mut ed = edge(
+                c.ident.arn.clone(),
+                account_admin_id(&c.ident.account),
+                EdgeKind::CanEscalate,
+                self.provenance((c.ident.file, c.ident.path.clone()), reason),
+            );
+            ed.mechanism = Some(actions.join("+"));
+            if !firm || !conditions.is_empty() {
+                ed = with_conditions(ed, conditions.drain(..));
+            }
+            if !ed.conditional {
+                return Some(ed);
+            }
+            fallback.get_or_insert(ed);
+        }
+        fallback
+    }
+}
