@@ -140,7 +140,9 @@
 //!   `iam:CreateLoginProfile` or `iam:UpdateLoginProfile` on another user;
 //!   `iam:AddUserToGroup` on a group the user is not in (users);
 //!   `iam:UpdateAssumeRolePolicy` on a role (not service-linked ones, whose
-//!   trust AWS protects). The mechanism is the action. A user's
+//!   trust AWS protects); `iam:UpdateSAMLProvider` on a SAML provider, to
+//!   every role whose trust lets it in (`providers.rs`). The mechanism is
+//!   the action. A user's
 //!   credentials decide the user writes: the credential report
 //!   (`password_enabled`, `access_key_N_last_rotated`) and
 //!   `list-access-keys` (every key, active or not; preferred for the
@@ -273,6 +275,7 @@ use serde_json::Value;
 
 mod ceiling;
 mod methods;
+mod providers;
 mod through;
 pub use methods::{INSTANCE_PROFILE_METHODS, InstanceProfileMethod, PASS_ROLE_CAVEATS};
 
@@ -1152,6 +1155,7 @@ impl Reader {
         self.emit_federated(out);
         let escalated = self.emit_escalation(out);
         self.emit_takeover(out, &escalated);
+        self.emit_provider_takeover(out, &escalated);
         self.emit_pass_role(out, &escalated);
         self.emit_instance_profile_roles(out, &escalated);
         self.emit_inventory(out, &escalated);

@@ -1384,6 +1384,50 @@ mod iam_add_user_to_group {
     }
 }
 
+/// Row 3.4: new metadata for a SAML provider opens every role that trusts
+/// it (the trust's SAML conditions hold what the forged assertion says).
+mod iam_update_saml_provider {
+    use super::*;
+    const ACTION: &str = "iam:UpdateSAMLProvider";
+
+    fn sso_role() -> Id {
+        Id(
+            json!({"RoleName": "sso-admin", "Arn": arn("role/sso-admin"), "Path": "/",
+                  "AssumeRolePolicyDocument": document(&[json!({"Effect": "Allow",
+                      "Principal": {"Federated": arn("saml-provider/Okta")},
+                      "Action": "sts:AssumeRoleWithSAML",
+                      "Condition": {"StringEquals": {"SAML:aud": "https://signin.aws.amazon.com/saml"}}})]),
+                  "RolePolicyList": [], "AttachedManagedPolicies": [], "InstanceProfileList": []}),
+        )
+    }
+
+    fn case(provider: &str) -> (Estate, String) {
+        let attacker = Id::user("attacker").inline(&[allow(&[ACTION], &arn(provider))]);
+        let from = attacker.0["Arn"].as_str().unwrap().to_string();
+        (
+            Account::default().with(sso_role()).with(attacker).ingest(),
+            from,
+        )
+    }
+
+    #[test]
+    fn positive() {
+        let (e, from) = case("saml-provider/Okta");
+        let (reason, _) = assert_edge(
+            &e,
+            &from,
+            (EdgeKind::CanActAs, &arn("role/sso-admin"), ACTION, false),
+        );
+        assert!(reason.contains("saml-provider/Okta"), "{reason}");
+    }
+
+    #[test]
+    fn negative_grant_on_another_provider() {
+        let (e, from) = case("saml-provider/Other");
+        assert_no_edge(&e, &from);
+    }
+}
+
 mod iam_update_assume_role_policy {
     use super::*;
     const ACTION: &str = "iam:UpdateAssumeRolePolicy";

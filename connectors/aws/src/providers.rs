@@ -1,0 +1,116 @@
+//! Row 3.4 of docs/aws-escalation-methods.md: rewriting a SAML provider.
+//! `iam:UpdateSAMLProvider` replaces the provider's metadata, signing
+//! certificate included; the attacker then signs its own assertions, and
+//! every role whose trust lets that provider in (`sts:AssumeRoleWithSAML`)
+//! is open to it: the trust's conditions on SAML attributes (`SAML:aud`,
+//! `SAML:sub`) hold whatever the attacker puts in the assertion.
+//!
+//! Row 3.5 (`iam:UpdateOpenIDConnectProviderThumbprint`) is not an edge:
+//! AWS validates issuers whose certificates chain to a CA it trusts
+//! without the thumbprint, and a self-hosted issuer also needs its keys
+//! served at its own URL.
+
+use std::collections::{BTreeMap, BTreeSet};
+
+use blastgraph_model::{EdgeKind, EstateBuilder};
+use blastgraph_policy::{PolicyKind, PolicySet, Request, evaluate};
+use serde_json::Value;
+
+use crate::{Reader, identity_statement, statements, strings};
+
+const UPDATE: &str = "iam:UpdateSAMLProvider";
+
+impl Reader {
+    pub(crate) fn emit_provider_takeover(
+        &self,
+        out: &mut EstateBuilder,
+        escalated: &BTreeSet<usize>,
+    ) {
+        // SAML provider ARN → roles whose trust lets it in.
+        let mut by_provider: BTreeMap<String, BTreeSet<usize>> = BTreeMap::new();
+        for (r, role) in self.idents.iter().enumerate() {
+            let (Some(trust), Some(doc)) = (
+                role.trust.and_then(|t| self.docs.get(t)),
+                role.trust_doc.as_ref(),
+            ) else {
+                continue;
+            };
+            for (index, stmt) in statements(doc) {
+                let Some(so) = stmt.as_object() else { continue };
+                if so.get("Effect").and_then(Value::as_str) != Some("Allow") {
+                    continue;
+                }
+                let allows = trust
+                    .policy
+                    .statements()
+                    .iter()
+                    .any(|s| s.index() == index && s.matches_action("sts:AssumeRoleWithSAML"));
+                if !allows {
+                    continue;
+                }
+                let providers = so
+                    .get("Principal")
+                    .and_then(|p| p.get("Federated"))
+                    .map(strings)
+                    .unwrap_or_default();
+                for p in providers
+                    .into_iter()
+                    .filter(|p| p.contains(":saml-provider/"))
+                {
+                    by_provider.entry(p).or_default().insert(r);
+                }
+            }
+        }
+        if by_provider.is_empty() {
+            return;
+        }
+        for c in self.callers() {
+            if escalated.contains(&c.ix) {
+                continue;
+            }
+            let grants: Vec<_> = c
+                .identity
+                .iter()
+                .flat_map(|p| p.statements_allowing(UPDATE))
+                .collect();
+            if grants.is_empty() {
+                continue;
+            }
+            let set = PolicySet {
+                scp: &self.org_levels(&c.ident.account, PolicyKind::Scp),
+                identity: &c.identity,
+                boundary: c.boundary,
+                ..PolicySet::default()
+            };
+            for (provider, roles) in &by_provider {
+                if !grants.iter().any(|s| s.may_match_resource(provider)) {
+                    continue;
+                }
+                let e = evaluate(&Request::new(c.principal, UPDATE, provider), &set);
+                if !e.is_allowed() {
+                    continue;
+                }
+                for &r in roles {
+                    let Some(role) = self.idents.get(r) else {
+                        continue;
+                    };
+                    if role.arn == c.ident.arn {
+                        continue;
+                    }
+                    let reason = format!(
+                        "{} can act as {}: {UPDATE} on {provider} puts its own signing key in the provider's metadata, and the role trusts the provider",
+                        c.ident.label, role.label
+                    );
+                    out.add_edge(self.decided_edge(
+                        c.ident,
+                        role.arn.clone(),
+                        EdgeKind::CanActAs,
+                        (reason, " allowed by ", identity_statement(&e)),
+                        UPDATE.to_string(),
+                        &e,
+                    ));
+                }
+            }
+        }
+    }
+}
