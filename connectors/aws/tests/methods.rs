@@ -30,7 +30,7 @@ mod common;
 use blastgraph_connector_aws::{
     AwsAuthDetailsConnector, INSTANCE_PROFILE_METHODS, PASS_ROLE_METHODS, account_admin_id,
 };
-use blastgraph_model::{Connector, EdgeKind, Estate, EstateBuilder};
+use blastgraph_model::{Connector, EdgeKind, Estate, EstateBuilder, InputFile};
 use common::{document, pivots};
 use serde_json::{Value, json};
 
@@ -192,6 +192,76 @@ impl Account {
     fn policy(mut self, p: Value) -> Account {
         self.policies.push(p);
         self
+    }
+
+    /// The same account as a raw snapshot in an organization whose SCP on
+    /// the account's OU denies `denied` (NT-scp).
+    fn ingest_under_scp(&self, denied: &str) -> Estate {
+        let ids = |v: &[Id]| v.iter().map(|i| i.0.clone()).collect::<Vec<_>>();
+        let doc = json!({"UserDetailList": ids(&self.users), "GroupDetailList": ids(&self.groups),
+                         "RoleDetailList": ids(&self.roles), "Policies": self.policies});
+        let content =
+            |stmt: Value| json!({"Version": "2012-10-17", "Statement": [stmt]}).to_string();
+        let policy = |id: &str, stmt: Value| {
+            json!({"Policy": {"PolicySummary": {"Id": id, "Name": id, "Type": "SERVICE_CONTROL_POLICY"},
+                   "Content": content(stmt)}})
+        };
+        let files: Vec<(String, Value)> = vec![
+            (
+                format!("snap/{A}/global/iam/get-account-authorization-details.json"),
+                doc,
+            ),
+            (
+                "snap/organizations/describe-organization.json".into(),
+                json!({"Organization": {"Id": "o-x", "MasterAccountId": "999999999999"}}),
+            ),
+            (
+                format!("snap/organizations/list-parents/{A}.json"),
+                json!({"Parents": [{"Id": "ou-x", "Type": "ORGANIZATIONAL_UNIT"}]}),
+            ),
+            (
+                "snap/organizations/list-parents/ou-x.json".into(),
+                json!({"Parents": [{"Id": "r-x", "Type": "ROOT"}]}),
+            ),
+            (
+                "snap/organizations/describe-policy/p-full.json".into(),
+                policy(
+                    "p-full",
+                    json!({"Effect": "Allow", "Action": "*", "Resource": "*"}),
+                ),
+            ),
+            (
+                "snap/organizations/describe-policy/p-deny.json".into(),
+                policy(
+                    "p-deny",
+                    json!({"Effect": "Deny", "Action": denied, "Resource": "*"}),
+                ),
+            ),
+            (
+                "snap/organizations/list-targets-for-policy/p-full.json".into(),
+                json!({"Targets": [{"TargetId": "r-x", "Type": "ROOT"},
+                    {"TargetId": "ou-x", "Type": "ORGANIZATIONAL_UNIT"}, {"TargetId": A, "Type": "ACCOUNT"}]}),
+            ),
+            (
+                "snap/organizations/list-targets-for-policy/p-deny.json".into(),
+                json!({"Targets": [{"TargetId": "ou-x", "Type": "ORGANIZATIONAL_UNIT"}]}),
+            ),
+        ];
+        let bytes: Vec<(String, Vec<u8>)> = files
+            .into_iter()
+            .map(|(p, v)| (p, serde_json::to_vec(&v).unwrap()))
+            .collect();
+        let inputs: Vec<InputFile<'_>> = bytes
+            .iter()
+            .map(|(path, bytes)| InputFile {
+                path,
+                bytes,
+                sha256: "",
+            })
+            .collect();
+        let mut b = EstateBuilder::new();
+        AwsAuthDetailsConnector.ingest_all(&inputs, &mut b);
+        b.finish()
     }
 
     fn ingest(&self) -> Estate {
@@ -716,6 +786,110 @@ mod new_admin_identity {
             &arn("user/new-*"),
         )]);
         assert_no_edge(&e, &from);
+    }
+}
+
+/// NT-scp: one twin per family, the positive's account under an SCP that
+/// denies the key action. Each case first checks that the same account
+/// without the SCP gives the pivot.
+mod scp_twins {
+    use super::*;
+
+    fn target_role() -> Id {
+        Id(
+            json!({"RoleName": "target", "Arn": arn("role/target"), "Path": "/",
+                  "AssumeRolePolicyDocument": document(&[json!({"Effect": "Allow",
+                      "Principal": {"AWS": format!("arn:aws:iam::{A}:root")}, "Action": "sts:AssumeRole"})]),
+                  "RolePolicyList": [], "AttachedManagedPolicies": [], "InstanceProfileList": []}),
+        )
+    }
+
+    /// (what, the account, the action the SCP denies)
+    fn cases() -> Vec<(&'static str, Account, &'static str)> {
+        let attacker = |grants: &[Value]| Id::user("attacker").inline(grants);
+        vec![
+            (
+                "1.6 PutUserPolicy on itself",
+                Account::default().with(attacker(&[allow(
+                    &["iam:PutUserPolicy"],
+                    &arn("user/attacker"),
+                )])),
+                "iam:PutUserPolicy",
+            ),
+            (
+                "1.16 PutRolePolicy on another role + assume",
+                Account::default()
+                    .with(target_role())
+                    .with(attacker(&[allow(
+                        &["iam:PutRolePolicy", "sts:AssumeRole"],
+                        &arn("role/target"),
+                    )])),
+                "sts:AssumeRole",
+            ),
+            (
+                "1.12 CreateRole + PutRolePolicy",
+                Account::default().with(attacker(&[allow(
+                    &["iam:CreateRole", "iam:PutRolePolicy"],
+                    "*",
+                )])),
+                "iam:CreateRole",
+            ),
+            (
+                "2.1 CreateAccessKey on another user",
+                Account::default()
+                    .with(Id::user("victim"))
+                    .with(attacker(&[allow(
+                        &["iam:CreateAccessKey", "iam:DeleteAccessKey"],
+                        &arn("user/victim"),
+                    )])),
+                "iam:CreateAccessKey",
+            ),
+            (
+                "3.3 UpdateAssumeRolePolicy",
+                Account::default()
+                    .with(Id::role("prod", "ec2.amazonaws.com"))
+                    .with(attacker(&[allow(
+                        &["iam:UpdateAssumeRolePolicy"],
+                        &arn("role/prod"),
+                    )])),
+                "iam:UpdateAssumeRolePolicy",
+            ),
+            (
+                "4.1 PassRole + Lambda CreateFunction + InvokeFunction",
+                Account::default()
+                    .with(Id::role("target", "lambda.amazonaws.com"))
+                    .with(attacker(&[
+                        pass_role("target", "lambda.amazonaws.com"),
+                        allow(&["lambda:CreateFunction", "lambda:InvokeFunction"], "*"),
+                    ])),
+                "lambda:CreateFunction",
+            ),
+        ]
+    }
+
+    #[test]
+    fn an_scp_denying_the_key_action_removes_the_pivot() {
+        for (what, account, denied) in cases() {
+            let from = arn("user/attacker");
+            let without = account.ingest();
+            assert!(
+                !pivots(&without, &from).is_empty(),
+                "{what}: no pivot without the SCP: {:#?}",
+                without.edges
+            );
+            let with = account.ingest_under_scp(denied);
+            let left = pivots(&with, &from);
+            assert!(
+                left.is_empty(),
+                "{what}: the SCP denying {denied} left {left:#?}"
+            );
+            // A policy the SCP does not name leaves the pivot.
+            let other = account.ingest_under_scp("s3:DeleteBucket");
+            assert!(
+                !pivots(&other, &from).is_empty(),
+                "{what}: an unrelated SCP removed the pivot"
+            );
+        }
     }
 }
 
