@@ -140,7 +140,9 @@
 //!   `iam:CreateLoginProfile` or `iam:UpdateLoginProfile` on another user;
 //!   `iam:AddUserToGroup` on a group the user is not in (users);
 //!   `iam:UpdateAssumeRolePolicy` on a role (not service-linked ones, whose
-//!   trust AWS protects); `iam:UpdateSAMLProvider` on a SAML provider, to
+//!   trust AWS protects); `iam:CreateServiceSpecificCredential` on a user
+//!   with a permission in CodeCommit, Keyspaces or Bedrock (conditional:
+//!   the credential is scoped to those services); `iam:UpdateSAMLProvider` on a SAML provider, to
 //!   every role whose trust lets it in (`providers.rs`). The mechanism is
 //!   the action. A user's
 //!   credentials decide the user writes: the credential report
@@ -291,6 +293,18 @@ const BOUNDARY_KEY: &str = "iam:PermissionsBoundary";
 
 /// The condition key naming the policy an `Attach*Policy` attaches.
 const POLICY_ARN_KEY: &str = "iam:PolicyARN";
+
+/// `iam:CreateServiceSpecificCredential` (row 2.6): a credential for one
+/// service (CodeCommit, Keyspaces, Bedrock API keys) of another user.
+const SERVICE_CREDENTIAL: &str = "iam:CreateServiceSpecificCredential";
+
+/// Actions of the services that issue service-specific credentials: a
+/// user whose policies may allow none of them gains nothing from one.
+const SERVICE_CREDENTIAL_ACTIONS: [&str; 3] = [
+    "codecommit:GitPull",
+    "cassandra:Select",
+    "bedrock:InvokeModel",
+];
 
 /// How many versions IAM keeps of a managed policy; a sixth needs
 /// `iam:DeletePolicyVersion` first.
@@ -1923,10 +1937,11 @@ impl Reader {
     /// these edges would add no reach. Service-linked roles are skipped (AWS
     /// protects their trust policies).
     fn emit_takeover(&self, out: &mut EstateBuilder, escalated: &BTreeSet<usize>) {
-        const USER: [&str; 3] = [
+        const USER: [&str; 4] = [
             "iam:CreateAccessKey",
             "iam:CreateLoginProfile",
             "iam:UpdateLoginProfile",
+            SERVICE_CREDENTIAL,
         ];
         const ROLE: [&str; 1] = ["iam:UpdateAssumeRolePolicy"];
         const GROUP: [&str; 1] = ["iam:AddUserToGroup"];
@@ -1987,9 +2002,25 @@ impl Reader {
                     }
                     // The target's credentials may rule the write out (a
                     // third access key); then the next action is tried.
-                    let Some(how) = self.takeover(principal, &set, action, &target.arn) else {
+                    let Some(mut how) = self.takeover(principal, &set, action, &target.arn) else {
                         continue;
                     };
+                    if *action == SERVICE_CREDENTIAL {
+                        // Row 2.6: only for a user with a permission in a
+                        // service that issues such credentials, and scoped
+                        // to those services.
+                        let policies = self.refs(&self.identity_policies(target));
+                        if !SERVICE_CREDENTIAL_ACTIONS
+                            .iter()
+                            .any(|a| policies.iter().any(|p| p.may_allow(a)))
+                        {
+                            continue;
+                        }
+                        how.condition = Some(
+                            "a service-specific credential works with CodeCommit, Amazon Keyspaces and Amazon Bedrock (API keys) only: the user's other permissions are not usable with it"
+                                .into(),
+                        );
+                    }
                     let mut reason = format!(
                         "{} can act as {}: {action} on it",
                         caller.label, target.label

@@ -1558,6 +1558,45 @@ mod iam_add_user_to_group {
     }
 }
 
+/// Row 2.6: a service-specific credential (Bedrock API key, CodeCommit,
+/// Keyspaces) of another user: conditional, scoped to those services.
+mod iam_create_service_specific_credential {
+    use super::*;
+    const ACTION: &str = "iam:CreateServiceSpecificCredential";
+
+    fn case(victim_grants: &[Value]) -> (Estate, String) {
+        let victim = if victim_grants.is_empty() {
+            Id::user("victim")
+        } else {
+            Id::user("victim").inline(victim_grants)
+        };
+        let attacker = Id::user("attacker").inline(&[allow(&[ACTION], &arn("user/victim"))]);
+        let from = attacker.0["Arn"].as_str().unwrap().to_string();
+        (
+            Account::default().with(victim).with(attacker).ingest(),
+            from,
+        )
+    }
+
+    #[test]
+    fn positive_a_bedrock_user() {
+        let (e, from) = case(&[allow(&["bedrock:InvokeModel"], "*")]);
+        let (_, condition) = assert_edge(
+            &e,
+            &from,
+            (EdgeKind::CanActAs, &arn("user/victim"), ACTION, true),
+        );
+        assert!(condition.contains("Amazon Bedrock"), "{condition}");
+    }
+
+    /// NT-pre: the user has nothing in the services that issue them.
+    #[test]
+    fn negative_a_user_without_such_permissions() {
+        let (e, from) = case(&[allow(&["s3:GetObject"], "*")]);
+        assert_no_edge(&e, &from);
+    }
+}
+
 /// Row 3.4: new metadata for a SAML provider opens every role that trusts
 /// it (the trust's SAML conditions hold what the forged assertion says).
 mod iam_update_saml_provider {
