@@ -11,10 +11,13 @@
 //!   trust names the attacker, which needs no identity allow in the same
 //!   account; a new user needs a key or a console password.
 //!
+//! - 1.11: it removes the policy whose explicit `Deny` is all that stops
+//!   it (`iam:Detach*Policy` / `iam:Delete*Policy` on itself or its group).
+//!
 //! Each gives `can_escalate` to the account admin.
 
 use blastgraph_model::{Edge, EdgeKind};
-use blastgraph_policy::{Context, PolicySet, Request, evaluate};
+use blastgraph_policy::{Context, Effect, Policy, PolicySet, Request, evaluate};
 
 use crate::methods::{allows_everything, new_resource_actions};
 use crate::{
@@ -83,6 +86,89 @@ impl Reader {
                 EdgeKind::CanEscalate,
                 (reason, " allowed by ", identity_statement(&e)),
                 action.to_string(),
+                &e,
+            );
+            if !ed.conditional {
+                return Some(ed);
+            }
+            fallback.get_or_insert(ed);
+        }
+        fallback
+    }
+
+    /// Row 1.11 for the caller's own policies and its groups'.
+    pub(crate) fn deny_removal(&self, c: &Caller<'_>, set: &PolicySet<'_>) -> Option<Edge> {
+        // Removing a Deny reaches the admin only if nothing else binds.
+        if c.boundary
+            .is_some_and(|b| !allows_everything(c.principal, &[b], None))
+            || allows_everything(c.principal, &c.identity, c.boundary)
+        {
+            return None;
+        }
+        let mut fallback = None;
+        for &d in &c.ids {
+            let Some(doc) = self.docs.get(d) else {
+                continue;
+            };
+            if !doc
+                .policy
+                .statements()
+                .iter()
+                .any(|s| s.effect() == Effect::Deny)
+            {
+                continue;
+            }
+            let rest: Vec<&Policy> = c
+                .ids
+                .iter()
+                .filter(|&&i| i != d)
+                .filter_map(|&i| self.docs.get(i).map(|x| &x.policy))
+                .collect();
+            if !allows_everything(c.principal, &rest, c.boundary) {
+                continue;
+            }
+            // Who holds it: the caller, or one of its groups.
+            let holder = if c.ident.policies.contains(&d) {
+                Some(c.ident)
+            } else {
+                c.ident
+                    .groups
+                    .iter()
+                    .filter_map(|&g| self.idents.get(g))
+                    .find(|g| g.policies.contains(&d))
+            };
+            let Some(holder) = holder else { continue };
+            let kind = match holder.kind {
+                IdKind::Role => "Role",
+                IdKind::User => "User",
+                IdKind::Group => "Group",
+            };
+            let (action, ctx) = match doc.arn.as_deref() {
+                Some(arn) => (
+                    format!("iam:Detach{kind}Policy"),
+                    Context::new().with(POLICY_ARN_KEY, [arn]),
+                ),
+                None => (format!("iam:Delete{kind}Policy"), Context::new()),
+            };
+            let e = evaluate(
+                &Request::new(c.principal, &action, &holder.arn).with_context(&ctx),
+                set,
+            );
+            if !e.is_allowed() {
+                continue;
+            }
+            let reason = format!(
+                "{} can escalate to account admin: {action} removes {} from {}, whose Deny is all that stops it (its other policies allow everything)",
+                c.ident.label,
+                doc.policy.name(),
+                holder.label
+            );
+            let ed = self.decided_edge(
+                c.ident,
+                account_admin_id(&c.ident.account),
+                EdgeKind::CanEscalate,
+                (reason, "; allowed by ", identity_statement(&e)),
+                action,
                 &e,
             );
             if !ed.conditional {

@@ -124,8 +124,9 @@
 //!   (`through.rs`): the same writes on another user or role of the
 //!   account whose credentials the caller can get (assume, rewrite its
 //!   trust, a key or password), capped by that identity's boundary; and
-//!   (`ceiling.rs`) deleting or replacing its own boundary when its own
-//!   policies allow everything, or creating a role or user it names and
+//!   (`ceiling.rs`) deleting or replacing its own boundary, or removing
+//!   the policy whose Deny is all that binds it, when its other policies
+//!   allow everything, or creating a role or user it names and
 //!   making it administrator. A grant on `*` covers
 //!   "itself". The mechanism is the action, or `*` / `iam:*` when the
 //!   allowing statement grants that wildcard (AdministratorAccess, IAMFullAccess).
@@ -1678,14 +1679,14 @@ impl Reader {
                     None => {}
                 }
             }
-            for row in 0..2 {
+            for row in 0..3 {
                 if escalated.contains(&ix) {
                     break;
                 }
-                let found = if row == 0 {
-                    self.boundary_removal(&caller, &set)
-                } else {
-                    self.new_admin_identity(&caller)
+                let found = match row {
+                    0 => self.boundary_removal(&caller, &set),
+                    1 => self.deny_removal(&caller, &set),
+                    _ => self.new_admin_identity(&caller),
                 };
                 match found {
                     Some(ed) if !ed.conditional => {

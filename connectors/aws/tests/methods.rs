@@ -705,6 +705,63 @@ mod boundary_removal {
     }
 }
 
+/// Row 1.11: the Deny guardrail is all that stops the attacker, and it can
+/// remove the guardrail.
+mod deny_removal {
+    use super::*;
+
+    fn guardrail(denied: &[&str]) -> Value {
+        managed(
+            "DenyIAMWrites",
+            &[json!({"Effect": "Deny", "Action": denied, "Resource": "*"})],
+        )
+    }
+
+    const WRITES: [&str; 3] = ["iam:Put*", "iam:Attach*", "iam:Create*"];
+
+    #[test]
+    fn detach_the_guardrail() {
+        let attacker = Id::user("attacker")
+            .inline(&[allow(&["*"], "*")])
+            .attach("DenyIAMWrites");
+        let e = Account::default()
+            .policy(guardrail(&WRITES))
+            .with(attacker)
+            .ingest();
+        assert_escalates(&e, &arn("user/attacker"), "iam:DetachUserPolicy");
+    }
+
+    /// The guardrail held by the attacker's group.
+    #[test]
+    fn detach_the_guardrail_from_the_group() {
+        let e = Account::default()
+            .policy(guardrail(&WRITES))
+            .with(Id::group("restricted").attach("DenyIAMWrites"))
+            .with(
+                Id::user("attacker")
+                    .inline(&[allow(&["*"], "*")])
+                    .member_of("restricted"),
+            )
+            .ingest();
+        assert_escalates(&e, &arn("user/attacker"), "iam:DetachGroupPolicy");
+    }
+
+    /// NT-deny: the guardrail also denies its own removal.
+    #[test]
+    fn negative_a_guardrail_that_protects_itself() {
+        let mut denied = WRITES.to_vec();
+        denied.extend(["iam:Detach*", "iam:Delete*"]);
+        let attacker = Id::user("attacker")
+            .inline(&[allow(&["*"], "*")])
+            .attach("DenyIAMWrites");
+        let e = Account::default()
+            .policy(guardrail(&denied))
+            .with(attacker)
+            .ingest();
+        assert_no_edge(&e, &arn("user/attacker"));
+    }
+}
+
 /// Rows 1.12 and 1.13: a new identity the attacker names and makes admin.
 mod new_admin_identity {
     use super::*;
