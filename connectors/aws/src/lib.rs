@@ -161,10 +161,10 @@
 //!   escalate (unconditionally) to the account admin are skipped, since the
 //!   admin scope contains every identity of the account.
 //! - `can_act_as` → a role passed to a new compute resource (family 4:
-//!   [`PASS_ROLE_METHODS`], 29 rows for Lambda, Glue, CloudFormation,
+//!   [`PASS_ROLE_METHODS`], 30 rows for Lambda, Glue, CloudFormation,
 //!   CodeBuild, SageMaker, Bedrock AgentCore (code interpreter, browser,
 //!   runtime), ECS, EMR Serverless, Braket, SSM Automation, CodeStar, Step
-//!   Functions and EventBridge Scheduler): `iam:PassRole` on the role with
+//!   Functions, EventBridge Scheduler and IAM Roles Anywhere): `iam:PassRole` on the role with
 //!   `iam:PassedToService` set, the role trusting that service, and the
 //!   service actions. A service action granted only on some resource names
 //!   makes the edge conditional (the attacker names the new resource); one
@@ -2410,6 +2410,17 @@ pub const PASS_ROLE_METHODS: &[(&str, &str, &[&str])] = &[
         "scheduler-create-schedule",
         "scheduler.amazonaws.com",
         &["scheduler:CreateSchedule"],
+    ),
+    // Row 3.8: a trust anchor for the attacker's CA and a profile for the
+    // role; the trust's conditions on the certificate's subject are the
+    // attacker's to meet.
+    (
+        "rolesanywhere-trust-anchor",
+        "rolesanywhere.amazonaws.com",
+        &[
+            "rolesanywhere:CreateTrustAnchor",
+            "rolesanywhere:CreateProfile",
+        ],
     ),
 ];
 

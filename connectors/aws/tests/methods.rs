@@ -1944,6 +1944,9 @@ pass_role_rows! {
     scheduler_create_schedule:
         PassCase::new("scheduler-create-schedule", "scheduler.amazonaws.com", &["scheduler:CreateSchedule"]),
         None, negative_pass_role_on_harmless_role => Twin::Res;
+    rolesanywhere_trust_anchor:
+        PassCase::new("rolesanywhere-trust-anchor", "rolesanywhere.amazonaws.com", &["rolesanywhere:CreateTrustAnchor", "rolesanywhere:CreateProfile"]),
+        None, negative_deny_in_another_policy => Twin::Deny("rolesanywhere:CreateTrustAnchor");
 }
 
 // Instance-profile rows: the target trusts EC2 and is in an instance profile.
