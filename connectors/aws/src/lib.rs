@@ -161,10 +161,10 @@
 //!   escalate (unconditionally) to the account admin are skipped, since the
 //!   admin scope contains every identity of the account.
 //! - `can_act_as` → a role passed to a new compute resource (family 4:
-//!   [`PASS_ROLE_METHODS`], 30 rows for Lambda, Glue, CloudFormation,
+//!   [`PASS_ROLE_METHODS`], 33 rows for Lambda, Glue, CloudFormation,
 //!   CodeBuild, SageMaker, Bedrock AgentCore (code interpreter, browser,
 //!   runtime), ECS, EMR Serverless, Braket, SSM Automation, CodeStar, Step
-//!   Functions, EventBridge Scheduler and IAM Roles Anywhere): `iam:PassRole` on the role with
+//!   Functions, EventBridge Scheduler, GameLift and IAM Roles Anywhere): `iam:PassRole` on the role with
 //!   `iam:PassedToService` set, the role trusting that service, and the
 //!   service actions. A service action granted only on some resource names
 //!   makes the edge conditional (the attacker names the new resource); one
@@ -2410,6 +2410,41 @@ pub const PASS_ROLE_METHODS: &[(&str, &str, &[&str])] = &[
         "scheduler-create-schedule",
         "scheduler.amazonaws.com",
         &["scheduler:CreateSchedule"],
+    ),
+    // Row 4.10: the attacker lets an account it owns invoke the function.
+    (
+        "lambda-create-function-add-permission",
+        "lambda.amazonaws.com",
+        &["lambda:CreateFunction", "lambda:AddPermission"],
+    ),
+    // Row 4.11: a function URL, called with IAM auth, or made public.
+    (
+        "lambda-create-function-url",
+        "lambda.amazonaws.com",
+        &[
+            "lambda:CreateFunction",
+            "lambda:CreateFunctionUrlConfig",
+            "lambda:InvokeFunctionUrl",
+        ],
+    ),
+    (
+        "lambda-create-function-url",
+        "lambda.amazonaws.com",
+        &[
+            "lambda:CreateFunction",
+            "lambda:CreateFunctionUrlConfig",
+            "lambda:AddPermission",
+        ],
+    ),
+    // Row 4.52: a GameLift fleet runs the attacker's build as the role.
+    (
+        "gamelift-create-fleet",
+        "gamelift.amazonaws.com",
+        &[
+            "gamelift:CreateBuild",
+            "gamelift:RequestUploadCredentials",
+            "gamelift:CreateFleet",
+        ],
     ),
     // Row 3.8: a trust anchor for the attacker's CA and a profile for the
     // role; the trust's conditions on the certificate's subject are the

@@ -1944,6 +1944,15 @@ pass_role_rows! {
     scheduler_create_schedule:
         PassCase::new("scheduler-create-schedule", "scheduler.amazonaws.com", &["scheduler:CreateSchedule"]),
         None, negative_pass_role_on_harmless_role => Twin::Res;
+    lambda_create_function_add_permission:
+        PassCase::new("lambda-create-function-add-permission", LAMBDA, &["lambda:CreateFunction", "lambda:AddPermission"]),
+        None, negative_deny_in_another_policy => Twin::Deny("lambda:AddPermission");
+    lambda_create_function_url:
+        PassCase::new("lambda-create-function-url", LAMBDA, &["lambda:CreateFunction", "lambda:CreateFunctionUrlConfig", "lambda:InvokeFunctionUrl"]),
+        None, negative_boundary_without_the_action => Twin::Boundary("lambda:CreateFunctionUrlConfig");
+    gamelift_create_fleet:
+        PassCase::new("gamelift-create-fleet", "gamelift.amazonaws.com", &["gamelift:CreateBuild", "gamelift:RequestUploadCredentials", "gamelift:CreateFleet"]),
+        None, negative_pass_role_on_harmless_role => Twin::Res;
     rolesanywhere_trust_anchor:
         PassCase::new("rolesanywhere-trust-anchor", "rolesanywhere.amazonaws.com", &["rolesanywhere:CreateTrustAnchor", "rolesanywhere:CreateProfile"]),
         None, negative_deny_in_another_policy => Twin::Deny("rolesanywhere:CreateTrustAnchor");
