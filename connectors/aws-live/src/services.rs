@@ -2120,6 +2120,27 @@ async fn compute(
     )
     .await?;
 
+    let ecs = aws_sdk_ecs::Client::new(config);
+    ctx.call(
+        sc,
+        "ecs",
+        "list-clusters",
+        None,
+        Some(format!("{base}/ecs/list-clusters.json")),
+        ecs.list_clusters().into_paginator().send().try_collect(),
+        |pages| {
+            obj(
+                "clusterArns",
+                merged(
+                    pages,
+                    |p| p.cluster_arns.as_ref(),
+                    |a| Value::String(a.clone()),
+                ),
+            )
+        },
+    )
+    .await?;
+
     // Default and non-overridable arguments are left out (they may hold
     // secrets).
     ctx.call(

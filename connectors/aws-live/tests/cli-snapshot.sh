@@ -195,6 +195,7 @@ for region in "${regions[@]}"; do
   call "$r/ec2/describe-instances.json" "${rg[@]}" ec2 describe-instances
   call "$r/glue/get-dev-endpoints.json" "${rg[@]}" glue get-dev-endpoints \
     --query '{DevEndpoints: DevEndpoints[].{EndpointName: EndpointName, RoleArn: RoleArn, Status: Status}}'
+  call "$r/ecs/list-clusters.json" "${rg[@]}" ecs list-clusters
   call "$r/glue/get-jobs.json" "${rg[@]}" glue get-jobs \
     --query '{Jobs: Jobs[].{Name: Name, Role: Role, GlueVersion: GlueVersion, Command: Command.{Name: Name, ScriptLocation: ScriptLocation}}}'
   call "$r/cloudformation/describe-stacks.json" "${rg[@]}" cloudformation describe-stacks \

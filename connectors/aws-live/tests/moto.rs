@@ -456,6 +456,7 @@ fn collect_against_moto() {
         format!("{r}/sagemaker/describe-notebook-instance/research.json"),
         format!("{r}/ec2/describe-instances.json"),
         format!("{r}/glue/get-jobs.json"),
+        format!("{r}/ecs/list-clusters.json"),
         "organizations/describe-organization.json".to_string(),
         "organizations/list-accounts.json".to_string(),
         "organizations/list-policies/SERVICE_CONTROL_POLICY.json".to_string(),
@@ -516,6 +517,12 @@ fn collect_against_moto() {
     assert!(
         jobs["Jobs"][0].get("DefaultArguments").is_none(),
         "{jobs:#}"
+    );
+    let clusters = read_json(&out, &format!("{r}/ecs/list-clusters.json"));
+    assert_eq!(
+        clusters["clusterArns"],
+        serde_json::json!([format!("arn:aws:ecs:{REGION}:{ACCOUNT}:cluster/inference")]),
+        "{clusters:#}"
     );
 
     let policy = read_json(

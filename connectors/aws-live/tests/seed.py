@@ -247,6 +247,9 @@ sagemaker.create_notebook_instance(
     RoleArn=arn("role/notebook"),
 )
 
+# --- ECS: a cluster (decides the PassRole rows that need one).
+client("ecs").create_cluster(clusterName="inference")
+
 # --- Glue: a job whose role is given by name, with a secret-looking default
 # argument that must not be collected.
 client("glue").create_job(

@@ -728,6 +728,17 @@ pub(crate) struct Inventory {
     /// The collection manifest's file.
     collection_file: Option<usize>,
     org: Org,
+    /// ECS clusters by account, over its regions (`ecs/list-clusters`); an
+    /// account is a key once one such file was read.
+    ecs_clusters: BTreeMap<String, Vec<String>>,
+}
+
+impl Inventory {
+    /// The ECS clusters of `account`, when an `ecs/list-clusters` file was
+    /// read for it (empty: it has none).
+    pub(crate) fn ecs_clusters(&self, account: &str) -> Option<&[String]> {
+        self.ecs_clusters.get(account).map(Vec::as_slice)
+    }
 }
 
 /// Reads an optional string field, reporting wrong types.
@@ -1519,6 +1530,26 @@ impl Reader {
                     Ok(())
                 });
                 seen(self, GLUE_DEV_ENDPOINT.inventory);
+            }
+            ("ecs", "list-clusters", []) => {
+                let list = self.inv.ecs_clusters.entry(account.to_string()).or_default();
+                match top.map.get("clusterArns") {
+                    None | Some(Value::Null) => {}
+                    Some(Value::Array(arns)) => {
+                        for (i, a) in arns.iter().enumerate() {
+                            match a.as_str() {
+                                Some(arn) if arn.starts_with("arn:") => list.push(arn.to_string()),
+                                _ => out.error(
+                                    format!("{}[{i}]", top.at("clusterArns")),
+                                    format!("expected a cluster ARN, found {}", type_name(a)),
+                                ),
+                            }
+                        }
+                    }
+                    Some(other) => {
+                        return Err((top.at("clusterArns"), format!("expected an array, found {}", type_name(other))));
+                    }
+                }
             }
             ("glue", "get-jobs", []) => {
                 each(self, "Jobs", out, &mut |s, o, out| {

@@ -307,6 +307,12 @@ const SERVICE_CREDENTIAL_ACTIONS: [&str; 3] = [
     "bedrock:InvokeModel",
 ];
 
+/// PassRole rows that run a task on a cluster that must already exist.
+const ECS_CLUSTER_ROWS: [&str; 2] = [
+    "ecs-register-task-definition-run-task",
+    "ecs-register-task-definition-create-service",
+];
+
 /// How many versions IAM keeps of a managed policy; a sixth needs
 /// `iam:DeletePolicyVersion` first.
 const MAX_POLICY_VERSIONS: usize = 5;
@@ -1914,13 +1920,33 @@ impl Reader {
     /// verdict was conditional (a grant limited to some roles).
     fn pass_role_actions(
         &self,
-        principal: &Principal,
+        (principal, account): (&Principal, &str),
         policies: (&[&Policy], Option<&Policy>, &[Vec<&Policy>]),
         (row, role): (usize, &str),
         per_caller: &[Option<(bool, Vec<String>)>],
     ) -> Option<(bool, Vec<String>)> {
-        let cached = per_caller.get(row)?.clone()?;
         let (id, _, actions) = PASS_ROLE_METHODS.get(row)?;
+        // Rows that need an existing ECS cluster: decided on the account's
+        // clusters when `ecs/list-clusters` was read (`ecs:cluster` names it).
+        if ECS_CLUSTER_ROWS.contains(id) {
+            if let Some(clusters) = self.inv.ecs_clusters(account) {
+                let mut fallback = None;
+                for cluster in clusters {
+                    let ctx = Context::new().with("ecs:cluster", [cluster.as_str()]);
+                    let Some((firm, conditions)) =
+                        methods::new_resource_actions(principal, policies, actions, &ctx)
+                    else {
+                        continue;
+                    };
+                    if firm && conditions.is_empty() {
+                        return Some((true, conditions));
+                    }
+                    fallback.get_or_insert((false, conditions));
+                }
+                return fallback;
+            }
+        }
+        let cached = per_caller.get(row)?.clone()?;
         if cached.0 || !actions.iter().any(|a| a.starts_with("cloudformation:")) {
             return Some(cached);
         }
@@ -2163,7 +2189,7 @@ impl Reader {
                 let mut best: Option<(usize, Evaluation<'_>, bool, Vec<String>)> = None;
                 for &row in rows {
                     let Some((firm, conds)) = self.pass_role_actions(
-                        principal,
+                        (principal, &caller.account),
                         (&identity, boundary, &scp),
                         (row, &role.arn),
                         &actions_ok,

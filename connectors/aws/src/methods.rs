@@ -150,7 +150,7 @@ pub const PASS_ROLE_CAVEATS: &[(&str, &str)] = &[
     ),
     (
         "ecs-register-task-definition-run-task",
-        "needs an existing ECS cluster; the ECS inventory is not read",
+        "needs an existing ECS cluster; ecs/list-clusters was not collected",
     ),
     (
         "ecs-register-task-definition-start-task",
@@ -158,7 +158,7 @@ pub const PASS_ROLE_CAVEATS: &[(&str, &str)] = &[
     ),
     (
         "ecs-register-task-definition-create-service",
-        "needs an existing ECS cluster; the ECS inventory is not read",
+        "needs an existing ECS cluster; ecs/list-clusters was not collected",
     ),
     (
         "bedrock-agentcore-create-runtime",

@@ -197,20 +197,13 @@ impl Account {
     /// The same account as a raw snapshot in an organization whose SCP on
     /// the account's OU denies `denied` (NT-scp).
     fn ingest_under_scp(&self, denied: &str) -> Estate {
-        let ids = |v: &[Id]| v.iter().map(|i| i.0.clone()).collect::<Vec<_>>();
-        let doc = json!({"UserDetailList": ids(&self.users), "GroupDetailList": ids(&self.groups),
-                         "RoleDetailList": ids(&self.roles), "Policies": self.policies});
         let content =
             |stmt: Value| json!({"Version": "2012-10-17", "Statement": [stmt]}).to_string();
         let policy = |id: &str, stmt: Value| {
             json!({"Policy": {"PolicySummary": {"Id": id, "Name": id, "Type": "SERVICE_CONTROL_POLICY"},
                    "Content": content(stmt)}})
         };
-        let files: Vec<(String, Value)> = vec![
-            (
-                format!("snap/{A}/global/iam/get-account-authorization-details.json"),
-                doc,
-            ),
+        self.ingest_raw(vec![
             (
                 "snap/organizations/describe-organization.json".into(),
                 json!({"Organization": {"Id": "o-x", "MasterAccountId": "999999999999"}}),
@@ -246,7 +239,20 @@ impl Account {
                 "snap/organizations/list-targets-for-policy/p-deny.json".into(),
                 json!({"Targets": [{"TargetId": "ou-x", "Type": "ORGANIZATIONAL_UNIT"}]}),
             ),
-        ];
+        ])
+    }
+
+    /// The account as a raw snapshot (`snap/ACCOUNT/global/iam/...`) with
+    /// `extra` files (paths under `snap/`), read with `ingest_all`.
+    fn ingest_raw(&self, extra: Vec<(String, Value)>) -> Estate {
+        let ids = |v: &[Id]| v.iter().map(|i| i.0.clone()).collect::<Vec<_>>();
+        let doc = json!({"UserDetailList": ids(&self.users), "GroupDetailList": ids(&self.groups),
+                         "RoleDetailList": ids(&self.roles), "Policies": self.policies});
+        let mut files = vec![(
+            format!("snap/{A}/global/iam/get-account-authorization-details.json"),
+            doc,
+        )];
+        files.extend(extra);
         let bytes: Vec<(String, Vec<u8>)> = files
             .into_iter()
             .map(|(p, v)| (p, serde_json::to_vec(&v).unwrap()))
@@ -947,6 +953,78 @@ mod scp_twins {
                 "{what}: an unrelated SCP removed the pivot"
             );
         }
+    }
+}
+
+/// Rows 4.35 and 4.36 with the ECS inventory: an existing cluster decides
+/// the "needs an existing cluster" caveat, and `ecs:cluster` names it.
+mod ecs_clusters {
+    use super::*;
+    const CLUSTER: &str = "arn:aws:ecs:us-east-1:111122223333:cluster/prod";
+    const MECHANISM: &str = "iam:PassRole+ecs:RegisterTaskDefinition+ecs:RunTask";
+
+    fn account(run_task: Value) -> Account {
+        Account::default()
+            .with(Id::role("target", ECS))
+            .with(Id::user("attacker").inline(&[
+                pass_role("target", ECS),
+                allow(&["ecs:RegisterTaskDefinition"], "*"),
+                run_task,
+            ]))
+    }
+
+    fn clusters(arns: &[&str]) -> Vec<(String, Value)> {
+        vec![(
+            format!("snap/{A}/us-east-1/ecs/list-clusters.json"),
+            json!({ "clusterArns": arns }),
+        )]
+    }
+
+    fn run_task_edge(e: &Estate, conditional: bool) -> String {
+        assert_edge(
+            e,
+            &arn("user/attacker"),
+            (
+                EdgeKind::CanActAs,
+                &arn("role/target"),
+                MECHANISM,
+                conditional,
+            ),
+        )
+        .1
+    }
+
+    #[test]
+    fn an_existing_cluster_makes_run_task_firm() {
+        let e = account(allow(&["ecs:RunTask"], "*")).ingest_raw(clusters(&[CLUSTER]));
+        run_task_edge(&e, false);
+    }
+
+    /// Without the inventory the caveat stays.
+    #[test]
+    fn without_the_inventory_it_stays_conditional() {
+        let e = account(allow(&["ecs:RunTask"], "*")).ingest();
+        let condition = run_task_edge(&e, true);
+        assert!(condition.contains("existing ECS cluster"), "{condition}");
+    }
+
+    /// NT-pre: the account has no cluster (and the attacker cannot make one).
+    #[test]
+    fn negative_no_cluster() {
+        let e = account(allow(&["ecs:RunTask"], "*")).ingest_raw(clusters(&[]));
+        assert_no_edge(&e, &arn("user/attacker"));
+    }
+
+    /// NT-cond: tasks may only run on another cluster.
+    #[test]
+    fn negative_run_task_only_on_another_cluster() {
+        let e = account(allow_if(
+            &["ecs:RunTask"],
+            "*",
+            json!({"ArnEquals": {"ecs:cluster": "arn:aws:ecs:us-east-1:111122223333:cluster/sandbox"}}),
+        ))
+        .ingest_raw(clusters(&[CLUSTER]));
+        assert_no_edge(&e, &arn("user/attacker"));
     }
 }
 

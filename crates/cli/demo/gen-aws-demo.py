@@ -214,7 +214,7 @@ EMPTY = {
     "bedrock-agent/list-knowledge-bases": {"knowledgeBaseSummaries": []}, "bedrock-agent/list-agents": {"agentSummaries": []},
     "secretsmanager/list-secrets": {"SecretList": []}, "ssm/describe-parameters": {"Parameters": []},
     "ec2/describe-instances": {"Reservations": []}, "glue/get-dev-endpoints": {"DevEndpoints": []},
-    "glue/get-jobs": {"Jobs": []},
+    "glue/get-jobs": {"Jobs": []}, "ecs/list-clusters": {"clusterArns": []},
     "cloudformation/describe-stacks": {"Stacks": []}, "codebuild/batch-get-projects": {"projects": []},
     "lambda/list-functions": {"Functions": []}, "dynamodb/list-tables": {"TableNames": []},
     "kms/list-keys": {"Keys": []},

@@ -63,6 +63,10 @@ pub const DEMO_AWS: &[(&str, &str)] = &[
         include_str!("../demo/aws/111122223333/us-east-1/ec2/describe-instances.json"),
     ),
     (
+        "111122223333/us-east-1/ecs/list-clusters.json",
+        include_str!("../demo/aws/111122223333/us-east-1/ecs/list-clusters.json"),
+    ),
+    (
         "111122223333/us-east-1/glue/get-dev-endpoints.json",
         include_str!("../demo/aws/111122223333/us-east-1/glue/get-dev-endpoints.json"),
     ),
@@ -169,6 +173,10 @@ pub const DEMO_AWS: &[(&str, &str)] = &[
     (
         "444455556666/us-east-1/ec2/describe-instances.json",
         include_str!("../demo/aws/444455556666/us-east-1/ec2/describe-instances.json"),
+    ),
+    (
+        "444455556666/us-east-1/ecs/list-clusters.json",
+        include_str!("../demo/aws/444455556666/us-east-1/ecs/list-clusters.json"),
     ),
     (
         "444455556666/us-east-1/glue/get-dev-endpoints.json",
