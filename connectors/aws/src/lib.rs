@@ -1928,23 +1928,23 @@ impl Reader {
         let (id, _, actions) = PASS_ROLE_METHODS.get(row)?;
         // Rows that need an existing ECS cluster: decided on the account's
         // clusters when `ecs/list-clusters` was read (`ecs:cluster` names it).
-        if ECS_CLUSTER_ROWS.contains(id) {
-            if let Some(clusters) = self.inv.ecs_clusters(account) {
-                let mut fallback = None;
-                for cluster in clusters {
-                    let ctx = Context::new().with("ecs:cluster", [cluster.as_str()]);
-                    let Some((firm, conditions)) =
-                        methods::new_resource_actions(principal, policies, actions, &ctx)
-                    else {
-                        continue;
-                    };
-                    if firm && conditions.is_empty() {
-                        return Some((true, conditions));
-                    }
-                    fallback.get_or_insert((false, conditions));
+        if ECS_CLUSTER_ROWS.contains(id)
+            && let Some(clusters) = self.inv.ecs_clusters(account)
+        {
+            let mut fallback = None;
+            for cluster in clusters {
+                let ctx = Context::new().with("ecs:cluster", [cluster.as_str()]);
+                let Some((firm, conditions)) =
+                    methods::new_resource_actions(principal, policies, actions, &ctx)
+                else {
+                    continue;
+                };
+                if firm && conditions.is_empty() {
+                    return Some((true, conditions));
                 }
-                return fallback;
+                fallback.get_or_insert((false, conditions));
             }
+            return fallback;
         }
         let cached = per_caller.get(row)?.clone()?;
         if cached.0 || !actions.iter().any(|a| a.starts_with("cloudformation:")) {
