@@ -276,6 +276,14 @@ fn bad_raw_files_name_file_and_place_and_keep_the_good_records() {
         r#"{"Models": [], "NextToken": "abc"}"#,
     );
     w("us-east-1/nosuch/describe-things.json", r#"{}"#);
+    w(
+        "us-east-1/ecs/list-clusters.json",
+        r#"{"clusterArns": ["arn:aws:ecs:us-east-1:111111111111:cluster/prod", 42, "prod"]}"#,
+    );
+    w(
+        "us-east-1/glue/get-jobs.json",
+        r#"{"Jobs": [{"Role": "etl"}, {"Name": "nightly", "Role": ["etl"]}, {"Name": "hourly", "Role": "etl"}]}"#,
+    );
     let input = dir.path().to_str().unwrap();
     let (code, _, err) = run(&["blast", "--input", input, "--compromise", "data-reader"]);
     assert_eq!(code, 0, "{err}");
@@ -289,6 +297,10 @@ fn bad_raw_files_name_file_and_place_and_keep_the_good_records() {
         "us-east-1/sqs/list-queues.json: $.QueueUrls[0]: expected https://sqs.REGION.amazonaws.com/ACCOUNT/NAME, found `not a url`",
         "us-east-1/sagemaker/list-models.json: $.NextToken: the output is one page of a paginated call",
         "us-east-1/nosuch/describe-things.json: $: `nosuch/describe-things` is not part of the AWS raw layout",
+        "us-east-1/ecs/list-clusters.json: $.clusterArns[1]: expected a cluster ARN, found a number",
+        "us-east-1/ecs/list-clusters.json: $.clusterArns[2]: expected a cluster ARN, found a string",
+        "us-east-1/glue/get-jobs.json: $.Jobs[0].Name: missing required field `Name`",
+        "us-east-1/glue/get-jobs.json: $.Jobs[1].Role: expected a string, found an array",
     ] {
         assert!(err.contains(expected), "missing `{expected}` in:\n{err}");
     }
@@ -307,6 +319,8 @@ fn bad_raw_files_name_file_and_place_and_keep_the_good_records() {
     assert!(!out.contains("jobs"));
     ok(&["who-can", "--input", input, "--reach", "jobs", "-q"]);
     ok(&["who-can", "--input", input, "--reach", "function:g", "-q"]);
+    // The good Glue job is kept.
+    ok(&["who-can", "--input", input, "--reach", "job/hourly", "-q"]);
 }
 
 #[test]
