@@ -1402,32 +1402,43 @@ impl Reader {
         edges
     }
 
-    fn emit_federated(&self, out: &mut EstateBuilder) {
-        for role in &self.idents {
-            let (Some(trust), Some(doc)) = (
-                role.trust.and_then(|t| self.docs.get(t)),
-                role.trust_doc.as_ref(),
-            ) else {
-                continue;
-            };
-            for (index, stmt) in statements(doc) {
-                let Some(so) = stmt.as_object() else { continue };
+    /// A role's `Allow` trust statements that name federated providers:
+    /// (statement index, the parsed statement, the provider ARNs).
+    fn federated_trust<'a>(&'a self, role: &Ident) -> Vec<(usize, &'a Statement, Vec<String>)> {
+        let (Some(trust), Some(doc)) = (
+            role.trust.and_then(|t| self.docs.get(t)),
+            role.trust_doc.as_ref(),
+        ) else {
+            return Vec::new();
+        };
+        statements(doc)
+            .into_iter()
+            .filter_map(|(index, stmt)| {
+                let so = stmt.as_object()?;
                 if so.get("Effect").and_then(Value::as_str) != Some("Allow") {
-                    continue;
+                    return None;
                 }
-                let Some(parsed) = trust
+                let parsed = trust
                     .policy
                     .statements()
                     .iter()
-                    .find(|s| s.index() == index)
-                else {
-                    continue;
-                };
+                    .find(|s| s.index() == index)?;
                 let providers = so
                     .get("Principal")
                     .and_then(|p| p.get("Federated"))
                     .map(strings)
                     .unwrap_or_default();
+                (!providers.is_empty()).then_some((index, parsed, providers))
+            })
+            .collect()
+    }
+
+    fn emit_federated(&self, out: &mut EstateBuilder) {
+        for role in &self.idents {
+            let Some(trust) = role.trust.and_then(|t| self.docs.get(t)) else {
+                continue;
+            };
+            for (index, parsed, providers) in self.federated_trust(role) {
                 for provider in providers {
                     let saml = provider.contains(":saml-provider/");
                     let action = if saml {
@@ -1673,41 +1684,20 @@ impl Reader {
                 escalated.insert(ix);
                 break;
             }
-            if !escalated.contains(&ix) {
-                match self.set_default_version(ident, principal, ids, &set) {
-                    Some(ed) if !ed.conditional => {
-                        out.add_edge(ed);
-                        escalated.insert(ix);
-                    }
-                    Some(ed) => {
-                        fallback.get_or_insert(ed);
-                    }
-                    None => {}
-                }
-            }
-            for row in 0..3 {
+            // The other ways, in order; the first firm one ends the search.
+            for way in 0..5 {
                 if escalated.contains(&ix) {
                     break;
                 }
-                let found = match row {
-                    0 => self.boundary_removal(&caller, &set),
-                    1 => self.deny_removal(&caller, &set),
-                    _ => self.new_admin_identity(&caller),
+                let found = match way {
+                    0 => self.set_default_version(ident, principal, ids, &set),
+                    1 => self.boundary_removal(&caller, &set),
+                    2 => self.deny_removal(&caller, &set),
+                    3 => self.new_admin_identity(&caller),
+                    // Pass 2: through another identity it writes and obtains.
+                    _ => self.escalation_through(&caller, &set),
                 };
                 match found {
-                    Some(ed) if !ed.conditional => {
-                        out.add_edge(ed);
-                        escalated.insert(ix);
-                    }
-                    Some(ed) => {
-                        fallback.get_or_insert(ed);
-                    }
-                    None => {}
-                }
-            }
-            if !escalated.contains(&ix) {
-                // Pass 2: through another identity it writes and obtains.
-                match self.escalation_through(&caller, &set) {
                     Some(ed) if !ed.conditional => {
                         out.add_edge(ed);
                         escalated.insert(ix);
@@ -2085,6 +2075,14 @@ impl Reader {
         }
     }
 
+    /// Whether `role` is a role a service may be given: not service-linked,
+    /// and its trust policy lets `service` assume it.
+    fn trusts_service(&self, role: &Ident, service: &str) -> bool {
+        role.kind == IdKind::Role
+            && !methods::is_service_linked(role)
+            && methods::trusts(self, role, service)
+    }
+
     /// PassRole to a new compute resource ([`PASS_ROLE_METHODS`]): the
     /// attacker may pass role T to service S (`iam:PassRole` on T with
     /// `iam:PassedToService` = S), T trusts S, and the attacker may call S's
@@ -2093,25 +2091,6 @@ impl Reader {
     /// names (and not denied on `*`) makes the edge conditional. One edge per
     /// (attacker, role), the first firm method or else the first conditional
     /// one. Identities that already reach the account admin are skipped.
-    /// Whether `role` is a role a service may be given: not service-linked,
-    /// and its trust policy lets `service` assume it.
-    fn trusts_service(&self, role: &Ident, service: &str) -> bool {
-        if role.kind != IdKind::Role || role.arn.contains(":role/aws-service-role/") {
-            return false;
-        }
-        let Some(trust) = role.trust.and_then(|t| self.docs.get(t)) else {
-            return false;
-        };
-        let resource = [&trust.policy];
-        let set = PolicySet {
-            resource: &resource,
-            resource_policy_required: true,
-            ..PolicySet::default()
-        };
-        let p = Principal::service(service);
-        evaluate(&Request::new(&p, "sts:AssumeRole", &role.arn), &set).is_allowed()
-    }
-
     fn emit_pass_role(&self, out: &mut EstateBuilder, escalated: &BTreeSet<usize>) {
         const PASS: &str = "iam:PassRole";
         // Roles and the table rows whose service their trust policy lets in.

@@ -361,7 +361,7 @@ fn new_actions(caller: &Caller<'_>, actions: &[&str], ctx: &Context) -> Option<V
 }
 
 /// Whether a role's trust policy lets `service` assume it.
-fn trusts(reader: &Reader, role: &Ident, service: &str) -> bool {
+pub(crate) fn trusts(reader: &Reader, role: &Ident, service: &str) -> bool {
     let Some(trust) = role.trust.and_then(|t| reader.docs.get(t)) else {
         return false;
     };
@@ -375,7 +375,7 @@ fn trusts(reader: &Reader, role: &Ident, service: &str) -> bool {
     evaluate(&Request::new(&p, "sts:AssumeRole", &role.arn), &set).is_allowed()
 }
 
-fn is_service_linked(ident: &Ident) -> bool {
+pub(crate) fn is_service_linked(ident: &Ident) -> bool {
     ident.arn.contains(":role/aws-service-role/")
 }
 

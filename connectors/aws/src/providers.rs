@@ -14,9 +14,8 @@ use std::collections::{BTreeMap, BTreeSet};
 
 use blastgraph_model::{EdgeKind, EstateBuilder};
 use blastgraph_policy::{PolicyKind, PolicySet, Request, evaluate};
-use serde_json::Value;
 
-use crate::{Reader, identity_statement, statements, strings};
+use crate::{Reader, identity_statement};
 
 const UPDATE: &str = "iam:UpdateSAMLProvider";
 
@@ -29,30 +28,10 @@ impl Reader {
         // SAML provider ARN → roles whose trust lets it in.
         let mut by_provider: BTreeMap<String, BTreeSet<usize>> = BTreeMap::new();
         for (r, role) in self.idents.iter().enumerate() {
-            let (Some(trust), Some(doc)) = (
-                role.trust.and_then(|t| self.docs.get(t)),
-                role.trust_doc.as_ref(),
-            ) else {
-                continue;
-            };
-            for (index, stmt) in statements(doc) {
-                let Some(so) = stmt.as_object() else { continue };
-                if so.get("Effect").and_then(Value::as_str) != Some("Allow") {
+            for (_, parsed, providers) in self.federated_trust(role) {
+                if !parsed.matches_action("sts:AssumeRoleWithSAML") {
                     continue;
                 }
-                let allows = trust
-                    .policy
-                    .statements()
-                    .iter()
-                    .any(|s| s.index() == index && s.matches_action("sts:AssumeRoleWithSAML"));
-                if !allows {
-                    continue;
-                }
-                let providers = so
-                    .get("Principal")
-                    .and_then(|p| p.get("Federated"))
-                    .map(strings)
-                    .unwrap_or_default();
                 for p in providers
                     .into_iter()
                     .filter(|p| p.contains(":saml-provider/"))

@@ -58,7 +58,7 @@ impl Reader {
         for target in &self.idents {
             if target.arn == c.ident.arn
                 || target.account != c.ident.account
-                || target.arn.contains(":role/aws-service-role/")
+                || crate::methods::is_service_linked(target)
             {
                 continue;
             }

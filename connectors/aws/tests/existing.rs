@@ -35,8 +35,7 @@
 
 mod common;
 
-use blastgraph_connector_aws::AwsAuthDetailsConnector;
-use blastgraph_model::{Connector, EdgeKind, Estate, EstateBuilder, InputFile};
+use blastgraph_model::{EdgeKind, Estate};
 use common::document;
 use serde_json::{Value, json};
 
@@ -171,21 +170,7 @@ fn regional(rel: &str, v: Value) -> File {
 
 /// Reads the files with `ingest_all`, as `blastgraph --input snap/` does.
 fn ingest_files(files: &[File]) -> Estate {
-    let bytes: Vec<(String, Vec<u8>)> = files
-        .iter()
-        .map(|(p, v)| (p.clone(), serde_json::to_vec_pretty(v).unwrap()))
-        .collect();
-    let inputs: Vec<InputFile<'_>> = bytes
-        .iter()
-        .map(|(path, bytes)| InputFile {
-            path,
-            bytes,
-            sha256: "",
-        })
-        .collect();
-    let mut b = EstateBuilder::new();
-    AwsAuthDetailsConnector.ingest_all(&inputs, &mut b);
-    b.finish()
+    common::ingest_json(files)
 }
 
 /// The snapshot: authorization details with `grants` (and the twin), plus

@@ -30,7 +30,7 @@ mod common;
 use blastgraph_connector_aws::{
     AwsAuthDetailsConnector, INSTANCE_PROFILE_METHODS, PASS_ROLE_METHODS, account_admin_id,
 };
-use blastgraph_model::{Connector, EdgeKind, Estate, EstateBuilder, InputFile};
+use blastgraph_model::{Connector, EdgeKind, Estate, EstateBuilder};
 use common::{document, pivots};
 use serde_json::{Value, json};
 
@@ -253,21 +253,7 @@ impl Account {
             doc,
         )];
         files.extend(extra);
-        let bytes: Vec<(String, Vec<u8>)> = files
-            .into_iter()
-            .map(|(p, v)| (p, serde_json::to_vec(&v).unwrap()))
-            .collect();
-        let inputs: Vec<InputFile<'_>> = bytes
-            .iter()
-            .map(|(path, bytes)| InputFile {
-                path,
-                bytes,
-                sha256: "",
-            })
-            .collect();
-        let mut b = EstateBuilder::new();
-        AwsAuthDetailsConnector.ingest_all(&inputs, &mut b);
-        b.finish()
+        common::ingest_json(&files)
     }
 
     fn ingest(&self) -> Estate {

@@ -1,8 +1,29 @@
 //! Helpers shared by the AWS connector's test files.
 #![allow(dead_code)]
 
-use blastgraph_model::{EdgeKind, Estate};
+use blastgraph_connector_aws::AwsAuthDetailsConnector;
+use blastgraph_model::{Connector, EdgeKind, Estate, EstateBuilder, InputFile};
 use serde_json::{Value, json};
+
+/// Reads JSON files (path, content) together with `ingest_all`, as
+/// `blastgraph --input DIR` does with a raw snapshot.
+pub fn ingest_json(files: &[(String, Value)]) -> Estate {
+    let bytes: Vec<(String, Vec<u8>)> = files
+        .iter()
+        .map(|(p, v)| (p.clone(), serde_json::to_vec_pretty(v).expect("JSON")))
+        .collect();
+    let inputs: Vec<InputFile<'_>> = bytes
+        .iter()
+        .map(|(path, bytes)| InputFile {
+            path,
+            bytes,
+            sha256: "",
+        })
+        .collect();
+    let mut b = EstateBuilder::new();
+    AwsAuthDetailsConnector.ingest_all(&inputs, &mut b);
+    b.finish()
+}
 
 /// A policy document of these statements.
 pub fn document(statements: &[Value]) -> Value {
