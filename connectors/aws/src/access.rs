@@ -453,11 +453,12 @@ impl Reader {
         if passes.is_empty() {
             return Vec::new();
         }
-        // The action that runs the code: the first firmly allowed, else the
+        // The action that runs the code, on the resource itself (the probe
+        // may be on its second ARN): the first firmly allowed, else the
         // first conditionally allowed; none allowed, no edge.
         let mut then: Option<(&str, Evaluation<'s>)> = None;
         for a in pass.then {
-            let e2 = decide(a, target, base);
+            let e2 = decide(a, &r.arn, base);
             if e2.is_allowed() && then.as_ref().is_none_or(|(_, b)| b.conditional) {
                 let firm = !e2.conditional;
                 then = Some((a, e2));

@@ -345,6 +345,44 @@ pub(crate) const SAGEMAKER_USER_PROFILE: Spec = Spec {
         ),
     ],
 };
+/// A user profile without an execution role of its own, in an
+/// IAM-authenticated domain: it runs as the domain's default role, which
+/// `sagemaker:UpdateDomain` replaces (row 4.32; the second ARN is the
+/// domain's).
+pub(crate) const SAGEMAKER_USER_PROFILE_INHERITED: Spec = Spec {
+    kind: "aws:sagemaker_user_profile",
+    class: Class::Tool,
+    inventory: "sagemaker/list-domains",
+    probes: &[
+        p(
+            Access(Execute),
+            "sagemaker:CreatePresignedDomainUrl",
+            On::Arn,
+        ),
+        p(
+            ActAs(Also::Nothing),
+            "sagemaker:CreatePresignedDomainUrl",
+            On::Arn,
+        ),
+        p(
+            PassTo(&SAGEMAKER_UPDATE_USER_PROFILE_ROLE),
+            "sagemaker:UpdateUserProfile",
+            On::Arn,
+        ),
+        p(
+            PassTo(&SAGEMAKER_UPDATE_DOMAIN_ROLE),
+            "sagemaker:UpdateDomain",
+            On::Alt,
+        ),
+    ],
+};
+const SAGEMAKER_UPDATE_DOMAIN_ROLE: PassExisting = PassExisting {
+    row: "sagemaker-update-domain-role",
+    service: "sagemaker.amazonaws.com",
+    then: &["sagemaker:CreatePresignedDomainUrl"],
+    role_key: None,
+    in_profile: false,
+};
 /// A user profile of a domain that does not use IAM authentication (SSO):
 /// presigned domain URLs are refused.
 pub(crate) const SAGEMAKER_USER_PROFILE_SSO: Spec = Spec {
@@ -565,6 +603,7 @@ pub(crate) const SPECS: &[&Spec] = &[
     &SAGEMAKER_DOMAIN,
     &SAGEMAKER_USER_PROFILE,
     &SAGEMAKER_USER_PROFILE_SSO,
+    &SAGEMAKER_USER_PROFILE_INHERITED,
     &BEDROCK_FOUNDATION_MODEL,
     &BEDROCK_CUSTOM_MODEL,
     &BEDROCK_KNOWLEDGE_BASE,
@@ -1827,6 +1866,10 @@ impl Reader {
             match self.inv.domains.get(&key) {
                 Some(d) => {
                     r.parent = Some(d.arn.clone());
+                    if r.role.is_none() && d.auth.as_deref() != Some("SSO") {
+                        r.spec = &SAGEMAKER_USER_PROFILE_INHERITED;
+                        r.alt = Some(d.arn.clone());
+                    }
                     match d.auth.as_deref() {
                         Some("IAM") => r.role = r.role.take().or_else(|| d.default_role.clone()),
                         Some(_) => r.spec = &SAGEMAKER_USER_PROFILE_SSO,

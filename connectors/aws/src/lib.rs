@@ -213,7 +213,8 @@
 //!   `UpdateStack` with a new role (decided per role with
 //!   `cloudformation:RoleArn`), CodeBuild `UpdateProject` with a new service
 //!   role + `StartBuild` or `StartBuildBatch`, SageMaker `UpdateUserProfile`
-//!   with a new execution role + `CreatePresignedDomainUrl`, Glue
+//!   with a new execution role (or `UpdateDomain` with a new default, for
+//!   a profile that inherits it) + `CreatePresignedDomainUrl`, Glue
 //!   `UpdateJob` with a new role + `StartJobRun`, EC2
 //!   `ReplaceIamInstanceProfileAssociation` (or `AssociateIamInstanceProfile`
 //!   on an instance without a profile) + a session on the instance

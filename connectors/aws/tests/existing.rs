@@ -28,7 +28,7 @@
 //! - CodeBuild: `codebuild_start_build`, `codebuild_start_build_batch`
 //! - PassRole to an existing resource (family 4): `cloudformation_update_stack_passrole`,
 //!   `codebuild_update_project_passrole`, `sagemaker_update_user_profile_role`,
-//!   `ec2_associate_instance_profile`
+//!   `ec2_associate_instance_profile`, `sagemaker_update_domain_role`
 //! - credentials: `credential_report`, `create_access_key`, `login_profile`
 //! - resource tags in conditions: `resource_tags`
 #![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)]
@@ -1440,6 +1440,55 @@ mod ec2_associate_instance_profile {
             bare_instance(),
         );
         assert_none(&e);
+    }
+}
+
+/// Row 4.32: a new default execution role for the domain, then a presigned
+/// URL for a profile that inherits it.
+mod sagemaker_update_domain_role {
+    use super::*;
+    const URL: &str = "sagemaker:CreatePresignedDomainUrl";
+
+    fn grants(profile: &str) -> Vec<Value> {
+        vec![
+            allow(
+                &["sagemaker:UpdateDomain"],
+                &[&arn("sagemaker", &format!("domain/{DOMAIN}"))],
+            ),
+            allow(
+                &[URL],
+                &[&arn(
+                    "sagemaker",
+                    &format!("user-profile/{DOMAIN}/{profile}"),
+                )],
+            ),
+            pass_role("nb-exec", "sagemaker.amazonaws.com"),
+        ]
+    }
+
+    /// `bob` has no role of his own: he runs as the domain's default.
+    #[test]
+    fn positive() {
+        let e = case(&grants("bob"), None, studio(Some("IAM")));
+        assert_eq!(
+            pivots(&e),
+            [
+                act_as(
+                    "nb-exec",
+                    "iam:PassRole+sagemaker:UpdateDomain+sagemaker:CreatePresignedDomainUrl"
+                ),
+                act_as("studio-default", URL),
+            ],
+            "{:#?}",
+            e.edges
+        );
+    }
+
+    /// NT-pre: `alice` keeps her own role whatever the domain's default is.
+    #[test]
+    fn negative_a_profile_with_its_own_role() {
+        let e = case(&grants("alice"), None, studio(Some("IAM")));
+        assert_eq!(pivots(&e), [act_as("studio-alice", URL)], "{:#?}", e.edges);
     }
 }
 
