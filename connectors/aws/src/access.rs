@@ -27,6 +27,7 @@ use blastgraph_policy::{
 use rayon::prelude::*;
 
 use crate::inventory::{Also, Gives, On, PassExisting, Probe, Resource};
+use crate::methods::new_resource_actions;
 use crate::{Caller, IdKind, Reader, Trusted, conditioned, describe, edge, with_conditions};
 
 /// The resource string a probe is evaluated on; `None` when the resource
@@ -470,6 +471,16 @@ impl Reader {
         if !pass.then.is_empty() && then.is_none() {
             return Vec::new();
         }
+        // A new resource the attacker names (a trigger that runs the job).
+        let created = if pass.new.is_empty() {
+            None
+        } else {
+            match new_resource_actions(c.principal, (&c.identity, c.boundary, scp), pass.new, base)
+            {
+                Some(v) => Some(v),
+                None => return Vec::new(),
+            }
+        };
         let pass_set = PolicySet {
             identity: &c.identity,
             boundary: c.boundary,
@@ -520,6 +531,15 @@ impl Reader {
                     e2.conditional
                         .then(|| e2.conditions().collect::<Vec<_>>().join(" AND ")),
                 );
+            }
+            if let Some((firm, conditions)) = &created {
+                for a in pass.new {
+                    mechanism.push('+');
+                    mechanism.push_str(a);
+                }
+                if !firm {
+                    undecided.extend(conditions.iter().cloned());
+                }
             }
             if e3.conditional {
                 undecided.push(e3.conditions().collect::<Vec<_>>().join(" AND "));

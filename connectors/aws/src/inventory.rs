@@ -52,6 +52,9 @@ pub(crate) struct PassExisting {
     pub role_key: Option<&'static str>,
     /// The role goes in through an instance profile it must already be in.
     pub in_profile: bool,
+    /// Actions on a new resource the attacker names (a Glue trigger), all
+    /// needed too.
+    pub new: &'static [&'static str],
 }
 
 const CFN_UPDATE_STACK_PASSROLE: PassExisting = PassExisting {
@@ -60,6 +63,7 @@ const CFN_UPDATE_STACK_PASSROLE: PassExisting = PassExisting {
     then: &[],
     role_key: Some("cloudformation:RoleArn"),
     in_profile: false,
+    new: &[],
 };
 const CODEBUILD_UPDATE_PROJECT_PASSROLE: PassExisting = PassExisting {
     row: "codebuild-update-project-passrole",
@@ -67,6 +71,7 @@ const CODEBUILD_UPDATE_PROJECT_PASSROLE: PassExisting = PassExisting {
     then: &["codebuild:StartBuild", "codebuild:StartBuildBatch"],
     role_key: None,
     in_profile: false,
+    new: &[],
 };
 const SAGEMAKER_UPDATE_USER_PROFILE_ROLE: PassExisting = PassExisting {
     row: "sagemaker-update-user-profile-role",
@@ -74,6 +79,7 @@ const SAGEMAKER_UPDATE_USER_PROFILE_ROLE: PassExisting = PassExisting {
     then: &["sagemaker:CreatePresignedDomainUrl"],
     role_key: None,
     in_profile: false,
+    new: &[],
 };
 /// Row 4.3: another instance profile on an instance the caller has a
 /// session on (a new profile replaces the current one; an instance without
@@ -84,6 +90,7 @@ const EC2_REPLACE_INSTANCE_PROFILE: PassExisting = PassExisting {
     then: EC2_SESSIONS,
     role_key: None,
     in_profile: true,
+    new: &[],
 };
 const EC2_ASSOCIATE_INSTANCE_PROFILE: PassExisting = PassExisting {
     row: "ec2-associate-instance-profile",
@@ -91,6 +98,7 @@ const EC2_ASSOCIATE_INSTANCE_PROFILE: PassExisting = PassExisting {
     then: EC2_SESSIONS,
     role_key: None,
     in_profile: true,
+    new: &[],
 };
 /// The ways to run code on an instance that need no document (row 4.3).
 const EC2_SESSIONS: &[&str] = &["ssm:StartSession", "ec2-instance-connect:SendSSHPublicKey"];
@@ -382,6 +390,7 @@ const SAGEMAKER_UPDATE_DOMAIN_ROLE: PassExisting = PassExisting {
     then: &["sagemaker:CreatePresignedDomainUrl"],
     role_key: None,
     in_profile: false,
+    new: &[],
 };
 /// A user profile of a domain that does not use IAM authentication (SSO):
 /// presigned domain URLs are refused.
@@ -532,6 +541,11 @@ pub(crate) const GLUE_JOB: Spec = Spec {
             On::Arn,
         ),
         p(PassTo(&GLUE_UPDATE_JOB_PASSROLE), "glue:UpdateJob", On::Arn),
+        p(
+            PassTo(&GLUE_UPDATE_JOB_PASSROLE_TRIGGER),
+            "glue:UpdateJob",
+            On::Arn,
+        ),
     ],
 };
 const GLUE_UPDATE_JOB_PASSROLE: PassExisting = PassExisting {
@@ -540,6 +554,16 @@ const GLUE_UPDATE_JOB_PASSROLE: PassExisting = PassExisting {
     then: &["glue:StartJobRun"],
     role_key: None,
     in_profile: false,
+    new: &[],
+};
+/// Row 4.16: the job gets another role, and a new trigger runs it.
+const GLUE_UPDATE_JOB_PASSROLE_TRIGGER: PassExisting = PassExisting {
+    row: "glue-update-job-passrole-trigger",
+    service: "glue.amazonaws.com",
+    then: &[],
+    role_key: None,
+    in_profile: false,
+    new: &["glue:CreateTrigger"],
 };
 pub(crate) const CFN_STACK: Spec = Spec {
     kind: "aws:cloudformation_stack",
@@ -2181,7 +2205,7 @@ mod tests {
                     }
                 }
                 if let Gives::PassTo(pass) = p.gives {
-                    for a in pass.then {
+                    for a in pass.then.iter().chain(pass.new) {
                         assert!(cat.get(a).is_some(), "{a}");
                     }
                 }

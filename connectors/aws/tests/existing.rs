@@ -21,7 +21,7 @@
 //!   `lambda_update_function_code_add_permission`
 //! - CloudFormation: `cloudformation_update_stack`, `cloudformation_change_set`
 //! - Glue: `glue_update_dev_endpoint`, `glue_update_job`,
-//!   `glue_update_job_passrole_start_run`
+//!   `glue_update_job_passrole_start_run`, `glue_update_job_passrole_trigger`
 //! - SageMaker: `sagemaker_presigned_notebook_url`, `sagemaker_presigned_domain_url`
 //! - EC2: `ssm_send_command`, `ssm_start_session`, `ec2_instance_connect`,
 //!   `ssm_create_association`, `ec2_modify_instance_user_data`
@@ -1172,6 +1172,52 @@ mod resource_tags {
             "{:#?}",
             e.edges
         );
+    }
+}
+
+/// Row 4.16: the job gets another role, and a new trigger runs it.
+mod glue_update_job_passrole_trigger {
+    use super::*;
+    const GLUE: &str = "glue.amazonaws.com";
+
+    fn grants() -> Vec<Value> {
+        vec![
+            allow(&["glue:UpdateJob"], &[&arn("glue", JOB)]),
+            allow(&["glue:CreateTrigger"], &["*"]),
+            pass_role("glue-admin", GLUE),
+        ]
+    }
+
+    fn waiting() -> (EdgeKind, String, String, bool) {
+        (
+            EdgeKind::CanActAs,
+            iam("role/glue-exec"),
+            "glue:UpdateJob".to_string(),
+            true,
+        )
+    }
+
+    #[test]
+    fn positive() {
+        let e = case(&grants(), None, jobs());
+        assert_eq!(
+            pivots(&e),
+            [
+                act_as(
+                    "glue-admin",
+                    "iam:PassRole+glue:UpdateJob+glue:CreateTrigger"
+                ),
+                waiting(),
+            ],
+            "{:#?}",
+            e.edges
+        );
+    }
+
+    #[test]
+    fn negative_deny_in_another_policy() {
+        let e = case(&grants(), Some(Twin::Deny("glue:CreateTrigger")), jobs());
+        assert_eq!(pivots(&e), [waiting()], "{:#?}", e.edges);
     }
 }
 
