@@ -59,6 +59,10 @@ fn resource_context(r: &Resource) -> Option<Context> {
         match p.gives {
             Gives::ActAs(Also::Needs(a) | Also::Trigger(a)) => actions.push(a),
             Gives::ActAs(Also::All(all)) => actions.extend(all),
+            Gives::ActAs(Also::AllAndNew(all, new)) => {
+                actions.extend(all);
+                actions.extend(new);
+            }
             Gives::PassTo(pass) => actions.extend(pass.then),
             _ => {}
         }
@@ -359,7 +363,7 @@ impl Reader {
                             extra = undecided(&e2);
                             mechanism = format!("{}+{a}", p.action);
                         }
-                        Also::All(all) => {
+                        Also::All(all) | Also::AllAndNew(all, _) => {
                             let mut open = Vec::new();
                             let mut allowed = true;
                             for a in all {
@@ -374,6 +378,23 @@ impl Reader {
                             }
                             if !allowed {
                                 continue;
+                            }
+                            if let Also::AllAndNew(_, new) = also {
+                                let Some((firm, conditions)) = new_resource_actions(
+                                    c.principal,
+                                    (&c.identity, c.boundary, scp),
+                                    new,
+                                    base,
+                                ) else {
+                                    continue;
+                                };
+                                if !firm {
+                                    open.extend(conditions);
+                                }
+                                for a in new {
+                                    mechanism.push('+');
+                                    mechanism.push_str(a);
+                                }
                             }
                             extra = (!open.is_empty()).then(|| open.join(" AND "));
                         }

@@ -112,6 +112,9 @@ pub(crate) enum Also {
     Needs(&'static str),
     /// Every one of these actions on the same resource is needed too.
     All(&'static [&'static str]),
+    /// These on the same resource, and these on a new resource the attacker
+    /// names (a lifecycle configuration), are needed too.
+    AllAndNew(&'static [&'static str], &'static [&'static str]),
     /// This action runs the code now; without it the code runs when the
     /// resource's own trigger fires, so the edge is conditional.
     Trigger(&'static str),
@@ -293,8 +296,22 @@ pub(crate) const SAGEMAKER_NOTEBOOK: Spec = Spec {
             "sagemaker:CreatePresignedNotebookInstanceUrl",
             On::Arn,
         ),
+        // Row 5.19: a lifecycle configuration runs at the next start.
+        p(
+            ActAs(Also::AllAndNew(
+                &[
+                    "sagemaker:StopNotebookInstance",
+                    "sagemaker:StartNotebookInstance",
+                ],
+                &[LIFECYCLE_CONFIG],
+            )),
+            "sagemaker:UpdateNotebookInstance",
+            On::Arn,
+        ),
     ],
 };
+/// Creates the lifecycle configuration of row 5.19.
+const LIFECYCLE_CONFIG: &str = "sagemaker:CreateNotebookInstanceLifecycleConfig";
 /// A notebook instance that is not running (`Stopped`, `Stopping`,
 /// `Updating`): the presigned URL works once it is started, so the
 /// caller also needs `sagemaker:StartNotebookInstance` (row 5.18).
@@ -311,6 +328,14 @@ pub(crate) const SAGEMAKER_NOTEBOOK_STOPPED: Spec = Spec {
         p(
             ActAs(Also::Needs("sagemaker:StartNotebookInstance")),
             "sagemaker:CreatePresignedNotebookInstanceUrl",
+            On::Arn,
+        ),
+        p(
+            ActAs(Also::AllAndNew(
+                &["sagemaker:StartNotebookInstance"],
+                &[LIFECYCLE_CONFIG],
+            )),
+            "sagemaker:UpdateNotebookInstance",
             On::Arn,
         ),
     ],
@@ -2199,8 +2224,13 @@ mod tests {
                 if let Gives::ActAs(Also::Needs(a) | Also::Trigger(a)) = p.gives {
                     assert!(cat.get(a).is_some(), "{a}");
                 }
-                if let Gives::ActAs(Also::All(all)) = p.gives {
+                if let Gives::ActAs(Also::All(all) | Also::AllAndNew(all, _)) = p.gives {
                     for a in all {
+                        assert!(cat.get(a).is_some(), "{a}");
+                    }
+                }
+                if let Gives::ActAs(Also::AllAndNew(_, new)) = p.gives {
+                    for a in new {
                         assert!(cat.get(a).is_some(), "{a}");
                     }
                 }

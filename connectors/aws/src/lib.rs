@@ -194,7 +194,9 @@
 //!   or `CreateChangeSet` + `ExecuteChangeSet` (stacks with a `RoleARN`
 //!   that are not only deletable), Glue `UpdateDevEndpoint`, SageMaker
 //!   `CreatePresignedNotebookInstanceUrl` (a stopped instance also needs
-//!   `StartNotebookInstance`; a failed one gives nothing) and
+//!   `StartNotebookInstance`; a failed one gives nothing), a new lifecycle
+//!   configuration (`UpdateNotebookInstance` + stop/start +
+//!   `CreateNotebookInstanceLifecycleConfig`), and
 //!   `CreatePresignedDomainUrl` on a Studio user profile (the profile's
 //!   role, else the domain's default; IAM-authenticated domains only;
 //!   conditional when the domain file is missing), EC2 `ssm:SendCommand`

@@ -22,7 +22,8 @@
 //! - CloudFormation: `cloudformation_update_stack`, `cloudformation_change_set`
 //! - Glue: `glue_update_dev_endpoint`, `glue_update_job`,
 //!   `glue_update_job_passrole_start_run`, `glue_update_job_passrole_trigger`
-//! - SageMaker: `sagemaker_presigned_notebook_url`, `sagemaker_presigned_domain_url`
+//! - SageMaker: `sagemaker_presigned_notebook_url`, `sagemaker_presigned_domain_url`,
+//!   `sagemaker_notebook_lifecycle_config`
 //! - EC2: `ssm_send_command`, `ssm_start_session`, `ec2_instance_connect`,
 //!   `ssm_create_association`, `ec2_modify_instance_user_data`
 //! - CodeBuild: `codebuild_start_build`, `codebuild_start_build_batch`
@@ -629,6 +630,53 @@ mod sagemaker_presigned_notebook_url {
         );
         assert_none(&e);
         assert_eq!(access_to(&e, &arn("sagemaker", NOTEBOOK)), []);
+    }
+}
+
+/// Row 5.19: a lifecycle configuration the attacker writes runs as the
+/// notebook's role when it starts again.
+mod sagemaker_notebook_lifecycle_config {
+    use super::*;
+    const UPDATE: &str = "sagemaker:UpdateNotebookInstance";
+    const MECHANISM: &str = "sagemaker:UpdateNotebookInstance+sagemaker:StopNotebookInstance+sagemaker:StartNotebookInstance+sagemaker:CreateNotebookInstanceLifecycleConfig";
+
+    fn grants() -> Vec<Value> {
+        vec![
+            allow(
+                &[
+                    UPDATE,
+                    "sagemaker:StopNotebookInstance",
+                    "sagemaker:StartNotebookInstance",
+                ],
+                &[&arn("sagemaker", NOTEBOOK)],
+            ),
+            allow(&["sagemaker:CreateNotebookInstanceLifecycleConfig"], &["*"]),
+        ]
+    }
+
+    #[test]
+    fn positive() {
+        let e = case(&grants(), None, notebook("InService"));
+        assert_act_as(&e, "nb-exec", MECHANISM, false);
+    }
+
+    #[test]
+    fn negative_deny_in_another_policy() {
+        let e = case(&grants(), Some(Twin::Deny(UPDATE)), notebook("InService"));
+        assert_none(&e);
+    }
+
+    /// NT-pre-like: no lifecycle configuration can be created.
+    #[test]
+    fn negative_boundary_without_the_configuration() {
+        let e = case(
+            &grants(),
+            Some(Twin::Boundary(
+                "sagemaker:CreateNotebookInstanceLifecycleConfig",
+            )),
+            notebook("InService"),
+        );
+        assert_none(&e);
     }
 }
 
