@@ -565,6 +565,12 @@ pub(crate) const GLUE_JOB: Spec = Spec {
             "glue:UpdateJob",
             On::Arn,
         ),
+        // Or a new trigger runs it.
+        p(
+            ActAs(Also::AllAndNew(&[], &["glue:CreateTrigger"])),
+            "glue:UpdateJob",
+            On::Arn,
+        ),
         p(PassTo(&GLUE_UPDATE_JOB_PASSROLE), "glue:UpdateJob", On::Arn),
         p(
             PassTo(&GLUE_UPDATE_JOB_PASSROLE_TRIGGER),

@@ -1245,6 +1245,7 @@ mod glue_update_job_passrole_trigger {
         )
     }
 
+    /// The job's own role too, now firm: the new trigger runs it (5.12).
     #[test]
     fn positive() {
         let e = case(&grants(), None, jobs());
@@ -1255,7 +1256,7 @@ mod glue_update_job_passrole_trigger {
                     "glue-admin",
                     "iam:PassRole+glue:UpdateJob+glue:CreateTrigger"
                 ),
-                waiting(),
+                act_as("glue-exec", "glue:UpdateJob+glue:CreateTrigger"),
             ],
             "{:#?}",
             e.edges
