@@ -63,7 +63,11 @@ fn resource_context(r: &Resource) -> Option<Context> {
                 actions.extend(all);
                 actions.extend(new);
             }
-            Gives::PassTo(pass) => actions.extend(pass.then),
+            Gives::PassTo(pass) => {
+                actions.extend(pass.then);
+                actions.extend(pass.new);
+                actions.extend(pass.needs);
+            }
             _ => {}
         }
         services.extend(
@@ -492,6 +496,15 @@ impl Reader {
         if !pass.then.is_empty() && then.is_none() {
             return Vec::new();
         }
+        // The other actions on the resource it needs (all of them).
+        let mut needed = Vec::new();
+        for a in pass.needs {
+            let e2 = decide(a, &r.arn, base);
+            if !e2.is_allowed() {
+                return Vec::new();
+            }
+            needed.push((*a, e2));
+        }
         // A new resource the attacker names (a trigger that runs the job).
         let created = if pass.new.is_empty() {
             None
@@ -545,6 +558,14 @@ impl Reader {
             };
             let mut mechanism = format!("{PASS}+{action}");
             let mut undecided: Vec<String> = Vec::new();
+            for (a, e2) in &needed {
+                mechanism.push('+');
+                mechanism.push_str(a);
+                undecided.extend(
+                    e2.conditional
+                        .then(|| e2.conditions().collect::<Vec<_>>().join(" AND ")),
+                );
+            }
             if let Some((a, e2)) = &then {
                 mechanism.push('+');
                 mechanism.push_str(a);

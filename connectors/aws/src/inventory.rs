@@ -55,6 +55,8 @@ pub(crate) struct PassExisting {
     /// Actions on a new resource the attacker names (a Glue trigger), all
     /// needed too.
     pub new: &'static [&'static str],
+    /// Actions on the same resource, all needed too (new code for it).
+    pub needs: &'static [&'static str],
 }
 
 const CFN_UPDATE_STACK_PASSROLE: PassExisting = PassExisting {
@@ -64,6 +66,7 @@ const CFN_UPDATE_STACK_PASSROLE: PassExisting = PassExisting {
     role_key: Some("cloudformation:RoleArn"),
     in_profile: false,
     new: &[],
+    needs: &[],
 };
 const CODEBUILD_UPDATE_PROJECT_PASSROLE: PassExisting = PassExisting {
     row: "codebuild-update-project-passrole",
@@ -72,6 +75,7 @@ const CODEBUILD_UPDATE_PROJECT_PASSROLE: PassExisting = PassExisting {
     role_key: None,
     in_profile: false,
     new: &[],
+    needs: &[],
 };
 const SAGEMAKER_UPDATE_USER_PROFILE_ROLE: PassExisting = PassExisting {
     row: "sagemaker-update-user-profile-role",
@@ -80,6 +84,7 @@ const SAGEMAKER_UPDATE_USER_PROFILE_ROLE: PassExisting = PassExisting {
     role_key: None,
     in_profile: false,
     new: &[],
+    needs: &[],
 };
 /// Row 4.3: another instance profile on an instance the caller has a
 /// session on (a new profile replaces the current one; an instance without
@@ -91,6 +96,7 @@ const EC2_REPLACE_INSTANCE_PROFILE: PassExisting = PassExisting {
     role_key: None,
     in_profile: true,
     new: &[],
+    needs: &[],
 };
 const EC2_ASSOCIATE_INSTANCE_PROFILE: PassExisting = PassExisting {
     row: "ec2-associate-instance-profile",
@@ -99,6 +105,7 @@ const EC2_ASSOCIATE_INSTANCE_PROFILE: PassExisting = PassExisting {
     role_key: None,
     in_profile: true,
     new: &[],
+    needs: &[],
 };
 /// The ways to run code on an instance that need no document (row 4.3).
 const EC2_SESSIONS: &[&str] = &["ssm:StartSession", "ec2-instance-connect:SendSSHPublicKey"];
@@ -254,6 +261,11 @@ pub(crate) const LAMBDA_FUNCTION: Spec = Spec {
             "lambda:UpdateFunctionCode",
             On::Arn,
         ),
+        p(
+            PassTo(&LAMBDA_UPDATE_FUNCTION_ROLE),
+            "lambda:UpdateFunctionConfiguration",
+            On::Arn,
+        ),
         // A new handler, layer or environment (`AWS_LAMBDA_EXEC_WRAPPER`)
         // runs the attacker's code as the role, like new code (row 5.4).
         p(
@@ -262,6 +274,16 @@ pub(crate) const LAMBDA_FUNCTION: Spec = Spec {
             On::Arn,
         ),
     ],
+};
+/// Row 5.5: the function gets another role, new code, and a run.
+const LAMBDA_UPDATE_FUNCTION_ROLE: PassExisting = PassExisting {
+    row: "lambda-update-function-configuration-role",
+    service: "lambda.amazonaws.com",
+    then: &["lambda:InvokeFunction"],
+    role_key: None,
+    in_profile: false,
+    new: &[],
+    needs: &["lambda:UpdateFunctionCode"],
 };
 pub(crate) const SAGEMAKER_ENDPOINT: Spec = Spec {
     kind: "aws:sagemaker_endpoint",
@@ -416,6 +438,7 @@ const SAGEMAKER_UPDATE_DOMAIN_ROLE: PassExisting = PassExisting {
     role_key: None,
     in_profile: false,
     new: &[],
+    needs: &[],
 };
 /// A user profile of a domain that does not use IAM authentication (SSO):
 /// presigned domain URLs are refused.
@@ -586,6 +609,7 @@ const GLUE_UPDATE_JOB_PASSROLE: PassExisting = PassExisting {
     role_key: None,
     in_profile: false,
     new: &[],
+    needs: &[],
 };
 /// Row 4.16: the job gets another role, and a new trigger runs it.
 const GLUE_UPDATE_JOB_PASSROLE_TRIGGER: PassExisting = PassExisting {
@@ -595,6 +619,7 @@ const GLUE_UPDATE_JOB_PASSROLE_TRIGGER: PassExisting = PassExisting {
     role_key: None,
     in_profile: false,
     new: &["glue:CreateTrigger"],
+    needs: &[],
 };
 pub(crate) const CFN_STACK: Spec = Spec {
     kind: "aws:cloudformation_stack",
@@ -2241,7 +2266,7 @@ mod tests {
                     }
                 }
                 if let Gives::PassTo(pass) = p.gives {
-                    for a in pass.then.iter().chain(pass.new) {
+                    for a in pass.then.iter().chain(pass.new).chain(pass.needs) {
                         assert!(cat.get(a).is_some(), "{a}");
                     }
                 }

@@ -211,7 +211,9 @@
 //!   boundary, SCPs, the resource policy and RCPs. Mechanism: the action,
 //!   `+` a second action when needed.
 //! - `can_act_as` → a role the caller gives to an existing resource (the
-//!   family-4 rows that need one, `Gives::PassTo` probes): CloudFormation
+//!   family-4 rows that need one, `Gives::PassTo` probes): Lambda
+//!   `UpdateFunctionConfiguration` with a new role + `UpdateFunctionCode` +
+//!   `InvokeFunction` (row 5.5), CloudFormation
 //!   `UpdateStack` with a new role (decided per role with
 //!   `cloudformation:RoleArn`), CodeBuild `UpdateProject` with a new service
 //!   role + `StartBuild` or `StartBuildBatch`, SageMaker `UpdateUserProfile`

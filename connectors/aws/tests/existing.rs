@@ -18,7 +18,7 @@
 //!
 //! Index:
 //! - Lambda: `lambda_update_function_code`, `lambda_update_function_configuration`,
-//!   `lambda_update_function_code_add_permission`
+//!   `lambda_update_function_code_add_permission`, `lambda_update_function_configuration_role`
 //! - CloudFormation: `cloudformation_update_stack`, `cloudformation_change_set`
 //! - Glue: `glue_update_dev_endpoint`, `glue_update_job`,
 //!   `glue_update_job_passrole_start_run`, `glue_update_job_passrole_trigger`
@@ -144,6 +144,7 @@ fn auth_details(grants: &[Value], twin: Option<Twin>, users: &[Value]) -> Value 
     json!({"UserDetailList": all_users, "GroupDetailList": [], "Policies": policies,
     "RoleDetailList": [
         role("fn-exec", "lambda.amazonaws.com"),
+        role("fn-admin", "lambda.amazonaws.com"),
         role("cfn-exec", "cloudformation.amazonaws.com"),
         role("glue-exec", "glue.amazonaws.com"),
         role("glue-admin", "glue.amazonaws.com"),
@@ -1267,6 +1268,62 @@ mod glue_update_job_passrole_trigger {
     fn negative_deny_in_another_policy() {
         let e = case(&grants(), Some(Twin::Deny("glue:CreateTrigger")), jobs());
         assert_eq!(pivots(&e), [waiting()], "{:#?}", e.edges);
+    }
+}
+
+/// Row 5.5: the function gets another role, new code, and a run.
+mod lambda_update_function_configuration_role {
+    use super::*;
+    const LAMBDA: &str = "lambda.amazonaws.com";
+    const ACTIONS: [&str; 3] = [
+        "lambda:UpdateFunctionConfiguration",
+        "lambda:UpdateFunctionCode",
+        "lambda:InvokeFunction",
+    ];
+
+    #[test]
+    fn positive() {
+        let e = case(
+            &[
+                allow(&ACTIONS, &[&arn("lambda", FUNCTION)]),
+                pass_role("fn-admin", LAMBDA),
+            ],
+            None,
+            functions(),
+        );
+        assert_eq!(
+            pivots(&e),
+            [
+                act_as(
+                    "fn-admin",
+                    "iam:PassRole+lambda:UpdateFunctionConfiguration+lambda:UpdateFunctionCode+lambda:InvokeFunction"
+                ),
+                act_as("fn-exec", "lambda:UpdateFunctionCode"),
+                act_as("fn-exec", "lambda:UpdateFunctionConfiguration"),
+            ],
+            "{:#?}",
+            e.edges
+        );
+    }
+
+    /// The catalogue's twin: PassRole only to EC2.
+    #[test]
+    fn negative_passed_to_another_service() {
+        let e = case(
+            &[
+                allow(&ACTIONS, &[&arn("lambda", FUNCTION)]),
+                pass_role("fn-admin", "ec2.amazonaws.com"),
+            ],
+            None,
+            functions(),
+        );
+        assert!(
+            pivots(&e)
+                .iter()
+                .all(|(_, to, ..)| *to != iam("role/fn-admin")),
+            "{:#?}",
+            e.edges
+        );
     }
 }
 
