@@ -378,33 +378,10 @@ pub(crate) const SAGEMAKER_DOMAIN: Spec = Spec {
 };
 /// A Studio user profile: a presigned domain URL opens Studio as the
 /// profile's execution role (row 5.20, IAM-authenticated domains only).
+/// A profile without a role of its own runs as its domain's default,
+/// which `sagemaker:UpdateDomain` replaces (row 4.32): its second ARN is
+/// then the domain's, and only such profiles have one.
 pub(crate) const SAGEMAKER_USER_PROFILE: Spec = Spec {
-    kind: "aws:sagemaker_user_profile",
-    class: Class::Tool,
-    inventory: "sagemaker/list-domains",
-    probes: &[
-        p(
-            Access(Execute),
-            "sagemaker:CreatePresignedDomainUrl",
-            On::Arn,
-        ),
-        p(
-            ActAs(Also::Nothing),
-            "sagemaker:CreatePresignedDomainUrl",
-            On::Arn,
-        ),
-        p(
-            PassTo(&SAGEMAKER_UPDATE_USER_PROFILE_ROLE),
-            "sagemaker:UpdateUserProfile",
-            On::Arn,
-        ),
-    ],
-};
-/// A user profile without an execution role of its own, in an
-/// IAM-authenticated domain: it runs as the domain's default role, which
-/// `sagemaker:UpdateDomain` replaces (row 4.32; the second ARN is the
-/// domain's).
-pub(crate) const SAGEMAKER_USER_PROFILE_INHERITED: Spec = Spec {
     kind: "aws:sagemaker_user_profile",
     class: Class::Tool,
     inventory: "sagemaker/list-domains",
@@ -683,7 +660,6 @@ pub(crate) const SPECS: &[&Spec] = &[
     &SAGEMAKER_DOMAIN,
     &SAGEMAKER_USER_PROFILE,
     &SAGEMAKER_USER_PROFILE_SSO,
-    &SAGEMAKER_USER_PROFILE_INHERITED,
     &BEDROCK_FOUNDATION_MODEL,
     &BEDROCK_CUSTOM_MODEL,
     &BEDROCK_KNOWLEDGE_BASE,
@@ -1946,8 +1922,7 @@ impl Reader {
             match self.inv.domains.get(&key) {
                 Some(d) => {
                     r.parent = Some(d.arn.clone());
-                    if r.role.is_none() && d.auth.as_deref() != Some("SSO") {
-                        r.spec = &SAGEMAKER_USER_PROFILE_INHERITED;
+                    if r.role.is_none() {
                         r.alt = Some(d.arn.clone());
                     }
                     match d.auth.as_deref() {
