@@ -1909,21 +1909,16 @@ impl Reader {
         None
     }
 
-    /// A PassRole row's service actions for passing `role`: the verdict
-    /// decided once per caller, except that CloudFormation's actions are
-    /// decided again with `cloudformation:RoleArn` = the role when that
-    /// verdict was conditional (a grant limited to some roles).
-    fn pass_role_actions(
+    /// A PassRole row's service actions, decided once per caller. Rows that
+    /// need an existing ECS cluster are decided on the account's clusters
+    /// when `ecs/list-clusters` was read (`ecs:cluster` names each).
+    fn pass_role_row(
         &self,
         (principal, account): (&Principal, &str),
         policies: (&[&Policy], Option<&Policy>, &[Vec<&Policy>]),
-        (row, role): (usize, &str),
-        per_caller: &[Option<(bool, Vec<String>)>],
+        (id, actions): (&str, &[&str]),
     ) -> Option<(bool, Vec<String>)> {
-        let (id, _, actions) = PASS_ROLE_METHODS.get(row)?;
-        // Rows that need an existing ECS cluster: decided on the account's
-        // clusters when `ecs/list-clusters` was read (`ecs:cluster` names it).
-        if ECS_CLUSTER_ROWS.contains(id)
+        if ECS_CLUSTER_ROWS.contains(&id)
             && let Some(clusters) = self.inv.ecs_clusters(account)
         {
             let mut fallback = None;
@@ -1941,6 +1936,23 @@ impl Reader {
             }
             return fallback;
         }
+        let (firm, conditions) =
+            methods::new_resource_actions(principal, policies, actions, Context::empty())?;
+        Some(methods::pass_role_caveat(id, firm, conditions))
+    }
+
+    /// A PassRole row's service actions for passing `role`: the verdict
+    /// decided once per caller, except that CloudFormation's actions are
+    /// decided again with `cloudformation:RoleArn` = the role when that
+    /// verdict was conditional (a grant limited to some roles).
+    fn pass_role_actions(
+        &self,
+        principal: &Principal,
+        policies: (&[&Policy], Option<&Policy>, &[Vec<&Policy>]),
+        (row, role): (usize, &str),
+        per_caller: &[Option<(bool, Vec<String>)>],
+    ) -> Option<(bool, Vec<String>)> {
+        let (id, _, actions) = PASS_ROLE_METHODS.get(row)?;
         let cached = per_caller.get(row)?.clone()?;
         if cached.0 || !actions.iter().any(|a| a.starts_with("cloudformation:")) {
             return Some(cached);
@@ -2148,13 +2160,11 @@ impl Reader {
             let actions_ok: Vec<Option<(bool, Vec<String>)>> = PASS_ROLE_METHODS
                 .iter()
                 .map(|(id, _, actions)| {
-                    let (firm, conditions) = methods::new_resource_actions(
-                        principal,
+                    self.pass_role_row(
+                        (principal, &caller.account),
                         (&identity, boundary, &scp),
-                        actions,
-                        Context::empty(),
-                    )?;
-                    Some(methods::pass_role_caveat(id, firm, conditions))
+                        (id, actions),
+                    )
                 })
                 .collect();
             if actions_ok.iter().all(Option::is_none) {
@@ -2173,7 +2183,7 @@ impl Reader {
                 let mut best: Option<(usize, Evaluation<'_>, bool, Vec<String>)> = None;
                 for &row in rows {
                     let Some((firm, conds)) = self.pass_role_actions(
-                        (principal, &caller.account),
+                        principal,
                         (&identity, boundary, &scp),
                         (row, &role.arn),
                         &actions_ok,
