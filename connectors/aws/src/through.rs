@@ -54,6 +54,7 @@ impl Reader {
                 .iter()
                 .any(|(a, st)| *a == action && st.iter().any(|s| s.may_match_resource(resource)))
         };
+        let versions = writes.iter().any(|(a, _)| *a == "iam:CreatePolicyVersion");
         let mut fallback = None;
         for target in &self.idents {
             if target.arn == c.ident.arn
@@ -73,7 +74,12 @@ impl Reader {
                 .filter(|a| may(a, &target.arn))
                 .map(|a| (*a, target.arn.clone(), "it".to_string()))
                 .collect();
-            for p in self.identity_policies(target) {
+            let policies = if versions {
+                self.identity_policies(target)
+            } else {
+                Vec::new()
+            };
+            for p in policies {
                 let Some(arn) = self.docs.get(p).and_then(|d| d.arn.as_deref()) else {
                     continue;
                 };
