@@ -24,11 +24,12 @@ use blastgraph_policy::{
     Context, Evaluation, Policy, PolicyKind, PolicySet, Request, StatementRef, evaluate,
     rcp_applies_to,
 };
-use rayon::prelude::*;
 
 use crate::inventory::{Also, Gives, On, PassExisting, Probe, Resource};
 use crate::methods::new_resource_actions;
-use crate::{Caller, IdKind, Reader, Trusted, conditioned, describe, edge, with_conditions};
+use crate::{
+    Caller, IdKind, Reader, Trusted, conditioned, describe, edge, emit_per_caller, with_conditions,
+};
 
 /// The resource string a probe is evaluated on; `None` when the resource
 /// has no such form (an RDS database without IAM authentication).
@@ -196,15 +197,7 @@ impl Reader {
             rcps: &rcps,
         };
         // Callers are independent: decide them in parallel, emit in order.
-        let per_caller: Vec<Vec<Edge>> = callers
-            .par_iter()
-            .map(|c| self.caller_access(c, &ctx))
-            .collect();
-        for edges in per_caller {
-            for e in edges {
-                out.add_edge(e);
-            }
-        }
+        emit_per_caller(&callers, out, |c| self.caller_access(c, &ctx));
     }
 
     /// The target edges of one caller.
@@ -312,7 +305,10 @@ impl Reader {
             }
             match p.gives {
                 Gives::Access(level) => {
-                    let reason = format!("{} can {} {what}", c.ident.label, p.action);
+                    // The edge names caller and target; the reason names the
+                    // action and the statement, so that every edge one
+                    // statement grants shares it.
+                    let reason = p.action.to_string();
                     edges.push(self.target_edge(
                         c,
                         r,
@@ -324,7 +320,7 @@ impl Reader {
                     ));
                 }
                 Gives::ReadSecret => {
-                    let reason = format!("{} can {} {what}", c.ident.label, p.action);
+                    let reason = p.action.to_string();
                     let why = match self.decrypt(c, r, scp, owner) {
                         Decrypt::Denied => continue,
                         Decrypt::NotNeeded => None,

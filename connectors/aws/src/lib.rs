@@ -271,8 +271,8 @@ use std::collections::{BTreeMap, BTreeSet, HashMap};
 
 use blastgraph_model::json::{Obj, for_each_record, parse_document, type_name};
 use blastgraph_model::{
-    Attributes, Class, Connector, Edge, EdgeKind, EstateBuilder, IngestError, InputFile, Node,
-    Provenance,
+    Attributes, Class, Connector, Edge, EdgeKind, EdgeTable, EstateBuilder, IngestError, InputFile,
+    Node, Provenance,
 };
 use blastgraph_policy::{
     Context, Evaluation, Policy, PolicyKind, PolicySet, Principal, Request, Statement,
@@ -1280,15 +1280,9 @@ impl Reader {
             v.dedup();
         }
         let callers: Vec<Caller<'_>> = self.callers().collect();
-        let per_caller: Vec<Vec<Edge>> = callers
-            .par_iter()
-            .map(|c| self.assume_edges(c, (&exact, &by_account, &anyone)))
-            .collect();
-        for edges in per_caller {
-            for e in edges {
-                out.add_edge(e);
-            }
-        }
+        emit_per_caller(&callers, out, |c| {
+            self.assume_edges(c, (&exact, &by_account, &anyone))
+        });
     }
 
     /// The `can_assume` edges of one caller, given the roles indexed by the
@@ -1375,7 +1369,9 @@ impl Reader {
                     .chain(e.undecided.iter())
                     .find(|s| s.kind == PolicyKind::Resource);
                 let id_stmt = e.allowed_by.iter().find(|s| s.kind == PolicyKind::Identity);
-                let mut reason = format!("{} can assume {}: ", caller.label, role.label);
+                // Caller and role are the edge's ends; the reason cites the
+                // two statements (shared by every caller of one grant).
+                let mut reason = String::new();
                 match trust_stmt {
                     Some(s) => reason.push_str(&describe(s)),
                     None => reason.push_str(&format!("trust policy of {}", role.label)),
@@ -2526,6 +2522,38 @@ fn describe(s: &StatementRef<'_>) -> String {
     match s.sid().filter(|sid| !sid.is_empty()) {
         Some(sid) => format!("{} statement {} (Sid {sid})", s.policy_name(), s.index()),
         None => format!("{} statement {}", s.policy_name(), s.index()),
+    }
+}
+
+/// Callers decided per chunk: each chunk's callers in parallel, their edges
+/// then added in caller order. Only one chunk's edges are ever held as
+/// values, so memory follows the compact edge table, not the edge count.
+pub(crate) fn emit_per_caller<T: Sync>(
+    callers: &[T],
+    out: &mut EstateBuilder,
+    decide: impl Fn(&T) -> Vec<Edge> + Sync,
+) {
+    // A chunk is split into pieces decided in parallel, each into its own
+    // compact table (strings freed where they were made); the pieces are
+    // merged in order, once per distinct string.
+    const CHUNK: usize = 1024;
+    const PIECE: usize = 32;
+    for chunk in callers.chunks(CHUNK) {
+        let pieces: Vec<EdgeTable> = chunk
+            .par_chunks(PIECE)
+            .map(|cs| {
+                let mut t = EdgeTable::new();
+                for c in cs {
+                    for e in decide(c) {
+                        t.push(&e);
+                    }
+                }
+                t
+            })
+            .collect();
+        for t in pieces {
+            out.add_edges(t);
+        }
     }
 }
 

@@ -247,7 +247,7 @@ pub fn default_name(id: &str) -> String {
 /// what reading the written file would give back.
 pub fn to_native_json(estate: &Estate) -> Result<String, serde_json::Error> {
     let nodes: Vec<Value> = estate.nodes.iter().map(node_json).collect();
-    let edges: Vec<Value> = estate.edges.iter().map(edge_json).collect();
+    let edges: Vec<Value> = estate.edges.iter().map(|e| edge_json(&e)).collect();
     let doc = json!({
         "format": FORMAT,
         "version": VERSION,
@@ -377,7 +377,7 @@ mod tests {
         let (_, e) = ingest(text);
         assert_eq!(e.nodes[0].name, "a");
         assert_eq!(e.nodes[1].name, "data");
-        assert!(e.edges[0].conditional);
+        assert!(e.edges.get(0).unwrap().conditional);
         let written = to_native_json(&e).unwrap();
         let (r, again) = ingest(&written);
         assert!(r.is_ok());

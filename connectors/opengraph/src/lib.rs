@@ -1160,14 +1160,17 @@ mod tests {
             ]
         );
         assert_eq!(
-            e.edges[6].provenance,
+            e.edges.get(6).unwrap().provenance,
             Provenance {
                 source: "t.json".into(),
                 location: "$.graph.edges[5]".into(),
                 reason: "BloodHound edge `AZGetSecrets`: Key Vault Secrets User".into(),
             }
         );
-        assert_eq!(e.edges[0].provenance.reason, "BloodHound edge `AZMemberOf`");
+        assert_eq!(
+            e.edges.get(0).unwrap().provenance.reason,
+            "BloodHound edge `AZMemberOf`"
+        );
         assert_eq!(e.inputs[0].nodes, 10);
         assert_eq!(e.inputs[0].edges, 14);
     }

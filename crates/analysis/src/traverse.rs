@@ -198,6 +198,8 @@ mod tests {
         EdgeCore {
             from: 0,
             to: 1,
+            place: 0,
+            why: 0,
             kind,
             access,
             conditional: false,

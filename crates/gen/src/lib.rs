@@ -456,7 +456,7 @@ pub fn generate(opts: GenOptions) -> Estate {
     let bytes = 0;
     Estate {
         nodes,
-        edges,
+        edges: edges.into_iter().collect(),
         diagnostics: Vec::new(),
         inputs: vec![InputRecord {
             path: source,

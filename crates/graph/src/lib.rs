@@ -23,35 +23,24 @@ use std::collections::BTreeMap;
 use std::hash::BuildHasher;
 
 use blastgraph_model::{
-    AccessLevel, Attributes, Class, Diagnostic, Edge, EdgeKind, Estate, InputRecord, Provenance,
+    Attributes, Class, Diagnostic, Edge, EdgeKind, EdgeRow, Estate, Explanations, InputRecord,
+    Provenance,
 };
 use hashbrown::HashTable;
 use serde::{Deserialize, Serialize};
 
 pub mod snapshot;
-mod strings;
-
-pub use strings::Interner;
+pub use blastgraph_model::Interner;
 
 /// A node's dense index.
 pub type NodeIx = u32;
 /// An edge's dense index.
 pub type EdgeIx = u32;
 
-/// The part of an edge that traversals read.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub struct EdgeCore {
-    /// Source node.
-    pub from: NodeIx,
-    /// Destination node.
-    pub to: NodeIx,
-    /// Edge kind.
-    pub kind: EdgeKind,
-    /// Access level of an `access` edge.
-    pub access: Option<AccessLevel>,
-    /// An undecided condition guards it.
-    pub conditional: bool,
-}
+/// One edge of a graph: `from` and `to` are node indices, `place` and
+/// `why` handles of its explanation (20 bytes; traversals read the first
+/// fields, reports resolve the handles).
+pub type EdgeCore = EdgeRow;
 
 /// Why an id given by a user does not name exactly one node.
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
@@ -149,8 +138,8 @@ pub struct Graph {
     class: Vec<Class>,
     attrs: Vec<Attributes>,
     edges: Vec<EdgeCore>,
-    /// Edge explanation, parallel to `edges`.
-    meta: EdgeMeta,
+    /// Edge explanations, addressed by each edge's `place` and `why`.
+    explain: Explanations,
     /// `out_offsets[n]..out_offsets[n+1]` are node n's outgoing edges.
     out_offsets: Vec<u32>,
     /// `in_offsets[n]..in_offsets[n+1]` index `in_edges`: node n's incoming edges.
@@ -159,17 +148,6 @@ pub struct Graph {
     index: IdIndex,
     strings: Interner,
     manifest: Manifest,
-}
-
-/// Edge explanations, one entry per edge. Strings are interned.
-#[derive(Debug, Clone, Default)]
-pub(crate) struct EdgeMeta {
-    pub(crate) explicit_id: BTreeMap<EdgeIx, String>,
-    pub(crate) mechanism: Vec<u32>,
-    pub(crate) condition: BTreeMap<EdgeIx, String>,
-    pub(crate) source: Vec<u32>,
-    pub(crate) location: Vec<u32>,
-    pub(crate) reason: Vec<u32>,
 }
 
 /// One node's fields.
@@ -203,7 +181,7 @@ pub(crate) struct Parts {
     pub(crate) classes: Vec<Class>,
     pub(crate) attrs: Vec<Attributes>,
     pub(crate) edges: Vec<EdgeCore>,
-    pub(crate) meta: EdgeMeta,
+    pub(crate) explain: Explanations,
     pub(crate) manifest: Manifest,
 }
 
@@ -220,7 +198,7 @@ impl Parts {
             classes: Vec::new(),
             attrs: Vec::new(),
             edges: Vec::new(),
-            meta: EdgeMeta::default(),
+            explain: Explanations::default(),
             manifest: Manifest::default(),
         }
     }
@@ -228,6 +206,7 @@ impl Parts {
 
 impl Graph {
     /// Builds the graph from an estate (whose edges all name known nodes).
+    /// The estate's edge rows are moved, renumbered and sorted in place.
     pub fn build(estate: Estate) -> Graph {
         let Estate {
             nodes,
@@ -235,12 +214,15 @@ impl Graph {
             diagnostics,
             inputs,
         } = estate;
+        let (mut rows, strings, explain) = edges.into_parts();
         let mut order: Vec<usize> = (0..nodes.len()).collect();
         order.sort_by(|&a, &b| {
             let (na, nb) = (&nodes[a], &nodes[b]);
             (na.provider.as_str(), na.id.as_str()).cmp(&(nb.provider.as_str(), nb.id.as_str()))
         });
         let mut parts = Parts::new();
+        parts.strings = strings;
+        parts.explain = explain;
         parts.manifest = Manifest {
             inputs,
             diagnostics,
@@ -258,58 +240,44 @@ impl Graph {
             }
         }
         let index = IdIndex::build(&parts.ids);
-        let mut keyed: Vec<(EdgeCore, Edge)> = Vec::with_capacity(edges.len());
-        for e in edges {
-            let (from, to) = (index.get(&parts.ids, &e.from), index.get(&parts.ids, &e.to));
-            if let (Some(from), Some(to)) = (from, to) {
-                keyed.push((
-                    EdgeCore {
-                        from,
-                        to,
-                        kind: e.kind,
-                        access: e.access,
-                        conditional: e.conditional,
-                    },
-                    e,
-                ));
+        // Id handle → node index, for the handles that name a node.
+        let mut node_of = vec![NodeIx::MAX; parts.strings.len()];
+        for (ix, id) in parts.ids.iter().enumerate() {
+            if let Some(slot) = parts
+                .strings
+                .find(id)
+                .and_then(|h| node_of.get_mut(h as usize))
+            {
+                *slot = ix as NodeIx;
             }
         }
-        keyed.sort_by(|(a, ea), (b, eb)| {
-            (
-                a.from,
-                a.kind,
-                a.to,
-                a.access,
-                a.conditional,
-                &ea.provenance,
-            )
-                .cmp(&(
-                    b.from,
-                    b.kind,
-                    b.to,
-                    b.access,
-                    b.conditional,
-                    &eb.provenance,
-                ))
+        let ix = |h: u32| node_of.get(h as usize).copied().unwrap_or(NodeIx::MAX);
+        rows.retain_mut(|r| {
+            let (from, to) = (ix(r.from), ix(r.to));
+            r.from = from;
+            r.to = to;
+            from != NodeIx::MAX && to != NodeIx::MAX
         });
-        for (i, (core, e)) in keyed.into_iter().enumerate() {
-            let ix = i as EdgeIx;
-            parts.edges.push(core);
-            if let Some(id) = e.id {
-                parts.meta.explicit_id.insert(ix, id);
-            }
-            if let Some(c) = e.condition {
-                parts.meta.condition.insert(ix, c);
-            }
-            let st = &mut parts.strings;
-            parts
-                .meta
-                .mechanism
-                .push(st.intern(e.mechanism.as_deref().unwrap_or("")));
-            parts.meta.source.push(st.intern(&e.provenance.source));
-            parts.meta.location.push(st.push(&e.provenance.location));
-            parts.meta.reason.push(st.intern(&e.provenance.reason));
-        }
+        // By source, then kind, target and explanation, so that the order
+        // does not depend on the order of the inputs.
+        let (st, ex) = (&parts.strings, &parts.explain);
+        let text = |r: &EdgeCore| {
+            let [source, location] = ex.place_of(r.place);
+            let [reason, mechanism, condition, id] = ex.why_of(r.why);
+            [source, location, reason, mechanism, condition, id].map(|h| st.get(h))
+        };
+        rows.sort_unstable_by(|a, b| {
+            (a.from, a.kind, a.to, a.access, a.conditional)
+                .cmp(&(b.from, b.kind, b.to, b.access, b.conditional))
+                .then_with(|| {
+                    if (a.place, a.why) == (b.place, b.why) {
+                        std::cmp::Ordering::Equal
+                    } else {
+                        text(a).cmp(&text(b))
+                    }
+                })
+        });
+        parts.edges = rows;
         Graph::from_parts_indexed(parts, index)
     }
 
@@ -323,12 +291,10 @@ impl Graph {
     fn from_parts_indexed(mut parts: Parts, index: IdIndex) -> Graph {
         let n = parts.ids.len();
         if !parts.edges.windows(2).all(|w| w[0].from <= w[1].from) {
-            let mut perm: Vec<usize> = (0..parts.edges.len()).collect();
-            perm.sort_by_key(|&i| parts.edges[i].from);
-            parts = permute_edges(parts, &perm);
+            parts.edges.sort_by_key(|e| e.from);
         }
         let strings = parts.strings;
-        let (provider, kind, meta) = (parts.provider, parts.kind, parts.meta);
+        let (provider, kind, explain) = (parts.provider, parts.kind, parts.explain);
         let edges = parts.edges;
         let mut out_offsets = vec![0u32; n + 1];
         let mut in_offsets = vec![0u32; n + 1];
@@ -383,7 +349,7 @@ impl Graph {
             class: parts.classes,
             attrs: parts.attrs,
             edges,
-            meta,
+            explain,
             out_offsets,
             in_offsets,
             in_edges,
@@ -457,6 +423,8 @@ impl Graph {
         self.edges.get(e as usize).copied().unwrap_or(EdgeCore {
             from: 0,
             to: 0,
+            place: 0,
+            why: 0,
             kind: EdgeKind::Contains,
             access: None,
             conditional: true,
@@ -501,10 +469,17 @@ impl Graph {
             .filter_map(move |&e| self.edges.get(e as usize).map(|c| (e, c)))
     }
 
+    /// An edge's `(reason, mechanism, condition, id)` strings.
+    fn why(&self, e: EdgeIx) -> [&str; 4] {
+        self.explain
+            .why_of(self.edge(e).why)
+            .map(|h| self.strings.get(h))
+    }
+
     /// An edge's id: the explicit one, or `KIND[:LEVEL]:FROM->TO`.
     pub fn edge_id(&self, e: EdgeIx) -> String {
-        if let Some(id) = self.meta.explicit_id.get(&e) {
-            return id.clone();
+        if let Some(id) = self.explicit_edge_id(e) {
+            return id.to_string();
         }
         let c = self.edge(e);
         Edge::derived_id(self.id(c.from), self.id(c.to), c.kind, c.access)
@@ -512,30 +487,30 @@ impl Graph {
 
     /// An edge's explicit id, if its input gave one.
     pub fn explicit_edge_id(&self, e: EdgeIx) -> Option<&str> {
-        self.meta.explicit_id.get(&e).map(String::as_str)
+        let [_, _, _, id] = self.why(e);
+        (!id.is_empty()).then_some(id)
     }
 
     /// An edge's mechanism, if any.
     pub fn mechanism(&self, e: EdgeIx) -> Option<&str> {
-        let s = self
-            .strings
-            .get(self.meta.mechanism.get(e as usize).copied().unwrap_or(0));
-        (!s.is_empty()).then_some(s)
+        let [_, m, _, _] = self.why(e);
+        (!m.is_empty()).then_some(m)
     }
 
     /// An edge's undecided condition, if any.
     pub fn condition(&self, e: EdgeIx) -> Option<&str> {
-        self.meta.condition.get(&e).map(String::as_str)
+        let [_, _, c, _] = self.why(e);
+        (!c.is_empty()).then_some(c)
     }
 
     /// An edge's provenance.
     pub fn provenance(&self, e: EdgeIx) -> Provenance {
-        let i = e as usize;
-        let get = |v: &Vec<u32>| self.strings.get(v.get(i).copied().unwrap_or(0)).to_string();
+        let [source, location] = self.explain.place_of(self.edge(e).place);
+        let [reason, ..] = self.why(e);
         Provenance {
-            source: get(&self.meta.source),
-            location: get(&self.meta.location),
-            reason: get(&self.meta.reason),
+            source: self.strings.get(source).to_string(),
+            location: self.strings.get(location).to_string(),
+            reason: reason.to_string(),
         }
     }
 
@@ -611,39 +586,6 @@ impl Graph {
             query: id.to_string(),
             similar: Vec::new(),
         })
-    }
-}
-
-/// Applies `perm` (new position → old position) to every edge column.
-fn permute_edges(parts: Parts, perm: &[usize]) -> Parts {
-    let mut inverse = vec![0 as EdgeIx; perm.len()];
-    for (new, &old) in perm.iter().enumerate() {
-        if let Some(slot) = inverse.get_mut(old) {
-            *slot = new as EdgeIx;
-        }
-    }
-    let pick =
-        |v: &Vec<u32>| -> Vec<u32> { perm.iter().filter_map(|&i| v.get(i).copied()).collect() };
-    let remap = |m: BTreeMap<EdgeIx, String>| {
-        m.into_iter()
-            .map(|(k, v)| (inverse.get(k as usize).copied().unwrap_or(k), v))
-            .collect()
-    };
-    let meta = EdgeMeta {
-        mechanism: pick(&parts.meta.mechanism),
-        source: pick(&parts.meta.source),
-        location: pick(&parts.meta.location),
-        reason: pick(&parts.meta.reason),
-        explicit_id: remap(parts.meta.explicit_id),
-        condition: remap(parts.meta.condition),
-    };
-    Parts {
-        edges: perm
-            .iter()
-            .filter_map(|&i| parts.edges.get(i).copied())
-            .collect(),
-        meta,
-        ..parts
     }
 }
 

@@ -465,6 +465,8 @@ pub fn load(dir: &Path) -> Result<Graph, SnapshotError> {
                 Ok(EdgeCore {
                     from,
                     to,
+                    place: 0,
+                    why: 0,
                     kind,
                     access,
                     conditional: cd.unwrap_or(false),
@@ -497,26 +499,17 @@ pub fn load(dir: &Path) -> Result<Graph, SnapshotError> {
             message: format!("expected a string column: {e}"),
         })
     };
-    for name in ["condition", "id"] {
-        let col = take(&mut edges_df, name)?;
-        let ca = str_of(&col, name)?;
-        let mut ix: EdgeIx = 0;
-        for (v, k) in ca.iter().zip(&keep) {
-            if !k {
-                continue;
-            }
-            if let Some(v) = v {
-                let map = if name == "id" {
-                    &mut parts.meta.explicit_id
-                } else {
-                    &mut parts.meta.condition
-                };
-                map.insert(ix, v.to_string());
-            }
-            ix += 1;
-        }
-    }
-    for name in ["mechanism", "source", "location", "reason"] {
+    // One handle column per explanation column, then interned into the
+    // rows' places and whys.
+    let mut handles: Vec<Vec<u32>> = Vec::new();
+    for name in [
+        "source",
+        "location",
+        "reason",
+        "mechanism",
+        "condition",
+        "id",
+    ] {
         let col = take(&mut edges_df, name)?;
         let ca = str_of(&col, name)?;
         drop(col);
@@ -524,32 +517,32 @@ pub fn load(dir: &Path) -> Result<Graph, SnapshotError> {
         // Rows often repeat the previous row's value (one source file, no
         // mechanism): compare before hashing.
         let mut prev: Option<(&str, u32)> = None;
-        let handles: Vec<u32> = ca
-            .iter()
-            .zip(&keep)
-            .filter(|(_, k)| **k)
-            .map(|(v, _)| {
-                let v = v.unwrap_or("");
-                if name == "location" {
-                    return st.push(v);
-                }
-                match prev {
-                    Some((p, h)) if p == v => h,
-                    _ => {
-                        let h = st.intern(v);
-                        prev = Some((v, h));
-                        h
+        handles.push(
+            ca.iter()
+                .zip(&keep)
+                .filter(|(_, k)| **k)
+                .map(|(v, _)| {
+                    let v = v.unwrap_or("");
+                    match prev {
+                        Some((p, h)) if p == v => h,
+                        _ => {
+                            let h = st.intern(v);
+                            prev = Some((v, h));
+                            h
+                        }
                     }
-                }
-            })
-            .collect();
-        match name {
-            "mechanism" => parts.meta.mechanism = handles,
-            "source" => parts.meta.source = handles,
-            "location" => parts.meta.location = handles,
-            _ => parts.meta.reason = handles,
-        }
+                })
+                .collect(),
+        );
     }
+    let col = |k: usize, i: usize| handles.get(k).and_then(|c| c.get(i)).copied().unwrap_or(0);
+    for (i, e) in parts.edges.iter_mut().enumerate() {
+        e.place = parts.explain.place(col(0, i), col(1, i));
+        e.why = parts
+            .explain
+            .why(col(2, i), col(3, i), col(4, i), col(5, i));
+    }
+    parts.explain.seal();
     drop(edges_df);
     parts.manifest = manifest;
     Ok(Graph::from_parts(parts))

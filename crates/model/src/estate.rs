@@ -7,6 +7,7 @@ use std::fmt;
 
 use serde::{Deserialize, Serialize};
 
+use crate::edges::EdgeTable;
 use crate::vocab::{Class, Edge, EdgeKind, Node};
 
 /// How bad a diagnostic is.
@@ -151,8 +152,8 @@ pub struct InputFile<'a> {
 pub struct Estate {
     /// Every node, in input order, ids unique.
     pub nodes: Vec<Node>,
-    /// Every edge whose ends are known nodes, in input order.
-    pub edges: Vec<Edge>,
+    /// Every edge whose ends are known nodes, in input order, compactly.
+    pub edges: EdgeTable,
     /// Problems found in the inputs.
     pub diagnostics: Vec<Diagnostic>,
     /// The inputs read.
@@ -165,10 +166,13 @@ pub struct EstateBuilder {
     nodes: Vec<Node>,
     /// Node id → (position in `nodes`, input that declared it).
     index: HashMap<String, (usize, usize)>,
-    /// Edges with the input they came from; checked for dangling ends in `finish`.
-    edges: Vec<Edge>,
-    /// The input each edge counts for (parallel to `edges`).
-    edge_inputs: Vec<usize>,
+    /// Edges, checked for dangling ends in `finish`.
+    edges: EdgeTable,
+    /// The input the edges of each place count for (parallel to the places).
+    place_inputs: Vec<u32>,
+    /// Edges (by row) that count for another input than their place's first
+    /// edge (a place that is not an input path, named from two inputs).
+    other_input: HashMap<usize, u32>,
     diagnostics: Vec<Diagnostic>,
     inputs: Vec<InputRecord>,
     /// The input records are counted for (the last begun, or the one selected).
@@ -345,29 +349,126 @@ impl EstateBuilder {
             Some(&i) => i,
             None => self.cur,
         };
-        self.edges.push(edge);
-        self.edge_inputs.push(input);
-        if let Some(i) = self.inputs.get_mut(input) {
-            i.edges += 1;
+        let row = self.edges.push(&edge);
+        self.count_edge(self.edges.len() - 1, row.place, input as u32);
+    }
+
+    /// Adds a table of edges (filled elsewhere, e.g. in parallel), with the
+    /// checks of [`EstateBuilder::add_edge`] applied to each.
+    pub fn add_edges(&mut self, mut edges: EdgeTable) {
+        let mut problems: Vec<(Severity, String, String)> = Vec::new();
+        edges.retain_rows(|r, st, ex| {
+            let location = || st.get(ex.place_of(r.place)[1]).to_string();
+            match (r.kind, r.access) {
+                (EdgeKind::Access, None) => {
+                    problems.push((
+                        Severity::Error,
+                        location(),
+                        "an `access` edge needs an `access` level: read, invoke, execute, write or admin".into(),
+                    ));
+                    return false;
+                }
+                (kind, Some(level)) if kind != EdgeKind::Access => {
+                    problems.push((
+                        Severity::Warning,
+                        location(),
+                        format!("access level `{level}` is ignored on a `{kind}` edge"),
+                    ));
+                    r.access = None;
+                }
+                _ => {}
+            }
+            if r.from == r.to {
+                problems.push((
+                    Severity::Warning,
+                    location(),
+                    format!("self-loop `{}` ignored", st.get(r.from)),
+                ));
+                return false;
+            }
+            true
+        });
+        for (severity, location, message) in problems {
+            match severity {
+                Severity::Error => self.error(location, message),
+                Severity::Warning => self.warning(location, message),
+            }
+        }
+        let start = self.edges.len();
+        self.edges.append(edges);
+        // Each edge counts for the input its source names, else the current
+        // one: decided once per source.
+        let mut by_source: HashMap<u32, u32> = HashMap::default();
+        for i in start..self.edges.len() {
+            let Some(&row) = self.edges.rows().get(i) else {
+                continue;
+            };
+            let [source, _] = self.edges.explanations().place_of(row.place);
+            let input = *by_source.entry(source).or_insert_with(|| {
+                let path = self.edges.strings().get(source);
+                self.input_by_path.get(path).copied().unwrap_or(self.cur) as u32
+            });
+            self.count_edge(i, row.place, input);
+        }
+    }
+
+    /// Records the input edge `i` (of place `place`) counts for.
+    fn count_edge(&mut self, i: usize, place: u32, input: u32) {
+        let p = place as usize;
+        if p >= self.place_inputs.len() {
+            self.place_inputs.resize(p + 1, u32::MAX);
+        }
+        match self.place_inputs.get_mut(p) {
+            Some(first) if *first == u32::MAX => *first = input,
+            Some(first) if *first != input => {
+                self.other_input.insert(i, input);
+            }
+            _ => {}
+        }
+        if let Some(rec) = self.inputs.get_mut(input as usize) {
+            rec.edges += 1;
         }
     }
 
     /// Drops edges whose ends are unknown (each one reported against the
     /// input that declared it) and returns the estate.
     pub fn finish(mut self) -> Estate {
-        // In place: edges are large and millions; only the bad ones move.
+        // Each distinct end is looked up once; only the bad rows are
+        // reported, and they are dropped in place.
+        let strings = self.edges.strings();
+        let mut known: Vec<Option<bool>> = vec![None; strings.len()];
+        let mut is_known = |h: u32| -> bool {
+            match known.get(h as usize).copied().flatten() {
+                Some(k) => k,
+                None => {
+                    let k = self.index.contains_key(strings.get(h));
+                    if let Some(slot) = known.get_mut(h as usize) {
+                        *slot = Some(k);
+                    }
+                    k
+                }
+            }
+        };
         let mut dangling = Vec::new();
-        for (i, edge) in self.edges.iter().enumerate() {
-            if !self.index.contains_key(edge.from.as_str())
-                || !self.index.contains_key(edge.to.as_str())
-            {
+        for (i, row) in self.edges.rows().iter().enumerate() {
+            if !is_known(row.from) || !is_known(row.to) {
                 dangling.push(i);
             }
         }
         for &i in &dangling {
-            let (Some(edge), Some(&input)) = (self.edges.get(i), self.edge_inputs.get(i)) else {
+            let Some(edge) = self.edges.get(i) else {
                 continue;
             };
+            let input = self
+                .other_input
+                .get(&i)
+                .or_else(|| {
+                    self.edges
+                        .rows()
+                        .get(i)
+                        .and_then(|r| self.place_inputs.get(r.place as usize))
+                })
+                .map_or(self.cur, |&p| p as usize);
             let missing: Vec<&str> = [edge.from.as_str(), edge.to.as_str()]
                 .into_iter()
                 .filter(|id| !self.index.contains_key(*id))

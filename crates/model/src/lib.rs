@@ -14,13 +14,17 @@
 //! are traversed, or *access* and *contains* edges, which end at a target
 //! ([`EdgeKind::is_pivot`]).
 
+mod edges;
 mod estate;
 pub mod json;
+mod strings;
 mod vocab;
 
+pub use edges::{EdgeRow, EdgeTable, Explanations};
 pub use estate::{
     Connector, Diagnostic, Estate, EstateBuilder, IngestError, InputFile, InputRecord, Severity,
 };
+pub use strings::Interner;
 pub use vocab::{AccessLevel, Attributes, Class, Edge, EdgeKind, Node, Provenance, UnknownName};
 
 /// Redacts a secret value: its `Debug` and `Display` never show the content.

@@ -12,7 +12,7 @@ pub struct Interner {
     bytes: String,
     spans: Vec<(u64, u32)>,
     table: HashTable<u32>,
-    hasher: std::collections::hash_map::RandomState,
+    hasher: hashbrown::DefaultHashBuilder,
 }
 
 impl std::fmt::Debug for Interner {
@@ -46,6 +46,15 @@ impl Interner {
         self.spans.push((self.bytes.len() as u64, s.len() as u32));
         self.bytes.push_str(s);
         id
+    }
+
+    /// The handle of an equal string, if one was interned.
+    pub fn find(&self, s: &str) -> Option<u32> {
+        self.table
+            .find(self.hasher.hash_one(s), |&id| {
+                span_str(&self.bytes, &self.spans, id) == s
+            })
+            .copied()
     }
 
     /// The handle of an equal string, adding it if new.

@@ -1,0 +1,368 @@
+//! Edges stored compactly: an estate of many accounts holds hundreds of
+//! millions of them, so an edge is a 20-byte [`EdgeRow`] whose ends and
+//! explanation are handles into shared tables.
+//!
+//! - Every string (node ids, files, JSON paths, reasons, mechanisms,
+//!   conditions) is stored once in an [`Interner`].
+//! - An edge's *place* (input file and the place in it) and its *why*
+//!   (reason, mechanism, condition, explicit id) are interned tuples of
+//!   string handles: the thousands of edges one policy statement grants
+//!   share both.
+//!
+//! [`Edge`] stays the value connectors build and tests read; the table turns
+//! it into a row on the way in ([`EdgeTable::push`]) and back on the way out
+//! ([`EdgeTable::get`], [`EdgeTable::iter`]).
+
+use rustc_hash::FxHashMap as HashMap;
+
+use crate::strings::Interner;
+use crate::vocab::{AccessLevel, Edge, EdgeKind, Provenance};
+
+/// One edge: its ends and its explanation as handles (20 bytes).
+///
+/// In an [`EdgeTable`], `from` and `to` are string handles of node ids; in a
+/// graph they are node indices. `place` and `why` index the table's
+/// [`Explanations`].
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct EdgeRow {
+    /// Source end.
+    pub from: u32,
+    /// Destination end.
+    pub to: u32,
+    /// Where it was read: `(source, location)` handles.
+    pub place: u32,
+    /// Why it exists: `(reason, mechanism, condition, id)` handles.
+    pub why: u32,
+    /// Edge kind.
+    pub kind: EdgeKind,
+    /// Access level of an `access` edge.
+    pub access: Option<AccessLevel>,
+    /// An undecided condition guards it.
+    pub conditional: bool,
+}
+
+/// The interned places and whys of a set of edges. Handle 0 of the strings
+/// is always `""`, which stands for an absent mechanism, condition or id.
+#[derive(Debug, Clone, Default)]
+pub struct Explanations {
+    /// `(source, location)` string handles.
+    pub places: Vec<[u32; 2]>,
+    /// `(reason, mechanism, condition, explicit id)` string handles.
+    pub whys: Vec<[u32; 4]>,
+    place_ix: HashMap<[u32; 2], u32>,
+    why_ix: HashMap<[u32; 4], u32>,
+}
+
+impl Explanations {
+    /// The handle of a place, adding it if new.
+    pub fn place(&mut self, source: u32, location: u32) -> u32 {
+        let key = [source, location];
+        let next = self.places.len() as u32;
+        *self.place_ix.entry(key).or_insert_with(|| {
+            self.places.push(key);
+            next
+        })
+    }
+
+    /// The handle of a why, adding it if new.
+    pub fn why(&mut self, reason: u32, mechanism: u32, condition: u32, id: u32) -> u32 {
+        let key = [reason, mechanism, condition, id];
+        let next = self.whys.len() as u32;
+        *self.why_ix.entry(key).or_insert_with(|| {
+            self.whys.push(key);
+            next
+        })
+    }
+
+    /// Drops the lookup tables once no more entries will be added.
+    pub fn seal(&mut self) {
+        self.place_ix = HashMap::default();
+        self.why_ix = HashMap::default();
+    }
+
+    /// A place's `(source, location)` handles.
+    pub fn place_of(&self, place: u32) -> [u32; 2] {
+        self.places.get(place as usize).copied().unwrap_or_default()
+    }
+
+    /// A why's `(reason, mechanism, condition, id)` handles.
+    pub fn why_of(&self, why: u32) -> [u32; 4] {
+        self.whys.get(why as usize).copied().unwrap_or_default()
+    }
+}
+
+/// Edges in compact form, with the strings they name.
+#[derive(Debug, Clone)]
+pub struct EdgeTable {
+    rows: Vec<EdgeRow>,
+    strings: Interner,
+    explain: Explanations,
+    /// The handles of the last edge's strings: edges come in runs that share
+    /// a caller, a file, a statement, so comparing first saves most hashing.
+    last: [u32; 8],
+}
+
+impl Default for EdgeTable {
+    fn default() -> Self {
+        let mut strings = Interner::default();
+        strings.intern("");
+        EdgeTable {
+            rows: Vec::new(),
+            strings,
+            explain: Explanations::default(),
+            last: [0; 8],
+        }
+    }
+}
+
+fn opt(s: &str) -> Option<String> {
+    (!s.is_empty()).then(|| s.to_string())
+}
+
+impl EdgeTable {
+    /// An empty table.
+    pub fn new() -> Self {
+        Self::default()
+    }
+
+    /// Adds an edge; returns its row. Empty mechanism, condition and id
+    /// strings are stored as absent.
+    pub fn push(&mut self, edge: &Edge) -> EdgeRow {
+        let (s, last) = (&mut self.strings, &mut self.last);
+        let mut intern = |slot: usize, x: &str| {
+            let prev = last.get(slot).copied().unwrap_or(0);
+            if s.get(prev) == x {
+                return prev;
+            }
+            let h = s.intern(x);
+            if let Some(l) = last.get_mut(slot) {
+                *l = h;
+            }
+            h
+        };
+        let from = intern(0, &edge.from);
+        let to = intern(1, &edge.to);
+        let source = intern(2, &edge.provenance.source);
+        let location = intern(3, &edge.provenance.location);
+        let reason = intern(4, &edge.provenance.reason);
+        let mechanism = intern(5, edge.mechanism.as_deref().unwrap_or(""));
+        let condition = intern(6, edge.condition.as_deref().unwrap_or(""));
+        let id = intern(7, edge.id.as_deref().unwrap_or(""));
+        let row = EdgeRow {
+            from,
+            to,
+            place: self.explain.place(source, location),
+            why: self.explain.why(reason, mechanism, condition, id),
+            kind: edge.kind,
+            access: edge.access,
+            conditional: edge.conditional,
+        };
+        self.rows.push(row);
+        row
+    }
+
+    /// Moves every edge of `other` to the end of this table. Each of its
+    /// strings, places and whys is looked up here once, not once per edge, so
+    /// tables filled in parallel merge cheaply.
+    pub fn append(&mut self, other: EdgeTable) {
+        let (rows, strings, explain) = other.into_parts();
+        let smap: Vec<u32> = (0..strings.len() as u32)
+            .map(|h| self.strings.intern(strings.get(h)))
+            .collect();
+        let m = |h: u32| smap.get(h as usize).copied().unwrap_or(0);
+        let pmap: Vec<u32> = explain
+            .places
+            .iter()
+            .map(|&[s, l]| self.explain.place(m(s), m(l)))
+            .collect();
+        let wmap: Vec<u32> = explain
+            .whys
+            .iter()
+            .map(|&[r, mech, c, id]| self.explain.why(m(r), m(mech), m(c), m(id)))
+            .collect();
+        self.rows.extend(rows.into_iter().map(|r| EdgeRow {
+            from: m(r.from),
+            to: m(r.to),
+            place: pmap.get(r.place as usize).copied().unwrap_or(0),
+            why: wmap.get(r.why as usize).copied().unwrap_or(0),
+            ..r
+        }));
+    }
+
+    /// Number of edges.
+    pub fn len(&self) -> usize {
+        self.rows.len()
+    }
+
+    /// Whether it holds no edge.
+    pub fn is_empty(&self) -> bool {
+        self.rows.is_empty()
+    }
+
+    /// The rows, in input order.
+    pub fn rows(&self) -> &[EdgeRow] {
+        &self.rows
+    }
+
+    /// The strings the rows name.
+    pub fn strings(&self) -> &Interner {
+        &self.strings
+    }
+
+    /// The places and whys the rows name.
+    pub fn explanations(&self) -> &Explanations {
+        &self.explain
+    }
+
+    /// Keeps the rows for which `keep` holds.
+    pub fn retain(&mut self, keep: impl FnMut(&EdgeRow) -> bool) {
+        self.rows.retain(keep);
+    }
+
+    /// Keeps the rows for which `keep` holds; `keep` may change a row and
+    /// reads the table's strings and explanations.
+    pub fn retain_rows(
+        &mut self,
+        mut keep: impl FnMut(&mut EdgeRow, &Interner, &Explanations) -> bool,
+    ) {
+        let (strings, explain) = (&self.strings, &self.explain);
+        self.rows.retain_mut(|r| keep(r, strings, explain));
+    }
+
+    /// The row turned back into an edge.
+    pub fn edge_of(&self, row: &EdgeRow) -> Edge {
+        let s = &self.strings;
+        let [source, location] = self.explain.place_of(row.place);
+        let [reason, mechanism, condition, id] = self.explain.why_of(row.why);
+        Edge {
+            id: opt(s.get(id)),
+            from: s.get(row.from).to_string(),
+            to: s.get(row.to).to_string(),
+            kind: row.kind,
+            access: row.access,
+            mechanism: opt(s.get(mechanism)),
+            conditional: row.conditional,
+            condition: opt(s.get(condition)),
+            provenance: Provenance {
+                source: s.get(source).to_string(),
+                location: s.get(location).to_string(),
+                reason: s.get(reason).to_string(),
+            },
+        }
+    }
+
+    /// Edge `i`, in input order.
+    pub fn get(&self, i: usize) -> Option<Edge> {
+        self.rows.get(i).map(|r| self.edge_of(r))
+    }
+
+    /// Every edge, in input order, as values.
+    pub fn iter(&self) -> impl Iterator<Item = Edge> + '_ {
+        self.rows.iter().map(|r| self.edge_of(r))
+    }
+
+    /// Every edge as a vector of values (for tests and small estates).
+    pub fn to_vec(&self) -> Vec<Edge> {
+        self.iter().collect()
+    }
+
+    /// Takes the table apart: rows, strings and explanations (lookup tables
+    /// dropped).
+    pub fn into_parts(self) -> (Vec<EdgeRow>, Interner, Explanations) {
+        let mut explain = self.explain;
+        explain.seal();
+        (self.rows, self.strings, explain)
+    }
+}
+
+impl PartialEq for EdgeTable {
+    fn eq(&self, other: &Self) -> bool {
+        self.len() == other.len() && self.iter().eq(other.iter())
+    }
+}
+
+impl Eq for EdgeTable {}
+
+/// Serialized as the list of its edges.
+impl serde::Serialize for EdgeTable {
+    fn serialize<S: serde::Serializer>(&self, ser: S) -> Result<S::Ok, S::Error> {
+        ser.collect_seq(self.iter())
+    }
+}
+
+impl<'de> serde::Deserialize<'de> for EdgeTable {
+    fn deserialize<D: serde::Deserializer<'de>>(de: D) -> Result<Self, D::Error> {
+        Ok(Vec::<Edge>::deserialize(de)?.into_iter().collect())
+    }
+}
+
+impl FromIterator<Edge> for EdgeTable {
+    fn from_iter<I: IntoIterator<Item = Edge>>(iter: I) -> Self {
+        let mut t = EdgeTable::new();
+        for e in iter {
+            t.push(&e);
+        }
+        t
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn edge(from: &str, to: &str, reason: &str) -> Edge {
+        Edge {
+            id: None,
+            from: from.into(),
+            to: to.into(),
+            kind: EdgeKind::Access,
+            access: Some(AccessLevel::Read),
+            mechanism: None,
+            conditional: false,
+            condition: None,
+            provenance: Provenance {
+                source: "a.json".into(),
+                location: "$.Policies[0].Statement[1]".into(),
+                reason: reason.into(),
+            },
+        }
+    }
+
+    #[test]
+    fn edges_round_trip_and_share_their_explanation() {
+        let mut t = EdgeTable::new();
+        let a = edge("r1", "b1", "s3:GetObject: policy P statement 1");
+        let mut b = edge("r2", "b2", "s3:GetObject: policy P statement 1");
+        b.mechanism = Some("iam:PassRole".into());
+        b.condition = Some("aws:SourceIp".into());
+        b.conditional = true;
+        b.id = Some("x".into());
+        let ra = t.push(&a);
+        let rb = t.push(&b);
+        let rc = t.push(&edge("r3", "b1", "s3:GetObject: policy P statement 1"));
+        assert_eq!(ra.place, rb.place);
+        assert_eq!(ra.why, rc.why);
+        assert_ne!(ra.why, rb.why);
+        assert_eq!(t.explanations().places.len(), 1);
+        assert_eq!(t.explanations().whys.len(), 2);
+        assert_eq!(t.get(0), Some(a.clone()));
+        assert_eq!(t.get(1), Some(b.clone()));
+        assert_eq!(t.get(3), None);
+        assert_eq!(t.len(), 3);
+        assert_eq!(std::mem::size_of::<EdgeRow>(), 20);
+        let again: EdgeTable = t.iter().collect();
+        assert_eq!(again, t);
+        let mut merged = EdgeTable::new();
+        merged.push(&edge("r0", "b0", "other"));
+        merged.append(t.clone());
+        assert_eq!(merged.len(), 4);
+        assert_eq!(merged.get(2), Some(b.clone()));
+        assert_eq!(merged.explanations().places.len(), 1);
+        assert_eq!(merged.explanations().whys.len(), 3);
+        t.retain(|r| r.from != ra.from);
+        assert_eq!(
+            t.to_vec(),
+            vec![b, edge("r3", "b1", "s3:GetObject: policy P statement 1")]
+        );
+    }
+}
