@@ -1369,12 +1369,16 @@ impl Reader {
                     .chain(e.undecided.iter())
                     .find(|s| s.kind == PolicyKind::Resource);
                 let id_stmt = e.allowed_by.iter().find(|s| s.kind == PolicyKind::Identity);
-                // Caller and role are the edge's ends; the reason cites the
-                // two statements (shared by every caller of one grant).
-                let mut reason = String::new();
-                match trust_stmt {
-                    Some(s) => reason.push_str(&describe(s)),
-                    None => reason.push_str(&format!("trust policy of {}", role.label)),
+                // Caller and role are the edge's ends, and the location is
+                // the trust statement: the reason cites the two statements
+                // without naming either end, so all the edges one grant
+                // gives share it.
+                let mut reason = String::from("trust policy");
+                if let Some(s) = trust_stmt {
+                    reason.push_str(&format!(" statement {}", s.index()));
+                    if let Some(sid) = s.sid().filter(|sid| !sid.is_empty()) {
+                        reason.push_str(&format!(" (Sid {sid})"));
+                    }
                 }
                 match id_stmt {
                     Some(s) => {

@@ -236,7 +236,7 @@ fn user_in_group_assumes_role_through_the_group_policy() {
     );
     assert_eq!(
         x.provenance.reason,
-        "trust policy of role/deploy statement 0; \
+        "trust policy statement 0; \
          identity: managed policy AssumeDeploy statement 0 (Sid AssumeDeployRole)"
     );
 }
@@ -279,7 +279,7 @@ fn role_trusting_another_role() {
     assert!(!x.conditional);
     assert_eq!(
         x.provenance.reason,
-        "trust policy of role/pipeline statement 0 \
+        "trust policy statement 0 \
          (Sid FromDeploy); the trust policy names the caller directly, no identity allow needed"
     );
     assert_eq!(
