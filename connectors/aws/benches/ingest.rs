@@ -274,13 +274,8 @@ fn ingest(files: &[(String, Vec<u8>)]) -> (f64, String) {
     AwsAuthDetailsConnector.ingest_all(&inputs, &mut b);
     let e = b.finish();
     let s = t.elapsed().as_secs_f64();
-    eprintln!(
-        "DEBUG strings={:?} places={} whys={}",
-        e.edges.strings(),
-        e.edges.explanations().places.len(),
-        e.edges.explanations().whys.len()
-    );
-    let count = |k: EdgeKind| e.edges.iter().filter(|x| x.kind == k).count();
+    let count = |k: EdgeKind| e.edges.rows().iter().filter(|x| x.kind == k).count();
+    let ex = e.edges.explanations();
     let errors = e
         .diagnostics
         .iter()
@@ -289,7 +284,7 @@ fn ingest(files: &[(String, Vec<u8>)]) -> (f64, String) {
     (
         s,
         format!(
-            "nodes={} edges={} can_assume={} can_escalate={} can_act_as={} access={} can_read_secret={} errors={errors}",
+            "nodes={} edges={} can_assume={} can_escalate={} can_act_as={} access={} can_read_secret={} errors={errors} strings={} string_mib={:.1} places={} whys={}",
             e.nodes.len(),
             e.edges.len(),
             count(EdgeKind::CanAssume),
@@ -297,6 +292,10 @@ fn ingest(files: &[(String, Vec<u8>)]) -> (f64, String) {
             count(EdgeKind::CanActAs),
             count(EdgeKind::Access),
             count(EdgeKind::CanReadSecret),
+            e.edges.strings().len(),
+            e.edges.strings().bytes() as f64 / (1024.0 * 1024.0),
+            ex.places.len(),
+            ex.whys.len(),
         ),
     )
 }

@@ -523,6 +523,10 @@ pub fn load(dir: &Path) -> Result<Graph, SnapshotError> {
                 .filter(|(_, k)| **k)
                 .map(|(v, _)| {
                     let v = v.unwrap_or("");
+                    // JSON paths are nearly all distinct: stored, not looked up.
+                    if name == "location" {
+                        return st.push(v);
+                    }
                     match prev {
                         Some((p, h)) if p == v => h,
                         _ => {
@@ -536,11 +540,21 @@ pub fn load(dir: &Path) -> Result<Graph, SnapshotError> {
         );
     }
     let col = |k: usize, i: usize| handles.get(k).and_then(|c| c.get(i)).copied().unwrap_or(0);
+    // Whys repeat (one statement, one grant): the previous row's is reused
+    // before the table is asked.
+    let mut prev: Option<([u32; 4], u32)> = None;
     for (i, e) in parts.edges.iter_mut().enumerate() {
-        e.place = parts.explain.place(col(0, i), col(1, i));
-        e.why = parts
-            .explain
-            .why(col(2, i), col(3, i), col(4, i), col(5, i));
+        e.place = parts.explain.push_place(col(0, i), col(1, i));
+        let key = [col(2, i), col(3, i), col(4, i), col(5, i)];
+        e.why = match prev {
+            Some((k, w)) if k == key => w,
+            _ => {
+                let [r, m, c, id] = key;
+                let w = parts.explain.why(r, m, c, id);
+                prev = Some((key, w));
+                w
+            }
+        };
     }
     parts.explain.seal();
     drop(edges_df);

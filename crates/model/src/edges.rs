@@ -74,6 +74,13 @@ impl Explanations {
         })
     }
 
+    /// Appends a place without looking for an equal one (for columns whose
+    /// places are nearly all distinct, such as a loaded snapshot's).
+    pub fn push_place(&mut self, source: u32, location: u32) -> u32 {
+        self.places.push([source, location]);
+        (self.places.len() - 1) as u32
+    }
+
     /// Drops the lookup tables once no more entries will be added.
     pub fn seal(&mut self) {
         self.place_ix = HashMap::default();

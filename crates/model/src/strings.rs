@@ -79,6 +79,11 @@ impl Interner {
         id
     }
 
+    /// Total length of the strings, in bytes.
+    pub fn bytes(&self) -> usize {
+        self.bytes.len()
+    }
+
     /// Number of strings.
     pub fn len(&self) -> usize {
         self.spans.len()
