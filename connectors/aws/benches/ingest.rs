@@ -284,7 +284,7 @@ fn ingest(files: &[(String, Vec<u8>)]) -> (f64, String) {
     (
         s,
         format!(
-            "nodes={} edges={} can_assume={} can_escalate={} can_act_as={} access={} can_read_secret={} errors={errors} strings={} string_mib={:.1} places={} whys={}",
+            "nodes={} edges={} can_assume={} can_escalate={} can_act_as={} access={} can_read_secret={} errors={errors} strings={} string_mib={:.1} places={} whys={} process_peak_rss_mib={}",
             e.nodes.len(),
             e.edges.len(),
             count(EdgeKind::CanAssume),
@@ -296,8 +296,21 @@ fn ingest(files: &[(String, Vec<u8>)]) -> (f64, String) {
             e.edges.strings().bytes() as f64 / (1024.0 * 1024.0),
             ex.places.len(),
             ex.whys.len(),
+            peak_rss_mib(),
         ),
     )
+}
+
+/// The process's peak resident memory so far (`VmHWM`), in MiB: runs go
+/// from small to large, so after a run it is that run's peak unless an
+/// earlier run was larger.
+fn peak_rss_mib() -> u64 {
+    std::fs::read_to_string("/proc/self/status")
+        .unwrap_or_default()
+        .lines()
+        .find_map(|l| l.strip_prefix("VmHWM:"))
+        .and_then(|v| v.trim().trim_end_matches("kB").trim().parse::<u64>().ok())
+        .map_or(0, |kib| kib / 1024)
 }
 
 fn org_account(i: usize) -> String {
