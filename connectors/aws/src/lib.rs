@@ -426,7 +426,12 @@ struct Ident {
     groups: Vec<usize>,
     boundary: Option<usize>,
     trust: Option<usize>,
-    /// The decoded trust document, for the principal index and federation.
+    /// The AWS principals the trust policy names (`None`: it may trust
+    /// anyone, or it could not be read), for the principal index.
+    trusted: Option<Vec<Trusted>>,
+    /// The decoded trust document, kept only when a statement names a
+    /// federated principal (OIDC, SAML): most roles do not, and an
+    /// organization holds hundreds of thousands of them.
     trust_doc: Option<Value>,
     principal: Option<Principal>,
 }
@@ -1012,7 +1017,7 @@ impl Reader {
             }
         }
         // Trust policy.
-        let (mut trust, mut trust_doc) = (None, None);
+        let (mut trust, mut trust_doc, mut trusted) = (None, None, None);
         if kind == IdKind::Role {
             match o.map.get("AssumeRolePolicyDocument") {
                 None | Some(Value::Null) => out.warning(
@@ -1028,7 +1033,9 @@ impl Reader {
                         out,
                     );
                     if trust.is_some() {
-                        trust_doc = decode_document(v);
+                        let doc = decode_document(v);
+                        trusted = doc.as_ref().and_then(trusted_aws_principals);
+                        trust_doc = doc.filter(names_federated);
                     }
                 }
             }
@@ -1066,6 +1073,7 @@ impl Reader {
             groups: Vec::new(),
             boundary,
             trust,
+            trusted,
             trust_doc,
             principal,
         });
@@ -1252,9 +1260,9 @@ impl Reader {
             if !trust.policy.may_allow(ACTION) {
                 continue;
             }
-            match role.trust_doc.as_ref().map(trusted_aws_principals) {
-                Some(Some(list)) => {
-                    for t in list {
+            match &role.trusted {
+                Some(list) => {
+                    for t in list.iter().cloned() {
                         match t {
                             Trusted::Anyone => anyone.push(r),
                             Trusted::Account(a) => {
@@ -2651,6 +2659,15 @@ enum Trusted {
 /// The AWS principals named by the `Allow` statements of a trust document,
 /// for the pre-filter; `None` when the document cannot be indexed (the
 /// role is then a candidate for every caller).
+/// Whether a statement of a trust document names a federated principal.
+fn names_federated(doc: &Value) -> bool {
+    statements(doc).into_iter().any(|(_, stmt)| {
+        stmt.get("Principal")
+            .and_then(|p| p.get("Federated"))
+            .is_some()
+    })
+}
+
 fn trusted_aws_principals(doc: &Value) -> Option<Vec<Trusted>> {
     let mut out = Vec::new();
     for (_, stmt) in statements(doc) {
