@@ -284,7 +284,7 @@ fn ingest(files: &[(String, Vec<u8>)]) -> (f64, String) {
     (
         s,
         format!(
-            "nodes={} edges={} can_assume={} can_escalate={} can_act_as={} access={} can_read_secret={} errors={errors} strings={} string_mib={:.1} places={} whys={} process_peak_rss_mib={}",
+            "nodes={} edges={} can_assume={} can_escalate={} can_act_as={} access={} can_read_secret={} errors={errors} strings={} string_mib={:.1} places={} whys={} notes={} process_peak_rss_mib={}",
             e.nodes.len(),
             e.edges.len(),
             count(EdgeKind::CanAssume),
@@ -296,6 +296,7 @@ fn ingest(files: &[(String, Vec<u8>)]) -> (f64, String) {
             e.edges.strings().bytes() as f64 / (1024.0 * 1024.0),
             ex.places.len(),
             ex.whys.len(),
+            ex.notes.len(),
             peak_rss_mib(),
         ),
     )

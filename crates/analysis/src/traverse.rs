@@ -198,8 +198,7 @@ mod tests {
         EdgeCore {
             from: 0,
             to: 1,
-            place: 0,
-            why: 0,
+            note: 0,
             kind,
             access,
             conditional: false,

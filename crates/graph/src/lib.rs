@@ -37,8 +37,8 @@ pub type NodeIx = u32;
 /// An edge's dense index.
 pub type EdgeIx = u32;
 
-/// One edge of a graph: `from` and `to` are node indices, `place` and
-/// `why` handles of its explanation (20 bytes; traversals read the first
+/// One edge of a graph: `from` and `to` are node indices, `note` the
+/// handle of its explanation (16 bytes; traversals read the first
 /// fields, reports resolve the handles).
 pub type EdgeCore = EdgeRow;
 
@@ -262,15 +262,15 @@ impl Graph {
         // does not depend on the order of the inputs.
         let (st, ex) = (&parts.strings, &parts.explain);
         let text = |r: &EdgeCore| {
-            let [source, location] = ex.place_of(r.place);
-            let [reason, mechanism, condition, id] = ex.why_of(r.why);
+            let [source, location] = ex.note_place(r.note);
+            let [reason, mechanism, condition, id] = ex.note_why(r.note);
             [source, location, reason, mechanism, condition, id].map(|h| st.get(h))
         };
         rows.sort_unstable_by(|a, b| {
             (a.from, a.kind, a.to, a.access, a.conditional)
                 .cmp(&(b.from, b.kind, b.to, b.access, b.conditional))
                 .then_with(|| {
-                    if (a.place, a.why) == (b.place, b.why) {
+                    if a.note == b.note {
                         std::cmp::Ordering::Equal
                     } else {
                         text(a).cmp(&text(b))
@@ -423,8 +423,7 @@ impl Graph {
         self.edges.get(e as usize).copied().unwrap_or(EdgeCore {
             from: 0,
             to: 0,
-            place: 0,
-            why: 0,
+            note: 0,
             kind: EdgeKind::Contains,
             access: None,
             conditional: true,
@@ -472,7 +471,7 @@ impl Graph {
     /// An edge's `(reason, mechanism, condition, id)` strings.
     fn why(&self, e: EdgeIx) -> [&str; 4] {
         self.explain
-            .why_of(self.edge(e).why)
+            .note_why(self.edge(e).note)
             .map(|h| self.strings.get(h))
     }
 
@@ -505,7 +504,7 @@ impl Graph {
 
     /// An edge's provenance.
     pub fn provenance(&self, e: EdgeIx) -> Provenance {
-        let [source, location] = self.explain.place_of(self.edge(e).place);
+        let [source, location] = self.explain.note_place(self.edge(e).note);
         let [reason, ..] = self.why(e);
         Provenance {
             source: self.strings.get(source).to_string(),

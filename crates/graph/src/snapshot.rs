@@ -465,8 +465,7 @@ pub fn load(dir: &Path) -> Result<Graph, SnapshotError> {
                 Ok(EdgeCore {
                     from,
                     to,
-                    place: 0,
-                    why: 0,
+                    note: 0,
                     kind,
                     access,
                     conditional: cd.unwrap_or(false),
@@ -544,9 +543,9 @@ pub fn load(dir: &Path) -> Result<Graph, SnapshotError> {
     // before the table is asked.
     let mut prev: Option<([u32; 4], u32)> = None;
     for (i, e) in parts.edges.iter_mut().enumerate() {
-        e.place = parts.explain.push_place(col(0, i), col(1, i));
+        let place = parts.explain.push_place(col(0, i), col(1, i));
         let key = [col(2, i), col(3, i), col(4, i), col(5, i)];
-        e.why = match prev {
+        let why = match prev {
             Some((k, w)) if k == key => w,
             _ => {
                 let [r, m, c, id] = key;
@@ -555,6 +554,7 @@ pub fn load(dir: &Path) -> Result<Graph, SnapshotError> {
                 w
             }
         };
+        e.note = parts.explain.push_note(place, why);
     }
     parts.explain.seal();
     drop(edges_df);

@@ -18,21 +18,19 @@ use rustc_hash::FxHashMap as HashMap;
 use crate::strings::Interner;
 use crate::vocab::{AccessLevel, Edge, EdgeKind, Provenance};
 
-/// One edge: its ends and its explanation as handles (20 bytes).
+/// One edge: its ends and its explanation as handles (16 bytes).
 ///
 /// In an [`EdgeTable`], `from` and `to` are string handles of node ids; in a
-/// graph they are node indices. `place` and `why` index the table's
-/// [`Explanations`].
+/// graph they are node indices. `note` indexes the table's
+/// [`Explanations`]: a (place, why) pair.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub struct EdgeRow {
     /// Source end.
     pub from: u32,
     /// Destination end.
     pub to: u32,
-    /// Where it was read: `(source, location)` handles.
-    pub place: u32,
-    /// Why it exists: `(reason, mechanism, condition, id)` handles.
-    pub why: u32,
+    /// Where it was read and why it exists: an interned (place, why) pair.
+    pub note: u32,
     /// Edge kind.
     pub kind: EdgeKind,
     /// Access level of an `access` edge.
@@ -49,8 +47,11 @@ pub struct Explanations {
     pub places: Vec<[u32; 2]>,
     /// `(reason, mechanism, condition, explicit id)` string handles.
     pub whys: Vec<[u32; 4]>,
+    /// `(place, why)` pairs, which rows name.
+    pub notes: Vec<[u32; 2]>,
     place_ix: HashMap<[u32; 2], u32>,
     why_ix: HashMap<[u32; 4], u32>,
+    note_ix: HashMap<[u32; 2], u32>,
 }
 
 impl Explanations {
@@ -74,6 +75,32 @@ impl Explanations {
         })
     }
 
+    /// The handle of a (place, why) pair, adding it if new.
+    pub fn note(&mut self, place: u32, why: u32) -> u32 {
+        let key = [place, why];
+        let next = self.notes.len() as u32;
+        *self.note_ix.entry(key).or_insert_with(|| {
+            self.notes.push(key);
+            next
+        })
+    }
+
+    /// Appends a (place, why) pair without looking for an equal one.
+    pub fn push_note(&mut self, place: u32, why: u32) -> u32 {
+        self.notes.push([place, why]);
+        (self.notes.len() - 1) as u32
+    }
+
+    /// A note's `(source, location)` handles.
+    pub fn note_place(&self, note: u32) -> [u32; 2] {
+        self.place_of(self.notes.get(note as usize).map_or(u32::MAX, |n| n[0]))
+    }
+
+    /// A note's `(reason, mechanism, condition, id)` handles.
+    pub fn note_why(&self, note: u32) -> [u32; 4] {
+        self.why_of(self.notes.get(note as usize).map_or(u32::MAX, |n| n[1]))
+    }
+
     /// Appends a place without looking for an equal one (for columns whose
     /// places are nearly all distinct, such as a loaded snapshot's).
     pub fn push_place(&mut self, source: u32, location: u32) -> u32 {
@@ -85,6 +112,7 @@ impl Explanations {
     pub fn seal(&mut self) {
         self.place_ix = HashMap::default();
         self.why_ix = HashMap::default();
+        self.note_ix = HashMap::default();
     }
 
     /// A place's `(source, location)` handles.
@@ -155,11 +183,12 @@ impl EdgeTable {
         let mechanism = intern(5, edge.mechanism.as_deref().unwrap_or(""));
         let condition = intern(6, edge.condition.as_deref().unwrap_or(""));
         let id = intern(7, edge.id.as_deref().unwrap_or(""));
+        let place = self.explain.place(source, location);
+        let why = self.explain.why(reason, mechanism, condition, id);
         let row = EdgeRow {
             from,
             to,
-            place: self.explain.place(source, location),
-            why: self.explain.why(reason, mechanism, condition, id),
+            note: self.explain.note(place, why),
             kind: edge.kind,
             access: edge.access,
             conditional: edge.conditional,
@@ -187,11 +216,16 @@ impl EdgeTable {
             .iter()
             .map(|&[r, mech, c, id]| self.explain.why(m(r), m(mech), m(c), m(id)))
             .collect();
+        let at = |v: &Vec<u32>, i: u32| v.get(i as usize).copied().unwrap_or(0);
+        let nmap: Vec<u32> = explain
+            .notes
+            .iter()
+            .map(|&[p, w]| self.explain.note(at(&pmap, p), at(&wmap, w)))
+            .collect();
         self.rows.extend(rows.into_iter().map(|r| EdgeRow {
             from: m(r.from),
             to: m(r.to),
-            place: pmap.get(r.place as usize).copied().unwrap_or(0),
-            why: wmap.get(r.why as usize).copied().unwrap_or(0),
+            note: at(&nmap, r.note),
             ..r
         }));
     }
@@ -239,8 +273,8 @@ impl EdgeTable {
     /// The row turned back into an edge.
     pub fn edge_of(&self, row: &EdgeRow) -> Edge {
         let s = &self.strings;
-        let [source, location] = self.explain.place_of(row.place);
-        let [reason, mechanism, condition, id] = self.explain.why_of(row.why);
+        let [source, location] = self.explain.note_place(row.note);
+        let [reason, mechanism, condition, id] = self.explain.note_why(row.note);
         Edge {
             id: opt(s.get(id)),
             from: s.get(row.from).to_string(),
@@ -347,16 +381,17 @@ mod tests {
         let ra = t.push(&a);
         let rb = t.push(&b);
         let rc = t.push(&edge("r3", "b1", "s3:GetObject: policy P statement 1"));
-        assert_eq!(ra.place, rb.place);
-        assert_eq!(ra.why, rc.why);
-        assert_ne!(ra.why, rb.why);
+        let ex = t.explanations();
+        assert_eq!(ex.notes[ra.note as usize][0], ex.notes[rb.note as usize][0]);
+        assert_eq!(ra.note, rc.note);
+        assert_ne!(ra.note, rb.note);
         assert_eq!(t.explanations().places.len(), 1);
         assert_eq!(t.explanations().whys.len(), 2);
         assert_eq!(t.get(0), Some(a.clone()));
         assert_eq!(t.get(1), Some(b.clone()));
         assert_eq!(t.get(3), None);
         assert_eq!(t.len(), 3);
-        assert_eq!(std::mem::size_of::<EdgeRow>(), 20);
+        assert_eq!(std::mem::size_of::<EdgeRow>(), 16);
         let again: EdgeTable = t.iter().collect();
         assert_eq!(again, t);
         let mut merged = EdgeTable::new();

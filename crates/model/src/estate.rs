@@ -350,7 +350,14 @@ impl EstateBuilder {
             None => self.cur,
         };
         let row = self.edges.push(&edge);
-        self.count_edge(self.edges.len() - 1, row.place, input as u32);
+        let [place, _] = self
+            .edges
+            .explanations()
+            .notes
+            .get(row.note as usize)
+            .copied()
+            .unwrap_or_default();
+        self.count_edge(self.edges.len() - 1, place, input as u32);
     }
 
     /// Adds a table of edges (filled elsewhere, e.g. in parallel), with the
@@ -358,7 +365,7 @@ impl EstateBuilder {
     pub fn add_edges(&mut self, mut edges: EdgeTable) {
         let mut problems: Vec<(Severity, String, String)> = Vec::new();
         edges.retain_rows(|r, st, ex| {
-            let location = || st.get(ex.place_of(r.place)[1]).to_string();
+            let location = || st.get(ex.note_place(r.note)[1]).to_string();
             match (r.kind, r.access) {
                 (EdgeKind::Access, None) => {
                     problems.push((
@@ -403,12 +410,14 @@ impl EstateBuilder {
             let Some(&row) = self.edges.rows().get(i) else {
                 continue;
             };
-            let [source, _] = self.edges.explanations().place_of(row.place);
+            let ex = self.edges.explanations();
+            let [place, _] = ex.notes.get(row.note as usize).copied().unwrap_or_default();
+            let [source, _] = ex.place_of(place);
             let input = *by_source.entry(source).or_insert_with(|| {
                 let path = self.edges.strings().get(source);
                 self.input_by_path.get(path).copied().unwrap_or(self.cur) as u32
             });
-            self.count_edge(i, row.place, input);
+            self.count_edge(i, place, input);
         }
     }
 
@@ -466,7 +475,8 @@ impl EstateBuilder {
                     self.edges
                         .rows()
                         .get(i)
-                        .and_then(|r| self.place_inputs.get(r.place as usize))
+                        .and_then(|r| self.edges.explanations().notes.get(r.note as usize))
+                        .and_then(|n| self.place_inputs.get(n[0] as usize))
                 })
                 .map_or(self.cur, |&p| p as usize);
             let missing: Vec<&str> = [edge.from.as_str(), edge.to.as_str()]
