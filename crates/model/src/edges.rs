@@ -1,13 +1,13 @@
 //! Edges stored compactly: an estate of many accounts holds hundreds of
-//! millions of them, so an edge is a 20-byte [`EdgeRow`] whose ends and
+//! millions of them, so an edge is a 16-byte [`EdgeRow`] whose ends and
 //! explanation are handles into shared tables.
 //!
 //! - Every string (node ids, files, JSON paths, reasons, mechanisms,
 //!   conditions) is stored once in an [`Interner`].
 //! - An edge's *place* (input file and the place in it) and its *why*
 //!   (reason, mechanism, condition, explicit id) are interned tuples of
-//!   string handles: the thousands of edges one policy statement grants
-//!   share both.
+//!   string handles, and the row names the interned pair of both (its
+//!   *note*): the thousands of edges one policy statement grants share them.
 //!
 //! [`Edge`] stays the value connectors build and tests read; the table turns
 //! it into a row on the way in ([`EdgeTable::push`]) and back on the way out
