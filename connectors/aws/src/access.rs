@@ -28,7 +28,8 @@ use blastgraph_policy::{
 use crate::inventory::{Also, Gives, On, PassExisting, Probe, Resource};
 use crate::methods::new_resource_actions;
 use crate::{
-    Caller, IdKind, Reader, Trusted, conditioned, describe, edge, emit_per_caller, with_conditions,
+    Caller, IdKind, Reader, Trusted, conditioned, describe, edge, emit_per_caller, undecided_text,
+    with_conditions,
 };
 
 /// The resource string a probe is evaluated on; `None` when the resource
@@ -349,10 +350,6 @@ impl Reader {
                     }
                     let mut extra = None;
                     let mut mechanism = p.action.to_string();
-                    let undecided = |e2: &Evaluation<'_>| {
-                        e2.conditional
-                            .then(|| e2.conditions().collect::<Vec<_>>().join(" AND "))
-                    };
                     match also {
                         Also::Nothing => {}
                         Also::Needs(a) => {
@@ -360,7 +357,7 @@ impl Reader {
                             if !e2.is_allowed() {
                                 continue;
                             }
-                            extra = undecided(&e2);
+                            extra = undecided_text(&e2);
                             mechanism = format!("{}+{a}", p.action);
                         }
                         Also::All(all) | Also::AllAndNew(all, _) => {
@@ -372,7 +369,7 @@ impl Reader {
                                     allowed = false;
                                     break;
                                 }
-                                open.extend(undecided(&e2));
+                                open.extend(undecided_text(&e2));
                                 mechanism.push('+');
                                 mechanism.push_str(a);
                             }
@@ -401,7 +398,7 @@ impl Reader {
                         Also::Trigger(a) => {
                             let e2 = decide(a, target);
                             extra = if e2.is_allowed() {
-                                undecided(&e2)
+                                undecided_text(&e2)
                             } else {
                                 Some(format!(
                                     "the new code runs when {what} is next triggered ({a} is not allowed)"
@@ -415,7 +412,7 @@ impl Reader {
                             if !e2.is_allowed() {
                                 continue;
                             }
-                            extra = undecided(&e2);
+                            extra = undecided_text(&e2);
                         }
                     }
                     let reason = format!(
@@ -554,21 +551,10 @@ impl Reader {
             };
             let mut mechanism = format!("{PASS}+{action}");
             let mut undecided: Vec<String> = Vec::new();
-            for (a, e2) in &needed {
+            for (a, e2) in needed.iter().chain(&then) {
                 mechanism.push('+');
                 mechanism.push_str(a);
-                undecided.extend(
-                    e2.conditional
-                        .then(|| e2.conditions().collect::<Vec<_>>().join(" AND ")),
-                );
-            }
-            if let Some((a, e2)) = &then {
-                mechanism.push('+');
-                mechanism.push_str(a);
-                undecided.extend(
-                    e2.conditional
-                        .then(|| e2.conditions().collect::<Vec<_>>().join(" AND ")),
-                );
+                undecided.extend(undecided_text(e2));
             }
             if let Some((firm, conditions)) = &created {
                 for a in pass.new {
@@ -579,9 +565,7 @@ impl Reader {
                     undecided.extend(conditions.iter().cloned());
                 }
             }
-            if e3.conditional {
-                undecided.push(e3.conditions().collect::<Vec<_>>().join(" AND "));
-            }
+            undecided.extend(undecided_text(&e3));
             let reason = format!(
                 "{} can act as {}: gives it to {what} ({}: {})",
                 c.ident.label,

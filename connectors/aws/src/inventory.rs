@@ -88,17 +88,8 @@ const SAGEMAKER_UPDATE_USER_PROFILE_ROLE: PassExisting = PassExisting {
 };
 /// Row 4.3: another instance profile on an instance the caller has a
 /// session on (a new profile replaces the current one; an instance without
-/// one takes it by association).
-const EC2_REPLACE_INSTANCE_PROFILE: PassExisting = PassExisting {
-    row: "ec2-associate-instance-profile",
-    service: "ec2.amazonaws.com",
-    then: EC2_SESSIONS,
-    role_key: None,
-    in_profile: true,
-    new: &[],
-    needs: &[],
-};
-const EC2_ASSOCIATE_INSTANCE_PROFILE: PassExisting = PassExisting {
+/// one takes it by association): one spec for both probes.
+const EC2_INSTANCE_PROFILE: PassExisting = PassExisting {
     row: "ec2-associate-instance-profile",
     service: "ec2.amazonaws.com",
     then: EC2_SESSIONS,
@@ -518,7 +509,7 @@ pub(crate) const EC2_INSTANCE: Spec = Spec {
             On::Arn,
         ),
         p(
-            PassTo(&EC2_REPLACE_INSTANCE_PROFILE),
+            PassTo(&EC2_INSTANCE_PROFILE),
             "ec2:ReplaceIamInstanceProfileAssociation",
             On::Arn,
         ),
@@ -533,7 +524,7 @@ pub(crate) const EC2_INSTANCE_BARE: Spec = Spec {
     probes: &[
         p(Access(Execute), "ssm:StartSession", On::Arn),
         p(
-            PassTo(&EC2_ASSOCIATE_INSTANCE_PROFILE),
+            PassTo(&EC2_INSTANCE_PROFILE),
             "ec2:AssociateIamInstanceProfile",
             On::Arn,
         ),

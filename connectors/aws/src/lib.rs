@@ -2510,6 +2510,13 @@ fn conditioned(e: Edge, ev: &Evaluation<'_>) -> Edge {
     }
 }
 
+/// The conditions an evaluation left undecided, as one text; `None` when
+/// it decided everything.
+fn undecided_text(e: &Evaluation<'_>) -> Option<String> {
+    e.conditional
+        .then(|| e.conditions().collect::<Vec<_>>().join(" AND "))
+}
+
 /// Marks an edge conditional and appends condition texts to those it has.
 fn with_conditions(mut e: Edge, extra: impl IntoIterator<Item = String>) -> Edge {
     e.conditional = true;

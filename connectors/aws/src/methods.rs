@@ -49,7 +49,7 @@ use blastgraph_policy::{
 use serde_json::{Value, json};
 
 use crate::inventory::UserCredentials;
-use crate::{Caller, IdKind, Ident, Reader, identity_statement, with_conditions};
+use crate::{Caller, IdKind, Ident, Reader, identity_statement, undecided_text, with_conditions};
 
 /// A family-4 row whose new compute runs on EC2 with the passed role's
 /// instance profile.
@@ -750,10 +750,7 @@ impl Reader {
         let known = self.inv.user_credentials(target);
         let allowed = |a: &str| {
             let e = evaluate(&Request::new(principal, a, target), set);
-            e.is_allowed().then(|| {
-                e.conditional
-                    .then(|| e.conditions().collect::<Vec<_>>().join(" AND "))
-            })
+            e.is_allowed().then(|| undecided_text(&e))
         };
         // `also` first makes room: allowed (maybe conditionally) or no edge.
         let first = |also: &'static str, note: String| {

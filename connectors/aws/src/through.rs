@@ -8,11 +8,11 @@
 //! `can_escalate` edge to the account admin, mechanism `WRITE+OBTAIN`.
 
 use blastgraph_model::{Edge, EdgeKind};
-use blastgraph_policy::{Context, Evaluation, PolicySet, Request, Statement, evaluate};
+use blastgraph_policy::{Context, PolicySet, Request, Statement, evaluate};
 
 use crate::{
     BOUNDARY_KEY, Caller, EscalationWrite, IdKind, Ident, POLICY_ARN_KEY, Reader, access,
-    account_admin_id, identity_statement, with_conditions,
+    account_admin_id, identity_statement, undecided_text, with_conditions,
 };
 
 /// The writes that make another identity an administrator.
@@ -178,10 +178,6 @@ impl Reader {
 
     /// How the caller gets the target's credentials, if it can.
     fn obtain(&self, c: &Caller<'_>, set: &PolicySet<'_>, target: &Ident) -> Option<Obtain> {
-        let undecided = |e: &Evaluation<'_>| {
-            e.conditional
-                .then(|| e.conditions().collect::<Vec<_>>().join(" AND "))
-        };
         match target.kind {
             IdKind::Role => {
                 if let Some(condition) = self.assume_verdict(c, target) {
@@ -194,7 +190,7 @@ impl Reader {
                 let e = evaluate(&Request::new(c.principal, TRUST, &target.arn), set);
                 e.is_allowed().then(|| Obtain {
                     mechanism: TRUST.into(),
-                    condition: undecided(&e),
+                    condition: undecided_text(&e),
                 })
             }
             IdKind::User => {
@@ -215,7 +211,7 @@ impl Reader {
                         Some(also) => format!("{action}+{also}"),
                         None => action.to_string(),
                     };
-                    let condition = match (undecided(&e), how.condition) {
+                    let condition = match (undecided_text(&e), how.condition) {
                         (Some(a), Some(b)) => Some(format!("{a} AND {b}")),
                         (a, b) => a.or(b),
                     };
@@ -255,9 +251,6 @@ impl Reader {
                 .with_context(access::attacker_context()),
             &set,
         );
-        e.is_allowed().then(|| {
-            e.conditional
-                .then(|| e.conditions().collect::<Vec<_>>().join(" AND "))
-        })
+        e.is_allowed().then(|| undecided_text(&e))
     }
 }
