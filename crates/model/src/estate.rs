@@ -8,7 +8,7 @@ use std::fmt;
 use serde::{Deserialize, Serialize};
 
 use crate::edges::EdgeTable;
-use crate::vocab::{Class, Edge, EdgeKind, Node};
+use crate::vocab::{AccessLevel, Class, Edge, EdgeKind, Node};
 
 /// How bad a diagnostic is.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Serialize, Deserialize)]
@@ -319,28 +319,13 @@ impl EstateBuilder {
     /// Adds an edge. Its ends are checked when the builder finishes, so an
     /// edge may name a node that a later input declares.
     pub fn add_edge(&mut self, mut edge: Edge) {
-        match (edge.kind, edge.access) {
-            (EdgeKind::Access, None) => {
-                self.error(
-                    edge.provenance.location.clone(),
-                    "an `access` edge needs an `access` level: read, invoke, execute, write or admin",
-                );
-                return;
-            }
-            (kind, Some(level)) if kind != EdgeKind::Access => {
-                self.warning(
-                    edge.provenance.location.clone(),
-                    format!("access level `{level}` is ignored on a `{kind}` edge"),
-                );
-                edge.access = None;
-            }
-            _ => {}
+        let mut problems = Vec::new();
+        let self_loop = (edge.from == edge.to).then_some(edge.from.as_str());
+        let keep = check_edge(edge.kind, &mut edge.access, self_loop, &mut problems);
+        for (severity, message) in problems {
+            self.report(severity, edge.provenance.location.clone(), message);
         }
-        if edge.from == edge.to {
-            self.warning(
-                edge.provenance.location.clone(),
-                format!("self-loop `{}` ignored", edge.from),
-            );
+        if !keep {
             return;
         }
         // An edge counts for the input its provenance names, when that is
@@ -365,41 +350,20 @@ impl EstateBuilder {
     pub fn add_edges(&mut self, mut edges: EdgeTable) {
         let mut problems: Vec<(Severity, String, String)> = Vec::new();
         edges.retain_rows(|r, st, ex| {
-            let location = || st.get(ex.note_place(r.note)[1]).to_string();
-            match (r.kind, r.access) {
-                (EdgeKind::Access, None) => {
-                    problems.push((
-                        Severity::Error,
-                        location(),
-                        "an `access` edge needs an `access` level: read, invoke, execute, write or admin".into(),
-                    ));
-                    return false;
-                }
-                (kind, Some(level)) if kind != EdgeKind::Access => {
-                    problems.push((
-                        Severity::Warning,
-                        location(),
-                        format!("access level `{level}` is ignored on a `{kind}` edge"),
-                    ));
-                    r.access = None;
-                }
-                _ => {}
-            }
-            if r.from == r.to {
+            let mut found = Vec::new();
+            let self_loop = (r.from == r.to).then(|| st.get(r.from));
+            let keep = check_edge(r.kind, &mut r.access, self_loop, &mut found);
+            for (severity, message) in found {
                 problems.push((
-                    Severity::Warning,
-                    location(),
-                    format!("self-loop `{}` ignored", st.get(r.from)),
+                    severity,
+                    st.get(ex.note_place(r.note)[1]).to_string(),
+                    message,
                 ));
-                return false;
             }
-            true
+            keep
         });
         for (severity, location, message) in problems {
-            match severity {
-                Severity::Error => self.error(location, message),
-                Severity::Warning => self.warning(location, message),
-            }
+            self.report(severity, location, message);
         }
         let start = self.edges.len();
         self.edges.append(edges);
@@ -418,6 +382,14 @@ impl EstateBuilder {
                 self.input_by_path.get(path).copied().unwrap_or(self.cur) as u32
             });
             self.count_edge(i, place, input);
+        }
+    }
+
+    /// Reports a problem of either severity.
+    fn report(&mut self, severity: Severity, location: String, message: String) {
+        match severity {
+            Severity::Error => self.error(location, message),
+            Severity::Warning => self.warning(location, message),
         }
     }
 
@@ -531,6 +503,42 @@ impl EstateBuilder {
     }
 }
 
+/// The builder's rules for an edge's kind, level and ends, shared by
+/// [`EstateBuilder::add_edge`] and [`EstateBuilder::add_edges`]: pushes the
+/// problems to report, in order, clears a level on a kind that takes none,
+/// and says whether the edge is kept. `self_loop` is the id of both ends
+/// when they are the same.
+fn check_edge(
+    kind: EdgeKind,
+    access: &mut Option<AccessLevel>,
+    self_loop: Option<&str>,
+    problems: &mut Vec<(Severity, String)>,
+) -> bool {
+    match (kind, *access) {
+        (EdgeKind::Access, None) => {
+            problems.push((
+                Severity::Error,
+                "an `access` edge needs an `access` level: read, invoke, execute, write or admin"
+                    .into(),
+            ));
+            return false;
+        }
+        (kind, Some(level)) if kind != EdgeKind::Access => {
+            problems.push((
+                Severity::Warning,
+                format!("access level `{level}` is ignored on a `{kind}` edge"),
+            ));
+            *access = None;
+        }
+        _ => {}
+    }
+    if let Some(id) = self_loop {
+        problems.push((Severity::Warning, format!("self-loop `{id}` ignored")));
+        return false;
+    }
+    true
+}
+
 impl Estate {
     /// Counts nodes per class, in [`Class::ALL`] order.
     pub fn class_counts(&self) -> Vec<(Class, usize)> {
@@ -614,6 +622,37 @@ mod tests {
         assert_eq!(e.nodes[0].attrs.owner.as_deref(), Some("ml"));
         assert_eq!(e.diagnostics.len(), 1);
         assert!(e.diagnostics[0].message.contains("duplicate node id `x`"));
+    }
+
+    #[test]
+    fn a_table_of_edges_meets_the_same_checks() {
+        let mut b = EstateBuilder::new();
+        b.begin_input("a.json", "native", String::new(), 0);
+        b.add_node(node("a", Class::Workload), "$.nodes[0]");
+        b.add_node(node("d", Class::Dataset), "$.nodes[1]");
+        let mut t = crate::edges::EdgeTable::new();
+        t.push(&edge("a", "d", EdgeKind::Access, None));
+        t.push(&edge("a", "a", EdgeKind::CanAssume, None));
+        t.push(&edge(
+            "a",
+            "d",
+            EdgeKind::CanAssume,
+            Some(AccessLevel::Read),
+        ));
+        b.add_edges(t);
+        let e = b.finish();
+        let messages: Vec<String> = e.diagnostics.iter().map(ToString::to_string).collect();
+        assert_eq!(
+            messages,
+            [
+                "error: a.json: $.edges[0]: an `access` edge needs an `access` level: read, invoke, execute, write or admin",
+                "warning: a.json: $.edges[0]: self-loop `a` ignored",
+                "warning: a.json: $.edges[0]: access level `read` is ignored on a `can_assume` edge",
+            ]
+        );
+        assert_eq!(e.edges.len(), 1);
+        assert_eq!(e.edges.get(0).unwrap().access, None);
+        assert_eq!(e.inputs[0].edges, 1);
     }
 
     #[test]
