@@ -28,8 +28,8 @@ use blastgraph_policy::{
 use crate::inventory::{Also, Gives, On, PassExisting, Probe, Resource};
 use crate::methods::new_resource_actions;
 use crate::{
-    Caller, IdKind, Reader, Trusted, conditioned, describe, edge, emit_per_caller, undecided_text,
-    with_conditions,
+    Caller, IdKind, Reader, Trusted, allowing, conditioned, describe, edge, emit_per_caller,
+    undecided_text, with_conditions,
 };
 
 /// The resource string a probe is evaluated on; `None` when the resource
@@ -211,11 +211,7 @@ impl Reader {
             let Some(targets) = x.by_action.get(action) else {
                 continue;
             };
-            for st in c
-                .identity
-                .iter()
-                .flat_map(|p| p.statements_allowing(action))
-            {
+            for st in allowing(&c.identity, action) {
                 for prefix in st.resource_prefixes() {
                     let start = targets.partition_point(|(t, ..)| *t < prefix.as_str());
                     for (t, ri, pi) in targets
@@ -464,11 +460,7 @@ impl Reader {
         x: &Ctx<'_>,
     ) -> Vec<(usize, Edge)> {
         const PASS: &str = "iam:PassRole";
-        let passes: Vec<_> = c
-            .identity
-            .iter()
-            .flat_map(|p| p.statements_allowing(PASS))
-            .collect();
+        let passes: Vec<_> = allowing(&c.identity, PASS).collect();
         if passes.is_empty() {
             return Vec::new();
         }

@@ -1328,7 +1328,7 @@ impl Reader {
             // from the roles under the literal prefix of each allowing
             // statement's resources before the full evaluation.
             if let Some(rs) = by_account.get(&caller.account).filter(|_| identity_may) {
-                for st in identity.iter().flat_map(|p| p.statements_allowing(ACTION)) {
+                for st in allowing(identity, ACTION) {
                     for prefix in st.resource_prefixes() {
                         let start = rs.partition_point(|(arn, _)| *arn < prefix.as_str());
                         candidates.extend(
@@ -2005,10 +2005,7 @@ impl Reader {
                 .chain(&ROLE)
                 .chain(&GROUP)
                 .filter_map(|&a| {
-                    let st: Vec<&Statement> = identity
-                        .iter()
-                        .flat_map(|p| p.statements_allowing(a))
-                        .collect();
+                    let st: Vec<&Statement> = allowing(&identity, a).collect();
                     (!st.is_empty()).then_some((a, st))
                 })
                 .collect();
@@ -2150,10 +2147,7 @@ impl Reader {
             if escalated.contains(&c) {
                 continue;
             }
-            let passes: Vec<&Statement> = identity
-                .iter()
-                .flat_map(|p| p.statements_allowing(PASS))
-                .collect();
+            let passes: Vec<&Statement> = allowing(&identity, PASS).collect();
             if passes.is_empty() {
                 continue;
             }
@@ -2508,6 +2502,17 @@ fn conditioned(e: Edge, ev: &Evaluation<'_>) -> Edge {
     } else {
         e
     }
+}
+
+/// The `Allow` statements of identity policies that cover `action`: where
+/// a grant of it can come from.
+fn allowing<'a>(
+    identity: &'a [&'a Policy],
+    action: &'a str,
+) -> impl Iterator<Item = &'a Statement> + 'a {
+    identity
+        .iter()
+        .flat_map(move |p| p.statements_allowing(action))
 }
 
 /// The conditions an evaluation left undecided, as one text; `None` when

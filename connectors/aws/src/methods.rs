@@ -49,7 +49,9 @@ use blastgraph_policy::{
 use serde_json::{Value, json};
 
 use crate::inventory::UserCredentials;
-use crate::{Caller, IdKind, Ident, Reader, identity_statement, undecided_text, with_conditions};
+use crate::{
+    Caller, IdKind, Ident, Reader, allowing, identity_statement, undecided_text, with_conditions,
+};
 
 /// A family-4 row whose new compute runs on EC2 with the passed role's
 /// instance profile.
@@ -272,9 +274,7 @@ pub(crate) fn new_resource_actions(
         // A name the attacker can pick: an allowing statement's resource
         // pattern with its wildcards filled in, in the caller's own account.
         // Allowed there by the full evaluation decides it.
-        let picked = identity
-            .iter()
-            .flat_map(|p| p.statements_allowing(a))
+        let picked = allowing(identity, a)
             .flat_map(|s| s.resource_instances())
             .filter(|arn| arn.starts_with("arn:"))
             .filter(|arn| {
@@ -521,11 +521,7 @@ impl Reader {
             if escalated.contains(&caller.ix) {
                 continue;
             }
-            let passes: Vec<&Statement> = caller
-                .identity
-                .iter()
-                .flat_map(|p| p.statements_allowing(PASS))
-                .collect();
+            let passes: Vec<&Statement> = allowing(&caller.identity, PASS).collect();
             if passes.is_empty() {
                 continue;
             }

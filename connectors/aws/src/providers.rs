@@ -15,7 +15,7 @@ use std::collections::{BTreeMap, BTreeSet};
 use blastgraph_model::{EdgeKind, EstateBuilder};
 use blastgraph_policy::{PolicyKind, PolicySet, Request, evaluate};
 
-use crate::{Reader, identity_statement};
+use crate::{Reader, allowing, identity_statement};
 
 const UPDATE: &str = "iam:UpdateSAMLProvider";
 
@@ -47,11 +47,7 @@ impl Reader {
             if escalated.contains(&c.ix) {
                 continue;
             }
-            let grants: Vec<_> = c
-                .identity
-                .iter()
-                .flat_map(|p| p.statements_allowing(UPDATE))
-                .collect();
+            let grants: Vec<_> = allowing(&c.identity, UPDATE).collect();
             if grants.is_empty() {
                 continue;
             }

@@ -12,7 +12,7 @@ use blastgraph_policy::{Context, PolicySet, Request, Statement, evaluate};
 
 use crate::{
     BOUNDARY_KEY, Caller, EscalationWrite, IdKind, Ident, POLICY_ARN_KEY, Reader, access,
-    account_admin_id, identity_statement, undecided_text, with_conditions,
+    account_admin_id, allowing, identity_statement, undecided_text, with_conditions,
 };
 
 /// The writes that make another identity an administrator.
@@ -38,11 +38,7 @@ impl Reader {
         let writes: Vec<(&str, Vec<&Statement>)> = WRITES
             .iter()
             .filter_map(|&a| {
-                let st: Vec<&Statement> = c
-                    .identity
-                    .iter()
-                    .flat_map(|p| p.statements_allowing(a))
-                    .collect();
+                let st: Vec<&Statement> = allowing(&c.identity, a).collect();
                 (!st.is_empty()).then_some((a, st))
             })
             .collect();
