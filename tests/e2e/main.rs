@@ -13,6 +13,11 @@
 //! - `snapshots`: build → save → load gives the same answers, byte for byte;
 //!   exports are readable Parquet/CSV/JSON with the documented schemas.
 //! - `formats`: BloodHound OpenGraph merged with native files.
+//! - `inputs_outputs`: the path from a file to the estate and from a result
+//!   to a file, tried as a new user would: hidden names, unreadable paths,
+//!   duplicate keys, byte-order marks, secrets in tags, control characters,
+//!   CSV formulas, interrupted writes, outputs inside inputs, no usable
+//!   input, blank and non-compromisable ids, closed pipes.
 //! - `readme`: the README's example commands run.
 
 #![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)]
@@ -21,6 +26,7 @@ mod aws_raw;
 mod bad_input;
 mod cli;
 mod formats;
+mod inputs_outputs;
 mod readme;
 mod scenarios;
 mod snapshots;

@@ -61,7 +61,7 @@ impl<'a> Ctx<'a> {
     }
 
     fn push(&self, rec: CallRecord) {
-        self.progress.call_done(&rec);
+        self.progress.call_done();
         self.calls.borrow_mut().push(rec);
     }
 

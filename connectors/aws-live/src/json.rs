@@ -182,18 +182,10 @@ fn percent_decode(s: &str) -> String {
     String::from_utf8_lossy(&out).into_owned()
 }
 
-/// A resource name as a file or folder name of the layout: `%` is written
-/// `%25` and `/` is written `%2F`; nothing else is encoded. A name that
-/// would still be special to the file system (empty, `.` or `..`) has its
-/// dots written `%2E` (and the empty name `%00`) so that it can never leave
-/// its folder.
+/// A resource name as a file or folder name of the layout: the layout's one
+/// encoder ([`blastgraph_connector_aws::layout::encode_name`]).
 pub fn file_name(name: &str) -> String {
-    let s = name.replace('%', "%25").replace('/', "%2F");
-    match s.as_str() {
-        "" => "%00".into(),
-        "." | ".." => s.replace('.', "%2E"),
-        _ => s,
-    }
+    blastgraph_connector_aws::layout::encode_name(name)
 }
 
 /// Pretty JSON as the CLI prints it (`json.dumps(indent=4)`), with a

@@ -97,9 +97,16 @@
 //!   region, and a bucket elsewhere is then recorded as an `error`
 //!   (`PermanentRedirect`): the SDK does not follow S3's redirects as the
 //!   CLI does.
+//!
+//! # Feature
+//!
+//! Everything here is behind the `sdk` feature (the CLI's `live-aws`), so
+//! that a workspace build without it compiles no SDK crate.
 
+#![cfg(feature = "sdk")]
 #![deny(missing_docs)]
 
+mod command;
 mod ctx;
 mod json;
 pub mod manifest;
@@ -110,8 +117,10 @@ use std::path::PathBuf;
 use aws_config::retry::RetryConfig;
 use aws_config::{BehaviorVersion, Region, SdkConfig};
 
+pub use crate::command::{COLLECTOR, CollectAwsArgs, summary};
 pub use crate::json::file_name;
 pub use crate::manifest::{CallRecord, CollectionManifest, Status, classify_code};
+pub use blastgraph_model::collect::{NoProgress, Progress};
 
 /// Attempts per call (the first one included) before a throttled or
 /// transient failure is recorded as an error.
@@ -169,21 +178,6 @@ pub enum CollectError {
     #[error("cannot start the async runtime: {0}")]
     Runtime(std::io::Error),
 }
-
-/// Progress of a collection, for a progress bar (the library never prints).
-pub trait Progress {
-    /// A stage begins (`111122223333 us-east-1`, ...).
-    fn stage(&self, _what: &str) {}
-    /// A call is about to be made.
-    fn call_started(&self, _service: &str, _operation: &str) {}
-    /// A call is done.
-    fn call_done(&self, _call: &CallRecord) {}
-}
-
-/// A [`Progress`] that ignores everything.
-#[derive(Debug, Clone, Copy, Default)]
-pub struct NoProgress;
-impl Progress for NoProgress {}
 
 /// Collects with a current-thread tokio runtime of its own and returns the
 /// manifest, which is also written as `collection.json`.

@@ -8,7 +8,7 @@
 
 use std::collections::{BTreeMap, BTreeSet, HashMap};
 
-use blastgraph_model::json::{Obj, parse_document, type_name};
+use blastgraph_model::json::{Obj, is_skipped, read_document, type_name};
 use blastgraph_model::{
     AccessLevel, Attributes, Class, EdgeKind, EstateBuilder, IngestError, Node,
 };
@@ -843,7 +843,7 @@ impl Reader {
         let Some(kind) = classify(path) else {
             return Ok(());
         };
-        let doc = parse_document(path, bytes)?;
+        let doc = read_document(path, bytes, out)?;
         let shape = |location: String, message: String| IngestError::Shape {
             file: path.to_string(),
             location,
@@ -1289,7 +1289,7 @@ impl Reader {
                 match top.map.get("QueueUrls") {
                     None | Some(Value::Null) => {}
                     Some(Value::Array(urls)) => {
-                        for (i, u) in urls.iter().enumerate() {
+                        for (i, u) in urls.iter().enumerate().filter(|(_, u)| !is_skipped(u)) {
                             let at = format!("{}[{i}]", top.at("QueueUrls"));
                             let Some(url) = u.as_str() else {
                                 out.error(at, format!("expected a queue URL, found {}", type_name(u)));
@@ -1314,7 +1314,7 @@ impl Reader {
                 match top.map.get("TableNames") {
                     None | Some(Value::Null) => {}
                     Some(Value::Array(names)) => {
-                        for (i, n) in names.iter().enumerate() {
+                        for (i, n) in names.iter().enumerate().filter(|(_, n)| !is_skipped(n)) {
                             let at = format!("{}[{i}]", top.at("TableNames"));
                             let Some(name) = n.as_str() else {
                                 out.error(at, format!("expected a table name, found {}", type_name(n)));
@@ -1567,7 +1567,7 @@ impl Reader {
                 match top.map.get("Reservations") {
                     None | Some(Value::Null) => {}
                     Some(Value::Array(rs)) => {
-                        for (i, res) in rs.iter().enumerate() {
+                        for (i, res) in rs.iter().enumerate().filter(|(_, r)| !is_skipped(r)) {
                             let ro = Obj::new(res, format!("{}[{i}]", top.at("Reservations")))?;
                             each_in(&ro, "Instances", out, &mut |o, out| {
                                 let id = o.req_str("InstanceId")?;
@@ -1622,7 +1622,7 @@ impl Reader {
                 match top.map.get("clusterArns") {
                     None | Some(Value::Null) => {}
                     Some(Value::Array(arns)) => {
-                        for (i, a) in arns.iter().enumerate() {
+                        for (i, a) in arns.iter().enumerate().filter(|(_, a)| !is_skipped(a)) {
                             match a.as_str() {
                                 Some(arn) if arn.starts_with("arn:") => list.push(arn.to_string()),
                                 _ => out.error(
@@ -2238,6 +2238,105 @@ mod tests {
                 }
             }
         }
+    }
+
+    /// Reads raw-layout files (path, text) together with the account's
+    /// authorization details (one role), as `--input DIR` does.
+    fn ingest_raw(files: &[(&str, &str)]) -> blastgraph_model::Estate {
+        let details = (
+            "111122223333/global/iam/get-account-authorization-details.json",
+            r#"{"RoleDetailList": [{"RoleName": "app", "Arn": "arn:aws:iam::111122223333:role/app",
+                "AssumeRolePolicyDocument": {"Version": "2012-10-17", "Statement": []}}]}"#,
+        );
+        let inputs: Vec<blastgraph_model::InputFile<'_>> = std::iter::once(&details)
+            .chain(files)
+            .map(|(path, text)| blastgraph_model::InputFile {
+                path,
+                bytes: text.as_bytes(),
+                sha256: "",
+            })
+            .collect();
+        let mut b = EstateBuilder::new();
+        blastgraph_model::Connector::ingest_all(&crate::AwsAuthDetailsConnector, &inputs, &mut b);
+        b.finish()
+    }
+
+    /// The errors (the warnings say which inventories were not collected).
+    fn errors(e: &blastgraph_model::Estate) -> Vec<String> {
+        e.diagnostics
+            .iter()
+            .filter(|d| d.severity == blastgraph_model::Severity::Error)
+            .map(ToString::to_string)
+            .collect()
+    }
+
+    const BUCKETS: &str = "111122223333/global/s3/list-buckets.json";
+    const POLICY: &str = "111122223333/global/s3/get-bucket-policy/data.json";
+
+    #[test]
+    fn a_bucket_policy_string_that_gives_effect_twice_is_not_read() {
+        let policy = r#"{"Policy": "{\"Version\": \"2012-10-17\", \"Statement\": [{\"Effect\": \"Deny\", \"Principal\": \"*\", \"Action\": \"s3:*\", \"Resource\": \"*\", \"Effect\": \"Allow\"}]}"}"#;
+        let e = ingest_raw(&[
+            (BUCKETS, r#"{"Buckets": [{"Name": "data"}]}"#),
+            (POLICY, policy),
+        ]);
+        assert_eq!(
+            errors(&e),
+            [format!(
+                "error: {POLICY}: $.Policy: not a policy document: policy `bucket policy of data`: `Statement[0].Effect`: duplicate key `Effect`; IAM rejects a document that gives a key twice"
+            )]
+        );
+        // The negative twin reads the policy without a word.
+        let fine = policy.replace(r#", \"Effect\": \"Allow\""#, "");
+        assert_ne!(fine, policy);
+        let e = ingest_raw(&[
+            (BUCKETS, r#"{"Buckets": [{"Name": "data"}]}"#),
+            (POLICY, &fine),
+        ]);
+        assert_eq!(errors(&e), Vec::<String>::new());
+    }
+
+    #[test]
+    fn an_inventory_record_with_a_duplicate_key_is_skipped_once_and_the_others_kept() {
+        let e = ingest_raw(&[
+            (
+                BUCKETS,
+                r#"{"Buckets": [{"Name": "a", "Name": "b"}, {"Name": "data"}]}"#,
+            ),
+            (
+                "111122223333/us-east-1/sqs/list-queues.json",
+                r#"{"QueueUrls": [{"u": 1, "u": 2}, "https://sqs.us-east-1.amazonaws.com/111122223333/jobs"]}"#,
+            ),
+            (
+                "111122223333/us-east-1/ec2/describe-instances.json",
+                r#"{"Reservations": [{"Instances": [{"InstanceId": "i-1", "InstanceId": "i-2"}]},
+                                     {"Instances": [{"InstanceId": "i-3"}]}]}"#,
+            ),
+        ]);
+        assert_eq!(
+            errors(&e),
+            [
+                format!("error: {BUCKETS}: $.Buckets[0].Name: duplicate key `Name`: which of its values counts is ambiguous, so the record `$.Buckets[0]` is skipped"),
+                "error: 111122223333/us-east-1/sqs/list-queues.json: $.QueueUrls[0].u: duplicate key `u`: which of its values counts is ambiguous, so the record `$.QueueUrls[0]` is skipped".to_string(),
+                "error: 111122223333/us-east-1/ec2/describe-instances.json: $.Reservations[0].Instances[0].InstanceId: duplicate key `InstanceId`: which of its values counts is ambiguous, so the record `$.Reservations[0]` is skipped".to_string(),
+            ]
+        );
+        let ids: Vec<&str> = e.nodes.iter().map(|n| n.id.as_str()).collect();
+        for kept in [
+            "arn:aws:s3:::data",
+            "arn:aws:sqs:us-east-1:111122223333:jobs",
+            "arn:aws:ec2:us-east-1:111122223333:instance/i-3",
+        ] {
+            assert!(ids.contains(&kept), "{kept} not in {ids:?}");
+        }
+        assert!(
+            !ids.iter()
+                .any(|id| id.ends_with(":::a") || id.ends_with(":::b"))
+        );
+        assert!(
+            !ids.iter()
+                .any(|id| id.ends_with("/i-1") || id.ends_with("/i-2"))
+        );
     }
 
     #[test]

@@ -1,4 +1,6 @@
-//! Where a file sits in the raw snapshot layout (`docs/aws-raw-layout.md`).
+//! Where a file sits in the raw snapshot layout (`docs/aws-raw-layout.md`):
+//! the one SDK-free module of it that the reader and the collector share
+//! (path classification, the name encoder and its decoder).
 
 /// What a file of the layout holds, from its path alone.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -71,6 +73,46 @@ pub(crate) fn classify(path: &str) -> Option<RawFile> {
     }
 }
 
+/// The Organizations calls of the layout, with a key their answer holds.
+const ORG_CALLS: [(&str, &str); 9] = [
+    ("describe-organization", "\"Organization\""),
+    ("list-roots", "\"Roots\""),
+    ("list-accounts", "\"Accounts\""),
+    ("list-parents", "\"Parents\""),
+    ("list-policies", "\"Policies\""),
+    ("describe-policy", "\"Policy\""),
+    ("list-targets-for-policy", "\"Targets\""),
+    (
+        "list-organizational-units-for-parent",
+        "\"OrganizationalUnits\"",
+    ),
+    ("list-children", "\"Children\""),
+];
+
+/// The `format` of `collection.json`.
+pub(crate) const COLLECTION_FORMAT: &str = "blastgraph-aws-collection";
+
+/// Whether a file of the layout is AWS's, by its path *and* its content: a
+/// generic name (`collection.json`, `…/organizations/x.json`) is not enough.
+/// `head` is the start of the file (or all of it). Account files sit under
+/// a 12-digit account folder and a region or `global`, which no other
+/// provider's layout uses.
+pub(crate) fn claims(path: &str, head: &[u8]) -> bool {
+    let text = String::from_utf8_lossy(head);
+    let text = text.trim_start_matches('\u{feff}').trim_start();
+    if !text.starts_with('{') {
+        return false;
+    }
+    match classify(path) {
+        None => false,
+        Some(RawFile::Collection) => text.contains(&format!("\"{COLLECTION_FORMAT}\"")),
+        Some(RawFile::Org { operation, .. }) => ORG_CALLS
+            .iter()
+            .any(|(op, key)| *op == operation && text.contains(key)),
+        Some(RawFile::Account { .. }) => true,
+    }
+}
+
 /// A 12-digit AWS account id.
 pub(crate) fn is_account(s: &str) -> bool {
     s.len() == 12 && s.bytes().all(|b| b.is_ascii_digit())
@@ -89,16 +131,46 @@ fn is_region(s: &str) -> bool {
             .all(|p| p.bytes().all(|b| b.is_ascii_lowercase()))
 }
 
-/// A resource name from a file name: `%2F` is `/`, `%25` is `%`.
-pub(crate) fn decode_name(s: &str) -> String {
-    s.replace("%2F", "/")
-        .replace("%2f", "/")
-        .replace("%25", "%")
+/// A resource name from a file name: the inverse of [`encode_name`]. Every
+/// `%XX` escape is decoded (`%2F` is `/`, `%25` is `%`, `%2E` is `.`), and
+/// `%00` alone is the empty name; a `%` that starts no escape is kept.
+pub fn decode_name(s: &str) -> String {
+    if s == "%00" {
+        return String::new();
+    }
+    let hex = |b: u8| (b as char).to_digit(16);
+    let bytes = s.as_bytes();
+    let mut out = Vec::with_capacity(bytes.len());
+    let mut i = 0;
+    while let Some(&b) = bytes.get(i) {
+        if b == b'%'
+            && let (Some(h), Some(l)) = (
+                bytes.get(i + 1).copied().and_then(hex),
+                bytes.get(i + 2).copied().and_then(hex),
+            )
+        {
+            out.push((h * 16 + l) as u8);
+            i += 3;
+            continue;
+        }
+        out.push(b);
+        i += 1;
+    }
+    String::from_utf8_lossy(&out).into_owned()
 }
 
-/// The file name of a resource name (the inverse of `decode_name`).
-pub fn encode_name(s: &str) -> String {
-    s.replace('%', "%25").replace('/', "%2F")
+/// A resource name as a file or folder name of the layout (the collector
+/// and `cli-snapshot.sh` write these): `%` is written `%25` and `/` is
+/// written `%2F`; nothing else is encoded. A name that would still be
+/// special to the file system (empty, `.` or `..`) has its dots written
+/// `%2E` (and the empty name `%00`) so that it can never leave its folder.
+pub fn encode_name(name: &str) -> String {
+    let s = name.replace('%', "%25").replace('/', "%2F");
+    match s.as_str() {
+        "" => "%00".into(),
+        "." | ".." => s.replace('.', "%2E"),
+        _ => s,
+    }
 }
 
 #[cfg(test)]
@@ -149,5 +221,13 @@ mod tests {
         assert_eq!(classify("111122223333/global/s3/list-buckets.txt"), None);
         assert_eq!(encode_name("a/b%c"), "a%2Fb%25c");
         assert_eq!(decode_name(&encode_name("a/b%c")), "a/b%c");
+        // Every name the collector can write reads back as itself.
+        for name in [
+            "", ".", "..", ".deploy", "../../x", "a%2Fb", "100%", "%zz", "é/ü",
+        ] {
+            assert_eq!(decode_name(&encode_name(name)), name, "{name}");
+        }
+        assert_eq!(encode_name(".."), "%2E%2E");
+        assert_eq!(encode_name(""), "%00");
     }
 }

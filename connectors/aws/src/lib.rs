@@ -38,7 +38,10 @@
 //! # Design
 //!
 //! Reading is parse-then-validate, as in the native connector: the file is
-//! parsed as JSON ([`parse_document`], syntax errors carry line and column),
+//! parsed as JSON ([`read_document`]: syntax errors carry line and column,
+//! a leading byte-order mark is skipped, and a key given twice in one
+//! object, which IAM rejects, costs its record such as
+//! `$.RoleDetailList[3]`, or the file when it is outside every record),
 //! then every record (managed policy, group, user, role) is validated on its
 //! own. A bad record is reported with its JSON path
 //! ([`EstateBuilder::error`]) and skipped; the others are kept. A policy
@@ -263,13 +266,13 @@
 
 mod access;
 mod inventory;
-mod layout;
+pub mod layout;
 
 pub use layout::encode_name;
 
 use std::collections::{BTreeMap, BTreeSet, HashMap};
 
-use blastgraph_model::json::{Obj, for_each_record, parse_document, type_name};
+use blastgraph_model::json::{Obj, for_each_record, read_document, strip_bom, type_name};
 use blastgraph_model::{
     Attributes, Class, Connector, Edge, EdgeKind, EdgeTable, EstateBuilder, IngestError, InputFile,
     Node, Provenance,
@@ -334,16 +337,20 @@ struct EscalationWrite<'a> {
     conditions: Vec<String>,
 }
 
-/// The id of an account's admin scope node: `aws:account/ACCOUNT/admin`.
+/// The id of an account's admin scope node: `aws:account/ACCOUNT/admin`
+/// ([`blastgraph_model::ids::aws_account_admin`]).
 pub fn account_admin_id(account: &str) -> String {
-    format!("aws:account/{account}/admin")
+    blastgraph_model::ids::aws_account_admin(account)
 }
 
-/// The id of an external federated subject:
-/// `oidc:ISSUER:sub=SUBJECT` (or `saml:PROVIDER:sub=SUBJECT`).
-pub fn federated_subject_id(scheme: &str, issuer: &str, subject: &str) -> String {
-    format!("{scheme}:{issuer}:sub={subject}")
-}
+/// AWS in the provider registry (live collection: the
+/// `blastgraph-connector-aws-live` crate).
+pub static PROVIDER: blastgraph_model::Provider = blastgraph_model::Provider {
+    name: "aws",
+    accepts: "the output of `aws iam get-account-authorization-details` or a file of the AWS raw snapshot layout",
+    docs: "docs/aws-raw-layout.md",
+    connector: &AwsAuthDetailsConnector,
+};
 
 /// Reads `aws iam get-account-authorization-details` output.
 #[derive(Debug, Default, Clone, Copy)]
@@ -358,7 +365,7 @@ impl Connector for AwsAuthDetailsConnector {
     /// `UserDetailList` first, and a large user list can push the other keys
     /// out of the head, so any one of the three quoted list keys is enough.
     fn detect(&self, path: &str, head: &[u8]) -> bool {
-        is_auth_details(head) || layout::classify(path).is_some()
+        is_auth_details(head) || layout::claims(path, head)
     }
 
     fn ingest(&self, path: &str, bytes: &[u8], out: &mut EstateBuilder) -> Result<(), IngestError> {
@@ -390,7 +397,7 @@ impl Connector for AwsAuthDetailsConnector {
 /// `UserDetailList` first, and a large user list can push the other keys
 /// out of the head, so any one of the three quoted list keys is enough.
 fn is_auth_details(head: &[u8]) -> bool {
-    let head = String::from_utf8_lossy(head);
+    let head = String::from_utf8_lossy(strip_bom(head));
     head.trim_start().starts_with('{')
         && [
             "\"UserDetailList\"",
@@ -547,7 +554,7 @@ impl Reader {
         bytes: &[u8],
         out: &mut EstateBuilder,
     ) -> Result<(), IngestError> {
-        let doc = parse_document(path, bytes)?;
+        let doc = read_document(path, bytes, out)?;
         let top = Obj::new(&doc, "$".into()).map_err(|(location, message)| IngestError::Shape {
             file: path.to_string(),
             location,
@@ -1522,7 +1529,8 @@ impl Reader {
                         if !e.is_allowed() {
                             continue;
                         }
-                        let id = federated_subject_id(scheme, &issuer, &subject);
+                        let id =
+                            blastgraph_model::ids::federated_subject(scheme, &issuer, &subject);
                         if !self.nodes_added.contains(&id) && !out.has_node(&id) {
                             out.add_node(
                                 Node {
@@ -2728,4 +2736,109 @@ fn trusted_aws_principals(doc: &Value) -> Option<Vec<Trusted>> {
         }
     }
     Some(out)
+}
+
+#[cfg(test)]
+mod tests {
+    //! Reading whole files: duplicate keys and byte-order marks. What the
+    //! records mean is tested in `tests/`.
+    use super::*;
+    use blastgraph_model::Estate;
+
+    fn ingest(name: &str, bytes: &[u8]) -> (Result<(), IngestError>, Estate) {
+        let mut b = EstateBuilder::new();
+        b.begin_input(name, FORMAT, String::new(), 0);
+        let r = AwsAuthDetailsConnector.ingest(name, bytes, &mut b);
+        (r, b.finish())
+    }
+
+    fn node_ids(e: &Estate) -> Vec<&str> {
+        e.nodes.iter().map(|n| n.id.as_str()).collect()
+    }
+
+    /// Two roles; the first one's inline policy gives `Effect` twice.
+    const TWO_ROLES: &str = r#"{"RoleDetailList": [
+      {"RoleName": "denied", "Arn": "arn:aws:iam::111122223333:role/denied",
+       "AssumeRolePolicyDocument": {"Version": "2012-10-17", "Statement": [{"Effect": "Allow", "Principal": {"Service": "ec2.amazonaws.com"}, "Action": "sts:AssumeRole"}]},
+       "RolePolicyList": [{"PolicyName": "no-data", "PolicyDocument": {"Version": "2012-10-17",
+         "Statement": [{"Effect": "Deny", "Action": "s3:*", "Resource": "*", "Effect": "Allow"}]}}]},
+      {"RoleName": "kept", "Arn": "arn:aws:iam::111122223333:role/kept",
+       "AssumeRolePolicyDocument": {"Version": "2012-10-17", "Statement": [{"Effect": "Allow", "Principal": {"Service": "ec2.amazonaws.com"}, "Action": "sts:AssumeRole"}]}}
+    ]}"#;
+
+    #[test]
+    fn a_role_whose_policy_gives_effect_twice_is_reported_and_skipped_and_the_other_kept() {
+        let (r, e) = ingest("roles.json", TWO_ROLES.as_bytes());
+        r.unwrap();
+        let msgs: Vec<String> = e.diagnostics.iter().map(ToString::to_string).collect();
+        assert_eq!(
+            msgs,
+            [
+                "error: roles.json: $.RoleDetailList[0].RolePolicyList[0].PolicyDocument.Statement[0].Effect: duplicate key `Effect`: which of its values counts is ambiguous, so the record `$.RoleDetailList[0]` is skipped"
+            ]
+        );
+        assert_eq!(e.inputs[0].skipped, 1);
+        assert_eq!(
+            node_ids(&e),
+            [
+                "arn:aws:iam::111122223333:role/kept",
+                "aws:account/111122223333/admin"
+            ]
+        );
+        // The kept role keeps its path.
+        let locations: Vec<String> = e
+            .edges
+            .iter()
+            .filter(|x| x.to == "arn:aws:iam::111122223333:role/kept")
+            .map(|x| x.provenance.location.clone())
+            .collect();
+        assert_eq!(locations, ["$.RoleDetailList[1]"]);
+
+        // The negative twin: the same file without the duplicate reads both.
+        let fine = TWO_ROLES.replace(r#", "Effect": "Allow"}]}}]}"#, "}]}}]}");
+        assert_ne!(fine, TWO_ROLES);
+        let (r, e) = ingest("roles.json", fine.as_bytes());
+        r.unwrap();
+        assert_eq!(e.diagnostics, [], "{:#?}", e.diagnostics);
+        assert_eq!(
+            node_ids(&e),
+            [
+                "arn:aws:iam::111122223333:role/denied",
+                "arn:aws:iam::111122223333:role/kept",
+                "aws:account/111122223333/admin"
+            ]
+        );
+    }
+
+    #[test]
+    fn a_detail_list_given_twice_is_a_file_error_naming_it() {
+        let (r, e) = ingest(
+            "twice.json",
+            br#"{"RoleDetailList": [], "UserDetailList": [], "RoleDetailList": []}"#,
+        );
+        assert_eq!(
+            r.unwrap_err().to_string(),
+            "twice.json: $.RoleDetailList: duplicate key `RoleDetailList`: which of its values counts is ambiguous, so the file is skipped"
+        );
+        assert!(e.nodes.is_empty());
+    }
+
+    #[test]
+    fn a_byte_order_mark_is_detected_and_read_like_the_file_without_it() {
+        let path = format!(
+            "{}/tests/fixtures/account-111122223333.json",
+            env!("CARGO_MANIFEST_DIR")
+        );
+        let plain = std::fs::read(&path).unwrap();
+        let with_bom = [b"\xEF\xBB\xBF".as_slice(), &plain].concat();
+        let head = &with_bom[..4096.min(with_bom.len())];
+        assert!(AwsAuthDetailsConnector.detect("account.json", head));
+        assert!(is_auth_details(head));
+        let (r1, a) = ingest("account.json", &plain);
+        let (r2, b) = ingest("account.json", &with_bom);
+        r1.unwrap();
+        r2.unwrap();
+        assert!(!a.nodes.is_empty());
+        assert_eq!(a, b);
+    }
 }

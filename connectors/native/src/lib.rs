@@ -13,11 +13,16 @@
 //! Reading is parse-then-validate: the file is parsed as JSON, then every
 //! record is validated on its own into a [`Node`] or an [`Edge`]. A bad record
 //! is reported with its JSON path and skipped; the rest are kept. Unknown
-//! fields are reported as warnings (they are usually typos).
+//! fields are reported as warnings (they are usually typos). A key given
+//! twice in one object costs its record (`$.nodes[3]`), or the file when it
+//! is outside every record (two `nodes` arrays); see
+//! [`blastgraph_model::json`]. A leading UTF-8 byte-order mark is skipped.
 
 use std::collections::BTreeMap;
 
-use blastgraph_model::json::{Obj, for_each_record, looks_like_date, parse_document, type_name};
+use blastgraph_model::json::{
+    Obj, for_each_record, looks_like_date, read_document, strip_bom, type_name,
+};
 use blastgraph_model::{
     AccessLevel, Attributes, Class, Connector, Edge, EdgeKind, Estate, EstateBuilder, IngestError,
     Node, Provenance,
@@ -56,6 +61,14 @@ const EDGE_FIELDS: &[&str] = &[
     "location",
 ];
 
+/// The native format in the provider registry.
+pub static PROVIDER: blastgraph_model::Provider = blastgraph_model::Provider {
+    name: "native",
+    accepts: "a blastgraph estate (`\"format\": \"blastgraph-estate\"`)",
+    docs: "docs/estate-format.md",
+    connector: &NativeConnector,
+};
+
 /// Reads and writes the native estate format.
 #[derive(Debug, Default, Clone, Copy)]
 pub struct NativeConnector;
@@ -66,12 +79,12 @@ impl Connector for NativeConnector {
     }
 
     fn detect(&self, _path: &str, head: &[u8]) -> bool {
-        let head = String::from_utf8_lossy(head);
+        let head = String::from_utf8_lossy(strip_bom(head));
         head.trim_start().starts_with('{') && head.contains(FORMAT)
     }
 
     fn ingest(&self, path: &str, bytes: &[u8], out: &mut EstateBuilder) -> Result<(), IngestError> {
-        let doc = parse_document(path, bytes)?;
+        let doc = read_document(path, bytes, out)?;
         let shape = |location: &str, message: String| IngestError::Shape {
             file: path.to_string(),
             location: location.to_string(),
@@ -366,6 +379,62 @@ mod tests {
         );
         let (r, _) = ingest(r#"{"format":"blastgraph-estate","version":9}"#);
         assert!(r.unwrap_err().to_string().contains("unsupported version 9"));
+    }
+
+    #[test]
+    fn a_duplicate_key_inside_a_node_skips_that_node_and_keeps_the_others() {
+        let text = r#"{"format":"blastgraph-estate","version":1,
+          "nodes":[{"id":"a","kind":"aws:role","class":"workload"},
+                   {"id":"b","kind":"aws:role","class":"workload","tags":{"team":"x","team":"y"}},
+                   {"id":"c","kind":"aws:s3_bucket","class":"dataset"}],
+          "edges":[{"from":"a","to":"c","kind":"access","access":"read"}]}"#;
+        let (r, e) = ingest(text);
+        assert!(r.is_ok());
+        let ids: Vec<_> = e.nodes.iter().map(|n| n.id.as_str()).collect();
+        assert_eq!(ids, ["a", "c"]);
+        assert_eq!(e.edges.len(), 1);
+        let msgs: Vec<String> = e.diagnostics.iter().map(ToString::to_string).collect();
+        assert_eq!(
+            msgs,
+            [
+                "error: t.json: $.nodes[1].tags.team: duplicate key `team`: which of its values counts is ambiguous, so the record `$.nodes[1]` is skipped"
+            ]
+        );
+        assert_eq!(e.inputs[0].skipped, 1);
+        // The negative twin: without the duplicate, all three are read.
+        let (_, e) = ingest(&text.replace(r#""team":"x","#, ""));
+        assert_eq!(e.nodes.len(), 3);
+        assert!(e.diagnostics.is_empty(), "{:?}", e.diagnostics);
+    }
+
+    #[test]
+    fn two_nodes_arrays_are_a_file_error_naming_the_key() {
+        let (r, e) = ingest(
+            r#"{"format":"blastgraph-estate","version":1,
+            "nodes":[{"id":"a","kind":"aws:role","class":"workload"}],
+            "nodes":[{"id":"b","kind":"aws:role","class":"workload"}]}"#,
+        );
+        assert_eq!(
+            r.unwrap_err().to_string(),
+            "t.json: $.nodes: duplicate key `nodes`: which of its values counts is ambiguous, so the file is skipped"
+        );
+        assert!(e.nodes.is_empty());
+    }
+
+    #[test]
+    fn a_byte_order_mark_is_detected_and_read_like_the_file_without_it() {
+        let text = r#"{"format":"blastgraph-estate","version":1,
+          "nodes":[{"id":"a","kind":"aws:role","class":"workload"},{"id":"b","kind":"aws:role","class":"robot"}],
+          "edges":[]}"#;
+        let with_bom = format!("\u{feff}{text}");
+        assert!(with_bom.as_bytes().starts_with(b"\xEF\xBB\xBF{"));
+        assert!(NativeConnector.detect("e.json", with_bom.as_bytes()));
+        assert!(NativeConnector.detect("e.json", text.as_bytes()));
+        let (r1, plain) = ingest(text);
+        let (r2, bom) = ingest(&with_bom);
+        assert!(r1.is_ok() && r2.is_ok());
+        assert_eq!(bom, plain);
+        assert_eq!(bom.nodes.len(), 1);
     }
 
     #[test]

@@ -37,12 +37,16 @@
 //! Reading is parse-then-validate, like the native connector: the file is
 //! parsed as JSON (syntax errors carry line and column), then every node and
 //! edge is validated on its own. A bad record is reported with its JSON path
-//! (`$.graph.nodes[3].kinds`) and skipped; the rest are kept. Ids are kept as
-//! given: BloodHound object ids are case-sensitive strings.
+//! (`$.graph.nodes[3].kinds`) and skipped; the rest are kept. A key given
+//! twice in one object costs its record (`$.graph.nodes[3]`), or the file
+//! when it is outside every record; see [`blastgraph_model::json`]. Ids are
+//! kept as given: BloodHound object ids are case-sensitive strings.
 
 use std::collections::{BTreeMap, HashMap};
 
-use blastgraph_model::json::{Obj, looks_like_date, parse_document, type_name};
+use blastgraph_model::json::{
+    Obj, is_skipped, looks_like_date, read_document, strip_bom, type_name,
+};
 use blastgraph_model::{
     AccessLevel, Attributes, Class, Connector, Edge, EdgeKind, EstateBuilder, IngestError, Node,
     Provenance,
@@ -285,6 +289,14 @@ fn known_prefix(kind: &str) -> Option<&'static str> {
         .map(|(_, provider)| provider)
 }
 
+/// BloodHound OpenGraph in the provider registry.
+pub static PROVIDER: blastgraph_model::Provider = blastgraph_model::Provider {
+    name: "opengraph",
+    accepts: "a BloodHound OpenGraph document (`\"graph\": {\"nodes\": …}`)",
+    docs: "docs/opengraph.md",
+    connector: &OpenGraphConnector,
+};
+
 /// Reads BloodHound OpenGraph JSON files.
 #[derive(Debug, Default, Clone, Copy)]
 pub struct OpenGraphConnector;
@@ -302,7 +314,7 @@ impl Connector for OpenGraphConnector {
     }
 
     fn ingest(&self, path: &str, bytes: &[u8], out: &mut EstateBuilder) -> Result<(), IngestError> {
-        let doc = parse_document(path, strip_bom(bytes))?;
+        let doc = read_document(path, bytes, out)?;
         let shape = |(location, message): (String, String)| IngestError::Shape {
             file: path.to_string(),
             location,
@@ -327,6 +339,9 @@ impl Connector for OpenGraphConnector {
         }
         let mut reader = Reader::new(path, source_kind);
         for (i, item) in list(&graph, "nodes", out).iter().enumerate() {
+            if is_skipped(item) {
+                continue;
+            }
             let result =
                 Obj::new(item, format!("$.graph.nodes[{i}]")).and_then(|o| reader.node(&o, out));
             if let Err((location, message)) = result {
@@ -346,6 +361,9 @@ impl Connector for OpenGraphConnector {
             );
         }
         for (i, item) in list(&graph, "edges", out).iter().enumerate() {
+            if is_skipped(item) {
+                continue;
+            }
             let result =
                 Obj::new(item, format!("$.graph.edges[{i}]")).and_then(|o| reader.edge(&o, out));
             if let Err((location, message)) = result {
@@ -354,10 +372,6 @@ impl Connector for OpenGraphConnector {
         }
         Ok(())
     }
-}
-
-fn strip_bom(bytes: &[u8]) -> &[u8] {
-    bytes.strip_prefix(b"\xEF\xBB\xBF").unwrap_or(bytes)
 }
 
 /// `metadata.source_kind`, if present; a malformed `metadata` is a warning.
@@ -1276,6 +1290,51 @@ mod tests {
             r.unwrap_err().to_string(),
             "t.json: line 1, column 1: the file is empty, expected a JSON object"
         );
+    }
+
+    #[test]
+    fn a_duplicate_key_costs_its_record_or_outside_records_the_file() {
+        let text = r#"{"graph": {
+              "nodes": [
+                {"id": "ok-1", "kinds": ["AZUser"]},
+                {"id": "twice", "kinds": ["AZUser"], "properties": {"name": "A", "name": "B"}},
+                {"id": "ok-2", "kinds": ["AZVM"]}
+              ],
+              "edges": [
+                {"kind": "AZExecuteCommand", "start": {"value": "ok-1"}, "end": {"value": "ok-2"}, "kind": "AZOwns"},
+                {"kind": "AZExecuteCommand", "start": {"value": "ok-1"}, "end": {"value": "ok-2"}}
+              ]}}"#;
+        let (r, e) = ingest(text);
+        assert!(r.is_ok());
+        let ids: Vec<_> = e.nodes.iter().map(|n| n.id.as_str()).collect();
+        assert_eq!(ids, ["ok-1", "ok-2"]);
+        // Both edges come from `$.graph.edges[1]`.
+        assert_eq!(
+            edge_lines(&e),
+            [
+                "ok-1 -access:execute-> ok-2",
+                "ok-1 -can_act_as[AZExecuteCommand]-> ok-2"
+            ]
+        );
+        assert!(
+            e.edges
+                .iter()
+                .all(|x| x.provenance.location == "$.graph.edges[1]")
+        );
+        assert_eq!(
+            messages(&e),
+            [
+                "error: t.json: $.graph.nodes[1].properties.name: duplicate key `name`: which of its values counts is ambiguous, so the record `$.graph.nodes[1]` is skipped",
+                "error: t.json: $.graph.edges[0].kind: duplicate key `kind`: which of its values counts is ambiguous, so the record `$.graph.edges[0]` is skipped",
+            ]
+        );
+        let (r, e) =
+            ingest(r#"{"graph": {"nodes": [{"id": "a", "kinds": ["AZUser"]}], "nodes": []}}"#);
+        assert_eq!(
+            r.unwrap_err().to_string(),
+            "t.json: $.graph.nodes: duplicate key `nodes`: which of its values counts is ambiguous, so the file is skipped"
+        );
+        assert!(e.nodes.is_empty());
     }
 
     #[test]

@@ -230,7 +230,10 @@ proptest! {
             for w in p.windows(2) {
                 prop_assert_eq!(g.edge(w[0]).to, g.edge(w[1]).from);
             }
-            prop_assert_eq!(g.edge(t.via).access.or(Some(t.level)).is_some(), true);
+            // The witness ends on the edge that grants the level reported.
+            prop_assert_eq!(t.via, *p.last().unwrap());
+            let via = g.edge(t.via);
+            prop_assert_eq!(rule(via.kind, via.access, g.class(via.from), g.class(via.to)).1, Some(t.level));
         }
     }
 

@@ -34,44 +34,53 @@ pub enum Command {
     Export(ExportArgs),
     /// Generate a synthetic estate of realistic shape.
     Gen(GenArgs),
-    /// Collect raw snapshot files from a provider's live API (builds with
-    /// the `live` feature: `cargo build --release --features live`).
+    /// Collect raw snapshot files from a provider's live API (each
+    /// provider's collector is behind a cargo feature: `--features live`
+    /// builds them all).
     #[command(subcommand)]
     Collect(CollectCommand),
 }
 
-/// `collect`: one subcommand per provider.
-#[derive(Debug, Subcommand)]
-pub enum CollectCommand {
-    /// AWS: IAM, resource policies and inventories into the raw snapshot
-    /// layout (docs/aws-raw-layout.md), with the standard credential chain.
-    Aws(CollectAwsArgs),
+/// `collect PROVIDER ...`: the provider's subcommand and its arguments,
+/// parsed by the provider's collector (see [`crate::providers`]).
+#[derive(Debug, Clone)]
+pub struct CollectCommand {
+    /// The provider (`aws`, ...).
+    pub provider: String,
+    /// Its arguments.
+    pub matches: clap::ArgMatches,
 }
 
-/// `collect aws`
-#[derive(Debug, Args)]
-pub struct CollectAwsArgs {
-    /// A profile of the shared AWS config files (default: `AWS_PROFILE`, then `default`).
-    #[arg(long, value_name = "PROFILE")]
-    pub profile: Option<String>,
-    /// Regions to collect (comma-separated or repeated; default: the profile's region).
-    #[arg(long, value_delimiter = ',', value_name = "REGION")]
-    pub regions: Vec<String>,
-    /// Send every call to this endpoint (a local emulator such as moto).
-    #[arg(long, value_name = "URL")]
-    pub endpoint_url: Option<String>,
-    /// Also collect the account of this role, assumed from the caller (repeatable).
-    #[arg(long, value_name = "ROLE_ARN")]
-    pub assume_role: Vec<String>,
-    /// The folder to write (created if missing).
-    #[arg(long, short, value_name = "DIR")]
-    pub output: PathBuf,
-    /// Attempts per call before a throttled or failing call is recorded as an error.
-    #[arg(long, default_value_t = 10, value_name = "N")]
-    pub max_attempts: u32,
-    /// No progress bar.
-    #[arg(long, short)]
-    pub quiet: bool,
+impl clap::FromArgMatches for CollectCommand {
+    fn from_arg_matches(m: &clap::ArgMatches) -> Result<Self, clap::Error> {
+        match m.subcommand() {
+            Some((name, sub)) => Ok(Self {
+                provider: name.to_string(),
+                matches: sub.clone(),
+            }),
+            None => Err(clap::Error::new(clap::error::ErrorKind::MissingSubcommand)),
+        }
+    }
+    fn update_from_arg_matches(&mut self, m: &clap::ArgMatches) -> Result<(), clap::Error> {
+        *self = Self::from_arg_matches(m)?;
+        Ok(())
+    }
+}
+
+impl Subcommand for CollectCommand {
+    fn augment_subcommands(cmd: clap::Command) -> clap::Command {
+        let all = crate::providers::collect_command(crate::providers::PROVIDERS);
+        all.get_subcommands()
+            .fold(cmd, |cmd, sub| cmd.subcommand(sub.clone()))
+            .subcommand_required(true)
+            .arg_required_else_help(true)
+    }
+    fn augment_subcommands_for_update(cmd: clap::Command) -> clap::Command {
+        Self::augment_subcommands(cmd)
+    }
+    fn has_subcommand(name: &str) -> bool {
+        crate::providers::live_of(crate::providers::PROVIDERS, name).is_some()
+    }
 }
 
 /// Where the estate comes from.

@@ -4,16 +4,13 @@ use std::io::Write;
 use std::path::{Path, PathBuf};
 
 use anyhow::{Context, Result, bail};
-use blastgraph_connector_aws::AwsAuthDetailsConnector;
-use blastgraph_connector_native::NativeConnector;
-use blastgraph_connector_opengraph::OpenGraphConnector;
+use blastgraph_export::text::printable;
 use blastgraph_graph::{Graph, snapshot};
-use blastgraph_model::{
-    Connector, Edge, Estate, EstateBuilder, InputFile, Node, Provenance, Severity,
-};
+use blastgraph_model::{Edge, Estate, EstateBuilder, InputFile, Node, Provenance, Severity};
 use sha2::{Digest, Sha256};
 
 use crate::args::InputArgs;
+use crate::providers::{self, Detected, Entry, PROVIDERS};
 
 /// The embedded demo estate's other providers and cross-provider links
 /// (native format); its AWS part is [`crate::demo_files::DEMO_AWS`].
@@ -31,34 +28,139 @@ pub fn demo_files() -> Vec<(String, Vec<u8>)> {
     files
 }
 
-/// Every connector, in detection order.
-pub fn connectors() -> Vec<Box<dyn Connector>> {
-    vec![
-        Box::new(NativeConnector),
-        Box::new(OpenGraphConnector),
-        Box::new(AwsAuthDetailsConnector),
-    ]
+/// A path that was not read, and why.
+struct NotRead {
+    path: PathBuf,
+    reason: String,
+    /// Skipped on purpose (a version-control folder): a warning, not an error.
+    on_purpose: bool,
 }
 
-fn files_under(path: &Path, out: &mut Vec<PathBuf>) -> Result<()> {
-    if path.is_dir() {
-        let mut entries: Vec<PathBuf> = std::fs::read_dir(path)
-            .with_context(|| format!("cannot read folder {}", path.display()))?
-            .filter_map(|e| e.ok().map(|e| e.path()))
-            .collect();
-        entries.sort();
+/// Folders of version control, which hold no inputs: skipped, and said so.
+const VCS_FOLDERS: [&str; 3] = [".git", ".hg", ".svn"];
+
+/// What kind of thing a path is that is neither a file nor a folder.
+fn odd_kind(t: std::fs::FileType) -> &'static str {
+    use std::os::unix::fs::FileTypeExt;
+    if t.is_fifo() {
+        "a FIFO"
+    } else if t.is_socket() {
+        "a socket"
+    } else if t.is_block_device() || t.is_char_device() {
+        "a device"
+    } else {
+        "neither a file nor a folder"
+    }
+}
+
+/// Every file under `path` (sorted, hidden names included: an IAM user may
+/// be called `.deploy`), and every path that could not be read with the
+/// real reason.
+fn files_under(path: &Path, out: &mut Vec<PathBuf>, not_read: &mut Vec<NotRead>) {
+    let mut fail = |reason: String| {
+        not_read.push(NotRead {
+            path: path.to_path_buf(),
+            reason,
+            on_purpose: false,
+        })
+    };
+    let meta = match std::fs::metadata(path) {
+        Ok(m) => m,
+        Err(e) => {
+            let link = std::fs::symlink_metadata(path).is_ok_and(|m| m.file_type().is_symlink());
+            match e.kind() {
+                std::io::ErrorKind::NotFound if link => fail(format!(
+                    "a broken symbolic link (its target {} does not exist)",
+                    std::fs::read_link(path)
+                        .map(|t| t.display().to_string())
+                        .unwrap_or_else(|_| "?".into())
+                )),
+                std::io::ErrorKind::NotFound => fail("does not exist".into()),
+                _ => fail(format!("cannot read: {e}")),
+            }
+            return;
+        }
+    };
+    if meta.is_dir() {
+        let entries = match std::fs::read_dir(path) {
+            Ok(rd) => rd,
+            Err(e) => return fail(format!("cannot read the folder: {e}")),
+        };
+        let mut children = Vec::new();
         for e in entries {
-            if e.file_name()
-                .is_some_and(|n| n.to_string_lossy().starts_with('.'))
-            {
+            match e {
+                Ok(e) => children.push(e.path()),
+                Err(e) => fail(format!("cannot read an entry of the folder: {e}")),
+            }
+        }
+        children.sort();
+        for c in children {
+            let name = c.file_name().map(|n| n.to_string_lossy().into_owned());
+            if name.as_deref().is_some_and(|n| VCS_FOLDERS.contains(&n)) && c.is_dir() {
+                not_read.push(NotRead {
+                    path: c,
+                    reason: "a version-control folder: skipped".into(),
+                    on_purpose: true,
+                });
                 continue;
             }
-            files_under(&e, out)?;
+            files_under(&c, out, not_read);
         }
-    } else if path.is_file() {
+    } else if meta.is_file() {
         out.push(path.to_path_buf());
     } else {
-        bail!("input {} does not exist", path.display());
+        fail(format!(
+            "{}, not a file: skipped",
+            odd_kind(meta.file_type())
+        ));
+    }
+}
+
+/// A path made absolute and free of `.`, `..` and links as far as it
+/// exists (an output folder may not exist yet).
+fn resolved(p: &Path) -> PathBuf {
+    let abs = std::path::absolute(p).unwrap_or_else(|_| p.to_path_buf());
+    let mut rest = Vec::new();
+    let mut cur = abs.as_path();
+    loop {
+        if let Ok(c) = cur.canonicalize() {
+            let mut out = c;
+            for part in rest.iter().rev() {
+                out.push(part);
+            }
+            return out;
+        }
+        match (cur.parent(), cur.file_name()) {
+            (Some(parent), Some(name)) => {
+                rest.push(name.to_os_string());
+                cur = parent;
+            }
+            _ => return abs,
+        }
+    }
+}
+
+/// Refuses an output that is, or is inside, an input folder (its files
+/// would be read as inputs next time), or that contains an input (writing
+/// it would replace the input).
+pub fn check_output(inputs: &InputArgs, output: &Path) -> Result<()> {
+    let out = resolved(output);
+    for i in &inputs.input {
+        let inp = resolved(i);
+        if out.starts_with(&inp) && inp.is_dir() {
+            bail!(
+                "the output {} is inside the input {}: choose an output outside the inputs",
+                output.display(),
+                i.display()
+            );
+        }
+        if inp.starts_with(&out) {
+            bail!(
+                "the output {} contains the input {}: writing it would replace the input",
+                output.display(),
+                i.display()
+            );
+        }
     }
     Ok(())
 }
@@ -68,41 +170,57 @@ pub fn ingest_bytes(name: &str, bytes: &[u8], b: &mut EstateBuilder) {
     ingest_files(&[(name.to_string(), bytes.to_vec())], b);
 }
 
-/// Ingests files: each goes to the first connector that recognises it, and
-/// each connector reads all of its files together (in input order), so that
-/// facts spanning files (cross-account trust, resource policies next to the
-/// identities) are seen whole.
+/// Ingests files with the providers of the registry: each file goes to
+/// the one provider that claims it, and each provider reads all of its
+/// files together (in input order), so that facts spanning files
+/// (cross-account trust, resource policies next to the identities) are
+/// seen whole.
 pub fn ingest_files(files: &[(String, Vec<u8>)], b: &mut EstateBuilder) {
-    let all = connectors();
+    ingest_files_with(PROVIDERS, files, b);
+}
+
+/// [`ingest_files`] with another list of providers (tests).
+pub fn ingest_files_with(list: &[Entry], files: &[(String, Vec<u8>)], b: &mut EstateBuilder) {
     let hashes: Vec<String> = files
         .iter()
         .map(|(_, bytes)| hex::encode(Sha256::digest(bytes)))
         .collect();
-    // Per connector (in order of first appearance): its files.
+    // Per provider (in order of first appearance): its files.
     let mut groups: Vec<(usize, Vec<InputFile<'_>>)> = Vec::new();
     for ((name, bytes), hash) in files.iter().zip(&hashes) {
-        let head = &bytes[..bytes.len().min(4096)];
-        // The head decides for well-ordered files; a producer that writes the
-        // telling key late still gets recognised from the whole file.
-        let found = all
-            .iter()
-            .position(|c| c.detect(name, head))
-            .or_else(|| all.iter().position(|c| c.detect(name, bytes)));
-        if bytes.iter().all(u8::is_ascii_whitespace) {
+        let unknown = |b: &mut EstateBuilder| {
             b.begin_input(name, "unknown", hash.clone(), bytes.len() as u64);
+        };
+        if bytes.iter().all(u8::is_ascii_whitespace) {
+            unknown(b);
             b.error(
                 "line 1, column 1",
                 "the file is empty, expected a JSON document",
             );
             continue;
         }
-        let Some(c) = found else {
-            b.begin_input(name, "unknown", hash.clone(), bytes.len() as u64);
-            b.error(
-                "file",
-                "unrecognised format: expected a blastgraph estate (`\"format\": \"blastgraph-estate\"`), a BloodHound OpenGraph document (`\"graph\": {\"nodes\": …}`), the output of `aws iam get-account-authorization-details` or a file of the AWS raw snapshot layout (docs/aws-raw-layout.md)",
-            );
-            continue;
+        let c = match providers::detect(list, name, bytes) {
+            Detected::One(c) => c,
+            Detected::None => {
+                unknown(b);
+                b.error("file", providers::unrecognised(list));
+                continue;
+            }
+            Detected::Conflict(names) => {
+                unknown(b);
+                b.error(
+                    "file",
+                    format!(
+                        "claimed by more than one provider ({}); the file is skipped (a detection bug: please report it with the file's first lines)",
+                        names
+                            .iter()
+                            .map(|n| format!("`{n}`"))
+                            .collect::<Vec<_>>()
+                            .join(" and ")
+                    ),
+                );
+                continue;
+            }
         };
         let file = InputFile {
             path: name,
@@ -115,8 +233,8 @@ pub fn ingest_files(files: &[(String, Vec<u8>)], b: &mut EstateBuilder) {
         }
     }
     for (c, group) in groups {
-        if let Some(conn) = all.get(c) {
-            conn.ingest_all(&group, b);
+        if let Some(e) = list.get(c) {
+            e.provider.connector.ingest_all(&group, b);
         }
     }
 }
@@ -172,7 +290,8 @@ pub fn load(args: &InputArgs, err: &mut dyn Write) -> Result<Graph> {
         snapshot::load(one).with_context(|| format!("cannot load snapshot {}", one.display()))?
     } else {
         let mut b = EstateBuilder::new();
-        let mut files = Vec::new();
+        let mut paths = Vec::new();
+        let mut not_read = Vec::new();
         for path in &args.input {
             if snapshot::is_snapshot(path) {
                 let g = snapshot::load(path)
@@ -181,22 +300,59 @@ pub fn load(args: &InputArgs, err: &mut dyn Write) -> Result<Graph> {
                 estate_of(&g, &mut b);
                 continue;
             }
-            let mut paths = Vec::new();
-            files_under(path, &mut paths)?;
-            for f in paths {
-                let bytes =
-                    std::fs::read(&f).with_context(|| format!("cannot read {}", f.display()))?;
-                files.push((f.display().to_string(), bytes));
+            files_under(path, &mut paths, &mut not_read);
+        }
+        let mut files = Vec::new();
+        for f in paths {
+            match std::fs::read(&f) {
+                Ok(bytes) => files.push((f.display().to_string(), bytes)),
+                Err(e) => not_read.push(NotRead {
+                    path: f,
+                    reason: format!("cannot read: {e}"),
+                    on_purpose: false,
+                }),
             }
         }
         ingest_files(&files, &mut b);
+        for n in not_read {
+            let path = n.path.display().to_string();
+            if n.on_purpose {
+                b.begin_input(&path, "skipped", String::new(), 0);
+                b.warning("file", n.reason);
+            } else {
+                b.begin_input(&path, "unreadable", String::new(), 0);
+                b.error("file", n.reason);
+            }
+        }
         let estate: Estate = b.finish();
         Graph::build(estate)
     };
     if !args.quiet {
         report_diagnostics(&graph, err);
     }
+    if !args.input.is_empty() && !usable(&graph) {
+        bail!(
+            "no usable input: none of the {} input{} could be read (see the problems above; \
+             an empty result would hide them)",
+            graph.manifest().inputs.len(),
+            if graph.manifest().inputs.len() == 1 {
+                ""
+            } else {
+                "s"
+            }
+        );
+    }
     Ok(graph)
+}
+
+/// Whether any input was read: a file a provider recognised and did not
+/// reject whole, or a snapshot.
+fn usable(g: &Graph) -> bool {
+    g.manifest().inputs.iter().any(|i| {
+        let read = !matches!(i.format.as_str(), "unknown" | "unreadable" | "skipped");
+        let all_rejected = i.nodes == 0 && i.edges == 0 && i.skipped > 0;
+        read && !all_rejected
+    })
 }
 
 /// Prints the first input problems and a count.
@@ -216,7 +372,7 @@ pub fn report_diagnostics(g: &Graph, err: &mut dyn Write) {
         if d.len() - errors == 1 { "" } else { "s" }
     );
     for x in d.iter().take(20) {
-        let _ = writeln!(err, "  {x}");
+        let _ = writeln!(err, "  {}", printable(&x.to_string(), false));
     }
     if d.len() > 20 {
         let _ = writeln!(

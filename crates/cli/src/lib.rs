@@ -11,6 +11,7 @@ pub mod commands;
 pub mod demo_files;
 pub mod inputs;
 pub mod output;
+pub mod providers;
 
 use std::io::Write;
 
@@ -31,12 +32,15 @@ pub fn run(cli: &Cli, out: &mut dyn Write, err: &mut dyn Write) -> Result<u8> {
         Command::Rank(a) => rank::run(a, out, err),
         Command::Export(a) => export::run(a, out, err),
         Command::Gen(a) => gen_cmd::run(a, out),
-        #[cfg(feature = "live")]
         Command::Collect(c) => collect::run(c, out, err),
-        #[cfg(not(feature = "live"))]
-        Command::Collect(_) => anyhow::bail!(
-            "this blastgraph was built without live collection; build it with \
-             `cargo build --release --features live` (adds the AWS SDK to the build)"
-        ),
     }
+}
+
+/// Whether an error comes from writing into a closed pipe.
+pub fn is_broken_pipe(e: &anyhow::Error) -> bool {
+    e.chain().any(|c| {
+        c.downcast_ref::<std::io::Error>()
+            .is_some_and(|io| io.kind() == std::io::ErrorKind::BrokenPipe)
+            || c.to_string().contains("Broken pipe")
+    })
 }

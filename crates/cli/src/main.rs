@@ -10,8 +10,11 @@ fn main() -> ExitCode {
     let mut err = std::io::stderr();
     match blastgraph_cli::run(&cli, &mut out, &mut err) {
         Ok(code) => ExitCode::from(code),
+        // A reader that went away (`| head`): stop quietly, as Unix tools do.
+        Err(e) if blastgraph_cli::is_broken_pipe(&e) => ExitCode::SUCCESS,
         Err(e) => {
-            eprintln!("error: {e:#}");
+            let text = format!("{e:#}");
+            eprintln!("error: {}", blastgraph_export::text::printable(&text, true));
             ExitCode::from(2)
         }
     }

@@ -3,6 +3,7 @@
 use std::io::Write;
 
 use anyhow::{Context, Result, bail};
+use blastgraph_export::text::printable;
 use blastgraph_export::{TableFormat, sink_for};
 use polars::prelude::DataFrame;
 use serde::Serialize;
@@ -27,7 +28,10 @@ pub fn emit<T: Serialize>(
 ) -> Result<()> {
     let mut bytes: Vec<u8> = Vec::new();
     match args.format {
-        Format::Table => bytes.extend((answer.text)(answer.report, args.limit).into_bytes()),
+        Format::Table => {
+            let text = (answer.text)(answer.report, args.limit);
+            bytes.extend(printable(&text, true).as_bytes());
+        }
         Format::Json => {
             serde_json::to_writer_pretty(&mut bytes, answer.report)?;
             bytes.push(b'\n');
@@ -55,15 +59,30 @@ pub fn write_bytes(
     stdout: &mut dyn Write,
 ) -> Result<()> {
     match path {
-        Some(p) => {
-            if let Some(dir) = p.parent().filter(|d| !d.as_os_str().is_empty()) {
-                std::fs::create_dir_all(dir)
-                    .with_context(|| format!("cannot create {}", dir.display()))?;
-            }
-            std::fs::write(p, bytes).with_context(|| format!("cannot write {}", p.display()))
-        }
+        Some(p) => write_file(p, bytes),
         None => stdout
             .write_all(bytes)
             .context("cannot write to standard output"),
     }
+}
+
+/// Writes a file whole or not at all: into a temporary file beside it,
+/// then renamed over it, so an interrupted write never destroys the
+/// previous file.
+pub fn write_file(p: &std::path::Path, bytes: &[u8]) -> Result<()> {
+    let dir = p
+        .parent()
+        .filter(|d| !d.as_os_str().is_empty())
+        .unwrap_or(std::path::Path::new("."));
+    std::fs::create_dir_all(dir).with_context(|| format!("cannot create {}", dir.display()))?;
+    let name = p
+        .file_name()
+        .map(|n| n.to_string_lossy().into_owned())
+        .unwrap_or_else(|| "output".into());
+    let tmp = dir.join(format!(".{name}.tmp-{}", std::process::id()));
+    let written = std::fs::write(&tmp, bytes).and_then(|()| std::fs::rename(&tmp, p));
+    if written.is_err() {
+        let _ = std::fs::remove_file(&tmp);
+    }
+    written.with_context(|| format!("cannot write {}", p.display()))
 }

@@ -73,11 +73,55 @@ struct JsonSink;
 
 impl Sink for CsvSink {
     fn write(&self, df: &mut DataFrame, out: &mut dyn Write) -> Result<(), ExportError> {
+        let mut safe = csv_safe(df).map_err(werr("csv"))?;
         CsvWriter::new(out)
             .include_header(true)
-            .finish(df)
+            .finish(&mut safe)
             .map_err(werr("csv"))
     }
+}
+
+/// Whether a CSV cell would be read as a formula by a spreadsheet
+/// (OWASP "CSV injection"): it starts with `=`, `+`, `-`, `@`, a tab or a
+/// carriage return.
+pub fn csv_formula_like(cell: &str) -> bool {
+    matches!(
+        cell.as_bytes().first(),
+        Some(b'=' | b'+' | b'-' | b'@' | b'\t' | b'\r')
+    )
+}
+
+/// The frame with every text cell that [`csv_formula_like`] prefixed by a
+/// single quote, which spreadsheets show as text. Only CSV gets this:
+/// Parquet and JSON keep the values as they are.
+fn csv_safe(df: &DataFrame) -> PolarsResult<DataFrame> {
+    let mut cols = Vec::with_capacity(df.width());
+    for c in df.columns() {
+        match c.dtype() {
+            DataType::String => {
+                let ca = c.str()?;
+                let cells = || (0..ca.len()).map(|i| ca.get(i));
+                if cells().flatten().any(csv_formula_like) {
+                    let fixed: StringChunked = cells()
+                        .map(|v| {
+                            v.map(|v| {
+                                if csv_formula_like(v) {
+                                    std::borrow::Cow::Owned(format!("'{v}"))
+                                } else {
+                                    std::borrow::Cow::Borrowed(v)
+                                }
+                            })
+                        })
+                        .collect();
+                    cols.push(fixed.with_name(c.name().clone()).into_column());
+                } else {
+                    cols.push(c.clone());
+                }
+            }
+            _ => cols.push(c.clone()),
+        }
+    }
+    DataFrame::new(df.height(), cols)
 }
 
 impl Sink for ParquetSink {

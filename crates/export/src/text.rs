@@ -1,5 +1,6 @@
 //! Human-readable answers: aligned tables and one-line paths.
 
+use std::borrow::Cow;
 use std::fmt::Write;
 
 use blastgraph_analysis::report::{
@@ -7,18 +8,60 @@ use blastgraph_analysis::report::{
     short_path_line,
 };
 
+/// Text safe to print on a terminal. Control characters (ESC, CR, BEL,
+/// ...), the Unicode bidirectional controls (U+202A–U+202E, U+2066–U+2069,
+/// U+200E, U+200F, U+061C) and the line and paragraph separators are shown
+/// as `\u{…}` escapes (tab as `\t`, newline as `\n`), so an id or a name
+/// read from an input cannot move the cursor, recolour the terminal,
+/// reverse the text or forge a line. `keep_newlines` keeps `\n` as it is,
+/// for whole answers whose lines are ours.
+pub fn printable(s: &str, keep_newlines: bool) -> Cow<'_, str> {
+    let bad = |c: char| {
+        (c.is_control() && !(keep_newlines && c == '\n'))
+            || matches!(
+                c,
+                '\u{202a}'..='\u{202e}'
+                    | '\u{2066}'..='\u{2069}'
+                    | '\u{200e}'
+                    | '\u{200f}'
+                    | '\u{061c}'
+                    | '\u{2028}'
+                    | '\u{2029}'
+            )
+    };
+    if !s.chars().any(bad) {
+        return Cow::Borrowed(s);
+    }
+    let mut out = String::with_capacity(s.len() + 8);
+    for c in s.chars() {
+        match c {
+            '\n' if !keep_newlines => out.push_str("\\n"),
+            '\t' => out.push_str("\\t"),
+            c if bad(c) => {
+                let _ = write!(out, "\\u{{{:x}}}", c as u32);
+            }
+            c => out.push(c),
+        }
+    }
+    Cow::Owned(out)
+}
+
 /// Aligns rows of cells into columns (two spaces apart; the last column is
 /// not padded).
 pub fn align(rows: &[Vec<String>]) -> String {
+    let rows: Vec<Vec<Cow<'_, str>>> = rows
+        .iter()
+        .map(|r| r.iter().map(|c| printable(c, false)).collect())
+        .collect();
     let ncols = rows.iter().map(Vec::len).max().unwrap_or(0);
     let mut widths = vec![0usize; ncols];
-    for r in rows {
+    for r in &rows {
         for (i, c) in r.iter().enumerate() {
             widths[i] = widths[i].max(c.chars().count());
         }
     }
     let mut out = String::new();
-    for r in rows {
+    for r in &rows {
         let mut line = String::new();
         for (i, c) in r.iter().enumerate() {
             if i + 1 == r.len() {
@@ -35,7 +78,7 @@ pub fn align(rows: &[Vec<String>]) -> String {
 }
 
 fn who(n: &NodeView) -> String {
-    format!("{} ({}, {})", n.name, n.kind, n.id)
+    printable(&format!("{} ({}, {})", n.name, n.kind, n.id), false).into_owned()
 }
 
 fn section(out: &mut String, title: &str, items: &[ReachedView], with_access: bool, limit: usize) {
@@ -145,28 +188,34 @@ fn hop_lines(out: &mut String, path: &[HopView]) {
             .mechanism
             .as_ref()
             .map_or(String::new(), |m| format!(" via {m}"));
+        let p = |s: &str| printable(s, false).into_owned();
         let _ = writeln!(
             out,
             "    {}. {} -[{}{}{}]-> {}",
             i + 1,
-            h.from_name,
+            p(&h.from_name),
             h.kind,
             level,
-            mech,
-            h.to_name
+            p(&mech),
+            p(&h.to_name)
         );
-        let _ = writeln!(out, "       because: {}", h.reason);
-        let _ = writeln!(out, "       evidence: {} at {}", h.source, h.location);
+        let _ = writeln!(out, "       because: {}", p(&h.reason));
+        let _ = writeln!(
+            out,
+            "       evidence: {} at {}",
+            p(&h.source),
+            p(&h.location)
+        );
         if h.conditional {
             let _ = writeln!(
                 out,
                 "       conditional: {}",
-                h.condition
+                p(h.condition
                     .as_deref()
-                    .unwrap_or("a condition could not be decided")
+                    .unwrap_or("a condition could not be decided"))
             );
         }
-        let _ = writeln!(out, "       edge: {}", h.edge);
+        let _ = writeln!(out, "       edge: {}", p(&h.edge));
     }
 }
 
@@ -185,7 +234,7 @@ pub fn trace_text(r: &TraceReport) -> String {
             c.rank,
             c.hops,
             if c.hops == 1 { "" } else { "s" },
-            c.summary
+            printable(&c.summary, false)
         );
         hop_lines(&mut out, &c.path);
     }
@@ -197,10 +246,10 @@ pub fn what_if_text(r: &WhatIfReport, limit: usize) -> String {
     let mut out = String::new();
     out.push_str("What if");
     for e in &r.revoked {
-        let _ = write!(out, "\n  revoke {e}");
+        let _ = write!(out, "\n  revoke {}", printable(e, false));
     }
     for n in &r.removed {
-        let _ = write!(out, "\n  remove {n}");
+        let _ = write!(out, "\n  remove {}", printable(n, false));
     }
     out.push('\n');
     let mut rows = vec![vec![

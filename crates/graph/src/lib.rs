@@ -45,6 +45,9 @@ pub type EdgeCore = EdgeRow;
 /// Why an id given by a user does not name exactly one node.
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
 pub enum ResolveError {
+    /// The query is empty or blank: it would match every id as a suffix.
+    #[error("an empty id names nothing: give a full id, a unique name or a unique id suffix")]
+    Blank,
     /// Nothing matches.
     #[error("no node matches `{query}`{}", hint(.similar))]
     Unknown {
@@ -521,6 +524,9 @@ impl Graph {
     /// Resolves what a user typed: a full id, a unique name, or a unique
     /// suffix of an id. An unknown or ambiguous query lists candidates.
     pub fn resolve(&self, query: &str) -> Result<NodeIx, ResolveError> {
+        if query.trim().is_empty() {
+            return Err(ResolveError::Blank);
+        }
         if let Some(n) = self.lookup(query) {
             return Ok(n);
         }

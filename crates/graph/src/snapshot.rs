@@ -226,6 +226,64 @@ pub fn edges_frame(g: &Graph, derived_ids: bool) -> Result<DataFrame, PolarsErro
 
 /// Saves a graph as a snapshot folder (created if missing).
 pub fn save(g: &Graph, dir: &Path) -> Result<(), SnapshotError> {
+    let io = |path: &Path| {
+        let path = path.to_path_buf();
+        move |source| SnapshotError::Io { path, source }
+    };
+    // A folder that is neither a snapshot nor empty is not ours to replace.
+    if dir.exists() && !is_snapshot(dir) {
+        let empty = dir.is_dir() && std::fs::read_dir(dir).map_err(io(dir))?.next().is_none();
+        if !empty {
+            return Err(SnapshotError::Io {
+                path: dir.to_path_buf(),
+                source: std::io::Error::new(
+                    std::io::ErrorKind::AlreadyExists,
+                    "exists and is not a snapshot folder; refusing to replace it",
+                ),
+            });
+        }
+    }
+    // Written beside the target, then swapped in: an interrupted save
+    // leaves the old snapshot whole, and no file of it survives in the new.
+    let parent = match dir.parent() {
+        Some(p) if !p.as_os_str().is_empty() => p.to_path_buf(),
+        _ => PathBuf::from("."),
+    };
+    std::fs::create_dir_all(&parent).map_err(io(&parent))?;
+    let base = dir
+        .file_name()
+        .map(|n| n.to_string_lossy().into_owned())
+        .unwrap_or_else(|| "snapshot".into());
+    let tmp = parent.join(format!(".{base}.tmp-{}", std::process::id()));
+    let old = parent.join(format!(".{base}.old-{}", std::process::id()));
+    let _ = std::fs::remove_dir_all(&tmp);
+    std::fs::create_dir_all(&tmp).map_err(io(&tmp))?;
+    if let Err(e) = write_into(g, &tmp) {
+        let _ = std::fs::remove_dir_all(&tmp);
+        return Err(e);
+    }
+    let replaced = dir.exists();
+    if replaced {
+        std::fs::rename(dir, &old).map_err(io(dir))?;
+    }
+    if let Err(source) = std::fs::rename(&tmp, dir) {
+        if replaced {
+            let _ = std::fs::rename(&old, dir);
+        }
+        let _ = std::fs::remove_dir_all(&tmp);
+        return Err(SnapshotError::Io {
+            path: dir.to_path_buf(),
+            source,
+        });
+    }
+    if replaced {
+        let _ = std::fs::remove_dir_all(&old);
+    }
+    Ok(())
+}
+
+/// Writes the snapshot's files into an existing folder.
+fn write_into(g: &Graph, dir: &Path) -> Result<(), SnapshotError> {
     std::fs::create_dir_all(dir).map_err(|source| SnapshotError::Io {
         path: dir.to_path_buf(),
         source,

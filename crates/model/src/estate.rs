@@ -494,11 +494,38 @@ impl EstateBuilder {
                 keep
             });
         }
+        redact_facts(&mut self.nodes, &mut self.diagnostics);
         Estate {
             nodes: self.nodes,
             edges,
             diagnostics: self.diagnostics,
             inputs: self.inputs,
+        }
+    }
+}
+
+/// The redaction rule ([`crate::redact`]) over everything a connector
+/// handed over that may carry a secret by mistake: every tag value (a tag
+/// whose key names a secret loses its whole value, any other keeps all but
+/// the credentials found in it) and every diagnostic's message and place
+/// (an API error that echoes a token). Applied here, once, so that every
+/// connector gets it and none can forget it.
+fn redact_facts(nodes: &mut [Node], diagnostics: &mut [Diagnostic]) {
+    use crate::redact::{redact_tag, redact_text};
+    use std::borrow::Cow;
+    for n in nodes {
+        for (k, v) in n.attrs.tags.iter_mut() {
+            if let Cow::Owned(clean) = redact_tag(k, v) {
+                *v = clean;
+            }
+        }
+    }
+    for d in diagnostics {
+        if let Cow::Owned(clean) = redact_text(&d.message) {
+            d.message = clean;
+        }
+        if let Cow::Owned(clean) = redact_text(&d.location) {
+            d.location = clean;
         }
     }
 }

@@ -1,7 +1,33 @@
-//! Helpers for connectors that read JSON: typed field access whose errors
-//! name the JSON path and what was expected.
+//! Helpers for connectors that read JSON: parsing that refuses duplicate
+//! keys, and typed field access whose errors name the JSON path and what
+//! was expected.
+//!
+//! # Duplicate keys
+//!
+//! `serde_json` keeps the last of two equal keys in one object, so
+//! `{"Effect": "Deny", "Effect": "Allow"}` would silently read as `Allow`;
+//! AWS IAM rejects such a document, and a second `"nodes"` array in an
+//! estate file would drop the first. [`parse_checked`] builds the same
+//! [`Value`] as `serde_json` (same map type, same numbers) and lists every
+//! key given twice with its JSON path ([`DuplicateKey`]); the path is
+//! written out only for a duplicate, so a clean document costs about what
+//! `serde_json::from_slice` does.
+//!
+//! A duplicate costs the *record* that holds it: the element of the
+//! outermost array on its path (`$.nodes[3]`, `$.RoleDetailList[3]`,
+//! `$.graph.nodes[0]`). [`read_document`] reports it and puts the
+//! placeholder [`SKIPPED`] in the record's place, so the other records keep
+//! their JSON paths; readers skip the placeholder without a second
+//! diagnostic ([`for_each_record`] does, loops of their own test
+//! [`is_skipped`]). A duplicate outside every array element (two `"nodes"`
+//! keys at the top level) rejects the whole file.
 
-use serde_json::{Map, Value};
+use std::fmt::{self, Write as _};
+
+use serde::Deserialize as _;
+use serde::de::{DeserializeSeed, MapAccess, SeqAccess, Visitor};
+use serde_json::map::Entry;
+use serde_json::{Map, Number, Value};
 
 use crate::estate::{EstateBuilder, IngestError};
 
@@ -89,7 +115,7 @@ impl<'a> Obj<'a> {
 /// field has nothing to read; any other non-array is reported. Each element
 /// is handed to `read` as an object with its JSON path (`$.key[i]`); an
 /// error it returns is reported against that record, which is skipped, and
-/// reading goes on.
+/// reading goes on. A record reported already ([`SKIPPED`]) is passed by.
 pub fn for_each_record(
     top: &Obj<'_>,
     key: &str,
@@ -111,6 +137,9 @@ pub fn for_each_record(
         }
     };
     for (i, item) in items.iter().enumerate() {
+        if is_skipped(item) {
+            continue;
+        }
         let result = Obj::new(item, format!("{}.{key}[{i}]", top.path)).and_then(|o| read(&o, out));
         if let Err((location, message)) = result {
             out.error(location, message);
@@ -118,9 +147,265 @@ pub fn for_each_record(
     }
 }
 
-/// Parses a whole file as JSON, turning a syntax error into an
-/// [`IngestError::Malformed`] with line and column.
-pub fn parse_document(file: &str, bytes: &[u8]) -> Result<Value, IngestError> {
+/// The placeholder [`read_document`] puts in place of a record it reported
+/// and skipped. It starts with a NUL character, which no producer writes; a
+/// file that spells it out only hides its own record, which it could as
+/// well leave out.
+pub const SKIPPED: &str = "\u{0}blastgraph: record skipped, reported already";
+
+/// Whether `v` is the placeholder of a record that was reported and
+/// skipped ([`SKIPPED`]): loops over records pass it by in silence.
+pub fn is_skipped(v: &Value) -> bool {
+    matches!(v, Value::String(s) if s == SKIPPED)
+}
+
+/// `bytes` without a leading UTF-8 byte-order mark (`EF BB BF`), which some
+/// Windows tools write before JSON.
+pub fn strip_bom(bytes: &[u8]) -> &[u8] {
+    bytes.strip_prefix(b"\xEF\xBB\xBF").unwrap_or(bytes)
+}
+
+/// A key given twice in one JSON object.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct DuplicateKey {
+    /// JSON path of the object, e.g. `$.RoleDetailList[3].RolePolicyList[0]`
+    /// (`$` for the top level).
+    pub object: String,
+    /// The key.
+    pub key: String,
+    /// JSON path of the record that holds the object: the element of the
+    /// outermost array on its path (`$.RoleDetailList[3]`). `None` when no
+    /// array element holds it: then the whole document is at stake.
+    pub record: Option<String>,
+}
+
+impl DuplicateKey {
+    /// JSON path of the key itself, e.g. `$.nodes[3].class`.
+    pub fn path(&self) -> String {
+        format!("{}.{}", self.object, self.key)
+    }
+}
+
+/// A document read by [`parse_checked`].
+#[derive(Debug, Clone, PartialEq)]
+pub struct Checked {
+    /// The document, as `serde_json` reads it, except that every record
+    /// with a duplicate key is replaced by [`SKIPPED`].
+    pub value: Value,
+    /// Every key given twice, in document order; those of one record are
+    /// next to each other.
+    pub duplicates: Vec<DuplicateKey>,
+}
+
+/// Parses JSON into a [`Value`] like `serde_json::from_slice`, listing every
+/// key given twice in an object instead of keeping the last silently.
+///
+/// A record (element of the outermost array on the path) that holds a
+/// duplicate is replaced by [`SKIPPED`] in the value, so the paths of the
+/// others do not move. Paths are written out only for duplicates, so a
+/// document without any costs about what `serde_json::from_slice` does.
+pub fn parse_checked(bytes: &[u8]) -> Result<Checked, serde_json::Error> {
+    let mut duplicates = Vec::new();
+    let mut de = serde_json::Deserializer::from_slice(bytes);
+    let value = Seed {
+        duplicates: &mut duplicates,
+        at: &Step::Root,
+        in_record: false,
+    }
+    .deserialize(&mut de)?;
+    de.end()?;
+    Ok(Checked { value, duplicates })
+}
+
+/// Where a value sits: a chain of steps back to the root, borrowed from the
+/// stack frames of the values that hold it. The path is written out only
+/// for a duplicate, so reading a document without one builds no paths.
+enum Step<'a> {
+    Root,
+    Key(&'a str, &'a Step<'a>),
+    Index(usize, &'a Step<'a>),
+}
+
+impl Step<'_> {
+    /// The JSON path, e.g. `$.RoleDetailList[3].RolePolicyList[0]`.
+    fn path(&self) -> String {
+        let mut path = String::new();
+        self.write_path(&mut path);
+        path
+    }
+
+    fn write_path(&self, out: &mut String) {
+        match self {
+            Step::Root => out.push('$'),
+            Step::Key(key, up) => {
+                up.write_path(out);
+                out.push('.');
+                out.push_str(key);
+            }
+            Step::Index(i, up) => {
+                up.write_path(out);
+                // Writing to a String cannot fail.
+                let _ = write!(out, "[{i}]");
+            }
+        }
+    }
+}
+
+/// Reads one value at `at`, adding the duplicates found in it to
+/// `duplicates`.
+struct Seed<'s> {
+    duplicates: &'s mut Vec<DuplicateKey>,
+    at: &'s Step<'s>,
+    /// Whether the value is inside an array element (a record).
+    in_record: bool,
+}
+
+impl<'de> DeserializeSeed<'de> for Seed<'_> {
+    type Value = Value;
+
+    fn deserialize<D: serde::Deserializer<'de>>(self, deserializer: D) -> Result<Value, D::Error> {
+        deserializer.deserialize_any(self)
+    }
+}
+
+// Leaves as in `serde_json`'s own `Deserialize for Value`; only arrays and
+// objects differ.
+impl<'de> Visitor<'de> for Seed<'_> {
+    type Value = Value;
+
+    fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str("any valid JSON value")
+    }
+
+    fn visit_bool<E>(self, v: bool) -> Result<Value, E> {
+        Ok(Value::Bool(v))
+    }
+
+    fn visit_i64<E>(self, v: i64) -> Result<Value, E> {
+        Ok(Value::Number(v.into()))
+    }
+
+    fn visit_u64<E>(self, v: u64) -> Result<Value, E> {
+        Ok(Value::Number(v.into()))
+    }
+
+    fn visit_i128<E: serde::de::Error>(self, v: i128) -> Result<Value, E> {
+        Number::deserialize(serde::de::value::I128Deserializer::<E>::new(v)).map(Value::Number)
+    }
+
+    fn visit_u128<E: serde::de::Error>(self, v: u128) -> Result<Value, E> {
+        Number::deserialize(serde::de::value::U128Deserializer::<E>::new(v)).map(Value::Number)
+    }
+
+    fn visit_f64<E>(self, v: f64) -> Result<Value, E> {
+        Ok(Number::from_f64(v).map_or(Value::Null, Value::Number))
+    }
+
+    fn visit_str<E>(self, v: &str) -> Result<Value, E> {
+        Ok(Value::String(v.to_owned()))
+    }
+
+    fn visit_string<E>(self, v: String) -> Result<Value, E> {
+        Ok(Value::String(v))
+    }
+
+    fn visit_none<E>(self) -> Result<Value, E> {
+        Ok(Value::Null)
+    }
+
+    fn visit_some<D: serde::Deserializer<'de>>(self, d: D) -> Result<Value, D::Error> {
+        self.deserialize(d)
+    }
+
+    fn visit_unit<E>(self) -> Result<Value, E> {
+        Ok(Value::Null)
+    }
+
+    fn visit_seq<A: SeqAccess<'de>>(self, mut seq: A) -> Result<Value, A::Error> {
+        // The elements of the outermost array are the records.
+        let records = !self.in_record;
+        let mut items = Vec::new();
+        loop {
+            let at = Step::Index(items.len(), self.at);
+            let before = self.duplicates.len();
+            let seed = Seed {
+                duplicates: &mut *self.duplicates,
+                at: &at,
+                in_record: true,
+            };
+            let Some(mut item) = seq.next_element_seed(seed)? else {
+                break;
+            };
+            if records && self.duplicates.len() > before {
+                let record = at.path();
+                for d in &mut self.duplicates[before..] {
+                    d.record = Some(record.clone());
+                }
+                item = Value::String(SKIPPED.to_owned());
+            }
+            items.push(item);
+        }
+        Ok(Value::Array(items))
+    }
+
+    fn visit_map<A: MapAccess<'de>>(self, mut access: A) -> Result<Value, A::Error> {
+        let mut map = Map::new();
+        while let Some(key) = access.next_key::<String>()? {
+            let at = Step::Key(&key, self.at);
+            let value = access.next_value_seed(Seed {
+                duplicates: &mut *self.duplicates,
+                at: &at,
+                in_record: self.in_record,
+            })?;
+            match map.entry(key) {
+                Entry::Vacant(slot) => {
+                    slot.insert(value);
+                }
+                Entry::Occupied(mut slot) => {
+                    self.duplicates.push(DuplicateKey {
+                        object: self.at.path(),
+                        key: slot.key().clone(),
+                        record: None,
+                    });
+                    // The last wins, as in `serde_json`; the record is
+                    // dropped anyway.
+                    slot.insert(value);
+                }
+            }
+        }
+        Ok(Value::Object(map))
+    }
+}
+
+/// At most this many further duplicates of one record (or file) are named
+/// in its diagnostic.
+const MORE_NAMED: usize = 3;
+
+/// The diagnostic text for the duplicates of one record or file: the first
+/// one, what is skipped, and the paths of the next few.
+fn duplicate_message(first: &DuplicateKey, rest: &[DuplicateKey], skipped: &str) -> String {
+    let mut msg = format!(
+        "duplicate key `{}`: which of its values counts is ambiguous, so {skipped} is skipped",
+        first.key
+    );
+    if !rest.is_empty() {
+        let named: Vec<String> = rest
+            .iter()
+            .take(MORE_NAMED)
+            .map(|d| format!("`{}`", d.path()))
+            .collect();
+        let _ = write!(msg, "; further duplicate keys: {}", named.join(", "));
+        if rest.len() > MORE_NAMED {
+            let _ = write!(msg, " and {} more", rest.len() - MORE_NAMED);
+        }
+    }
+    msg
+}
+
+/// Parses a whole file (a leading byte-order mark is skipped), turning a
+/// syntax error into an [`IngestError::Malformed`] with line and column.
+fn parse_file(file: &str, bytes: &[u8]) -> Result<Checked, IngestError> {
+    let bytes = strip_bom(bytes);
     if bytes.iter().all(u8::is_ascii_whitespace) {
         return Err(IngestError::Malformed {
             file: file.to_string(),
@@ -129,7 +414,7 @@ pub fn parse_document(file: &str, bytes: &[u8]) -> Result<Value, IngestError> {
             message: "the file is empty, expected a JSON object".to_string(),
         });
     }
-    serde_json::from_slice(bytes).map_err(|e| IngestError::Malformed {
+    parse_checked(bytes).map_err(|e| IngestError::Malformed {
         file: file.to_string(),
         line: e.line(),
         column: e.column(),
@@ -139,6 +424,58 @@ pub fn parse_document(file: &str, bytes: &[u8]) -> Result<Value, IngestError> {
             .unwrap_or("malformed JSON")
             .to_string(),
     })
+}
+
+/// The file error for duplicates that cost the whole file.
+fn file_duplicate(file: &str, dups: &[DuplicateKey]) -> Option<IngestError> {
+    let (first, rest) = dups.split_first()?;
+    Some(IngestError::Shape {
+        file: file.to_string(),
+        location: first.path(),
+        message: duplicate_message(first, rest, "the file"),
+    })
+}
+
+/// Parses a whole file as JSON for a connector: a leading byte-order mark
+/// is skipped, a syntax error is an [`IngestError::Malformed`] with line and
+/// column, and a duplicate key outside every record rejects the file
+/// ([`IngestError::Shape`] at the key's path).
+///
+/// A record that holds a duplicate key is reported to `out`, at the key's
+/// path and naming the record, and replaced by [`SKIPPED`]; the other
+/// records are read as usual.
+pub fn read_document(
+    file: &str,
+    bytes: &[u8],
+    out: &mut EstateBuilder,
+) -> Result<Value, IngestError> {
+    let Checked { value, duplicates } = parse_file(file, bytes)?;
+    let (in_records, outside): (Vec<_>, Vec<_>) =
+        duplicates.into_iter().partition(|d| d.record.is_some());
+    if let Some(e) = file_duplicate(file, &outside) {
+        return Err(e);
+    }
+    // One diagnostic per record: its duplicates are next to each other.
+    for group in in_records.chunk_by(|a, b| a.record == b.record) {
+        if let Some((first, rest)) = group.split_first() {
+            let record = first.record.as_deref().unwrap_or("$");
+            out.error(
+                first.path(),
+                duplicate_message(first, rest, &format!("the record `{record}`")),
+            );
+        }
+    }
+    Ok(value)
+}
+
+/// Parses a whole file as JSON like [`read_document`], for a caller with no
+/// [`EstateBuilder`] to report to: any duplicate key rejects the file.
+pub fn parse_document(file: &str, bytes: &[u8]) -> Result<Value, IngestError> {
+    let Checked { value, duplicates } = parse_file(file, bytes)?;
+    match file_duplicate(file, &duplicates) {
+        Some(e) => Err(e),
+        None => Ok(value),
+    }
 }
 
 /// Whether `s` starts like an RFC 3339 date (`YYYY-MM-DD`, optionally with a time).
@@ -170,6 +507,207 @@ mod tests {
             other => panic!("unexpected {other:?}"),
         }
         assert!(parse_document("x.json", b"  \n").is_err());
+    }
+
+    /// (object, key, record) of every duplicate `parse_checked` finds.
+    fn duplicates(text: &str) -> Vec<(String, String, Option<String>)> {
+        parse_checked(text.as_bytes())
+            .unwrap()
+            .duplicates
+            .into_iter()
+            .map(|d| (d.object, d.key, d.record))
+            .collect()
+    }
+
+    fn owned(object: &str, key: &str, record: Option<&str>) -> (String, String, Option<String>) {
+        (object.into(), key.into(), record.map(Into::into))
+    }
+
+    #[test]
+    fn duplicate_keys_are_found_with_their_paths_and_records() {
+        assert_eq!(
+            duplicates(r#"{"a": 1, "b": {"c": 2, "c": 3}, "a": 4}"#),
+            [owned("$.b", "c", None), owned("$", "a", None)]
+        );
+        assert_eq!(
+            duplicates(
+                r#"{"RoleDetailList": [
+                     {"RoleName": "fine"},
+                     {"RoleName": "r", "RolePolicyList": [{"PolicyDocument": {"Statement": [
+                        {"Effect": "Deny", "Action": "*", "Effect": "Allow"}]}}]}],
+                    "graph": {"nodes": [[{"x": 1}, {"y": [{"z": 1, "z": 2}]}]]}}"#
+            ),
+            [
+                owned(
+                    "$.RoleDetailList[1].RolePolicyList[0].PolicyDocument.Statement[0]",
+                    "Effect",
+                    Some("$.RoleDetailList[1]")
+                ),
+                owned("$.graph.nodes[0][1].y[0]", "z", Some("$.graph.nodes[0]")),
+            ]
+        );
+        // A document that is an array: its elements are the records.
+        assert_eq!(
+            duplicates(r#"[{}, {"k": 1, "k": 1}]"#),
+            [owned("$[1]", "k", Some("$[1]"))]
+        );
+        assert_eq!(
+            DuplicateKey {
+                object: "$.nodes[3]".into(),
+                key: "class".into(),
+                record: Some("$.nodes[3]".into())
+            }
+            .path(),
+            "$.nodes[3].class"
+        );
+    }
+
+    #[test]
+    fn no_duplicates_reads_exactly_like_serde_json() {
+        let text = r#"{"s": "é\u00e9\ud83d\ude00", "n": [0, -1, 18446744073709551615, -9223372036854775808,
+            1.5, 1e300, 123456789012345678901234567890, -0.0], "t": true, "f": false, "z": null,
+            "o": {"b": 1, "a": [[], {}, [{}]]}, "": "empty key", "a.b": {"[0]": 1}}"#;
+        let checked = parse_checked(text.as_bytes()).unwrap();
+        assert_eq!(checked.duplicates, []);
+        let plain: Value = serde_json::from_str(text).unwrap();
+        assert_eq!(checked.value, plain);
+        // Same key order (the map type is serde_json's, insertion-ordered).
+        assert_eq!(
+            serde_json::to_string(&checked.value).unwrap(),
+            serde_json::to_string(&plain).unwrap()
+        );
+        // Same errors, with the same line and column.
+        for bad in [
+            "{\"a\": 1,\n}",
+            "[1] 2",
+            "[1e400]",
+            "{\"a\" 1}",
+            "",
+            "\"\\x\"",
+        ] {
+            let ours = parse_checked(bad.as_bytes()).unwrap_err();
+            let theirs = serde_json::from_str::<Value>(bad).unwrap_err();
+            assert_eq!(ours.to_string(), theirs.to_string(), "{bad}");
+        }
+        // The same nesting limit: deep input is an error, not a stack overflow.
+        let deep = "[".repeat(10_000);
+        assert_eq!(
+            parse_checked(deep.as_bytes()).unwrap_err().to_string(),
+            serde_json::from_str::<Value>(&deep)
+                .unwrap_err()
+                .to_string()
+        );
+    }
+
+    #[test]
+    fn a_large_document_is_read_in_one_pass_like_serde_json() {
+        // 100,000 records. No timing assertion: this checks the result,
+        // and that nothing is slow enough to stall a test run (measured
+        // outside the tests: within about 10% of `serde_json::from_slice`
+        // on a 74 MB authorization-details file).
+        let mut text = String::from(r#"{"format": "x", "nodes": ["#);
+        for i in 0..100_000 {
+            if i > 0 {
+                text.push(',');
+            }
+            text.push_str(&format!(
+                r#"{{"id": "role/r{i}", "kind": "aws:role", "tags": {{"n": {i}, "deep": [[{{"k": "v"}}]]}}}}"#
+            ));
+        }
+        text.push_str("]}");
+        let checked = parse_checked(text.as_bytes()).unwrap();
+        assert!(checked.duplicates.is_empty());
+        assert_eq!(checked.value, serde_json::from_str::<Value>(&text).unwrap());
+    }
+
+    fn native_with_nodes(nodes: &str) -> String {
+        format!(r#"{{"format": "x", "nodes": [{nodes}], "edges": []}}"#)
+    }
+
+    #[test]
+    fn a_record_with_a_duplicate_key_is_reported_once_and_skipped_in_place() {
+        let text = native_with_nodes(
+            r#"{"id": "a"},
+               {"id": "b", "class": "workload", "tags": {"t": 1, "t": 2}, "class": "human"},
+               {"id": "c"}"#,
+        );
+        let mut out = EstateBuilder::new();
+        out.begin_input("f.json", "native", String::new(), 0);
+        let doc = read_document("f.json", text.as_bytes(), &mut out).unwrap();
+        // The record keeps its place, so `c` is still `$.nodes[2]`.
+        let nodes = doc["nodes"].as_array().unwrap();
+        assert_eq!(nodes.len(), 3);
+        assert!(is_skipped(&nodes[1]));
+        assert_eq!(nodes[2]["id"], "c");
+        // for_each_record passes the placeholder by in silence.
+        let top = Obj::new(&doc, "$".into()).unwrap();
+        let mut seen = Vec::new();
+        for_each_record(&top, "nodes", &mut out, |o, _| {
+            seen.push(o.path.clone());
+            Ok(())
+        });
+        assert_eq!(seen, ["$.nodes[0]", "$.nodes[2]"]);
+        let e = out.finish();
+        let msgs: Vec<String> = e.diagnostics.iter().map(ToString::to_string).collect();
+        assert_eq!(
+            msgs,
+            [
+                "error: f.json: $.nodes[1].tags.t: duplicate key `t`: which of its values counts is ambiguous, so the record `$.nodes[1]` is skipped; further duplicate keys: `$.nodes[1].class`"
+            ]
+        );
+        assert_eq!(e.inputs[0].skipped, 1);
+    }
+
+    #[test]
+    fn a_duplicate_outside_every_record_rejects_the_file() {
+        let text = r#"{"nodes": [{"id": "a"}], "nodes": [{"id": "b"}]}"#;
+        let mut out = EstateBuilder::new();
+        let err = read_document("f.json", text.as_bytes(), &mut out).unwrap_err();
+        assert_eq!(
+            err.to_string(),
+            "f.json: $.nodes: duplicate key `nodes`: which of its values counts is ambiguous, so the file is skipped"
+        );
+        assert!(out.finish().diagnostics.is_empty());
+        // parse_document has nobody to report a record to: any duplicate
+        // rejects the file.
+        let err = parse_document(
+            "f.json",
+            native_with_nodes(r#"{"k": 1, "k": 2}"#).as_bytes(),
+        )
+        .unwrap_err();
+        assert_eq!(
+            err.to_string(),
+            "f.json: $.nodes[0].k: duplicate key `k`: which of its values counts is ambiguous, so the file is skipped"
+        );
+        // Many duplicates: the first three more are named.
+        let err = parse_document(
+            "f.json",
+            br#"{"a":1,"a":1,"b":1,"b":1,"c":1,"c":1,"d":1,"d":1,"e":1,"e":1}"#,
+        )
+        .unwrap_err();
+        assert!(
+            err.to_string().ends_with(
+                "the file is skipped; further duplicate keys: `$.b`, `$.c`, `$.d` and 1 more"
+            ),
+            "{err}"
+        );
+    }
+
+    #[test]
+    fn a_leading_byte_order_mark_is_skipped() {
+        let text = native_with_nodes(r#"{"id": "a"}"#);
+        let with_bom = [b"\xEF\xBB\xBF".as_slice(), text.as_bytes()].concat();
+        assert_eq!(
+            parse_document("f.json", &with_bom).unwrap(),
+            parse_document("f.json", text.as_bytes()).unwrap()
+        );
+        assert_eq!(strip_bom(b"\xEF\xBB\xBF{}"), b"{}");
+        assert_eq!(strip_bom(b"{}"), b"{}");
+        assert_eq!(strip_bom(b"\xEF\xBB"), b"\xEF\xBB");
+        assert!(matches!(
+            parse_document("f.json", b"\xEF\xBB\xBF \n"),
+            Err(IngestError::Malformed { .. })
+        ));
     }
 
     #[test]

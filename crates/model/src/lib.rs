@@ -14,9 +14,14 @@
 //! are traversed, or *access* and *contains* edges, which end at a target
 //! ([`EdgeKind::is_pivot`]).
 
+#[cfg(feature = "collect")]
+pub mod collect;
 mod edges;
 mod estate;
+pub mod ids;
 pub mod json;
+mod provider;
+pub mod redact;
 mod strings;
 mod vocab;
 
@@ -24,6 +29,8 @@ pub use edges::{EdgeRow, EdgeTable, Explanations};
 pub use estate::{
     Connector, Diagnostic, Estate, EstateBuilder, IngestError, InputFile, InputRecord, Severity,
 };
+pub use provider::Provider;
+pub use redact::{redact_tag, redact_text};
 pub use strings::Interner;
 pub use vocab::{AccessLevel, Attributes, Class, Edge, EdgeKind, Node, Provenance, UnknownName};
 

@@ -19,6 +19,20 @@ pub enum PolicyError {
         /// What the JSON parser expected.
         message: String,
     },
+    /// The document gives a key twice in one object. IAM rejects such a
+    /// document; reading one of the values would be a guess
+    /// (`{"Effect": "Deny", "Effect": "Allow"}`).
+    #[error(
+        "policy `{name}`: `{path}`: duplicate key `{key}`; IAM rejects a document that gives a key twice"
+    )]
+    DuplicateKey {
+        /// The caller-supplied policy name.
+        name: String,
+        /// The repeated key.
+        key: String,
+        /// Its JSON path in the document, such as `Statement[0].Effect`.
+        path: String,
+    },
     /// The text looked URL-encoded but does not decode to UTF-8.
     #[error("policy `{name}` is not valid URL-encoded UTF-8: {message}")]
     UrlEncoding {

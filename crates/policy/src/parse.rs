@@ -1,6 +1,12 @@
 //! Reading policy documents: JSON, JSON-in-a-string or URL-encoded JSON,
 //! then validation of each statement into typed values.
+//!
+//! The text is parsed with [`json::parse_checked`], which lists keys given
+//! twice in one object: IAM rejects such a document, so it is an error
+//! ([`PolicyError::DuplicateKey`]) rather than a silent choice of the last
+//! value.
 
+use blastgraph_model::json;
 use serde_json::{Map, Value};
 
 use crate::condition::{Condition, kind_of};
@@ -21,13 +27,27 @@ pub(crate) fn parse_text(name: &str, text: &str, depth: usize) -> Result<Parsed,
         })?;
         return parse_text(name, &decoded, depth + 1);
     }
-    let value: Value = serde_json::from_str(trimmed).map_err(|e| PolicyError::Json {
+    let checked = json::parse_checked(trimmed.as_bytes()).map_err(|e| PolicyError::Json {
         name: name.to_owned(),
         line: e.line(),
         column: e.column(),
         message: e.to_string(),
     })?;
-    parse_value(name, &value, depth)
+    if let Some(dup) = checked.duplicates.first() {
+        return Err(PolicyError::DuplicateKey {
+            name: name.to_owned(),
+            key: dup.key.clone(),
+            path: policy_path(&dup.path()),
+        });
+    }
+    parse_value(name, &checked.value, depth)
+}
+
+/// A JSON path of the parser (`$.Statement[0].Effect`) as policy problems
+/// write it (`Statement[0].Effect`).
+fn policy_path(path: &str) -> String {
+    let rel = path.strip_prefix('$').unwrap_or(path);
+    rel.strip_prefix('.').unwrap_or(rel).to_owned()
 }
 
 pub(crate) fn parse_value(name: &str, value: &Value, depth: usize) -> Result<Parsed, PolicyError> {
@@ -563,6 +583,59 @@ mod tests {
             s = Value::String(serde_json::to_string(&s).unwrap());
         }
         assert!(Policy::from_value("p5", &s).is_err());
+    }
+
+    #[test]
+    fn duplicate_keys_are_rejected_naming_the_key_and_its_path() {
+        let dup = r#"{"Version": "2012-10-17", "Statement": [
+            {"Effect": "Allow", "Action": "s3:ListBucket", "Resource": "*"},
+            {"Effect": "Deny", "Action": "s3:*", "Resource": "*", "Effect": "Allow"}]}"#;
+        let expected = PolicyError::DuplicateKey {
+            name: "bucket policy of b".to_owned(),
+            key: "Effect".to_owned(),
+            path: "Statement[1].Effect".to_owned(),
+        };
+        assert_eq!(
+            Policy::parse("bucket policy of b", dup).unwrap_err(),
+            expected
+        );
+        assert_eq!(
+            expected.to_string(),
+            "policy `bucket policy of b`: `Statement[1].Effect`: duplicate key `Effect`; IAM rejects a document that gives a key twice"
+        );
+        // Given as a JSON string (a bucket policy in `get-bucket-policy`
+        // output), string-wrapped again, or URL-encoded: the same error.
+        let as_string = Value::String(dup.to_owned());
+        assert_eq!(
+            Policy::from_value("bucket policy of b", &as_string).unwrap_err(),
+            expected
+        );
+        let wrapped = serde_json::to_string(&as_string).unwrap();
+        assert_eq!(
+            Policy::parse("bucket policy of b", &wrapped).unwrap_err(),
+            expected
+        );
+        let encoded: String = dup.bytes().map(|b| format!("%{b:02X}")).collect();
+        assert_eq!(
+            Policy::parse("bucket policy of b", &encoded).unwrap_err(),
+            expected
+        );
+        // At the top level, and deep in a condition.
+        assert!(matches!(
+            Policy::parse("p", r#"{"Version": "2012-10-17", "Version": "2008-10-17", "Statement": []}"#),
+            Err(PolicyError::DuplicateKey { key, path, .. }) if key == "Version" && path == "Version"
+        ));
+        assert!(matches!(
+            Policy::parse("p", r#"{"Statement": {"Effect": "Allow", "Action": "*", "Resource": "*",
+                "Condition": {"StringEquals": {"aws:username": "a", "aws:username": "b"}}}}"#),
+            Err(PolicyError::DuplicateKey { key, path, .. })
+                if key == "aws:username" && path == "Statement.Condition.StringEquals.aws:username"
+        ));
+        // The negative twin: without the duplicate, both statements are read.
+        let fine = dup.replace(r#", "Effect": "Allow"}]"#, "}]");
+        let p = Policy::parse("bucket policy of b", &fine).unwrap();
+        assert_eq!(p.policy.statements().len(), 2);
+        assert!(p.problems.is_empty(), "{:?}", p.problems);
     }
 
     #[test]

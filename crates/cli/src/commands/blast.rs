@@ -12,7 +12,7 @@ use crate::output::{Answer, emit};
 /// Runs `blast`.
 pub fn run(args: &BlastArgs, out: &mut dyn Write, err: &mut dyn Write) -> Result<u8> {
     let g = crate::inputs::load(&args.input, err)?;
-    let starts = super::resolve_all(&g, &args.compromise, "--compromise")?;
+    let starts = super::resolve_compromised(&g, &args.compromise, "--compromise")?;
     let b = blastgraph_analysis::blast(&g, &starts, &super::options(&args.path));
     let report = blast_report(&g, &b);
     emit(

@@ -9,6 +9,7 @@ use crate::args::BuildArgs;
 
 /// Runs `build`: reads inputs and saves a snapshot folder.
 pub fn run(args: &BuildArgs, out: &mut dyn Write, err: &mut dyn Write) -> Result<u8> {
+    crate::inputs::check_output(&args.input, &args.output)?;
     let g = crate::inputs::load(&args.input, err)?;
     snapshot::save(&g, &args.output)
         .with_context(|| format!("cannot save snapshot {}", args.output.display()))?;

@@ -11,6 +11,7 @@ use crate::args::{ExportArgs, ExportTo};
 
 /// Runs `export`: writes `nodes`, `edges` and `rank` tables into a folder.
 pub fn run(args: &ExportArgs, out: &mut dyn Write, err: &mut dyn Write) -> Result<u8> {
+    crate::inputs::check_output(&args.input, &args.output)?;
     let g = crate::inputs::load(&args.input, err)?;
     let format = match args.to {
         ExportTo::Csv => TableFormat::Csv,
@@ -29,7 +30,7 @@ pub fn run(args: &ExportArgs, out: &mut dyn Write, err: &mut dyn Write) -> Resul
         let path = args.output.join(format!("{name}.{}", format.extension()));
         let mut bytes = Vec::new();
         sink_for(format).write(&mut df, &mut bytes)?;
-        std::fs::write(&path, bytes).with_context(|| format!("cannot write {}", path.display()))?;
+        crate::output::write_file(&path, &bytes)?;
         writeln!(out, "wrote {} ({} rows)", path.display(), df.height())?;
     }
     Ok(0)

@@ -13,7 +13,7 @@ use crate::output::{Answer, emit};
 /// Runs `what-if`.
 pub fn run(args: &WhatIfArgs, out: &mut dyn Write, err: &mut dyn Write) -> Result<u8> {
     let g = crate::inputs::load(&args.input, err)?;
-    let starts = super::resolve_all(&g, &args.compromise, "--compromise")?;
+    let starts = super::resolve_compromised(&g, &args.compromise, "--compromise")?;
     let mut change = Change::default();
     for r in &args.revoke {
         let edges = g.find_edges(r).with_context(|| format!("--revoke `{r}`: no edge has this id (ids are printed in paths: `blast --format json` or `trace`), and it is not FROM->TO"))?;

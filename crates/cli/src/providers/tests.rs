@@ -1,0 +1,187 @@
+//! The registry: a provider is one line, detection is unambiguous, and
+//! `collect` derives from the list.
+#![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)]
+
+use clap::Parser;
+
+use super::*;
+use crate::inputs::ingest_files_with;
+use blastgraph_model::{Connector, EstateBuilder, IngestError, Severity};
+
+const TOY_FILE: &str = r#"{"format": "toy-estate", "identities": ["alpha", "beta"]}"#;
+
+#[test]
+fn a_provider_registered_in_one_line_is_detected_ingested_and_collected() {
+    // Detection and ingest.
+    let toy = PROVIDERS
+        .iter()
+        .position(|e| e.provider.name == "toy")
+        .unwrap();
+    assert_eq!(
+        detect(PROVIDERS, "x.json", TOY_FILE.as_bytes()),
+        Detected::One(toy)
+    );
+    let mut b = EstateBuilder::new();
+    crate::inputs::ingest_files(&[("x.json".into(), TOY_FILE.as_bytes().to_vec())], &mut b);
+    let estate = b.finish();
+    let ids: Vec<&str> = estate.nodes.iter().map(|n| n.id.as_str()).collect();
+    assert_eq!(ids, ["toy:alpha", "toy:beta"]);
+    assert_eq!(estate.inputs[0].format, "toy");
+    // The message for a file nobody reads names it, with its docs.
+    let msg = unrecognised(PROVIDERS);
+    assert!(msg.contains("a toy estate"), "{msg}");
+    assert!(msg.contains("crates/cli/src/providers/toy.rs"), "{msg}");
+    assert!(msg.contains("docs/aws-raw-layout.md"), "{msg}");
+    // `collect toy` exists and runs the toy's collector.
+    let dir = tempfile::tempdir().unwrap();
+    let out_dir = dir.path().join("snap");
+    let cli = crate::args::Cli::try_parse_from([
+        "blastgraph",
+        "collect",
+        "toy",
+        "-q",
+        "-o",
+        out_dir.to_str().unwrap(),
+    ])
+    .unwrap();
+    let (mut out, mut err) = (Vec::new(), Vec::new());
+    assert_eq!(crate::run(&cli, &mut out, &mut err).unwrap(), 0);
+    assert!(String::from_utf8_lossy(&out).starts_with("wrote 1 file to"));
+    assert!(out_dir.join("toy.json").is_file());
+    // The help of `collect` lists it.
+    let help = collect_command(PROVIDERS).render_help().to_string();
+    assert!(help.contains("toy"), "{help}");
+}
+
+/// Claims every file.
+struct Greedy;
+static GREEDY: Provider = Provider {
+    name: "greedy",
+    accepts: "anything",
+    docs: "nowhere",
+    connector: &Greedy,
+};
+impl Connector for Greedy {
+    fn name(&self) -> &'static str {
+        "greedy"
+    }
+    fn detect(&self, _path: &str, _head: &[u8]) -> bool {
+        true
+    }
+    fn ingest(&self, _: &str, _: &[u8], _: &mut EstateBuilder) -> Result<(), IngestError> {
+        Ok(())
+    }
+}
+
+#[test]
+fn a_file_two_providers_claim_is_an_error_naming_both() {
+    let list = [
+        Entry {
+            provider: &toy::PROVIDER,
+            live: Live::None,
+        },
+        Entry {
+            provider: &GREEDY,
+            live: Live::None,
+        },
+    ];
+    assert_eq!(
+        detect(&list, "x.json", TOY_FILE.as_bytes()),
+        Detected::Conflict(vec!["toy", "greedy"])
+    );
+    let mut b = EstateBuilder::new();
+    ingest_files_with(
+        &list,
+        &[
+            ("both.json".into(), TOY_FILE.as_bytes().to_vec()),
+            ("other.json".into(), b"{\"a\": 1}".to_vec()),
+        ],
+        &mut b,
+    );
+    let estate = b.finish();
+    assert!(estate.nodes.is_empty());
+    let d = &estate.diagnostics[0];
+    assert_eq!(d.severity, Severity::Error);
+    assert_eq!(d.file, "both.json");
+    assert!(d.message.contains("`toy` and `greedy`"), "{}", d.message);
+    // The other file has one claimant: no conflict there.
+    assert_eq!(estate.diagnostics.len(), 1, "{:?}", estate.diagnostics);
+}
+
+#[test]
+fn collect_of_a_provider_not_in_this_build_names_the_feature() {
+    static NOT_BUILT: Entry = Entry {
+        provider: &toy::PROVIDER,
+        live: Live::NotBuilt("live-toy"),
+    };
+    let cmd = collect_command(std::slice::from_ref(&NOT_BUILT));
+    let m = cmd
+        .try_get_matches_from(["collect", "toy", "--anything", "-o", "x"])
+        .unwrap();
+    assert_eq!(m.subcommand_name(), Some("toy"));
+    // The real registry: every provider with a collector has a subcommand,
+    // built or not, and nothing else has one.
+    let names: Vec<String> = collect_command(PROVIDERS)
+        .get_subcommands()
+        .map(|c| c.get_name().to_string())
+        .collect();
+    assert_eq!(names, ["aws", "toy"]);
+    #[cfg(not(feature = "live-aws"))]
+    {
+        let cli =
+            crate::args::Cli::try_parse_from(["blastgraph", "collect", "aws", "-o", "x"]).unwrap();
+        let (mut out, mut err) = (Vec::new(), Vec::new());
+        let e = crate::run(&cli, &mut out, &mut err)
+            .unwrap_err()
+            .to_string();
+        assert!(e.contains("--features live-aws"), "{e}");
+    }
+}
+
+#[test]
+fn no_detection_by_a_generic_file_name_alone() {
+    // A GitHub-like `organizations/` folder and a `collection.json` that is
+    // not blastgraph's AWS manifest belong to nobody.
+    for (name, body) in [
+        (
+            "gh/organizations/acme.json",
+            r#"{"login": "acme", "id": 1}"#,
+        ),
+        (
+            "gh/organizations/list-accounts.json",
+            r#"{"login": "acme"}"#,
+        ),
+        ("other/collection.json", r#"{"items": []}"#),
+    ] {
+        assert_eq!(
+            detect(PROVIDERS, name, body.as_bytes()),
+            Detected::None,
+            "{name}"
+        );
+    }
+    // The real ones still are AWS's.
+    let aws = PROVIDERS
+        .iter()
+        .position(|e| e.provider.name == "aws")
+        .unwrap();
+    for (name, body) in [
+        (
+            "snap/organizations/list-accounts.json",
+            r#"{"Accounts": [{"Id": "111122223333"}]}"#,
+        ),
+        (
+            "snap/collection.json",
+            r#"{"format": "blastgraph-aws-collection", "version": 1}"#,
+        ),
+        (
+            "snap/111122223333/global/s3/list-buckets.json",
+            r#"{"Buckets": []}"#,
+        ),
+    ] {
+        assert_eq!(
+            detect(PROVIDERS, name, body.as_bytes()),
+            Detected::One(aws),
+            "{name}"
+        );
+    }
+}
