@@ -390,3 +390,156 @@ fn a_closed_pipe_is_recognised_so_the_binary_ends_quietly() {
     let e = anyhow::anyhow!("cannot write x.json: permission denied");
     assert!(!blastgraph_cli::is_broken_pipe(&e));
 }
+
+/// Fake secrets, assembled at run time so that the source holds none.
+fn seeded() -> Vec<String> {
+    vec![
+        ["Sup3r", "S3cret", "FakePw!"].concat(),
+        ["sk-proj-", "Fak3Val4e", "AbCdEfGhIjKlMnOpQrStUv"].concat(),
+        ["ghp_", "A1b2C3d4E5f6G7h8I9j0", "K1l2M3n4O5p6Q7r8"].concat(),
+        ["Pg", "Pass", "w0rdFake9"].concat(),
+    ]
+}
+
+#[test]
+fn seeded_secrets_reach_no_output_snapshot_manifest_or_log() {
+    let s = seeded();
+    let dir = tempfile::tempdir().unwrap();
+    let root = dir.path().join("aws");
+    copy_tree(Path::new("fixtures/aws-org"), &root);
+    // Tags on a user and on an instance that name secrets or hold one.
+    let details = root.join("111111111111/global/iam/get-account-authorization-details.json");
+    let text = std::fs::read_to_string(&details).unwrap();
+    let tags = serde_json::json!([
+        {"Key": "db_pass", "Value": s[0]},
+        {"Key": "api_key", "Value": s[1]},
+        {"Key": "team", "Value": "platform"}
+    ]);
+    let text = text.replacen("\"Tags\": []", &format!("\"Tags\": {tags}"), 1);
+    std::fs::write(&details, text).unwrap();
+    let ec2 = root.join("111111111111/us-east-1/ec2/describe-instances.json");
+    let text = std::fs::read_to_string(&ec2).unwrap();
+    let text = text.replace(
+        "\"Value\": \"web-1\"",
+        &format!(
+            "\"Value\": \"web-1\"}}, {{\"Key\": \"password\", \"Value\": \"{}\"}}, {{\"Key\": \"dsn\", \"Value\": \"postgres://app:{}@db:5432/x\"",
+            s[0], s[3]
+        ),
+    );
+    std::fs::write(&ec2, text).unwrap();
+    // An API error message that echoes a token.
+    let coll = root.join("collection.json");
+    let text = std::fs::read_to_string(&coll).unwrap();
+    let text = text.replace(
+        "not authorized to perform sagemaker:ListEndpoints",
+        &format!(
+            "not authorized (token {}) to perform sagemaker:ListEndpoints",
+            s[2]
+        ),
+    );
+    std::fs::write(&coll, text).unwrap();
+
+    let input = root.to_str().unwrap();
+    let snap = dir.path().join("snap");
+    let csv = dir.path().join("csv");
+    let js = dir.path().join("json");
+    let mut logs = String::new();
+    for args in [
+        vec!["build", "-i", input, "-o", snap.to_str().unwrap()],
+        vec![
+            "export",
+            "-i",
+            input,
+            "--to",
+            "csv",
+            "-o",
+            csv.to_str().unwrap(),
+        ],
+        vec![
+            "export",
+            "-i",
+            input,
+            "--to",
+            "json",
+            "-o",
+            js.to_str().unwrap(),
+        ],
+        vec![
+            "blast",
+            "-i",
+            input,
+            "--compromise",
+            "AKIAIOSFODNN7EXAMPLE",
+            "--format",
+            "json",
+        ],
+        vec!["rank", "-i", input],
+    ] {
+        let (code, out, err) = run(&args);
+        assert_eq!(code, 0, "{args:?}: {err}");
+        logs.push_str(&out);
+        logs.push_str(&err);
+    }
+    // The snapshot's Parquet tables, read back, and every text file written.
+    let mut texts = vec![logs];
+    for d in [&snap, &csv, &js] {
+        for e in std::fs::read_dir(d).unwrap() {
+            let p = e.unwrap().path();
+            if p.extension().is_some_and(|x| x == "parquet") {
+                let f = std::fs::File::open(&p).unwrap();
+                use polars::prelude::SerReader;
+                let df = polars::prelude::ParquetReader::new(f).finish().unwrap();
+                texts.push(blastgraph_export::frame_to_json(&df).to_string());
+            } else {
+                texts.push(std::fs::read_to_string(&p).unwrap());
+            }
+        }
+    }
+    let all = texts.join("\n");
+    for secret in &s {
+        assert!(!all.contains(secret.as_str()), "a seeded value leaked");
+    }
+    // The tags are kept, redacted, and the harmless one as it is.
+    assert!(all.contains("[redacted secret "), "no marker");
+    assert!(all.contains("[redacted password "), "no marker for the DSN");
+    assert!(all.contains("platform"));
+    // The collection warning is still reported, without the token.
+    assert!(all.contains("sagemaker:ListEndpoints"));
+}
+
+#[test]
+fn duplicate_keys_cost_their_record_and_a_byte_order_mark_costs_nothing() {
+    let dir = tempfile::tempdir().unwrap();
+    let d = dir.path();
+    // An estate with a node that gives `class` twice, beside a good one.
+    std::fs::write(
+        d.join("dup.json"),
+        r#"{"format": "blastgraph-estate", "version": 1, "nodes": [
+            {"id": "role/a", "kind": "aws:role", "class": "dataset", "class": "workload"},
+            {"id": "role/b", "kind": "aws:role", "class": "workload"}
+        ], "edges": []}"#,
+    )
+    .unwrap();
+    // The pivot-chain estate with a byte-order mark.
+    let mut bom = vec![0xEF, 0xBB, 0xBF];
+    bom.extend(std::fs::read(PIVOT).unwrap());
+    std::fs::write(d.join("bom.json"), bom).unwrap();
+    let (code, out, err) = run(&["rank", "-i", d.to_str().unwrap(), "--format", "json"]);
+    assert_eq!(code, 0, "{err}");
+    assert!(err.contains("duplicate key `class`"), "{err}");
+    assert!(err.contains("the record `$.nodes[0]` is skipped"), "{err}");
+    assert!(!err.contains("unrecognised"), "{err}");
+    let v = json(&out);
+    let ids: Vec<&str> = v
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|r| r["id"].as_str().unwrap())
+        .collect();
+    assert!(!ids.contains(&"role/a"), "{ids:?}");
+    assert!(ids.contains(&"role/b"), "{ids:?}");
+    assert!(
+        ids.contains(&"arn:aws:iam::111111111111:role/deployer"),
+        "{ids:?}"
+    );
+}

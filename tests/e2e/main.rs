@@ -19,8 +19,13 @@
 //!   CSV formulas, interrupted writes, outputs inside inputs, no usable
 //!   input, blank and non-compromisable ids, closed pipes.
 //! - `readme`: the README's example commands run.
-
-#![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)]
+//! - `scenario_data`: the scenarios of `tests/scenarios/` (input files, a
+//!   query file, the expected answers), run by one runner.
+#![expect(
+    clippy::unwrap_used,
+    clippy::panic,
+    reason = "a test fails loudly on what it does not expect"
+)]
 
 mod aws_raw;
 mod bad_input;
@@ -28,6 +33,7 @@ mod cli;
 mod formats;
 mod inputs_outputs;
 mod readme;
+mod scenario_data;
 mod scenarios;
 mod snapshots;
 

@@ -100,7 +100,6 @@ pub fn summary(m: &CollectionManifest, dir: &Path) -> String {
 
 #[cfg(test)]
 mod tests {
-    #![allow(clippy::unwrap_used)]
     use super::*;
     use crate::CallRecord;
 

@@ -21,7 +21,11 @@
 //! changed) the test creates it with `python3 -m venv` and pip, under a lock
 //! file so that concurrent test runs bootstrap it once. Without `python3`
 //! the test fails and says so.
-#![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)]
+#![expect(
+    clippy::unwrap_used,
+    clippy::panic,
+    reason = "a test fails loudly on what it does not expect"
+)]
 
 use std::collections::BTreeSet;
 use std::io::{Read, Write};

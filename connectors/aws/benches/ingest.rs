@@ -10,7 +10,9 @@
 //! roles, 2,000 resources each; roles trust other accounts) against 1 and
 //! 10 of them, to show that it scales linearly. Prints its figures.
 //!
-//! `AWS_BENCH_ROLES` scales the large account; `AWS_BENCH_SINGLE=0` skips
+//! `AWS_BENCH_DIGEST=1` adds a digest of the nodes and edges to each line
+//! (the same before and after a refactor). `AWS_BENCH_ROLES` scales the
+//! large account; `AWS_BENCH_SINGLE=0` skips
 //! the one-account run and `AWS_BENCH_ORG=0` the organization run.
 //! `AWS_BENCH_FULL_ORG=1,3,10` also ingests organizations of that many
 //! full-size accounts (each like the large one; about 220 MiB of memory per
@@ -282,6 +284,11 @@ fn ingest(files: &[(String, Vec<u8>)]) -> (f64, String) {
         .iter()
         .filter(|d| d.severity == Severity::Error)
         .count();
+    let digest = if std::env::var("AWS_BENCH_DIGEST").as_deref() == Ok("1") {
+        format!(" edge_digest={:016x}", edge_digest(&e))
+    } else {
+        String::new()
+    };
     (
         s,
         format!(
@@ -299,8 +306,43 @@ fn ingest(files: &[(String, Vec<u8>)]) -> (f64, String) {
             ex.whys.len(),
             ex.notes.len(),
             peak_rss_mib(),
-        ),
+        ) + &digest,
     )
+}
+
+/// A digest of the edge set, independent of edge order: every edge with
+/// its ends, kind, access, condition, mechanism and provenance, sorted. The
+/// same inputs must give the same digest before and after a refactor
+/// (`AWS_BENCH_DIGEST=1`).
+fn edge_digest(e: &blastgraph_model::Estate) -> u64 {
+    use std::hash::{Hash, Hasher};
+    let mut lines: Vec<String> = e
+        .edges
+        .iter()
+        .map(|x| {
+            format!(
+                "{}\t{}\t{:?}\t{:?}\t{}\t{:?}\t{:?}\t{}\t{}\t{}\t{:?}",
+                x.from,
+                x.to,
+                x.kind,
+                x.access,
+                x.conditional,
+                x.mechanism,
+                x.condition,
+                x.provenance.source,
+                x.provenance.location,
+                x.provenance.reason,
+                x.id,
+            )
+        })
+        .collect();
+    lines.sort_unstable();
+    let mut nodes: Vec<String> = e.nodes.iter().map(|n| format!("{n:?}")).collect();
+    nodes.sort_unstable();
+    let mut h = std::hash::DefaultHasher::new();
+    lines.hash(&mut h);
+    nodes.hash(&mut h);
+    h.finish()
 }
 
 /// The process's peak resident memory so far (`VmHWM`), in MiB: runs go

@@ -852,7 +852,8 @@ impl Reader {
         let top = Obj::new(&doc, "$".into()).map_err(|(l, m)| shape(l, m))?;
         for key in ["NextToken", "Marker", "nextToken"] {
             if top.map.get(key).is_some_and(|v| !v.is_null()) {
-                out.warning(
+                out.warning_code(
+                    blastgraph_model::Code::IncompletePage,
                     top.at(key),
                     "the output is one page of a paginated call; items on other pages are missing",
                 );
@@ -894,7 +895,7 @@ impl Reader {
         blastgraph_model::json::for_each_record(top, "calls", out, |o, _| {
             let status = o.req_str("status")?;
             if status == "ok" || status == "not_found" {
-                return Ok(());
+                return Ok::<(), Bad>(());
             }
             let account = opt(o, "account")?.unwrap_or_default();
             let what = format!(
@@ -909,7 +910,7 @@ impl Reader {
             self.inv
                 .denied
                 .push((account, what, status.to_string(), msg));
-            Ok(())
+            Ok::<(), Bad>(())
         });
     }
 
@@ -938,7 +939,7 @@ impl Reader {
             ("list-roots", None) => {
                 blastgraph_model::json::for_each_record(top, "Roots", out, |o, _| {
                     self.inv.org.roots.push(o.req_str("Id")?.to_string());
-                    Ok(())
+                    Ok::<(), Bad>(())
                 });
             }
             ("list-accounts", None) => {
@@ -949,7 +950,7 @@ impl Reader {
                             .names
                             .insert(o.req_str("Id")?.to_string(), name.to_string());
                     }
-                    Ok(())
+                    Ok::<(), Bad>(())
                 });
             }
             ("list-policies", Some(_)) => {}
@@ -960,7 +961,7 @@ impl Reader {
                         .org
                         .parent
                         .insert(child.clone(), o.req_str("Id")?.to_string());
-                    Ok(())
+                    Ok::<(), Bad>(())
                 });
             }
             ("describe-policy", Some(id)) => {
@@ -1018,10 +1019,11 @@ impl Reader {
                         .entry(o.req_str("TargetId")?.to_string())
                         .or_default()
                         .push(id.clone());
-                    Ok(())
+                    Ok::<(), Bad>(())
                 });
             }
-            _ => out.warning(
+            _ => out.warning_code(
+                blastgraph_model::Code::NotInLayout,
                 "$",
                 format!("`organizations/{op}` is not part of the raw layout; ignored"),
             ),
@@ -1032,7 +1034,8 @@ impl Reader {
     fn add_resource(&mut self, r: Resource, out: &mut EstateBuilder) -> Option<usize> {
         if self.inv.by_arn.contains_key(&r.arn) {
             if !r.account.is_empty() {
-                out.warning(
+                out.warning_code(
+                    blastgraph_model::Code::DuplicateId,
                     r.path.clone(),
                     format!("`{}` listed twice; the first is kept", r.arn),
                 );
@@ -1092,7 +1095,10 @@ impl Reader {
         }
     }
 
-    #[allow(clippy::too_many_arguments)]
+    #[expect(
+        clippy::too_many_arguments,
+        reason = "one call site per resource kind; a struct of the same fields would only move them"
+    )]
     fn read_account_file(
         &mut self,
         account: &str,
@@ -1691,7 +1697,7 @@ impl Reader {
                 });
                 seen(self, CODEBUILD_PROJECT.inventory);
             }
-            _ => out.warning(
+            _ => out.warning_code(blastgraph_model::Code::NotInLayout,
                 "$",
                 format!("`{service}/{op}` is not part of the AWS raw layout (docs/aws-raw-layout.md); ignored"),
             ),
@@ -1816,7 +1822,8 @@ impl Reader {
             if let Some(f) = self.files.get(file) {
                 out.select_input(f);
             }
-            out.warning(
+            out.warning_code(
+                blastgraph_model::Code::UnresolvedReference,
                 path,
                 format!("resource policy of {service} `{name}`, which is not in its list; ignored"),
             );
@@ -1935,7 +1942,7 @@ impl Reader {
                         if let Some(f) = self.files.get(r.file) {
                             out.select_input(f);
                         }
-                        out.warning(
+                        out.warning_code(blastgraph_model::Code::UnresolvedReference,
                             format!("{}.UserSettings.ExecutionRole", r.path),
                             format!(
                                 "user profile {} has no execution role of its own and its domain {domain_id} was not collected, so the role a presigned domain URL gives is unknown; no edge",
@@ -2052,7 +2059,7 @@ impl Reader {
             out.select_input(f);
         }
         for (i, (account, what, status, msg)) in self.inv.denied.iter().enumerate() {
-            out.warning(
+            out.warning_code(blastgraph_model::Code::NotCollected,
                 format!("$.calls (denied call {})", i + 1),
                 format!("account {account}: `{what}` was not collected ({status}: {msg}); what it lists is missing from the graph"),
             );
@@ -2076,7 +2083,8 @@ impl Reader {
                 {
                     out.select_input(f);
                 }
-                out.warning(
+                out.warning_code(
+                    blastgraph_model::Code::NotCollected,
                     "$",
                     format!(
                         "account {account}: not in the snapshot, so their targets are missing: {}",
@@ -2086,7 +2094,8 @@ impl Reader {
             }
         }
         if !self.inv.org.read && self.accounts.len() > 1 {
-            out.warning(
+            out.warning_code(
+                blastgraph_model::Code::NotCollected,
                 "organizations",
                 "no Organizations data: SCPs and RCPs are not applied (which may over-approximate)",
             );
@@ -2203,7 +2212,6 @@ fn each_in(
 
 #[cfg(test)]
 mod tests {
-    #![allow(clippy::unwrap_used)]
     use super::*;
     use blastgraph_policy::ActionCatalog;
 
@@ -2283,7 +2291,7 @@ mod tests {
         assert_eq!(
             errors(&e),
             [format!(
-                "error: {POLICY}: $.Policy: not a policy document: policy `bucket policy of data`: `Statement[0].Effect`: duplicate key `Effect`; IAM rejects a document that gives a key twice"
+                "error[not-a-policy]: {POLICY}: $.Policy: not a policy document: policy `bucket policy of data`: `Statement[0].Effect`: duplicate key `Effect`; IAM rejects a document that gives a key twice"
             )]
         );
         // The negative twin reads the policy without a word.
@@ -2316,9 +2324,9 @@ mod tests {
         assert_eq!(
             errors(&e),
             [
-                format!("error: {BUCKETS}: $.Buckets[0].Name: duplicate key `Name`: which of its values counts is ambiguous, so the record `$.Buckets[0]` is skipped"),
-                "error: 111122223333/us-east-1/sqs/list-queues.json: $.QueueUrls[0].u: duplicate key `u`: which of its values counts is ambiguous, so the record `$.QueueUrls[0]` is skipped".to_string(),
-                "error: 111122223333/us-east-1/ec2/describe-instances.json: $.Reservations[0].Instances[0].InstanceId: duplicate key `InstanceId`: which of its values counts is ambiguous, so the record `$.Reservations[0]` is skipped".to_string(),
+                format!("error[duplicate-key]: {BUCKETS}: $.Buckets[0].Name: duplicate key `Name`: which of its values counts is ambiguous, so the record `$.Buckets[0]` is skipped"),
+                "error[duplicate-key]: 111122223333/us-east-1/sqs/list-queues.json: $.QueueUrls[0].u: duplicate key `u`: which of its values counts is ambiguous, so the record `$.QueueUrls[0]` is skipped".to_string(),
+                "error[duplicate-key]: 111122223333/us-east-1/ec2/describe-instances.json: $.Reservations[0].Instances[0].InstanceId: duplicate key `InstanceId`: which of its values counts is ambiguous, so the record `$.Reservations[0]` is skipped".to_string(),
             ]
         );
         let ids: Vec<&str> = e.nodes.iter().map(|n| n.id.as_str()).collect();

@@ -1,268 +1,12 @@
 //! AWS connector: offline ingest of AWS identities, policies and resources.
 //!
 //! [`AwsAuthDetailsConnector`] reads the JSON that
-//! `aws iam get-account-authorization-details` prints (one file per account,
-//! top-level keys `UserDetailList`, `GroupDetailList`, `RoleDetailList`,
-//! `Policies`; recognised by content, any file name) and the rest of the
-//! raw snapshot layout of `docs/aws-raw-layout.md` (recognised by path:
-//! `ACCOUNT/global|REGION/SERVICE/OPERATION[/RESOURCE].json`,
-//! `organizations/...`, `collection.json`), and emits normalized facts into
-//! an [`EstateBuilder`].
-//!
-//! # Many files at once
-//!
-//! [`Connector::ingest_all`] reads every file of a run first, then emits:
-//! trust across accounts, bucket policies naming roles of other accounts,
-//! SCPs attached to OUs and key policies of secrets need files that can come
-//! in any order. Records keep the file they came from, and each edge's
-//! provenance names the file of the statement that decided it.
-//!
-//! - `layout`: where a file sits in the layout.
-//! - `inventory`: resource inventories, resource and key policies, the
-//!   credential report and access keys, Organizations SCPs/RCPs with their
-//!   targets (per account: the policies attached to the root, each OU on the
-//!   way down and the account; a level with none collected is left out
-//!   rather than read as "deny everything"), and the report of what was not
-//!   collected. Targets are table-driven: each kind (`Spec`) lists the
-//!   requests (`Probe`) that give read / write / admin / invoke / execute,
-//!   `can_read_secret`, or `can_act_as` the resource's execution role.
-//! - `access`: decides every probe for every caller with the full
-//!   evaluation (identity, boundary, resource policy, SCPs of the caller's
-//!   account, RCPs of the resource's account; secrets also need
-//!   `kms:Decrypt` under the key policy), callers in parallel, emitted in a
-//!   fixed order.
-//! - `methods`: PassRole-to-new-compute rows beyond the table here
-//!   (instance profiles, Auto Scaling, Data Pipeline), row caveats and the
-//!   credential preconditions of takeovers.
-//!
-//! # Design
-//!
-//! Reading is parse-then-validate, as in the native connector: the file is
-//! parsed as JSON ([`read_document`]: syntax errors carry line and column,
-//! a leading byte-order mark is skipped, and a key given twice in one
-//! object, which IAM rejects, costs its record such as
-//! `$.RoleDetailList[3]`, or the file when it is outside every record),
-//! then every record (managed policy, group, user, role) is validated on its
-//! own. A bad record is reported with its JSON path
-//! ([`EstateBuilder::error`]) and skipped; the others are kept. A policy
-//! document that cannot be read is reported at its path and left out (the
-//! principal is kept); problems inside a readable document (a dropped
-//! statement, an unknown condition operator) are warnings at
-//! `PATH.Statement[i]...`. A missing `PolicyName` (some moto versions omit
-//! it) is a warning: the policy is named after its ARN or position and kept.
-//! `IsTruncated: true` (one page of a paginated call) is a warning. Nothing
-//! panics on any input.
-//!
-//! Every policy document is parsed once with [`Policy::from_value`], which
-//! accepts both shapes the tools print: a JSON object (the AWS CLI decodes
-//! documents) and a URL-encoded string (the raw API / SDK output). Managed
-//! policies are resolved to their *default* version (`IsDefaultVersion`,
-//! falling back to `DefaultVersionId`) and cached by ARN.
-//!
-//! # Nodes
-//!
-//! Ids are ARNs.
-//!
-//! | node | kind | class |
-//! |---|---|---|
-//! | IAM user | `aws:user` | `workload`, or `human` (see below) |
-//! | IAM group | `aws:group` | `group` |
-//! | IAM role (service-linked roles included) | `aws:role` | `workload` |
-//! | account admin, id `aws:account/ACCOUNT/admin` | `aws:account_admin` | `scope` |
-//! | GitHub Actions subject, id `oidc:ISSUER:sub=SUBJECT` | `github:workflow` | `workload` |
-//! | other OIDC subject, same id form | `oidc:subject` | `workload` |
-//! | SAML subject, id `saml:PROVIDER_ARN:sub=SUBJECT` | `saml:subject` | `workload` |
-//!
-//! **Human or workload.** The authorization details carry no `LoginProfile`
-//! (console password) and no access keys, so whether a user is a person
-//! cannot be read from this file. Users are `workload` by default (the
-//! conservative choice for a blast-radius tool: a workload user is assumed
-//! to have long-lived keys); the tag `blastgraph:class` with value `human` or
-//! `workload` overrides it. A later step will use the credential report
-//! (`password_enabled`) when it is present.
-//!
-//! Attributes: `created` (`CreateDate`), `last_used`
-//! (`RoleLastUsed.LastUsedDate`), `tags` (`Tags`, plus `aws:path` for the
-//! IAM path).
-//!
-//! # Edges
-//!
-//! Every edge carries provenance: the file, the JSON path of the statement
-//! (or record) that made it, and a reason naming the policy and statement.
-//!
-//! - `contains`: account admin → every user, group and role of the account.
-//! - `member_of`: user → group (`GroupList`).
-//! - `can_assume`: caller (user, or a session of a role) → role, when the
-//!   full evaluation of `sts:AssumeRole` on the role's ARN allows it: the
-//!   caller's identity policies (inline, attached managed at their default
-//!   version, and for users those of their groups), its permissions
-//!   boundary, and the role's trust policy as a required resource policy
-//!   ([`PolicySet::resource_policy_required`]). Undecided conditions (MFA,
-//!   source IP, ...) keep the edge and flag it `conditional` with the
-//!   condition text.
-//! - `can_assume` from federated subjects: every trust statement that
-//!   allows `sts:AssumeRoleWithWebIdentity` (or `...WithSAML`) to a
-//!   `Federated` principal yields one external workload node per subject
-//!   pattern found in a `StringEquals`/`StringLike` condition on
-//!   `ISSUER:sub` (`SAML:sub` for SAML), or `*` when the subject is not
-//!   restricted (the reason then says so: anyone with a token of that issuer
-//!   can assume the role). The edge is evaluated with the subject as the
-//!   `sub` claim; other undecided conditions (`aud`, ...) make it
-//!   conditional.
-//! - `can_escalate` → the account admin node, for a user or role whose
-//!   effective identity policies (with boundary and denies) allow one of:
-//!   `iam:PutRolePolicy` / `iam:AttachRolePolicy` on itself (roles),
-//!   `iam:PutUserPolicy` / `iam:AttachUserPolicy` on itself (users),
-//!   `iam:PutGroupPolicy` / `iam:AttachGroupPolicy` on one of its groups
-//!   (users), `iam:CreatePolicyVersion` on a customer-managed policy attached
-//!   to it or its groups, or serving as its boundary, or
-//!   `iam:SetDefaultPolicyVersion` on such a policy when another stored
-//!   version, made default, would let it write its own policy (all versions
-//!   are in the file, so this is decided). The condition keys IAM puts on
-//!   these requests are decided too: `iam:PolicyARN` (the attacker attaches
-//!   `AdministratorAccess`, or a customer policy of the account that allows
-//!   everything), `iam:PermissionsBoundary` (the written user's or role's
-//!   boundary), and a policy with five versions needs
-//!   `iam:DeletePolicyVersion` before `iam:CreatePolicyVersion`. Pass 2
-//!   (`through.rs`): the same writes on another user or role of the
-//!   account whose credentials the caller can get (assume, rewrite its
-//!   trust, a key or password), capped by that identity's boundary; and
-//!   (`ceiling.rs`) deleting or replacing its own boundary, or removing
-//!   the policy whose Deny is all that binds it, when its other policies
-//!   allow everything, or creating a role or user it names and
-//!   making it administrator. A grant on `*` covers
-//!   "itself". The mechanism is the action, or `*` / `iam:*` when the
-//!   allowing statement grants that wildcard (AdministratorAccess, IAMFullAccess).
-//!   The edge is conditional when the writer has a permissions boundary
-//!   that does not allow everything (twin NT-ceil: what it writes takes
-//!   effect only within the boundary), and when rewriting its boundary is
-//!   all it can do while its identity policies do not allow everything.
-//!   The first firm write is preferred over a conditional one; identities
-//!   that escalate only conditionally keep the edges below.
-//! - `can_act_as` → another identity of the account (families 2 and 3 of
-//!   `docs/aws-escalation-methods.md`): `iam:CreateAccessKey`,
-//!   `iam:CreateLoginProfile` or `iam:UpdateLoginProfile` on another user;
-//!   `iam:AddUserToGroup` on a group the user is not in (users);
-//!   `iam:UpdateAssumeRolePolicy` on a role (not service-linked ones, whose
-//!   trust AWS protects); `iam:CreateServiceSpecificCredential` on a user
-//!   with a permission in CodeCommit, Keyspaces or Bedrock (conditional:
-//!   the credential is scoped to those services); `iam:UpdateSAMLProvider` on a SAML provider, to
-//!   every role whose trust lets it in (`providers.rs`). The mechanism is
-//!   the action. A user's
-//!   credentials decide the user writes: the credential report
-//!   (`password_enabled`, `access_key_N_last_rotated`) and
-//!   `list-access-keys` (every key, active or not; preferred for the
-//!   count). A user with two keys gives an edge only with
-//!   `iam:DeleteAccessKey` too (mechanism
-//!   `iam:CreateAccessKey+iam:DeleteAccessKey`); `CreateLoginProfile` works
-//!   on a user without a console password (with one, only after
-//!   `iam:DeleteLoginProfile`), `UpdateLoginProfile` on a user with one. For
-//!   a user neither file covers, `CreateAccessKey` is conditional unless
-//!   `iam:DeleteAccessKey` is also allowed, and `CreateLoginProfile` /
-//!   `UpdateLoginProfile` unless both are. Per target, the first firm write
-//!   is emitted, else the first conditional one. Identities that already
-//!   escalate (unconditionally) to the account admin are skipped, since the
-//!   admin scope contains every identity of the account.
-//! - `can_act_as` → a role passed to a new compute resource (family 4:
-//!   [`PASS_ROLE_METHODS`], 33 rows for Lambda, Glue, CloudFormation,
-//!   CodeBuild, SageMaker, Bedrock AgentCore (code interpreter, browser,
-//!   runtime), ECS, EMR Serverless, Braket, SSM Automation, CodeStar, Step
-//!   Functions, EventBridge Scheduler, GameLift and IAM Roles Anywhere): `iam:PassRole` on the role with
-//!   `iam:PassedToService` set, the role trusting that service, and the
-//!   service actions. A service action granted only on some resource names
-//!   makes the edge conditional (the attacker names the new resource); one
-//!   whose grants all carry a condition decided false gives no edge. Rows
-//!   in [`PASS_ROLE_CAVEATS`] are always conditional, with the reason (an
-//!   ECS cluster or an event source that must already exist, a retired
-//!   service). Mechanism `iam:PassRole+ACTION+...`, reason names the row.
-//! - `can_act_as` → a role run on EC2 through its instance profile
-//!   ([`INSTANCE_PROFILE_METHODS`]: EC2 on demand and spot, Auto Scaling
-//!   with a launch template or a launch configuration, Data Pipeline's
-//!   resource role): the role trusts `ec2.amazonaws.com` and is in an
-//!   instance profile (`RoleDetailList[].InstanceProfileList`), or the
-//!   caller can create one and add the role to it (row
-//!   `iam-add-role-to-instance-profile`, named in the mechanism); Auto
-//!   Scaling also needs its service-linked role in the file or
-//!   `iam:CreateServiceLinkedRole`; Data Pipeline also a passable role that
-//!   trusts `datapipeline.amazonaws.com`. EC2 actions are decided with
-//!   `ec2:InstanceProfile` set to the profile's ARN. A subnet is assumed to
-//!   exist (the default VPC). One edge per (caller, role) from each of the
-//!   two tables: a role trusting EC2 and another service can get both.
-//! - `can_act_as` → the execution role of an existing resource of the raw
-//!   layout (family 5, the `Gives::ActAs` probes of `inventory.rs`): Lambda
-//!   `UpdateFunctionCode` or `UpdateFunctionConfiguration` (conditional
-//!   "the new code runs when … is next triggered" unless
-//!   `lambda:InvokeFunction` is allowed too, or `lambda:AddPermission` with
-//!   which the attacker lets itself invoke it), CloudFormation `UpdateStack`
-//!   or `CreateChangeSet` + `ExecuteChangeSet` (stacks with a `RoleARN`
-//!   that are not only deletable), Glue `UpdateDevEndpoint`, SageMaker
-//!   `CreatePresignedNotebookInstanceUrl` (a stopped instance also needs
-//!   `StartNotebookInstance`; a failed one gives nothing), a new lifecycle
-//!   configuration (`UpdateNotebookInstance` + stop/start +
-//!   `CreateNotebookInstanceLifecycleConfig`), and
-//!   `CreatePresignedDomainUrl` on a Studio user profile (the profile's
-//!   role, else the domain's default; IAM-authenticated domains only;
-//!   conditional when the domain file is missing), EC2 `ssm:SendCommand`
-//!   or `ssm:CreateAssociation` (also on the `AWS-RunShellScript`
-//!   document), `ssm:StartSession`, `ec2-instance-connect:SendSSHPublicKey`,
-//!   and new user data (`ec2:ModifyInstanceAttribute` + `StopInstances` +
-//!   `StartInstances`) (the instance profile's role;
-//!   conditional on a stopped instance, nothing on a terminated one), and
-//!   CodeBuild `StartBuild` / `StartBuildBatch` (the service role), Glue
-//!   `UpdateJob` (conditional unless `glue:StartJobRun` is allowed too). The
-//!   action is decided on the resource's ARN with the caller's policies,
-//!   boundary, SCPs, the resource policy and RCPs. Mechanism: the action,
-//!   `+` a second action when needed.
-//! - `can_act_as` → a role the caller gives to an existing resource (the
-//!   family-4 rows that need one, `Gives::PassTo` probes): Lambda
-//!   `UpdateFunctionConfiguration` with a new role + `UpdateFunctionCode` +
-//!   `InvokeFunction` (row 5.5), CloudFormation
-//!   `UpdateStack` with a new role (decided per role with
-//!   `cloudformation:RoleArn`), CodeBuild `UpdateProject` with a new service
-//!   role + `StartBuild` or `StartBuildBatch`, SageMaker `UpdateUserProfile`
-//!   with a new execution role (or `UpdateDomain` with a new default, for
-//!   a profile that inherits it) + `CreatePresignedDomainUrl`, Glue
-//!   `UpdateJob` with a new role + `StartJobRun`, EC2
-//!   `ReplaceIamInstanceProfileAssociation` (or `AssociateIamInstanceProfile`
-//!   on an instance without a profile) + a session on the instance
-//!   (`ssm:StartSession` or EC2 Instance Connect; roles already in an
-//!   instance profile). Every role the
-//!   caller may pass to that service (`iam:PassedToService`) and that trusts
-//!   it, except the role the resource already has; one edge per (role,
-//!   row), the first firm one. Mechanism `iam:PassRole+ACTION+...`.
-//! - `authenticates_as`: access key → its user, from the credential report's
-//!   active keys or `list-access-keys` (real ids, which replace the
-//!   report's slots); an inactive key's edge is conditional. The key node
-//!   carries `created` and `last_used`.
-//!
-//! # Cost
-//!
-//! A naive callers × roles loop is quadratic. Callers are kept only when some
-//! identity policy may allow `sts:AssumeRole` ([`Policy::may_allow`]) and the
-//! boundary (if any) may too; roles only when their trust policy may allow it.
-//! Each role's trust policy is indexed by the AWS principals it names: exact
-//! user/role ARNs, accounts (root, bare account id, assumed-role sessions),
-//! or "anyone" (`*`, `NotPrincipal`, or a document the index cannot read). A
-//! caller is evaluated against roles that name its ARN or anyone, and, when
-//! its identity side may allow `sts:AssumeRole`, roles that name its account and that one of its `sts:AssumeRole` allow
-//! statements could name ([`Statement::may_match_resource`]). The index is a pre-filter only: the decision is always the full
-//! evaluation.
-//!
-//! # Not covered yet
-//!
-//! - The rest of the privilege-escalation catalogue
-//!   (`docs/aws-escalation-methods.md`, its "Implemented" section lists
-//!   what is done: the PassRole rows that need inventories (existing jobs,
-//!   stacks, clusters, launch templates), writes to other principals'
-//!   policies (pass 2 of the writer rule), the other existing-resource rows, ...):
-//!   only the methods above.
-//! - With [`Connector::ingest`] (one file at a time) only callers present
-//!   in the same file are evaluated; [`Connector::ingest_all`] reads every
-//!   file of the raw layout first (cross-account trust, SCPs and RCPs,
-//!   resource policies).
-//! - Family-5 preconditions the layout has no data for yet: Lambda
-//!   triggers, SSM registration of instances, CodeBuild batch
-//!   configuration, stack policies.
+//! `aws iam get-account-authorization-details` prints and the rest of the
+//! raw snapshot layout of `docs/aws-raw-layout.md`, and emits normalized
+//! facts into an [`EstateBuilder`]. `docs/aws-connector.md` describes the
+//! design (many files at once, parse-then-validate, the nodes and edges it
+//! gives, the evaluation, the escalation families and what is left out);
+//! `docs/aws-escalation-methods.md` the catalogue of escalation methods.
 
 mod access;
 mod inventory;
@@ -585,10 +329,15 @@ impl Reader {
             "IsTruncated",
             "Marker",
         ]) {
-            out.warning(top.at(key), format!("unknown field `{key}` ignored"));
+            out.warning_code(
+                blastgraph_model::Code::UnknownField,
+                top.at(key),
+                format!("unknown field `{key}` ignored"),
+            );
         }
         if top.map.get("IsTruncated") == Some(&Value::Bool(true)) {
-            out.warning(
+            out.warning_code(
+                blastgraph_model::Code::IncompletePage,
                 top.at("IsTruncated"),
                 "the output is truncated (one page of a paginated call); identities and policies \
                  on other pages are missing",
@@ -656,7 +405,7 @@ impl Reader {
                             u.groups.push(g);
                         }
                     }
-                    None => out.warning(
+                    None => out.warning_code(blastgraph_model::Code::UnresolvedReference,
                         at,
                         format!(
                             "group `{name}` is not in this file; its membership and policies are unknown"
@@ -682,7 +431,8 @@ impl Reader {
             Ok(parsed) if parsed.policy.statements().is_empty() && !parsed.problems.is_empty() => {
                 let problems: Vec<String> =
                     parsed.problems.iter().map(ToString::to_string).collect();
-                out.error(
+                out.error_code(
+                    blastgraph_model::Code::NotAPolicy,
                     path,
                     format!("not a policy document: {}", problems.join("; ")),
                 );
@@ -708,7 +458,11 @@ impl Reader {
                 Some(self.docs.len() - 1)
             }
             Err(e) => {
-                out.error(path, format!("not a policy document: {e}"));
+                out.error_code(
+                    blastgraph_model::Code::NotAPolicy,
+                    path,
+                    format!("not a policy document: {e}"),
+                );
                 None
             }
         }
@@ -996,7 +750,7 @@ impl Reader {
                         policies.push(idx);
                     }
                 }
-                None => out.warning(
+                None => out.warning_code(blastgraph_model::Code::UnresolvedReference,
                     po.at("PolicyArn"),
                     format!("managed policy `{parn}` is not in this file's `Policies`; its permissions are unknown"),
                 ),
@@ -1014,7 +768,7 @@ impl Reader {
                         None => {
                             // An unknown boundary can only remove permissions:
                             // reading without it over-approximates, so say so.
-                            out.warning(
+                            out.warning_code(blastgraph_model::Code::UnresolvedReference,
                                 bo.at("PermissionsBoundaryArn"),
                                 format!("permissions boundary `{barn}` is not in this file's `Policies`; it is ignored, which may over-approximate"),
                             );
@@ -2774,7 +2528,7 @@ mod tests {
         assert_eq!(
             msgs,
             [
-                "error: roles.json: $.RoleDetailList[0].RolePolicyList[0].PolicyDocument.Statement[0].Effect: duplicate key `Effect`: which of its values counts is ambiguous, so the record `$.RoleDetailList[0]` is skipped"
+                "error[duplicate-key]: roles.json: $.RoleDetailList[0].RolePolicyList[0].PolicyDocument.Statement[0].Effect: duplicate key `Effect`: which of its values counts is ambiguous, so the record `$.RoleDetailList[0]` is skipped"
             ]
         );
         assert_eq!(e.inputs[0].skipped, 1);

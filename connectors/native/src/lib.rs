@@ -21,11 +21,11 @@
 use std::collections::BTreeMap;
 
 use blastgraph_model::json::{
-    Obj, for_each_record, looks_like_date, read_document, strip_bom, type_name,
+    Obj, RecordError, for_each_record, looks_like_date, read_document, strip_bom, type_name,
 };
 use blastgraph_model::{
-    AccessLevel, Attributes, Class, Connector, Edge, EdgeKind, Estate, EstateBuilder, IngestError,
-    Node, Provenance,
+    AccessLevel, Attributes, Class, Code, Connector, Edge, EdgeKind, Estate, EstateBuilder,
+    IngestError, Node, Provenance,
 };
 use serde_json::{Map, Value, json};
 
@@ -119,7 +119,11 @@ impl Connector for NativeConnector {
             }
         }
         for key in top.unknown_keys(&["format", "version", "nodes", "edges", "metadata"]) {
-            out.warning(top.at(key), format!("unknown field `{key}` ignored"));
+            out.warning_code(
+                blastgraph_model::Code::UnknownField,
+                top.at(key),
+                format!("unknown field `{key}` ignored"),
+            );
         }
         for_each_record(&top, "nodes", out, |o, out| read_node(o, path, out));
         for_each_record(&top, "edges", out, |o, out| read_edge(o, path, out));
@@ -131,11 +135,13 @@ fn parse_word<T: std::str::FromStr<Err = blastgraph_model::UnknownName>>(
     o: &Obj<'_>,
     key: &str,
     value: &str,
-) -> Result<T, (String, String)> {
-    value.parse::<T>().map_err(|e| (o.at(key), e.to_string()))
+) -> Result<T, RecordError> {
+    value
+        .parse::<T>()
+        .map_err(|e| RecordError::new(Code::UnknownName, o.at(key), e.to_string()))
 }
 
-fn read_node(o: &Obj<'_>, _file: &str, out: &mut EstateBuilder) -> Result<(), (String, String)> {
+fn read_node(o: &Obj<'_>, _file: &str, out: &mut EstateBuilder) -> Result<(), RecordError> {
     let id = o.req_str("id")?;
     let kind = o.req_str("kind")?;
     let class: Class = parse_word(o, "class", o.req_str("class")?)?;
@@ -164,7 +170,8 @@ fn read_node(o: &Obj<'_>, _file: &str, out: &mut EstateBuilder) -> Result<(), (S
                     format!(
                         "expected an RFC 3339 date such as `2025-01-31T12:00:00Z`, found `{d}`"
                     ),
-                ));
+                )
+                    .into());
             }
             *slot = Some(d.to_string());
         }
@@ -180,7 +187,8 @@ fn read_node(o: &Obj<'_>, _file: &str, out: &mut EstateBuilder) -> Result<(), (S
                         return Err((
                             format!("{}.{k}", o.at("tags")),
                             format!("expected a string tag value, found {}", type_name(other)),
-                        ));
+                        )
+                            .into());
                     }
                 };
                 attrs.tags.insert(k.clone(), text);
@@ -190,11 +198,16 @@ fn read_node(o: &Obj<'_>, _file: &str, out: &mut EstateBuilder) -> Result<(), (S
             return Err((
                 o.at("tags"),
                 format!("expected an object of strings, found {}", type_name(other)),
-            ));
+            )
+                .into());
         }
     }
     for key in o.unknown_keys(NODE_FIELDS) {
-        out.warning(o.at(key), format!("unknown field `{key}` ignored"));
+        out.warning_code(
+            blastgraph_model::Code::UnknownField,
+            o.at(key),
+            format!("unknown field `{key}` ignored"),
+        );
     }
     out.add_node(
         Node {
@@ -210,7 +223,7 @@ fn read_node(o: &Obj<'_>, _file: &str, out: &mut EstateBuilder) -> Result<(), (S
     Ok(())
 }
 
-fn read_edge(o: &Obj<'_>, file: &str, out: &mut EstateBuilder) -> Result<(), (String, String)> {
+fn read_edge(o: &Obj<'_>, file: &str, out: &mut EstateBuilder) -> Result<(), RecordError> {
     let from = o.req_str("from")?;
     let to = o.req_str("to")?;
     let kind: EdgeKind = parse_word(o, "kind", o.req_str("kind")?)?;
@@ -221,7 +234,11 @@ fn read_edge(o: &Obj<'_>, file: &str, out: &mut EstateBuilder) -> Result<(), (St
     let conditional = o.opt_bool("conditional")?.unwrap_or(false);
     let condition = o.opt_str("condition")?.map(str::to_string);
     for key in o.unknown_keys(EDGE_FIELDS) {
-        out.warning(o.at(key), format!("unknown field `{key}` ignored"));
+        out.warning_code(
+            blastgraph_model::Code::UnknownField,
+            o.at(key),
+            format!("unknown field `{key}` ignored"),
+        );
     }
     let provenance = Provenance {
         source: o.opt_str("source")?.unwrap_or(file).to_string(),
@@ -360,12 +377,12 @@ mod tests {
         assert_eq!(
             msgs,
             [
-                "error: t.json: $.nodes[1].class: unknown class `robot`, expected one of: human, workload, group, credential, secret, dataset, model, tool, scope",
-                "error: t.json: $.nodes[2].class: missing required field `class`",
-                "error: t.json: $.nodes[3].created: expected an RFC 3339 date such as `2025-01-31T12:00:00Z`, found `last week`",
-                "warning: t.json: $.nodes[4].ownr: unknown field `ownr` ignored",
-                "error: t.json: $.nodes[5]: expected an object, found a number",
-                "error: t.json: $.edges[1].kind: unknown edge kind `acess`, expected one of: member_of, can_assume, can_act_as, can_escalate, can_read_secret, holds_credential, authenticates_as, oauth_grant, access, contains",
+                "error[unknown-name]: t.json: $.nodes[1].class: unknown class `robot`, expected one of: human, workload, group, credential, secret, dataset, model, tool, scope",
+                "error[bad-record]: t.json: $.nodes[2].class: missing required field `class`",
+                "error[bad-record]: t.json: $.nodes[3].created: expected an RFC 3339 date such as `2025-01-31T12:00:00Z`, found `last week`",
+                "warning[unknown-field]: t.json: $.nodes[4].ownr: unknown field `ownr` ignored",
+                "error[bad-record]: t.json: $.nodes[5]: expected an object, found a number",
+                "error[unknown-name]: t.json: $.edges[1].kind: unknown edge kind `acess`, expected one of: member_of, can_assume, can_act_as, can_escalate, can_read_secret, holds_credential, authenticates_as, oauth_grant, access, contains",
             ]
         );
     }
@@ -397,7 +414,7 @@ mod tests {
         assert_eq!(
             msgs,
             [
-                "error: t.json: $.nodes[1].tags.team: duplicate key `team`: which of its values counts is ambiguous, so the record `$.nodes[1]` is skipped"
+                "error[duplicate-key]: t.json: $.nodes[1].tags.team: duplicate key `team`: which of its values counts is ambiguous, so the record `$.nodes[1]` is skipped"
             ]
         );
         assert_eq!(e.inputs[0].skipped, 1);

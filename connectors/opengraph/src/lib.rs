@@ -322,7 +322,11 @@ impl Connector for OpenGraphConnector {
         };
         let top = Obj::new(&doc, "$".into()).map_err(shape)?;
         for key in top.unknown_keys(&["metadata", "graph"]) {
-            out.warning(top.at(key), format!("unknown field `{key}` ignored"));
+            out.warning_code(
+                blastgraph_model::Code::UnknownField,
+                top.at(key),
+                format!("unknown field `{key}` ignored"),
+            );
         }
         let source_kind = read_source_kind(&top, out);
         let graph = match top.map.get("graph") {
@@ -335,7 +339,11 @@ impl Connector for OpenGraphConnector {
             Some(v) => Obj::new(v, "$.graph".into()).map_err(shape)?,
         };
         for key in graph.unknown_keys(&["nodes", "edges"]) {
-            out.warning(graph.at(key), format!("unknown field `{key}` ignored"));
+            out.warning_code(
+                blastgraph_model::Code::UnknownField,
+                graph.at(key),
+                format!("unknown field `{key}` ignored"),
+            );
         }
         let mut reader = Reader::new(path, source_kind);
         for (i, item) in list(&graph, "nodes", out).iter().enumerate() {
@@ -493,7 +501,11 @@ impl<'a> Reader<'a> {
         let kinds = read_kinds(o)?;
         let props = optional_object(o, "properties")?;
         for key in o.unknown_keys(&["id", "kinds", "properties"]) {
-            out.warning(o.at(key), format!("unknown field `{key}` ignored"));
+            out.warning_code(
+                blastgraph_model::Code::UnknownField,
+                o.at(key),
+                format!("unknown field `{key}` ignored"),
+            );
         }
         let declared = match &props {
             Some(p) => p.opt_str(CLASS_PROPERTY)?.map(|w| (p, w)),
@@ -605,7 +617,11 @@ impl<'a> Reader<'a> {
         let bh_kind = o.req_str("kind")?;
         let props = optional_object(o, "properties")?;
         for key in o.unknown_keys(&["kind", "start", "end", "properties"]) {
-            out.warning(o.at(key), format!("unknown field `{key}` ignored"));
+            out.warning_code(
+                blastgraph_model::Code::UnknownField,
+                o.at(key),
+                format!("unknown field `{key}` ignored"),
+            );
         }
         let mapping = mapping(o, bh_kind, props.as_ref())?;
         let start = self.end(o, "start", out)?;
@@ -677,7 +693,11 @@ impl<'a> Reader<'a> {
             Some(v) => Obj::new(v, edge.at(key))?,
         };
         for k in r.unknown_keys(&["value", "match_by", "kind", "property_matchers"]) {
-            out.warning(r.at(k), format!("unknown field `{k}` ignored"));
+            out.warning_code(
+                blastgraph_model::Code::UnknownField,
+                r.at(k),
+                format!("unknown field `{k}` ignored"),
+            );
         }
         let kind = r.opt_str("kind")?;
         let of_kind = kind.map_or(String::new(), |k| format!(" of kind `{k}`"));
@@ -1026,7 +1046,6 @@ fn words<'w>(items: impl Iterator<Item = &'w str>) -> String {
 }
 
 #[cfg(test)]
-#[allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)]
 mod tests {
     use super::*;
     use blastgraph_model::Estate;
@@ -1248,29 +1267,29 @@ mod tests {
         assert_eq!(
             messages(&e),
             [
-                "error: t.json: $.graph.nodes[1].id: missing required field `id`",
-                "error: t.json: $.graph.nodes[2].kinds: no known BloodHound kind among `Person`, `Base`; set `properties.blastgraph_class` to one of: human, workload, group, credential, secret, dataset, model, tool, scope",
-                "error: t.json: $.graph.nodes[4].kinds: expected an array of strings, found a string",
-                "error: t.json: $.graph.nodes[5].id: expected a string, found a number",
-                "error: t.json: $.graph.nodes[6].kinds[1]: expected a string, found a number",
-                "error: t.json: $.graph.nodes[7].properties: expected an object, found an array",
-                "error: t.json: $.graph.nodes[8].properties.blastgraph_class: unknown class `robot`, expected one of: human, workload, group, credential, secret, dataset, model, tool, scope",
-                "warning: t.json: $.graph.nodes[9].properties.owner: expected a string, found a number; ignored",
-                "warning: t.json: $.graph.nodes[9].properties.created: expected an RFC 3339 date such as `2025-01-31T12:00:00Z`, found `last week`; ignored",
-                "error: t.json: $.graph.nodes[10]: expected an object, found a string",
-                "error: t.json: $.graph.nodes[11].kinds: expected at least one kind",
-                "error: t.json: $.graph.edges[1].end: no node in this file has name `NOBODY`",
-                "error: t.json: $.graph.edges[2].end: name `DUP` matches 2 nodes (`ok-1`, `ok-2`); match by `id` or add a `kind`",
-                "error: t.json: $.graph.edges[3].kind: unknown BloodHound edge kind `Frobnicates`; set `properties.blastgraph_kind` to one of: member_of, can_assume, can_act_as, can_escalate, can_read_secret, holds_credential, authenticates_as, oauth_grant, access, contains (and `properties.blastgraph_access` for `access`)",
-                "error: t.json: $.graph.edges[4].start: missing required field `start`",
-                "error: t.json: $.graph.edges[5].start.match_by: unknown match_by `sid`, expected one of: id, name, property",
-                "error: t.json: $.graph.edges[6].properties.conditional: expected a boolean, found a string",
-                "error: t.json: $.graph.edges[8].kind: expected a string, found a number",
-                "error: t.json: $.graph.edges[9].end: node `ok-2` is not of kind `AZGroup`",
-                "error: t.json: $.graph.edges[10].properties.blastgraph_access: an `access` edge needs `blastgraph_access`: one of read, invoke, execute, write, admin",
-                "error: t.json: $.graph.edges[12].end.value: expected a string, found a number",
-                "error: t.json: $.graph.edges[13].start: expected an object, found a string",
-                "error: t.json: $.graph.edges[7]: edge `can_act_as` names unknown node `ghost`; it is skipped",
+                "error[bad-record]: t.json: $.graph.nodes[1].id: missing required field `id`",
+                "error[bad-record]: t.json: $.graph.nodes[2].kinds: no known BloodHound kind among `Person`, `Base`; set `properties.blastgraph_class` to one of: human, workload, group, credential, secret, dataset, model, tool, scope",
+                "error[bad-record]: t.json: $.graph.nodes[4].kinds: expected an array of strings, found a string",
+                "error[bad-record]: t.json: $.graph.nodes[5].id: expected a string, found a number",
+                "error[bad-record]: t.json: $.graph.nodes[6].kinds[1]: expected a string, found a number",
+                "error[bad-record]: t.json: $.graph.nodes[7].properties: expected an object, found an array",
+                "error[bad-record]: t.json: $.graph.nodes[8].properties.blastgraph_class: unknown class `robot`, expected one of: human, workload, group, credential, secret, dataset, model, tool, scope",
+                "warning[ignored]: t.json: $.graph.nodes[9].properties.owner: expected a string, found a number; ignored",
+                "warning[ignored]: t.json: $.graph.nodes[9].properties.created: expected an RFC 3339 date such as `2025-01-31T12:00:00Z`, found `last week`; ignored",
+                "error[bad-record]: t.json: $.graph.nodes[10]: expected an object, found a string",
+                "error[bad-record]: t.json: $.graph.nodes[11].kinds: expected at least one kind",
+                "error[bad-record]: t.json: $.graph.edges[1].end: no node in this file has name `NOBODY`",
+                "error[bad-record]: t.json: $.graph.edges[2].end: name `DUP` matches 2 nodes (`ok-1`, `ok-2`); match by `id` or add a `kind`",
+                "error[bad-record]: t.json: $.graph.edges[3].kind: unknown BloodHound edge kind `Frobnicates`; set `properties.blastgraph_kind` to one of: member_of, can_assume, can_act_as, can_escalate, can_read_secret, holds_credential, authenticates_as, oauth_grant, access, contains (and `properties.blastgraph_access` for `access`)",
+                "error[bad-record]: t.json: $.graph.edges[4].start: missing required field `start`",
+                "error[bad-record]: t.json: $.graph.edges[5].start.match_by: unknown match_by `sid`, expected one of: id, name, property",
+                "error[bad-record]: t.json: $.graph.edges[6].properties.conditional: expected a boolean, found a string",
+                "error[bad-record]: t.json: $.graph.edges[8].kind: expected a string, found a number",
+                "error[bad-record]: t.json: $.graph.edges[9].end: node `ok-2` is not of kind `AZGroup`",
+                "error[bad-record]: t.json: $.graph.edges[10].properties.blastgraph_access: an `access` edge needs `blastgraph_access`: one of read, invoke, execute, write, admin",
+                "error[bad-record]: t.json: $.graph.edges[12].end.value: expected a string, found a number",
+                "error[bad-record]: t.json: $.graph.edges[13].start: expected an object, found a string",
+                "error[dangling-edge]: t.json: $.graph.edges[7]: edge `can_act_as` names unknown node `ghost`; it is skipped",
             ]
         );
         assert_eq!(e.inputs[0].skipped, 21);
@@ -1324,8 +1343,8 @@ mod tests {
         assert_eq!(
             messages(&e),
             [
-                "error: t.json: $.graph.nodes[1].properties.name: duplicate key `name`: which of its values counts is ambiguous, so the record `$.graph.nodes[1]` is skipped",
-                "error: t.json: $.graph.edges[0].kind: duplicate key `kind`: which of its values counts is ambiguous, so the record `$.graph.edges[0]` is skipped",
+                "error[duplicate-key]: t.json: $.graph.nodes[1].properties.name: duplicate key `name`: which of its values counts is ambiguous, so the record `$.graph.nodes[1]` is skipped",
+                "error[duplicate-key]: t.json: $.graph.edges[0].kind: duplicate key `kind`: which of its values counts is ambiguous, so the record `$.graph.edges[0]` is skipped",
             ]
         );
         let (r, e) =
@@ -1368,16 +1387,16 @@ mod tests {
         assert_eq!(
             messages(&e),
             [
-                "warning: t.json: $.metadata: expected an object, found a string; ignored",
-                "warning: t.json: $.graph.extra: unknown field `extra` ignored",
-                "error: t.json: $.graph.nodes: expected an array, found an object; no nodes read",
-                "error: t.json: $.graph.edges[0]: edge `can_assume` names unknown nodes `r1` and `r2`; it is skipped",
+                "warning[ignored]: t.json: $.metadata: expected an object, found a string; ignored",
+                "warning[unknown-field]: t.json: $.graph.extra: unknown field `extra` ignored",
+                "error[bad-record]: t.json: $.graph.nodes: expected an array, found an object; no nodes read",
+                "error[dangling-edge]: t.json: $.graph.edges[0]: edge `can_assume` names unknown nodes `r1` and `r2`; it is skipped",
             ]
         );
         let (_, e) = ingest(r#"{"graph": {"nodes": [], "edges": 3}}"#);
         assert_eq!(
             messages(&e),
-            ["error: t.json: $.graph.edges: expected an array, found a number; no edges read"]
+            ["error[bad-record]: t.json: $.graph.edges: expected an array, found a number; no edges read"]
         );
     }
 
@@ -1459,11 +1478,11 @@ mod tests {
         assert_eq!(
             messages(&e),
             [
-                "error: t.json: $.graph.edges[1].start: `property_matchers` match 2 nodes (`u1`, `u2`); match by `id` or add a `kind`",
-                "error: t.json: $.graph.edges[2].start.property_matchers[0].operator: unsupported operator `startswith`, expected `equals`",
-                "warning: t.json: $.graph.edges[4].end: `SOMETHING-ELSEWHERE` is not a node of this file and its reference has no `kind`, so `GenericAll` is read as `can_act_as`",
-                "error: t.json: $.graph.edges[3]: edge `can_escalate` names unknown node `TENANT-ELSEWHERE`; it is skipped",
-                "error: t.json: $.graph.edges[4]: edge `can_act_as` names unknown node `SOMETHING-ELSEWHERE`; it is skipped",
+                "error[bad-record]: t.json: $.graph.edges[1].start: `property_matchers` match 2 nodes (`u1`, `u2`); match by `id` or add a `kind`",
+                "error[bad-record]: t.json: $.graph.edges[2].start.property_matchers[0].operator: unsupported operator `startswith`, expected `equals`",
+                "warning[ignored]: t.json: $.graph.edges[4].end: `SOMETHING-ELSEWHERE` is not a node of this file and its reference has no `kind`, so `GenericAll` is read as `can_act_as`",
+                "error[dangling-edge]: t.json: $.graph.edges[3]: edge `can_escalate` names unknown node `TENANT-ELSEWHERE`; it is skipped",
+                "error[dangling-edge]: t.json: $.graph.edges[4]: edge `can_act_as` names unknown node `SOMETHING-ELSEWHERE`; it is skipped",
             ]
         );
     }
@@ -1490,7 +1509,7 @@ mod tests {
         assert_eq!(
             messages(&e),
             [
-                "warning: t.json: $.graph.nodes: 2 nodes have more than 32 properties usable as tags; only the first 32 by name are kept"
+                "warning[ignored]: t.json: $.graph.nodes: 2 nodes have more than 32 properties usable as tags; only the first 32 by name are kept"
             ]
         );
     }

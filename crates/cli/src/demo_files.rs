@@ -290,7 +290,6 @@ pub const DEMO_AWS: &[(&str, &str)] = &[
 
 #[cfg(test)]
 mod tests {
-    #![allow(clippy::unwrap_used)]
 
     /// The embedded list is the folder: regenerate this file's list after
     /// running `demo/gen-aws-demo.py` when this fails.

@@ -6,7 +6,7 @@ use std::path::{Path, PathBuf};
 use anyhow::{Context, Result, bail};
 use blastgraph_export::text::printable;
 use blastgraph_graph::{Graph, snapshot};
-use blastgraph_model::{Edge, Estate, EstateBuilder, InputFile, Node, Provenance, Severity};
+use blastgraph_model::{Code, Edge, Estate, EstateBuilder, InputFile, Node, Provenance, Severity};
 use sha2::{Digest, Sha256};
 
 use crate::args::InputArgs;
@@ -193,7 +193,8 @@ pub fn ingest_files_with(list: &[Entry], files: &[(String, Vec<u8>)], b: &mut Es
         };
         if bytes.iter().all(u8::is_ascii_whitespace) {
             unknown(b);
-            b.error(
+            b.error_code(
+                Code::EmptyFile,
                 "line 1, column 1",
                 "the file is empty, expected a JSON document",
             );
@@ -203,12 +204,17 @@ pub fn ingest_files_with(list: &[Entry], files: &[(String, Vec<u8>)], b: &mut Es
             Detected::One(c) => c,
             Detected::None => {
                 unknown(b);
-                b.error("file", providers::unrecognised(list));
+                b.error_code(
+                    Code::UnrecognisedFormat,
+                    "file",
+                    providers::unrecognised(list),
+                );
                 continue;
             }
             Detected::Conflict(names) => {
                 unknown(b);
-                b.error(
+                b.error_code(
+                    Code::ClaimedTwice,
                     "file",
                     format!(
                         "claimed by more than one provider ({}); the file is skipped (a detection bug: please report it with the file's first lines)",
@@ -318,10 +324,10 @@ pub fn load(args: &InputArgs, err: &mut dyn Write) -> Result<Graph> {
             let path = n.path.display().to_string();
             if n.on_purpose {
                 b.begin_input(&path, "skipped", String::new(), 0);
-                b.warning("file", n.reason);
+                b.warning_code(Code::SkippedPath, "file", n.reason);
             } else {
                 b.begin_input(&path, "unreadable", String::new(), 0);
-                b.error("file", n.reason);
+                b.error_code(Code::UnreadablePath, "file", n.reason);
             }
         }
         let estate: Estate = b.finish();

@@ -377,6 +377,7 @@ pub fn load(dir: &Path) -> Result<Graph, SnapshotError> {
     let mut diag = |file: &str, row: usize, message: String| {
         manifest.diagnostics.push(Diagnostic {
             severity: Severity::Error,
+            code: blastgraph_model::Code::BadRecord,
             file: file.to_string(),
             location: format!("row {row}"),
             message,

@@ -7,6 +7,7 @@ use std::fmt;
 
 use serde::{Deserialize, Serialize};
 
+pub use crate::diagnostics::Code;
 use crate::edges::EdgeTable;
 use crate::vocab::{AccessLevel, Class, Edge, EdgeKind, Node};
 
@@ -26,6 +27,9 @@ pub enum Severity {
 pub struct Diagnostic {
     /// Warning or error.
     pub severity: Severity,
+    /// The situation, as a stable code (`docs/diagnostics.md`).
+    #[serde(default)]
+    pub code: Code,
     /// The input file.
     pub file: String,
     /// The place: a JSON path such as `$.nodes[3].class`, or `line 4, column 7`.
@@ -42,8 +46,8 @@ impl fmt::Display for Diagnostic {
         };
         write!(
             f,
-            "{sev}: {}: {}: {}",
-            self.file, self.location, self.message
+            "{sev}[{}]: {}: {}: {}",
+            self.code, self.file, self.location, self.message
         )
     }
 }
@@ -73,6 +77,29 @@ pub enum IngestError {
         /// What was expected.
         message: String,
     },
+    /// A key given twice in one object outside every record: which value
+    /// counts is ambiguous, so the file is skipped.
+    #[error("{file}: {location}: {message}")]
+    DuplicateKey {
+        /// The input file.
+        file: String,
+        /// The JSON path of the key.
+        location: String,
+        /// The key and what was skipped.
+        message: String,
+    },
+}
+
+impl IngestError {
+    /// The diagnostic code of this error.
+    pub fn code(&self) -> Code {
+        match self {
+            IngestError::Malformed { message, .. } if message.contains("empty") => Code::EmptyFile,
+            IngestError::Malformed { .. } => Code::MalformedJson,
+            IngestError::Shape { .. } => Code::FileShape,
+            IngestError::DuplicateKey { .. } => Code::DuplicateKey,
+        }
+    }
 }
 
 /// One input file as recorded in a snapshot's manifest.
@@ -226,11 +253,27 @@ impl EstateBuilder {
             .unwrap_or_else(|| "<input>".to_string())
     }
 
-    /// Reports a bad record that was skipped.
+    /// Reports a bad record that was skipped (code `bad-record`).
     pub fn error(&mut self, location: impl Into<String>, message: impl Into<String>) {
+        self.error_code(Code::BadRecord, location, message);
+    }
+
+    /// Reports something ignored in a record that was kept (code `ignored`).
+    pub fn warning(&mut self, location: impl Into<String>, message: impl Into<String>) {
+        self.warning_code(Code::Ignored, location, message);
+    }
+
+    /// Reports a record (or file) that was skipped, with its code.
+    pub fn error_code(
+        &mut self,
+        code: Code,
+        location: impl Into<String>,
+        message: impl Into<String>,
+    ) {
         let file = self.current_path();
         self.diagnostics.push(Diagnostic {
             severity: Severity::Error,
+            code,
             file,
             location: location.into(),
             message: message.into(),
@@ -240,11 +283,17 @@ impl EstateBuilder {
         }
     }
 
-    /// Reports something ignored in a record that was kept.
-    pub fn warning(&mut self, location: impl Into<String>, message: impl Into<String>) {
+    /// Reports something ignored in a record that was kept, with its code.
+    pub fn warning_code(
+        &mut self,
+        code: Code,
+        location: impl Into<String>,
+        message: impl Into<String>,
+    ) {
         let file = self.current_path();
         self.diagnostics.push(Diagnostic {
             severity: Severity::Warning,
+            code,
             file,
             location: location.into(),
             message: message.into(),
@@ -256,6 +305,7 @@ impl EstateBuilder {
 
     /// Records that a whole file could not be read.
     pub fn file_error(&mut self, err: &IngestError) {
+        let code = err.code();
         let (file, location, message) = match err {
             IngestError::Malformed {
                 file,
@@ -271,10 +321,16 @@ impl EstateBuilder {
                 file,
                 location,
                 message,
+            }
+            | IngestError::DuplicateKey {
+                file,
+                location,
+                message,
             } => (file.clone(), location.clone(), message.clone()),
         };
         self.diagnostics.push(Diagnostic {
             severity: Severity::Error,
+            code,
             file,
             location,
             message,
@@ -298,7 +354,8 @@ impl EstateBuilder {
             Entry::Occupied(e) => {
                 let (pos, first_input) = *e.get();
                 if first_input == input {
-                    self.error(
+                    self.error_code(
+                        Code::DuplicateId,
                         location,
                         format!("duplicate node id `{}`; the first one is kept", node.id),
                     );
@@ -322,8 +379,8 @@ impl EstateBuilder {
         let mut problems = Vec::new();
         let self_loop = (edge.from == edge.to).then_some(edge.from.as_str());
         let keep = check_edge(edge.kind, &mut edge.access, self_loop, &mut problems);
-        for (severity, message) in problems {
-            self.report(severity, edge.provenance.location.clone(), message);
+        for (severity, code, message) in problems {
+            self.report(severity, code, edge.provenance.location.clone(), message);
         }
         if !keep {
             return;
@@ -348,22 +405,23 @@ impl EstateBuilder {
     /// Adds a table of edges (filled elsewhere, e.g. in parallel), with the
     /// checks of [`EstateBuilder::add_edge`] applied to each.
     pub fn add_edges(&mut self, mut edges: EdgeTable) {
-        let mut problems: Vec<(Severity, String, String)> = Vec::new();
+        let mut problems: Vec<(Severity, Code, String, String)> = Vec::new();
         edges.retain_rows(|r, st, ex| {
             let mut found = Vec::new();
             let self_loop = (r.from == r.to).then(|| st.get(r.from));
             let keep = check_edge(r.kind, &mut r.access, self_loop, &mut found);
-            for (severity, message) in found {
+            for (severity, code, message) in found {
                 problems.push((
                     severity,
+                    code,
                     st.get(ex.note_place(r.note)[1]).to_string(),
                     message,
                 ));
             }
             keep
         });
-        for (severity, location, message) in problems {
-            self.report(severity, location, message);
+        for (severity, code, location, message) in problems {
+            self.report(severity, code, location, message);
         }
         let start = self.edges.len();
         self.edges.append(edges);
@@ -386,10 +444,10 @@ impl EstateBuilder {
     }
 
     /// Reports a problem of either severity.
-    fn report(&mut self, severity: Severity, location: String, message: String) {
+    fn report(&mut self, severity: Severity, code: Code, location: String, message: String) {
         match severity {
-            Severity::Error => self.error(location, message),
-            Severity::Warning => self.warning(location, message),
+            Severity::Error => self.error_code(code, location, message),
+            Severity::Warning => self.warning_code(code, location, message),
         }
     }
 
@@ -472,6 +530,7 @@ impl EstateBuilder {
             );
             self.diagnostics.push(Diagnostic {
                 severity: Severity::Error,
+                code: Code::DanglingEdge,
                 file,
                 location: edge.provenance.location.clone(),
                 message,
@@ -539,12 +598,13 @@ fn check_edge(
     kind: EdgeKind,
     access: &mut Option<AccessLevel>,
     self_loop: Option<&str>,
-    problems: &mut Vec<(Severity, String)>,
+    problems: &mut Vec<(Severity, Code, String)>,
 ) -> bool {
     match (kind, *access) {
         (EdgeKind::Access, None) => {
             problems.push((
                 Severity::Error,
+                Code::BadRecord,
                 "an `access` edge needs an `access` level: read, invoke, execute, write or admin"
                     .into(),
             ));
@@ -553,6 +613,7 @@ fn check_edge(
         (kind, Some(level)) if kind != EdgeKind::Access => {
             problems.push((
                 Severity::Warning,
+                Code::AccessLevelIgnored,
                 format!("access level `{level}` is ignored on a `{kind}` edge"),
             ));
             *access = None;
@@ -560,7 +621,11 @@ fn check_edge(
         _ => {}
     }
     if let Some(id) = self_loop {
-        problems.push((Severity::Warning, format!("self-loop `{id}` ignored")));
+        problems.push((
+            Severity::Warning,
+            Code::SelfLoop,
+            format!("self-loop `{id}` ignored"),
+        ));
         return false;
     }
     true
@@ -627,7 +692,7 @@ mod tests {
         assert_eq!(e.diagnostics.len(), 1);
         assert_eq!(
             e.diagnostics[0].to_string(),
-            "error: a.json: $.edges[0]: edge `can_assume` names unknown node `ghost`; it is skipped"
+            "error[dangling-edge]: a.json: $.edges[0]: edge `can_assume` names unknown node `ghost`; it is skipped"
         );
         assert_eq!(e.inputs[0].skipped, 1);
         assert_eq!(e.inputs[0].edges, 0);
@@ -672,9 +737,9 @@ mod tests {
         assert_eq!(
             messages,
             [
-                "error: a.json: $.edges[0]: an `access` edge needs an `access` level: read, invoke, execute, write or admin",
-                "warning: a.json: $.edges[0]: self-loop `a` ignored",
-                "warning: a.json: $.edges[0]: access level `read` is ignored on a `can_assume` edge",
+                "error[bad-record]: a.json: $.edges[0]: an `access` edge needs an `access` level: read, invoke, execute, write or admin",
+                "warning[self-loop]: a.json: $.edges[0]: self-loop `a` ignored",
+                "warning[access-level-ignored]: a.json: $.edges[0]: access level `read` is ignored on a `can_assume` edge",
             ]
         );
         assert_eq!(e.edges.len(), 1);

@@ -31,6 +31,36 @@ use serde_json::{Map, Number, Value};
 
 use crate::estate::{EstateBuilder, IngestError};
 
+/// Why a record was skipped: its code, the place and the message. The
+/// `(location, message)` pairs of [`Obj`]'s accessors convert into it as
+/// `bad-record`.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct RecordError {
+    /// The diagnostic code.
+    pub code: crate::Code,
+    /// The JSON path.
+    pub location: String,
+    /// What is wrong and what was expected.
+    pub message: String,
+}
+
+impl RecordError {
+    /// A record error with its code.
+    pub fn new(code: crate::Code, location: impl Into<String>, message: impl Into<String>) -> Self {
+        Self {
+            code,
+            location: location.into(),
+            message: message.into(),
+        }
+    }
+}
+
+impl From<(String, String)> for RecordError {
+    fn from((location, message): (String, String)) -> Self {
+        Self::new(crate::Code::BadRecord, location, message)
+    }
+}
+
 /// A JSON object with the path it was found at.
 pub struct Obj<'a> {
     /// The object.
@@ -116,11 +146,11 @@ impl<'a> Obj<'a> {
 /// is handed to `read` as an object with its JSON path (`$.key[i]`); an
 /// error it returns is reported against that record, which is skipped, and
 /// reading goes on. A record reported already ([`SKIPPED`]) is passed by.
-pub fn for_each_record(
+pub fn for_each_record<E: Into<RecordError>>(
     top: &Obj<'_>,
     key: &str,
     out: &mut EstateBuilder,
-    mut read: impl FnMut(&Obj<'_>, &mut EstateBuilder) -> Result<(), (String, String)>,
+    mut read: impl FnMut(&Obj<'_>, &mut EstateBuilder) -> Result<(), E>,
 ) {
     let items = match top.map.get(key) {
         None | Some(Value::Null) => return,
@@ -140,9 +170,12 @@ pub fn for_each_record(
         if is_skipped(item) {
             continue;
         }
-        let result = Obj::new(item, format!("{}.{key}[{i}]", top.path)).and_then(|o| read(&o, out));
-        if let Err((location, message)) = result {
-            out.error(location, message);
+        let result = match Obj::new(item, format!("{}.{key}[{i}]", top.path)) {
+            Ok(o) => read(&o, out).map_err(Into::into),
+            Err(e) => Err(RecordError::from(e)),
+        };
+        if let Err(e) = result {
+            out.error_code(e.code, e.location, e.message);
         }
     }
 }
@@ -429,7 +462,7 @@ fn parse_file(file: &str, bytes: &[u8]) -> Result<Checked, IngestError> {
 /// The file error for duplicates that cost the whole file.
 fn file_duplicate(file: &str, dups: &[DuplicateKey]) -> Option<IngestError> {
     let (first, rest) = dups.split_first()?;
-    Some(IngestError::Shape {
+    Some(IngestError::DuplicateKey {
         file: file.to_string(),
         location: first.path(),
         message: duplicate_message(first, rest, "the file"),
@@ -439,7 +472,7 @@ fn file_duplicate(file: &str, dups: &[DuplicateKey]) -> Option<IngestError> {
 /// Parses a whole file as JSON for a connector: a leading byte-order mark
 /// is skipped, a syntax error is an [`IngestError::Malformed`] with line and
 /// column, and a duplicate key outside every record rejects the file
-/// ([`IngestError::Shape`] at the key's path).
+/// ([`IngestError::DuplicateKey`] at the key's path).
 ///
 /// A record that holds a duplicate key is reported to `out`, at the key's
 /// path and naming the record, and replaced by [`SKIPPED`]; the other
@@ -459,7 +492,8 @@ pub fn read_document(
     for group in in_records.chunk_by(|a, b| a.record == b.record) {
         if let Some((first, rest)) = group.split_first() {
             let record = first.record.as_deref().unwrap_or("$");
-            out.error(
+            out.error_code(
+                crate::Code::DuplicateKey,
                 first.path(),
                 duplicate_message(first, rest, &format!("the record `{record}`")),
             );
@@ -644,7 +678,7 @@ mod tests {
         let mut seen = Vec::new();
         for_each_record(&top, "nodes", &mut out, |o, _| {
             seen.push(o.path.clone());
-            Ok(())
+            Ok::<(), RecordError>(())
         });
         assert_eq!(seen, ["$.nodes[0]", "$.nodes[2]"]);
         let e = out.finish();
@@ -652,7 +686,7 @@ mod tests {
         assert_eq!(
             msgs,
             [
-                "error: f.json: $.nodes[1].tags.t: duplicate key `t`: which of its values counts is ambiguous, so the record `$.nodes[1]` is skipped; further duplicate keys: `$.nodes[1].class`"
+                "error[duplicate-key]: f.json: $.nodes[1].tags.t: duplicate key `t`: which of its values counts is ambiguous, so the record `$.nodes[1]` is skipped; further duplicate keys: `$.nodes[1].class`"
             ]
         );
         assert_eq!(e.inputs[0].skipped, 1);

@@ -16,6 +16,7 @@
 
 #[cfg(feature = "collect")]
 pub mod collect;
+mod diagnostics;
 mod edges;
 mod estate;
 pub mod ids;
@@ -27,7 +28,8 @@ mod vocab;
 
 pub use edges::{EdgeRow, EdgeTable, Explanations};
 pub use estate::{
-    Connector, Diagnostic, Estate, EstateBuilder, IngestError, InputFile, InputRecord, Severity,
+    Code, Connector, Diagnostic, Estate, EstateBuilder, IngestError, InputFile, InputRecord,
+    Severity,
 };
 pub use provider::Provider;
 pub use redact::{redact_tag, redact_text};

@@ -12,7 +12,7 @@ use std::ops::Not;
 
 /// A condition operator without its set qualifier or `IfExists` suffix.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
-#[allow(missing_docs)] // the variant names are the IAM operator names
+#[expect(missing_docs, reason = "the variant names are the IAM operator names")]
 pub enum ConditionOp {
     StringEquals,
     StringNotEquals,
@@ -559,7 +559,6 @@ pub fn base64_decode(text: &str) -> Option<Vec<u8>> {
 }
 
 #[cfg(test)]
-#[allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)]
 mod tests {
     use super::*;
 

@@ -68,7 +68,6 @@ pub(crate) fn parse_millis(text: &str) -> Option<i64> {
 fn finite_millis(v: f64) -> Option<i64> {
     if v.is_finite() && v.abs() < 9.0e15 {
         // the range check above makes the conversion exact enough
-        #[allow(clippy::cast_possible_truncation)]
         Some(v.round() as i64)
     } else {
         None
@@ -115,7 +114,6 @@ fn days_from_civil(y: i64, m: i64, d: i64) -> i64 {
 }
 
 #[cfg(test)]
-#[allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)]
 mod tests {
     use super::parse_millis;
 

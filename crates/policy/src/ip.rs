@@ -176,7 +176,6 @@ fn parse_groups(text: &str, out: &mut Vec<u16>, allow_v4_tail: bool) -> Option<(
 }
 
 #[cfg(test)]
-#[allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)]
 mod tests {
     use super::*;
 

@@ -534,7 +534,6 @@ fn parse_principal(v: &Value, path: &str) -> Result<Vec<PrincipalEntry>, (String
 }
 
 #[cfg(test)]
-#[allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)]
 mod tests {
     use super::*;
 

@@ -649,7 +649,6 @@ pub(crate) fn not_principal_exempts(entries: &[PrincipalEntry], p: &Principal) -
 }
 
 #[cfg(test)]
-#[allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)]
 mod tests {
     use super::*;
 

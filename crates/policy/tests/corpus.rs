@@ -24,8 +24,6 @@
 //!
 //! Every failing case is reported, with expected and actual results.
 
-#![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)]
-
 use std::path::Path;
 
 use blastgraph_policy::{

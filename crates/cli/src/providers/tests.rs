@@ -1,6 +1,5 @@
 //! The registry: a provider is one line, detection is unambiguous, and
 //! `collect` derives from the list.
-#![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)]
 
 use clap::Parser;
 

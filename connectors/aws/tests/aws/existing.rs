@@ -32,20 +32,12 @@
 //!   `ec2_associate_instance_profile`, `sagemaker_update_domain_role`
 //! - credentials: `credential_report`, `create_access_key`, `login_profile`
 //! - resource tags in conditions: `resource_tags`
-#![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)]
 
-mod common;
-
+use crate::fixture::{A, Twin, allow, document, iam, pass_role};
 use blastgraph_model::{EdgeKind, Estate};
-use common::document;
 use serde_json::{Value, json};
 
-const A: &str = "111122223333";
 const REGION: &str = "us-east-1";
-
-fn iam(rest: &str) -> String {
-    format!("arn:aws:iam::{A}:{rest}")
-}
 
 fn arn(service: &str, rest: &str) -> String {
     format!("arn:aws:{service}:{REGION}:{A}:{rest}")
@@ -64,28 +56,12 @@ const JOB: &str = "job/nightly";
 // The fixture builder
 // ---------------------------------------------------------------------------
 
-fn allow(actions: &[&str], resources: &[&str]) -> Value {
-    json!({"Effect": "Allow", "Action": actions, "Resource": resources})
-}
-
 /// A role trusting `service`.
 fn role(name: &str, service: &str) -> Value {
     json!({"RoleName": name, "Arn": iam(&format!("role/{name}")), "Path": "/",
            "AssumeRolePolicyDocument": document(&[json!({"Effect": "Allow",
                "Principal": {"Service": service}, "Action": "sts:AssumeRole"})]),
            "RolePolicyList": [], "AttachedManagedPolicies": [], "InstanceProfileList": []})
-}
-
-/// The single change a negative twin makes to the attacker.
-#[derive(Clone, Copy, Debug)]
-enum Twin {
-    /// NT-deny: a second attached policy denies the action.
-    Deny(&'static str),
-    /// NT-pb: a permissions boundary that allows everything but the action.
-    Boundary(&'static str),
-    /// NT-cond: every grant requires `aws:PrincipalTag/team = iam-admins`
-    /// (the attacker is tagged `team = web`).
-    Tag,
 }
 
 /// The authorization details: `attacker` with `grants` (and the twin), and
@@ -172,7 +148,7 @@ fn regional(rel: &str, v: Value) -> File {
 
 /// Reads the files with `ingest_all`, as `blastgraph --input snap/` does.
 fn ingest_files(files: &[File]) -> Estate {
-    common::ingest_json(files)
+    crate::fixture::ingest_json(files)
 }
 
 /// The snapshot: authorization details with `grants` (and the twin), plus
@@ -196,7 +172,7 @@ fn case(grants: &[Value], twin: Option<Twin>, inventory: Vec<File>) -> Estate {
 
 /// The attacker's pivot edges: (kind, to, mechanism, conditional).
 fn pivots(e: &Estate) -> Vec<(EdgeKind, String, String, bool)> {
-    let mut v = common::pivots(e, &iam("user/attacker"));
+    let mut v = crate::fixture::pivots(e, &iam("user/attacker"));
     v.sort();
     v
 }
@@ -224,12 +200,6 @@ fn assert_act_as(e: &Estate, role: &str, mechanism: &str, conditional: bool) -> 
         x.provenance.reason.clone(),
         x.condition.clone().unwrap_or_default(),
     )
-}
-
-/// `iam:PassRole` on `role`, to `service` only.
-fn pass_role(role: &str, service: &str) -> Value {
-    json!({"Effect": "Allow", "Action": "iam:PassRole", "Resource": iam(&format!("role/{role}")),
-           "Condition": {"StringEquals": {"iam:PassedToService": service}}})
 }
 
 fn act_as(role: &str, mechanism: &str) -> (EdgeKind, String, String, bool) {
@@ -747,7 +717,7 @@ mod sagemaker_presigned_domain_url {
         assert_eq!(
             errors,
             [format!(
-                "error: snap/{A}/{REGION}/sagemaker/describe-user-profile/{DOMAIN}/alice.json: $.UserSettings: expected an object, found a string"
+                "error[file-shape]: snap/{A}/{REGION}/sagemaker/describe-user-profile/{DOMAIN}/alice.json: $.UserSettings: expected an object, found a string"
             )]
         );
         assert_act_as(&e, "studio-default", ACTION, false);

@@ -1,15 +1,11 @@
 //! Ingest of `aws iam get-account-authorization-details` output.
-#![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)]
 
 use blastgraph_connector_aws::{AwsAuthDetailsConnector, account_admin_id};
 use blastgraph_model::{Class, Connector, Edge, EdgeKind, Estate, EstateBuilder, IngestError};
 
-const ACCOUNT: &str = "111122223333";
-const FIXTURE: &str = "tests/fixtures/account-111122223333.json";
+use crate::fixture::{A as ACCOUNT, iam as arn};
 
-fn arn(rest: &str) -> String {
-    format!("arn:aws:iam::{ACCOUNT}:{rest}")
-}
+const FIXTURE: &str = "tests/fixtures/account-111122223333.json";
 
 fn ingest_bytes(name: &str, bytes: &[u8]) -> (Result<(), IngestError>, Estate) {
     let mut b = EstateBuilder::new();
@@ -416,7 +412,7 @@ fn a_role_without_arn_is_reported_and_the_others_kept() {
     let msgs: Vec<String> = e.diagnostics.iter().map(ToString::to_string).collect();
     assert_eq!(
         msgs,
-        ["error: roles.json: $.RoleDetailList[0].Arn: missing required field `Arn`"]
+        ["error[bad-record]: roles.json: $.RoleDetailList[0].Arn: missing required field `Arn`"]
     );
     let ids: Vec<&str> = e.nodes.iter().map(|n| n.id.as_str()).collect();
     assert_eq!(
@@ -469,12 +465,12 @@ fn wrong_types_are_reported_per_record() {
     assert_eq!(
         msgs,
         [
-            "error: t.json: $.Policies[0].PolicyVersionList: no default version (`IsDefaultVersion: true`) in the list",
-            "error: t.json: $.GroupDetailList[0]: expected an object, found a number",
-            "error: t.json: $.GroupDetailList[1].GroupPolicyList: expected an array, found a string",
-            "error: t.json: $.UserDetailList: expected an array, found an object; no UserDetailList read",
-            "error: t.json: $.RoleDetailList[0].Arn: expected an IAM role ARN (arn:aws:iam::ACCOUNT:role/...), found `arn:aws:iam::111122223333:user/r`",
-            "error: t.json: $.RoleDetailList[1].Tags[0].Key: expected a string, found a number",
+            "error[bad-record]: t.json: $.Policies[0].PolicyVersionList: no default version (`IsDefaultVersion: true`) in the list",
+            "error[bad-record]: t.json: $.GroupDetailList[0]: expected an object, found a number",
+            "error[bad-record]: t.json: $.GroupDetailList[1].GroupPolicyList: expected an array, found a string",
+            "error[bad-record]: t.json: $.UserDetailList: expected an array, found an object; no UserDetailList read",
+            "error[bad-record]: t.json: $.RoleDetailList[0].Arn: expected an IAM role ARN (arn:aws:iam::ACCOUNT:role/...), found `arn:aws:iam::111122223333:user/r`",
+            "error[bad-record]: t.json: $.RoleDetailList[1].Tags[0].Key: expected a string, found a number",
         ]
     );
     assert!(e.nodes.is_empty());
@@ -607,7 +603,7 @@ fn missing_policy_names_are_warnings_not_lost_records() {
     assert_eq!(
         msgs,
         [
-            "warning: moto.json: $.RoleDetailList[0].RolePolicyList[0].PolicyName: missing `PolicyName`; named `#0` after its position"
+            "warning[ignored]: moto.json: $.RoleDetailList[0].RolePolicyList[0].PolicyName: missing `PolicyName`; named `#0` after its position"
         ]
     );
     let x = &edges(&e, EdgeKind::CanEscalate)[0];

@@ -23,46 +23,21 @@
 //! - family 4 (PassRole to new compute): one module per row of
 //!   `PASS_ROLE_METHODS` and `INSTANCE_PROFILE_METHODS`
 //! - coverage: every table row has a module here
-#![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)]
 
-mod common;
-
+use crate::fixture::{A, Twin, allow, allow_if, document, pass_role, pivots};
 use blastgraph_connector_aws::{
     AwsAuthDetailsConnector, INSTANCE_PROFILE_METHODS, PASS_ROLE_METHODS, account_admin_id,
 };
 use blastgraph_model::{Connector, EdgeKind, Estate, EstateBuilder};
-use common::{document, pivots};
 use serde_json::{Value, json};
 
-const A: &str = "111122223333";
 const CAN_ESCALATE: EdgeKind = EdgeKind::CanEscalate;
 
-fn arn(rest: &str) -> String {
-    format!("arn:aws:iam::{A}:{rest}")
-}
+use crate::fixture::iam as arn;
 
 // ---------------------------------------------------------------------------
 // The fixture builder
 // ---------------------------------------------------------------------------
-
-/// `Allow` of `actions` on `resource`.
-fn allow(actions: &[&str], resource: &str) -> Value {
-    json!({"Effect": "Allow", "Action": actions, "Resource": resource})
-}
-
-/// `Allow` under a condition.
-fn allow_if(actions: &[&str], resource: &str, condition: Value) -> Value {
-    json!({"Effect": "Allow", "Action": actions, "Resource": resource, "Condition": condition})
-}
-
-/// `iam:PassRole` on one role, to one service.
-fn pass_role(role: &str, service: &str) -> Value {
-    allow_if(
-        &["iam:PassRole"],
-        &arn(&format!("role/{role}")),
-        json!({"StringEquals": {"iam:PassedToService": service}}),
-    )
-}
 
 /// The NT-cond condition: a principal tag the attacker does not carry.
 fn tag_condition() -> Value {
@@ -253,7 +228,7 @@ impl Account {
             doc,
         )];
         files.extend(extra);
-        common::ingest_json(&files)
+        crate::fixture::ingest_json(&files)
     }
 
     fn ingest(&self) -> Estate {
@@ -308,22 +283,6 @@ fn assert_no_edge(e: &Estate, from: &str) {
 // ---------------------------------------------------------------------------
 // The four twin kinds, as changes to an attacker and its account
 // ---------------------------------------------------------------------------
-
-/// The single change a negative twin makes.
-#[derive(Clone, Copy, Debug)]
-enum Twin {
-    /// NT-res: the key grant names another resource (PassRole: `role/harmless`).
-    Res,
-    /// NT-deny: a second managed policy attached to the attacker denies it.
-    Deny(&'static str),
-    /// NT-pb: a permissions boundary that allows everything but it.
-    Boundary(&'static str),
-    /// NT-cond: the key grant requires `aws:PrincipalTag/team = iam-admins`
-    /// (the attacker is tagged `team = web`).
-    Tag,
-    /// NT-cond: PassRole only with `iam:PassedToService` = another service.
-    OtherService,
-}
 
 /// Applies the twin's policy-side change (Deny, Boundary) to an attacker.
 fn guard(attacker: Id, account: Account, twin: Option<Twin>) -> (Id, Account) {

@@ -1,0 +1,131 @@
+//! Secrets Manager and SSM Parameter Store: metadata and resource policies, never values.
+
+use super::*;
+
+pub(super) async fn secretsmanager(
+    ctx: &Ctx<'_>,
+    config: &SdkConfig,
+    sc: &Scope,
+    base: &str,
+) -> Result<(), CollectError> {
+    let sm = aws_sdk_secretsmanager::Client::new(config);
+    // Metadata only: `list-secrets` returns no secret value.
+    let pages = ctx
+        .call(
+            sc,
+            "secretsmanager",
+            "list-secrets",
+            None,
+            Some(format!("{base}/secretsmanager/list-secrets.json")),
+            sm.list_secrets().into_paginator().send().try_collect(),
+            |pages| {
+                obj(
+                    "SecretList",
+                    merged(
+                        pages,
+                        |p| p.secret_list.as_ref(),
+                        |s| {
+                            J::new()
+                                .s("ARN", s.arn.as_deref())
+                                .s("Name", s.name.as_deref())
+                                .s("Description", s.description.as_deref())
+                                .s("KmsKeyId", s.kms_key_id.as_deref())
+                                .b("RotationEnabled", s.rotation_enabled)
+                                .s("RotationLambdaARN", s.rotation_lambda_arn.as_deref())
+                                .dt("LastRotatedDate", s.last_rotated_date.as_ref())
+                                .dt("LastChangedDate", s.last_changed_date.as_ref())
+                                .dt("LastAccessedDate", s.last_accessed_date.as_ref())
+                                .dt("DeletedDate", s.deleted_date.as_ref())
+                                .list("Tags", s.tags.as_ref(), |t| {
+                                    tag(t.key.as_deref(), t.value.as_deref())
+                                })
+                                .s("OwningService", s.owning_service.as_deref())
+                                .dt("CreatedDate", s.created_date.as_ref())
+                                .s("PrimaryRegion", s.primary_region.as_deref())
+                                .done()
+                        },
+                    ),
+                )
+            },
+        )
+        .await?;
+    let secrets: Vec<(String, String)> = pages
+        .iter()
+        .flatten()
+        .flat_map(|p| p.secret_list().iter())
+        .filter_map(|s| Some((s.arn.clone()?, s.name.clone()?)))
+        .collect();
+    each(secrets.iter(), |(arn, name)| {
+        let sm = &sm;
+        let file = format!(
+            "{base}/secretsmanager/get-resource-policy/{}.json",
+            file_name(name)
+        );
+        async move {
+            ctx.call(
+                sc,
+                "secretsmanager",
+                "get-resource-policy",
+                Some(name),
+                Some(file),
+                sm.get_resource_policy().secret_id(arn).send(),
+                |o| {
+                    J::new()
+                        .s("ARN", o.arn.as_deref())
+                        .s("Name", o.name.as_deref())
+                        .s("ResourcePolicy", o.resource_policy.as_deref())
+                        .done()
+                },
+            )
+            .await
+        }
+    })
+    .await?;
+    Ok(())
+}
+
+pub(super) async fn ssm(
+    ctx: &Ctx<'_>,
+    config: &SdkConfig,
+    sc: &Scope,
+    base: &str,
+) -> Result<(), CollectError> {
+    let ssm = aws_sdk_ssm::Client::new(config);
+    // Metadata only: `describe-parameters` returns no parameter value.
+    ctx.call(
+        sc,
+        "ssm",
+        "describe-parameters",
+        None,
+        Some(format!("{base}/ssm/describe-parameters.json")),
+        ssm.describe_parameters()
+            .into_paginator()
+            .send()
+            .try_collect(),
+        |pages| {
+            obj(
+                "Parameters",
+                merged(
+                    pages,
+                    |p| p.parameters.as_ref(),
+                    |x| {
+                        J::new()
+                            .s("Name", x.name.as_deref())
+                            .s("ARN", x.arn.as_deref())
+                            .s("Type", x.r#type.as_ref().map(|t| t.as_str()))
+                            .s("KeyId", x.key_id.as_deref())
+                            .dt("LastModifiedDate", x.last_modified_date.as_ref())
+                            .s("LastModifiedUser", x.last_modified_user.as_deref())
+                            .s("Description", x.description.as_deref())
+                            .i("Version", Some(x.version))
+                            .s("Tier", x.tier.as_ref().map(|t| t.as_str()))
+                            .s("DataType", x.data_type.as_deref())
+                            .done()
+                    },
+                ),
+            )
+        },
+    )
+    .await?;
+    Ok(())
+}

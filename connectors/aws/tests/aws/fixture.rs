@@ -1,0 +1,102 @@
+//! The one fixture builder of the AWS tests: statements, policy documents,
+//! the negative twins, ingest of a raw snapshot built in memory.
+
+use blastgraph_connector_aws::AwsAuthDetailsConnector;
+use blastgraph_model::{Connector, EdgeKind, Estate, EstateBuilder, InputFile};
+use serde_json::{Value, json};
+
+/// Reads JSON files (path, content) together with `ingest_all`, as
+/// `blastgraph --input DIR` does with a raw snapshot.
+pub fn ingest_json(files: &[(String, Value)]) -> Estate {
+    let bytes: Vec<(String, Vec<u8>)> = files
+        .iter()
+        .map(|(p, v)| (p.clone(), serde_json::to_vec_pretty(v).expect("JSON")))
+        .collect();
+    let inputs: Vec<InputFile<'_>> = bytes
+        .iter()
+        .map(|(path, bytes)| InputFile {
+            path,
+            bytes,
+            sha256: "",
+        })
+        .collect();
+    let mut b = EstateBuilder::new();
+    AwsAuthDetailsConnector.ingest_all(&inputs, &mut b);
+    b.finish()
+}
+
+/// The account of every fixture.
+pub const A: &str = "111122223333";
+
+/// An IAM ARN of the fixture account: `arn:aws:iam::111122223333:REST`.
+pub fn iam(rest: &str) -> String {
+    format!("arn:aws:iam::{A}:{rest}")
+}
+
+/// `Allow` of `actions` on `resource` (one ARN, or a list of them).
+pub fn allow<R: serde::Serialize + ?Sized>(actions: &[&str], resource: &R) -> Value {
+    json!({"Effect": "Allow", "Action": actions, "Resource": resource})
+}
+
+/// `Allow` under a condition.
+pub fn allow_if<R: serde::Serialize + ?Sized>(
+    actions: &[&str],
+    resource: &R,
+    condition: Value,
+) -> Value {
+    json!({"Effect": "Allow", "Action": actions, "Resource": resource, "Condition": condition})
+}
+
+/// `iam:PassRole` on one role of the fixture account, to one service.
+pub fn pass_role(role: &str, service: &str) -> Value {
+    allow_if(
+        &["iam:PassRole"],
+        &iam(&format!("role/{role}")),
+        json!({"StringEquals": {"iam:PassedToService": service}}),
+    )
+}
+
+/// The single change a negative twin makes to the attacker (or its key
+/// grant); each test module applies the ones that concern it.
+#[derive(Clone, Copy, Debug)]
+pub enum Twin {
+    /// NT-res: the key grant names another resource (PassRole: `role/harmless`).
+    Res,
+    /// NT-deny: a second managed policy attached to the attacker denies it.
+    Deny(&'static str),
+    /// NT-pb: a permissions boundary that allows everything but it.
+    Boundary(&'static str),
+    /// NT-cond: the key grant requires `aws:PrincipalTag/team = iam-admins`
+    /// (the attacker is tagged `team = web`).
+    Tag,
+    /// NT-cond: PassRole only with `iam:PassedToService` = another service.
+    OtherService,
+}
+
+/// A policy document of these statements.
+pub fn document(statements: &[Value]) -> Value {
+    json!({"Version": "2012-10-17", "Statement": statements})
+}
+
+/// The pivot edges (`can_escalate`, `can_act_as`, `can_assume`) from `from`:
+/// (kind, to, mechanism, conditional), in edge order.
+pub fn pivots(e: &Estate, from: &str) -> Vec<(EdgeKind, String, String, bool)> {
+    e.edges
+        .iter()
+        .filter(|x| {
+            x.from == from
+                && matches!(
+                    x.kind,
+                    EdgeKind::CanEscalate | EdgeKind::CanActAs | EdgeKind::CanAssume
+                )
+        })
+        .map(|x| {
+            (
+                x.kind,
+                x.to.clone(),
+                x.mechanism.clone().unwrap_or_default(),
+                x.conditional,
+            )
+        })
+        .collect()
+}

@@ -1,0 +1,22 @@
+//! The AWS connector's tests: one binary, one fixture builder.
+//!
+//! Index:
+//! - `fixture`: statements, policy documents, negative twins (`Twin`), and
+//!   ingest of a raw snapshot built in memory — shared by every module.
+//! - `ingest`: `aws iam get-account-authorization-details` output (the
+//!   account fixture, bad input, trust, federated subjects).
+//! - `methods`: one positive fixture and one negative twin per
+//!   privilege-escalation method of `docs/aws-escalation-methods.md`
+//!   (families 1–4).
+//! - `existing`: family 5 (existing resources) and the credential
+//!   preconditions the credential report and `list-access-keys` decide.
+#![expect(
+    clippy::unwrap_used,
+    clippy::expect_used,
+    reason = "a test fails loudly on what it does not expect"
+)]
+
+mod existing;
+mod fixture;
+mod ingest;
+mod methods;
