@@ -18,7 +18,7 @@ fn every_readme_example_runs() {
             .replace("out/", &format!("{}/", dir.path().display()))
             .replace(" tests/fixtures/", " fixtures/")
             .replace(" connectors/", " ../connectors/");
-        let args = split(&cmd);
+        let args = crate::shell_words(&cmd);
         let mut argv: Vec<&str> = args.iter().map(String::as_str).collect();
         if !argv.contains(&"-q") && argv.first().is_some_and(|c| *c != "demo" && *c != "gen") {
             argv.push("-q");
@@ -31,33 +31,4 @@ fn every_readme_example_runs() {
         count += 1;
     }
     assert!(count >= 8, "only {count} README examples found");
-}
-
-/// Splits a shell-like command line (single and double quotes).
-fn split(s: &str) -> Vec<String> {
-    let mut out = Vec::new();
-    let mut cur = String::new();
-    let mut quote: Option<char> = None;
-    let mut any = false;
-    for c in s.chars() {
-        match (quote, c) {
-            (Some(q), c) if c == q => quote = None,
-            (Some(_), c) => cur.push(c),
-            (None, '\'' | '"') => {
-                quote = Some(c);
-                any = true;
-            }
-            (None, ' ') => {
-                if !cur.is_empty() || any {
-                    out.push(std::mem::take(&mut cur));
-                    any = false;
-                }
-            }
-            (None, c) => cur.push(c),
-        }
-    }
-    if !cur.is_empty() || any {
-        out.push(cur);
-    }
-    out
 }

@@ -4,35 +4,6 @@
 
 use std::path::{Path, PathBuf};
 
-/// Splits a command line on spaces; `'…'` and `"…"` quote.
-fn words(line: &str) -> Vec<String> {
-    let mut out = Vec::new();
-    let mut cur = String::new();
-    let mut quote: Option<char> = None;
-    let mut started = false;
-    for c in line.chars() {
-        match (quote, c) {
-            (Some(q), c) if c == q => quote = None,
-            (Some(_), c) => cur.push(c),
-            (None, '\'' | '"') => {
-                quote = Some(c);
-                started = true;
-            }
-            (None, c) if c.is_whitespace() => {
-                if started || !cur.is_empty() {
-                    out.push(std::mem::take(&mut cur));
-                    started = false;
-                }
-            }
-            (None, c) => cur.push(c),
-        }
-    }
-    if started || !cur.is_empty() {
-        out.push(cur);
-    }
-    out
-}
-
 /// One case of a `queries.txt`.
 struct Case {
     name: String,
@@ -55,7 +26,7 @@ fn cases(file: &Path) -> Vec<Case> {
             Some((n, code)) => (n, code.trim_end_matches(')').parse().unwrap()),
             None => (head, 0),
         };
-        let mut args = words(args);
+        let mut args = crate::shell_words(args);
         assert!(!args.is_empty(), "{}:{}: no command", file.display(), i + 1);
         args.insert(1, "-q".into());
         out.push(Case {
@@ -127,7 +98,7 @@ fn every_scenario_gives_its_expected_answers() {
 #[test]
 fn query_lines_split_like_a_shell() {
     assert_eq!(
-        words("what-if --revoke 'a->b c' -c \"x y\" ''"),
+        crate::shell_words("what-if --revoke 'a->b c' -c \"x y\" ''"),
         ["what-if", "--revoke", "a->b c", "-c", "x y", ""]
     );
 }

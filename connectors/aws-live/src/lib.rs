@@ -109,7 +109,6 @@
 mod command;
 mod ctx;
 mod json;
-pub mod manifest;
 mod services;
 
 use std::path::PathBuf;
@@ -119,7 +118,9 @@ use aws_config::{BehaviorVersion, Region, SdkConfig};
 
 pub use crate::command::{COLLECTOR, CollectAwsArgs, summary};
 pub use crate::json::file_name;
-pub use crate::manifest::{CallRecord, CollectionManifest, Status, classify_code};
+pub use blastgraph_connector_aws::collection::{
+    self as manifest, CallRecord, CollectionManifest, Status, classify_code,
+};
 pub use blastgraph_model::collect::{NoProgress, Progress};
 
 /// Attempts per call (the first one included) before a throttled or

@@ -888,7 +888,7 @@ impl Reader {
     }
 
     fn read_collection(&mut self, top: &Obj<'_>, out: &mut EstateBuilder) {
-        if top.map.get("format").and_then(Value::as_str) != Some("blastgraph-aws-collection") {
+        if top.map.get("format").and_then(Value::as_str) != Some(crate::collection::FORMAT) {
             out.warning("$.format", "not a blastgraph collection manifest; ignored");
             return;
         }

@@ -90,7 +90,7 @@ const ORG_CALLS: [(&str, &str); 9] = [
 ];
 
 /// The `format` of `collection.json`.
-pub(crate) const COLLECTION_FORMAT: &str = "blastgraph-aws-collection";
+pub(crate) const COLLECTION_FORMAT: &str = crate::collection::FORMAT;
 
 /// Whether a file of the layout is AWS's, by its path *and* its content: a
 /// generic name (`collection.json`, `…/organizations/x.json`) is not enough.

@@ -839,3 +839,248 @@ struct MethodCtx<'c, 'r> {
     slr: Option<&'c (Verdict, bool)>,
     service_roles: &'c [(&'static str, Vec<usize>)],
 }
+
+/// PassRole to a new compute resource (family 4 of
+/// docs/aws-escalation-methods.md): (id, the service the role is passed to and
+/// that the role must trust, the service actions the attacker needs).
+/// A row with alternative actions appears once per alternative, under the
+/// same id. Rows that run on EC2 are in [`INSTANCE_PROFILE_METHODS`]; rows
+/// that need an existing resource are probes of its inventory
+/// (`inventory::PassExisting`).
+pub const PASS_ROLE_METHODS: &[(&str, &str, &[&str])] = &[
+    (
+        "lambda-create-function-invoke",
+        "lambda.amazonaws.com",
+        &["lambda:CreateFunction", "lambda:InvokeFunction"],
+    ),
+    (
+        "lambda-create-function-event-source",
+        "lambda.amazonaws.com",
+        &["lambda:CreateFunction", "lambda:CreateEventSourceMapping"],
+    ),
+    (
+        "glue-create-dev-endpoint",
+        "glue.amazonaws.com",
+        &["glue:CreateDevEndpoint"],
+    ),
+    (
+        "glue-create-job-start-run",
+        "glue.amazonaws.com",
+        &["glue:CreateJob", "glue:StartJobRun"],
+    ),
+    (
+        "glue-create-job-trigger",
+        "glue.amazonaws.com",
+        &["glue:CreateJob", "glue:CreateTrigger"],
+    ),
+    (
+        "glue-create-session-run-statement",
+        "glue.amazonaws.com",
+        &["glue:CreateSession", "glue:RunStatement"],
+    ),
+    (
+        "cloudformation-create-stack",
+        "cloudformation.amazonaws.com",
+        &["cloudformation:CreateStack"],
+    ),
+    // A change set of type CREATE needs no existing stack.
+    (
+        "cloudformation-change-set-passrole",
+        "cloudformation.amazonaws.com",
+        &[
+            "cloudformation:CreateChangeSet",
+            "cloudformation:ExecuteChangeSet",
+        ],
+    ),
+    (
+        "codebuild-create-project-start-build",
+        "codebuild.amazonaws.com",
+        &["codebuild:CreateProject", "codebuild:StartBuild"],
+    ),
+    (
+        "codebuild-create-project-start-build-batch",
+        "codebuild.amazonaws.com",
+        &["codebuild:CreateProject", "codebuild:StartBuildBatch"],
+    ),
+    (
+        "sagemaker-create-notebook-instance",
+        "sagemaker.amazonaws.com",
+        &[
+            "sagemaker:CreateNotebookInstance",
+            "sagemaker:CreatePresignedNotebookInstanceUrl",
+        ],
+    ),
+    (
+        "sagemaker-create-notebook-instance",
+        "sagemaker.amazonaws.com",
+        &[
+            "sagemaker:CreateNotebookInstance",
+            "sagemaker:CreateNotebookInstanceLifecycleConfig",
+        ],
+    ),
+    (
+        "sagemaker-create-training-job",
+        "sagemaker.amazonaws.com",
+        &["sagemaker:CreateTrainingJob"],
+    ),
+    (
+        "sagemaker-create-processing-job",
+        "sagemaker.amazonaws.com",
+        &["sagemaker:CreateProcessingJob"],
+    ),
+    (
+        "sagemaker-create-hyperparameter-tuning-job",
+        "sagemaker.amazonaws.com",
+        &["sagemaker:CreateHyperParameterTuningJob"],
+    ),
+    (
+        "bedrock-agentcore-create-code-interpreter",
+        "bedrock-agentcore.amazonaws.com",
+        &[
+            "bedrock-agentcore:CreateCodeInterpreter",
+            "bedrock-agentcore:StartCodeInterpreterSession",
+            "bedrock-agentcore:InvokeCodeInterpreter",
+        ],
+    ),
+    (
+        "bedrock-agentcore-create-browser",
+        "bedrock-agentcore.amazonaws.com",
+        &[
+            "bedrock-agentcore:CreateBrowser",
+            "bedrock-agentcore:StartBrowserSession",
+            "bedrock-agentcore:ConnectBrowserAutomationStream",
+        ],
+    ),
+    (
+        "bedrock-agentcore-create-runtime",
+        "bedrock-agentcore.amazonaws.com",
+        &[
+            "bedrock-agentcore:CreateAgentRuntime",
+            "bedrock-agentcore:CreateAgentRuntimeEndpoint",
+            "bedrock-agentcore:CreateWorkloadIdentity",
+            "bedrock-agentcore:InvokeAgentRuntimeCommand",
+        ],
+    ),
+    (
+        "ecs-register-task-definition-run-task",
+        "ecs-tasks.amazonaws.com",
+        &["ecs:RegisterTaskDefinition", "ecs:RunTask"],
+    ),
+    (
+        "ecs-register-task-definition-start-task",
+        "ecs-tasks.amazonaws.com",
+        &["ecs:RegisterTaskDefinition", "ecs:StartTask"],
+    ),
+    (
+        "ecs-register-task-definition-create-service",
+        "ecs-tasks.amazonaws.com",
+        &["ecs:RegisterTaskDefinition", "ecs:CreateService"],
+    ),
+    (
+        "ecs-create-cluster-run-task",
+        "ecs-tasks.amazonaws.com",
+        &[
+            "ecs:CreateCluster",
+            "ecs:RegisterTaskDefinition",
+            "ecs:RunTask",
+        ],
+    ),
+    (
+        "ecs-create-cluster-create-service",
+        "ecs-tasks.amazonaws.com",
+        &[
+            "ecs:CreateCluster",
+            "ecs:RegisterTaskDefinition",
+            "ecs:CreateService",
+        ],
+    ),
+    (
+        "emr-serverless-start-job-run",
+        "emr-serverless.amazonaws.com",
+        &[
+            "emr-serverless:CreateApplication",
+            "emr-serverless:StartJobRun",
+        ],
+    ),
+    (
+        "braket-create-job",
+        "braket.amazonaws.com",
+        &["braket:CreateJob"],
+    ),
+    (
+        "ssm-create-automation-document",
+        "ssm.amazonaws.com",
+        &["ssm:CreateDocument", "ssm:StartAutomationExecution"],
+    ),
+    (
+        "codestar-create-project",
+        "codestar.amazonaws.com",
+        &["codestar:CreateProject"],
+    ),
+    (
+        "stepfunctions-create-state-machine",
+        "states.amazonaws.com",
+        &["states:CreateStateMachine", "states:StartExecution"],
+    ),
+    (
+        "stepfunctions-create-state-machine",
+        "states.amazonaws.com",
+        &["states:CreateStateMachine", "states:StartSyncExecution"],
+    ),
+    (
+        "stepfunctions-test-state",
+        "states.amazonaws.com",
+        &["states:TestState"],
+    ),
+    (
+        "scheduler-create-schedule",
+        "scheduler.amazonaws.com",
+        &["scheduler:CreateSchedule"],
+    ),
+    // Row 4.10: the attacker lets an account it owns invoke the function.
+    (
+        "lambda-create-function-add-permission",
+        "lambda.amazonaws.com",
+        &["lambda:CreateFunction", "lambda:AddPermission"],
+    ),
+    // Row 4.11: a function URL, called with IAM auth, or made public.
+    (
+        "lambda-create-function-url",
+        "lambda.amazonaws.com",
+        &[
+            "lambda:CreateFunction",
+            "lambda:CreateFunctionUrlConfig",
+            "lambda:InvokeFunctionUrl",
+        ],
+    ),
+    (
+        "lambda-create-function-url",
+        "lambda.amazonaws.com",
+        &[
+            "lambda:CreateFunction",
+            "lambda:CreateFunctionUrlConfig",
+            "lambda:AddPermission",
+        ],
+    ),
+    // Row 4.52: a GameLift fleet runs the attacker's build as the role.
+    (
+        "gamelift-create-fleet",
+        "gamelift.amazonaws.com",
+        &[
+            "gamelift:CreateBuild",
+            "gamelift:RequestUploadCredentials",
+            "gamelift:CreateFleet",
+        ],
+    ),
+    // Row 3.8: a trust anchor for the attacker's CA and a profile for the
+    // role; the trust's conditions on the certificate's subject are the
+    // attacker's to meet.
+    (
+        "rolesanywhere-trust-anchor",
+        "rolesanywhere.amazonaws.com",
+        &[
+            "rolesanywhere:CreateTrustAnchor",
+            "rolesanywhere:CreateProfile",
+        ],
+    ),
+];

@@ -1396,7 +1396,9 @@ mod tests {
         let (_, e) = ingest(r#"{"graph": {"nodes": [], "edges": 3}}"#);
         assert_eq!(
             messages(&e),
-            ["error[bad-record]: t.json: $.graph.edges: expected an array, found a number; no edges read"]
+            [
+                "error[bad-record]: t.json: $.graph.edges: expected an array, found a number; no edges read"
+            ]
         );
     }
 

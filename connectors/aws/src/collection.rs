@@ -1,4 +1,6 @@
-//! `collection.json`: what was called, and what came of each call.
+//! `collection.json`: what was called, and what came of each call. The
+//! type is shared by the collector (`blastgraph-connector-aws-live`), which
+//! writes it, and this crate, which reads its format marker.
 
 use serde::{Deserialize, Serialize};
 

@@ -1,0 +1,197 @@
+//! Rules of family 4: `iam:PassRole` to new compute that runs as the
+//! passed role.
+
+use super::*;
+
+impl Reader {
+    /// A PassRole row's service actions, decided once per caller. Rows that
+    /// need an existing ECS cluster are decided on the account's clusters
+    /// when `ecs/list-clusters` was read (`ecs:cluster` names each).
+    pub(crate) fn pass_role_row(
+        &self,
+        (principal, account): (&Principal, &str),
+        policies: (&[&Policy], Option<&Policy>, &[Vec<&Policy>]),
+        (id, actions): (&str, &[&str]),
+    ) -> Option<(bool, Vec<String>)> {
+        if ECS_CLUSTER_ROWS.contains(&id)
+            && let Some(clusters) = self.inv.ecs_clusters(account)
+        {
+            let mut fallback = None;
+            for cluster in clusters {
+                let ctx = Context::new().with("ecs:cluster", [cluster.as_str()]);
+                let Some((firm, conditions)) =
+                    methods::new_resource_actions(principal, policies, actions, &ctx)
+                else {
+                    continue;
+                };
+                if firm && conditions.is_empty() {
+                    return Some((true, conditions));
+                }
+                fallback.get_or_insert((false, conditions));
+            }
+            return fallback;
+        }
+        let (firm, conditions) =
+            methods::new_resource_actions(principal, policies, actions, Context::empty())?;
+        Some(methods::pass_role_caveat(id, firm, conditions))
+    }
+
+    /// A PassRole row's service actions for passing `role`: the verdict
+    /// decided once per caller, except that CloudFormation's actions are
+    /// decided again with `cloudformation:RoleArn` = the role when that
+    /// verdict was conditional (a grant limited to some roles).
+    pub(crate) fn pass_role_actions(
+        &self,
+        principal: &Principal,
+        policies: (&[&Policy], Option<&Policy>, &[Vec<&Policy>]),
+        (row, role): (usize, &str),
+        per_caller: &[Option<(bool, Vec<String>)>],
+    ) -> Option<(bool, Vec<String>)> {
+        let (id, _, actions) = PASS_ROLE_METHODS.get(row)?;
+        let cached = per_caller.get(row)?.clone()?;
+        if cached.0 || !actions.iter().any(|a| a.starts_with("cloudformation:")) {
+            return Some(cached);
+        }
+        let ctx = Context::new().with("cloudformation:RoleArn", [role]);
+        let (firm, conditions) = methods::new_resource_actions(principal, policies, actions, &ctx)?;
+        Some(methods::pass_role_caveat(id, firm, conditions))
+    }
+
+    /// Whether `role` is a role a service may be given: not service-linked,
+    /// and its trust policy lets `service` assume it.
+    pub(crate) fn trusts_service(&self, role: &Ident, service: &str) -> bool {
+        role.kind == IdKind::Role
+            && !methods::is_service_linked(role)
+            && methods::trusts(self, role, service)
+    }
+
+    /// PassRole to a new compute resource ([`PASS_ROLE_METHODS`]): the
+    /// attacker may pass role T to service S (`iam:PassRole` on T with
+    /// `iam:PassedToService` = S), T trusts S, and the attacker may call S's
+    /// actions. The new resource's name is the attacker's choice: a service
+    /// action granted on `*` is decided; one granted only on some resource
+    /// names (and not denied on `*`) makes the edge conditional. One edge per
+    /// (attacker, role), the first firm method or else the first conditional
+    /// one. Identities that already reach the account admin are skipped.
+    pub(crate) fn emit_pass_role(&self, out: &mut EstateBuilder, escalated: &BTreeSet<usize>) {
+        const PASS: &str = "iam:PassRole";
+        // Roles and the table rows whose service their trust policy lets in.
+        let mut trusted: Vec<(usize, Vec<usize>)> = Vec::new();
+        for (r, role) in self.idents.iter().enumerate() {
+            if role.kind != IdKind::Role || role.arn.contains(":role/aws-service-role/") {
+                continue;
+            }
+            let rows: Vec<usize> = PASS_ROLE_METHODS
+                .iter()
+                .enumerate()
+                .filter(|(_, (_, svc, _))| self.trusts_service(role, svc))
+                .map(|(i, _)| i)
+                .collect();
+            if !rows.is_empty() {
+                trusted.push((r, rows));
+            }
+        }
+        if trusted.is_empty() {
+            return;
+        }
+        for Caller {
+            ix: c,
+            ident: caller,
+            principal,
+            identity,
+            boundary,
+            scp,
+            ..
+        } in self.callers()
+        {
+            if escalated.contains(&c) {
+                continue;
+            }
+            let passes: Vec<&Statement> = allowing(&identity, PASS).collect();
+            if passes.is_empty() {
+                continue;
+            }
+            let set = PolicySet {
+                scp: &self.org_levels(&caller.account, PolicyKind::Scp),
+                identity: &identity,
+                boundary,
+                ..PolicySet::default()
+            };
+            // Each row's service actions, decided once per caller:
+            // Some(evaluation) when allowed on `*`, or the conditional case.
+            let actions_ok: Vec<Option<(bool, Vec<String>)>> = PASS_ROLE_METHODS
+                .iter()
+                .map(|(id, _, actions)| {
+                    self.pass_role_row(
+                        (principal, &caller.account),
+                        (&identity, boundary, &scp),
+                        (id, actions),
+                    )
+                })
+                .collect();
+            if actions_ok.iter().all(Option::is_none) {
+                continue;
+            }
+            for (r, rows) in &trusted {
+                let Some(role) = self.idents.get(*r) else {
+                    continue;
+                };
+                if *r == c || role.account != caller.account {
+                    continue;
+                }
+                if !passes.iter().any(|s| s.may_match_resource(&role.arn)) {
+                    continue;
+                }
+                let mut best: Option<(usize, Evaluation<'_>, bool, Vec<String>)> = None;
+                for &row in rows {
+                    let Some((firm, conds)) = self.pass_role_actions(
+                        principal,
+                        (&identity, boundary, &scp),
+                        (row, &role.arn),
+                        &actions_ok,
+                    ) else {
+                        continue;
+                    };
+                    let (_, svc, _) = PASS_ROLE_METHODS[row];
+                    let ctx = Context::new().with("iam:PassedToService", [svc]);
+                    let e = evaluate(
+                        &Request::new(principal, PASS, &role.arn).with_context(&ctx),
+                        &set,
+                    );
+                    if !e.is_allowed() {
+                        continue;
+                    }
+                    let firm = firm && !e.conditional;
+                    if best.as_ref().is_none_or(|b| firm && !b.2) {
+                        best = Some((row, e, firm, conds));
+                    }
+                    if firm {
+                        break;
+                    }
+                }
+                let Some((row, e, firm, conds)) = best else {
+                    continue;
+                };
+                let (id, svc, actions) = PASS_ROLE_METHODS[row];
+                let reason = format!(
+                    "{} can act as {}: passes it to {svc} ({id}: iam:PassRole + {})",
+                    caller.label,
+                    role.label,
+                    actions.join(" + ")
+                );
+                let mut ed = self.decided_edge(
+                    caller,
+                    role.arn.clone(),
+                    EdgeKind::CanActAs,
+                    (reason, "; PassRole allowed by ", identity_statement(&e)),
+                    format!("iam:PassRole+{}", actions.join("+")),
+                    &e,
+                );
+                if !firm {
+                    ed = with_conditions(ed, conds);
+                }
+                out.add_edge(ed);
+            }
+        }
+    }
+}
