@@ -144,42 +144,11 @@ pub(crate) fn iso(d: &DateTime) -> String {
 /// sequences kept as they are, invalid UTF-8 replaced) and parses it as JSON,
 /// keeping key order; when that fails it prints the string as received.
 pub(crate) fn iam_document(raw: &str) -> Value {
-    let decoded = percent_decode(raw);
+    let decoded = blastgraph_connector_aws::layout::percent_decode(raw);
     match serde_json::from_str::<Value>(&decoded) {
         Ok(v) => v,
         Err(_) => Value::String(raw.to_string()),
     }
-}
-
-fn hex(b: u8) -> Option<u8> {
-    match b {
-        b'0'..=b'9' => Some(b - b'0'),
-        b'a'..=b'f' => Some(b - b'a' + 10),
-        b'A'..=b'F' => Some(b - b'A' + 10),
-        _ => None,
-    }
-}
-
-fn percent_decode(s: &str) -> String {
-    let bytes = s.as_bytes();
-    let mut out = Vec::with_capacity(bytes.len());
-    let mut i = 0;
-    while i < bytes.len() {
-        let b = bytes[i];
-        if b == b'%'
-            && let (Some(h), Some(l)) = (
-                bytes.get(i + 1).copied().and_then(hex),
-                bytes.get(i + 2).copied().and_then(hex),
-            )
-        {
-            out.push(h * 16 + l);
-            i += 3;
-            continue;
-        }
-        out.push(b);
-        i += 1;
-    }
-    String::from_utf8_lossy(&out).into_owned()
 }
 
 /// A resource name as a file or folder name of the layout: the layout's one

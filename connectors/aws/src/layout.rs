@@ -133,11 +133,20 @@ fn is_region(s: &str) -> bool {
 
 /// A resource name from a file name: the inverse of [`encode_name`]. Every
 /// `%XX` escape is decoded (`%2F` is `/`, `%25` is `%`, `%2E` is `.`), and
-/// `%00` alone is the empty name; a `%` that starts no escape is kept.
+/// `%00` alone is the empty name.
 pub fn decode_name(s: &str) -> String {
     if s == "%00" {
         return String::new();
     }
+    percent_decode(s)
+}
+
+/// Percent-decoding as the AWS CLI does it for IAM policy documents and as
+/// file names need it (Python's `urllib.parse.unquote`): every `%XX` escape
+/// is decoded, `+` is kept (IAM encodes a space as `%20`, and `+` is legal
+/// in IAM names), a `%` that starts no escape is kept, invalid UTF-8 is
+/// replaced. The one decoder of the reader and the collector.
+pub fn percent_decode(s: &str) -> String {
     let hex = |b: u8| (b as char).to_digit(16);
     let bytes = s.as_bytes();
     let mut out = Vec::with_capacity(bytes.len());
@@ -227,6 +236,8 @@ mod tests {
             assert_eq!(decode_name(&encode_name(name)), name, "{name}");
         }
         assert_eq!(encode_name(".."), "%2E%2E");
+        // `+` is not a space (IAM names may hold it).
+        assert_eq!(percent_decode("role%2Fa+b%20c"), "role/a+b c");
         assert_eq!(encode_name(""), "%00");
     }
 }

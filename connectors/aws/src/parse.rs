@@ -640,28 +640,11 @@ pub(crate) fn decode_document(v: &Value) -> Option<Value> {
             if t.starts_with('{') {
                 serde_json::from_str(t).ok()
             } else {
-                serde_json::from_str(&percent_decode(t)?).ok()
+                serde_json::from_str(&crate::layout::percent_decode(t)).ok()
             }
         }
         _ => None,
     }
-}
-
-pub(crate) fn percent_decode(s: &str) -> Option<String> {
-    let b = s.as_bytes();
-    let mut out = Vec::with_capacity(b.len());
-    let mut i = 0;
-    while let Some(&c) = b.get(i) {
-        if c == b'%' {
-            let hex = std::str::from_utf8(b.get(i + 1..i + 3)?).ok()?;
-            out.push(u8::from_str_radix(hex, 16).ok()?);
-            i += 3;
-        } else {
-            out.push(if c == b'+' { b' ' } else { c });
-            i += 1;
-        }
-    }
-    String::from_utf8(out).ok()
 }
 
 /// Who an `Allow` statement of a trust policy names among AWS principals.

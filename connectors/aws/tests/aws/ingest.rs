@@ -1037,3 +1037,42 @@ fn set_default_policy_version_needs_a_version_that_grants_more() {
         edge.provenance.reason
     );
 }
+
+/// A trust document as the raw API gives it (URL-encoded) that names a role
+/// with `+` in its name: `+` is not a space (regression: the reader's own
+/// decoder read `deploy+ci` as `deploy ci` and lost the trust).
+#[test]
+fn a_url_encoded_trust_naming_a_role_with_a_plus_is_kept() {
+    let trust = |who: &str| {
+        let doc = serde_json::json!({"Version": "2012-10-17", "Statement": [
+            {"Effect": "Allow", "Principal": {"AWS": arn(&format!("role/{who}"))}, "Action": "sts:AssumeRole"}
+        ]})
+        .to_string();
+        doc.bytes()
+            .map(|b| match b {
+                b'a'..=b'z' | b'A'..=b'Z' | b'0'..=b'9' | b'-' | b'_' | b'.' | b'~' | b'+' => {
+                    (b as char).to_string()
+                }
+                _ => format!("%{b:02X}"),
+            })
+            .collect::<String>()
+    };
+    let role = |name: &str, trust_doc: serde_json::Value| {
+        serde_json::json!({"RoleName": name, "Arn": arn(&format!("role/{name}")), "Path": "/",
+            "AssumeRolePolicyDocument": trust_doc, "RolePolicyList": [], "AttachedManagedPolicies": [],
+            "InstanceProfileList": []})
+    };
+    for (named, edge) in [("deploy+ci", true), ("deploy-ci", false)] {
+        let doc = serde_json::json!({
+            "UserDetailList": [], "GroupDetailList": [], "Policies": [],
+            "RoleDetailList": [
+                role("deploy+ci", serde_json::json!(trust("nobody"))),
+                role("target", serde_json::json!(trust(named))),
+            ]
+        });
+        let (r, e) = ingest_bytes("a.json", &serde_json::to_vec(&doc).unwrap());
+        r.unwrap();
+        let found = find(&e, EdgeKind::CanAssume, &arn("role/deploy+ci"), &arn("role/target"));
+        assert_eq!(found.is_some(), edge, "{named}: {:#?}", e.diagnostics);
+    }
+}
