@@ -10,6 +10,12 @@
 //! roles, 2,000 resources each; roles trust other accounts) against 1 and
 //! 10 of them, to show that it scales linearly. Prints its figures.
 //!
+//! First an account of the shape real accounts have (`iam_heavy_account`:
+//! hundreds of principals with IAM write rights, deployers, required
+//! boundaries, admin groups, a group of everyone, MFA trusts, role chains)
+//! at 1,000 and `AWS_BENCH_IAM` principals (10,000; 0 skips it);
+//! `AWS_BENCH_WRITE=DIR` also writes those raw folders under DIR, for timing
+//! `blastgraph rank --input DIR/iam-heavy-N` as a whole process.
 //! `AWS_BENCH_DIGEST=1` adds a digest of the nodes and edges to each line
 //! (the same before and after a refactor). `AWS_BENCH_ROLES` scales the
 //! large account; `AWS_BENCH_SINGLE=0` skips
@@ -124,6 +130,128 @@ fn account(roles: usize, a: &str, other: &str) -> String {
         let _ = write!(
             doc,
             r#"{sep}{{"PolicyName":"p{p}","PolicyId":"ANPA{p}","Arn":"arn:aws:iam::{a}:policy/p{p}","Path":"/","DefaultVersionId":"v1","AttachmentCount":1,"IsAttachable":true,"CreateDate":"2024-01-01T00:00:00Z","UpdateDate":"2024-01-01T00:00:00Z","PolicyVersionList":[{{"Document":{body},"VersionId":"v1","IsDefaultVersion":true,"CreateDate":"2024-01-01T00:00:00Z"}}]}}"#
+        );
+    }
+    doc.push_str("]}");
+    doc
+}
+
+/// The authorization details of an account of the shape real accounts
+/// have, which the plain generator lacks (issue 11): `principals`
+/// principals (30% users, 70% roles), 30% as many customer policies, 2.5%
+/// as many groups. Hundreds of principals hold IAM write permissions (on
+/// `*` or on a path), deployer roles pass any role to new compute,
+/// `CreateRole` is allowed only with a required boundary, `Attach*Policy`
+/// only for the team's policies (`iam:PolicyARN`), a few groups carry
+/// `AdministratorAccess`, one group holds every user, most roles trust the
+/// account (some only with MFA), and roles chain 20 deep.
+fn iam_heavy_account(principals: usize, a: &str) -> String {
+    let mut rng = Rng::new(13);
+    let users = principals * 3 / 10;
+    let roles = principals - users;
+    let policies = principals * 3 / 10;
+    let groups = (principals / 40).max(5);
+    let admin = "arn:aws:iam::aws:policy/AdministratorAccess";
+    let team_of = |i: usize| TEAMS[i % TEAMS.len()];
+    let policy = |rng: &mut Rng, p: usize| -> String {
+        let team = team_of(p);
+        let stmt = match rng.below(1000) {
+            // IAM writes on everything.
+            0..=29 => r#"{"Effect":"Allow","Action":["iam:PutUserPolicy","iam:PutRolePolicy","iam:AttachRolePolicy","iam:AttachUserPolicy","iam:CreatePolicyVersion","iam:CreateAccessKey","iam:UpdateAssumeRolePolicy"],"Resource":"*"}"#.to_string(),
+            // IAM writes on the team's path.
+            30..=59 => format!(r#"{{"Effect":"Allow","Action":["iam:PutRolePolicy","iam:AttachRolePolicy","iam:CreatePolicyVersion","iam:UpdateAssumeRolePolicy"],"Resource":["arn:aws:iam::{a}:role/{team}/*","arn:aws:iam::{a}:policy/{team}/*"]}}"#),
+            // Attach only the team's policies.
+            60..=79 => format!(r#"{{"Effect":"Allow","Action":["iam:AttachRolePolicy","iam:AttachUserPolicy"],"Resource":"*","Condition":{{"ArnLike":{{"iam:PolicyARN":"arn:aws:iam::{a}:policy/{team}/*"}}}}}}"#),
+            // Deployers: any role to new compute.
+            80..=99 => r#"{"Effect":"Allow","Action":["iam:PassRole","lambda:CreateFunction","lambda:InvokeFunction","ec2:RunInstances","cloudformation:CreateStack","glue:CreateJob","glue:StartJobRun","sagemaker:CreateNotebookInstance","sagemaker:CreatePresignedNotebookInstanceUrl"],"Resource":"*"}"#.to_string(),
+            // CreateRole only with the required boundary.
+            100..=119 => format!(r#"{{"Effect":"Allow","Action":["iam:CreateRole","iam:AttachRolePolicy","iam:PutRolePolicy"],"Resource":"*","Condition":{{"StringEquals":{{"iam:PermissionsBoundary":"arn:aws:iam::{a}:policy/boundary"}}}}}}"#),
+            // Admin-equivalent customer policies.
+            120..=122 => r#"{"Effect":"Allow","Action":"*","Resource":"*"}"#.to_string(),
+            // Wide assume.
+            123..=222 => format!(r#"{{"Effect":"Allow","Action":"sts:AssumeRole","Resource":"arn:aws:iam::{a}:role/*"}}"#),
+            _ => format!(
+                r#"{{"Effect":"Allow","Action":["s3:GetObject","s3:PutObject","dynamodb:Query","secretsmanager:GetSecretValue"],"Resource":["arn:aws:s3:::{team}-data-{k}/*","arn:aws:dynamodb:us-east-1:{a}:table/{team}-t{k}","arn:aws:secretsmanager:us-east-1:{a}:secret:{team}/s{k}-*"]}}"#,
+                k = rng.below(500)
+            ),
+        };
+        format!(r#"{{"Version":"2012-10-17","Statement":[{stmt}]}}"#)
+    };
+    let attached = |rng: &mut Rng, n: usize| -> String {
+        (0..n)
+            .map(|_| {
+                let p = rng.below(policies);
+                let team = team_of(p);
+                format!(r#"{{"PolicyName":"p{p}","PolicyArn":"arn:aws:iam::{a}:policy/{team}/p{p}"}}"#)
+            })
+            .collect::<Vec<_>>()
+            .join(",")
+    };
+    let mut doc = String::from(r#"{"UserDetailList":["#);
+    for u in 0..users {
+        let sep = if u > 0 { "," } else { "" };
+        let extra = rng.below(groups - 1) + 1;
+        let pols = attached(&mut rng, rng.below(2));
+        let _ = write!(
+            doc,
+            r#"{sep}{{"UserName":"u{u}","UserId":"AIDA{u}","Arn":"arn:aws:iam::{a}:user/u{u}","Path":"/","CreateDate":"2024-01-01T00:00:00Z","GroupList":["everyone","g{extra}"],"AttachedManagedPolicies":[{pols}],"UserPolicyList":[],"Tags":[]}}"#
+        );
+    }
+    doc.push_str(r#"],"GroupDetailList":["#);
+    let _ = write!(
+        doc,
+        r#"{{"GroupName":"everyone","GroupId":"AGPAE","Arn":"arn:aws:iam::{a}:group/everyone","Path":"/","GroupPolicyList":[],"AttachedManagedPolicies":[{}]}}"#,
+        attached(&mut rng, 1)
+    );
+    for g in 1..groups {
+        let pols = if g <= 3 {
+            format!(r#"{{"PolicyName":"AdministratorAccess","PolicyArn":"{admin}"}}"#)
+        } else {
+            attached(&mut rng, 1 + rng.below(2))
+        };
+        let _ = write!(
+            doc,
+            r#",{{"GroupName":"g{g}","GroupId":"AGPA{g}","Arn":"arn:aws:iam::{a}:group/g{g}","Path":"/","GroupPolicyList":[],"AttachedManagedPolicies":[{pols}]}}"#
+        );
+    }
+    doc.push_str(r#"],"RoleDetailList":["#);
+    for r in 0..roles {
+        let sep = if r > 0 { "," } else { "" };
+        let team = team_of(r);
+        let principal = match rng.below(10) {
+            0..=3 => format!(r#""Principal":{{"AWS":"arn:aws:iam::{a}:root"}}"#),
+            4 => format!(
+                r#""Principal":{{"AWS":"arn:aws:iam::{a}:root"}},"Condition":{{"Bool":{{"aws:MultiFactorAuthPresent":"true"}}}}"#
+            ),
+            // Chains: each role of a run of 20 trusts the one before.
+            5 if r % 20 != 0 => {
+                let prev = r - 1;
+                format!(r#""Principal":{{"AWS":"arn:aws:iam::{a}:role/{}/r{prev}"}}"#, team_of(prev))
+            }
+            6..=8 => r#""Principal":{"Service":["lambda.amazonaws.com","ec2.amazonaws.com","glue.amazonaws.com","sagemaker.amazonaws.com","cloudformation.amazonaws.com"]}"#.to_string(),
+            _ => format!(r#""Principal":{{"AWS":"arn:aws:iam::{a}:user/u{}"}}"#, rng.below(users)),
+        };
+        let pols = attached(&mut rng, 1 + rng.below(3));
+        let _ = write!(
+            doc,
+            r#"{sep}{{"RoleName":"r{r}","RoleId":"AROA{r}","Arn":"arn:aws:iam::{a}:role/{team}/r{r}","Path":"/{team}/","CreateDate":"2024-01-01T00:00:00Z","AssumeRolePolicyDocument":{{"Version":"2012-10-17","Statement":[{{"Effect":"Allow",{principal},"Action":"sts:AssumeRole"}}]}},"InstanceProfileList":[],"RolePolicyList":[],"AttachedManagedPolicies":[{pols}],"Tags":[],"RoleLastUsed":{{}}}}"#
+        );
+    }
+    doc.push_str(r#"],"Policies":["#);
+    let _ = write!(
+        doc,
+        r#"{{"PolicyName":"AdministratorAccess","Arn":"{admin}","Path":"/","DefaultVersionId":"v1","PolicyVersionList":[{{"Document":{{"Version":"2012-10-17","Statement":[{{"Effect":"Allow","Action":"*","Resource":"*"}}]}},"VersionId":"v1","IsDefaultVersion":true}}]}}"#
+    );
+    let _ = write!(
+        doc,
+        r#",{{"PolicyName":"boundary","Arn":"arn:aws:iam::{a}:policy/boundary","Path":"/","DefaultVersionId":"v1","PolicyVersionList":[{{"Document":{{"Version":"2012-10-17","Statement":[{{"Effect":"Allow","Action":["s3:*","dynamodb:*","logs:*"],"Resource":"*"}}]}},"VersionId":"v1","IsDefaultVersion":true}}]}}"#
+    );
+    for p in 0..policies {
+        let team = team_of(p);
+        let body = policy(&mut rng, p);
+        let _ = write!(
+            doc,
+            r#",{{"PolicyName":"p{p}","PolicyId":"ANPA{p}","Arn":"arn:aws:iam::{a}:policy/{team}/p{p}","Path":"/{team}/","DefaultVersionId":"v1","AttachmentCount":1,"IsAttachable":true,"PolicyVersionList":[{{"Document":{body},"VersionId":"v1","IsDefaultVersion":true}}]}}"#
         );
     }
     doc.push_str("]}");
@@ -366,6 +494,36 @@ fn main() {
         .ok()
         .and_then(|s| s.parse().ok())
         .unwrap_or(10_000);
+    let heavy: usize = std::env::var("AWS_BENCH_IAM")
+        .ok()
+        .and_then(|s| s.parse().ok())
+        .unwrap_or(10_000);
+    for principals in [heavy / 10, heavy].into_iter().filter(|&p| p > 0) {
+        let a = "333344445555";
+        let mut files = layout(principals * 7 / 10, 2 * principals, a, a);
+        if let Some(first) = files.first_mut() {
+            first.1 = iam_heavy_account(principals, a).into_bytes();
+        }
+        if let Ok(dir) = std::env::var("AWS_BENCH_WRITE") {
+            let dir = std::path::Path::new(&dir).join(format!("iam-heavy-{principals}"));
+            for (path, bytes) in &files {
+                let p = dir.join(path);
+                if let Some(parent) = p.parent() {
+                    let _ = std::fs::create_dir_all(parent);
+                }
+                let _ = std::fs::write(p, bytes);
+            }
+            println!("wrote {}", dir.display());
+        }
+        let (s, sum) = ingest(&files);
+        println!(
+            "aws ingest, IAM-heavy account: principals={principals} users={} roles={} policies={} groups={} s={s:.2} {sum}",
+            principals * 3 / 10,
+            principals - principals * 3 / 10,
+            principals * 3 / 10,
+            (principals / 40).max(5),
+        );
+    }
     if std::env::var("AWS_BENCH_SINGLE").as_deref() != Ok("0") {
         let files = layout(roles, 2 * roles, "111122223333", "999988887777");
         let mib = files.iter().map(|(_, b)| b.len()).sum::<usize>() as f64 / (1024.0 * 1024.0);

@@ -251,13 +251,31 @@ impl Reader {
         account: &str,
     ) -> Vec<String> {
         let prefix = format!("arn:{partition}:iam::{account}:policy/");
-        let mut found: Vec<String> = self
-            .managed
+        // Principal-independent and necessary: some `Allow` statement may
+        // grant an action of no real service on every resource. Only those
+        // few policies are evaluated for each caller.
+        let candidates = self.admin_candidates.get_or_init(|| {
+            let mut c: Vec<(String, usize)> = self
+                .managed
+                .iter()
+                .filter(|(_, i)| {
+                    self.docs.get(**i).is_some_and(|d| {
+                        d.policy
+                            .statements_allowing(methods::PROBE_ACTION)
+                            .any(|s| s.may_match_resource("*"))
+                    })
+                })
+                .map(|(arn, i)| (arn.clone(), *i))
+                .collect();
+            c.sort();
+            c
+        });
+        let mut found: Vec<String> = candidates
             .iter()
             .filter(|(arn, _)| arn.starts_with(&prefix))
             .filter(|(_, i)| {
                 self.docs
-                    .get(**i)
+                    .get(*i)
                     .is_some_and(|d| methods::allows_everything(principal, &[&d.policy], None))
             })
             .map(|(arn, _)| arn.clone())

@@ -258,6 +258,11 @@ struct Reader {
     role_by_name: std::sync::OnceLock<HashMap<String, String>>,
     /// Role ARN → the ARNs of its instance profiles.
     instance_profiles: HashMap<String, Vec<String>>,
+    /// Managed policies that may allow everything (an `Allow` statement
+    /// whose action and resource may match any), by ARN, built on first
+    /// use: the only candidates [`Reader::admin_equivalent_policies`]
+    /// evaluates for each caller.
+    admin_candidates: std::sync::OnceLock<Vec<(String, usize)>>,
     /// The raw layout beyond IAM.
     inv: inventory::Inventory,
 }

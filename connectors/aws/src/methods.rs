@@ -379,11 +379,14 @@ pub(crate) fn is_service_linked(ident: &Ident) -> bool {
     ident.arn.contains(":role/aws-service-role/")
 }
 
+/// An action of no real service: only a wildcard grants it.
+pub(crate) const PROBE_ACTION: &str = "blastgraph-probe:AnyAction";
+
 /// Probe requests a policy must allow, firmly and on every resource, to
 /// count as allowing everything: an action of no real service (only `*`
 /// grants it) and the IAM and STS actions that any escalation needs.
 const EVERYTHING: [&str; 4] = [
-    "blastgraph-probe:AnyAction",
+    PROBE_ACTION,
     "iam:PutRolePolicy",
     "iam:CreateUser",
     "sts:AssumeRole",
