@@ -191,7 +191,8 @@ fn iam_heavy_account(principals: usize, a: &str) -> String {
     for u in 0..users {
         let sep = if u > 0 { "," } else { "" };
         let extra = rng.below(groups - 1) + 1;
-        let pols = attached(&mut rng, rng.below(2));
+        let n = rng.below(2);
+        let pols = attached(&mut rng, n);
         let _ = write!(
             doc,
             r#"{sep}{{"UserName":"u{u}","UserId":"AIDA{u}","Arn":"arn:aws:iam::{a}:user/u{u}","Path":"/","CreateDate":"2024-01-01T00:00:00Z","GroupList":["everyone","g{extra}"],"AttachedManagedPolicies":[{pols}],"UserPolicyList":[],"Tags":[]}}"#
@@ -207,7 +208,8 @@ fn iam_heavy_account(principals: usize, a: &str) -> String {
         let pols = if g <= 3 {
             format!(r#"{{"PolicyName":"AdministratorAccess","PolicyArn":"{admin}"}}"#)
         } else {
-            attached(&mut rng, 1 + rng.below(2))
+            let n = 1 + rng.below(2);
+            attached(&mut rng, n)
         };
         let _ = write!(
             doc,
@@ -231,7 +233,8 @@ fn iam_heavy_account(principals: usize, a: &str) -> String {
             6..=8 => r#""Principal":{"Service":["lambda.amazonaws.com","ec2.amazonaws.com","glue.amazonaws.com","sagemaker.amazonaws.com","cloudformation.amazonaws.com"]}"#.to_string(),
             _ => format!(r#""Principal":{{"AWS":"arn:aws:iam::{a}:user/u{}"}}"#, rng.below(users)),
         };
-        let pols = attached(&mut rng, 1 + rng.below(3));
+        let n = 1 + rng.below(3);
+        let pols = attached(&mut rng, n);
         let _ = write!(
             doc,
             r#"{sep}{{"RoleName":"r{r}","RoleId":"AROA{r}","Arn":"arn:aws:iam::{a}:role/{team}/r{r}","Path":"/{team}/","CreateDate":"2024-01-01T00:00:00Z","AssumeRolePolicyDocument":{{"Version":"2012-10-17","Statement":[{{"Effect":"Allow",{principal},"Action":"sts:AssumeRole"}}]}},"InstanceProfileList":[],"RolePolicyList":[],"AttachedManagedPolicies":[{pols}],"Tags":[],"RoleLastUsed":{{}}}}"#
