@@ -122,29 +122,8 @@ fn unreadable_paths_are_reported_with_the_real_reason_and_the_rest_is_read() {
     assert_eq!(code, 2, "an output inside the input is refused: {err}");
 }
 
-#[test]
-fn a_file_without_read_permission_is_reported_when_not_root() {
-    use std::os::unix::fs::PermissionsExt;
-    let dir = tempfile::tempdir().unwrap();
-    let d = dir.path();
-    std::fs::copy(PIVOT, d.join("estate.json")).unwrap();
-    let locked = d.join("locked.json");
-    std::fs::copy(PIVOT, &locked).unwrap();
-    std::fs::set_permissions(&locked, std::fs::Permissions::from_mode(0o000)).unwrap();
-    let readable = std::fs::read(&locked).is_ok();
-    let (code, _, err) = run(&["rank", "-i", d.to_str().unwrap()]);
-    assert_eq!(code, 0, "{err}");
-    if readable {
-        // Root reads anything: then the file is simply read (twice the
-        // same estate: the duplicate ids are named).
-        assert!(!err.contains("Permission denied"), "{err}");
-    } else {
-        assert!(
-            err.contains("locked.json: file: cannot read: Permission denied"),
-            "{err}"
-        );
-    }
-}
+// A file without read permission: crates/cli/tests/permissions.rs (it runs
+// the binary as `nobody` when the tests run as root).
 
 #[test]
 fn a_run_with_no_usable_input_is_an_error_even_for_a_gate() {

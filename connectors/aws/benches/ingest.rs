@@ -182,7 +182,9 @@ fn iam_heavy_account(principals: usize, a: &str) -> String {
             .map(|_| {
                 let p = rng.below(policies);
                 let team = team_of(p);
-                format!(r#"{{"PolicyName":"p{p}","PolicyArn":"arn:aws:iam::{a}:policy/{team}/p{p}"}}"#)
+                format!(
+                    r#"{{"PolicyName":"p{p}","PolicyArn":"arn:aws:iam::{a}:policy/{team}/p{p}"}}"#
+                )
             })
             .collect::<Vec<_>>()
             .join(",")

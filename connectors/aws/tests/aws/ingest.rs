@@ -1072,7 +1072,12 @@ fn a_url_encoded_trust_naming_a_role_with_a_plus_is_kept() {
         });
         let (r, e) = ingest_bytes("a.json", &serde_json::to_vec(&doc).unwrap());
         r.unwrap();
-        let found = find(&e, EdgeKind::CanAssume, &arn("role/deploy+ci"), &arn("role/target"));
+        let found = find(
+            &e,
+            EdgeKind::CanAssume,
+            &arn("role/deploy+ci"),
+            &arn("role/target"),
+        );
         assert_eq!(found.is_some(), edge, "{named}: {:#?}", e.diagnostics);
     }
 }
