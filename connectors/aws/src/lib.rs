@@ -37,13 +37,14 @@ mod methods;
 mod parse;
 mod pass_role;
 mod providers;
+mod tables;
 mod takeover;
 mod through;
 use emit::*;
-pub use methods::{
+use parse::*;
+pub use tables::{
     INSTANCE_PROFILE_METHODS, InstanceProfileMethod, PASS_ROLE_CAVEATS, PASS_ROLE_METHODS,
 };
-use parse::*;
 
 /// The format name recorded in the manifest.
 pub const FORMAT: &str = "aws-authorization-details";

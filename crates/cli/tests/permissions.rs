@@ -22,22 +22,28 @@ fn a_file_without_read_permission_is_reported_and_the_rest_read() {
     write("locked.json", 0o000);
     std::fs::set_permissions(d, std::fs::Permissions::from_mode(0o755))
         .unwrap_or_else(|e| panic!("chmod: {e}"));
-    let bin = env!("CARGO_BIN_EXE_blastgraph");
+    // A copy of the binary beside the inputs: `nobody` may not reach the
+    // target folder (a clone under /root, say).
+    let bin = d.join("bin/blastgraph");
+    std::fs::create_dir_all(d.join("bin")).unwrap_or_else(|e| panic!("mkdir: {e}"));
+    std::fs::copy(env!("CARGO_BIN_EXE_blastgraph"), &bin).unwrap_or_else(|e| panic!("copy: {e}"));
+    std::fs::set_permissions(&bin, std::fs::Permissions::from_mode(0o755))
+        .unwrap_or_else(|e| panic!("chmod: {e}"));
     let root = std::fs::read(d.join("locked.json")).is_ok();
     let mut cmd = if root {
         let mut c = Command::new("setpriv");
-        c.args(["--reuid=65534", "--regid=65534", "--clear-groups", bin]);
+        c.args(["--reuid=65534", "--regid=65534", "--clear-groups"])
+            .arg(&bin);
         c
     } else {
-        Command::new(bin)
+        Command::new(&bin)
     };
-    // The binary must be reachable for `nobody` too: it is under the
-    // target folder, which tests leave world-readable.
     let out = cmd
         .args(["rank", "-i"])
-        .arg(d)
+        .arg(d.join("estate.json"))
+        .arg(d.join("locked.json"))
         .output()
-        .unwrap_or_else(|e| panic!("run {bin}: {e}"));
+        .unwrap_or_else(|e| panic!("run {}: {e}", bin.display()));
     let stderr = String::from_utf8_lossy(&out.stderr);
     let stdout = String::from_utf8_lossy(&out.stdout);
     assert_eq!(out.status.code(), Some(0), "{stderr}");
