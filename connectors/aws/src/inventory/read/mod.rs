@@ -1,0 +1,118 @@
+//! Parsing the account files of the raw layout, one module per service
+//! family behind one dispatch table ([`FAMILIES`]): each turns the file of
+//! one API call into the [`Inventory`]'s facts.
+
+use super::*;
+
+mod bedrock;
+mod compute;
+mod databases;
+mod iam;
+mod kms;
+mod lambda;
+mod messaging;
+mod s3;
+mod sagemaker;
+mod secrets;
+
+/// One account file of the layout, with where it sits.
+#[derive(Clone, Copy)]
+pub(crate) struct File<'a> {
+    pub account: &'a str,
+    /// Empty for `global/`.
+    pub region: &'a str,
+    pub service: &'a str,
+    pub op: &'a str,
+    /// The decoded resource names after the operation.
+    pub resource: &'a [String],
+    pub top: &'a Obj<'a>,
+}
+
+impl File<'_> {
+    /// The key of a resource policy file: (account, region, service, name).
+    pub(crate) fn key(&self, service: &str, name: &str) -> PolicyKey {
+        (
+            self.account.to_string(),
+            self.region.to_string(),
+            service.to_string(),
+            name.to_string(),
+        )
+    }
+}
+
+/// Reads one family's files; `Ok(false)` for an operation it does not know.
+type ReadFn = fn(&mut Reader, &File<'_>, &mut EstateBuilder) -> Result<bool, Bad>;
+
+/// Service (the layout's folder name) → the family that reads its files.
+pub(crate) const FAMILIES: &[(&str, ReadFn)] = &[
+    ("iam", Reader::read_iam),
+    ("s3", Reader::read_s3),
+    ("kms", Reader::read_kms),
+    ("secretsmanager", Reader::read_secrets),
+    ("ssm", Reader::read_secrets),
+    ("lambda", Reader::read_lambda),
+    ("sns", Reader::read_messaging),
+    ("sqs", Reader::read_messaging),
+    ("dynamodb", Reader::read_databases),
+    ("rds", Reader::read_databases),
+    ("redshift", Reader::read_databases),
+    ("opensearch", Reader::read_databases),
+    ("sagemaker", Reader::read_sagemaker),
+    ("bedrock", Reader::read_bedrock),
+    ("bedrock-agent", Reader::read_bedrock),
+    ("ec2", Reader::read_compute),
+    ("glue", Reader::read_compute),
+    ("ecs", Reader::read_compute),
+    ("cloudformation", Reader::read_compute),
+    ("codebuild", Reader::read_compute),
+];
+
+impl Reader {
+    /// Reads one account file through [`FAMILIES`]; a file of no family is
+    /// reported (`not-in-layout`) and ignored.
+    pub(crate) fn read_account_file(
+        &mut self,
+        file: &File<'_>,
+        out: &mut EstateBuilder,
+    ) -> Result<(), Bad> {
+        let family = FAMILIES
+            .iter()
+            .find(|(service, _)| *service == file.service)
+            .map(|(_, read)| *read);
+        let known = match family {
+            Some(read) => read(self, file, out)?,
+            None => false,
+        };
+        if !known {
+            out.warning_code(
+                blastgraph_model::Code::NotInLayout,
+                "$",
+                format!(
+                    "`{}/{}` is not part of the AWS raw layout (docs/aws-raw-layout.md); ignored",
+                    file.service, file.op
+                ),
+            );
+        }
+        Ok(())
+    }
+
+    /// Marks an inventory as collected for an account.
+    pub(crate) fn seen(&mut self, account: &str, inventory: &'static str) {
+        self.inv
+            .seen
+            .entry(account.to_string())
+            .or_default()
+            .insert(inventory);
+    }
+
+    /// Reads every record of the list `list` of `top`.
+    pub(crate) fn each(
+        &mut self,
+        top: &Obj<'_>,
+        list: &str,
+        out: &mut EstateBuilder,
+        f: &mut dyn FnMut(&mut Self, &Obj<'_>, &mut EstateBuilder) -> Result<(), Bad>,
+    ) {
+        blastgraph_model::json::for_each_record(top, list, out, |o, out| f(self, o, out));
+    }
+}
