@@ -28,7 +28,7 @@ use blastgraph_policy::{
 use crate::inventory::{Also, Gives, On, PassExisting, Probe, Resource};
 use crate::methods::new_resource_actions;
 use crate::{
-    Caller, IdKind, Reader, Trusted, allowing, conditioned, describe, edge, emit_per_caller,
+    Caller, Facts, IdKind, Trusted, allowing, conditioned, describe, edge, emit_per_caller,
     undecided_text, with_conditions,
 };
 
@@ -99,7 +99,7 @@ fn citing<'e>(e: &'e Evaluation<'_>) -> Option<&'e StatementRef<'e>> {
         .or_else(|| e.undecided.first())
 }
 
-impl Reader {
+impl Facts {
     pub(crate) fn emit_access(&self, out: &mut EstateBuilder, escalated: &BTreeSet<usize>) {
         let res = &self.inv.resources;
         if res.is_empty() {

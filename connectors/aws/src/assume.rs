@@ -3,7 +3,43 @@
 
 use super::*;
 
-impl Reader {
+impl Facts {
+    /// A role's `Allow` trust statements that name federated providers:
+    /// (statement index, the parsed statement, the provider ARNs).
+    pub(crate) fn federated_trust<'a>(
+        &'a self,
+        role: &Ident,
+    ) -> Vec<(usize, &'a Statement, Vec<String>)> {
+        let (Some(trust), Some(doc)) = (
+            role.trust.and_then(|t| self.docs.get(t)),
+            role.trust_doc.as_ref(),
+        ) else {
+            return Vec::new();
+        };
+        statements(doc)
+            .into_iter()
+            .filter_map(|(index, stmt)| {
+                let so = stmt.as_object()?;
+                if so.get("Effect").and_then(Value::as_str) != Some("Allow") {
+                    return None;
+                }
+                let parsed = trust
+                    .policy
+                    .statements()
+                    .iter()
+                    .find(|s| s.index() == index)?;
+                let providers = so
+                    .get("Principal")
+                    .and_then(|p| p.get("Federated"))
+                    .map(strings)
+                    .unwrap_or_default();
+                (!providers.is_empty()).then_some((index, parsed, providers))
+            })
+            .collect()
+    }
+}
+
+impl Facts {
     pub(crate) fn emit_assume(&self, out: &mut EstateBuilder) {
         const ACTION: &str = "sts:AssumeRole";
         // Index the roles whose trust policy may allow sts:AssumeRole by the
@@ -173,40 +209,6 @@ impl Reader {
             }
         }
         edges
-    }
-
-    /// A role's `Allow` trust statements that name federated providers:
-    /// (statement index, the parsed statement, the provider ARNs).
-    pub(crate) fn federated_trust<'a>(
-        &'a self,
-        role: &Ident,
-    ) -> Vec<(usize, &'a Statement, Vec<String>)> {
-        let (Some(trust), Some(doc)) = (
-            role.trust.and_then(|t| self.docs.get(t)),
-            role.trust_doc.as_ref(),
-        ) else {
-            return Vec::new();
-        };
-        statements(doc)
-            .into_iter()
-            .filter_map(|(index, stmt)| {
-                let so = stmt.as_object()?;
-                if so.get("Effect").and_then(Value::as_str) != Some("Allow") {
-                    return None;
-                }
-                let parsed = trust
-                    .policy
-                    .statements()
-                    .iter()
-                    .find(|s| s.index() == index)?;
-                let providers = so
-                    .get("Principal")
-                    .and_then(|p| p.get("Federated"))
-                    .map(strings)
-                    .unwrap_or_default();
-                (!providers.is_empty()).then_some((index, parsed, providers))
-            })
-            .collect()
     }
 
     pub(crate) fn emit_federated(&self, out: &mut EstateBuilder) {

@@ -21,11 +21,11 @@ use blastgraph_policy::{Context, Effect, Policy, PolicySet, Request, evaluate};
 
 use crate::methods::{allows_everything, new_resource_actions};
 use crate::{
-    BOUNDARY_KEY, Caller, IdKind, POLICY_ARN_KEY, Reader, account_admin_id, edge,
+    BOUNDARY_KEY, Caller, Facts, IdKind, POLICY_ARN_KEY, account_admin_id, edge,
     identity_statement, with_conditions,
 };
 
-impl Reader {
+impl Facts {
     /// Rows 1.9 and 1.10 for the caller's own boundary.
     pub(crate) fn boundary_removal(&self, c: &Caller<'_>, set: &PolicySet<'_>) -> Option<Edge> {
         let boundary = c.boundary?;

@@ -4,7 +4,7 @@
 
 use super::*;
 
-impl Reader {
+impl Facts {
     pub(crate) fn provenance(
         &self,
         (file, location): (usize, String),
@@ -24,8 +24,10 @@ impl Reader {
             .get(&(std::ptr::from_ref(s.policy) as usize))
             .or_else(|| self.doc_by_name.get(s.policy_name()))
             .and_then(|&i| self.docs.get(i));
-        let (file, base) =
-            doc.map_or_else(|| (self.file, String::new()), |d| (d.file, d.path.clone()));
+        let (file, base) = doc.map_or_else(
+            || (self.files.len().saturating_sub(1), String::new()),
+            |d| (d.file, d.path.clone()),
+        );
         (file, format!("{base}.Statement[{}]", s.index()))
     }
 

@@ -4,7 +4,7 @@
 
 use super::*;
 
-impl Reader {
+impl Facts {
     /// Emits `can_escalate` edges; returns the identities that escalate
     /// unconditionally (the other emitters skip them).
     pub(crate) fn emit_escalation(&self, out: &mut EstateBuilder) -> BTreeSet<usize> {

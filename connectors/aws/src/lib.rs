@@ -225,11 +225,14 @@ struct Doc {
     arn: Option<String>,
 }
 
-struct Reader {
+/// The facts of every file read: identities, policies, the inventories,
+/// and the indices over them. Parsing ([`Reader`]) fills them; the rules
+/// (`emit`, `assume`, `escalation`, `takeover`, `pass_role`, `ceiling`,
+/// `through`, `providers`, `access`) are functions of them (`&Facts`) that
+/// hand edges to the builder.
+struct Facts {
     /// Every file read, in order; records point into it.
     files: Vec<String>,
-    /// The file being read.
-    file: usize,
     docs: Vec<Doc>,
     /// Managed policy ARN → arena index (default version).
     managed: HashMap<String, usize>,
@@ -241,8 +244,6 @@ struct Reader {
     idents: Vec<Ident>,
     /// `ACCOUNT/group name` → index into `idents`.
     group_by_name: HashMap<String, usize>,
-    /// Pending group names per user (resolved after all groups are read).
-    user_groups: Vec<(usize, Vec<(String, String)>)>,
     accounts: BTreeSet<String>,
     nodes_added: BTreeSet<String>,
     /// Identity ARN → index into `idents`.
@@ -261,11 +262,34 @@ struct Reader {
     instance_profiles: HashMap<String, Vec<String>>,
     /// Managed policies that may allow everything (an `Allow` statement
     /// whose action and resource may match any), by ARN, built on first
-    /// use: the only candidates [`Reader::admin_equivalent_policies`]
+    /// use: the only candidates [`Facts::admin_equivalent_policies`]
     /// evaluates for each caller.
     admin_candidates: std::sync::OnceLock<Vec<(String, usize)>>,
     /// The raw layout beyond IAM.
     inv: inventory::Inventory,
+}
+
+/// Parsing state over the [`Facts`] it fills: the file being read and what
+/// waits for a later file. Derefs to the facts.
+struct Reader {
+    facts: Facts,
+    /// The file being read.
+    file: usize,
+    /// Pending group names per user (resolved after all groups are read).
+    user_groups: Vec<(usize, Vec<(String, String)>)>,
+}
+
+impl std::ops::Deref for Reader {
+    type Target = Facts;
+    fn deref(&self) -> &Facts {
+        &self.facts
+    }
+}
+
+impl std::ops::DerefMut for Reader {
+    fn deref_mut(&mut self) -> &mut Facts {
+        &mut self.facts
+    }
 }
 
 type Bad = (String, String);

@@ -51,7 +51,8 @@ use serde_json::{Value, json};
 use crate::inventory::UserCredentials;
 use crate::tables::*;
 use crate::{
-    Caller, IdKind, Ident, Reader, allowing, identity_statement, undecided_text, with_conditions,
+    Caller, Facts, IdKind, Ident, Reader, allowing, identity_statement, undecided_text,
+    with_conditions,
 };
 
 /// Applies a row's caveat to the decision on its service actions:
@@ -236,7 +237,7 @@ fn new_actions(caller: &Caller<'_>, actions: &[&str], ctx: &Context) -> Option<V
 }
 
 /// Whether a role's trust policy lets `service` assume it.
-pub(crate) fn trusts(reader: &Reader, role: &Ident, service: &str) -> bool {
+pub(crate) fn trusts(reader: &Facts, role: &Ident, service: &str) -> bool {
     let Some(trust) = role.trust.and_then(|t| reader.docs.get(t)) else {
         return false;
     };
@@ -309,7 +310,7 @@ impl Reader {
             let Some(arn) = role.get("Arn").and_then(Value::as_str) else {
                 continue;
             };
-            if !self.ident_by_arn.contains_key(arn) {
+            if !self.facts.ident_by_arn.contains_key(arn) {
                 continue;
             }
             let at = format!("{}[{i}].InstanceProfileList", top.at("RoleDetailList"));
@@ -330,7 +331,7 @@ impl Reader {
             for (j, p) in profiles.iter().enumerate() {
                 match p.get("Arn").and_then(Value::as_str) {
                     Some(parn) if parn.contains(":instance-profile/") => {
-                        let list = self.instance_profiles.entry(arn.to_string()).or_default();
+                        let list = self.facts.instance_profiles.entry(arn.to_string()).or_default();
                         if !list.iter().any(|x| x == parn) {
                             list.push(parn.to_string());
                         }
@@ -343,7 +344,9 @@ impl Reader {
             }
         }
     }
+}
 
+impl Facts {
     /// Family 4 through instance profiles ([`INSTANCE_PROFILE_METHODS`]):
     /// one `can_act_as` edge per (caller, role), the first firm row or else
     /// the first conditional one. Identities that already escalate to the

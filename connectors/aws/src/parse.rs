@@ -7,32 +7,34 @@ use super::*;
 impl Reader {
     pub(crate) fn new() -> Self {
         Reader {
-            files: Vec::new(),
+            facts: Facts {
+                files: Vec::new(),
+                docs: Vec::new(),
+                managed: HashMap::new(),
+                other_versions: HashMap::new(),
+                policy_versions: HashMap::new(),
+                idents: Vec::new(),
+                group_by_name: HashMap::new(),
+                accounts: BTreeSet::new(),
+                nodes_added: BTreeSet::new(),
+                ident_by_arn: HashMap::new(),
+                doc_by_name: HashMap::new(),
+                doc_by_addr: HashMap::new(),
+                profile_role: HashMap::new(),
+                role_by_name: std::sync::OnceLock::new(),
+                instance_profiles: HashMap::new(),
+                admin_candidates: std::sync::OnceLock::new(),
+                inv: inventory::Inventory::default(),
+            },
             file: 0,
-            docs: Vec::new(),
-            managed: HashMap::new(),
-            other_versions: HashMap::new(),
-            policy_versions: HashMap::new(),
-            idents: Vec::new(),
-            group_by_name: HashMap::new(),
             user_groups: Vec::new(),
-            accounts: BTreeSet::new(),
-            nodes_added: BTreeSet::new(),
-            ident_by_arn: HashMap::new(),
-            doc_by_name: HashMap::new(),
-            doc_by_addr: HashMap::new(),
-            profile_role: HashMap::new(),
-            role_by_name: std::sync::OnceLock::new(),
-            instance_profiles: HashMap::new(),
-            admin_candidates: std::sync::OnceLock::new(),
-            inv: inventory::Inventory::default(),
         }
     }
 
     /// Starts reading a new file.
     pub(crate) fn begin_file(&mut self, path: &str) {
-        self.files.push(path.to_string());
-        self.file = self.files.len() - 1;
+        self.facts.files.push(path.to_string());
+        self.file = self.facts.files.len() - 1;
     }
 
     /// Reads one authorization-details document.
@@ -115,7 +117,8 @@ impl Reader {
 
     /// Indexes the parsed documents by address; call once all files are read.
     pub(crate) fn freeze(&mut self) {
-        self.doc_by_addr = self
+        self.facts.doc_by_addr = self
+            .facts
             .docs
             .iter()
             .enumerate()
@@ -138,14 +141,15 @@ impl Reader {
         // Resolve group memberships now that every group is known.
         for (user, names) in std::mem::take(&mut self.user_groups) {
             let account = self
+                .facts
                 .idents
                 .get(user)
                 .map(|u| u.account.clone())
                 .unwrap_or_default();
             for (name, at) in names {
-                match self.group_by_name.get(&format!("{account}/{name}")) {
+                match self.facts.group_by_name.get(&format!("{account}/{name}")) {
                     Some(&g) => {
-                        if let Some(u) = self.idents.get_mut(user).filter(|u| !u.groups.contains(&g)) {
+                        if let Some(u) = self.facts.idents.get_mut(user).filter(|u| !u.groups.contains(&g)) {
                             u.groups.push(g);
                         }
                     }
@@ -190,16 +194,17 @@ impl Reader {
                     }
                     out.warning(format!("{path}.{}", p.path), msg);
                 }
-                self.doc_by_name
+                self.facts
+                    .doc_by_name
                     .entry(name.clone())
-                    .or_insert(self.docs.len());
-                self.docs.push(Doc {
+                    .or_insert(self.facts.docs.len());
+                self.facts.docs.push(Doc {
                     policy: parsed.policy,
                     path,
                     file: self.file,
                     arn,
                 });
-                Some(self.docs.len() - 1)
+                Some(self.facts.docs.len() - 1)
             }
             Err(e) => {
                 out.error_code(
@@ -267,6 +272,7 @@ impl Reader {
             ));
         };
         let label = if self
+            .facts
             .doc_by_name
             .contains_key(&format!("managed policy {name}"))
         {
@@ -274,10 +280,14 @@ impl Reader {
         } else {
             format!("managed policy {name}")
         };
-        if let Some(&known) = self.managed.get(arn) {
+        if let Some(&known) = self.facts.managed.get(arn) {
             // AWS managed policies appear in every account's file.
             if arn.starts_with("arn:aws:iam::aws:")
-                || self.docs.get(known).is_some_and(|d| d.file != self.file)
+                || self
+                    .facts
+                    .docs
+                    .get(known)
+                    .is_some_and(|d| d.file != self.file)
             {
                 return Ok(());
             }
@@ -310,10 +320,12 @@ impl Reader {
             Some(arn.to_string()),
             out,
         ) {
-            self.managed.insert(arn.to_string(), idx);
-            self.policy_versions.insert(arn.to_string(), versions.len());
+            self.facts.managed.insert(arn.to_string(), idx);
+            self.facts
+                .policy_versions
+                .insert(arn.to_string(), versions.len());
             if !kept.is_empty() {
-                self.other_versions.insert(arn.to_string(), kept);
+                self.facts.other_versions.insert(arn.to_string(), kept);
             }
         }
         Ok(())
@@ -348,7 +360,7 @@ impl Reader {
                 ));
             }
         };
-        if self.ident_by_arn.contains_key(arn) {
+        if self.facts.ident_by_arn.contains_key(arn) {
             return Err((
                 o.at("Arn"),
                 format!("duplicate {prefix} `{arn}`; the first one is kept"),
@@ -378,7 +390,9 @@ impl Reader {
         {
             for ip in profiles {
                 if let Some(parn) = ip.get("Arn").and_then(Value::as_str) {
-                    self.profile_role.insert(parn.to_string(), arn.to_string());
+                    self.facts
+                        .profile_role
+                        .insert(parn.to_string(), arn.to_string());
                 }
             }
         }
@@ -488,7 +502,7 @@ impl Reader {
         for (j, p) in attached.iter().enumerate() {
             let po = Obj::new(p, format!("{}[{j}]", o.at("AttachedManagedPolicies")))?;
             let parn = po.req_str("PolicyArn")?;
-            match self.managed.get(parn) {
+            match self.facts.managed.get(parn) {
                 Some(&idx) => {
                     if !policies.contains(&idx) {
                         policies.push(idx);
@@ -507,7 +521,7 @@ impl Reader {
             Some(v) => {
                 let bo = Obj::new(v, o.at("PermissionsBoundary"))?;
                 if let Some(barn) = bo.opt_str("PermissionsBoundaryArn")? {
-                    match self.managed.get(barn) {
+                    match self.facts.managed.get(barn) {
                         Some(&idx) => boundary = Some(idx),
                         None => {
                             // An unknown boundary can only remove permissions:
@@ -556,18 +570,19 @@ impl Reader {
             },
             &o.path,
         );
-        self.nodes_added.insert(arn.to_string());
-        self.accounts.insert(account.clone());
-        let index = self.idents.len();
-        self.ident_by_arn.insert(arn.to_string(), index);
+        self.facts.nodes_added.insert(arn.to_string());
+        self.facts.accounts.insert(account.clone());
+        let index = self.facts.idents.len();
+        self.facts.ident_by_arn.insert(arn.to_string(), index);
         if kind == IdKind::Group {
-            self.group_by_name
+            self.facts
+                .group_by_name
                 .insert(format!("{account}/{name}"), index);
         }
         if !group_names.is_empty() {
             self.user_groups.push((index, group_names));
         }
-        self.idents.push(Ident {
+        self.facts.idents.push(Ident {
             kind,
             arn: arn.to_string(),
             label,

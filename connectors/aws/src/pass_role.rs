@@ -3,7 +3,7 @@
 
 use super::*;
 
-impl Reader {
+impl Facts {
     /// A PassRole row's service actions, decided once per caller. Rows that
     /// need an existing ECS cluster are decided on the account's clusters
     /// when `ecs/list-clusters` was read (`ecs:cluster` names each).

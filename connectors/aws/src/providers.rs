@@ -15,11 +15,11 @@ use std::collections::{BTreeMap, BTreeSet};
 use blastgraph_model::{EdgeKind, EstateBuilder};
 use blastgraph_policy::{PolicyKind, PolicySet, Request, evaluate};
 
-use crate::{Reader, allowing, identity_statement};
+use crate::{Facts, allowing, identity_statement};
 
 const UPDATE: &str = "iam:UpdateSAMLProvider";
 
-impl Reader {
+impl Facts {
     pub(crate) fn emit_provider_takeover(
         &self,
         out: &mut EstateBuilder,

@@ -3,7 +3,7 @@
 
 use super::*;
 
-impl Reader {
+impl Facts {
     /// Permissions on other principals and on trust (families 2 and 3 of
     /// docs/aws-escalation-methods.md): a new access key or console password
     /// for another user, adding oneself to a group, rewriting a role's trust

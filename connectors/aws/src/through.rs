@@ -11,7 +11,7 @@ use blastgraph_model::{Edge, EdgeKind};
 use blastgraph_policy::{Context, PolicySet, Request, Statement, evaluate};
 
 use crate::{
-    BOUNDARY_KEY, Caller, EscalationWrite, IdKind, Ident, POLICY_ARN_KEY, Reader, access,
+    BOUNDARY_KEY, Caller, EscalationWrite, Facts, IdKind, Ident, POLICY_ARN_KEY, access,
     account_admin_id, allowing, identity_statement, undecided_text, with_conditions,
 };
 
@@ -31,7 +31,7 @@ struct Obtain {
     condition: Option<String>,
 }
 
-impl Reader {
+impl Facts {
     /// The caller's escalation through another identity of its account: the
     /// first firm one, else the first conditional one.
     pub(crate) fn escalation_through(&self, c: &Caller<'_>, set: &PolicySet<'_>) -> Option<Edge> {

@@ -18,7 +18,8 @@ pub(crate) use crate::tables::*;
 
 mod read;
 use crate::{
-    Bad, IdKind, Reader, Trusted, account_admin_id, decode_document, edge, trusted_aws_principals,
+    Bad, Facts, IdKind, Reader, Trusted, account_admin_id, decode_document, edge,
+    trusted_aws_principals,
 };
 
 /// One target read from an inventory.
@@ -186,6 +187,34 @@ fn opt(o: &Obj<'_>, key: &str) -> Result<Option<String>, Bad> {
 }
 
 impl Reader {
+    fn resource(
+        &self,
+        spec: &'static Spec,
+        arn: String,
+        name: String,
+        account: &str,
+        path: String,
+    ) -> Resource {
+        Resource {
+            spec,
+            arn,
+            name,
+            account: account.to_string(),
+            file: self.file,
+            path,
+            attrs: Attributes::default(),
+            alt: None,
+            policy: None,
+            named: Vec::new(),
+            kms_key: None,
+            role: None,
+            caveat: None,
+            parent: None,
+            policy_key: None,
+            tags: None,
+        }
+    }
+
     /// Reads one file of the raw layout.
     pub(crate) fn read_raw(
         &mut self,
@@ -214,7 +243,7 @@ impl Reader {
         }
         match kind {
             RawFile::Collection => {
-                self.inv.collection_file = Some(self.file);
+                self.facts.inv.collection_file = Some(self.file);
                 self.read_collection(&top, out);
             }
             RawFile::Org {
@@ -266,7 +295,8 @@ impl Reader {
                     .unwrap_or_default()
             );
             let msg = opt(o, "message")?.unwrap_or_default();
-            self.inv
+            self.facts
+                .inv
                 .denied
                 .push((account, what, status.to_string(), msg));
             Ok::<(), Bad>(())
@@ -280,7 +310,7 @@ impl Reader {
         top: &Obj<'_>,
         out: &mut EstateBuilder,
     ) {
-        self.inv.org.read = true;
+        self.facts.inv.org.read = true;
         match (op, resource) {
             ("describe-organization", None) => {
                 if let Some(o) = top
@@ -288,7 +318,7 @@ impl Reader {
                     .get("Organization")
                     .and_then(|v| Obj::new(v, top.at("Organization")).ok())
                 {
-                    self.inv.org.management = o
+                    self.facts.inv.org.management = o
                         .opt_str("MasterAccountId")
                         .ok()
                         .flatten()
@@ -297,14 +327,15 @@ impl Reader {
             }
             ("list-roots", None) => {
                 blastgraph_model::json::for_each_record(top, "Roots", out, |o, _| {
-                    self.inv.org.roots.push(o.req_str("Id")?.to_string());
+                    self.facts.inv.org.roots.push(o.req_str("Id")?.to_string());
                     Ok::<(), Bad>(())
                 });
             }
             ("list-accounts", None) => {
                 blastgraph_model::json::for_each_record(top, "Accounts", out, |o, _| {
                     if let Some(name) = o.opt_str("Name")? {
-                        self.inv
+                        self.facts
+                            .inv
                             .org
                             .names
                             .insert(o.req_str("Id")?.to_string(), name.to_string());
@@ -316,7 +347,8 @@ impl Reader {
             ("list-parents", Some(child)) => {
                 let child = child.to_string();
                 blastgraph_model::json::for_each_record(top, "Parents", out, |o, _| {
-                    self.inv
+                    self.facts
+                        .inv
                         .org
                         .parent
                         .insert(child.clone(), o.req_str("Id")?.to_string());
@@ -361,7 +393,11 @@ impl Reader {
                         None,
                         out,
                     ) {
-                        self.inv.org.policies.insert(id.to_string(), (kind, ix));
+                        self.facts
+                            .inv
+                            .org
+                            .policies
+                            .insert(id.to_string(), (kind, ix));
                     }
                     Ok(())
                 })();
@@ -372,7 +408,8 @@ impl Reader {
             ("list-targets-for-policy", Some(id)) => {
                 let id = id.to_string();
                 blastgraph_model::json::for_each_record(top, "Targets", out, |o, _| {
-                    self.inv
+                    self.facts
+                        .inv
                         .org
                         .attached
                         .entry(o.req_str("TargetId")?.to_string())
@@ -391,7 +428,7 @@ impl Reader {
 
     /// Registers a target; returns its index, or `None` for a duplicate.
     fn add_resource(&mut self, r: Resource, out: &mut EstateBuilder) -> Option<usize> {
-        if self.inv.by_arn.contains_key(&r.arn) {
+        if self.facts.inv.by_arn.contains_key(&r.arn) {
             if !r.account.is_empty() {
                 out.warning_code(
                     blastgraph_model::Code::DuplicateId,
@@ -401,38 +438,10 @@ impl Reader {
             }
             return None;
         }
-        let ix = self.inv.resources.len();
-        self.inv.by_arn.insert(r.arn.clone(), ix);
-        self.inv.resources.push(r);
+        let ix = self.facts.inv.resources.len();
+        self.facts.inv.by_arn.insert(r.arn.clone(), ix);
+        self.facts.inv.resources.push(r);
         Some(ix)
-    }
-
-    fn resource(
-        &self,
-        spec: &'static Spec,
-        arn: String,
-        name: String,
-        account: &str,
-        path: String,
-    ) -> Resource {
-        Resource {
-            spec,
-            arn,
-            name,
-            account: account.to_string(),
-            file: self.file,
-            path,
-            attrs: Attributes::default(),
-            alt: None,
-            policy: None,
-            named: Vec::new(),
-            kms_key: None,
-            role: None,
-            caveat: None,
-            parent: None,
-            policy_key: None,
-            tags: None,
-        }
     }
 
     /// Parses a resource policy document into the arena and files it for
@@ -450,7 +459,10 @@ impl Reader {
         }
         if let Some(ix) = self.parse_doc(label, doc, path.clone(), None, out) {
             let named = named_principals(doc);
-            self.inv.pending.insert(key, (ix, self.file, path, named));
+            self.facts
+                .inv
+                .pending
+                .insert(key, (ix, self.file, path, named));
         }
     }
 
@@ -492,7 +504,12 @@ impl Reader {
             if user == "<root_account>" {
                 continue;
             }
-            let facts = self.inv.credentials.entry(arn.to_string()).or_default();
+            let facts = self
+                .facts
+                .inv
+                .credentials
+                .entry(arn.to_string())
+                .or_default();
             facts.password = match get(col("password_enabled")) {
                 Some("true") => Some(true),
                 Some("false") => Some(false),
@@ -522,7 +539,7 @@ impl Reader {
                     ..Attributes::default()
                 };
                 attrs.tags.insert("aws:status".into(), "Active".into());
-                self.inv.access_keys.push(AccessKey {
+                self.facts.inv.access_keys.push(AccessKey {
                     id,
                     user_arn: arn.to_string(),
                     account: account.to_string(),
@@ -533,7 +550,8 @@ impl Reader {
                 });
             }
         }
-        self.inv
+        self.facts
+            .inv
             .seen
             .entry(account.to_string())
             .or_default()
@@ -544,8 +562,8 @@ impl Reader {
     /// Ties resource policies and KMS key policies to what they belong to,
     /// and reports what could not be tied.
     pub(crate) fn link_inventory(&mut self, out: &mut EstateBuilder) {
-        let mut pending = std::mem::take(&mut self.inv.pending);
-        for r in &mut self.inv.resources {
+        let mut pending = std::mem::take(&mut self.facts.inv.pending);
+        for r in &mut self.facts.inv.resources {
             if let Some(k) = &r.policy_key
                 && let Some((ix, _, _, named)) = pending.remove(k)
             {
@@ -556,19 +574,21 @@ impl Reader {
         for ((account, region, service, name), (ix, file, path, _)) in pending {
             if service == "kms" {
                 let arn = self
+                    .facts
                     .inv
                     .key_ids
                     .get(&(account.clone(), region.clone(), name.clone()))
                     .cloned()
                     .unwrap_or_else(|| format!("arn:aws:kms:{region}:{account}:key/{name}"));
-                self.inv
+                self.facts
+                    .inv
                     .keys
                     .entry(arn.clone())
                     .or_insert(Key { policy: None })
                     .policy = Some(ix);
                 continue;
             }
-            if let Some(f) = self.files.get(file) {
+            if let Some(f) = self.facts.files.get(file) {
                 out.select_input(f);
             }
             out.warning_code(
@@ -579,7 +599,7 @@ impl Reader {
         }
         // Access keys read before their list (last-used files) merge in.
         let mut merged: Vec<AccessKey> = Vec::new();
-        for k in std::mem::take(&mut self.inv.access_keys) {
+        for k in std::mem::take(&mut self.facts.inv.access_keys) {
             if let Some(m) = merged.iter_mut().find(|m| m.id == k.id) {
                 if m.user_arn.is_empty() {
                     m.user_arn = k.user_arn;
@@ -595,6 +615,7 @@ impl Reader {
         // `list-access-keys` names users, not ARNs: a user with a path
         // (`user/team/alice`) is found by account and name.
         let users: HashMap<(&str, &str), &str> = self
+            .facts
             .idents
             .iter()
             .filter(|i| i.kind == IdKind::User)
@@ -616,8 +637,9 @@ impl Reader {
                 k.user_arn = resolve(&k.account, &name);
             }
         }
-        for ((account, name), n) in std::mem::take(&mut self.inv.listed_users) {
-            self.inv
+        for ((account, name), n) in std::mem::take(&mut self.facts.inv.listed_users) {
+            self.facts
+                .inv
                 .credentials
                 .entry(resolve(&account, &name))
                 .or_default()
@@ -626,6 +648,7 @@ impl Reader {
         // Keys `list-access-keys` lists replace the credential report's
         // slots, keeping the report's last use (matched by creation time).
         let listed: BTreeSet<String> = self
+            .facts
             .inv
             .credentials
             .iter()
@@ -653,7 +676,7 @@ impl Reader {
                 k.attrs.fill_from(&slot.attrs);
             }
         }
-        self.inv.access_keys = keys;
+        self.facts.inv.access_keys = keys;
         self.link_profiles(out);
     }
 
@@ -661,12 +684,12 @@ impl Reader {
     /// domain's default) when its domain uses IAM authentication (row
     /// 5.20), and links it to its domain.
     fn link_profiles(&mut self, out: &mut EstateBuilder) {
-        for (ix, region, domain_id) in std::mem::take(&mut self.inv.profiles) {
-            let Some(r) = self.inv.resources.get_mut(ix) else {
+        for (ix, region, domain_id) in std::mem::take(&mut self.facts.inv.profiles) {
+            let Some(r) = self.facts.inv.resources.get_mut(ix) else {
                 continue;
             };
             let key = (r.account.clone(), region, domain_id.clone());
-            match self.inv.domains.get(&key) {
+            match self.facts.inv.domains.get(&key) {
                 Some(d) => {
                     r.parent = Some(d.arn.clone());
                     if r.role.is_none() {
@@ -688,7 +711,7 @@ impl Reader {
                         "domain {domain_id} was not collected (sagemaker/describe-domain): the presigned URL works only if it uses IAM authentication"
                     ));
                     if r.role.is_none() {
-                        if let Some(f) = self.files.get(r.file) {
+                        if let Some(f) = self.facts.files.get(r.file) {
                             out.select_input(f);
                         }
                         out.warning_code(blastgraph_model::Code::UnresolvedReference,
@@ -703,7 +726,9 @@ impl Reader {
             }
         }
     }
+}
 
+impl Facts {
     /// Emits targets, credentials, and the edges to them.
     pub(crate) fn emit_inventory(&self, out: &mut EstateBuilder, escalated: &BTreeSet<usize>) {
         self.report_missing(out);
@@ -902,7 +927,7 @@ fn named_principals(doc: &Value) -> Vec<Trusted> {
         .unwrap_or_else(|| vec![Trusted::Anyone])
 }
 
-impl Reader {
+impl Facts {
     /// The key policy of a KMS key, when collected.
     pub(crate) fn inv_key_policy(&self, arn: &str) -> Option<&Policy> {
         self.inv

@@ -41,18 +41,19 @@ impl Reader {
                         r.attrs
                             .tags
                             .insert("aws:listed_by".into(), account.to_string());
-                        s.inv
+                        s.facts
+                            .inv
                             .seen
                             .entry(account.to_string())
                             .or_default()
                             .insert("bedrock/list-foundation-models");
                         let arn = r.arn.clone();
-                        if s.inv.by_arn.contains_key(&arn) {
-                            s.inv.foundation_users(&arn, account);
+                        if s.facts.inv.by_arn.contains_key(&arn) {
+                            s.facts.inv.foundation_users(&arn, account);
                             return Ok(());
                         }
                         s.add_resource(r, out);
-                        s.inv.foundation_users(&arn, account);
+                        s.facts.inv.foundation_users(&arn, account);
                     } else {
                         s.add_resource(r, out);
                     }
@@ -119,8 +120,8 @@ impl Reader {
                     .and_then(|e| e.get("lambda"))
                     .and_then(Value::as_str)
                     .map(str::to_string);
-                if let (Some(l), Some(&ix)) = (lambda, self.inv.by_arn.get(&arn))
-                    && let Some(r) = self.inv.resources.get_mut(ix)
+                if let (Some(l), Some(&ix)) = (lambda, self.facts.inv.by_arn.get(&arn))
+                    && let Some(r) = self.facts.inv.resources.get_mut(ix)
                 {
                     r.attrs.tags.insert("aws:executor_lambda".into(), l);
                 }

@@ -103,6 +103,7 @@ impl Reader {
             }
             ("ecs", "list-clusters", []) => {
                 let list = self
+                    .facts
                     .inv
                     .ecs_clusters
                     .entry(account.to_string())

@@ -35,6 +35,7 @@ impl Reader {
                 // whole list (pages merged), so it settles the key count.
                 if let Some(Value::Array(items)) = top.map.get("AccessKeyMetadata") {
                     *self
+                        .facts
                         .inv
                         .listed_users
                         .entry((account.to_string(), user.clone()))
@@ -50,11 +51,12 @@ impl Reader {
                     if let Some(st) = opt(o, "Status")? {
                         attrs.tags.insert("aws:status".into(), st);
                     }
-                    s.inv.access_keys.push(AccessKey {
+                    let file = s.file;
+                    s.facts.inv.access_keys.push(AccessKey {
                         id: id.to_string(),
                         user_arn: format!("arn:aws:iam::{account}:user/{user}"),
                         account: account.to_string(),
-                        file: s.file,
+                        file,
                         path: o.path.clone(),
                         attrs,
                         report: false,
@@ -67,11 +69,17 @@ impl Reader {
                 if let Some(lu) = top.map.get("AccessKeyLastUsed") {
                     let lo = Obj::new(lu, top.at("AccessKeyLastUsed"))?;
                     if let Some(d) = opt(&lo, "LastUsedDate")? {
-                        if let Some(k) = self.inv.access_keys.iter_mut().find(|k| &k.id == key_id) {
+                        if let Some(k) = self
+                            .facts
+                            .inv
+                            .access_keys
+                            .iter_mut()
+                            .find(|k| &k.id == key_id)
+                        {
                             k.attrs.last_used = Some(d);
                         } else {
                             // Read before its list: keep it for the link step.
-                            self.inv.access_keys.push(AccessKey {
+                            self.facts.inv.access_keys.push(AccessKey {
                                 id: key_id.clone(),
                                 user_arn: String::new(),
                                 account: account.to_string(),

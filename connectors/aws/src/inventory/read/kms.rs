@@ -24,11 +24,12 @@ impl Reader {
                     let id = o.req_str("KeyId")?;
                     let arn = opt(o, "KeyArn")?
                         .unwrap_or_else(|| format!("arn:aws:kms:{region}:{account}:key/{id}"));
-                    s.inv.key_ids.insert(
+                    s.facts.inv.key_ids.insert(
                         (account.to_string(), region.to_string(), id.to_string()),
                         arn.clone(),
                     );
-                    s.inv
+                    s.facts
+                        .inv
                         .keys
                         .entry(arn.clone())
                         .or_insert(Key { policy: None });

@@ -98,7 +98,8 @@ impl Reader {
 
     /// Marks an inventory as collected for an account.
     pub(crate) fn seen(&mut self, account: &str, inventory: &'static str) {
-        self.inv
+        self.facts
+            .inv
             .seen
             .entry(account.to_string())
             .or_default()

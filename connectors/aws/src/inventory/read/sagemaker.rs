@@ -111,7 +111,7 @@ impl Reader {
                     r.attrs.tags.insert("aws:status".into(), st);
                 }
                 if self.add_resource(r, out).is_some() {
-                    self.inv.domains.insert(
+                    self.facts.inv.domains.insert(
                         (account.to_string(), region.to_string(), id),
                         Domain {
                             arn,
@@ -157,7 +157,8 @@ impl Reader {
                     r.attrs.tags.insert("aws:status".into(), st);
                 }
                 if let Some(ix) = self.add_resource(r, out) {
-                    self.inv
+                    self.facts
+                        .inv
                         .profiles
                         .push((ix, region.to_string(), domain_id.clone()));
                 }
