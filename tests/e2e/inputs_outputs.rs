@@ -522,3 +522,26 @@ fn duplicate_keys_cost_their_record_and_a_byte_order_mark_costs_nothing() {
         "{ids:?}"
     );
 }
+
+/// The embedded demo estate reads without a single diagnostic (regression:
+/// a split of the AWS reader left `bedrock-agent/list-agents` unread, which
+/// only its warnings showed).
+#[test]
+fn the_demo_estate_reads_without_problems() {
+    let mut err = Vec::new();
+    let g = blastgraph_cli::inputs::load(
+        &blastgraph_cli::args::InputArgs {
+            input: Vec::new(),
+            quiet: true,
+        },
+        &mut err,
+    )
+    .unwrap();
+    let d: Vec<String> = g
+        .manifest()
+        .diagnostics
+        .iter()
+        .map(ToString::to_string)
+        .collect();
+    assert!(d.is_empty(), "{d:#?}");
+}

@@ -61,6 +61,12 @@ impl Reader {
                 });
                 self.seen(account, spec.inventory);
             }
+            // The listing only tells that agents were collected (the
+            // `get-agent` files carry what is needed).
+            ("bedrock-agent", "list-agents", []) => {
+                self.each(top, "agentSummaries", out, &mut |_, _, _| Ok(()));
+                self.seen(account, BEDROCK_AGENT.inventory);
+            }
             ("bedrock-agent", "list-knowledge-bases", []) => {
                 self.each(top, "knowledgeBaseSummaries", out, &mut |s, o, out| {
                     let id = o.req_str("knowledgeBaseId")?;

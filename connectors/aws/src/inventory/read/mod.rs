@@ -117,3 +117,57 @@ impl Reader {
         blastgraph_model::json::for_each_record(top, list, out, |o, out| f(self, o, out));
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// Every account file of docs/aws-raw-layout.md is read by the family
+    /// the dispatch table names for its service (regression: an arm that
+    /// served two services was reachable from one of them only).
+    #[test]
+    fn every_file_of_the_layout_doc_has_its_family() {
+        let doc = include_str!("../../../../../docs/aws-raw-layout.md");
+        let mut checked = 0;
+        for line in doc.lines() {
+            let Some(entry) = line.split_whitespace().next() else {
+                continue;
+            };
+            let Some(stem) = entry.strip_suffix(".json") else {
+                continue;
+            };
+            let parts: Vec<&str> = stem.split('/').collect();
+            let [service, op, rest @ ..] = parts.as_slice() else {
+                continue;
+            };
+            if !line.starts_with("      ") || *service == "organizations" {
+                continue;
+            }
+            let resource: Vec<String> = rest.iter().map(|_| "x".to_string()).collect();
+            let value = serde_json::json!({});
+            let top = Obj::new(&value, "$".into()).unwrap_or_else(|_| unreachable!());
+            let file = File {
+                account: "111122223333",
+                region: "us-east-1",
+                service,
+                op,
+                resource: &resource,
+                top: &top,
+            };
+            let read = FAMILIES
+                .iter()
+                .find(|(s, _)| s == service)
+                .map(|(_, r)| *r)
+                .unwrap_or_else(|| panic!("no family for `{service}`"));
+            let mut reader = Reader::new();
+            let mut out = EstateBuilder::new();
+            let known = read(&mut reader, &file, &mut out).unwrap_or(true);
+            assert!(known, "`{service}/{op}` is not read by its family");
+            checked += 1;
+        }
+        assert!(
+            checked >= 40,
+            "only {checked} files of the layout doc checked"
+        );
+    }
+}

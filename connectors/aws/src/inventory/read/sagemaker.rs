@@ -71,14 +71,11 @@ impl Reader {
             // The lists of resources described one file each: they only
             // tell that the kind was collected (the describe files carry
             // what is needed).
-            ("sagemaker", "list-notebook-instances" | "list-domains", [])
-            | ("bedrock-agent", "list-agents", []) => {
-                let (list, inv) = match op {
-                    "list-notebook-instances" => {
-                        ("NotebookInstances", SAGEMAKER_NOTEBOOK.inventory)
-                    }
-                    "list-domains" => ("Domains", SAGEMAKER_DOMAIN.inventory),
-                    _ => ("agentSummaries", BEDROCK_AGENT.inventory),
+            ("sagemaker", "list-notebook-instances" | "list-domains", []) => {
+                let (list, inv) = if op == "list-domains" {
+                    ("Domains", SAGEMAKER_DOMAIN.inventory)
+                } else {
+                    ("NotebookInstances", SAGEMAKER_NOTEBOOK.inventory)
                 };
                 self.each(top, list, out, &mut |_, _, _| Ok(()));
                 self.seen(account, inv);
