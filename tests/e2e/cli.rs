@@ -162,3 +162,17 @@ fn collect_without_the_live_feature_says_how_to_build_it() {
     assert_eq!(code, 2, "{err}");
     assert!(err.contains("--features live-aws"), "{err}");
 }
+
+/// A gate counts what may be: infra-ci's firm score is 143, its possible
+/// score (with the break-glass role behind MFA) 145.
+#[test]
+fn fail_on_counts_the_possible_score() {
+    let (code, _, err) = run(&["rank", "-q", "-i", PIVOT, "--fail-on", "144"]);
+    assert_eq!(code, 3, "{err}");
+    assert!(err.contains("possible score is at least 144"), "{err}");
+    let (code, _, _) = run(&["rank", "-q", "-i", PIVOT, "--fail-on", "146"]);
+    assert_eq!(code, 0);
+    // --strict ranks the firm reach only: 143 does not reach 144.
+    let (code, _, _) = run(&["rank", "-q", "-i", PIVOT, "--strict", "--fail-on", "144"]);
+    assert_eq!(code, 0);
+}

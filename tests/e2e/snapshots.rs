@@ -109,7 +109,15 @@ fn exports_have_the_documented_schemas_in_every_format() {
             "secrets",
             "datasets",
             "models",
-            "tools"
+            "tools",
+            "possible_score",
+            "possible_identities",
+            "possible_credentials",
+            "possible_scopes",
+            "possible_secrets",
+            "possible_datasets",
+            "possible_models",
+            "possible_tools"
         ]
     );
     // infra-ci, deployer, trainer, breakglass, bob, ingest, ingest's client secret.
@@ -137,6 +145,13 @@ fn exports_have_the_documented_schemas_in_every_format() {
     assert_eq!(edges.column("id").unwrap().null_count(), 0);
     let rows = json(&std::fs::read_to_string(dir.path().join("rank.json")).unwrap());
     assert_eq!(rows.as_array().unwrap().len(), 7);
+    // Firm and possible side by side: the CI workflow gains break-glass
+    // (behind an MFA condition) only in the possible reach.
+    let ci = &rows[0];
+    assert_eq!(ci["name"], "infra-ci");
+    assert_eq!(ci["identities"], 3);
+    assert_eq!(ci["possible_identities"], 4);
+    assert!(ci["score"].as_u64() < ci["possible_score"].as_u64());
     let csv = std::fs::read_to_string(dir.path().join("edges.csv")).unwrap();
     assert_eq!(csv.lines().count(), 16);
 }

@@ -18,7 +18,7 @@ pub mod whatif;
 pub mod whocan;
 
 pub use blast::{Blast, BlastOptions, Held, TargetHit, blast};
-pub use rank::{Counts, RankRow, RankStats, rank};
+pub use rank::{Counts, RankRow, RankStats, rank, rank_firm_and_possible};
 pub use trace::trace;
 pub use traverse::{BitSet, Filter, Step, step};
 pub use whatif::{Change, WhatIf, what_if};

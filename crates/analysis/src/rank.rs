@@ -87,10 +87,16 @@ impl Counts {
 pub struct RankRow {
     /// The identity.
     pub node: NodeIx,
-    /// What it reaches.
+    /// What it reaches (under the filter asked for; firm in
+    /// [`rank_firm_and_possible`]).
     pub counts: Counts,
     /// [`Counts::score`].
     pub score: u64,
+    /// What it may reach when conditional edges hold too (equal to
+    /// `counts` from [`rank`], which uses one filter).
+    pub possible: Counts,
+    /// [`Counts::score`] of `possible`.
+    pub possible_score: u64,
 }
 
 /// How rank went, for benchmarks and curious users.
@@ -228,6 +234,39 @@ fn tarjan(n: usize, adj: &Adj) -> (Vec<u32>, usize) {
 /// ties by id. Returns the rows and how the work was shared.
 pub fn rank(g: &Graph, filter: &Filter) -> (Vec<RankRow>, RankStats) {
     rank_with_threshold(g, filter, 4096usize.max(g.node_count() / 256))
+}
+
+/// Every identity's reach twice, side by side: firm (conditional edges
+/// dropped: what the inputs decide) in `counts` and `score`, possible
+/// (conditional edges kept: what holds if every undecided condition does)
+/// in `possible` and `possible_score`. Sorted by firm score, then possible
+/// score, then id: an analyst reads one answer, and sees how much rests on
+/// conditions the inputs cannot decide.
+pub fn rank_firm_and_possible(g: &Graph) -> (Vec<RankRow>, RankStats) {
+    let (mut firm, stats) = rank(g, &Filter::strict(true));
+    let (possible, _) = rank(g, &Filter::strict(false));
+    let mut by_node: Vec<Option<Counts>> = vec![None; g.node_count()];
+    for r in &possible {
+        if let Some(slot) = by_node.get_mut(r.node as usize) {
+            *slot = Some(r.counts);
+        }
+    }
+    for r in &mut firm {
+        let p = by_node
+            .get(r.node as usize)
+            .copied()
+            .flatten()
+            .unwrap_or(r.counts);
+        r.possible = p;
+        r.possible_score = p.score();
+    }
+    firm.sort_by(|a, b| {
+        b.score
+            .cmp(&a.score)
+            .then_with(|| b.possible_score.cmp(&a.possible_score))
+            .then_with(|| g.id(a.node).cmp(g.id(b.node)))
+    });
+    (firm, stats)
 }
 
 /// [`rank`] with the reach size past which a component becomes a hub
@@ -427,6 +466,8 @@ pub fn rank_with_threshold(
                 node: v,
                 counts,
                 score: counts.score(),
+                possible: counts,
+                possible_score: counts.score(),
             }
         })
         .collect();

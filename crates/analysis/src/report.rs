@@ -434,11 +434,15 @@ pub struct RankView {
     /// The identity.
     #[serde(flatten)]
     pub node: NodeView,
-    /// Risk score.
+    /// Risk score of the firm reach.
     pub score: u64,
-    /// What it reaches.
+    /// What it reaches (firm: conditional edges dropped).
     #[serde(flatten)]
     pub counts: Counts,
+    /// Risk score of the possible reach (conditional edges kept).
+    pub possible_score: u64,
+    /// What it may reach if every undecided condition holds.
+    pub possible: Counts,
 }
 
 /// The views of rank rows.
@@ -450,6 +454,8 @@ pub fn rank_report(g: &Graph, rows: &[RankRow]) -> Vec<RankView> {
             node: NodeView::of(g, r.node),
             score: r.score,
             counts: r.counts,
+            possible_score: r.possible_score,
+            possible: r.possible,
         })
         .collect()
 }

@@ -248,10 +248,11 @@ pub struct RankArgs {
     /// Show only the first N rows.
     #[arg(long, value_name = "N")]
     pub top: Option<usize>,
-    /// Drop edges whose conditions could not be decided.
+    /// Firm reach only (rank shows firm and possible side by side by
+    /// default; this skips the possible columns, which then equal the firm).
     #[arg(long)]
     pub strict: bool,
-    /// Exit with code 3 when some identity's score is at least this.
+    /// Exit with code 3 when some identity's possible score is at least this.
     #[arg(long, value_name = "SCORE")]
     pub fail_on: Option<u64>,
     /// Print how the work was shared (components, hubs, levels) to stderr.
@@ -285,7 +286,8 @@ pub struct ExportArgs {
     /// Folder to write `nodes`, `edges` and `rank` into.
     #[arg(long, short, value_name = "DIR")]
     pub output: PathBuf,
-    /// Drop conditional edges when ranking.
+    /// Rank the firm reach only (by default the rank table has firm and
+    /// possible columns side by side).
     #[arg(long)]
     pub strict: bool,
     /// Inputs.

@@ -415,6 +415,20 @@ pub fn rank_frame(rows: &[RankView]) -> Result<DataFrame, ExportError> {
         Column::new("datasets".into(), u(&|r| r.counts.datasets)),
         Column::new("models".into(), u(&|r| r.counts.models)),
         Column::new("tools".into(), u(&|r| r.counts.tools)),
+        Column::new(
+            "possible_score".into(),
+            rows.iter().map(|r| r.possible_score).collect::<Vec<u64>>(),
+        ),
+        Column::new("possible_identities".into(), u(&|r| r.possible.identities)),
+        Column::new(
+            "possible_credentials".into(),
+            u(&|r| r.possible.credentials),
+        ),
+        Column::new("possible_scopes".into(), u(&|r| r.possible.scopes)),
+        Column::new("possible_secrets".into(), u(&|r| r.possible.secrets)),
+        Column::new("possible_datasets".into(), u(&|r| r.possible.datasets)),
+        Column::new("possible_models".into(), u(&|r| r.possible.models)),
+        Column::new("possible_tools".into(), u(&|r| r.possible.tools)),
     ]);
     DataFrame::new(rows.len(), cols).map_err(werr("rank table"))
 }

@@ -312,20 +312,37 @@ pub fn rank_text(rows: &[RankView]) -> String {
         .map(|s| s.to_string())
         .collect::<Vec<_>>(),
     ];
+    // A count is `firm`, or `firm/possible` when conditional edges add to it.
+    let both = |firm: u64, possible: u64| {
+        if firm == possible {
+            firm.to_string()
+        } else {
+            format!("{firm}/{possible}")
+        }
+    };
+    let mut any = false;
     for r in rows {
+        let (f, p) = (&r.counts, &r.possible);
+        any |= r.score != r.possible_score;
         t.push(vec![
             r.rank.to_string(),
-            r.score.to_string(),
+            both(r.score, r.possible_score),
             r.node.name.clone(),
             r.node.kind.clone(),
-            r.counts.scopes.to_string(),
-            r.counts.identities.to_string(),
-            r.counts.secrets.to_string(),
-            r.counts.datasets.to_string(),
-            r.counts.models.to_string(),
-            r.counts.tools.to_string(),
+            both(f.scopes.into(), p.scopes.into()),
+            both(f.identities.into(), p.identities.into()),
+            both(f.secrets.into(), p.secrets.into()),
+            both(f.datasets.into(), p.datasets.into()),
+            both(f.models.into(), p.models.into()),
+            both(f.tools.into(), p.tools.into()),
             r.node.owner.clone().unwrap_or_else(|| "-".into()),
         ]);
     }
-    align(&t)
+    let mut out = align(&t);
+    if any {
+        out.push_str(
+            "\n  `a/b`: a firm (what the inputs decide), b possible (if every undecided condition holds); sorted by firm score.\n",
+        );
+    }
+    out
 }

@@ -3,8 +3,8 @@
 use std::io::Write;
 
 use anyhow::{Context, Result};
+use blastgraph_analysis::BlastOptions;
 use blastgraph_analysis::report::{blast_report, rank_report, trace_report};
-use blastgraph_analysis::{BlastOptions, Filter};
 use blastgraph_export::text::{blast_text, rank_text, trace_text};
 
 use crate::args::InputArgs;
@@ -24,7 +24,7 @@ pub fn run(out: &mut dyn Write, err: &mut dyn Write) -> Result<u8> {
         "blastgraph demo: Acme AI, a fictional AI company ({} nodes, {} edges across AWS, Azure/Entra, Vault, OpenAI, GitHub Actions and Google OAuth)\n",
         m.nodes, m.edges
     )?;
-    let (rows, _) = blastgraph_analysis::rank(&g, &Filter::default());
+    let (rows, _) = blastgraph_analysis::rank_firm_and_possible(&g);
     writeln!(out, "== Riskiest identities (blastgraph rank --top 8)")?;
     out.write_all(rank_text(&rank_report(&g, &rows[..rows.len().min(8)])).as_bytes())?;
 

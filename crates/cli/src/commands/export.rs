@@ -20,7 +20,11 @@ pub fn run(args: &ExportArgs, out: &mut dyn Write, err: &mut dyn Write) -> Resul
     };
     std::fs::create_dir_all(&args.output)
         .with_context(|| format!("cannot create {}", args.output.display()))?;
-    let (rows, _) = blastgraph_analysis::rank(&g, &Filter::strict(args.strict));
+    let (rows, _) = if args.strict {
+        blastgraph_analysis::rank(&g, &Filter::strict(true))
+    } else {
+        blastgraph_analysis::rank_firm_and_possible(&g)
+    };
     let tables = [
         ("nodes", nodes_frame(&g)?),
         ("edges", edges_frame(&g)?),

@@ -16,7 +16,11 @@ pub const FAIL_ON_EXIT: u8 = 3;
 /// Runs `rank`.
 pub fn run(args: &RankArgs, out: &mut dyn Write, err: &mut dyn Write) -> Result<u8> {
     let g = crate::inputs::load(&args.input, err)?;
-    let (rows, stats) = blastgraph_analysis::rank(&g, &Filter::strict(args.strict));
+    let (rows, stats) = if args.strict {
+        blastgraph_analysis::rank(&g, &Filter::strict(true))
+    } else {
+        blastgraph_analysis::rank_firm_and_possible(&g)
+    };
     if args.stats {
         let _ = writeln!(
             err,
@@ -27,9 +31,11 @@ pub fn run(args: &RankArgs, out: &mut dyn Write, err: &mut dyn Write) -> Result<
             stats.levels
         );
     }
+    // A gate fails on what may be: the possible score, which counts the
+    // conditions the inputs cannot decide as met.
     let crossed = args
         .fail_on
-        .is_some_and(|t| rows.first().is_some_and(|r| r.score >= t));
+        .is_some_and(|t| rows.iter().any(|r| r.possible_score >= t));
     let mut views: Vec<RankView> =
         rank_report(&g, &rows[..rows.len().min(args.top.unwrap_or(usize::MAX))]);
     views.truncate(args.top.unwrap_or(usize::MAX));
@@ -45,7 +51,7 @@ pub fn run(args: &RankArgs, out: &mut dyn Write, err: &mut dyn Write) -> Result<
     if crossed {
         let _ = writeln!(
             err,
-            "rank: an identity's score is at least {} (--fail-on)",
+            "rank: an identity's possible score is at least {} (--fail-on)",
             args.fail_on.unwrap_or(0)
         );
         return Ok(FAIL_ON_EXIT);
