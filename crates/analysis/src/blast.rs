@@ -75,63 +75,70 @@ impl Blast {
 /// Runs a blast query from `starts`.
 pub fn blast(g: &Graph, starts: &[NodeIx], opts: &BlastOptions) -> Blast {
     let n = g.node_count();
-    let classes = g.classes();
-    let mut dist = vec![0u32; n]; // hops + 1; 0 = not held
-    let mut parent = vec![NONE; n];
-    let mut best = vec![0u8; n]; // level index + 1; 0 = not reached as target
-    let mut tix = vec![0u32; n]; // position in `targets`
-    let mut targets: Vec<TargetHit> = Vec::new();
+    let mut st = Walk {
+        g,
+        opts,
+        dist: vec![0u32; n], // hops + 1; 0 = not held
+        parent: vec![NONE; n],
+        best: vec![0u8; n], // level index + 1; 0 = not reached as target
+        tix: vec![0u32; n], // position in `targets`
+        targets: Vec::new(),
+    };
     let mut queue: Vec<NodeIx> = Vec::new();
     let mut seen_starts = Vec::new();
     for &s in starts {
-        if (s as usize) < n && dist[s as usize] == 0 && opts.filter.has_node(s) {
-            dist[s as usize] = 1;
+        if (s as usize) < n && st.dist[s as usize] == 0 && opts.filter.has_node(s) {
+            st.dist[s as usize] = 1;
             queue.push(s);
             seen_starts.push(s);
         }
     }
     let max_hops = opts.max_hops.unwrap_or(u32::MAX);
+    // Phase 1, firm: breadth-first over the edges the inputs decide. A node
+    // or target reached here keeps its firm witness, however short a
+    // conditional path to it would be.
     let mut head = 0;
     while let Some(&u) = queue.get(head) {
         head += 1;
-        let du = dist[u as usize] - 1;
-        if du >= max_hops {
-            continue;
+        let du = st.dist[u as usize] - 1;
+        if du < max_hops {
+            st.visit(u, du, true, &mut queue);
         }
-        let cu = classes[u as usize];
-        let range = g.out_range(u);
-        for (k, e) in g.edges()[range.clone()].iter().enumerate() {
-            let ix = (range.start + k) as EdgeIx;
-            if !opts.filter.allows(ix, e) {
-                continue;
+    }
+    // Phase 2, possible: unless the query is strict, conditional edges too,
+    // from every node held so far at its firm distance, one hop count after
+    // the other, so that a node reached only through a condition gets its
+    // shortest such path, and a target a higher level only through one.
+    if !opts.filter.strict {
+        let mut buckets: Vec<Vec<NodeIx>> = Vec::new();
+        for &u in &queue {
+            let d = (st.dist[u as usize] - 1) as usize;
+            if buckets.len() <= d {
+                buckets.resize_with(d + 1, Vec::new);
             }
-            let v = e.to as usize;
-            let s = step(e, cu, classes[v]);
-            if let Some(level) = s.level {
-                let rank = level.index() as u8 + 1;
-                if best[v] == 0 {
-                    best[v] = rank;
-                    tix[v] = targets.len() as u32;
-                    targets.push(TargetHit {
-                        node: e.to,
-                        level,
-                        hops: du + 1,
-                        via: ix,
-                    });
-                } else if rank > best[v] {
-                    best[v] = rank;
-                    if let Some(t) = targets.get_mut(tix[v] as usize) {
-                        t.level = level;
-                        t.hops = du + 1;
-                        t.via = ix;
-                    }
+            if let Some(b) = buckets.get_mut(d) {
+                b.push(u);
+            }
+        }
+        let mut d = 0;
+        while let Some(nodes) = buckets.get_mut(d).map(std::mem::take) {
+            let du = d as u32;
+            let mut next = Vec::new();
+            if du < max_hops {
+                for &u in &nodes {
+                    st.visit(u, du, false, &mut next);
                 }
             }
-            if s.pivot && dist[v] == 0 {
-                dist[v] = du + 2;
-                parent[v] = ix;
-                queue.push(e.to);
+            queue.extend_from_slice(&next);
+            if !next.is_empty() {
+                if buckets.len() <= d + 1 {
+                    buckets.resize_with(d + 2, Vec::new);
+                }
+                if let Some(b) = buckets.get_mut(d + 1) {
+                    b.extend(next);
+                }
             }
+            d += 1;
         }
     }
     let held = queue
@@ -139,13 +146,69 @@ pub fn blast(g: &Graph, starts: &[NodeIx], opts: &BlastOptions) -> Blast {
         .skip(seen_starts.len())
         .map(|&node| Held {
             node,
-            hops: dist[node as usize] - 1,
+            hops: st.dist[node as usize] - 1,
         })
         .collect();
     Blast {
         starts: seen_starts,
         held,
-        targets,
-        parent,
+        targets: st.targets,
+        parent: st.parent,
+    }
+}
+
+/// The state of one blast traversal.
+struct Walk<'a> {
+    g: &'a Graph,
+    opts: &'a BlastOptions,
+    dist: Vec<u32>,
+    parent: Vec<EdgeIx>,
+    best: Vec<u8>,
+    tix: Vec<u32>,
+    targets: Vec<TargetHit>,
+}
+
+impl Walk<'_> {
+    /// Follows the out-edges of `u` (held at `du` hops): records the target
+    /// levels they give and appends newly held identities to `held`.
+    /// `firm_only` skips conditional edges.
+    fn visit(&mut self, u: NodeIx, du: u32, firm_only: bool, held: &mut Vec<NodeIx>) {
+        let g = self.g;
+        let classes = g.classes();
+        let cu = classes[u as usize];
+        let range = g.out_range(u);
+        for (k, e) in g.edges()[range.clone()].iter().enumerate() {
+            let ix = (range.start + k) as EdgeIx;
+            if !self.opts.filter.allows(ix, e) || (firm_only && e.conditional) {
+                continue;
+            }
+            let v = e.to as usize;
+            let s = step(e, cu, classes[v]);
+            if let Some(level) = s.level {
+                let rank = level.index() as u8 + 1;
+                if self.best[v] == 0 {
+                    self.best[v] = rank;
+                    self.tix[v] = self.targets.len() as u32;
+                    self.targets.push(TargetHit {
+                        node: e.to,
+                        level,
+                        hops: du + 1,
+                        via: ix,
+                    });
+                } else if rank > self.best[v] {
+                    self.best[v] = rank;
+                    if let Some(t) = self.targets.get_mut(self.tix[v] as usize) {
+                        t.level = level;
+                        t.hops = du + 1;
+                        t.via = ix;
+                    }
+                }
+            }
+            if s.pivot && self.dist[v] == 0 {
+                self.dist[v] = du + 2;
+                self.parent[v] = ix;
+                held.push(e.to);
+            }
+        }
     }
 }

@@ -150,20 +150,31 @@ struct Model {
     levels: BTreeMap<NodeIx, BTreeSet<AccessLevel>>,
 }
 
-fn model(g: &Graph, start: NodeIx, strict: bool, max_hops: u32) -> Model {
-    let mut held: BTreeMap<NodeIx, u32> = BTreeMap::from([(start, 0)]);
+/// Fewest hops to each node over pivot edges (`firm_only`: no conditional
+/// edge), starting from `held`; the nodes of `frozen` keep their distance.
+fn hops_from(
+    g: &Graph,
+    mut held: BTreeMap<NodeIx, u32>,
+    frozen: &BTreeMap<NodeIx, u32>,
+    firm_only: bool,
+    max_hops: u32,
+) -> BTreeMap<NodeIx, u32> {
     // Bellman-Ford on hop counts over pivot rules.
     loop {
         let mut changed = false;
         for e in g.edges() {
-            if strict && e.conditional {
+            if firm_only && e.conditional {
                 continue;
             }
             let Some(&du) = held.get(&e.from) else {
                 continue;
             };
             let (pivot, _) = rule(e.kind, e.access, g.class(e.from), g.class(e.to));
-            if pivot && du < max_hops && held.get(&e.to).is_none_or(|&d| d > du + 1) {
+            if pivot
+                && du < max_hops
+                && !frozen.contains_key(&e.to)
+                && held.get(&e.to).is_none_or(|&d| d > du + 1)
+            {
                 held.insert(e.to, du + 1);
                 changed = true;
             }
@@ -172,7 +183,23 @@ fn model(g: &Graph, start: NodeIx, strict: bool, max_hops: u32) -> Model {
             break;
         }
     }
-    let mut targets: BTreeMap<NodeIx, (AccessLevel, u32)> = BTreeMap::new();
+    held
+}
+
+/// What blast must answer, by brute force: firm first (conditional edges
+/// dropped), then, unless strict, conditional edges too from every node at
+/// its firm distance. A node or target keeps its firm hop count when a firm
+/// path reaches it (at the target's best level); only what conditions alone
+/// reach gets a conditional one.
+fn model(g: &Graph, start: NodeIx, strict: bool, max_hops: u32) -> Model {
+    let firm = hops_from(g, BTreeMap::from([(start, 0)]), &BTreeMap::new(), true, max_hops);
+    let held = if strict {
+        firm.clone()
+    } else {
+        hops_from(g, firm.clone(), &firm, false, max_hops)
+    };
+    // Every (level, hops) an edge gives, and whether it is a firm one.
+    let mut hits: BTreeMap<NodeIx, Vec<(AccessLevel, u32, bool)>> = BTreeMap::new();
     let mut levels: BTreeMap<NodeIx, BTreeSet<AccessLevel>> = BTreeMap::new();
     for e in g.edges() {
         if strict && e.conditional {
@@ -186,14 +213,20 @@ fn model(g: &Graph, start: NodeIx, strict: bool, max_hops: u32) -> Model {
         }
         if let (_, Some(level)) = rule(e.kind, e.access, g.class(e.from), g.class(e.to)) {
             levels.entry(e.to).or_default().insert(level);
-            let cand = (level, du + 1);
-            let better = match targets.get(&e.to) {
-                None => true,
-                Some(&(l, h)) => level > l || (level == l && du + 1 < h),
-            };
-            if better {
-                targets.insert(e.to, cand);
-            }
+            let is_firm = !e.conditional && firm.get(&e.from) == Some(&du);
+            hits.entry(e.to).or_default().push((level, du + 1, is_firm));
+        }
+    }
+    let mut targets: BTreeMap<NodeIx, (AccessLevel, u32)> = BTreeMap::new();
+    for (t, hs) in hits {
+        let Some(best) = hs.iter().map(|h| h.0).max() else {
+            continue;
+        };
+        let at_best = hs.iter().filter(|h| h.0 == best);
+        let firm_hops = at_best.clone().filter(|h| h.2).map(|h| h.1).min();
+        let hops = firm_hops.or_else(|| at_best.map(|h| h.1).min());
+        if let Some(h) = hops {
+            targets.insert(t, (best, h));
         }
     }
     Model {
