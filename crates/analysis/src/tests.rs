@@ -192,7 +192,13 @@ fn hops_from(
 /// path reaches it (at the target's best level); only what conditions alone
 /// reach gets a conditional one.
 fn model(g: &Graph, start: NodeIx, strict: bool, max_hops: u32) -> Model {
-    let firm = hops_from(g, BTreeMap::from([(start, 0)]), &BTreeMap::new(), true, max_hops);
+    let firm = hops_from(
+        g,
+        BTreeMap::from([(start, 0)]),
+        &BTreeMap::new(),
+        true,
+        max_hops,
+    );
     let held = if strict {
         firm.clone()
     } else {
