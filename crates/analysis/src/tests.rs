@@ -192,17 +192,27 @@ fn hops_from(
 /// path reaches it (at the target's best level); only what conditions alone
 /// reach gets a conditional one.
 fn model(g: &Graph, start: NodeIx, strict: bool, max_hops: u32) -> Model {
-    let firm = hops_from(
-        g,
-        BTreeMap::from([(start, 0)]),
-        &BTreeMap::new(),
-        true,
-        max_hops,
-    );
-    let held = if strict {
-        firm.clone()
+    model_with(g, start, strict, max_hops, true)
+}
+
+/// What who-can must answer: the same reach and levels as [`model`], each
+/// with its shortest path, firm or not (who-can searches backwards from
+/// the target, shortest first).
+fn shortest_model(g: &Graph, start: NodeIx, strict: bool, max_hops: u32) -> Model {
+    model_with(g, start, strict, max_hops, false)
+}
+
+fn model_with(g: &Graph, start: NodeIx, strict: bool, max_hops: u32, firm_first: bool) -> Model {
+    let from_start = BTreeMap::from([(start, 0)]);
+    let firm = if firm_first {
+        hops_from(g, from_start, &BTreeMap::new(), true, max_hops)
     } else {
-        hops_from(g, firm.clone(), &firm, false, max_hops)
+        BTreeMap::new()
+    };
+    let held = match (strict, firm_first) {
+        (true, true) => firm.clone(),
+        (_, true) => hops_from(g, firm.clone(), &firm, false, max_hops),
+        (_, false) => hops_from(g, BTreeMap::from([(start, 0)]), &firm, strict, max_hops),
     };
     // Every (level, hops) an edge gives, and whether it is a firm one.
     let mut hits: BTreeMap<NodeIx, Vec<(AccessLevel, u32, bool)>> = BTreeMap::new();
@@ -298,7 +308,7 @@ proptest! {
             if s == target || !rankable(g.class(s)) {
                 continue;
             }
-            let m = model(&g, s, strict, u32::MAX);
+            let m = shortest_model(&g, s, strict, u32::MAX);
             if g.class(target).is_target() {
                 if let Some(&(l, h)) = m.targets.get(&target) {
                     want.insert(s, (Some(l), h));
