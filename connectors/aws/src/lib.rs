@@ -16,7 +16,9 @@ pub use layout::encode_name;
 
 use std::collections::{BTreeMap, BTreeSet, HashMap};
 
-use blastgraph_model::json::{Obj, for_each_record, read_document, strip_bom, type_name};
+use blastgraph_model::json::{
+    Obj, RecordError, for_each_record, read_document, strip_bom, type_name,
+};
 use blastgraph_model::{
     Attributes, Class, Connector, Edge, EdgeKind, EdgeTable, EstateBuilder, IngestError, InputFile,
     Node, Provenance,
@@ -292,7 +294,8 @@ impl std::ops::DerefMut for Reader {
     }
 }
 
-type Bad = (String, String);
+/// Why a record was skipped.
+type Bad = blastgraph_model::json::RecordError;
 
 /// Roles indexed by the AWS principals their trust policies name: by caller
 /// (index into the identities), by account, and those that name anyone.

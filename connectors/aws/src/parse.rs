@@ -45,11 +45,15 @@ impl Reader {
         out: &mut EstateBuilder,
     ) -> Result<(), IngestError> {
         let doc = read_document(path, bytes, out)?;
-        let top = Obj::new(&doc, "$".into()).map_err(|(location, message)| IngestError::Shape {
-            file: path.to_string(),
-            location,
-            message,
-        })?;
+        let top = Obj::new(&doc, "$".into()).map_err(
+            |RecordError {
+                 location, message, ..
+             }| IngestError::Shape {
+                file: path.to_string(),
+                location,
+                message,
+            },
+        )?;
         if ![
             "UserDetailList",
             "GroupDetailList",
@@ -238,13 +242,15 @@ impl Reader {
                 return Err((
                     o.at("PolicyVersionList"),
                     "missing required field `PolicyVersionList`".into(),
-                ));
+                )
+                    .into());
             }
             Some(other) => {
                 return Err((
                     o.at("PolicyVersionList"),
                     format!("expected an array, found {}", type_name(other)),
-                ));
+                )
+                    .into());
             }
         };
         let mut chosen = None;
@@ -263,13 +269,15 @@ impl Reader {
             return Err((
                 o.at("PolicyVersionList"),
                 "no default version (`IsDefaultVersion: true`) in the list".into(),
-            ));
+            )
+                .into());
         };
         let Some(document) = vo.map.get("Document") else {
             return Err((
                 vo.at("Document"),
                 "missing required field `Document`".into(),
-            ));
+            )
+                .into());
         };
         let label = if self
             .facts
@@ -294,7 +302,8 @@ impl Reader {
             return Err((
                 o.at("Arn"),
                 format!("duplicate managed policy `{arn}`; the first one is kept"),
-            ));
+            )
+                .into());
         }
         // Non-default versions matter to iam:SetDefaultPolicyVersion.
         let mut kept = Vec::new();
@@ -357,14 +366,15 @@ impl Reader {
                     format!(
                         "expected an IAM {prefix} ARN (arn:aws:iam::ACCOUNT:{prefix}/...), found `{arn}`"
                     ),
-                ));
+                ).into());
             }
         };
         if self.facts.ident_by_arn.contains_key(arn) {
             return Err((
                 o.at("Arn"),
                 format!("duplicate {prefix} `{arn}`; the first one is kept"),
-            ));
+            )
+                .into());
         }
         let mut attrs = Attributes::default();
         if let Some(d) = o.opt_str("CreateDate")? {
@@ -431,7 +441,7 @@ impl Reader {
         };
         let principal = match principal {
             Some(Ok(p)) => Some(p.with_tags(tags.iter().map(|(k, v)| (k.as_str(), v.clone())))),
-            Some(Err(e)) => return Err((o.at("Arn"), e.to_string())),
+            Some(Err(e)) => return Err((o.at("Arn"), e.to_string()).into()),
             None => None,
         };
         // Groups of a user, resolved later.
@@ -461,7 +471,8 @@ impl Reader {
                             "expected an array of group names, found {}",
                             type_name(other)
                         ),
-                    ));
+                    )
+                        .into());
                 }
             }
         }
@@ -485,7 +496,8 @@ impl Reader {
                 return Err((
                     po.at("PolicyDocument"),
                     "missing required field `PolicyDocument`".into(),
-                ));
+                )
+                    .into());
             };
             if let Some(idx) = self.parse_doc(
                 format!("inline policy {pname} of {label}"),
@@ -621,7 +633,8 @@ pub(crate) fn array_field<'a>(o: &Obj<'a>, key: &str) -> Result<&'a [Value], Bad
         Some(other) => Err((
             o.at(key),
             format!("expected an array, found {}", type_name(other)),
-        )),
+        )
+            .into()),
     }
 }
 

@@ -90,8 +90,11 @@ impl Connector for NativeConnector {
             location: location.to_string(),
             message,
         };
-        let top = Obj::new(&doc, "$".into()).map_err(|(l, m)| shape(&l, m))?;
-        match top.opt_str("format").map_err(|(l, m)| shape(&l, m))? {
+        let top = Obj::new(&doc, "$".into()).map_err(|e| shape(&e.location, e.message))?;
+        match top
+            .opt_str("format")
+            .map_err(|e| shape(&e.location, e.message))?
+        {
             Some(FORMAT) => {}
             other => {
                 return Err(shape(

@@ -45,7 +45,7 @@
 use std::collections::{BTreeMap, HashMap};
 
 use blastgraph_model::json::{
-    Obj, is_skipped, looks_like_date, read_document, strip_bom, type_name,
+    Obj, RecordError, is_skipped, looks_like_date, read_document, strip_bom, type_name,
 };
 use blastgraph_model::{
     AccessLevel, Attributes, Class, Connector, Edge, EdgeKind, EstateBuilder, IngestError, Node,
@@ -315,7 +315,9 @@ impl Connector for OpenGraphConnector {
 
     fn ingest(&self, path: &str, bytes: &[u8], out: &mut EstateBuilder) -> Result<(), IngestError> {
         let doc = read_document(path, bytes, out)?;
-        let shape = |(location, message): (String, String)| IngestError::Shape {
+        let shape = |RecordError {
+                         location, message, ..
+                     }: RecordError| IngestError::Shape {
             file: path.to_string(),
             location,
             message,
@@ -331,9 +333,10 @@ impl Connector for OpenGraphConnector {
         let source_kind = read_source_kind(&top, out);
         let graph = match top.map.get("graph") {
             None | Some(Value::Null) => {
-                return Err(shape((
-                    "$.graph".into(),
-                    "missing required field `graph`".into(),
+                return Err(shape(RecordError::new(
+                    blastgraph_model::Code::FileShape,
+                    "$.graph",
+                    "missing required field `graph`",
                 )));
             }
             Some(v) => Obj::new(v, "$.graph".into()).map_err(shape)?,
@@ -352,8 +355,8 @@ impl Connector for OpenGraphConnector {
             }
             let result =
                 Obj::new(item, format!("$.graph.nodes[{i}]")).and_then(|o| reader.node(&o, out));
-            if let Err((location, message)) = result {
-                out.error(location, message);
+            if let Err(e) = result {
+                out.error_code(e.code, e.location, e.message);
             }
         }
         if reader.capped > 0 {
@@ -374,8 +377,8 @@ impl Connector for OpenGraphConnector {
             }
             let result =
                 Obj::new(item, format!("$.graph.edges[{i}]")).and_then(|o| reader.edge(&o, out));
-            if let Err((location, message)) = result {
-                out.error(location, message);
+            if let Err(e) = result {
+                out.error_code(e.code, e.location, e.message);
             }
         }
         Ok(())
@@ -391,8 +394,8 @@ fn read_source_kind<'a>(top: &Obj<'a>, out: &mut EstateBuilder) -> Option<&'a st
     let found = Obj::new(v, top.at("metadata")).and_then(|m| m.opt_str("source_kind"));
     match found {
         Ok(s) => s.filter(|s| !s.trim().is_empty()),
-        Err((location, message)) => {
-            out.warning(location, format!("{message}; ignored"));
+        Err(e) => {
+            out.warning(e.location, format!("{}; ignored", e.message));
             None
         }
     }
@@ -481,7 +484,7 @@ struct Reader<'a> {
     capped: usize,
 }
 
-type Fail = (String, String);
+type Fail = RecordError;
 
 impl<'a> Reader<'a> {
     fn new(file: &'a str, source_kind: Option<&'a str>) -> Self {
@@ -688,7 +691,7 @@ impl<'a> Reader<'a> {
     fn end(&mut self, edge: &Obj<'a>, key: &str, out: &mut EstateBuilder) -> Result<End<'a>, Fail> {
         let r = match edge.map.get(key) {
             None | Some(Value::Null) => {
-                return Err((edge.at(key), format!("missing required field `{key}`")));
+                return Err((edge.at(key), format!("missing required field `{key}`")).into());
             }
             Some(v) => Obj::new(v, edge.at(key))?,
         };
@@ -707,7 +710,7 @@ impl<'a> Reader<'a> {
                 let id = r.req_str("value")?;
                 match self.by_id.get(id).and_then(|&i| self.nodes.get(i)) {
                     Some(n) if !n.has_kind(kind) => {
-                        Err((r.path.clone(), format!("node `{id}` is not{of_kind}")))
+                        Err((r.path.clone(), format!("node `{id}` is not{of_kind}")).into())
                     }
                     Some(n) => Ok(End {
                         id: n.id,
@@ -752,7 +755,8 @@ impl<'a> Reader<'a> {
             _ => Err((
                 r.at("match_by"),
                 format!("unknown match_by `{match_by}`, expected one of: id, name, property"),
-            )),
+            )
+                .into()),
         }
     }
 
@@ -765,7 +769,7 @@ impl<'a> Reader<'a> {
         many: impl FnOnce() -> String,
     ) -> Result<End<'a>, Fail> {
         match found {
-            [] => Err((r.path.clone(), none())),
+            [] => Err((r.path.clone(), none()).into()),
             [i] => self
                 .nodes
                 .get(*i)
@@ -773,7 +777,7 @@ impl<'a> Reader<'a> {
                     id: n.id,
                     class: Some(n.class),
                 })
-                .ok_or_else(|| (r.path.clone(), none())),
+                .ok_or_else(|| (r.path.clone(), none()).into()),
             more => {
                 let ids: Vec<&str> = more
                     .iter()
@@ -788,7 +792,8 @@ impl<'a> Reader<'a> {
                         many(),
                         backticked(&ids)
                     ),
-                ))
+                )
+                    .into())
             }
         }
     }
@@ -799,13 +804,13 @@ impl<'a> Reader<'a> {
         let items = match r.map.get("property_matchers") {
             Some(Value::Array(items)) if !items.is_empty() => items,
             Some(Value::Array(_)) => {
-                return Err((at, "expected at least one property matcher".into()));
+                return Err((at, "expected at least one property matcher".into()).into());
             }
             None | Some(Value::Null) => {
-                return Err((at, "missing required field `property_matchers`".into()));
+                return Err((at, "missing required field `property_matchers`".into()).into());
             }
             Some(other) => {
-                return Err((at, format!("expected an array, found {}", type_name(other))));
+                return Err((at, format!("expected an array, found {}", type_name(other))).into());
             }
         };
         let mut found: Option<Vec<usize>> = None;
@@ -819,13 +824,14 @@ impl<'a> Reader<'a> {
                     return Err((
                         m.at("operator"),
                         format!("unsupported operator `{op}`, expected `equals`"),
-                    ));
+                    )
+                        .into());
                 }
             }
             let value = match m.map.get("value") {
                 Some(v @ (Value::String(_) | Value::Number(_) | Value::Bool(_))) => v.to_string(),
                 None | Some(Value::Null) => {
-                    return Err((m.at("value"), "missing required field `value`".into()));
+                    return Err((m.at("value"), "missing required field `value`".into()).into());
                 }
                 Some(other) => {
                     return Err((
@@ -834,7 +840,8 @@ impl<'a> Reader<'a> {
                             "expected a string, a number or a boolean, found {}",
                             type_name(other)
                         ),
-                    ));
+                    )
+                        .into());
                 }
             };
             let nodes = &self.nodes;
@@ -917,9 +924,9 @@ fn attribute(p: &Obj<'_>, key: &str, date: bool, out: &mut EstateBuilder) -> Opt
 fn read_kinds<'a>(o: &Obj<'a>) -> Result<Vec<&'a str>, Fail> {
     let at = o.at("kinds");
     match o.map.get("kinds") {
-        None | Some(Value::Null) => Err((at, "missing required field `kinds`".into())),
+        None | Some(Value::Null) => Err((at, "missing required field `kinds`".into()).into()),
         Some(Value::Array(items)) if items.is_empty() => {
-            Err((at, "expected at least one kind".into()))
+            Err((at, "expected at least one kind".into()).into())
         }
         Some(Value::Array(items)) => items
             .iter()
@@ -927,18 +934,20 @@ fn read_kinds<'a>(o: &Obj<'a>) -> Result<Vec<&'a str>, Fail> {
             .map(|(j, v)| match v {
                 Value::String(s) if !s.trim().is_empty() => Ok(s.as_str()),
                 Value::String(_) => {
-                    Err((format!("{at}[{j}]"), "expected a non-empty string".into()))
+                    Err((format!("{at}[{j}]"), "expected a non-empty string".into()).into())
                 }
                 other => Err((
                     format!("{at}[{j}]"),
                     format!("expected a string, found {}", type_name(other)),
-                )),
+                )
+                    .into()),
             })
             .collect(),
         Some(other) => Err((
             at,
             format!("expected an array of strings, found {}", type_name(other)),
-        )),
+        )
+            .into()),
     }
 }
 
@@ -972,14 +981,16 @@ fn mapping(o: &Obj<'_>, bh_kind: &str, props: Option<&Obj<'_>>) -> Result<Mappin
                         "an `access` edge needs `{ACCESS_PROPERTY}`: one of {}",
                         words(AccessLevel::ALL.iter().map(|a| a.as_str()))
                     ),
-                ));
+                )
+                    .into());
             }
             None => None,
         };
         return Ok(Mapping::Declared(kind, level));
     }
     edge_rule(bh_kind).map(Mapping::Rule).ok_or_else(|| {
-        (
+        RecordError::new(
+            blastgraph_model::Code::UnknownName,
             o.at("kind"),
             format!(
                 "unknown BloodHound edge kind `{bh_kind}`; set `properties.{KIND_PROPERTY}` to one of: {} (and `properties.{ACCESS_PROPERTY}` for `access`)",
@@ -1280,7 +1291,7 @@ mod tests {
                 "error[bad-record]: t.json: $.graph.nodes[11].kinds: expected at least one kind",
                 "error[bad-record]: t.json: $.graph.edges[1].end: no node in this file has name `NOBODY`",
                 "error[bad-record]: t.json: $.graph.edges[2].end: name `DUP` matches 2 nodes (`ok-1`, `ok-2`); match by `id` or add a `kind`",
-                "error[bad-record]: t.json: $.graph.edges[3].kind: unknown BloodHound edge kind `Frobnicates`; set `properties.blastgraph_kind` to one of: member_of, can_assume, can_act_as, can_escalate, can_read_secret, holds_credential, authenticates_as, oauth_grant, access, contains (and `properties.blastgraph_access` for `access`)",
+                "error[unknown-name]: t.json: $.graph.edges[3].kind: unknown BloodHound edge kind `Frobnicates`; set `properties.blastgraph_kind` to one of: member_of, can_assume, can_act_as, can_escalate, can_read_secret, holds_credential, authenticates_as, oauth_grant, access, contains (and `properties.blastgraph_access` for `access`)",
                 "error[bad-record]: t.json: $.graph.edges[4].start: missing required field `start`",
                 "error[bad-record]: t.json: $.graph.edges[5].start.match_by: unknown match_by `sid`, expected one of: id, name, property",
                 "error[bad-record]: t.json: $.graph.edges[6].properties.conditional: expected a boolean, found a string",

@@ -31,9 +31,9 @@ use serde_json::{Map, Number, Value};
 
 use crate::estate::{EstateBuilder, IngestError};
 
-/// Why a record was skipped: its code, the place and the message. The
-/// `(location, message)` pairs of [`Obj`]'s accessors convert into it as
-/// `bad-record`.
+/// Why a record was skipped: its code, the place and the message. [`Obj`]'s
+/// accessors return it (`bad-record`); a `(location, message)` pair
+/// converts into it as `bad-record`.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct RecordError {
     /// The diagnostic code.
@@ -83,13 +83,14 @@ pub fn type_name(v: &Value) -> &'static str {
 
 impl<'a> Obj<'a> {
     /// Views `v` as an object, or says what it is instead.
-    pub fn new(v: &'a Value, path: String) -> Result<Self, (String, String)> {
+    pub fn new(v: &'a Value, path: String) -> Result<Self, RecordError> {
         match v {
             Value::Object(map) => Ok(Obj { map, path }),
             other => Err((
                 path,
                 format!("expected an object, found {}", type_name(other)),
-            )),
+            )
+                .into()),
         }
     }
 
@@ -99,35 +100,37 @@ impl<'a> Obj<'a> {
     }
 
     /// An optional string field; null counts as absent.
-    pub fn opt_str(&self, key: &str) -> Result<Option<&'a str>, (String, String)> {
+    pub fn opt_str(&self, key: &str) -> Result<Option<&'a str>, RecordError> {
         match self.map.get(key) {
             None | Some(Value::Null) => Ok(None),
             Some(Value::String(s)) => Ok(Some(s.as_str())),
             Some(other) => Err((
                 self.at(key),
                 format!("expected a string, found {}", type_name(other)),
-            )),
+            )
+                .into()),
         }
     }
 
     /// A required, non-empty string field.
-    pub fn req_str(&self, key: &str) -> Result<&'a str, (String, String)> {
+    pub fn req_str(&self, key: &str) -> Result<&'a str, RecordError> {
         match self.opt_str(key)? {
             Some(s) if !s.trim().is_empty() => Ok(s),
-            Some(_) => Err((self.at(key), "expected a non-empty string".to_string())),
-            None => Err((self.at(key), format!("missing required field `{key}`"))),
+            Some(_) => Err((self.at(key), "expected a non-empty string".to_string()).into()),
+            None => Err((self.at(key), format!("missing required field `{key}`")).into()),
         }
     }
 
     /// An optional boolean field.
-    pub fn opt_bool(&self, key: &str) -> Result<Option<bool>, (String, String)> {
+    pub fn opt_bool(&self, key: &str) -> Result<Option<bool>, RecordError> {
         match self.map.get(key) {
             None | Some(Value::Null) => Ok(None),
             Some(Value::Bool(b)) => Ok(Some(*b)),
             Some(other) => Err((
                 self.at(key),
                 format!("expected a boolean, found {}", type_name(other)),
-            )),
+            )
+                .into()),
         }
     }
 
@@ -172,7 +175,7 @@ pub fn for_each_record<E: Into<RecordError>>(
         }
         let result = match Obj::new(item, format!("{}.{key}[{i}]", top.path)) {
             Ok(o) => read(&o, out).map_err(Into::into),
-            Err(e) => Err(RecordError::from(e)),
+            Err(e) => Err(e),
         };
         if let Err(e) = result {
             out.error_code(e.code, e.location, e.message);

@@ -231,7 +231,7 @@ impl Reader {
             location,
             message,
         };
-        let top = Obj::new(&doc, "$".into()).map_err(|(l, m)| shape(l, m))?;
+        let top = Obj::new(&doc, "$".into()).map_err(|e| shape(e.location, e.message))?;
         for key in ["NextToken", "Marker", "nextToken"] {
             if top.map.get(key).is_some_and(|v| !v.is_null()) {
                 out.warning_code(
@@ -267,8 +267,8 @@ impl Reader {
                     top: &top,
                 };
                 let r = self.read_account_file(&file, out);
-                if let Err((l, m)) = r {
-                    return Err(shape(l, m));
+                if let Err(e) = r {
+                    return Err(shape(e.location, e.message));
                 }
             }
         }
@@ -358,7 +358,9 @@ impl Reader {
             ("describe-policy", Some(id)) => {
                 let r = (|| -> Result<(), Bad> {
                     let Some(v) = top.map.get("Policy") else {
-                        return Err((top.at("Policy"), "missing required field `Policy`".into()));
+                        return Err(
+                            (top.at("Policy"), "missing required field `Policy`".into()).into()
+                        );
                     };
                     let po = Obj::new(v, top.at("Policy"))?;
                     let kind = match po
@@ -379,7 +381,9 @@ impl Reader {
                         .unwrap_or(id)
                         .to_string();
                     let Some(content) = po.map.get("Content") else {
-                        return Err((po.at("Content"), "missing required field `Content`".into()));
+                        return Err(
+                            (po.at("Content"), "missing required field `Content`".into()).into(),
+                        );
                     };
                     let label = if kind == PolicyKind::Rcp {
                         "RCP"
@@ -401,8 +405,8 @@ impl Reader {
                     }
                     Ok(())
                 })();
-                if let Err((l, m)) = r {
-                    out.error(l, m);
+                if let Err(e) = r {
+                    out.error_code(e.code, e.location, e.message);
                 }
             }
             ("list-targets-for-policy", Some(id)) => {
@@ -475,7 +479,7 @@ impl Reader {
     ) -> Result<(), Bad> {
         let content = top.req_str("Content")?;
         let Some(bytes) = base64_decode(content) else {
-            return Err((top.at("Content"), "not base64".into()));
+            return Err((top.at("Content"), "not base64".into()).into());
         };
         let text = String::from_utf8_lossy(&bytes);
         let mut lines = text.lines();
@@ -485,7 +489,8 @@ impl Reader {
             return Err((
                 top.at("Content"),
                 "the CSV has no `user` and `arn` columns".into(),
-            ));
+            )
+                .into());
         };
         for (i, line) in lines.enumerate() {
             let cells: Vec<&str> = line.split(',').collect();

@@ -3,7 +3,7 @@
 //! workload nodes `toy:a`, and `collect toy -o DIR` writes one such file.
 
 use blastgraph_model::collect::{CollectError, Collector, Progress};
-use blastgraph_model::json::{Obj, parse_document};
+use blastgraph_model::json::{Obj, RecordError, parse_document};
 use blastgraph_model::{Class, Connector, EstateBuilder, IngestError, Node, Provider};
 
 /// The toy connector.
@@ -26,11 +26,15 @@ impl Connector for Toy {
     }
     fn ingest(&self, path: &str, bytes: &[u8], out: &mut EstateBuilder) -> Result<(), IngestError> {
         let doc = parse_document(path, bytes)?;
-        let top = Obj::new(&doc, "$".into()).map_err(|(location, message)| IngestError::Shape {
-            file: path.to_string(),
-            location,
-            message,
-        })?;
+        let top = Obj::new(&doc, "$".into()).map_err(
+            |RecordError {
+                 location, message, ..
+             }| IngestError::Shape {
+                file: path.to_string(),
+                location,
+                message,
+            },
+        )?;
         let ids = top.map.get("identities").and_then(|v| v.as_array());
         for (i, id) in ids.into_iter().flatten().enumerate() {
             let Some(id) = id.as_str() else {

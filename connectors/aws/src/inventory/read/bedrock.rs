@@ -80,7 +80,7 @@ impl Reader {
             }
             ("bedrock-agent", "get-agent", [_]) => {
                 let Some(a) = top.map.get("agent") else {
-                    return Err((top.at("agent"), "missing required field `agent`".into()));
+                    return Err((top.at("agent"), "missing required field `agent`".into()).into());
                 };
                 let ao = Obj::new(a, top.at("agent"))?;
                 let id = ao.req_str("agentId")?;

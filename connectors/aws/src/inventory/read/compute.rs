@@ -79,7 +79,8 @@ impl Reader {
                         return Err((
                             top.at("Reservations"),
                             format!("expected an array, found {}", type_name(other)),
-                        ));
+                        )
+                            .into());
                     }
                 }
                 self.seen(account, EC2_INSTANCE.inventory);
@@ -125,7 +126,8 @@ impl Reader {
                         return Err((
                             top.at("clusterArns"),
                             format!("expected an array, found {}", type_name(other)),
-                        ));
+                        )
+                            .into());
                     }
                 }
             }

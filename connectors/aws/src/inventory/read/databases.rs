@@ -42,7 +42,8 @@ impl Reader {
                         return Err((
                             top.at("TableNames"),
                             format!("expected an array, found {}", type_name(other)),
-                        ));
+                        )
+                            .into());
                     }
                 }
                 self.seen(account, DYNAMODB_TABLE.inventory);

@@ -25,7 +25,8 @@ impl Reader {
                 return Err((
                     "$".into(),
                     "expected the output of `aws iam get-account-authorization-details`".into(),
-                ));
+                )
+                    .into());
             }
             ("iam", "get-credential-report", []) => {
                 self.read_credential_report(account, top, out)?

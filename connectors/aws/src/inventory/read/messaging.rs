@@ -82,7 +82,8 @@ impl Reader {
                         return Err((
                             top.at("QueueUrls"),
                             format!("expected an array, found {}", type_name(other)),
-                        ));
+                        )
+                            .into());
                     }
                 }
                 self.seen(account, SQS_QUEUE.inventory);

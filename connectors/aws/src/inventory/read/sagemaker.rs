@@ -86,7 +86,8 @@ impl Reader {
                     return Err((
                         top.at("DomainId"),
                         format!("expected `{domain_id}` (the file name), found `{id}`"),
-                    ));
+                    )
+                        .into());
                 }
                 let arn = opt(top, "DomainArn")?
                     .unwrap_or_else(|| format!("arn:aws:sagemaker:{region}:{account}:domain/{id}"));
@@ -125,13 +126,15 @@ impl Reader {
                     return Err((
                         top.at("UserProfileName"),
                         format!("expected `{profile}` (the file name), found `{name}`"),
-                    ));
+                    )
+                        .into());
                 }
                 if let Some(d) = opt(top, "DomainId")?.filter(|d| d != domain_id) {
                     return Err((
                         top.at("DomainId"),
                         format!("expected `{domain_id}` (the folder name), found `{d}`"),
-                    ));
+                    )
+                        .into());
                 }
                 let arn = opt(top, "UserProfileArn")?.unwrap_or_else(|| {
                     format!("arn:aws:sagemaker:{region}:{account}:user-profile/{domain_id}/{name}")
