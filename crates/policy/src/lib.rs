@@ -10,7 +10,8 @@
 //! lower-cased and compiled into [`Glob`]s, resources into ARN patterns with
 //! their policy variables located, principals into typed entries, condition
 //! values into numbers, dates, CIDR blocks or patterns. A document that is
-//! not JSON is an error ([`PolicyError`]); anything smaller is a
+//! not JSON, or that gives a key twice in one object (IAM rejects such
+//! documents), is an error ([`PolicyError`]); anything smaller is a
 //! [`Problem`] naming its JSON path (`Statement[2].Condition.StringEquals`):
 //! a structurally bad statement is dropped and the others kept; a condition
 //! that cannot be understood (unknown operator, a date that is not a date)
