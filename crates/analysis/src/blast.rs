@@ -102,22 +102,24 @@ pub fn blast(g: &Graph, starts: &[NodeIx], opts: &BlastOptions) -> Blast {
         head += 1;
         let du = st.dist[u as usize] - 1;
         if du < max_hops {
-            st.visit(u, du, true, &mut queue);
+            st.visit(u, du, Edges::Firm, &mut queue);
         }
     }
     // Phase 2, possible: unless the query is strict, conditional edges too,
     // from every node held so far at its firm distance, one hop count after
     // the other, so that a node reached only through a condition gets its
     // shortest such path, and a target a higher level only through one.
+    // A node held in phase 1 has had its firm edges followed already: only
+    // its conditional ones can give more.
     if !opts.filter.strict {
-        let mut buckets: Vec<Vec<NodeIx>> = Vec::new();
+        let mut buckets: Vec<Vec<(NodeIx, Edges)>> = Vec::new();
         for &u in &queue {
             let d = (st.dist[u as usize] - 1) as usize;
             if buckets.len() <= d {
                 buckets.resize_with(d + 1, Vec::new);
             }
             if let Some(b) = buckets.get_mut(d) {
-                b.push(u);
+                b.push((u, Edges::Conditional));
             }
         }
         let mut d = 0;
@@ -125,8 +127,8 @@ pub fn blast(g: &Graph, starts: &[NodeIx], opts: &BlastOptions) -> Blast {
             let du = d as u32;
             let mut next = Vec::new();
             if du < max_hops {
-                for &u in &nodes {
-                    st.visit(u, du, false, &mut next);
+                for &(u, edges) in &nodes {
+                    st.visit(u, du, edges, &mut next);
                 }
             }
             queue.extend_from_slice(&next);
@@ -135,7 +137,7 @@ pub fn blast(g: &Graph, starts: &[NodeIx], opts: &BlastOptions) -> Blast {
                     buckets.resize_with(d + 2, Vec::new);
                 }
                 if let Some(b) = buckets.get_mut(d + 1) {
-                    b.extend(next);
+                    b.extend(next.iter().map(|&v| (v, Edges::All)));
                 }
             }
             d += 1;
@@ -157,6 +159,14 @@ pub fn blast(g: &Graph, starts: &[NodeIx], opts: &BlastOptions) -> Blast {
     }
 }
 
+/// Which out-edges of a node a step of the traversal follows.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Edges {
+    Firm,
+    Conditional,
+    All,
+}
+
 /// The state of one blast traversal.
 struct Walk<'a> {
     g: &'a Graph,
@@ -171,15 +181,20 @@ struct Walk<'a> {
 impl Walk<'_> {
     /// Follows the out-edges of `u` (held at `du` hops): records the target
     /// levels they give and appends newly held identities to `held`.
-    /// `firm_only` skips conditional edges.
-    fn visit(&mut self, u: NodeIx, du: u32, firm_only: bool, held: &mut Vec<NodeIx>) {
+    /// `edges` says which of them to follow.
+    fn visit(&mut self, u: NodeIx, du: u32, edges: Edges, held: &mut Vec<NodeIx>) {
         let g = self.g;
         let classes = g.classes();
         let cu = classes[u as usize];
         let range = g.out_range(u);
         for (k, e) in g.edges()[range.clone()].iter().enumerate() {
             let ix = (range.start + k) as EdgeIx;
-            if !self.opts.filter.allows(ix, e) || (firm_only && e.conditional) {
+            let wanted = match edges {
+                Edges::Firm => !e.conditional,
+                Edges::Conditional => e.conditional,
+                Edges::All => true,
+            };
+            if !wanted || !self.opts.filter.allows(ix, e) {
                 continue;
             }
             let v = e.to as usize;
