@@ -12,21 +12,9 @@ const P: &str = "111111111111";
 
 /// A copy of the fixture to change one thing in.
 fn copy_fixture() -> (tempfile::TempDir, PathBuf) {
-    fn copy(from: &Path, to: &Path) {
-        std::fs::create_dir_all(to).unwrap();
-        for e in std::fs::read_dir(from).unwrap() {
-            let e = e.unwrap();
-            let dst = to.join(e.file_name());
-            if e.file_type().unwrap().is_dir() {
-                copy(&e.path(), &dst);
-            } else {
-                std::fs::copy(e.path(), dst).unwrap();
-            }
-        }
-    }
     let dir = tempfile::tempdir().unwrap();
     let root = dir.path().join("aws-org");
-    copy(Path::new(ORG), &root);
+    crate::copy_tree(Path::new(ORG), &root);
     (dir, root)
 }
 

@@ -3,21 +3,7 @@
 
 use std::path::{Path, PathBuf};
 
-use crate::{PIVOT, json, ok, run};
-
-/// A copy of a fixture folder in a temporary folder.
-fn copy_tree(from: &Path, to: &Path) {
-    std::fs::create_dir_all(to).unwrap();
-    for e in std::fs::read_dir(from).unwrap() {
-        let e = e.unwrap();
-        let dest = to.join(e.file_name());
-        if e.file_type().unwrap().is_dir() {
-            copy_tree(&e.path(), &dest);
-        } else {
-            std::fs::copy(e.path(), dest).unwrap();
-        }
-    }
-}
+use crate::{PIVOT, copy_tree, json, ok, run};
 
 /// The AWS organization fixture with its user `ci-deployer` renamed.
 fn aws_org_with_user(dir: &Path, user: &str) -> PathBuf {
