@@ -150,6 +150,7 @@ mod tests {
                 rec(Status::AccessDenied),
                 rec(Status::NotFound),
             ],
+            collected_at: None,
         };
         let s = summary(&m, Path::new("snap"));
         assert!(

@@ -43,8 +43,9 @@
 //!
 //! Lists keep the order the API returns (stable for an unchanged estate);
 //! string maps (SNS and SQS attributes) are sorted by key, since the SDK
-//! holds them in a `HashMap`; calls in the manifest are sorted; no file
-//! carries a time of collection.
+//! holds them in a `HashMap`; calls in the manifest are sorted; one field
+//! carries a time, the manifest's `collected_at` (time-conditioned policies
+//! are decided against it).
 //!
 //! # TLS and build cost
 //!
@@ -259,6 +260,7 @@ pub async fn collect_async(
     opts: &CollectOptions,
     progress: &dyn Progress,
 ) -> Result<CollectionManifest, CollectError> {
+    let started_at = blastgraph_connector_aws::collection::timestamp(std::time::SystemTime::now());
     let base = load_config(opts).await;
     check_credentials(&base).await?;
     let mut regions: Vec<String> = Vec::new();
@@ -359,6 +361,7 @@ pub async fn collect_async(
         accounts,
         regions,
         calls,
+        collected_at: Some(started_at),
     };
     let value = serde_json::to_value(&manifest).map_err(|e| CollectError::Write {
         path: opts.out_dir.join("collection.json"),

@@ -693,7 +693,7 @@ impl Facts {
         } else if e.conditional {
             Decrypt::Conditional(format!(
                 "kms:Decrypt on {arn}: {}",
-                e.conditions().collect::<Vec<_>>().join(" AND ")
+                undecided_text(&e).unwrap_or_default()
             ))
         } else {
             Decrypt::NotNeeded

@@ -9,8 +9,10 @@ pub const FORMAT: &str = "blastgraph-aws-collection";
 /// The `version` value of `collection.json`.
 pub const VERSION: u32 = 1;
 
-/// `collection.json` (docs/aws-raw-layout.md). No timestamps: the same
-/// estate collected twice gives the same file.
+/// `collection.json` (docs/aws-raw-layout.md). One timestamp, when the
+/// collection started: time-conditioned policies (`aws:CurrentTime`,
+/// `aws:TokenIssueTime`) are decided against it. Otherwise the same estate
+/// collected twice gives the same file.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct CollectionManifest {
     /// Always [`FORMAT`].
@@ -25,6 +27,21 @@ pub struct CollectionManifest {
     pub regions: Vec<String>,
     /// Every call, sorted by account, region, service, operation and target.
     pub calls: Vec<CallRecord>,
+    /// When the collection started, `2026-12-04T23:01:55Z` (absent in
+    /// manifests written before it was recorded).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub collected_at: Option<String>,
+}
+
+/// `2026-12-04T23:01:55Z` for a moment, as [`CollectionManifest::collected_at`] holds it.
+pub fn timestamp(at: std::time::SystemTime) -> String {
+    let millis = match at.duration_since(std::time::UNIX_EPOCH) {
+        Ok(d) => i64::try_from(d.as_millis()).unwrap_or(i64::MAX),
+        Err(e) => -i64::try_from(e.duration().as_millis()).unwrap_or(i64::MAX),
+    };
+    blastgraph_policy::RequestTime::exact(millis)
+        .iso()
+        .to_owned()
 }
 
 /// What came of one call.
@@ -177,8 +194,12 @@ mod tests {
                     message: Some("AccessDeniedException: no".into()),
                 },
             ],
+            collected_at: Some(timestamp(
+                std::time::UNIX_EPOCH + std::time::Duration::from_secs(1_796_425_315),
+            )),
         };
         let v = serde_json::to_value(&m).unwrap_or_default();
+        assert_eq!(v["collected_at"], "2026-12-04T23:01:55Z");
         assert_eq!(v["calls"][0]["status"], "ok");
         assert_eq!(v["calls"][0].get("message"), None);
         assert_eq!(v["calls"][1]["status"], "access_denied");

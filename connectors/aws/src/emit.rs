@@ -193,7 +193,7 @@ pub(crate) fn edge(from: String, to: String, kind: EdgeKind, provenance: Provena
 /// Copies the evaluation's conditional flag and condition text onto an edge.
 pub(crate) fn conditioned(e: Edge, ev: &Evaluation<'_>) -> Edge {
     if ev.conditional {
-        with_conditions(e, ev.conditions().map(str::to_string))
+        with_conditions(e, undecided_text(ev))
     } else {
         e
     }
@@ -213,8 +213,49 @@ pub(crate) fn allowing<'a>(
 /// The conditions an evaluation left undecided, as one text; `None` when
 /// it decided everything.
 pub(crate) fn undecided_text(e: &Evaluation<'_>) -> Option<String> {
-    e.conditional
-        .then(|| e.conditions().collect::<Vec<_>>().join(" AND "))
+    e.conditional.then(|| {
+        let conditions = e.conditions().collect::<Vec<_>>().join(" AND ");
+        match decided_by(&e.undecided_keys) {
+            Some(why) if conditions.is_empty() => why,
+            Some(why) => format!("{why}: {conditions}"),
+            None => conditions,
+        }
+    })
+}
+
+/// What would decide a result left undecided on these keys
+/// (docs/condition-keys.md): "needs MFA", the network origin, the time,
+/// or the keys themselves.
+pub(crate) fn decided_by(keys: &[(String, KeyClass)]) -> Option<String> {
+    let of = |class: KeyClass| -> Vec<&str> {
+        keys.iter()
+            .filter(|(_, c)| *c == class)
+            .map(|(k, _)| k.as_str())
+            .collect()
+    };
+    let mut parts = Vec::new();
+    if !of(KeyClass::Mfa).is_empty() {
+        parts.push("needs MFA".to_owned());
+    }
+    for (class, text) in [
+        (KeyClass::Network, "depends on the request's network origin"),
+        (KeyClass::Time, "depends on when the request is made"),
+        (KeyClass::Caller, "depends on caller facts the inputs lack"),
+        (
+            KeyClass::Chosen,
+            "depends on request values no value in the policies decides",
+        ),
+        (
+            KeyClass::Other,
+            "depends on condition keys the inputs do not decide",
+        ),
+    ] {
+        let ks = of(class);
+        if !ks.is_empty() {
+            parts.push(format!("{text} ({})", ks.join(", ")));
+        }
+    }
+    (!parts.is_empty()).then(|| parts.join("; "))
 }
 
 /// Marks an edge conditional and appends condition texts to those it has.

@@ -233,7 +233,7 @@ impl Facts {
                     " (it has five versions, the most IAM keeps, so {DELETE} on it comes first)"
                 ),
                 conditions: if d.conditional {
-                    d.conditions().map(str::to_string).collect()
+                    undecided_text(&d).into_iter().collect()
                 } else {
                     Vec::new()
                 },
@@ -360,7 +360,7 @@ impl Facts {
                 );
                 if e2.conditional {
                     // Keep both sides' undecided conditions.
-                    ed = with_conditions(ed, e2.conditions().map(str::to_string));
+                    ed = with_conditions(ed, undecided_text(&e2));
                 }
                 // The policy it then writes is bounded by the boundary in force.
                 if let Some(c) = boundary.and_then(|b| methods::boundary_caveat(principal, b, arn))

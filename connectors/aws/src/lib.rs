@@ -24,8 +24,8 @@ use blastgraph_model::{
     Node, Provenance,
 };
 use blastgraph_policy::{
-    Context, Evaluation, Policy, PolicyKind, PolicySet, Principal, Request, Statement,
-    StatementRef, evaluate,
+    Context, Evaluation, KeyClass, Policy, PolicyKind, PolicySet, Principal, Request, RequestTime,
+    Statement, StatementRef, evaluate,
 };
 use rayon::prelude::*;
 use serde_json::Value;
@@ -269,6 +269,9 @@ struct Facts {
     admin_candidates: std::sync::OnceLock<Vec<(String, usize)>>,
     /// The raw layout beyond IAM.
     inv: inventory::Inventory,
+    /// The newest date in the authorization details (creation, update,
+    /// last use), in milliseconds: the collection was made no earlier.
+    newest_date: Option<i64>,
 }
 
 /// Parsing state over the [`Facts`] it fills: the file being read and what

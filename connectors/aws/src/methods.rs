@@ -89,7 +89,7 @@ impl Verdict {
     fn of(e: &Evaluation<'_>) -> Self {
         Verdict {
             firm: !e.conditional,
-            conditions: e.conditions().map(str::to_string).collect(),
+            conditions: undecided_text(e).into_iter().collect(),
         }
     }
 

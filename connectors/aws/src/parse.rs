@@ -25,6 +25,7 @@ impl Reader {
                 instance_profiles: HashMap::new(),
                 admin_candidates: std::sync::OnceLock::new(),
                 inv: inventory::Inventory::default(),
+                newest_date: None,
             },
             file: 0,
             user_groups: Vec::new(),
@@ -116,7 +117,39 @@ impl Reader {
     pub(crate) fn finish(mut self, out: &mut EstateBuilder) {
         self.freeze();
         self.link_inventory(out);
+        self.stamp_principals();
         self.emit(out);
+    }
+
+    /// Gives every user and role what decides the caller's condition keys
+    /// beyond its own record: when its requests are made (docs/condition-keys.md:
+    /// the collection time, exact from `collection.json`, else no earlier
+    /// than the newest date in the inputs) and its organization.
+    fn stamp_principals(&mut self) {
+        let time = match (self.facts.inv.collected_at, self.facts.newest_date) {
+            (Some(t), _) => Some(RequestTime::exact(t)),
+            (None, Some(t)) => Some(RequestTime::not_before(t)),
+            (None, None) => None,
+        };
+        let orgs: HashMap<String, Option<(String, Vec<String>)>> = self
+            .facts
+            .accounts
+            .iter()
+            .map(|a| (a.clone(), self.facts.org_of(a)))
+            .collect();
+        for ident in &mut self.facts.idents {
+            let Some(p) = ident.principal.take() else {
+                continue;
+            };
+            let mut p = match &time {
+                Some(t) => p.with_request_time(t.clone()),
+                None => p,
+            };
+            if let Some(Some((id, paths))) = orgs.get(&ident.account) {
+                p = p.with_organization(id, paths.clone());
+            }
+            ident.principal = Some(p);
+        }
     }
 
     /// Indexes the parsed documents by address; call once all files are read.
@@ -236,6 +269,11 @@ impl Reader {
             }
         };
         let default_id = o.opt_str("DefaultVersionId")?;
+        for key in ["CreateDate", "UpdateDate"] {
+            if let Ok(Some(d)) = o.opt_str(key) {
+                self.facts.saw_date(d);
+            }
+        }
         let versions = match o.map.get("PolicyVersionList") {
             Some(Value::Array(v)) => v,
             None | Some(Value::Null) => {
@@ -378,6 +416,7 @@ impl Reader {
         }
         let mut attrs = Attributes::default();
         if let Some(d) = o.opt_str("CreateDate")? {
+            self.facts.saw_date(d);
             attrs.created = Some(d.to_string());
         }
         if let Some(p) = o.opt_str("Path")? {
@@ -412,6 +451,9 @@ impl Reader {
                 Some(v) => {
                     let lu = Obj::new(v, o.at("RoleLastUsed"))?;
                     attrs.last_used = lu.opt_str("LastUsedDate")?.map(str::to_string);
+                    if let Some(d) = &attrs.last_used {
+                        self.facts.saw_date(d);
+                    }
                 }
             }
         }
@@ -744,4 +786,13 @@ pub(crate) fn trusted_aws_principals(doc: &Value) -> Option<Vec<Trusted>> {
         }
     }
     Some(out)
+}
+
+impl Facts {
+    /// Notes a date seen in the inputs (ISO 8601; anything else is ignored).
+    fn saw_date(&mut self, text: &str) {
+        if let Some(t) = RequestTime::parse_millis(text) {
+            self.newest_date = Some(self.newest_date.map_or(t, |n| n.max(t)));
+        }
+    }
 }

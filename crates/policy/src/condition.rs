@@ -243,6 +243,65 @@ impl Condition {
         self.raw_values.iter().map(|v| &**v)
     }
 
+    /// The key, lower-case.
+    pub(crate) fn key_lower(&self) -> &str {
+        &self.key_lower
+    }
+
+    /// Request values worth trying for this condition's key: each policy
+    /// value (a pattern with its wildcards filled in), and for numbers and
+    /// dates the values just either side of it.
+    pub(crate) fn candidates(&self) -> Vec<String> {
+        let mut out = Vec::new();
+        match &self.values {
+            Values::Text(_) | Values::Null(_) | Values::Binary(_) | Values::Ip(_) => {
+                for v in self.raw_values.iter().filter(|v| !v.contains("${")) {
+                    out.push(v.replace('*', "").replace('?', "x"));
+                    if v.contains(['*', '?']) {
+                        out.push(v.replace(['*', '?'], "x"));
+                    }
+                }
+            }
+            Values::Number(ns) => {
+                for n in ns.iter() {
+                    out.extend([n - 1.0, *n, n + 1.0].map(|x| x.to_string()));
+                }
+            }
+            Values::Date(ds) => {
+                for d in ds.iter() {
+                    out.extend([d - 1000, *d, d + 1000].map(crate::date::format_millis));
+                }
+            }
+            Values::Invalid => {}
+        }
+        if matches!(self.operator.map(|o| o.op), Some(ConditionOp::Bool)) {
+            out.extend(["true".to_owned(), "false".to_owned()]);
+        }
+        out
+    }
+
+    /// Whether the condition tests one request value for equality with
+    /// literal policy values (`StringEquals`, `StringNotEquals`, `Bool`,
+    /// `Null`, their `IgnoreCase` and `IfExists` forms): then every value it
+    /// does not name behaves alike.
+    pub(crate) fn is_equality(&self) -> bool {
+        use ConditionOp as O;
+        let Some(op) = self.operator else {
+            return false;
+        };
+        op.qualifier.is_none()
+            && !self.raw_values.iter().any(|v| v.contains("${"))
+            && matches!(
+                op.op,
+                O::StringEquals
+                    | O::StringNotEquals
+                    | O::StringEqualsIgnoreCase
+                    | O::StringNotEqualsIgnoreCase
+                    | O::Bool
+                    | O::Null
+            )
+    }
+
     /// Whether the condition could not be understood and is always
     /// undecided.
     pub fn is_invalid(&self) -> bool {
@@ -372,16 +431,17 @@ impl Condition {
             let absent = match lookup {
                 Lookup::Unknown => return Tri::Unknown,
                 Lookup::Absent => true,
-                Lookup::Values(_) => false,
+                Lookup::Values(_) | Lookup::NotBefore(_) => false,
             };
             return expect.contains(&absent).into();
         }
+        let negated = op.op.is_negated();
         let values = match lookup {
             Lookup::Unknown => return Tri::Unknown,
             Lookup::Absent => None,
             Lookup::Values(v) => Some(v),
+            Lookup::NotBefore(t) => return self.not_before(op.op, t, negated),
         };
-        let negated = op.op.is_negated();
         let Some(values) = values else {
             return match (op.if_exists, op.qualifier) {
                 (true, _) | (false, Some(SetQualifier::ForAllValues)) => Tri::True,
@@ -431,6 +491,27 @@ impl Condition {
                 out
             }
         }
+    }
+
+    /// A `Date*` test of a time known only to be at or after `t`: decided
+    /// when every such time gives the same answer.
+    fn not_before(&self, op: ConditionOp, t: i64, negated: bool) -> Tri {
+        use ConditionOp as O;
+        let Values::Date(ds) = &self.values else {
+            return Tri::Unknown;
+        };
+        let mut any = Tri::False;
+        for &d in ds.iter() {
+            let m = match op {
+                O::DateLessThan if t >= d => Tri::False,
+                O::DateLessThanEquals | O::DateEquals | O::DateNotEquals if t > d => Tri::False,
+                O::DateGreaterThan if t > d => Tri::True,
+                O::DateGreaterThanEquals if t >= d => Tri::True,
+                _ => Tri::Unknown,
+            };
+            any = any.or(m);
+        }
+        if negated { any.not() } else { any }
     }
 
     /// Whether one request value matches any policy value, with the

@@ -4,6 +4,7 @@
 use std::collections::BTreeMap;
 
 use crate::glob::{Resolver, VarValue};
+use crate::keys::RequestTime;
 use crate::principal::{Principal, PrincipalKind};
 
 /// What the context says about one key.
@@ -147,6 +148,8 @@ pub(crate) enum Lookup<'a> {
     Unknown,
     Absent,
     Values(ValueList<'a>),
+    /// A time known only to be at or after this instant (milliseconds).
+    NotBefore(i64),
 }
 
 /// The evaluation environment: request context plus keys derived from the
@@ -161,6 +164,15 @@ pub(crate) struct Env<'a> {
 
 fn one(s: &str) -> Lookup<'_> {
     Lookup::Values(ValueList::One(s))
+}
+
+/// A time key: the exact request time as text, or its lower bound.
+fn time<'a>(t: Option<&'a RequestTime>, text: fn(&RequestTime) -> &str) -> Lookup<'a> {
+    match t {
+        Some(t) if t.is_exact() => one(text(t)),
+        Some(t) => Lookup::NotBefore(t.millis()),
+        None => Lookup::Unknown,
+    }
 }
 
 impl<'a> Env<'a> {
@@ -239,6 +251,29 @@ impl<'a> Env<'a> {
                 PrincipalKind::RoleSession { .. } => Lookup::Unknown,
                 _ => Lookup::Absent,
             },
+            "aws:principalorgid" => match p.organization() {
+                Some((id, _)) if id.is_empty() => Lookup::Absent,
+                Some((id, _)) => one(id),
+                None if anonymous => Lookup::Absent,
+                None => Lookup::Unknown,
+            },
+            "aws:principalorgpaths" => match p.organization() {
+                Some((id, _)) if id.is_empty() => Lookup::Absent,
+                Some((_, paths)) => Lookup::Values(ValueList::Many(paths)),
+                None if anonymous => Lookup::Absent,
+                None => Lookup::Unknown,
+            },
+            "aws:currenttime" => time(p.request_time(), RequestTime::iso),
+            "aws:epochtime" => time(p.request_time(), RequestTime::epoch),
+            // Access keys of a user carry no token; a role session the
+            // attacker starts is issued at the request time.
+            "aws:tokenissuetime" => match kind {
+                PrincipalKind::User { .. } | PrincipalKind::Root => Lookup::Absent,
+                PrincipalKind::RoleSession { .. } | PrincipalKind::FederatedUser { .. } => {
+                    time(p.request_time(), RequestTime::iso)
+                }
+                _ => Lookup::Unknown,
+            },
             "aws:resourceaccount" => match self.resource_account {
                 Some(a) => one(a),
                 None => Lookup::Unknown,
@@ -255,7 +290,7 @@ impl Resolver for Env<'_> {
                 v.iter().next().map_or(VarValue::Unknown, VarValue::Value)
             }
             // multivalued keys cannot be policy variables
-            Lookup::Values(_) | Lookup::Unknown => VarValue::Unknown,
+            Lookup::Values(_) | Lookup::Unknown | Lookup::NotBefore(_) => VarValue::Unknown,
             Lookup::Absent => VarValue::Absent,
         }
     }

@@ -102,6 +102,34 @@ fn days_in_month(y: i64, m: i64) -> i64 {
     }
 }
 
+/// `2024-01-31T10:20:30Z` for milliseconds since the epoch (the
+/// fraction of a second dropped).
+pub(crate) fn format_millis(millis: i64) -> String {
+    let secs = millis.div_euclid(1000);
+    let (days, rest) = (secs.div_euclid(86_400), secs.rem_euclid(86_400));
+    let (y, m, d) = civil_from_days(days);
+    format!(
+        "{y:04}-{m:02}-{d:02}T{:02}:{:02}:{:02}Z",
+        rest / 3600,
+        rest % 3600 / 60,
+        rest % 60
+    )
+}
+
+/// The date of a day count since 1970-01-01 (Howard Hinnant's
+/// `civil_from_days`).
+fn civil_from_days(z: i64) -> (i64, i64, i64) {
+    let z = z + 719_468;
+    let era = if z >= 0 { z } else { z - 146_096 } / 146_097;
+    let doe = z - era * 146_097;
+    let yoe = (doe - doe / 1460 + doe / 36_524 - doe / 146_096) / 365;
+    let doy = doe - (365 * yoe + yoe / 4 - yoe / 100);
+    let mp = (5 * doy + 2) / 153;
+    let d = doy - (153 * mp + 2) / 5 + 1;
+    let m = if mp < 10 { mp + 3 } else { mp - 9 };
+    (yoe + era * 400 + i64::from(m <= 2), m, d)
+}
+
 /// Days since 1970-01-01 (Howard Hinnant's `days_from_civil`).
 fn days_from_civil(y: i64, m: i64, d: i64) -> i64 {
     let y = if m <= 2 { y - 1 } else { y };
@@ -115,7 +143,19 @@ fn days_from_civil(y: i64, m: i64, d: i64) -> i64 {
 
 #[cfg(test)]
 mod tests {
-    use super::parse_millis;
+    use super::{format_millis, parse_millis};
+
+    #[test]
+    fn format_round_trips() {
+        for t in [
+            "1970-01-01T00:00:00Z",
+            "2024-02-29T23:59:59Z",
+            "1969-12-31T12:00:00Z",
+            "2026-12-04T23:01:55Z",
+        ] {
+            assert_eq!(format_millis(parse_millis(t).unwrap()), t);
+        }
+    }
 
     #[test]
     fn iso_and_epoch() {

@@ -4,6 +4,7 @@ use std::borrow::Cow;
 use std::fmt;
 
 use crate::context::{Context, Env};
+use crate::keys::{KeyClass, classify};
 use crate::policy::{Effect, Policy, Statement, lowercase};
 use crate::principal::{
     Principal, PrincipalKind, PrincipalMatch, match_principal, not_principal_exempts,
@@ -257,6 +258,13 @@ pub struct Evaluation<'a> {
     pub undecided: Vec<StatementRef<'a>>,
     /// For a denial: why.
     pub deny_reason: Option<DenyReason>,
+    /// For a conditional result: each condition key it stays undecided on
+    /// (lower-case, in statement order), with what would decide it.
+    pub undecided_keys: Vec<(String, KeyClass)>,
+    /// The values of attacker-chosen keys under which the request is
+    /// allowed (`None`: the key left out of the request), when the result
+    /// was decided by choosing them.
+    pub chosen: Vec<(String, Option<String>)>,
 }
 
 impl<'a> Evaluation<'a> {
@@ -283,6 +291,8 @@ impl<'a> Evaluation<'a> {
             denied_by: Vec::new(),
             undecided: Vec::new(),
             deny_reason: Some(reason),
+            undecided_keys: Vec::new(),
+            chosen: Vec::new(),
         }
     }
 }
@@ -451,7 +461,143 @@ impl<'a> Evaluator<'a, '_> {
 
 /// Evaluates one request against its policies with the documented AWS
 /// logic (see the crate documentation for the exact rules).
+///
+/// A result left conditional only by keys the attacker chooses
+/// ([`KeyClass::Chosen`]) is decided by trying the values the policies name
+/// for them (and leaving them out): the first request that is allowed
+/// without conditions wins, and [`Evaluation::chosen`] names it.
 pub fn evaluate<'a>(request: &Request<'_>, set: &PolicySet<'a>) -> Evaluation<'a> {
+    let mut out = evaluate_once(request, set);
+    if !out.conditional || !out.is_allowed() {
+        return out;
+    }
+    out.undecided_keys = undecided_keys(&out, &request.env());
+    let chosen_only = !out.undecided_keys.is_empty()
+        && out
+            .undecided_keys
+            .iter()
+            .all(|(_, c)| *c == KeyClass::Chosen);
+    if chosen_only && let Some(w) = witness(request, set, &out.undecided_keys) {
+        return w;
+    }
+    out
+}
+
+/// The keys of the conditions the undecided statements stay undecided on.
+fn undecided_keys(e: &Evaluation<'_>, env: &Env<'_>) -> Vec<(String, KeyClass)> {
+    let mut keys: Vec<(String, KeyClass)> = Vec::new();
+    for s in &e.undecided {
+        for c in s.statement.conditions() {
+            if !c.eval(env).is_true() && !c.eval(env).is_false() {
+                let key = c.key_lower();
+                let class = match env.lookup(key) {
+                    crate::context::Lookup::Unknown | crate::context::Lookup::NotBefore(_) => {
+                        classify(key)
+                    }
+                    // the key is known; a policy variable in the value is not
+                    _ => KeyClass::Other,
+                };
+                if !keys.iter().any(|(k, _)| k == key) {
+                    keys.push((key.to_owned(), class));
+                }
+            }
+        }
+    }
+    keys
+}
+
+/// Most values tried per chosen key, and requests tried in all.
+const MAX_VALUES: usize = 16;
+const MAX_TRIES: usize = 256;
+
+/// A request with values for the chosen `keys` that is allowed without
+/// conditions, if the policies' own values give one.
+fn witness<'a>(
+    request: &Request<'_>,
+    set: &PolicySet<'a>,
+    keys: &[(String, KeyClass)],
+) -> Option<Evaluation<'a>> {
+    let mut choices: Vec<Vec<Option<String>>> = Vec::with_capacity(keys.len());
+    // Whether the values tried stand for every request: each condition on
+    // the keys compares one value for equality, so any value not named
+    // behaves as the unlisted one.
+    let mut complete = true;
+    for (key, _) in keys {
+        let mut values: Vec<Option<String>> = vec![None, Some("blastgraph-unlisted".to_owned())];
+        for policy in set.all_policies() {
+            for stmt in policy.statements() {
+                for c in stmt.conditions().iter().filter(|c| c.key_lower() == key) {
+                    complete &= c.is_equality();
+                    for v in c.candidates() {
+                        if values.len() < MAX_VALUES && !values.contains(&Some(v.clone())) {
+                            values.push(Some(v));
+                        }
+                    }
+                }
+            }
+        }
+        choices.push(values);
+    }
+    let total = choices
+        .iter()
+        .try_fold(1usize, |acc, v| acc.checked_mul(v.len()))?;
+    if total > MAX_TRIES {
+        return None;
+    }
+    complete &= choices.iter().all(|v| v.len() < MAX_VALUES);
+    let mut first_denial = None;
+    let mut all_denied = true;
+    for n in 0..total {
+        let mut ctx = request.context.clone();
+        let mut picked = Vec::with_capacity(keys.len());
+        let mut rest = n;
+        for ((key, _), values) in keys.iter().zip(&choices) {
+            let v = &values[rest % values.len()];
+            rest /= values.len();
+            match v {
+                Some(v) => ctx.set(key, [v.as_str()]),
+                None => ctx.set_absent(key),
+            };
+            picked.push((key.clone(), v.clone()));
+        }
+        let r = Request {
+            context: &ctx,
+            action: Cow::Borrowed(&request.action),
+            ..request.clone()
+        };
+        let mut e = evaluate_once(&r, set);
+        if e.is_allowed() && !e.conditional {
+            e.chosen = picked;
+            return Some(e);
+        }
+        all_denied &= !e.is_allowed();
+        if first_denial.is_none() && !e.is_allowed() {
+            first_denial = Some(e);
+        }
+    }
+    // No request the attacker can send is allowed: decided, denied.
+    if complete && all_denied {
+        first_denial
+    } else {
+        None
+    }
+}
+
+impl<'a> PolicySet<'a> {
+    /// Every policy of the set.
+    fn all_policies(&self) -> impl Iterator<Item = &'a Policy> + '_ {
+        self.identity
+            .iter()
+            .chain(self.resource)
+            .chain(self.boundary.as_ref())
+            .chain(self.session)
+            .chain(self.scp.iter().flatten())
+            .chain(self.rcp.iter().flatten())
+            .copied()
+    }
+}
+
+fn evaluate_once<'a>(request: &Request<'_>, set: &PolicySet<'a>) -> Evaluation<'a> {
     let p = request.principal;
     let service = request
         .action
@@ -656,6 +802,8 @@ pub fn evaluate<'a>(request: &Request<'_>, set: &PolicySet<'a>) -> Evaluation<'a
         denied_by: Vec::new(),
         undecided: Vec::new(),
         deny_reason: None,
+        undecided_keys: Vec::new(),
+        chosen: Vec::new(),
     };
     for h in &ev.hits {
         let on_path =

@@ -61,9 +61,22 @@
 //! `aws:PrincipalType`, `aws:username`, `aws:userid`, `aws:PrincipalTag/*`,
 //! `aws:PrincipalIsAWSService`, `aws:PrincipalServiceName`,
 //! `aws:FederatedProvider`) and `aws:ResourceAccount` are derived from the
-//! [`Principal`] and the request unless the context sets them. Any other key
-//! not set is unknown (or absent, in a [`Context::closed`] context), and a
-//! condition on an unknown key is [`Tri::Unknown`].
+//! [`Principal`] and the request unless the context sets them, and so are
+//! `aws:PrincipalOrgID` / `aws:PrincipalOrgPaths`
+//! ([`Principal::with_organization`]) and the time keys `aws:CurrentTime`,
+//! `aws:EpochTime` and `aws:TokenIssueTime` ([`Principal::with_request_time`],
+//! exact or a lower bound; a user's access keys have no token issue time).
+//! Any other key not set is unknown (or absent, in a [`Context::closed`]
+//! context), and a condition on an unknown key is [`Tri::Unknown`].
+//!
+//! [`keys`] classifies every key by what decides it (docs/condition-keys.md).
+//! A result left conditional only by keys the attacker chooses
+//! (`aws:RequestedRegion`, request tags, `s3:prefix`, ...) is decided by
+//! trying the values the policies name for them: the first request allowed
+//! without conditions wins ([`Evaluation::chosen`]); when every condition on
+//! them compares for equality and none is allowed, it is denied. Every key a
+//! result stays undecided on is in [`Evaluation::undecided_keys`] with its
+//! [`KeyClass`].
 //!
 //! Operators, keys and values combine as documented: several operators and
 //! several keys are ANDed; several policy values for one key are ORed, and
@@ -176,6 +189,7 @@ mod error;
 mod eval;
 mod glob;
 mod ip;
+pub mod keys;
 mod parse;
 mod policy;
 mod principal;
@@ -191,6 +205,7 @@ pub use eval::{
 };
 pub use glob::Glob;
 pub use ip::{Cidr, IpAddr};
+pub use keys::{KeyClass, RequestTime, classify};
 pub use policy::{Effect, Parsed, Policy, Statement, Version};
 pub use principal::{Arn, Principal, PrincipalKind};
 pub use tri::Tri;

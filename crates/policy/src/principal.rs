@@ -4,6 +4,7 @@
 use std::collections::BTreeMap;
 
 use crate::error::PolicyError;
+use crate::keys::RequestTime;
 use crate::tri::Tri;
 
 /// What kind of identity makes the request.
@@ -70,6 +71,11 @@ pub struct Principal {
     tags: Option<BTreeMap<String, String>>,
     service_linked: bool,
     canonical_id: Option<String>,
+    /// The organization id and OU paths of the principal's account, when
+    /// Organizations data says.
+    organization: Option<(String, Vec<String>)>,
+    /// When its requests are made.
+    time: Option<RequestTime>,
 }
 
 /// The parts of an ARN: `arn:partition:service:region:account:resource`.
@@ -138,6 +144,8 @@ impl Principal {
             tags: None,
             service_linked: false,
             canonical_id: None,
+            organization: None,
+            time: None,
         }
     }
 
@@ -326,6 +334,39 @@ impl Principal {
     pub fn with_canonical_id(mut self, id: &str) -> Self {
         self.canonical_id = Some(id.to_owned());
         self
+    }
+
+    /// Sets the organization of the principal's account
+    /// (`aws:PrincipalOrgID`) and its OU paths (`aws:PrincipalOrgPaths`,
+    /// `o-xxx/r-xxx/ou-xxx/`). Without this call both keys are undecided.
+    #[must_use]
+    pub fn with_organization(mut self, org_id: &str, paths: Vec<String>) -> Self {
+        self.organization = Some((org_id.to_owned(), paths));
+        self
+    }
+
+    /// Marks the principal's account as outside any organization: both
+    /// organization keys are absent.
+    #[must_use]
+    pub fn without_organization(mut self) -> Self {
+        self.organization = Some((String::new(), Vec::new()));
+        self
+    }
+
+    /// Sets when the principal's requests are made (`aws:CurrentTime`,
+    /// `aws:EpochTime`, and `aws:TokenIssueTime` of a new role session).
+    #[must_use]
+    pub fn with_request_time(mut self, time: RequestTime) -> Self {
+        self.time = Some(time);
+        self
+    }
+
+    pub(crate) fn organization(&self) -> Option<&(String, Vec<String>)> {
+        self.organization.as_ref()
+    }
+
+    pub(crate) fn request_time(&self) -> Option<&RequestTime> {
+        self.time.as_ref()
     }
 
     /// The kind of identity.

@@ -27,7 +27,8 @@
 use std::path::Path;
 
 use blastgraph_policy::{
-    Context, Decision, DenyReason, Evaluation, Policy, PolicySet, Principal, Request, evaluate,
+    Context, Decision, DenyReason, Evaluation, Policy, PolicySet, Principal, Request, RequestTime,
+    evaluate, keys::KEYS,
 };
 use serde_json::Value;
 
@@ -68,6 +69,33 @@ fn principal(v: &Value) -> Result<Principal, String> {
     }
     if let Some(c) = s(v, "canonical_id") {
         p = p.with_canonical_id(c);
+    }
+    if let Some(t) = v.get("request_time") {
+        let (text, exact) = match (s(t, "exact"), s(t, "not_before")) {
+            (Some(x), _) => (x, true),
+            (None, Some(x)) => (x, false),
+            _ => return Err("`request_time` needs `exact` or `not_before`".into()),
+        };
+        let ms = RequestTime::parse_millis(text).ok_or("`request_time` is not a date")?;
+        p = p.with_request_time(if exact {
+            RequestTime::exact(ms)
+        } else {
+            RequestTime::not_before(ms)
+        });
+    }
+    match v.get("organization") {
+        Some(Value::String(none)) if none == "none" => p = p.without_organization(),
+        Some(o) => {
+            let paths = o
+                .get("paths")
+                .and_then(Value::as_array)
+                .into_iter()
+                .flatten()
+                .filter_map(|x| x.as_str().map(str::to_owned))
+                .collect();
+            p = p.with_organization(s(o, "id").ok_or("`organization` needs `id`")?, paths);
+        }
+        None => {}
     }
     Ok(p)
 }
@@ -281,6 +309,25 @@ fn run_case(case: &Value) -> Result<(), String> {
             }
         }
     }
+    if let Some(want) = case.get("undecided_keys") {
+        let got: Vec<(String, String)> = e
+            .undecided_keys
+            .iter()
+            .map(|(k, c)| (k.clone(), c.as_str().to_owned()))
+            .collect();
+        let want: Vec<(String, String)> =
+            serde_json::from_value(want.clone()).map_err(|e| format!("`undecided_keys`: {e}"))?;
+        if want != got {
+            wrong.push(format!("undecided_keys: expected {want:?}, got {got:?}"));
+        }
+    }
+    if let Some(want) = case.get("chosen") {
+        let want: Vec<(String, Option<String>)> =
+            serde_json::from_value(want.clone()).map_err(|e| format!("`chosen`: {e}"))?;
+        if want != e.chosen {
+            wrong.push(format!("chosen: expected {want:?}, got {:?}", e.chosen));
+        }
+    }
     if let Some(want) = case.get("problems").and_then(Value::as_array) {
         let want: Vec<String> = want
             .iter()
@@ -316,6 +363,7 @@ fn corpus() {
     let mut total = 0;
     let mut failures = Vec::new();
     let mut names = std::collections::BTreeSet::new();
+    let mut rows = std::collections::BTreeSet::new();
     for file in &files {
         let fname = file.file_name().unwrap().to_string_lossy().into_owned();
         let doc: Value = serde_json::from_str(&std::fs::read_to_string(file).unwrap())
@@ -336,12 +384,24 @@ fn corpus() {
                     "{fname}: {name}\n      no `note` citing the documented rule"
                 ));
             }
+            if let Some(row) = s(case, "row") {
+                rows.insert(row.to_ascii_lowercase());
+            }
             if let Err(msg) = run_case(case) {
                 failures.push(format!("{fname}: {name}\n      {msg}"));
             }
         }
     }
     println!("{total} cases in {} files", files.len());
+    // docs/condition-keys.md: a case for every row of the key table
+    for r in KEYS {
+        if !rows.contains(&r.key.to_ascii_lowercase()) {
+            failures.push(format!(
+                "condition key table row `{}` has no case (`\"row\"`)",
+                r.key
+            ));
+        }
+    }
     if total < 200 {
         failures.push(format!(
             "the corpus must have at least 200 cases, has {total}"

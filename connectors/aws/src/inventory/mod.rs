@@ -10,6 +10,7 @@ use std::collections::{BTreeMap, BTreeSet, HashMap};
 
 use blastgraph_model::json::{Obj, is_skipped, read_document, type_name};
 use blastgraph_model::{Attributes, Class, EdgeKind, EstateBuilder, IngestError, Node};
+use blastgraph_policy::RequestTime;
 use blastgraph_policy::{Policy, PolicyKind, base64_decode};
 use serde_json::Value;
 
@@ -123,6 +124,8 @@ struct CredentialFacts {
 #[derive(Default)]
 struct Org {
     read: bool,
+    /// The organization id (`o-…`), from `describe-organization`.
+    id: Option<String>,
     management: Option<String>,
     /// Child id (account or OU) → parent id.
     parent: HashMap<String, String>,
@@ -167,6 +170,8 @@ pub(crate) struct Inventory {
     denied: Vec<(String, String, String, String)>,
     /// The collection manifest's file.
     collection_file: Option<usize>,
+    /// When the collection started (`collected_at`), in milliseconds.
+    pub collected_at: Option<i64>,
     org: Org,
     /// ECS clusters by account, over its regions (`ecs/list-clusters`); an
     /// account is a key once one such file was read.
@@ -280,6 +285,18 @@ impl Reader {
             out.warning("$.format", "not a blastgraph collection manifest; ignored");
             return;
         }
+        match top.map.get("collected_at") {
+            None | Some(Value::Null) => {}
+            Some(Value::String(t)) if RequestTime::parse_millis(t).is_some() => {
+                self.facts.inv.collected_at = RequestTime::parse_millis(t);
+            }
+            Some(other) => out.warning(
+                "$.collected_at",
+                format!(
+                    "expected an ISO 8601 time, found `{other}`; the newest date in the inputs is used"
+                ),
+            ),
+        }
         blastgraph_model::json::for_each_record(top, "calls", out, |o, _| {
             let status = o.req_str("status")?;
             if status == "ok" || status == "not_found" {
@@ -323,6 +340,7 @@ impl Reader {
                         .ok()
                         .flatten()
                         .map(str::to_string);
+                    self.facts.inv.org.id = o.opt_str("Id").ok().flatten().map(str::to_string);
                 }
             }
             ("list-roots", None) => {
@@ -879,6 +897,30 @@ impl Facts {
                 "no Organizations data: SCPs and RCPs are not applied (which may over-approximate)",
             );
         }
+    }
+
+    /// `aws:PrincipalOrgID` and `aws:PrincipalOrgPaths` of an account's
+    /// principals, when the Organizations data places it.
+    pub(crate) fn org_of(&self, account: &str) -> Option<(String, Vec<String>)> {
+        let org = &self.inv.org;
+        let id = org.id.as_ref()?;
+        let mut chain = Vec::new();
+        let mut at = org.parent.get(account)?;
+        let mut seen = BTreeSet::new();
+        while seen.insert(at.clone()) {
+            chain.push(at.clone());
+            match org.parent.get(at) {
+                Some(p) => at = p,
+                None => break,
+            }
+        }
+        chain.reverse();
+        let mut path = format!("{id}/");
+        for node in chain {
+            path.push_str(&node);
+            path.push('/');
+        }
+        Some((id.clone(), vec![path]))
     }
 
     /// The SCP levels of an account: root, each OU, the account; empty

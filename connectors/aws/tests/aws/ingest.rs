@@ -297,7 +297,7 @@ fn mfa_condition_makes_a_conditional_edge() {
     assert!(x.conditional);
     assert_eq!(
         x.condition.as_deref(),
-        Some(r#"{"Bool":{"aws:MultiFactorAuthPresent":"true"}}"#)
+        Some(r#"needs MFA: {"Bool":{"aws:MultiFactorAuthPresent":"true"}}"#)
     );
     assert!(x.provenance.reason.contains("Sid HumansWithMfa"));
     assert!(
