@@ -269,6 +269,9 @@ struct Facts {
     admin_candidates: std::sync::OnceLock<Vec<(String, usize)>>,
     /// The raw layout beyond IAM.
     inv: inventory::Inventory,
+    /// Account → the creation date of its oldest IAM identity, in
+    /// milliseconds: the account is at least that old.
+    account_oldest: HashMap<String, i64>,
     /// The newest date in the authorization details (creation, update,
     /// last use), in milliseconds: the collection was made no earlier.
     newest_date: Option<i64>,

@@ -17,9 +17,11 @@
 //!   profile). A subnet is assumed to exist (every region has a default VPC
 //!   unless it was deleted): the EC2 inventory is not read yet.
 //! - **Row caveats** ([`PASS_ROLE_CAVEATS`]): rows that stay conditional
-//!   whatever the policies say, because what they need is not in the
-//!   authorization details (an existing ECS cluster, a stream to poll) or
-//!   the service is retired.
+//!   because what they need is not in the inputs (an existing ECS cluster,
+//!   a stream to poll) or the service is retired, unless the caller may
+//!   make what is needed itself (`decided_by`). An instance-profile row's
+//!   caveat may be lifted by the account's age
+//!   (`caveat_unless_account_before`); its `note` is told, never a condition.
 //! - **Ceilings** (family 1, twin NT-ceil): writing one's own policies gains
 //!   no more than one's permissions boundary allows. An escalation whose
 //!   writer has a boundary that does not allow everything is conditional,
@@ -43,8 +45,8 @@ use std::collections::BTreeSet;
 use blastgraph_model::json::{Obj, type_name};
 use blastgraph_model::{Edge, EdgeKind, EstateBuilder};
 use blastgraph_policy::{
-    Context, Decision, Evaluation, Policy, PolicySet, Principal, Request, Statement, Version,
-    evaluate,
+    Context, Decision, Evaluation, Policy, PolicySet, Principal, Request, RequestTime, Statement,
+    Version, evaluate,
 };
 use serde_json::{Value, json};
 
@@ -56,19 +58,26 @@ use crate::{
 };
 
 /// Applies a row's caveat to the decision on its service actions:
-/// `(firm, conditions)`.
+/// `(firm, conditions)`. A caveat the caller can lift itself (all of its
+/// `decided_by` actions allowed) adds those actions' own conditions instead.
 pub(crate) fn pass_role_caveat(
+    principal: &Principal,
+    policies: (&[&Policy], Option<&Policy>, &[Vec<&Policy>]),
     id: &str,
-    firm: bool,
-    mut conditions: Vec<String>,
+    (firm, mut conditions): (bool, Vec<String>),
 ) -> (bool, Vec<String>) {
-    match PASS_ROLE_CAVEATS.iter().find(|(row, _)| *row == id) {
-        Some((_, reason)) => {
-            conditions.push((*reason).to_string());
-            (false, conditions)
-        }
-        None => (firm, conditions),
+    let Some(c) = PASS_ROLE_CAVEATS.iter().find(|c| c.id == id) else {
+        return (firm, conditions);
+    };
+    if !c.decided_by.is_empty()
+        && let Some((lifted_firm, more)) =
+            new_resource_actions(principal, policies, c.decided_by, Context::empty())
+    {
+        conditions.extend(more);
+        return (firm && lifted_firm, conditions);
     }
+    conditions.push(c.reason.to_string());
+    (false, conditions)
 }
 
 /// A decision on part of a method: firm, or allowed under these conditions.
@@ -558,7 +567,20 @@ impl Facts {
             }
         }
         if let Some(reason) = m.caveat {
-            verdict = verdict.because(reason);
+            let older = m
+                .caveat_unless_account_before
+                .and_then(RequestTime::parse_millis)
+                .is_some_and(|cutoff| {
+                    self.account_oldest
+                        .get(&caller.ident.account)
+                        .is_some_and(|&t| t < cutoff)
+                });
+            if !older {
+                verdict = verdict.because(reason);
+            }
+        }
+        if let Some(note) = m.note {
+            notes.push(note.to_string());
         }
         let actions: Vec<&str> = m.actions.iter().copied().chain(extra).collect();
         let reason = format!(

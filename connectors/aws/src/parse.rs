@@ -26,6 +26,7 @@ impl Reader {
                 admin_candidates: std::sync::OnceLock::new(),
                 inv: inventory::Inventory::default(),
                 newest_date: None,
+                account_oldest: HashMap::new(),
             },
             file: 0,
             user_groups: Vec::new(),
@@ -417,6 +418,14 @@ impl Reader {
         let mut attrs = Attributes::default();
         if let Some(d) = o.opt_str("CreateDate")? {
             self.facts.saw_date(d);
+            if let Some(t) = RequestTime::parse_millis(d) {
+                let oldest = self
+                    .facts
+                    .account_oldest
+                    .entry(account.clone())
+                    .or_insert(t);
+                *oldest = (*oldest).min(t);
+            }
             attrs.created = Some(d.to_string());
         }
         if let Some(p) = o.opt_str("Path")? {

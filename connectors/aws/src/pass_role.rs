@@ -31,9 +31,9 @@ impl Facts {
             }
             return fallback;
         }
-        let (firm, conditions) =
+        let verdict =
             methods::new_resource_actions(principal, policies, actions, Context::empty())?;
-        Some(methods::pass_role_caveat(id, firm, conditions))
+        Some(methods::pass_role_caveat(principal, policies, id, verdict))
     }
 
     /// A PassRole row's service actions for passing `role`: the verdict
@@ -53,8 +53,8 @@ impl Facts {
             return Some(cached);
         }
         let ctx = Context::new().with("cloudformation:RoleArn", [role]);
-        let (firm, conditions) = methods::new_resource_actions(principal, policies, actions, &ctx)?;
-        Some(methods::pass_role_caveat(id, firm, conditions))
+        let verdict = methods::new_resource_actions(principal, policies, actions, &ctx)?;
+        Some(methods::pass_role_caveat(principal, policies, id, verdict))
     }
 
     /// Whether `role` is a role a service may be given: not service-linked,

@@ -34,6 +34,11 @@ pub struct InstanceProfileMethod {
     pub service_role: Option<&'static str>,
     /// Why the row is conditional whatever the policies say.
     pub caveat: Option<&'static str>,
+    /// The caveat does not hold for an account that has an IAM identity
+    /// created before this date (ISO 8601): the account is older.
+    pub caveat_unless_account_before: Option<&'static str>,
+    /// A fact the reason tells without making the edge conditional.
+    pub note: Option<&'static str>,
 }
 
 /// Family-4 rows that run code as a role through its instance profile, in
@@ -46,6 +51,8 @@ pub const INSTANCE_PROFILE_METHODS: &[InstanceProfileMethod] = &[
         autoscaling_slr: false,
         service_role: None,
         caveat: None,
+        caveat_unless_account_before: None,
+        note: None,
     },
     InstanceProfileMethod {
         id: "ec2-request-spot-instances",
@@ -56,6 +63,8 @@ pub const INSTANCE_PROFILE_METHODS: &[InstanceProfileMethod] = &[
         autoscaling_slr: false,
         service_role: None,
         caveat: None,
+        caveat_unless_account_before: None,
+        note: None,
     },
     // Includes ec2:RunInstances (AWS checks it for groups that use launch
     // templates), so `ec2-run-instances` is preferred whenever this row
@@ -71,6 +80,8 @@ pub const INSTANCE_PROFILE_METHODS: &[InstanceProfileMethod] = &[
         autoscaling_slr: true,
         service_role: None,
         caveat: None,
+        caveat_unless_account_before: None,
+        note: None,
     },
     InstanceProfileMethod {
         id: "autoscaling-create-launch-configuration",
@@ -82,8 +93,10 @@ pub const INSTANCE_PROFILE_METHODS: &[InstanceProfileMethod] = &[
         autoscaling_slr: true,
         service_role: None,
         caveat: Some(
-            "accounts created since 2024-10-01 cannot create launch configurations; the account's age is not in the authorization details",
+            "accounts created since 2024-10-01 cannot create launch configurations, and no IAM identity of this account is older than that: the account's creation date would decide it",
         ),
+        caveat_unless_account_before: Some("2024-10-01T00:00:00Z"),
+        note: None,
     },
     InstanceProfileMethod {
         id: "datapipeline-create-pipeline",
@@ -95,43 +108,67 @@ pub const INSTANCE_PROFILE_METHODS: &[InstanceProfileMethod] = &[
         passed_to: &["datapipeline.amazonaws.com", EC2],
         autoscaling_slr: false,
         service_role: Some("datapipeline.amazonaws.com"),
-        caveat: Some(
-            "AWS Data Pipeline is closed to new customers since 2023-07-25; only accounts that already use it can create pipelines",
+        caveat: None,
+        caveat_unless_account_before: None,
+        note: Some(
+            "AWS Data Pipeline is closed to new customers since 2023-07-25: accounts that already use it",
         ),
     },
 ];
 
-/// Rows of [`PASS_ROLE_METHODS`](crate::PASS_ROLE_METHODS) that are
-/// conditional whatever the policies say: (row id, reason).
-pub const PASS_ROLE_CAVEATS: &[(&str, &str)] = &[
-    (
-        "lambda-create-function-event-source",
-        "needs an existing event source (DynamoDB or Kinesis stream, SQS queue, Kafka, MQ) that the role can read; stream and queue inventories are not read",
-    ),
-    (
-        "glue-create-dev-endpoint",
-        "Glue development endpoints exist only for Glue 0.9 and 1.0; the service may refuse new ones",
-    ),
-    (
-        "ecs-register-task-definition-run-task",
-        "needs an existing ECS cluster; ecs/list-clusters was not collected",
-    ),
-    (
-        "ecs-register-task-definition-start-task",
-        "needs an ECS cluster with a registered EC2 container instance; the ECS inventory is not read",
-    ),
-    (
-        "ecs-register-task-definition-create-service",
-        "needs an existing ECS cluster; ecs/list-clusters was not collected",
-    ),
-    (
-        "bedrock-agentcore-create-runtime",
-        "needs a container image in Amazon ECR that the attacker controls; ECR is not read",
-    ),
-    (
-        "codestar-create-project",
-        "AWS CodeStar was discontinued on 2024-07-31; the service may refuse new projects",
-    ),
+/// A row of [`PASS_ROLE_METHODS`](crate::PASS_ROLE_METHODS) that needs
+/// something beyond its actions: conditional with `reason`, unless the
+/// caller may also do every one of `decided_by` (then it can make what is
+/// needed itself).
+pub struct PassRoleCaveat {
+    /// The row id.
+    pub id: &'static str,
+    /// What would decide it.
+    pub reason: &'static str,
+    /// Actions that, all allowed, make the row firm; empty when only an
+    /// inventory the layout does not hold would.
+    pub decided_by: &'static [&'static str],
+}
+
+/// The rows with a caveat.
+pub const PASS_ROLE_CAVEATS: &[PassRoleCaveat] = &[
+    PassRoleCaveat {
+        id: "lambda-create-function-event-source",
+        reason: "needs an existing event source (DynamoDB or Kinesis stream, SQS queue, Kafka, MQ) that the role can read; stream and queue inventories are not read",
+        decided_by: &[],
+    },
+    PassRoleCaveat {
+        id: "ecs-register-task-definition-run-task",
+        reason: "needs an existing ECS cluster; ecs/list-clusters was not collected",
+        decided_by: &[],
+    },
+    PassRoleCaveat {
+        id: "ecs-register-task-definition-start-task",
+        reason: "needs an ECS cluster with a registered EC2 container instance; the ECS inventory is not read",
+        decided_by: &[],
+    },
+    PassRoleCaveat {
+        id: "ecs-register-task-definition-create-service",
+        reason: "needs an existing ECS cluster; ecs/list-clusters was not collected",
+        decided_by: &[],
+    },
+    PassRoleCaveat {
+        id: "bedrock-agentcore-create-runtime",
+        reason: "needs a container image in Amazon ECR that the attacker controls: pushing one (ecr:CreateRepository, ecr:GetAuthorizationToken, layer upload, ecr:PutImage) is not allowed, and ECR is not read",
+        decided_by: &[
+            "ecr:CreateRepository",
+            "ecr:GetAuthorizationToken",
+            "ecr:InitiateLayerUpload",
+            "ecr:UploadLayerPart",
+            "ecr:CompleteLayerUpload",
+            "ecr:PutImage",
+        ],
+    },
+    PassRoleCaveat {
+        id: "codestar-create-project",
+        reason: "AWS CodeStar was discontinued on 2024-07-31; the service may refuse new projects",
+        decided_by: &[],
+    },
 ];
 
 /// PassRole to a new compute resource (family 4 of

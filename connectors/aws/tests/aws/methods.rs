@@ -1888,7 +1888,7 @@ pass_role_rows! {
         Some("needs an existing event source"), negative_deny_in_another_policy => Twin::Deny("lambda:CreateEventSourceMapping");
     glue_create_dev_endpoint:
         PassCase::new("glue-create-dev-endpoint", GLUE, &["glue:CreateDevEndpoint"]),
-        Some("Glue 0.9 and 1.0"), negative_deny_in_another_policy => Twin::Deny("glue:CreateDevEndpoint");
+        None, negative_deny_in_another_policy => Twin::Deny("glue:CreateDevEndpoint");
     glue_create_job_start_run:
         PassCase::new("glue-create-job-start-run", GLUE, &["glue:CreateJob", "glue:StartJobRun"]),
         None, negative_passed_to_another_service => Twin::OtherService;
@@ -2248,6 +2248,43 @@ mod autoscaling_create_launch_configuration {
         LAUNCH_CONFIGURATION.negative(Twin::Tag);
     }
 
+    /// An account with an identity created before 2024-10-01 is older than
+    /// the cut-off: launch configurations work there, the edge is firm.
+    #[test]
+    fn positive_firm_in_an_account_older_than_the_cut_off() {
+        let mut account = LAUNCH_CONFIGURATION.account(None, &[]);
+        account.users[0].0["CreateDate"] = json!("2019-03-01T09:00:00Z");
+        let e = account.ingest();
+        assert_edge(
+            &e,
+            &arn("user/attacker"),
+            (
+                EdgeKind::CanActAs,
+                &arn("role/target"),
+                &LAUNCH_CONFIGURATION.mechanism(),
+                false,
+            ),
+        );
+        // negative twin: every identity created after the cut-off
+        let mut account = LAUNCH_CONFIGURATION.account(None, &[]);
+        account.users[0].0["CreateDate"] = json!("2025-02-01T09:00:00Z");
+        let condition = assert_edge(
+            &account.ingest(),
+            &arn("user/attacker"),
+            (
+                EdgeKind::CanActAs,
+                &arn("role/target"),
+                &LAUNCH_CONFIGURATION.mechanism(),
+                true,
+            ),
+        )
+        .1;
+        assert!(
+            condition.contains("creation date would decide"),
+            "{condition}"
+        );
+    }
+
     /// NT-pre: no Auto Scaling service-linked role and no right to create it.
     #[test]
     fn negative_no_service_linked_role() {
@@ -2322,11 +2359,40 @@ mod datapipeline_create_pipeline {
             ),
         );
         assert!(reason.contains("service role role/pipeline"), "{reason}");
-        assert!(condition.contains("closed to new customers"), "{condition}");
+        // a fact told, not a condition (issue 11: firm when everything is allowed)
+        assert!(reason.contains("closed to new customers"), "{reason}");
+        assert!(
+            !condition.contains("closed to new customers"),
+            "{condition}"
+        );
         assert!(
             condition.contains("iam:PassedToService value uncertain"),
             "{condition}"
         );
+    }
+
+    /// Every action allowed, PassRole to both services: firm (issue 11).
+    #[test]
+    fn positive_firm_when_everything_is_allowed() {
+        let more = [
+            more(),
+            vec![pass_role("target", "datapipeline.amazonaws.com")],
+        ]
+        .concat();
+        let mut account = DATA_PIPELINE.account(None, &more);
+        account.roles[0] = Id::role("target", EC2).instance_profile("target");
+        let e = account.ingest();
+        let (reason, _) = assert_edge(
+            &e,
+            &arn("user/attacker"),
+            (
+                EdgeKind::CanActAs,
+                &arn("role/target"),
+                &DATA_PIPELINE.mechanism(),
+                false,
+            ),
+        );
+        assert!(reason.contains("closed to new customers"), "{reason}");
     }
 
     #[test]
@@ -2609,4 +2675,67 @@ fn every_pass_role_row_is_tested() {
         ids.len(),
         "a tested row is not in PASS_ROLE_METHODS"
     );
+}
+
+/// bedrock-agentcore-create-runtime needs an image the attacker controls:
+/// firm when it may push one to a new ECR repository (issue 11, item 5).
+mod bedrock_agentcore_with_ecr_push {
+    use super::*;
+
+    const CASE: PassCase = PassCase::new(
+        "bedrock-agentcore-create-runtime",
+        AGENTCORE,
+        &[
+            "bedrock-agentcore:CreateAgentRuntime",
+            "bedrock-agentcore:CreateAgentRuntimeEndpoint",
+            "bedrock-agentcore:CreateWorkloadIdentity",
+            "bedrock-agentcore:InvokeAgentRuntimeCommand",
+        ],
+    );
+
+    #[test]
+    fn positive_firm_when_it_can_push_an_image() {
+        let push = allow(&["ecr:*"], "*");
+        let e = CASE.account(None, &[push]).ingest();
+        assert_edge(
+            &e,
+            &arn("user/attacker"),
+            (
+                EdgeKind::CanActAs,
+                &arn("role/target"),
+                &CASE.mechanism(),
+                false,
+            ),
+        );
+    }
+
+    /// NT: every ECR action but PutImage: the caveat stands, named.
+    #[test]
+    fn negative_without_put_image() {
+        let partial = allow(
+            &[
+                "ecr:CreateRepository",
+                "ecr:GetAuthorizationToken",
+                "ecr:InitiateLayerUpload",
+                "ecr:UploadLayerPart",
+                "ecr:CompleteLayerUpload",
+            ],
+            "*",
+        );
+        let e = CASE.account(None, &[partial]).ingest();
+        let (_, condition) = assert_edge(
+            &e,
+            &arn("user/attacker"),
+            (
+                EdgeKind::CanActAs,
+                &arn("role/target"),
+                &CASE.mechanism(),
+                true,
+            ),
+        );
+        assert!(
+            condition.contains("container image in Amazon ECR"),
+            "{condition}"
+        );
+    }
 }
