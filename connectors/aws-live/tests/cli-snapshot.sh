@@ -127,6 +127,8 @@ for region in "${regions[@]}"; do
   for fn in $(q "${rg[@]}" lambda list-functions --query 'Functions[].FunctionName'); do
     call "$r/lambda/get-policy/$(enc "$fn").json" "${rg[@]}" lambda get-policy --function-name "$fn"
   done
+  call "$r/lambda/list-event-source-mappings.json" "${rg[@]}" lambda list-event-source-mappings \
+    --query '{EventSourceMappings: EventSourceMappings[].{UUID: UUID, EventSourceArn: EventSourceArn, FunctionArn: FunctionArn, State: State}}'
 
   call "$r/sns/list-topics.json" "${rg[@]}" sns list-topics
   for topic in $(q "${rg[@]}" sns list-topics --query 'Topics[].TopicArn'); do

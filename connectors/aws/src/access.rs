@@ -27,6 +27,7 @@ use blastgraph_policy::{
 
 use crate::inventory::{Also, Gives, On, PassExisting, Probe, Resource};
 use crate::methods::new_resource_actions;
+use crate::tables::{EVENT_SOURCE_MAPPINGS, LAMBDA_FUNCTION};
 use crate::{
     Caller, Facts, IdKind, Trusted, allowing, conditioned, describe, edge, emit_per_caller,
     undecided_text, with_conditions,
@@ -346,6 +347,7 @@ impl Facts {
                     }
                     let mut extra = None;
                     let mut mechanism = p.action.to_string();
+                    let mut told = String::new();
                     match also {
                         Also::Nothing => {}
                         Also::Needs(a) => {
@@ -393,11 +395,25 @@ impl Facts {
                         }
                         Also::Trigger(a) => {
                             let e2 = decide(a, target);
+                            let lambda = r.spec.kind == LAMBDA_FUNCTION.kind;
+                            let source = self.inv.triggers.get(&r.arn);
                             extra = if e2.is_allowed() {
                                 undecided_text(&e2)
-                            } else {
+                            } else if !lambda {
                                 Some(format!(
                                     "the new code runs when {what} is next triggered ({a} is not allowed)"
+                                ))
+                            } else if let Some(source) = source {
+                                // an enabled event source mapping runs it
+                                told = format!(", and its event source {source} runs the new code");
+                                None
+                            } else if self.inventory_seen(&r.account, EVENT_SOURCE_MAPPINGS) {
+                                Some(format!(
+                                    "the new code runs when {what} is next triggered ({a} is not allowed, no event source mapping invokes it; S3, EventBridge and API Gateway triggers are not in the inventory)"
+                                ))
+                            } else {
+                                Some(format!(
+                                    "the new code runs when {what} is next triggered ({a} is not allowed; {EVENT_SOURCE_MAPPINGS} was not collected)"
                                 ))
                             };
                         }
@@ -412,7 +428,7 @@ impl Facts {
                         }
                     }
                     let reason = format!(
-                        "{} can {mechanism} on {what}, which runs as {}",
+                        "{} can {mechanism} on {what}, which runs as {}{told}",
                         c.ident.label,
                         role.rsplit(':').next().unwrap_or(&role)
                     );

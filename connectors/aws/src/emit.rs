@@ -124,6 +124,7 @@ impl Facts {
         self.emit_pass_role(out, &escalated);
         self.emit_instance_profile_roles(out, &escalated);
         self.emit_inventory(out, &escalated);
+        self.emit_unseen_resources(out, &escalated);
     }
 
     pub(crate) fn emit_scopes(&self, out: &mut EstateBuilder) {

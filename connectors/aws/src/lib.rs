@@ -42,6 +42,7 @@ mod providers;
 mod tables;
 mod takeover;
 mod through;
+mod unseen;
 use emit::*;
 use parse::*;
 pub use tables::{

@@ -56,7 +56,7 @@ pub const INSTANCE_PROFILE_METHODS: &[InstanceProfileMethod] = &[
     },
     InstanceProfileMethod {
         id: "ec2-request-spot-instances",
-        // pathfinding.cloud ec2-003 (tested in its labs): RequestSpotInstances
+        // pathfinding.cloud ec2-004 (formerly ec2-003; tested in its labs): RequestSpotInstances
         // alone; restricting ec2:RunInstances does not stop it.
         actions: &["ec2:RequestSpotInstances"],
         passed_to: &[EC2],
@@ -1028,6 +1028,9 @@ pub(crate) const CODEBUILD_PROJECT: Spec = Spec {
         ),
     ],
 };
+
+/// The inventory that says which Lambda functions a stream or queue invokes.
+pub(crate) const EVENT_SOURCE_MAPPINGS: &str = "lambda/list-event-source-mappings";
 
 /// Every kind of target, for the "missing inventory" report and the tests.
 pub(crate) const SPECS: &[&Spec] = &[

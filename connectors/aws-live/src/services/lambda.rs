@@ -1,4 +1,5 @@
-//! Lambda: functions (without their environment) and their resource policies.
+//! Lambda: functions (without their environment), their resource policies,
+//! and the event source mappings that invoke them.
 
 use super::*;
 
@@ -73,6 +74,38 @@ pub(super) async fn lambda(
             .await
         }
     })
+    .await?;
+    // Streams and queues that invoke a function: new code there runs
+    // without the attacker invoking it.
+    ctx.call(
+        sc,
+        "lambda",
+        "list-event-source-mappings",
+        None,
+        Some(format!("{base}/lambda/list-event-source-mappings.json")),
+        lambda
+            .list_event_source_mappings()
+            .into_paginator()
+            .send()
+            .try_collect(),
+        |pages| {
+            obj(
+                "EventSourceMappings",
+                merged(
+                    pages,
+                    |p| p.event_source_mappings.as_ref(),
+                    |m| {
+                        J::new()
+                            .s("UUID", m.uuid.as_deref())
+                            .s("EventSourceArn", m.event_source_arn.as_deref())
+                            .s("FunctionArn", m.function_arn.as_deref())
+                            .s("State", m.state.as_deref())
+                            .done()
+                    },
+                ),
+            )
+        },
+    )
     .await?;
     Ok(())
 }

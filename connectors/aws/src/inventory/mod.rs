@@ -173,6 +173,9 @@ pub(crate) struct Inventory {
     /// When the collection started (`collected_at`), in milliseconds.
     pub collected_at: Option<i64>,
     org: Org,
+    /// Lambda function ARN → the event source that invokes it, from enabled
+    /// event source mappings (`lambda/list-event-source-mappings`).
+    pub triggers: HashMap<String, String>,
     /// ECS clusters by account, over its regions (`ecs/list-clusters`); an
     /// account is a key once one such file was read.
     ecs_clusters: BTreeMap<String, Vec<String>>,
@@ -897,6 +900,14 @@ impl Facts {
                 "no Organizations data: SCPs and RCPs are not applied (which may over-approximate)",
             );
         }
+    }
+
+    /// Whether `inventory` was read for `account`.
+    pub(crate) fn inventory_seen(&self, account: &str, inventory: &str) -> bool {
+        self.inv
+            .seen
+            .get(account)
+            .is_some_and(|s| s.contains(inventory))
     }
 
     /// `aws:PrincipalOrgID` and `aws:PrincipalOrgPaths` of an account's

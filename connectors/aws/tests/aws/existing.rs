@@ -357,7 +357,55 @@ mod lambda_update_function_code {
         );
         assert_eq!(
             condition,
-            "the new code runs when lambda function etl is next triggered (lambda:InvokeFunction is not allowed)"
+            "the new code runs when lambda function etl is next triggered (lambda:InvokeFunction is not allowed; lambda/list-event-source-mappings was not collected)"
+        );
+    }
+
+    fn mappings(state: &str) -> File {
+        regional(
+            "lambda/list-event-source-mappings",
+            json!({"EventSourceMappings": [{"UUID": "14e0db71-5d35-4eb5-b481-8945cf9d10c2",
+                "EventSourceArn": arn("sqs", "orders"),
+                "FunctionArn": format!("{}:live", arn("lambda", FUNCTION)), "State": state}]}),
+        )
+    }
+
+    /// An enabled event source mapping invokes the function: the new code
+    /// runs without the attacker invoking it, so the edge is firm.
+    #[test]
+    fn positive_a_triggered_function_is_firm() {
+        let mut inventory = functions();
+        inventory.push(mappings("Enabled"));
+        let e = case(
+            &[allow(&[ACTION], &[&arn("lambda", FUNCTION)])],
+            None,
+            inventory,
+        );
+        let (reason, _) = assert_act_as(&e, "fn-exec", ACTION, false);
+        assert!(
+            reason.contains(&format!(
+                "its event source {} runs the new code",
+                arn("sqs", "orders")
+            )),
+            "{reason}"
+        );
+    }
+
+    /// NT: the mapping is disabled; the inventory was read, so the reason
+    /// says what else could trigger it.
+    #[test]
+    fn negative_a_disabled_mapping_does_not_trigger() {
+        let mut inventory = functions();
+        inventory.push(mappings("Disabled"));
+        let e = case(
+            &[allow(&[ACTION], &[&arn("lambda", FUNCTION)])],
+            None,
+            inventory,
+        );
+        let (_, condition) = assert_act_as(&e, "fn-exec", ACTION, true);
+        assert!(
+            condition.contains("no event source mapping invokes it"),
+            "{condition}"
         );
     }
 
@@ -1993,5 +2041,92 @@ mod login_profile {
             "{:?}",
             user_edges(&e)
         );
+    }
+}
+
+// ---------------------------------------------------------------------------
+// Missing inventory is not "no resource" (issue 11, item 4)
+// ---------------------------------------------------------------------------
+
+mod unseen_inventory {
+    use super::*;
+
+    /// The attacker's `can_act_as` edges: (to, mechanism, conditional, condition).
+    fn act_as_all(e: &Estate) -> Vec<(String, String, bool, String)> {
+        let mut v: Vec<_> = e
+            .edges
+            .iter()
+            .filter(|x| x.from == iam("user/attacker") && x.kind == EdgeKind::CanActAs)
+            .map(|x| {
+                (
+                    x.to.clone(),
+                    x.mechanism.clone().unwrap_or_default(),
+                    x.conditional,
+                    x.condition.clone().unwrap_or_default(),
+                )
+            })
+            .collect();
+        v.sort();
+        v
+    }
+
+    /// A lone authorization-details file: any Lambda function may exist, and
+    /// may run as any role that trusts Lambda. Conditional, naming the
+    /// inventory that would decide it.
+    #[test]
+    fn lambda_functions_not_collected_are_possible() {
+        let e = case(
+            &[allow(&["lambda:UpdateFunctionCode"], "*")],
+            None,
+            Vec::new(),
+        );
+        let got = act_as_all(&e);
+        let roles: Vec<&str> = got.iter().map(|(to, ..)| to.as_str()).collect();
+        assert_eq!(roles, [iam("role/fn-admin"), iam("role/fn-exec")]);
+        for (to, mechanism, conditional, condition) in &got {
+            assert_eq!(mechanism, "lambda:UpdateFunctionCode");
+            assert!(conditional);
+            let role = to.rsplit(':').next().unwrap_or_default();
+            assert_eq!(
+                condition,
+                &format!(
+                    "needs an existing Lambda function that runs as {role}: lambda/list-functions was not collected"
+                )
+            );
+        }
+    }
+
+    /// Negative twin: the inventory was collected and lists one function,
+    /// run as role/fn-exec: that decides, and role/fn-admin is not reached.
+    #[test]
+    fn collected_functions_decide() {
+        let e = case(
+            &[allow(&["lambda:UpdateFunctionCode"], "*")],
+            None,
+            functions(),
+        );
+        let got = act_as_all(&e);
+        assert_eq!(got.len(), 1, "{got:#?}");
+        assert_eq!(got[0].0, iam("role/fn-exec"));
+        assert!(!got[0].3.starts_with("needs an existing"), "{got:#?}");
+    }
+
+    /// EC2: a session on any instance reaches the roles in an instance
+    /// profile (role/web, role/ec2-admin), not a role without one.
+    #[test]
+    fn instances_not_collected_reach_roles_in_instance_profiles() {
+        let e = case(&[allow(&["ssm:StartSession"], "*")], None, Vec::new());
+        let got = act_as_all(&e);
+        let roles: Vec<&str> = got.iter().map(|(to, ..)| to.as_str()).collect();
+        assert_eq!(roles, [iam("role/ec2-admin"), iam("role/web")]);
+        assert!(got.iter().all(|(_, _, conditional, c)| *conditional
+            && c.ends_with("ec2/describe-instances was not collected")));
+    }
+
+    /// Negative twin: no permission on the resources, no edge.
+    #[test]
+    fn no_permission_no_edge() {
+        let e = case(&[allow(&["s3:GetObject"], "*")], None, Vec::new());
+        assert_eq!(act_as_all(&e), []);
     }
 }

@@ -2,6 +2,9 @@
 
 use super::*;
 
+/// States of an event source mapping that invokes its function.
+const ENABLED_MAPPING: &[&str] = &["Enabled", "Enabling", "Creating", "Updating"];
+
 impl Reader {
     /// The files of this family; `Ok(false)` for an operation it does not
     /// know.
@@ -37,6 +40,25 @@ impl Reader {
                     Ok(())
                 });
                 self.seen(account, LAMBDA_FUNCTION.inventory);
+            }
+            ("lambda", "list-event-source-mappings", []) => {
+                self.each(top, "EventSourceMappings", out, &mut |s, o, _| {
+                    let function = o.req_str("FunctionArn")?;
+                    // `…:function:NAME` or `…:function:NAME:QUALIFIER`
+                    let function = function
+                        .splitn(8, ':')
+                        .take(7)
+                        .collect::<Vec<_>>()
+                        .join(":");
+                    let state = opt(o, "State")?.unwrap_or_default();
+                    if ENABLED_MAPPING.contains(&state.as_str()) {
+                        let source = opt(o, "EventSourceArn")?
+                            .unwrap_or_else(|| "an event source".to_string());
+                        s.facts.inv.triggers.entry(function).or_insert(source);
+                    }
+                    Ok(())
+                });
+                self.seen(account, EVENT_SOURCE_MAPPINGS);
             }
             ("lambda", "get-policy", [name]) => {
                 let doc = top.map.get("Policy").cloned().unwrap_or(Value::Null);
