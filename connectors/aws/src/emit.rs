@@ -162,6 +162,11 @@ impl Facts {
         for ident in self.idents.iter().filter(|i| i.kind == IdKind::User) {
             for &g in &ident.groups {
                 if let Some(group) = self.idents.get(g) {
+                    // A capped member's own edges hold what it keeps of the
+                    // group's powers; through the group it would hold them all.
+                    if self.member_cap(ident).is_some() {
+                        continue;
+                    }
                     out.add_edge(edge(
                         ident.arn.clone(),
                         group.arn.clone(),
@@ -174,6 +179,32 @@ impl Facts {
                 }
             }
         }
+    }
+
+    /// What caps a user's share of its groups' powers: a permissions
+    /// boundary, or a `Deny` in its own or its groups' policies. A group's
+    /// edges are what a member without either gets; a capped user is not
+    /// linked to its groups by `member_of` (its own edges, decided under the
+    /// cap, hold what it keeps: `aws:groups` on its node names the groups),
+    /// and joining a group gives it a conditional edge.
+    pub(crate) fn member_cap(&self, user: &Ident) -> Option<String> {
+        if let Some(b) = user.boundary.and_then(|b| self.docs.get(b)) {
+            let name = b.arn.as_deref().unwrap_or(b.policy.name());
+            return Some(format!(
+                "bounded by {name}: {} holds a group's powers only where its permissions boundary allows them",
+                user.label
+            ));
+        }
+        let deny = self
+            .identity_policies(user)
+            .into_iter()
+            .filter_map(|p| self.docs.get(p))
+            .find(|d| d.policy.has_deny())?;
+        Some(format!(
+            "{} holds a group's powers except what {} denies it",
+            user.label,
+            d_name(deny)
+        ))
     }
 }
 
@@ -316,4 +347,9 @@ pub(crate) fn emit_per_caller<T: Sync>(
             out.add_edges(t);
         }
     }
+}
+
+/// A policy's ARN, else its name.
+fn d_name(d: &Doc) -> &str {
+    d.arn.as_deref().unwrap_or(d.policy.name())
 }

@@ -60,7 +60,13 @@ impl Facts {
                         }
                     }
                 }
-                IdKind::Group => continue,
+                // A member writes its group's policies: every member,
+                // the attacker among them, gains.
+                IdKind::Group => {
+                    for a in ["iam:PutGroupPolicy", "iam:AttachGroupPolicy"] {
+                        checks.push((a, ident.arn.clone(), "its group".into(), boundary_key(None)));
+                    }
+                }
             }
             for &p in ids.iter().chain(ident.boundary.iter()) {
                 // AWS-managed policies (account `aws`) cannot be changed.
@@ -300,7 +306,7 @@ impl Facts {
         let self_write = match ident.kind {
             IdKind::Role => "iam:PutRolePolicy",
             IdKind::User => "iam:PutUserPolicy",
-            IdKind::Group => return None,
+            IdKind::Group => "iam:PutGroupPolicy",
         };
         for &p in ids.iter().chain(ident.boundary.iter()) {
             let Some(arn) = self.docs.get(p).and_then(|d| d.arn.as_ref()) else {

@@ -485,15 +485,17 @@ impl Reader {
                 }
             },
         };
+        // A group calls AWS through its members: "some member" (its tags
+        // are the member's, unknown).
         let principal = match kind {
-            IdKind::User => Some(Principal::user(arn)),
-            IdKind::Role => Some(Principal::role_session(arn, None)),
-            IdKind::Group => None,
+            IdKind::User => Principal::user(arn),
+            IdKind::Role => Principal::role_session(arn, None),
+            IdKind::Group => Principal::group_member(arn),
         };
         let principal = match principal {
-            Some(Ok(p)) => Some(p.with_tags(tags.iter().map(|(k, v)| (k.as_str(), v.clone())))),
-            Some(Err(e)) => return Err((o.at("Arn"), e.to_string()).into()),
-            None => None,
+            Ok(p) if kind == IdKind::Group => Some(p),
+            Ok(p) => Some(p.with_tags(tags.iter().map(|(k, v)| (k.as_str(), v.clone())))),
+            Err(e) => return Err((o.at("Arn"), e.to_string()).into()),
         };
         // Groups of a user, resolved later.
         let mut group_names = Vec::new();
@@ -621,6 +623,12 @@ impl Reader {
                     }
                 }
             }
+        }
+        if !group_names.is_empty() {
+            // Its groups, also when no `member_of` edge links them (a
+            // capped member: `Facts::member_cap`).
+            let names: Vec<&str> = group_names.iter().map(|(n, _)| n.as_str()).collect();
+            attrs.tags.insert("aws:groups".into(), names.join(","));
         }
         out.add_node(
             Node {

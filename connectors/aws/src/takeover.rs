@@ -114,6 +114,11 @@ impl Facts {
                     if let Some(c) = how.condition {
                         ed = with_conditions(ed, [c]);
                     }
+                    if target.kind == IdKind::Group
+                        && let Some(cap) = self.member_cap(caller)
+                    {
+                        ed = with_conditions(ed, [cap]);
+                    }
                     // The first firm write, else the first conditional one
                     // (`--strict` must not lose a firm path).
                     let firm = !ed.conditional;

@@ -220,7 +220,7 @@ impl<'a> Env<'a> {
             "aws:principalarn" => opt(p.principal_arn()),
             "aws:principalaccount" => opt(p.account()),
             "aws:principaltype" => match kind {
-                PrincipalKind::User { .. } => one("User"),
+                PrincipalKind::User { .. } | PrincipalKind::GroupMember { .. } => one("User"),
                 PrincipalKind::RoleSession { .. } => one("AssumedRole"),
                 PrincipalKind::Root => one("Account"),
                 PrincipalKind::FederatedUser { .. } => one("FederatedUser"),
@@ -229,6 +229,7 @@ impl<'a> Env<'a> {
             },
             "aws:username" => match kind {
                 PrincipalKind::User { name } => one(name),
+                PrincipalKind::GroupMember { .. } => Lookup::Unknown,
                 PrincipalKind::Service { .. }
                 | PrincipalKind::WebIdentity { .. }
                 | PrincipalKind::Saml { .. } => Lookup::Unknown,
@@ -268,7 +269,9 @@ impl<'a> Env<'a> {
             // Access keys of a user carry no token; a role session the
             // attacker starts is issued at the request time.
             "aws:tokenissuetime" => match kind {
-                PrincipalKind::User { .. } | PrincipalKind::Root => Lookup::Absent,
+                PrincipalKind::User { .. }
+                | PrincipalKind::GroupMember { .. }
+                | PrincipalKind::Root => Lookup::Absent,
                 PrincipalKind::RoleSession { .. } | PrincipalKind::FederatedUser { .. } => {
                     time(p.request_time(), RequestTime::iso)
                 }

@@ -15,6 +15,14 @@ pub enum PrincipalKind {
         /// The user name (last path segment of the ARN).
         name: String,
     },
+    /// Some IAM user that is a member of this group, not known which: what
+    /// the group's policies grant its members. Keys about the user (its ARN,
+    /// name, id, tags) are undecided; a policy naming a user matches it
+    /// undecidedly; it has no permissions boundary of its own.
+    GroupMember {
+        /// The group's ARN.
+        group_arn: String,
+    },
     /// A session of an IAM role (`sts:AssumeRole*`); the role itself never
     /// calls AWS, its sessions do.
     RoleSession {
@@ -168,6 +176,19 @@ impl Principal {
             p.partition,
             Some(p.account),
         ))
+    }
+
+    /// A member of the group `arn:aws:iam::ACCOUNT:group/path/name`
+    /// ([`PrincipalKind::GroupMember`]).
+    pub fn group_member(group_arn: &str) -> Result<Self, PolicyError> {
+        let p = Arn::parse(group_arn).ok_or_else(|| bad_arn(group_arn, "an IAM group ARN"))?;
+        if p.service != "iam" || p.account.is_empty() || !p.resource.starts_with("group/") {
+            return Err(bad_arn(group_arn, "an IAM group ARN"));
+        }
+        let kind = PrincipalKind::GroupMember {
+            group_arn: group_arn.to_owned(),
+        };
+        Ok(Self::with_kind(kind, None, p.partition, Some(p.account)))
     }
 
     /// A session of the role `arn:aws:iam::ACCOUNT:role/path/name`. With no
@@ -427,6 +448,7 @@ impl Principal {
         matches!(
             self.kind,
             PrincipalKind::User { .. }
+                | PrincipalKind::GroupMember { .. }
                 | PrincipalKind::RoleSession { .. }
                 | PrincipalKind::Root
                 | PrincipalKind::FederatedUser { .. }
@@ -438,7 +460,9 @@ impl Principal {
     pub(crate) fn is_user_or_role(&self) -> bool {
         matches!(
             self.kind,
-            PrincipalKind::User { .. } | PrincipalKind::RoleSession { .. }
+            PrincipalKind::User { .. }
+                | PrincipalKind::GroupMember { .. }
+                | PrincipalKind::RoleSession { .. }
         )
     }
 }
@@ -579,6 +603,12 @@ impl PrincipalEntry {
             },
             PrincipalEntry::User(arn) => match &p.kind {
                 PrincipalKind::User { .. } if p.arn() == Some(&**arn) => direct(Tri::True),
+                // some member: that user, if it is in the group
+                PrincipalKind::GroupMember { .. }
+                    if Arn::parse(arn).is_some_and(|a| Some(a.account) == p.account()) =>
+                {
+                    direct(Tri::Unknown)
+                }
                 PrincipalKind::FederatedUser {
                     user_arn: Some(u), ..
                 } if u == &**arn => PrincipalMatch {
@@ -616,6 +646,9 @@ impl PrincipalEntry {
             PrincipalEntry::OtherArn(arn) => direct((p.arn() == Some(&**arn)).into()),
             PrincipalEntry::UniqueId(id) => match (&p.kind, p.unique_id()) {
                 (PrincipalKind::User { .. }, Some(u)) if u == &**id => direct(Tri::True),
+                (PrincipalKind::GroupMember { .. }, _) if id.starts_with("AIDA") => {
+                    direct(Tri::Unknown)
+                }
                 (PrincipalKind::RoleSession { .. }, Some(u)) if u == &**id => PrincipalMatch {
                     via: Tri::True,
                     ..none
@@ -669,7 +702,9 @@ pub(crate) fn not_principal_exempts(entries: &[PrincipalEntry], p: &Principal) -
     };
     match &p.kind {
         PrincipalKind::Root => account_listed(),
-        PrincipalKind::User { .. } => account_listed().and(listed(&|e| e.matches(p).direct)),
+        PrincipalKind::User { .. } | PrincipalKind::GroupMember { .. } => {
+            account_listed().and(listed(&|e| e.matches(p).direct))
+        }
         PrincipalKind::RoleSession { .. } => {
             let session = listed(&|e| match e {
                 PrincipalEntry::Session { .. } | PrincipalEntry::OtherArn(_) => e.matches(p).direct,

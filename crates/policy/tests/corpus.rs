@@ -18,8 +18,8 @@
 //!
 //! A document is a JSON object or a string (JSON or URL-encoded). Policies
 //! are named `identity[0]`, `scp[1][0]`, ... A principal is
-//! `{"type": "user"|"role"|"assumed_role"|"root"|"federated_user"|"service"|"web_identity"|"saml"|"anonymous", ...}`
-//! with `arn`, `session`, `account`, `user_arn`, `name`, `provider`, and
+//! `{"type": "user"|"group_member"|"role"|"assumed_role"|"root"|"federated_user"|"service"|"web_identity"|"saml"|"anonymous", ...}`
+//! with `arn`, `group`, `session`, `account`, `user_arn`, `name`, `provider`, and
 //! optionally `tags`, `unique_id`, `service_linked`, `canonical_id`.
 //!
 //! Every failing case is reported, with expected and actual results.
@@ -41,6 +41,7 @@ fn principal(v: &Value) -> Result<Principal, String> {
     let need = |k: &str| s(v, k).ok_or_else(|| format!("principal of type `{t}` needs `{k}`"));
     let mut p = match t {
         "user" => Principal::user(need("arn")?).map_err(|e| e.to_string())?,
+        "group_member" => Principal::group_member(need("group")?).map_err(|e| e.to_string())?,
         "role" => {
             Principal::role_session(need("arn")?, s(v, "session")).map_err(|e| e.to_string())?
         }

@@ -175,12 +175,20 @@ fn the_account_admin_contains_every_identity() {
 #[test]
 fn group_members_are_linked() {
     let e = fixture();
+    // mallory's own policy denies: her membership is not a path to the
+    // group's powers (her own edges hold what she keeps), but her node names it.
     assert_eq!(
         pairs(&e, EdgeKind::MemberOf),
-        vec![
-            ("alice".to_string(), "developers".to_string()),
-            ("mallory".to_string(), "developers".to_string()),
-        ]
+        vec![("alice".to_string(), "developers".to_string())]
+    );
+    let mallory = e
+        .nodes
+        .iter()
+        .find(|n| n.id == arn("user/mallory"))
+        .unwrap();
+    assert_eq!(
+        mallory.attrs.tags.get("aws:groups").map(String::as_str),
+        Some("developers")
     );
     let m = find(
         &e,
@@ -204,6 +212,8 @@ fn exactly_the_expected_assume_edges() {
             s("break-glass", "deploy"),
             s("deploy", "break-glass"),
             s("deploy", "pipeline"),
+            // the group's policy lets its members assume deploy
+            s("developers", "deploy"),
             s(
                 "oidc:token.actions.githubusercontent.com:sub=repo:acme/infra:ref:refs/heads/main",
                 "github-deploy"
