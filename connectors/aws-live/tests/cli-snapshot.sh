@@ -195,6 +195,8 @@ for region in "${regions[@]}"; do
   done
 
   call "$r/ec2/describe-instances.json" "${rg[@]}" ec2 describe-instances
+  call "$r/ec2/describe-launch-template-versions.json" "${rg[@]}" ec2 describe-launch-template-versions --versions '$Default' '$Latest' \
+    --query '{LaunchTemplateVersions: LaunchTemplateVersions[].{LaunchTemplateId: LaunchTemplateId, LaunchTemplateName: LaunchTemplateName, VersionNumber: VersionNumber, DefaultVersion: DefaultVersion, LaunchTemplateData: {IamInstanceProfile: LaunchTemplateData.IamInstanceProfile}}}'
   call "$r/glue/get-dev-endpoints.json" "${rg[@]}" glue get-dev-endpoints \
     --query '{DevEndpoints: DevEndpoints[].{EndpointName: EndpointName, RoleArn: RoleArn, Status: Status}}'
   call "$r/ecs/list-clusters.json" "${rg[@]}" ecs list-clusters

@@ -231,6 +231,7 @@ impl Facts {
         ];
         let policies = (c.identity.as_slice(), c.boundary, c.scp.as_slice());
         let mut fallback = None;
+        let mut within: Option<Edge> = None;
         for (row, actions) in rows {
             if !c.identity.iter().any(|p| p.may_allow(actions[0])) {
                 continue;
@@ -243,45 +244,89 @@ impl Facts {
             ) {
                 Some(v) => v,
                 None => {
-                    let Some((_, mut conditions)) =
-                        new_resource_actions(c.principal, policies, actions, &bounded)
+                    // The grant requires a boundary on the new identity.
+                    let role = actions[0] == "iam:CreateRole";
+                    let required = self.required_boundary(c, actions[0]);
+                    let ctx = required
+                        .and_then(|b| self.docs.get(b))
+                        .and_then(|d| d.arn.as_deref())
+                        .map_or_else(
+                            || bounded.clone(),
+                            |arn| bounded.clone().with(BOUNDARY_KEY, [arn]),
+                        );
+                    let Some((firm, mut conditions)) =
+                        new_resource_actions(c.principal, policies, actions, &ctx)
                     else {
                         continue;
                     };
-                    conditions.push(format!(
-                            "{} requires a permissions boundary on the new identity: it holds only what that boundary allows",
+                    let Some(b) = required else {
+                        conditions.push(format!(
+                            "{} requires a permissions boundary on the new identity: it holds only what that boundary allows, and the allowing statements do not name one policy of the inputs",
                             actions[0]
                         ));
-                    (false, conditions)
+                        fallback.get_or_insert(
+                            self.new_identity_edge(c, row, actions, false, conditions),
+                        );
+                        continue;
+                    };
+                    let admin_bounded = self
+                        .docs
+                        .get(b)
+                        .is_some_and(|d| allows_everything(c.principal, &[&d.policy], None));
+                    if !admin_bounded {
+                        // Decided: it holds what the boundary allows.
+                        if let Some(t) = self.bounded_identity(&c.ident.account, b, role) {
+                            let ed = self.new_identity_edge(c, row, actions, firm, conditions);
+                            let ed = self.to_bounded(ed, t);
+                            within.get_or_insert(ed);
+                        }
+                        continue;
+                    }
+                    (firm, conditions)
                 }
             };
             // The caller's own boundary limits what it may do, not what the
             // new identity holds: no cap from it.
-            let what = if actions[0] == "iam:CreateRole" {
-                "a role it names, trusting itself"
-            } else {
-                "a user it names, with credentials"
-            };
-            let reason = format!(
-                "{} can escalate to account admin: creates {what} and makes it administrator ({row}: {})",
-                c.ident.label,
-                actions.join(" + ")
-            );
-            let mut ed = edge(
-                c.ident.arn.clone(),
-                account_admin_id(&c.ident.account),
-                EdgeKind::CanEscalate,
-                self.provenance((c.ident.file, c.ident.path.clone()), reason),
-            );
-            ed.mechanism = Some(actions.join("+"));
-            if !firm || !conditions.is_empty() {
-                ed = with_conditions(ed, conditions.drain(..));
-            }
+            let ed = self.new_identity_edge(c, row, actions, firm, std::mem::take(&mut conditions));
             if !ed.conditional {
                 return Some(ed);
             }
             fallback.get_or_insert(ed);
         }
-        fallback
+        // A firm edge within a required boundary beats a conditional one
+        // to the admin.
+        within.or(fallback)
+    }
+
+    /// The `can_escalate` of rows 1.12 / 1.13 to the account admin.
+    fn new_identity_edge(
+        &self,
+        c: &Caller<'_>,
+        row: &str,
+        actions: &[&str],
+        firm: bool,
+        conditions: Vec<String>,
+    ) -> Edge {
+        let what = if actions[0] == "iam:CreateRole" {
+            "a role it names, trusting itself"
+        } else {
+            "a user it names, with credentials"
+        };
+        let reason = format!(
+            "{} can escalate to account admin: creates {what} and makes it administrator ({row}: {})",
+            c.ident.label,
+            actions.join(" + ")
+        );
+        let mut ed = edge(
+            c.ident.arn.clone(),
+            account_admin_id(&c.ident.account),
+            EdgeKind::CanEscalate,
+            self.provenance((c.ident.file, c.ident.path.clone()), reason),
+        );
+        ed.mechanism = Some(actions.join("+"));
+        if !firm || !conditions.is_empty() {
+            ed = with_conditions(ed, conditions);
+        }
+        ed
     }
 }

@@ -96,6 +96,8 @@ impl Facts {
             // conditional grant must not hide a firm one (`--strict` would
             // lose the path).
             let mut fallback = None;
+            // A firm escalation within a boundary (to a bounded identity).
+            let mut within: Option<Edge> = None;
             for (action, resource, what, ctx) in &checks {
                 let Some(EscalationWrite {
                     eval: e,
@@ -131,7 +133,19 @@ impl Facts {
                     ed = with_conditions(ed, conditions);
                 }
                 if let Some(c) = self.ceiling_caveat(ident, principal, identity, resource) {
-                    ed = with_conditions(ed, [c]);
+                    // Capped by its boundary: it becomes its bounded
+                    // identity (when the boundary is one the inputs hold).
+                    match self.rewritten_under(ident, resource) {
+                        Some(b) if b.arn != ident.arn => {
+                            let ed = self.to_bounded(ed, b);
+                            if !ed.conditional {
+                                within.get_or_insert(ed);
+                            }
+                            continue;
+                        }
+                        Some(_) => continue,
+                        None => ed = with_conditions(ed, [c]),
+                    }
                 }
                 if ed.conditional {
                     fallback.get_or_insert(ed);
@@ -154,7 +168,13 @@ impl Facts {
                     // Pass 2: through another identity it writes and obtains.
                     _ => self.escalation_through(&caller, &set),
                 };
+                let admin = account_admin_id(&ident.account);
                 match found {
+                    Some(ed) if ed.to == ident.arn => {}
+                    Some(ed) if ed.to != admin && !ed.conditional => {
+                        within.get_or_insert(ed);
+                    }
+                    Some(ed) if ed.to != admin => {}
                     Some(ed) if !ed.conditional => {
                         out.add_edge(ed);
                         escalated.insert(ix);
@@ -165,8 +185,21 @@ impl Facts {
                     None => {}
                 }
             }
-            if let Some(ed) = fallback.filter(|_| !escalated.contains(&ix)) {
-                out.add_edge(ed);
+            if !escalated.contains(&ix) {
+                let firm_within = within.is_some();
+                if let Some(ed) = within {
+                    out.add_edge(ed);
+                }
+                // A conditional edge to the admin still counts unless it is
+                // only the cap the firm edge above decided.
+                if let Some(ed) = fallback.filter(|f| {
+                    !(firm_within
+                        && f.condition
+                            .as_deref()
+                            .is_some_and(|c| c.starts_with("bounded by permissions boundary")))
+                }) {
+                    out.add_edge(ed);
+                }
             }
         }
         escalated
@@ -371,7 +404,10 @@ impl Facts {
                 // The policy it then writes is bounded by the boundary in force.
                 if let Some(c) = boundary.and_then(|b| methods::boundary_caveat(principal, b, arn))
                 {
-                    ed = with_conditions(ed, [c]);
+                    match self.rewritten_under(ident, arn) {
+                        Some(b) => return Some(self.to_bounded(ed, b)),
+                        None => ed = with_conditions(ed, [c]),
+                    }
                 }
                 return Some(ed);
             }

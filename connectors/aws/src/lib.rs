@@ -31,6 +31,7 @@ use rayon::prelude::*;
 use serde_json::Value;
 
 mod assume;
+mod bounded;
 mod ceiling;
 pub mod collection;
 mod emit;
@@ -200,6 +201,8 @@ struct Ident {
     /// organization holds hundreds of thousands of them.
     trust_doc: Option<Value>,
     principal: Option<Principal>,
+    /// A bounded identity (`bounded`): no file record; never a target.
+    synthetic: bool,
 }
 
 /// A user or role that can make requests, with its effective policies.
@@ -273,6 +276,9 @@ struct Facts {
     /// Account → the creation date of its oldest IAM identity, in
     /// milliseconds: the account is at least that old.
     account_oldest: HashMap<String, i64>,
+    /// (account, boundary document, role?) → the bounded identity (index
+    /// into `idents`).
+    bounded: HashMap<(String, usize, bool), usize>,
     /// The newest date in the authorization details (creation, update,
     /// last use), in milliseconds: the collection was made no earlier.
     newest_date: Option<i64>,

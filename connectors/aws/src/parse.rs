@@ -27,6 +27,7 @@ impl Reader {
                 inv: inventory::Inventory::default(),
                 newest_date: None,
                 account_oldest: HashMap::new(),
+                bounded: HashMap::new(),
             },
             file: 0,
             user_groups: Vec::new(),
@@ -116,6 +117,7 @@ impl Reader {
 
     /// Links what was read and emits every node and edge.
     pub(crate) fn finish(mut self, out: &mut EstateBuilder) {
+        self.add_bounded_identities(out);
         self.freeze();
         self.link_inventory(out);
         self.stamp_principals();
@@ -667,6 +669,7 @@ impl Reader {
             trusted,
             trust_doc,
             principal,
+            synthetic: false,
         });
         Ok(())
     }

@@ -2,6 +2,7 @@
 //! passed role.
 
 use super::*;
+use crate::tables::pass_role_service;
 
 impl Facts {
     /// A PassRole row's service actions, decided once per caller. Rows that
@@ -68,7 +69,8 @@ impl Facts {
     /// PassRole to a new compute resource ([`PASS_ROLE_METHODS`]): the
     /// attacker may pass role T to service S (`iam:PassRole` on T with
     /// `iam:PassedToService` = S), T trusts S, and the attacker may call S's
-    /// actions. The new resource's name is the attacker's choice: a service
+    /// actions (`PASS_ROLE_SERVICES` gives a row another trusted principal,
+    /// or several uncertain PassedToService values). The new resource's name is the attacker's choice: a service
     /// action granted on `*` is decided; one granted only on some resource
     /// names (and not denied on `*`) makes the edge conditional. One edge per
     /// (attacker, role), the first firm method or else the first conditional
@@ -84,7 +86,7 @@ impl Facts {
             let rows: Vec<usize> = PASS_ROLE_METHODS
                 .iter()
                 .enumerate()
-                .filter(|(_, (_, svc, _))| self.trusts_service(role, svc))
+                .filter(|(_, row)| self.trusts_service(role, pass_role_service(row).0))
                 .map(|(i, _)| i)
                 .collect();
             if !rows.is_empty() {
@@ -152,16 +154,42 @@ impl Facts {
                     ) else {
                         continue;
                     };
-                    let (_, svc, _) = PASS_ROLE_METHODS[row];
-                    let ctx = Context::new().with("iam:PassedToService", [svc]);
-                    let e = evaluate(
-                        &Request::new(principal, PASS, &role.arn).with_context(&ctx),
-                        &set,
-                    );
-                    if !e.is_allowed() {
-                        continue;
+                    // PassRole under each PassedToService value of the row
+                    // (PASS_ROLE_SERVICES): allowed under one and refused
+                    // under another, the value decides, so conditional.
+                    let (_, passed_to) = pass_role_service(&PASS_ROLE_METHODS[row]);
+                    let (mut allowed, mut refused, mut first) = (Vec::new(), Vec::new(), None);
+                    let mut more: Vec<String> = Vec::new();
+                    for svc in passed_to {
+                        let ctx = Context::new().with("iam:PassedToService", [*svc]);
+                        let e = evaluate(
+                            &Request::new(principal, PASS, &role.arn).with_context(&ctx),
+                            &set,
+                        );
+                        if !e.is_allowed() {
+                            refused.push(*svc);
+                        } else if first.is_none() {
+                            allowed.push(*svc);
+                            first = Some(e);
+                        } else {
+                            allowed.push(*svc);
+                            more.extend(undecided_text(&e));
+                        }
                     }
-                    let firm = firm && !e.conditional;
+                    let Some(e) = first else {
+                        continue;
+                    };
+                    let mut firm = firm && !e.conditional && more.is_empty();
+                    let mut conds = conds;
+                    conds.extend(more);
+                    if !refused.is_empty() {
+                        firm = false;
+                        conds.push(format!(
+                            "iam:PassedToService value uncertain: iam:PassRole allowed for {}, not for {}",
+                            allowed.join(", "),
+                            refused.join(", ")
+                        ));
+                    }
                     if best.as_ref().is_none_or(|b| firm && !b.2) {
                         best = Some((row, e, firm, conds));
                     }

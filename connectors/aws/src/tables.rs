@@ -114,6 +114,41 @@ pub const INSTANCE_PROFILE_METHODS: &[InstanceProfileMethod] = &[
             "AWS Data Pipeline is closed to new customers since 2023-07-25: accounts that already use it",
         ),
     },
+    // Row 4.50 (pathfinding.cloud emr-001): a new cluster whose instances
+    // run as the role (steps or bootstrap actions run the attacker's code).
+    // AWS's managed policy passes the instance role with
+    // `iam:PassedToService` = `ec2.amazonaws.com*` and the service role
+    // with `elasticmapreduce.amazonaws.com*`.
+    InstanceProfileMethod {
+        id: "emr-run-job-flow",
+        actions: &["elasticmapreduce:RunJobFlow"],
+        passed_to: &[EC2],
+        autoscaling_slr: false,
+        service_role: Some("elasticmapreduce.amazonaws.com"),
+        caveat: None,
+        caveat_unless_account_before: None,
+        note: None,
+    },
+    // Row 4.54 (pathfinding.cloud imagebuilder-001): the build instance runs
+    // the attacker's component as the role of the infrastructure
+    // configuration's instance profile.
+    InstanceProfileMethod {
+        id: "imagebuilder-create-image",
+        actions: &[
+            "imagebuilder:CreateComponent",
+            "imagebuilder:CreateImageRecipe",
+            "imagebuilder:CreateInfrastructureConfiguration",
+            "imagebuilder:CreateImage",
+        ],
+        passed_to: &[EC2],
+        autoscaling_slr: false,
+        service_role: None,
+        caveat: Some(
+            "needs the EC2 Image Builder service-linked role (AWSServiceRoleForImageBuilder, or iam:CreateServiceLinkedRole to create it on first use) and a role that lets the build instance's Systems Manager agent register (Image Builder runs the components through it); this row checks neither: the role path /aws-service-role/imagebuilder.amazonaws.com/ in the authorization details and the role's ssm permissions would decide it",
+        ),
+        caveat_unless_account_before: None,
+        note: None,
+    },
 ];
 
 /// A row of [`PASS_ROLE_METHODS`](crate::PASS_ROLE_METHODS) that needs
@@ -169,11 +204,91 @@ pub const PASS_ROLE_CAVEATS: &[PassRoleCaveat] = &[
         reason: "AWS CodeStar was discontinued on 2024-07-31; the service may refuse new projects",
         decided_by: &[],
     },
+    PassRoleCaveat {
+        id: "batch-register-job-definition-submit-job",
+        reason: "needs an existing AWS Batch job queue with a compute environment; this rule does not look at the job queues (batch/describe-job-queues would decide it), and creating both is row batch-create-compute-environment-pipeline",
+        decided_by: &[],
+    },
+    PassRoleCaveat {
+        id: "batch-create-compute-environment-pipeline",
+        reason: "needs the AWS Batch service-linked role (AWSServiceRoleForBatch), which the first compute environment creates only with iam:CreateServiceLinkedRole; this row does not look for it (role path /aws-service-role/batch.amazonaws.com/ in the authorization details would decide it)",
+        decided_by: &["iam:CreateServiceLinkedRole"],
+    },
+    PassRoleCaveat {
+        id: "kinesisanalytics-create-application",
+        reason: "the application's code is a JAR in Amazon S3 that the role must be able to read (s3:GetObject); the role's S3 access and the bucket are not checked",
+        decided_by: &[],
+    },
+    PassRoleCaveat {
+        id: "omics-start-run",
+        reason: "needs a container image in a private Amazon ECR repository of the region that HealthOmics may pull, and, the tasks having no Internet access, a bucket the role may write (s3:PutObject) and the attacker may read (s3:GetObject) to take the credentials out; ECR and the role's S3 access are not checked",
+        decided_by: &[],
+    },
+    PassRoleCaveat {
+        id: "amplify-create-app",
+        reason: "needs a source repository the build checks out and the attacker can push to: the lab's CodeCommit path also needs codecommit:GitPush, GitPull, GetRepository, GetRepositoryTriggers and PutRepositoryTriggers on it, sns:CreateTopic and sns:Subscribe, and codecommit:GitPull for the role; repositories are not read, and whether an external Git provider with the attacker's own token avoids these is unverified",
+        decided_by: &[],
+    },
 ];
+
+/// A row of [`PASS_ROLE_METHODS`](crate::PASS_ROLE_METHODS) whose role
+/// trusts another service principal than the `iam:PassedToService` value
+/// it is passed under, or whose `iam:PassedToService` value is uncertain.
+pub struct PassRoleService {
+    /// The row id.
+    pub id: &'static str,
+    /// The service principal the role's trust policy must let in.
+    pub trust: &'static str,
+    /// The `iam:PassedToService` values under which the role may be passed.
+    /// With several, the value is uncertain: each is evaluated, and
+    /// PassRole allowed under one but not another makes the edge
+    /// conditional (as [`InstanceProfileMethod::passed_to`]).
+    pub passed_to: &'static [&'static str],
+}
+
+/// The rows whose trust or `iam:PassedToService` differs from their
+/// service in [`PASS_ROLE_METHODS`](crate::PASS_ROLE_METHODS).
+pub const PASS_ROLE_SERVICES: &[PassRoleService] = &[
+    // App Runner's instance role trusts the tasks principal; PassRole is
+    // checked for the service (AWS's managed policy and pathfinding.cloud
+    // apprunner-001 condition it on `apprunner.amazonaws.com`).
+    PassRoleService {
+        id: "apprunner-create-service",
+        trust: "tasks.apprunner.amazonaws.com",
+        passed_to: &["apprunner.amazonaws.com"],
+    },
+    // A Batch job role runs as an ECS task, so it trusts `ecs-tasks`; the
+    // sources disagree on the PassedToService value (batch-001 recommends
+    // `batch.amazonaws.com`, batch-003 `ecs-tasks.amazonaws.com`).
+    PassRoleService {
+        id: "batch-register-job-definition-submit-job",
+        trust: "ecs-tasks.amazonaws.com",
+        passed_to: &["batch.amazonaws.com", "ecs-tasks.amazonaws.com"],
+    },
+    PassRoleService {
+        id: "batch-create-compute-environment-pipeline",
+        trust: "ecs-tasks.amazonaws.com",
+        passed_to: &["batch.amazonaws.com", "ecs-tasks.amazonaws.com"],
+    },
+];
+
+/// The service a row's role must trust and the `iam:PassedToService`
+/// values it is passed under: [`PASS_ROLE_SERVICES`], else the row's
+/// service for both.
+pub(crate) fn pass_role_service(
+    row: &'static (&'static str, &'static str, &'static [&'static str]),
+) -> (&'static str, &'static [&'static str]) {
+    match PASS_ROLE_SERVICES.iter().find(|s| s.id == row.0) {
+        Some(s) => (s.trust, s.passed_to),
+        None => (row.1, std::slice::from_ref(&row.1)),
+    }
+}
 
 /// PassRole to a new compute resource (family 4 of
 /// docs/aws-escalation-methods.md): (id, the service the role is passed to and
-/// that the role must trust, the service actions the attacker needs).
+/// that the role must trust, the service actions the attacker needs); a row
+/// in [`PASS_ROLE_SERVICES`] names another trust or more than one
+/// `iam:PassedToService` value.
 /// A row with alternative actions appears once per alternative, under the
 /// same id. Rows that run on EC2 are in [`INSTANCE_PROFILE_METHODS`]; rows
 /// that need an existing resource are probes of its inventory
@@ -412,6 +527,71 @@ pub const PASS_ROLE_METHODS: &[(&str, &str, &[&str])] = &[
         &[
             "rolesanywhere:CreateTrustAnchor",
             "rolesanywhere:CreateProfile",
+        ],
+    ),
+    // Row 4.21: the stack set runs as the passed administration role, which
+    // only assumes the execution role of each target account: the edge goes
+    // to the administration role, and its `can_assume` edges to those
+    // execution roles carry the reach.
+    (
+        "cloudformation-create-stack-set",
+        "cloudformation.amazonaws.com",
+        &[
+            "cloudformation:CreateStackSet",
+            "cloudformation:CreateStackInstances",
+        ],
+    ),
+    // Rows 4.44 and 4.43: a job definition with the role as its job role,
+    // on a compute environment and queue the attacker creates, or on an
+    // existing queue (PASS_ROLE_SERVICES: trust and PassedToService). The
+    // pipeline comes first: when both hold conditionally, its caveat (the
+    // service-linked role) is the one the caller may lift.
+    (
+        "batch-create-compute-environment-pipeline",
+        "batch.amazonaws.com",
+        &[
+            "batch:CreateComputeEnvironment",
+            "batch:CreateJobQueue",
+            "batch:RegisterJobDefinition",
+            "batch:SubmitJob",
+        ],
+    ),
+    (
+        "batch-register-job-definition-submit-job",
+        "batch.amazonaws.com",
+        &["batch:RegisterJobDefinition", "batch:SubmitJob"],
+    ),
+    // Row 4.45: a public image with a start command the attacker writes runs
+    // as the instance role (PASS_ROLE_SERVICES: it trusts the tasks principal).
+    (
+        "apprunner-create-service",
+        "apprunner.amazonaws.com",
+        &["apprunner:CreateService"],
+    ),
+    // Row 4.55: a Managed Apache Flink application (the v2 API keeps the
+    // `kinesisanalytics` action namespace).
+    (
+        "kinesisanalytics-create-application",
+        "kinesisanalytics.amazonaws.com",
+        &[
+            "kinesisanalytics:CreateApplication",
+            "kinesisanalytics:StartApplication",
+        ],
+    ),
+    // Row 4.56: a HealthOmics workflow run.
+    (
+        "omics-start-run",
+        "omics.amazonaws.com",
+        &["omics:CreateWorkflow", "omics:StartRun"],
+    ),
+    // Row 4.65: an Amplify app whose build runs as its service role.
+    (
+        "amplify-create-app",
+        "amplify.amazonaws.com",
+        &[
+            "amplify:CreateApp",
+            "amplify:CreateBranch",
+            "amplify:StartJob",
         ],
     ),
 ];
@@ -1027,6 +1207,44 @@ pub(crate) const CODEBUILD_PROJECT: Spec = Spec {
             On::Arn,
         ),
     ],
+};
+
+/// An EC2 launch template whose `$Default` or `$Latest` version names an
+/// instance profile: a new version with the attacker's user data runs as
+/// its role when an Auto Scaling group or fleet launches from it (row 5.30,
+/// pathfinding.cloud ec2-005). Which groups use it is not read, so every
+/// edge is conditional (the resource's caveat). With
+/// `ec2:ModifyLaunchTemplate` the new version also becomes the default; the
+/// second probe, when allowed, replaces the first's edge (same action).
+///
+/// Not in [`SPECS`]: the embedded demo estate has no
+/// `ec2/describe-launch-template-versions` file, and every kind there is
+/// reported missing for each account without its file.
+pub(crate) const EC2_LAUNCH_TEMPLATE: Spec = Spec {
+    kind: "aws:ec2_launch_template",
+    class: Class::Tool,
+    inventory: "ec2/describe-launch-template-versions",
+    probes: &[
+        p(
+            ActAs(Also::Nothing),
+            "ec2:CreateLaunchTemplateVersion",
+            On::Arn,
+        ),
+        p(
+            ActAs(Also::Needs("ec2:ModifyLaunchTemplate")),
+            "ec2:CreateLaunchTemplateVersion",
+            On::Arn,
+        ),
+    ],
+};
+/// An AWS Batch job queue (`batch/describe-job-queues`): a target of its
+/// own; row 4.43 does not read the queues yet (its caveat says so).
+/// Not in [`SPECS`], as [`EC2_LAUNCH_TEMPLATE`].
+pub(crate) const BATCH_JOB_QUEUE: Spec = Spec {
+    kind: "aws:batch_job_queue",
+    class: Class::Tool,
+    inventory: "batch/describe-job-queues",
+    probes: &[],
 };
 
 /// The inventory that says which Lambda functions a stream or queue invokes.

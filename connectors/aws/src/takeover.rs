@@ -53,7 +53,7 @@ impl Facts {
                 ..PolicySet::default()
             };
             for (t, target) in self.idents.iter().enumerate() {
-                if t == c || target.account != caller.account {
+                if t == c || target.synthetic || target.account != caller.account {
                     continue;
                 }
                 let actions: &[&str] = match target.kind {

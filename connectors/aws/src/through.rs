@@ -54,6 +54,7 @@ impl Facts {
         let mut fallback = None;
         for target in &self.idents {
             if target.arn == c.ident.arn
+                || target.synthetic
                 || target.account != c.ident.account
                 || crate::methods::is_service_linked(target)
             {
@@ -166,7 +167,11 @@ impl Facts {
         if let Some(p) = target.principal.as_ref() {
             let identity = self.refs(&self.identity_policies(target));
             if let Some(cap) = self.ceiling_caveat(target, p, &identity, resource) {
-                ed = with_conditions(ed, [cap]);
+                match self.rewritten_under(target, resource) {
+                    Some(b) if b.arn != c.ident.arn => return Some(self.to_bounded(ed, b)),
+                    Some(_) => return None,
+                    None => ed = with_conditions(ed, [cap]),
+                }
             }
         }
         Some(ed)

@@ -221,7 +221,7 @@ impl<'a> Env<'a> {
             "aws:principalaccount" => opt(p.account()),
             "aws:principaltype" => match kind {
                 PrincipalKind::User { .. } | PrincipalKind::GroupMember { .. } => one("User"),
-                PrincipalKind::RoleSession { .. } => one("AssumedRole"),
+                PrincipalKind::RoleSession { .. } | PrincipalKind::SomeRole => one("AssumedRole"),
                 PrincipalKind::Root => one("Account"),
                 PrincipalKind::FederatedUser { .. } => one("FederatedUser"),
                 PrincipalKind::Anonymous => one("Anonymous"),
@@ -272,9 +272,9 @@ impl<'a> Env<'a> {
                 PrincipalKind::User { .. }
                 | PrincipalKind::GroupMember { .. }
                 | PrincipalKind::Root => Lookup::Absent,
-                PrincipalKind::RoleSession { .. } | PrincipalKind::FederatedUser { .. } => {
-                    time(p.request_time(), RequestTime::iso)
-                }
+                PrincipalKind::RoleSession { .. }
+                | PrincipalKind::SomeRole
+                | PrincipalKind::FederatedUser { .. } => time(p.request_time(), RequestTime::iso),
                 _ => Lookup::Unknown,
             },
             "aws:resourceaccount" => match self.resource_account {

@@ -23,6 +23,11 @@ pub enum PrincipalKind {
         /// The group's ARN.
         group_arn: String,
     },
+    /// A session of some IAM role of the account, not known which (a role
+    /// whose policies an attacker rewrote, standing for every such role):
+    /// keys about the role (its ARN, id, tags) are undecided, and a policy
+    /// naming a role of the account matches it undecidedly.
+    SomeRole,
     /// A session of an IAM role (`sts:AssumeRole*`); the role itself never
     /// calls AWS, its sessions do.
     RoleSession {
@@ -189,6 +194,20 @@ impl Principal {
             group_arn: group_arn.to_owned(),
         };
         Ok(Self::with_kind(kind, None, p.partition, Some(p.account)))
+    }
+
+    /// Some user of `account`, not known which: a [`PrincipalKind::GroupMember`]
+    /// of no particular group (the group ARN is empty).
+    pub fn some_user(partition: &str, account: &str) -> Self {
+        let kind = PrincipalKind::GroupMember {
+            group_arn: String::new(),
+        };
+        Self::with_kind(kind, None, partition, Some(account))
+    }
+
+    /// A session of some role of `account` ([`PrincipalKind::SomeRole`]).
+    pub fn some_role(partition: &str, account: &str) -> Self {
+        Self::with_kind(PrincipalKind::SomeRole, None, partition, Some(account))
     }
 
     /// A session of the role `arn:aws:iam::ACCOUNT:role/path/name`. With no
@@ -449,6 +468,7 @@ impl Principal {
             self.kind,
             PrincipalKind::User { .. }
                 | PrincipalKind::GroupMember { .. }
+                | PrincipalKind::SomeRole
                 | PrincipalKind::RoleSession { .. }
                 | PrincipalKind::Root
                 | PrincipalKind::FederatedUser { .. }
@@ -462,6 +482,7 @@ impl Principal {
             self.kind,
             PrincipalKind::User { .. }
                 | PrincipalKind::GroupMember { .. }
+                | PrincipalKind::SomeRole
                 | PrincipalKind::RoleSession { .. }
         )
     }
@@ -604,11 +625,7 @@ impl PrincipalEntry {
             PrincipalEntry::User(arn) => match &p.kind {
                 PrincipalKind::User { .. } if p.arn() == Some(&**arn) => direct(Tri::True),
                 // some member: that user, if it is in the group
-                PrincipalKind::GroupMember { .. }
-                    if Arn::parse(arn).is_some_and(|a| Some(a.account) == p.account()) =>
-                {
-                    direct(Tri::Unknown)
-                }
+                PrincipalKind::GroupMember { .. } if same_account(arn, p) => direct(Tri::Unknown),
                 PrincipalKind::FederatedUser {
                     user_arn: Some(u), ..
                 } if u == &**arn => PrincipalMatch {
@@ -624,6 +641,10 @@ impl PrincipalEntry {
                         ..none
                     }
                 }
+                PrincipalKind::SomeRole if same_account(arn, p) => PrincipalMatch {
+                    via: Tri::Unknown,
+                    ..none
+                },
                 _ => none,
             },
             PrincipalEntry::Session {
@@ -641,6 +662,7 @@ impl PrincipalEntry {
                         None => direct(Tri::Unknown),
                     }
                 }
+                PrincipalKind::SomeRole if p.account() == Some(&**account) => direct(Tri::Unknown),
                 _ => none,
             },
             PrincipalEntry::OtherArn(arn) => direct((p.arn() == Some(&**arn)).into()),
@@ -649,6 +671,10 @@ impl PrincipalEntry {
                 (PrincipalKind::GroupMember { .. }, _) if id.starts_with("AIDA") => {
                     direct(Tri::Unknown)
                 }
+                (PrincipalKind::SomeRole, _) if id.starts_with("AROA") => PrincipalMatch {
+                    via: Tri::Unknown,
+                    ..none
+                },
                 (PrincipalKind::RoleSession { .. }, Some(u)) if u == &**id => PrincipalMatch {
                     via: Tri::True,
                     ..none
@@ -670,6 +696,11 @@ impl PrincipalEntry {
             }
         }
     }
+}
+
+/// Whether an ARN is of the principal's account.
+fn same_account(arn: &str, p: &Principal) -> bool {
+    Arn::parse(arn).is_some_and(|a| Some(a.account) == p.account())
 }
 
 /// Matches a `Principal` list: the best way any entry names the caller.
@@ -717,6 +748,10 @@ pub(crate) fn not_principal_exempts(entries: &[PrincipalEntry], p: &Principal) -
         PrincipalKind::FederatedUser { .. } => {
             account_listed().and(listed(&|e| e.matches(p).direct))
         }
+        PrincipalKind::SomeRole => account_listed().and(listed(&|e| {
+            let m = e.matches(p);
+            m.via.or(m.direct)
+        })),
         PrincipalKind::Service { .. }
         | PrincipalKind::WebIdentity { .. }
         | PrincipalKind::Saml { .. } => listed(&|e| e.matches(p).direct),

@@ -18,7 +18,7 @@
 //!
 //! A document is a JSON object or a string (JSON or URL-encoded). Policies
 //! are named `identity[0]`, `scp[1][0]`, ... A principal is
-//! `{"type": "user"|"group_member"|"role"|"assumed_role"|"root"|"federated_user"|"service"|"web_identity"|"saml"|"anonymous", ...}`
+//! `{"type": "user"|"group_member"|"some_role"|"role"|"assumed_role"|"root"|"federated_user"|"service"|"web_identity"|"saml"|"anonymous", ...}`
 //! with `arn`, `group`, `session`, `account`, `user_arn`, `name`, `provider`, and
 //! optionally `tags`, `unique_id`, `service_linked`, `canonical_id`.
 //!
@@ -42,6 +42,7 @@ fn principal(v: &Value) -> Result<Principal, String> {
     let mut p = match t {
         "user" => Principal::user(need("arn")?).map_err(|e| e.to_string())?,
         "group_member" => Principal::group_member(need("group")?).map_err(|e| e.to_string())?,
+        "some_role" => Principal::some_role("aws", need("account")?),
         "role" => {
             Principal::role_session(need("arn")?, s(v, "session")).map_err(|e| e.to_string())?
         }

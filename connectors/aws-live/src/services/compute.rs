@@ -1,9 +1,9 @@
-//! Compute that runs as a role: EC2 instances, Glue dev endpoints and jobs, CloudFormation stacks, CodeBuild projects, ECS clusters.
+//! Compute that runs as a role: EC2 instances and launch templates, Glue dev endpoints and jobs, CloudFormation stacks, CodeBuild projects, ECS clusters.
 
 use super::*;
 
-/// EC2 instances, Glue dev endpoints, CloudFormation stacks, CodeBuild
-/// projects: compute that runs as a role.
+/// EC2 instances and launch templates, Glue dev endpoints, CloudFormation
+/// stacks, CodeBuild projects: compute that runs as a role.
 pub(super) async fn compute(
     ctx: &Ctx<'_>,
     config: &SdkConfig,
@@ -64,6 +64,54 @@ pub(super) async fn compute(
                                     })
                                     .done()
                             })
+                            .done()
+                    },
+                ),
+            )
+        },
+    )
+    .await?;
+
+    // Every template's default and latest version (row 5.30): only the
+    // instance profile of the data is written (user data may hold secrets).
+    ctx.call(
+        sc,
+        "ec2",
+        "describe-launch-template-versions",
+        None,
+        Some(format!("{base}/ec2/describe-launch-template-versions.json")),
+        ec2.describe_launch_template_versions()
+            .versions("$Default")
+            .versions("$Latest")
+            .into_paginator()
+            .send()
+            .try_collect(),
+        |pages| {
+            obj(
+                "LaunchTemplateVersions",
+                merged(
+                    pages,
+                    |p| p.launch_template_versions.as_ref(),
+                    |v| {
+                        let data = v.launch_template_data.as_ref().map(|d| {
+                            J::new()
+                                .v(
+                                    "IamInstanceProfile",
+                                    d.iam_instance_profile.as_ref().map(|p| {
+                                        J::new()
+                                            .s("Arn", p.arn.as_deref())
+                                            .s("Name", p.name.as_deref())
+                                            .done()
+                                    }),
+                                )
+                                .done()
+                        });
+                        J::new()
+                            .s("LaunchTemplateId", v.launch_template_id.as_deref())
+                            .s("LaunchTemplateName", v.launch_template_name.as_deref())
+                            .i("VersionNumber", v.version_number)
+                            .b("DefaultVersion", v.default_version)
+                            .v("LaunchTemplateData", data)
                             .done()
                     },
                 ),

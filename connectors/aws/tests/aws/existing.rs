@@ -2130,3 +2130,197 @@ mod unseen_inventory {
         assert_eq!(act_as_all(&e), []);
     }
 }
+
+// ---------------------------------------------------------------------------
+// Issue 11 item 7: launch templates (row 5.30) and Batch job queues
+// ---------------------------------------------------------------------------
+
+/// Row 5.30 (pathfinding.cloud ec2-005, formerly ec2-004): a new version of
+/// a launch template whose data names an instance profile runs the
+/// attacker's user data as the profile's role when an Auto Scaling group or
+/// fleet launches from it. Which groups use the template is not read, so
+/// the edge is conditional; `ec2:ModifyLaunchTemplate` also makes the new
+/// version the default (mechanism with both actions).
+mod ec2_launch_template_new_default_version {
+    use super::*;
+    const CREATE: &str = "ec2:CreateLaunchTemplateVersion";
+    const MODIFY: &str = "ec2:ModifyLaunchTemplate";
+    const ID: &str = "lt-0123456789abcdef0";
+
+    fn template_arn() -> String {
+        arn("ec2", &format!("launch-template/{ID}"))
+    }
+
+    /// `describe-launch-template-versions --versions '$Default' '$Latest'`:
+    /// one record per (version, profile) given.
+    fn versions(list: &[(u32, bool, Option<Value>)]) -> Vec<File> {
+        let records: Vec<Value> = list
+            .iter()
+            .map(|(n, default, profile)| {
+                let mut data = json!({"InstanceType": "t3.micro"});
+                if let Some(p) = profile {
+                    data["IamInstanceProfile"] = p.clone();
+                }
+                json!({"LaunchTemplateId": ID, "LaunchTemplateName": "web", "VersionNumber": n,
+                    "DefaultVersion": default, "LaunchTemplateData": data})
+            })
+            .collect();
+        vec![regional(
+            "ec2/describe-launch-template-versions",
+            json!({ "LaunchTemplateVersions": records }),
+        )]
+    }
+
+    fn by_arn(profile: &str) -> Option<Value> {
+        Some(json!({"Arn": iam(&format!("instance-profile/{profile}"))}))
+    }
+
+    #[test]
+    fn positive() {
+        let e = case(
+            &[allow(&[CREATE, MODIFY], &[&template_arn()])],
+            None,
+            versions(&[(1, true, by_arn("web-profile"))]),
+        );
+        let (reason, condition) = assert_act_as(&e, "web", &format!("{CREATE}+{MODIFY}"), true);
+        assert!(reason.contains("ec2 launch template web"), "{reason}");
+        assert_eq!(
+            condition,
+            "the new version runs only when an Auto Scaling group or EC2 fleet launches an instance from launch template web at its $Latest version, or at $Default once ec2:ModifyLaunchTemplate makes it the default; autoscaling/describe-auto-scaling-groups is not read"
+        );
+        assert!(
+            e.nodes
+                .iter()
+                .any(|n| n.id == template_arn() && n.kind == "aws:ec2_launch_template")
+        );
+    }
+
+    /// A group that launches `$Latest` needs no new default: the version
+    /// alone is the edge (still conditional).
+    #[test]
+    fn positive_without_modify_for_groups_on_latest() {
+        let e = case(
+            &[allow(&[CREATE], "*")],
+            None,
+            versions(&[(1, true, by_arn("web-profile"))]),
+        );
+        assert_act_as(&e, "web", CREATE, true);
+    }
+
+    /// The profile may be given by name (at path `/`), and the default
+    /// version's profile is the template's.
+    #[test]
+    fn default_version_profile_by_name() {
+        let e = case(
+            &[allow(&[CREATE, MODIFY], "*")],
+            None,
+            versions(&[
+                (4, false, by_arn("web-profile")),
+                (2, true, Some(json!({"Name": "admin-profile"}))),
+            ]),
+        );
+        assert_act_as(&e, "ec2-admin", &format!("{CREATE}+{MODIFY}"), true);
+    }
+
+    /// NT-pre (the catalogue's twin): a template without an instance
+    /// profile runs as no role.
+    #[test]
+    fn negative_template_without_instance_profile() {
+        let e = case(
+            &[allow(&[CREATE, MODIFY], "*")],
+            None,
+            versions(&[(1, true, None)]),
+        );
+        assert_none(&e);
+        assert!(e.nodes.iter().any(|n| n.id == template_arn()));
+    }
+
+    #[test]
+    fn negative_deny_in_another_policy() {
+        let e = case(
+            &[allow(&[CREATE, MODIFY], "*")],
+            Some(Twin::Deny(CREATE)),
+            versions(&[(1, true, by_arn("web-profile"))]),
+        );
+        assert_none(&e);
+    }
+
+    /// NT-res: the grant names another template.
+    #[test]
+    fn negative_grant_on_another_template() {
+        let e = case(
+            &[allow(
+                &[CREATE, MODIFY],
+                &[&arn("ec2", "launch-template/lt-other")],
+            )],
+            None,
+            versions(&[(1, true, by_arn("web-profile"))]),
+        );
+        assert_none(&e);
+    }
+}
+
+/// `batch/describe-job-queues`: the job queues are targets (row 4.43 does
+/// not read them yet, its caveat says so).
+mod batch_job_queues {
+    use super::*;
+
+    fn queues(records: Value) -> Vec<File> {
+        vec![regional(
+            "batch/describe-job-queues",
+            json!({ "jobQueues": records }),
+        )]
+    }
+
+    #[test]
+    fn job_queues_are_read() {
+        let e = case(
+            &[],
+            None,
+            queues(
+                json!([{"jobQueueName": "jobs", "jobQueueArn": arn("batch", "job-queue/jobs"),
+                "state": "ENABLED", "status": "VALID"}]),
+            ),
+        );
+        let node = e
+            .nodes
+            .iter()
+            .find(|n| n.id == arn("batch", "job-queue/jobs"))
+            .unwrap();
+        assert_eq!(node.kind, "aws:batch_job_queue");
+        assert_eq!(node.attrs.tags.get("aws:state").unwrap(), "ENABLED");
+        let notes: Vec<String> = e.diagnostics.iter().map(ToString::to_string).collect();
+        assert!(
+            !notes
+                .iter()
+                .any(|d| d.contains("batch/describe-job-queues")),
+            "{notes:#?}"
+        );
+    }
+
+    /// Negative twin: a record without its name is an error naming the
+    /// place; the other record is kept.
+    #[test]
+    fn a_queue_without_a_name_is_reported_and_the_others_kept() {
+        let mut files = vec![global(
+            "iam/get-account-authorization-details",
+            auth_details(&[], None, &[]),
+        )];
+        files.extend(queues(json!([{"jobQueueArn": arn("batch", "job-queue/x")},
+            {"jobQueueName": "jobs"}])));
+        let e = ingest_files(&files);
+        let errors: Vec<String> = e
+            .diagnostics
+            .iter()
+            .map(ToString::to_string)
+            .filter(|d| d.starts_with("error"))
+            .collect();
+        assert_eq!(errors.len(), 1, "{errors:#?}");
+        assert!(errors[0].contains("$.jobQueues[0]"), "{errors:#?}");
+        assert!(
+            e.nodes
+                .iter()
+                .any(|n| n.id == arn("batch", "job-queue/jobs"))
+        );
+    }
+}

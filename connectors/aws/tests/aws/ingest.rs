@@ -125,6 +125,12 @@ fn nodes_are_users_groups_roles_the_admin_scope_and_federated_subjects() {
             "aws:account_admin".into(),
             Class::Scope,
         ),
+        // what user/bounded can make itself: everything within its boundary
+        (
+            arn("user/(rewritten)/bounded-by-DataOnlyBoundary"),
+            "aws:bounded_user".into(),
+            Class::Workload,
+        ),
         (
             "oidc:token.actions.githubusercontent.com:sub=repo:acme/infra:ref:refs/heads/main"
                 .into(),
@@ -160,7 +166,8 @@ fn nodes_are_users_groups_roles_the_admin_scope_and_federated_subjects() {
 fn the_account_admin_contains_every_identity() {
     let e = fixture();
     let contains = edges(&e, EdgeKind::Contains);
-    assert_eq!(contains.len(), 11);
+    // ten identities of the file, and the bounded identity of DataOnlyBoundary
+    assert_eq!(contains.len(), 11 + 1);
     assert!(contains.iter().all(|x| x.from == account_admin_id(ACCOUNT)));
     let c = find(
         &e,

@@ -16,6 +16,7 @@
     reason = "a test fails loudly on what it does not expect"
 )]
 
+mod boundaries;
 mod conditions;
 mod existing;
 mod fixture;

@@ -1223,9 +1223,10 @@ mod through_another_identity {
         assert!(escalation(&e, &from).is_empty(), "{:#?}", e.edges);
     }
 
-    /// NT-ceil: the written role's boundary caps what it gets.
+    /// NT-ceil: the written role's boundary caps what it gets: decided, a
+    /// firm edge to the bounded identity of that boundary (issue 11, item 1).
     #[test]
-    fn a_bounded_target_is_conditional() {
+    fn a_bounded_target_is_decided_within_its_boundary() {
         let (e, from) = case(
             &[allow(
                 &["iam:PutRolePolicy", "sts:AssumeRole"],
@@ -1236,16 +1237,18 @@ mod through_another_identity {
         );
         assert_eq!(
             escalation(&e, &from),
-            [("iam:PutRolePolicy+sts:AssumeRole".to_string(), true)]
+            [("iam:PutRolePolicy+sts:AssumeRole".to_string(), false)]
         );
         let x = e.edges.iter().find(|x| x.kind == CAN_ESCALATE).unwrap();
+        assert_eq!(x.to, arn("role/(rewritten)/bounded-by-Narrow"));
+        assert!(x.provenance.reason.contains("it then holds what"), "{x:?}");
+        // the bounded identity itself does not reach the admin: s3:* only
         assert!(
-            x.condition
-                .as_deref()
-                .unwrap_or("")
-                .contains("permissions boundary"),
-            "{:?}",
-            x.condition
+            !e.edges
+                .iter()
+                .any(|y| y.from == x.to && y.to == account_admin_id(A)),
+            "{:#?}",
+            e.edges
         );
     }
 }
@@ -1375,12 +1378,21 @@ mod iam_permissions_boundary_condition {
     #[test]
     fn bounded_by_a_narrow_named_boundary_is_capped() {
         let (e, from) = case(Some(("DevBoundary", vec![allow(&["s3:*", ACTION], "*")])));
-        let (_, condition) = assert_edge(
+        // decided: a firm edge to what the boundary lets it be
+        let (reason, _) = assert_edge(
             &e,
             &from,
-            (CAN_ESCALATE, &account_admin_id(A), ACTION, true),
+            (
+                CAN_ESCALATE,
+                &arn("user/(rewritten)/bounded-by-DevBoundary"),
+                ACTION,
+                false,
+            ),
         );
-        assert!(condition.contains("permissions boundary"), "{condition}");
+        assert!(
+            reason.contains("within the permissions boundary"),
+            "{reason}"
+        );
     }
 
     #[test]
@@ -1979,6 +1991,24 @@ pass_role_rows! {
     rolesanywhere_trust_anchor:
         PassCase::new("rolesanywhere-trust-anchor", "rolesanywhere.amazonaws.com", &["rolesanywhere:CreateTrustAnchor", "rolesanywhere:CreateProfile"]),
         None, negative_deny_in_another_policy => Twin::Deny("rolesanywhere:CreateTrustAnchor");
+    cloudformation_create_stack_set:
+        PassCase::new("cloudformation-create-stack-set", "cloudformation.amazonaws.com", &["cloudformation:CreateStackSet", "cloudformation:CreateStackInstances"]),
+        None, negative_deny_in_another_policy => Twin::Deny("cloudformation:CreateStackInstances");
+    batch_register_job_definition_submit_job:
+        more_rows::BATCH_JOB, Some("needs an existing AWS Batch job queue"), negative_pass_role_on_harmless_role => Twin::Res;
+    batch_create_compute_environment_pipeline:
+        more_rows::BATCH_PIPELINE, Some("AWS Batch service-linked role"), negative_deny_in_another_policy => Twin::Deny("batch:SubmitJob");
+    apprunner_create_service:
+        more_rows::APPRUNNER, None, negative_passed_to_another_service => Twin::OtherService;
+    kinesisanalytics_create_application:
+        PassCase::new("kinesisanalytics-create-application", "kinesisanalytics.amazonaws.com", &["kinesisanalytics:CreateApplication", "kinesisanalytics:StartApplication"]),
+        Some("JAR in Amazon S3"), negative_principal_tag_condition => Twin::Tag;
+    omics_start_run:
+        PassCase::new("omics-start-run", "omics.amazonaws.com", &["omics:CreateWorkflow", "omics:StartRun"]),
+        Some("private Amazon ECR repository"), negative_boundary_without_the_action => Twin::Boundary("omics:StartRun");
+    amplify_create_app:
+        PassCase::new("amplify-create-app", "amplify.amazonaws.com", &["amplify:CreateApp", "amplify:CreateBranch", "amplify:StartJob"]),
+        Some("source repository"), negative_deny_in_another_policy => Twin::Deny("amplify:CreateApp");
 }
 
 // Instance-profile rows: the target trusts EC2 and is in an instance profile.
@@ -2420,10 +2450,10 @@ mod datapipeline_create_pipeline {
 // ---------------------------------------------------------------------------
 
 /// A user writing its own policy under a boundary that allows the write but
-/// not everything gains only what the boundary allows: conditional, never
-/// plainly admin.
+/// not everything gains only what the boundary allows: a firm edge to its
+/// bounded identity, never plainly admin.
 #[test]
-fn escalation_bounded_by_a_narrow_boundary_is_conditional() {
+fn escalation_bounded_by_a_narrow_boundary_is_decided() {
     let boundary = managed("Boundary", &[allow(&["iam:PutUserPolicy", "s3:*"], "*")]);
     let e = Account::default()
         .policy(boundary)
@@ -2433,23 +2463,21 @@ fn escalation_bounded_by_a_narrow_boundary_is_conditional() {
                 .boundary("Boundary"),
         )
         .ingest();
-    let (_, condition) = assert_edge(
+    let bounded = arn("user/(rewritten)/bounded-by-Boundary");
+    let (reason, _) = assert_edge(
         &e,
         &arn("user/attacker"),
-        (
-            EdgeKind::CanEscalate,
-            &account_admin_id(A),
-            "iam:PutUserPolicy",
-            true,
-        ),
+        (EdgeKind::CanEscalate, &bounded, "iam:PutUserPolicy", false),
     );
     assert!(
-        condition.contains(&format!(
-            "bounded by permissions boundary {}",
+        reason.contains(&format!(
+            "within the permissions boundary {}",
             arn("policy/Boundary")
         )),
-        "{condition}"
+        "{reason}"
     );
+    // negative twin: the bounded identity has no edge to the admin
+    assert_no_edge(&e, &bounded);
 }
 
 /// A boundary that allows everything except changing itself (the usual
@@ -2660,6 +2688,8 @@ fn every_pass_role_row_is_tested() {
         "autoscaling_launch_template",
         "autoscaling_create_launch_configuration",
         "datapipeline_create_pipeline",
+        "emr_run_job_flow",
+        "imagebuilder_create_image",
     ];
     untested.extend(
         INSTANCE_PROFILE_METHODS
@@ -2737,5 +2767,335 @@ mod bedrock_agentcore_with_ecr_push {
             condition.contains("container image in Amazon ECR"),
             "{condition}"
         );
+    }
+}
+
+// ---------------------------------------------------------------------------
+// Issue 11 item 7: rows of pathfinding.cloud's ids that were missing
+// ---------------------------------------------------------------------------
+
+/// The cases of the rows whose role trusts another principal than the
+/// `iam:PassedToService` value, or that need a service role beside it.
+mod more_rows {
+    use super::*;
+
+    pub(super) const BATCH: &str = "batch.amazonaws.com";
+    pub(super) const EMR_SERVICE: &str = "elasticmapreduce.amazonaws.com";
+
+    /// The target is a Batch job role: it trusts `ecs-tasks`.
+    pub(super) fn ecs_tasks_target(mut a: Account) -> Account {
+        a.roles[0] = Id::role("target", ECS);
+        a
+    }
+
+    /// The target is an App Runner instance role.
+    pub(super) fn apprunner_instance_role(mut a: Account) -> Account {
+        a.roles[0] = Id::role("target", "tasks.apprunner.amazonaws.com");
+        a
+    }
+
+    /// An EMR service role beside the instance role.
+    pub(super) fn with_emr_service_role(a: Account) -> Account {
+        a.with(Id::role("emr-service", EMR_SERVICE))
+    }
+
+    /// Row 4.43 (batch-001): PassRole to `batch.amazonaws.com` only, so the
+    /// PassedToService value is uncertain as well as the queue.
+    pub(super) const BATCH_JOB: PassCase = PassCase {
+        id: "batch-register-job-definition-submit-job",
+        service: BATCH,
+        actions: &["batch:RegisterJobDefinition", "batch:SubmitJob"],
+        profile: false,
+        extra: ecs_tasks_target,
+    };
+    /// Row 4.44 (batch-003).
+    pub(super) const BATCH_PIPELINE: PassCase = PassCase {
+        id: "batch-create-compute-environment-pipeline",
+        service: BATCH,
+        actions: &[
+            "batch:CreateComputeEnvironment",
+            "batch:CreateJobQueue",
+            "batch:RegisterJobDefinition",
+            "batch:SubmitJob",
+        ],
+        profile: false,
+        extra: ecs_tasks_target,
+    };
+    /// Row 4.45 (apprunner-001): passed to `apprunner.amazonaws.com`, the
+    /// role trusts `tasks.apprunner.amazonaws.com`.
+    pub(super) const APPRUNNER: PassCase = PassCase {
+        id: "apprunner-create-service",
+        service: "apprunner.amazonaws.com",
+        actions: &["apprunner:CreateService"],
+        profile: false,
+        extra: apprunner_instance_role,
+    };
+    /// Row 4.50 (emr-001).
+    pub(super) const EMR: PassCase = profile_case(
+        "emr-run-job-flow",
+        &["elasticmapreduce:RunJobFlow"],
+        with_emr_service_role,
+    );
+    /// Row 4.54 (imagebuilder-001).
+    pub(super) const IMAGEBUILDER: PassCase = profile_case(
+        "imagebuilder-create-image",
+        &[
+            "imagebuilder:CreateComponent",
+            "imagebuilder:CreateImageRecipe",
+            "imagebuilder:CreateInfrastructureConfiguration",
+            "imagebuilder:CreateImage",
+        ],
+        unchanged,
+    );
+}
+
+/// The Batch rows evaluate PassRole under both PassedToService values the
+/// sources give (`batch`, `ecs-tasks`); the job role trusts `ecs-tasks`.
+mod batch_passed_to_service {
+    use super::more_rows::*;
+    use super::*;
+
+    /// PassRole under one value only: conditional, and the reason says so.
+    #[test]
+    fn one_value_only_is_uncertain() {
+        let condition = BATCH_JOB.positive(true);
+        assert!(
+            condition.contains(
+                "iam:PassedToService value uncertain: iam:PassRole allowed for batch.amazonaws.com, not for ecs-tasks.amazonaws.com"
+            ),
+            "{condition}"
+        );
+    }
+
+    /// PassRole under both values, the service-linked role creatable: the
+    /// pipeline the attacker builds is firm.
+    #[test]
+    fn positive_firm_with_both_values_and_the_service_linked_role() {
+        let more = [
+            pass_role("target", ECS),
+            allow(&["iam:CreateServiceLinkedRole"], "*"),
+        ];
+        let e = BATCH_PIPELINE.account(None, &more).ingest();
+        let (reason, _) = assert_edge(
+            &e,
+            &arn("user/attacker"),
+            (
+                EdgeKind::CanActAs,
+                &arn("role/target"),
+                &BATCH_PIPELINE.mechanism(),
+                false,
+            ),
+        );
+        assert!(
+            reason.contains("batch-create-compute-environment-pipeline"),
+            "{reason}"
+        );
+    }
+
+    /// The catalogue's twin of 4.44 (Deny `batch:CreateJobQueue`): no
+    /// pipeline of its own, so only the existing-queue row is left, and it
+    /// names the queue it needs.
+    #[test]
+    fn deny_create_job_queue_leaves_the_existing_queue_row() {
+        let e = BATCH_PIPELINE
+            .account(Some(Twin::Deny("batch:CreateJobQueue")), &[])
+            .ingest();
+        let (reason, condition) = assert_edge(
+            &e,
+            &arn("user/attacker"),
+            (
+                EdgeKind::CanActAs,
+                &arn("role/target"),
+                &BATCH_JOB.mechanism(),
+                true,
+            ),
+        );
+        assert!(
+            reason.contains("batch-register-job-definition-submit-job"),
+            "{reason}"
+        );
+        assert!(
+            condition.contains("needs an existing AWS Batch job queue"),
+            "{condition}"
+        );
+    }
+
+    /// NT-pre: a role that trusts `batch.amazonaws.com` (a Batch service
+    /// role) is no job role.
+    #[test]
+    fn negative_role_trusting_batch_is_no_job_role() {
+        let case = PassCase {
+            extra: unchanged,
+            ..BATCH_PIPELINE
+        };
+        let more = [pass_role("target", ECS)];
+        let e = case.account(None, &more).ingest();
+        assert_no_edge(&e, &arn("user/attacker"));
+    }
+}
+
+/// App Runner's instance role trusts `tasks.apprunner.amazonaws.com`
+/// (`PASS_ROLE_SERVICES`).
+mod apprunner_instance_role {
+    use super::more_rows::*;
+    use super::*;
+
+    /// NT-pre (the catalogue's twin): the role trusts the build principal
+    /// only (an access role, not an instance role).
+    #[test]
+    fn negative_access_role_trusting_build() {
+        let case = PassCase {
+            extra: |mut a: Account| {
+                a.roles[0] = Id::role("target", "build.apprunner.amazonaws.com");
+                a
+            },
+            ..APPRUNNER
+        };
+        let e = case.account(None, &[]).ingest();
+        assert_no_edge(&e, &arn("user/attacker"));
+    }
+
+    /// NT-pre: a role that trusts `apprunner.amazonaws.com` itself (the
+    /// PassedToService value) is not an instance role either.
+    #[test]
+    fn negative_role_trusting_the_service_principal() {
+        let case = PassCase {
+            extra: unchanged,
+            ..APPRUNNER
+        };
+        let e = case.account(None, &[]).ingest();
+        assert_no_edge(&e, &arn("user/attacker"));
+    }
+}
+
+/// Row 4.21: the edge goes to the administration role; the execution role
+/// it may assume follows through the graph.
+mod cloudformation_stack_set_execution_role {
+    use super::*;
+
+    #[test]
+    fn the_administration_role_assumes_the_execution_role() {
+        let case = PassCase::new(
+            "cloudformation-create-stack-set",
+            "cloudformation.amazonaws.com",
+            &[
+                "cloudformation:CreateStackSet",
+                "cloudformation:CreateStackInstances",
+            ],
+        );
+        let mut account = case.account(None, &[]);
+        account.roles[0] = Id::role("target", "cloudformation.amazonaws.com").inline(&[allow(
+            &["sts:AssumeRole"],
+            &arn("role/AWSCloudFormationStackSetExecutionRole"),
+        )]);
+        let exec = Id(json!({"RoleName": "AWSCloudFormationStackSetExecutionRole",
+            "Arn": arn("role/AWSCloudFormationStackSetExecutionRole"), "Path": "/",
+            "AssumeRolePolicyDocument": document(&[json!({"Effect": "Allow",
+                "Principal": {"AWS": arn("role/target")}, "Action": "sts:AssumeRole"})]),
+            "RolePolicyList": [], "AttachedManagedPolicies": [], "InstanceProfileList": []}));
+        let e = account.with(exec).ingest();
+        assert_edge(
+            &e,
+            &arn("user/attacker"),
+            (
+                EdgeKind::CanActAs,
+                &arn("role/target"),
+                &case.mechanism(),
+                false,
+            ),
+        );
+        assert_eq!(
+            pivots(&e, &arn("role/target")),
+            [(
+                EdgeKind::CanAssume,
+                arn("role/AWSCloudFormationStackSetExecutionRole"),
+                String::new(),
+                false
+            )]
+        );
+    }
+}
+
+/// Row 4.50 (emr-001): the instance role through its profile, and an EMR
+/// service role passed beside it.
+mod emr_run_job_flow {
+    use super::more_rows::*;
+    use super::*;
+
+    fn more() -> Vec<Value> {
+        vec![pass_role("emr-service", EMR_SERVICE)]
+    }
+
+    #[test]
+    fn positive() {
+        let e = EMR.account(None, &more()).ingest();
+        let (reason, _) = assert_edge(
+            &e,
+            &arn("user/attacker"),
+            (
+                EdgeKind::CanActAs,
+                &arn("role/target"),
+                &EMR.mechanism(),
+                false,
+            ),
+        );
+        assert!(reason.contains("emr-run-job-flow"), "{reason}");
+        assert!(
+            reason
+                .contains("service role role/emr-service passed to elasticmapreduce.amazonaws.com"),
+            "{reason}"
+        );
+    }
+
+    /// NT-res (the catalogue's twin): PassRole covers the instance role but
+    /// no EMR service role.
+    #[test]
+    fn negative_pass_role_on_no_service_role() {
+        let e = EMR.account(None, &[]).ingest();
+        assert_no_edge(&e, &arn("user/attacker"));
+    }
+
+    /// NT-pre: the role has no instance profile, and none can be made.
+    #[test]
+    fn negative_no_instance_profile() {
+        let case = PassCase {
+            profile: false,
+            ..EMR
+        };
+        let e = case.account(None, &more()).ingest();
+        assert_no_edge(&e, &arn("user/attacker"));
+    }
+}
+
+/// Row 4.54 (imagebuilder-001): the build instance runs as the profile's
+/// role; the service-linked role and the agent's permissions are not
+/// checked, so conditional.
+mod imagebuilder_create_image {
+    use super::more_rows::*;
+    use super::*;
+
+    #[test]
+    fn positive() {
+        let condition = IMAGEBUILDER.positive(true);
+        assert!(
+            condition.contains("AWSServiceRoleForImageBuilder"),
+            "{condition}"
+        );
+    }
+
+    /// NT-pre (the catalogue's twin): the role has no instance profile.
+    #[test]
+    fn negative_no_instance_profile() {
+        let case = PassCase {
+            profile: false,
+            ..IMAGEBUILDER
+        };
+        let e = case.account(None, &[]).ingest();
+        assert_no_edge(&e, &arn("user/attacker"));
+    }
+
+    #[test]
+    fn negative_deny_in_another_policy() {
+        IMAGEBUILDER.negative(Twin::Deny("imagebuilder:CreateImage"));
     }
 }

@@ -4,9 +4,11 @@
 
 use super::*;
 
+mod batch;
 mod bedrock;
 mod compute;
 mod databases;
+mod ec2;
 mod iam;
 mod kms;
 mod lambda;
@@ -60,11 +62,12 @@ pub(crate) const FAMILIES: &[(&str, ReadFn)] = &[
     ("sagemaker", Reader::read_sagemaker),
     ("bedrock", Reader::read_bedrock),
     ("bedrock-agent", Reader::read_bedrock),
-    ("ec2", Reader::read_compute),
+    ("ec2", Reader::read_ec2),
     ("glue", Reader::read_compute),
     ("ecs", Reader::read_compute),
     ("cloudformation", Reader::read_compute),
     ("codebuild", Reader::read_compute),
+    ("batch", Reader::read_batch),
 ];
 
 impl Reader {
