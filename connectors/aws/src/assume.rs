@@ -83,9 +83,10 @@ impl Facts {
             v.sort_unstable();
             v.dedup();
         }
+        let hubs = self.trust_hubs(out);
         let callers: Vec<Caller<'_>> = self.callers().collect();
         emit_per_caller(&callers, out, |c| {
-            self.assume_edges(c, (&exact, &by_account, &anyone))
+            self.assume_edges(c, (&exact, &by_account, &anyone), &hubs)
         });
     }
 
@@ -95,8 +96,16 @@ impl Facts {
         &self,
         c: &Caller<'_>,
         (exact, by_account, anyone): RoleIndex<'_>,
+        hubs: &HashMap<String, hub::TrustHub>,
     ) -> Vec<Edge> {
         const ACTION: &str = "sts:AssumeRole";
+        let mut edges = Vec::new();
+        // One edge to the account's trust hub stands for the roles in it.
+        let via_hub = hubs.get(&c.ident.account).and_then(|h| {
+            let ed = self.hub_edge(c, h)?;
+            edges.push(ed);
+            Some(&h.set)
+        });
         let Caller {
             ix: c,
             ident: caller,
@@ -107,7 +116,6 @@ impl Facts {
             ..
         } = c;
         let (c, boundary) = (*c, *boundary);
-        let mut edges = Vec::new();
         {
             // Same-account trust naming the caller directly grants without an
             // identity allow; otherwise the identity side must allow.
@@ -139,6 +147,9 @@ impl Facts {
                 }
             }
             for r in candidates {
+                if via_hub.is_some_and(|h| h.contains(&r)) {
+                    continue;
+                }
                 let Some(role) = self.idents.get(r) else {
                     continue;
                 };

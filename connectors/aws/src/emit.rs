@@ -114,17 +114,30 @@ impl Facts {
     }
 
     pub(crate) fn emit(&self, out: &mut EstateBuilder) {
+        let t = std::time::Instant::now();
+        let lap = |n: &str| {
+            if std::env::var_os("BLASTGRAPH_AWS_TIMINGS").is_some() {
+                eprintln!("aws emit {n}: {:?}", t.elapsed());
+            }
+        };
         self.emit_scopes(out);
         self.emit_membership(out);
         self.emit_assume(out);
+        lap("assume");
         self.emit_federated(out);
         let escalated = self.emit_escalation(out);
+        lap("escalation");
         self.emit_takeover(out, &escalated);
         self.emit_provider_takeover(out, &escalated);
+        lap("takeover");
         self.emit_pass_role(out, &escalated);
+        lap("pass_role");
         self.emit_instance_profile_roles(out, &escalated);
+        lap("instance_profiles");
         self.emit_inventory(out, &escalated);
+        lap("inventory");
         self.emit_unseen_resources(out, &escalated);
+        lap("unseen");
     }
 
     pub(crate) fn emit_scopes(&self, out: &mut EstateBuilder) {

@@ -8,10 +8,11 @@ impl Facts {
     /// Emits `can_escalate` edges; returns the identities that escalate
     /// unconditionally (the other emitters skip them).
     pub(crate) fn emit_escalation(&self, out: &mut EstateBuilder) -> BTreeSet<usize> {
-        let mut escalated = BTreeSet::new();
-        for caller in self.callers() {
-            let (ix, ident, principal, boundary) =
-                (caller.ix, caller.ident, caller.principal, caller.boundary);
+        let callers: Vec<Caller<'_>> = self.callers().collect();
+        let decide = |caller: &Caller<'_>| -> (Vec<Edge>, bool) {
+            let mut edges: Vec<Edge> = Vec::new();
+            let mut esc = false;
+            let (ident, principal, boundary) = (caller.ident, caller.principal, caller.boundary);
             let (ids, identity) = (&caller.ids, &caller.identity);
             // (action, resource, what the resource is, the condition keys
             // IAM puts on that request).
@@ -151,22 +152,22 @@ impl Facts {
                     fallback.get_or_insert(ed);
                     continue;
                 }
-                out.add_edge(ed);
-                escalated.insert(ix);
+                edges.push(ed);
+                esc = true;
                 break;
             }
             // The other ways, in order; the first firm one ends the search.
             for way in 0..5 {
-                if escalated.contains(&ix) {
+                if esc {
                     break;
                 }
                 let found = match way {
                     0 => self.set_default_version(ident, principal, ids, &set),
-                    1 => self.boundary_removal(&caller, &set),
-                    2 => self.deny_removal(&caller, &set),
-                    3 => self.new_admin_identity(&caller),
+                    1 => self.boundary_removal(caller, &set),
+                    2 => self.deny_removal(caller, &set),
+                    3 => self.new_admin_identity(caller),
                     // Pass 2: through another identity it writes and obtains.
-                    _ => self.escalation_through(&caller, &set),
+                    _ => self.escalation_through(caller, &set),
                 };
                 let admin = account_admin_id(&ident.account);
                 match found {
@@ -176,8 +177,8 @@ impl Facts {
                     }
                     Some(ed) if ed.to != admin => {}
                     Some(ed) if !ed.conditional => {
-                        out.add_edge(ed);
-                        escalated.insert(ix);
+                        edges.push(ed);
+                        esc = true;
                     }
                     Some(ed) => {
                         fallback.get_or_insert(ed);
@@ -185,10 +186,10 @@ impl Facts {
                     None => {}
                 }
             }
-            if !escalated.contains(&ix) {
+            if !esc {
                 let firm_within = within.is_some();
                 if let Some(ed) = within {
-                    out.add_edge(ed);
+                    edges.push(ed);
                 }
                 // A conditional edge to the admin still counts unless it is
                 // only the cap the firm edge above decided.
@@ -198,7 +199,22 @@ impl Facts {
                             .as_deref()
                             .is_some_and(|c| c.starts_with("bounded by permissions boundary")))
                 }) {
+                    edges.push(ed);
+                }
+            }
+            (edges, esc)
+        };
+        // Callers decided in parallel, a chunk at a time; edges added in
+        // caller order.
+        let mut escalated = BTreeSet::new();
+        for chunk in callers.chunks(1024) {
+            let decided: Vec<(Vec<Edge>, bool)> = chunk.par_iter().map(decide).collect();
+            for (caller, (edges, esc)) in chunk.iter().zip(decided) {
+                for ed in edges {
                     out.add_edge(ed);
+                }
+                if esc {
+                    escalated.insert(caller.ix);
                 }
             }
         }

@@ -36,6 +36,7 @@ mod ceiling;
 pub mod collection;
 mod emit;
 mod escalation;
+mod hub;
 mod methods;
 mod parse;
 mod pass_role;
@@ -264,6 +265,9 @@ struct Facts {
     profile_role: HashMap<String, String>,
     /// `arn:…:role/NAME` (path left out) → the role's ARN, built on first use.
     role_by_name: std::sync::OnceLock<HashMap<String, String>>,
+    /// The users and roles an identity-policy write can reach, built on
+    /// first use (`through::WriteIndex`).
+    write_index: std::sync::OnceLock<through::WriteIndex>,
     /// Role ARN → the ARNs of its instance profiles.
     instance_profiles: HashMap<String, Vec<String>>,
     /// Managed policies that may allow everything (an `Allow` statement

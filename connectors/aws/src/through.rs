@@ -7,6 +7,8 @@
 //! then holds everything, within the written identity's boundary: a
 //! `can_escalate` edge to the account admin, mechanism `WRITE+OBTAIN`.
 
+use std::collections::{BTreeSet, HashMap};
+
 use blastgraph_model::{Edge, EdgeKind};
 use blastgraph_policy::{Context, PolicySet, Request, Statement, evaluate};
 
@@ -24,6 +26,27 @@ const WRITES: [&str; 5] = [
     "iam:CreatePolicyVersion",
 ];
 
+/// Where a write's resource patterns can land, per account, sorted by ARN
+/// so a statement's literal resource prefix finds its candidates.
+#[derive(Default)]
+pub(crate) struct WriteIndex {
+    /// (ARN, ident) of the users and roles that can be written.
+    idents: HashMap<String, Vec<(String, usize)>>,
+    /// (customer managed policy ARN, the users and roles it applies to,
+    /// directly or through a group).
+    policies: HashMap<String, Vec<(String, Vec<usize>)>>,
+}
+
+/// The entries of a sorted list whose key starts with `prefix`.
+fn under<'a, T>(list: &'a [(String, T)], prefix: &str) -> &'a [(String, T)] {
+    let start = list.partition_point(|(k, _)| k.as_str() < prefix);
+    let len = list[start..]
+        .iter()
+        .take_while(|(k, _)| k.starts_with(prefix))
+        .count();
+    &list[start..start + len]
+}
+
 /// How the caller gets the written identity's credentials.
 struct Obtain {
     mechanism: String,
@@ -32,6 +55,51 @@ struct Obtain {
 }
 
 impl Facts {
+    /// The [`WriteIndex`], built on first use.
+    fn write_index(&self) -> &WriteIndex {
+        self.write_index.get_or_init(|| {
+            let mut index = WriteIndex::default();
+            let mut holders: HashMap<&str, Vec<usize>> = HashMap::new();
+            for (t, ident) in self.idents.iter().enumerate() {
+                if ident.synthetic
+                    || ident.kind == IdKind::Group
+                    || crate::methods::is_service_linked(ident)
+                {
+                    continue;
+                }
+                index
+                    .idents
+                    .entry(ident.account.clone())
+                    .or_default()
+                    .push((ident.arn.clone(), t));
+                for p in self.identity_policies(ident) {
+                    let Some(arn) = self.docs.get(p).and_then(|d| d.arn.as_deref()) else {
+                        continue;
+                    };
+                    if arn.contains(":iam::aws:policy/") {
+                        continue;
+                    }
+                    holders.entry(arn).or_default().push(t);
+                }
+            }
+            for (arn, ts) in holders {
+                let account = arn.split(':').nth(4).unwrap_or_default().to_string();
+                index
+                    .policies
+                    .entry(account)
+                    .or_default()
+                    .push((arn.to_string(), ts));
+            }
+            for list in index.idents.values_mut() {
+                list.sort();
+            }
+            for list in index.policies.values_mut() {
+                list.sort();
+            }
+            index
+        })
+    }
+
     /// The caller's escalation through another identity of its account: the
     /// first firm one, else the first conditional one.
     pub(crate) fn escalation_through(&self, c: &Caller<'_>, set: &PolicySet<'_>) -> Option<Edge> {
@@ -51,8 +119,64 @@ impl Facts {
                 .any(|(a, st)| *a == action && st.iter().any(|s| s.may_match_resource(resource)))
         };
         let versions = writes.iter().any(|(a, _)| *a == "iam:CreatePolicyVersion");
+        // The targets a write may land on, found by each statement's
+        // literal resource prefix: not every identity of the account.
+        let index = self.write_index();
+        let account = c.ident.account.as_str();
+        let mut found: BTreeSet<usize> = BTreeSet::new();
+        for (action, statements) in &writes {
+            for s in statements {
+                for prefix in s.resource_prefixes() {
+                    if *action == "iam:CreatePolicyVersion" {
+                        let list = index.policies.get(account).map_or(&[][..], Vec::as_slice);
+                        for (arn, holders) in under(list, &prefix) {
+                            if s.may_match_resource(arn) {
+                                found.extend(holders);
+                            }
+                        }
+                    } else {
+                        let list = index.idents.get(account).map_or(&[][..], Vec::as_slice);
+                        found.extend(
+                            under(list, &prefix)
+                                .iter()
+                                .filter(|(arn, _)| s.may_match_resource(arn))
+                                .map(|(_, t)| *t),
+                        );
+                    }
+                }
+            }
+        }
+        // Writes its statements decide alike for every user or role of the
+        // account: one denial stands for all targets under that boundary.
+        let partition = c.ident.arn.split(':').nth(1).unwrap_or("aws");
+        let uniform = |action: &str, family: &str| {
+            let prefix = format!("arn:{partition}:iam::{account}:{family}/");
+            c.identity
+                .iter()
+                .copied()
+                .chain(c.boundary)
+                .chain(c.scp.iter().flatten().copied())
+                .flat_map(|p| p.statements_for_action(action))
+                .all(|s| {
+                    s.covers_prefix(&prefix).is_some()
+                        && !s.conditions().iter().any(|k| {
+                            let k = k.key().to_ascii_lowercase();
+                            k.starts_with("aws:resourcetag/") || k.starts_with("iam:resourcetag/")
+                        })
+                })
+        };
+        let uniform_writes: BTreeSet<&str> = ["iam:PutRolePolicy", "iam:AttachRolePolicy"]
+            .into_iter()
+            .filter(|a| uniform(a, "role"))
+            .chain(
+                ["iam:PutUserPolicy", "iam:AttachUserPolicy"]
+                    .into_iter()
+                    .filter(|a| uniform(a, "user")),
+            )
+            .collect();
+        let denied: std::cell::RefCell<BTreeSet<(&str, Option<usize>)>> = Default::default();
         let mut fallback = None;
-        for target in &self.idents {
+        for target in found.into_iter().filter_map(|t| self.idents.get(t)) {
             if target.arn == c.ident.arn
                 || target.synthetic
                 || target.account != c.ident.account
@@ -69,6 +193,7 @@ impl Facts {
             let mut candidates: Vec<(&str, String, String)> = own
                 .iter()
                 .filter(|a| may(a, &target.arn))
+                .filter(|a| !denied.borrow().contains(&(**a, target.boundary)))
                 .map(|a| (*a, target.arn.clone(), "it".to_string()))
                 .collect();
             let policies = if versions {
@@ -91,7 +216,12 @@ impl Facts {
             if candidates.is_empty() {
                 continue;
             }
-            let Some(ed) = self.write_and_obtain(c, set, target, &candidates) else {
+            let note_denied = |action: &'static str| {
+                if uniform_writes.contains(action) {
+                    denied.borrow_mut().insert((action, target.boundary));
+                }
+            };
+            let Some(ed) = self.write_and_obtain(c, set, target, &candidates, &note_denied) else {
                 continue;
             };
             if !ed.conditional {
@@ -109,7 +239,8 @@ impl Facts {
         c: &Caller<'_>,
         set: &PolicySet<'_>,
         target: &Ident,
-        candidates: &[(&str, String, String)],
+        candidates: &[(&'static str, String, String)],
+        denied: &dyn Fn(&'static str),
     ) -> Option<Edge> {
         let boundary = target
             .boundary
@@ -129,6 +260,7 @@ impl Facts {
             };
             let Some(w) = self.escalation_write(target, c.principal, set, (action, resource, &ctx))
             else {
+                denied(action);
                 continue;
             };
             let firm = !w.eval.conditional && w.conditions.is_empty();

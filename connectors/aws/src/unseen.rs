@@ -1,10 +1,14 @@
 //! Existing-resource methods (family 5) where the resource's inventory was
-//! not collected: missing inventory is not "no resource". A caller allowed
-//! the method's actions on resources of that kind gets a conditional
+//! not collected: missing inventory is not "no resource". Each kind gets
+//! one node per account, `aws:account/A/unseen/INVENTORY` (kind
+//! `aws:unseen_compute`: "any Lambda function of A"), with a conditional
 //! `can_act_as` to every role such a resource could run as (a role that
-//! trusts the service, in an instance profile for EC2), and the condition
-//! names the inventory that would decide it. Once the inventory is read,
-//! the resources it lists decide (firm or no edge) and this rule is silent.
+//! trusts the service, in an instance profile for EC2); a caller allowed
+//! the method's actions on resources of that kind gets a conditional
+//! `can_act_as` to the node. Both conditions name the inventory that would
+//! decide them. Callers + roles edges, not callers × roles. Once the
+//! inventory is read, the resources it lists decide (firm or no edge) and
+//! this rule is silent.
 
 use super::*;
 use crate::inventory::{Also, Gives};
@@ -86,15 +90,15 @@ fn probe_actions(p: &Probe) -> Option<Vec<&'static str>> {
 }
 
 impl Facts {
-    /// Conditional `can_act_as` edges through resources whose inventory was
-    /// not collected (module doc).
+    /// Conditional edges through resources whose inventory was not
+    /// collected (module doc), through one node per kind and account.
     pub(crate) fn emit_unseen_resources(
         &self,
         out: &mut EstateBuilder,
         escalated: &BTreeSet<usize>,
     ) {
         // (row, account) → the roles such a resource may run as.
-        let mut roles: HashMap<(usize, &str), Vec<&Ident>> = HashMap::new();
+        let mut roles: BTreeMap<(usize, &str), Vec<&Ident>> = BTreeMap::new();
         for (u, row) in UNSEEN.iter().enumerate() {
             for r in &self.idents {
                 if self.inventory_seen(&r.account, row.spec.inventory)
@@ -109,21 +113,80 @@ impl Facts {
         if roles.is_empty() {
             return;
         }
+        let nodes: HashMap<(usize, &str), String> = roles
+            .keys()
+            .map(|&(u, account)| {
+                let id = format!("aws:account/{account}/unseen/{}", UNSEEN[u].spec.inventory);
+                ((u, account), id)
+            })
+            .collect();
         let callers: Vec<Caller<'_>> = self
             .callers()
             .filter(|c| !escalated.contains(&c.ix))
             .collect();
-        emit_per_caller(&callers, out, |c| self.unseen_edges(c, &roles));
+        // Callers first: a node is emitted only when some caller reaches it.
+        let caller_edges: Vec<Edge> = callers
+            .par_iter()
+            .flat_map_iter(|c| self.unseen_edges(c, &nodes))
+            .collect();
+        let used: BTreeSet<&str> = caller_edges.iter().map(|e| e.to.as_str()).collect();
+        for (&(u, account), targets) in &roles {
+            let row = &UNSEEN[u];
+            let id = &nodes[&(u, account)];
+            if !used.contains(id.as_str()) {
+                continue;
+            }
+            let first = targets[0];
+            if let Some(f) = self.files.get(first.file) {
+                out.select_input(f);
+            }
+            out.add_node(
+                Node {
+                    id: id.clone(),
+                    name: format!(
+                        "any {} of {account} ({} not collected)",
+                        row.what, row.spec.inventory
+                    ),
+                    provider: "aws".into(),
+                    kind: "aws:unseen_compute".into(),
+                    class: Class::Workload,
+                    attrs: Attributes::default(),
+                },
+                &first.path,
+            );
+            for t in targets {
+                if let Some(f) = self.files.get(t.file) {
+                    out.select_input(f);
+                }
+                let reason = format!(
+                    "code run by such a {} runs as {} when one runs as it",
+                    row.what, t.label
+                );
+                out.add_edge(with_conditions(
+                    edge(
+                        id.clone(),
+                        t.arn.clone(),
+                        EdgeKind::CanActAs,
+                        self.provenance((t.file, t.path.clone()), reason),
+                    ),
+                    [format!(
+                        "needs an existing {} that runs as {}: {} was not collected",
+                        row.what, t.label, row.spec.inventory
+                    )],
+                ));
+            }
+        }
+        for ed in caller_edges {
+            out.add_edge(ed);
+        }
     }
 
-    fn unseen_edges(
-        &self,
-        c: &Caller<'_>,
-        roles: &HashMap<(usize, &str), Vec<&Ident>>,
-    ) -> Vec<Edge> {
+    /// The caller's edges to the unseen-resource nodes of its account whose
+    /// method it may use.
+    fn unseen_edges(&self, c: &Caller<'_>, nodes: &HashMap<(usize, &str), String>) -> Vec<Edge> {
         let mut edges = Vec::new();
         for (u, row) in UNSEEN.iter().enumerate() {
-            let Some(targets) = roles.get(&(u, c.ident.account.as_str())) else {
+            let Some(node) = nodes.get(&(u, c.ident.account.as_str())) else {
                 continue;
             };
             // The first probe of the kind whose actions the caller may do.
@@ -156,31 +219,26 @@ impl Facts {
                 })
                 .unwrap_or_else(|| (c.ident.file, c.ident.path.clone()));
             let mechanism = actions.join("+");
-            for t in targets {
-                if t.arn == c.ident.arn {
-                    continue;
-                }
-                let reason = format!(
-                    "{} can {mechanism} on any {} of account {}; one that runs as {} would run its code as that role",
-                    c.ident.label, row.what, c.ident.account, t.label
-                );
-                let mut why = vec![format!(
-                    "needs an existing {} that runs as {}: {} was not collected",
-                    row.what, t.label, row.spec.inventory
-                )];
-                why.extend(conditions.iter().cloned());
-                let mut ed = with_conditions(
-                    edge(
-                        c.ident.arn.clone(),
-                        t.arn.clone(),
-                        EdgeKind::CanActAs,
-                        self.provenance(location.clone(), reason),
-                    ),
-                    why,
-                );
-                ed.mechanism = Some(mechanism.clone());
-                edges.push(ed);
-            }
+            let reason = format!(
+                "{} can {mechanism} on any {} of account {}",
+                c.ident.label, row.what, c.ident.account
+            );
+            let mut why = vec![format!(
+                "needs an existing {}: {} was not collected",
+                row.what, row.spec.inventory
+            )];
+            why.extend(conditions);
+            let mut ed = with_conditions(
+                edge(
+                    c.ident.arn.clone(),
+                    node.clone(),
+                    EdgeKind::CanActAs,
+                    self.provenance(location, reason),
+                ),
+                why,
+            );
+            ed.mechanism = Some(mechanism);
+            edges.push(ed);
         }
         edges
     }

@@ -419,6 +419,31 @@ impl Template {
             .collect()
     }
 
+    /// Whether the pattern matches every text that starts with `prefix`
+    /// (`Some(true)`), none of them (`Some(false)`), or cannot tell
+    /// (`None`: some, or a policy variable).
+    pub(crate) fn covers_prefix(&self, prefix: &str) -> Option<bool> {
+        if self.fold || !self.vars.is_empty() {
+            return None;
+        }
+        let lit = self.literal_prefix();
+        let rest = &self.toks[lit.chars().count()..];
+        // `LITERAL*` with a star that crosses colons: everything after it.
+        let star_all = matches!(rest, [Tok::Star { colon: true }]);
+        if prefix.starts_with(&lit) {
+            if rest.is_empty() {
+                // matches `lit` alone, which is shorter than every such text
+                // unless it is the prefix itself
+                return (lit.len() < prefix.len()).then_some(false);
+            }
+            return star_all.then_some(true);
+        }
+        if lit.starts_with(prefix) {
+            return None;
+        }
+        Some(false)
+    }
+
     /// One text the pattern matches: each wildcard stands for `x`. `None`
     /// when it holds a policy variable.
     pub(crate) fn instance(&self) -> Option<String> {

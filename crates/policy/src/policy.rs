@@ -328,6 +328,34 @@ impl Statement {
         }
     }
 
+    /// Whether `Resource`/`NotResource` matches every resource that starts
+    /// with `prefix` (`Some(true)`), none of them (`Some(false)`), or some,
+    /// or cannot tell (`None`). No element (a trust policy's) matches all.
+    /// For deciding a statement once for a whole family of resources
+    /// (`arn:aws:iam::ACCOUNT:role/`).
+    pub fn covers_prefix(&self, prefix: &str) -> Option<bool> {
+        let Some(res) = &self.resources else {
+            return Some(true);
+        };
+        let mut all = false;
+        let mut none = true;
+        for t in res.items.iter() {
+            match t.covers_prefix(prefix) {
+                Some(true) => all = true,
+                Some(false) => {}
+                None => none = false,
+            }
+        }
+        let any = if all {
+            Some(true)
+        } else if none {
+            Some(false)
+        } else {
+            None
+        };
+        if res.negated { any.map(|a| !a) } else { any }
+    }
+
     /// Whether the statement has a `Principal` or `NotPrincipal` element.
     pub fn has_principal(&self) -> bool {
         self.principals.is_some()
@@ -389,5 +417,35 @@ mod may_match_tests {
         assert!(!s[2].may_match_resource("arn:aws:iam::1:role/admin"));
         assert!(s[2].may_match_resource("arn:aws:iam::1:role/other"));
         assert!(s[3].may_match_resource("arn:aws:iam::1:role/x"));
+    }
+}
+
+#[cfg(test)]
+mod coverage_tests {
+    use super::Policy;
+
+    fn cover(resource: &str) -> Option<bool> {
+        let doc = format!(
+            r#"{{"Version":"2012-10-17","Statement":[{{"Effect":"Allow","Action":"sts:AssumeRole","Resource":{resource}}}]}}"#
+        );
+        let p = Policy::parse("t", &doc).map(|p| p.policy);
+        p.ok()?.statements()[0].covers_prefix("arn:aws:iam::111122223333:role/")
+    }
+
+    #[test]
+    fn resource_coverage_of_a_family() {
+        assert_eq!(cover(r#""*""#), Some(true));
+        assert_eq!(cover(r#""arn:aws:iam::111122223333:role/*""#), Some(true));
+        assert_eq!(cover(r#""arn:aws:iam::111122223333:*""#), Some(true));
+        assert_eq!(cover(r#""arn:aws:iam::111122223333:role/team/*""#), None);
+        assert_eq!(cover(r#""arn:aws:iam::111122223333:role/deploy""#), None);
+        assert_eq!(cover(r#""arn:aws:iam::222222222222:role/*""#), Some(false));
+        assert_eq!(cover(r#""arn:aws:s3:::bucket/*""#), Some(false));
+        assert_eq!(cover(r#"["arn:aws:s3:::b", "*"]"#), Some(true));
+        assert_eq!(cover(r#""arn:aws:iam::*:role/*""#), None);
+        assert_eq!(
+            cover(r#""arn:aws:iam::111122223333:role/${aws:username}""#),
+            None
+        );
     }
 }

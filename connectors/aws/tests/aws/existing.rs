@@ -2070,9 +2070,30 @@ mod unseen_inventory {
         v
     }
 
+    /// The node standing for the resources not collected, and the roles it
+    /// may run as: (to, conditional, condition).
+    fn unseen(e: &Estate, inventory: &str) -> Vec<(String, bool, String)> {
+        let node = format!("aws:account/{A}/unseen/{inventory}");
+        let mut v: Vec<_> = e
+            .edges
+            .iter()
+            .filter(|x| x.from == node && x.kind == EdgeKind::CanActAs)
+            .map(|x| {
+                (
+                    x.to.clone(),
+                    x.conditional,
+                    x.condition.clone().unwrap_or_default(),
+                )
+            })
+            .collect();
+        v.sort();
+        v
+    }
+
     /// A lone authorization-details file: any Lambda function may exist, and
-    /// may run as any role that trusts Lambda. Conditional, naming the
-    /// inventory that would decide it.
+    /// may run as any role that trusts Lambda. The attacker reaches the
+    /// account's "any Lambda function" node, which reaches each such role;
+    /// conditional, naming the inventory that would decide it.
     #[test]
     fn lambda_functions_not_collected_are_possible() {
         let e = case(
@@ -2080,11 +2101,21 @@ mod unseen_inventory {
             None,
             Vec::new(),
         );
-        let got = act_as_all(&e);
+        let node = format!("aws:account/{A}/unseen/lambda/list-functions");
+        assert_eq!(
+            act_as_all(&e),
+            [(
+                node,
+                "lambda:UpdateFunctionCode".to_string(),
+                true,
+                "needs an existing Lambda function: lambda/list-functions was not collected"
+                    .to_string()
+            )]
+        );
+        let got = unseen(&e, "lambda/list-functions");
         let roles: Vec<&str> = got.iter().map(|(to, ..)| to.as_str()).collect();
         assert_eq!(roles, [iam("role/fn-admin"), iam("role/fn-exec")]);
-        for (to, mechanism, conditional, condition) in &got {
-            assert_eq!(mechanism, "lambda:UpdateFunctionCode");
+        for (to, conditional, condition) in &got {
             assert!(conditional);
             let role = to.rsplit(':').next().unwrap_or_default();
             assert_eq!(
@@ -2117,9 +2148,15 @@ mod unseen_inventory {
     fn instances_not_collected_reach_roles_in_instance_profiles() {
         let e = case(&[allow(&["ssm:StartSession"], "*")], None, Vec::new());
         let got = act_as_all(&e);
+        assert_eq!(got.len(), 1, "{got:#?}");
+        assert_eq!(
+            got[0].0,
+            format!("aws:account/{A}/unseen/ec2/describe-instances")
+        );
+        let got = unseen(&e, "ec2/describe-instances");
         let roles: Vec<&str> = got.iter().map(|(to, ..)| to.as_str()).collect();
         assert_eq!(roles, [iam("role/ec2-admin"), iam("role/web")]);
-        assert!(got.iter().all(|(_, _, conditional, c)| *conditional
+        assert!(got.iter().all(|(_, conditional, c)| *conditional
             && c.ends_with("ec2/describe-instances was not collected")));
     }
 

@@ -86,11 +86,7 @@ pub fn document(statements: &[Value]) -> Value {
 pub fn pivots(e: &Estate, from: &str) -> Vec<(EdgeKind, String, String, bool)> {
     e.edges
         .iter()
-        .filter(|x| {
-            !x.condition.as_deref().is_some_and(|c| {
-                c.starts_with("needs an existing ") && c.contains(" that runs as ")
-            })
-        })
+        .filter(|x| !x.to.contains("/unseen/"))
         .filter(|x| {
             x.from == from
                 && matches!(

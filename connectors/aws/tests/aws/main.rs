@@ -20,5 +20,6 @@ mod boundaries;
 mod conditions;
 mod existing;
 mod fixture;
+mod hub;
 mod ingest;
 mod methods;
