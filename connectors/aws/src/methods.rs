@@ -53,8 +53,8 @@ use serde_json::{Value, json};
 use crate::inventory::UserCredentials;
 use crate::tables::*;
 use crate::{
-    Caller, Facts, IdKind, Ident, Reader, allowing, identity_statement, undecided_text,
-    with_conditions,
+    Caller, Facts, IdKind, Ident, Reader, allowing, emit_per_caller, identity_statement,
+    undecided_text, with_conditions,
 };
 
 /// Applies a row's caveat to the decision on its service actions:
@@ -250,6 +250,14 @@ pub(crate) fn trusts(reader: &Facts, role: &Ident, service: &str) -> bool {
     let Some(trust) = role.trust.and_then(|t| reader.docs.get(t)) else {
         return false;
     };
+    // Only a statement that may name the service can let it in.
+    if !trust
+        .policy
+        .statements_allowing("sts:AssumeRole")
+        .any(|s| s.may_name_service(service))
+    {
+        return false;
+    }
     let resource = [&trust.policy];
     let set = PolicySet {
         resource: &resource,
@@ -407,13 +415,16 @@ impl Facts {
             })
             .map(|r| r.account.as_str())
             .collect();
-        for caller in self.callers() {
-            if escalated.contains(&caller.ix) {
-                continue;
-            }
+        let callers: Vec<Caller<'_>> = self
+            .callers()
+            .filter(|c| !escalated.contains(&c.ix))
+            .collect();
+        // Callers decided in parallel, edges added in caller order.
+        emit_per_caller(&callers, out, |caller| {
+            let mut edges: Vec<Edge> = Vec::new();
             let passes: Vec<&Statement> = allowing(&caller.identity, PASS).collect();
             if passes.is_empty() {
-                continue;
+                return edges;
             }
             let set = PolicySet {
                 identity: &caller.identity,
@@ -421,7 +432,7 @@ impl Facts {
                 scp: &caller.scp,
                 ..PolicySet::default()
             };
-            let new_profile = new_actions(&caller, &NEW_PROFILE, Context::empty());
+            let new_profile = new_actions(caller, &NEW_PROFILE, Context::empty());
             // (how firm, whether the caller must create it)
             let slr = if slr_accounts.contains(caller.ident.account.as_str()) {
                 Some((Verdict::firm(), false))
@@ -449,7 +460,7 @@ impl Facts {
                     continue;
                 }
                 let ctx = MethodCtx {
-                    caller: &caller,
+                    caller,
                     set: &set,
                     new_profile: new_profile.as_ref(),
                     slr: slr.as_ref(),
@@ -461,10 +472,11 @@ impl Facts {
                         .filter_map(|m| self.instance_profile_method(m, role, &ctx)),
                 );
                 if let Some((_, ed)) = best {
-                    out.add_edge(ed);
+                    edges.push(ed);
                 }
             }
-        }
+            edges
+        });
     }
 
     /// One row for one (caller, role): the edge and how firm it is, or

@@ -1,6 +1,8 @@
 //! Rules of family 4: `iam:PassRole` to new compute that runs as the
 //! passed role.
 
+use std::collections::HashSet;
+
 use super::*;
 use crate::tables::pass_role_service;
 
@@ -96,22 +98,27 @@ impl Facts {
         if trusted.is_empty() {
             return;
         }
-        for Caller {
-            ix: c,
-            ident: caller,
-            principal,
-            identity,
-            boundary,
-            scp,
-            ..
-        } in self.callers()
-        {
-            if escalated.contains(&c) {
-                continue;
-            }
-            let passes: Vec<&Statement> = allowing(&identity, PASS).collect();
+        let hubs = self.service_role_hubs(&trusted, out);
+        let callers: Vec<Caller<'_>> = self
+            .callers()
+            .filter(|c| !escalated.contains(&c.ix))
+            .collect();
+        // Callers decided in parallel, edges added in caller order.
+        emit_per_caller(&callers, out, |caller_ref| {
+            let mut edges: Vec<Edge> = Vec::new();
+            let Caller {
+                ix: c,
+                ident: caller,
+                principal,
+                identity,
+                boundary,
+                scp,
+                ..
+            } = caller_ref;
+            let (c, boundary) = (*c, *boundary);
+            let passes: Vec<&Statement> = allowing(identity, PASS).collect();
             if passes.is_empty() {
-                continue;
+                return edges;
             }
             let set = PolicySet {
                 scp: &self.org_levels(&caller.account, PolicyKind::Scp),
@@ -132,7 +139,19 @@ impl Facts {
                 })
                 .collect();
             if actions_ok.iter().all(Option::is_none) {
-                continue;
+                return edges;
+            }
+            // One edge to a hub of the account stands for its roles.
+            let mut covered: Vec<(&str, &HashSet<usize>)> = Vec::new();
+            for ((account, service), hub) in &hubs {
+                if account != &caller.account {
+                    continue;
+                }
+                if let Some(ed) = self.service_hub_edge(caller_ref, &set, service, hub, &actions_ok)
+                {
+                    edges.push(ed);
+                    covered.push((service, &hub.set));
+                }
             }
             for (r, rows) in &trusted {
                 let Some(role) = self.idents.get(*r) else {
@@ -146,6 +165,13 @@ impl Facts {
                 }
                 let mut best: Option<(usize, Evaluation<'_>, bool, Vec<String>)> = None;
                 for &row in rows {
+                    let service = pass_role_service(&PASS_ROLE_METHODS[row]).0;
+                    if covered
+                        .iter()
+                        .any(|(s, set)| *s == service && set.contains(r))
+                    {
+                        continue;
+                    }
                     let Some((firm, conds)) = self.pass_role_actions(
                         principal,
                         (&identity, boundary, &scp),
@@ -218,8 +244,168 @@ impl Facts {
                 if !firm {
                     ed = with_conditions(ed, conds);
                 }
-                out.add_edge(ed);
+                edges.push(ed);
+            }
+            edges
+        });
+    }
+}
+
+/// The roles of one account a service may be given (they trust it), when
+/// there are at least [`hub::HUB_MIN`]: one node, `aws:account/A/runs-as/SERVICE`,
+/// with a firm `can_act_as` to each. A caller whose `iam:PassRole` is
+/// decided alike for every role of the account (each statement covers all
+/// of `arn:…:iam::A:role/` or none of it, no condition reads the role's
+/// tags), allowed firmly, and whose service actions for a row of that
+/// service are allowed firmly, gets one `can_act_as` to the node instead of
+/// one per role. What is reachable is the same; paths are one hop longer.
+pub(crate) struct ServiceHub {
+    id: String,
+    roles: Vec<usize>,
+    set: HashSet<usize>,
+}
+
+impl Facts {
+    fn service_role_hubs(
+        &self,
+        trusted: &[(usize, Vec<usize>)],
+        out: &mut EstateBuilder,
+    ) -> BTreeMap<(String, &'static str), ServiceHub> {
+        let mut by: BTreeMap<(String, &'static str), Vec<usize>> = BTreeMap::new();
+        for (r, rows) in trusted {
+            let Some(role) = self.idents.get(*r) else {
+                continue;
+            };
+            let mut services: Vec<&'static str> = rows
+                .iter()
+                .map(|&row| pass_role_service(&PASS_ROLE_METHODS[row]).0)
+                .collect();
+            services.dedup();
+            for svc in services {
+                by.entry((role.account.clone(), svc)).or_default().push(*r);
             }
         }
+        let mut hubs = BTreeMap::new();
+        for ((account, service), roles) in by {
+            if roles.len() < hub::HUB_MIN {
+                continue;
+            }
+            let id = format!("aws:account/{account}/runs-as/{service}");
+            let first = &self.idents[roles[0]];
+            if let Some(f) = self.files.get(first.file) {
+                out.select_input(f);
+            }
+            out.add_node(
+                Node {
+                    id: id.clone(),
+                    name: format!(
+                        "the {} roles of {account} that trust {service}",
+                        roles.len()
+                    ),
+                    provider: "aws".into(),
+                    kind: "aws:service_roles".into(),
+                    class: Class::Group,
+                    attrs: Attributes::default(),
+                },
+                &first.path,
+            );
+            for &r in &roles {
+                let role = &self.idents[r];
+                if let Some(f) = self.files.get(role.file) {
+                    out.select_input(f);
+                }
+                out.add_edge(edge(
+                    id.clone(),
+                    role.arn.clone(),
+                    EdgeKind::CanActAs,
+                    self.provenance(
+                        (role.file, format!("{}.AssumeRolePolicyDocument", role.path)),
+                        format!(
+                            "{} trusts {service}: a new {service} resource passed it runs as it",
+                            role.label
+                        ),
+                    ),
+                ));
+            }
+            let set = roles.iter().copied().collect();
+            hubs.insert((account, service), ServiceHub { id, roles, set });
+        }
+        hubs
+    }
+
+    /// The caller's `can_act_as` to a service hub (see [`ServiceHub`]).
+    fn service_hub_edge(
+        &self,
+        c: &Caller<'_>,
+        set: &PolicySet<'_>,
+        service: &str,
+        hub: &ServiceHub,
+        actions_ok: &[Option<(bool, Vec<String>)>],
+    ) -> Option<Edge> {
+        const PASS: &str = "iam:PassRole";
+        let partition = c.ident.arn.split(':').nth(1).unwrap_or("aws");
+        let prefix = format!("arn:{partition}:iam::{}:role/", c.ident.account);
+        let uniform = c
+            .identity
+            .iter()
+            .copied()
+            .chain(c.boundary)
+            .chain(c.scp.iter().flatten().copied())
+            .flat_map(|p| p.statements_for_action(PASS))
+            .all(|s| {
+                s.covers_prefix(&prefix).is_some()
+                    && !s.conditions().iter().any(|k| {
+                        let k = k.key().to_ascii_lowercase();
+                        k.starts_with("aws:resourcetag/")
+                            || k.starts_with("iam:resourcetag/")
+                            || k == "iam:associatedresourcearn"
+                    })
+            });
+        if !uniform {
+            return None;
+        }
+        let role = self.idents.get(*hub.roles.first()?)?;
+        // The first row of the service whose actions are firm and whose
+        // PassRole is firm under every PassedToService value.
+        for (row, method) in PASS_ROLE_METHODS.iter().enumerate() {
+            let (trust, passed_to) = pass_role_service(method);
+            if trust != service
+                || !matches!(actions_ok.get(row), Some(Some((true, c))) if c.is_empty())
+            {
+                continue;
+            }
+            let mut first = None;
+            let firm = passed_to.iter().all(|svc| {
+                let ctx = Context::new().with("iam:PassedToService", [*svc]);
+                let e = evaluate(
+                    &Request::new(c.principal, PASS, &role.arn).with_context(&ctx),
+                    set,
+                );
+                let ok = e.is_allowed() && !e.conditional;
+                if ok && first.is_none() {
+                    first = Some(e);
+                }
+                ok
+            });
+            let (true, Some(e)) = (firm, first) else {
+                continue;
+            };
+            let (id, _, actions) = *method;
+            let reason = format!(
+                "{} can act as every role of {} that trusts {service}: passes it to {service} ({id}: iam:PassRole + {})",
+                c.ident.label,
+                c.ident.account,
+                actions.join(" + ")
+            );
+            return Some(self.decided_edge(
+                c.ident,
+                hub.id.clone(),
+                EdgeKind::CanActAs,
+                (reason, "; PassRole allowed by ", identity_statement(&e)),
+                format!("iam:PassRole+{}", actions.join("+")),
+                &e,
+            ));
+        }
+        None
     }
 }

@@ -356,6 +356,25 @@ impl Statement {
         if res.negated { any.map(|a| !a) } else { any }
     }
 
+    /// Whether the statement's `Principal` element may name the AWS service
+    /// principal `service` (`lambda.amazonaws.com`): it lists it, or names
+    /// everyone, or is a `NotPrincipal` (which may exempt anyone else). A
+    /// cheap necessary condition before evaluating a trust policy for each
+    /// service. A statement without the element (an identity policy's)
+    /// names no one.
+    pub fn may_name_service(&self, service: &str) -> bool {
+        use crate::principal::PrincipalEntry;
+        let Some(ps) = &self.principals else {
+            return false;
+        };
+        ps.negated
+            || ps.entries.iter().any(|e| match e {
+                PrincipalEntry::Everyone => true,
+                PrincipalEntry::Service(s) => s.eq_ignore_ascii_case(service),
+                _ => false,
+            })
+    }
+
     /// Whether the statement has a `Principal` or `NotPrincipal` element.
     pub fn has_principal(&self) -> bool {
         self.principals.is_some()

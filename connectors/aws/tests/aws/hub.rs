@@ -94,3 +94,61 @@ fn a_conditioned_trust_stays_out_of_the_hub() {
     );
     assert_eq!(assume_from(&e, &hub()).len(), 8);
 }
+
+// ---------------------------------------------------------------------------
+// The service-role hub: PassRole to new compute, callers + roles
+// ---------------------------------------------------------------------------
+
+fn lambda_role(name: &str) -> Value {
+    json!({"RoleName": name, "Arn": iam(&format!("role/{name}")), "Path": "/",
+        "AssumeRolePolicyDocument": document(&[json!({"Effect": "Allow",
+            "Principal": {"Service": "lambda.amazonaws.com"}, "Action": "sts:AssumeRole"})]),
+        "RolePolicyList": [], "AttachedManagedPolicies": [], "InstanceProfileList": []})
+}
+
+fn deployer(pass_resource: &str, roles: usize) -> Estate {
+    let rs: Vec<Value> = (0..roles).map(|i| lambda_role(&format!("fn{i}"))).collect();
+    let grants = [
+        allow(&["iam:PassRole"], pass_resource),
+        allow(&["lambda:CreateFunction", "lambda:InvokeFunction"], "*"),
+    ];
+    let user = json!({"UserName": "deployer", "Arn": iam("user/deployer"), "Path": "/",
+        "GroupList": [], "AttachedManagedPolicies": [],
+        "UserPolicyList": [{"PolicyName": "inline", "PolicyDocument": document(&grants)}]});
+    ingest_json(&[(
+        format!("snap/{A}/global/iam/get-account-authorization-details.json"),
+        json!({"UserDetailList": [user], "GroupDetailList": [], "RoleDetailList": rs,
+               "Policies": []}),
+    )])
+}
+
+fn act_as_from(e: &Estate, from: &str) -> Vec<(String, bool)> {
+    let mut v: Vec<_> = e
+        .edges
+        .iter()
+        .filter(|x| x.kind == EdgeKind::CanActAs && x.from == from && !x.to.contains("/unseen/"))
+        .map(|x| (x.to.clone(), x.conditional))
+        .collect();
+    v.sort();
+    v
+}
+
+#[test]
+fn a_deployer_passing_any_role_reaches_them_through_the_service_hub() {
+    let e = deployer("*", 8);
+    let hub = format!("aws:account/{A}/runs-as/lambda.amazonaws.com");
+    assert_eq!(act_as_from(&e, &iam("user/deployer")), [(hub.clone(), false)]);
+    let members = act_as_from(&e, &hub);
+    assert_eq!(members.len(), 8);
+    assert!(members.iter().all(|(_, c)| !c));
+}
+
+/// Negative twin: PassRole on some roles only is decided per role.
+#[test]
+fn passing_some_roles_is_decided_per_role() {
+    let e = deployer(&iam("role/fn1*"), 8);
+    assert_eq!(
+        act_as_from(&e, &iam("user/deployer")),
+        [(iam("role/fn1"), false)]
+    );
+}
