@@ -122,7 +122,7 @@ impl Facts {
             }
             let set = PolicySet {
                 scp: &self.org_levels(&caller.account, PolicyKind::Scp),
-                identity: &identity,
+                identity: identity,
                 boundary,
                 ..PolicySet::default()
             };
@@ -133,7 +133,7 @@ impl Facts {
                 .map(|(id, _, actions)| {
                     self.pass_role_row(
                         (principal, &caller.account),
-                        (&identity, boundary, &scp),
+                        (identity, boundary, scp),
                         (id, actions),
                     )
                 })
@@ -174,7 +174,7 @@ impl Facts {
                     }
                     let Some((firm, conds)) = self.pass_role_actions(
                         principal,
-                        (&identity, boundary, &scp),
+                        (identity, boundary, scp),
                         (row, &role.arn),
                         &actions_ok,
                     ) else {

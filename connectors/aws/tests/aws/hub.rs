@@ -137,7 +137,10 @@ fn act_as_from(e: &Estate, from: &str) -> Vec<(String, bool)> {
 fn a_deployer_passing_any_role_reaches_them_through_the_service_hub() {
     let e = deployer("*", 8);
     let hub = format!("aws:account/{A}/runs-as/lambda.amazonaws.com");
-    assert_eq!(act_as_from(&e, &iam("user/deployer")), [(hub.clone(), false)]);
+    assert_eq!(
+        act_as_from(&e, &iam("user/deployer")),
+        [(hub.clone(), false)]
+    );
     let members = act_as_from(&e, &hub);
     assert_eq!(members.len(), 8);
     assert!(members.iter().all(|(_, c)| !c));
