@@ -122,7 +122,7 @@ impl Facts {
             }
             let set = PolicySet {
                 scp: &self.org_levels(&caller.account, PolicyKind::Scp),
-                identity: identity,
+                identity,
                 boundary,
                 ..PolicySet::default()
             };
