@@ -195,9 +195,8 @@ fn model(g: &Graph, start: NodeIx, strict: bool, max_hops: u32) -> Model {
     model_with(g, start, strict, max_hops, true)
 }
 
-/// What who-can must answer: the same reach and levels as [`model`], each
-/// with its shortest path, firm or not (who-can searches backwards from
-/// the target, shortest first).
+/// The reach and levels of [`model`], each with its shortest path, firm or
+/// not (trace's order; who-can takes the firm one when there is one).
 fn shortest_model(g: &Graph, start: NodeIx, strict: bool, max_hops: u32) -> Model {
     model_with(g, start, strict, max_hops, false)
 }
@@ -308,13 +307,20 @@ proptest! {
             if s == target || !rankable(g.class(s)) {
                 continue;
             }
+            // Firm first: a firm path at the best level gives the hops;
+            // otherwise the shortest path through conditions does.
             let m = shortest_model(&g, s, strict, u32::MAX);
+            let firm = shortest_model(&g, s, true, u32::MAX);
             if g.class(target).is_target() {
                 if let Some(&(l, h)) = m.targets.get(&target) {
+                    let h = match firm.targets.get(&target) {
+                        Some(&(fl, fh)) if fl == l => fh,
+                        _ => h,
+                    };
                     want.insert(s, (Some(l), h));
                 }
             } else if let Some(&h) = m.held.get(&target) {
-                want.insert(s, (None, h));
+                want.insert(s, (None, firm.held.get(&target).copied().unwrap_or(h)));
             }
         }
         prop_assert_eq!(got, want);

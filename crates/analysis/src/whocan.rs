@@ -5,7 +5,10 @@
 //! level, the search runs once per level, strongest first, seeded by the
 //! edges that give that level; an identity keeps the first level that
 //! reaches it. For a node that is held rather than accessed (an identity,
-//! a credential, a scope) one search seeded by pivot steps suffices.
+//! a credential, a scope) one search seeded by pivot steps suffices. Each
+//! search runs over firm edges first: an identity a firm path reaches is
+//! reported with that path, as `blast` reports it; the others with their
+//! shortest path through conditions.
 
 use blastgraph_graph::{EdgeIx, Graph, NodeIx};
 use blastgraph_model::AccessLevel;
@@ -64,67 +67,81 @@ pub fn who_can(
     let max_hops = opts.max_hops.unwrap_or(u32::MAX);
     let mut dist = vec![0u32; n];
     let mut next = vec![NONE; n];
+    // Each round twice: over firm edges first, so an identity a firm path
+    // reaches is reported with that path (as blast does), then over every
+    // edge for the rest, with the shortest path.
+    let passes: &[bool] = if opts.filter.strict {
+        &[false]
+    } else {
+        &[true, false]
+    };
     for round in rounds {
-        dist.iter_mut().for_each(|d| *d = 0);
-        let mut queue = Vec::new();
-        for (ix, e) in g.in_edges(target) {
-            if !opts.filter.allows(ix, e) {
-                continue;
-            }
-            let u = e.from as usize;
-            let s = step(e, classes[u], tclass);
-            let seeds = match round {
-                Some(l) => s.level == Some(l),
-                None => s.pivot,
+        for &firm_only in passes {
+            let allows = |ix: EdgeIx, e: &blastgraph_model::EdgeRow| {
+                opts.filter.allows(ix, e) && !(firm_only && e.conditional)
             };
-            if seeds && dist[u] == 0 {
-                dist[u] = 1;
-                next[u] = ix;
-                queue.push(e.from);
-            }
-        }
-        let mut head = 0;
-        while let Some(&v) = queue.get(head) {
-            head += 1;
-            let dv = dist[v as usize];
-            if dv >= max_hops {
-                continue;
-            }
-            for (ix, e) in g.in_edges(v) {
-                let u = e.from as usize;
-                if dist[u] != 0 || !opts.filter.allows(ix, e) {
+            dist.iter_mut().for_each(|d| *d = 0);
+            let mut queue = Vec::new();
+            for (ix, e) in g.in_edges(target) {
+                if !allows(ix, e) {
                     continue;
                 }
-                if step(e, classes[u], classes[v as usize]).pivot {
-                    dist[u] = dv + 1;
+                let u = e.from as usize;
+                let s = step(e, classes[u], tclass);
+                let seeds = match round {
+                    Some(l) => s.level == Some(l),
+                    None => s.pivot,
+                };
+                if seeds && dist[u] == 0 {
+                    dist[u] = 1;
                     next[u] = ix;
                     queue.push(e.from);
                 }
             }
-        }
-        for &u in &queue {
-            if u == target || claimed[u as usize] || !is_rankable(classes[u as usize]) {
-                continue;
-            }
-            claimed[u as usize] = true;
-            // Follow `next` for exactly `dist` hops: the path may pass through
-            // the target itself before the edge that gives the level.
-            let mut path = Vec::new();
-            let mut cur = u;
-            for _ in 0..dist[u as usize] {
-                let e = next[cur as usize];
-                if e == NONE {
-                    break;
+            let mut head = 0;
+            while let Some(&v) = queue.get(head) {
+                head += 1;
+                let dv = dist[v as usize];
+                if dv >= max_hops {
+                    continue;
                 }
-                path.push(e);
-                cur = g.edge(e).to;
+                for (ix, e) in g.in_edges(v) {
+                    let u = e.from as usize;
+                    if dist[u] != 0 || !allows(ix, e) {
+                        continue;
+                    }
+                    if step(e, classes[u], classes[v as usize]).pivot {
+                        dist[u] = dv + 1;
+                        next[u] = ix;
+                        queue.push(e.from);
+                    }
+                }
             }
-            found.push(Reacher {
-                node: u,
-                level: round,
-                hops: dist[u as usize],
-                path,
-            });
+            for &u in &queue {
+                if u == target || claimed[u as usize] || !is_rankable(classes[u as usize]) {
+                    continue;
+                }
+                claimed[u as usize] = true;
+                // Follow `next` for exactly `dist` hops: the path may pass
+                // through the target itself before the edge that gives the
+                // level.
+                let mut path = Vec::new();
+                let mut cur = u;
+                for _ in 0..dist[u as usize] {
+                    let e = next[cur as usize];
+                    if e == NONE {
+                        break;
+                    }
+                    path.push(e);
+                    cur = g.edge(e).to;
+                }
+                found.push(Reacher {
+                    node: u,
+                    level: round,
+                    hops: dist[u as usize],
+                    path,
+                });
+            }
         }
     }
     found
