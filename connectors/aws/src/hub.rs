@@ -67,22 +67,17 @@ impl Facts {
             roles.sort_by(|a, b| self.idents[a.0].arn.cmp(&self.idents[b.0].arn));
             let id = format!("aws:account/{account}/trusting-roles");
             let first = &self.idents[roles[0].0];
-            if let Some(f) = self.files.get(first.file) {
-                out.select_input(f);
-            }
-            out.add_node(
-                Node {
-                    id: id.clone(),
-                    name: format!(
+            self.add_derived_node(
+                out,
+                first,
+                (
+                    id.clone(),
+                    format!(
                         "the {} roles of {account} that trust their account",
                         roles.len()
                     ),
-                    provider: "aws".into(),
-                    kind: "aws:account_trust".into(),
-                    class: Class::Group,
-                    attrs: Attributes::default(),
-                },
-                &first.path,
+                ),
+                ("aws:account_trust", Class::Group),
             );
             for (r, location) in &roles {
                 let role = &self.idents[*r];
@@ -113,6 +108,31 @@ impl Facts {
             );
         }
         hubs
+    }
+
+    /// A node the rules derive (a hub, an unseen inventory), recorded at
+    /// `at`'s record: (id, name), (kind, class).
+    pub(crate) fn add_derived_node(
+        &self,
+        out: &mut EstateBuilder,
+        at: &Ident,
+        (id, name): (String, String),
+        (kind, class): (&str, Class),
+    ) {
+        if let Some(f) = self.files.get(at.file) {
+            out.select_input(f);
+        }
+        out.add_node(
+            Node {
+                id,
+                name,
+                provider: "aws".into(),
+                kind: kind.into(),
+                class,
+                attrs: Attributes::default(),
+            },
+            &at.path,
+        );
     }
 
     /// Where `role`'s trust lets any principal of its account in on the
@@ -164,22 +184,7 @@ impl Facts {
     /// decide `sts:AssumeRole` alike for every role of the account and
     /// allow it firmly (module doc).
     pub(crate) fn hub_edge(&self, c: &Caller<'_>, hub: &TrustHub) -> Option<Edge> {
-        let partition = c.ident.arn.split(':').nth(1).unwrap_or("aws");
-        let prefix = format!("arn:{partition}:iam::{}:role/", c.ident.account);
-        let uniform = c
-            .identity
-            .iter()
-            .copied()
-            .chain(c.boundary)
-            .chain(c.scp.iter().flatten().copied())
-            .flat_map(|p| p.statements_for_action(ACTION))
-            .all(|s| {
-                s.covers_prefix(&prefix).is_some()
-                    && !s.conditions().iter().any(|k| {
-                        let k = k.key().to_ascii_lowercase();
-                        k.starts_with("aws:resourcetag/") || k.starts_with("iam:resourcetag/")
-                    })
-            });
+        let uniform = decided_alike(c, ACTION, "role", &[]);
         if !uniform {
             return None;
         }
@@ -221,6 +226,36 @@ impl Facts {
         ed.mechanism = Some(ACTION.into());
         Some(ed)
     }
+}
+
+/// Whether every statement of the caller's policies (identity, boundary,
+/// SCPs) on `action` covers all of the account's `family` (`role`, `user`)
+/// or none of it, and no condition reads the resource's tags or one of
+/// `more_keys`: then one evaluation decides `action` for every user or role
+/// of the account.
+pub(crate) fn decided_alike(
+    c: &Caller<'_>,
+    action: &str,
+    family: &str,
+    more_keys: &[&str],
+) -> bool {
+    let partition = c.ident.arn.split(':').nth(1).unwrap_or("aws");
+    let prefix = format!("arn:{partition}:iam::{}:{family}/", c.ident.account);
+    c.identity
+        .iter()
+        .copied()
+        .chain(c.boundary)
+        .chain(c.scp.iter().flatten().copied())
+        .flat_map(|p| p.statements_for_action(action))
+        .all(|s| {
+            s.covers_prefix(&prefix).is_some()
+                && !s.conditions().iter().any(|k| {
+                    let k = k.key().to_ascii_lowercase();
+                    k.starts_with("aws:resourcetag/")
+                        || k.starts_with("iam:resourcetag/")
+                        || more_keys.contains(&k.as_str())
+                })
+        })
 }
 
 /// A statement's file (index) and JSON path.

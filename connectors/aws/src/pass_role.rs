@@ -292,22 +292,17 @@ impl Facts {
             }
             let id = format!("aws:account/{account}/runs-as/{service}");
             let first = &self.idents[roles[0]];
-            if let Some(f) = self.files.get(first.file) {
-                out.select_input(f);
-            }
-            out.add_node(
-                Node {
-                    id: id.clone(),
-                    name: format!(
+            self.add_derived_node(
+                out,
+                first,
+                (
+                    id.clone(),
+                    format!(
                         "the {} roles of {account} that trust {service}",
                         roles.len()
                     ),
-                    provider: "aws".into(),
-                    kind: "aws:service_roles".into(),
-                    class: Class::Group,
-                    attrs: Attributes::default(),
-                },
-                &first.path,
+                ),
+                ("aws:service_roles", Class::Group),
             );
             for &r in &roles {
                 let role = &self.idents[r];
@@ -343,24 +338,7 @@ impl Facts {
         actions_ok: &[Option<(bool, Vec<String>)>],
     ) -> Option<Edge> {
         const PASS: &str = "iam:PassRole";
-        let partition = c.ident.arn.split(':').nth(1).unwrap_or("aws");
-        let prefix = format!("arn:{partition}:iam::{}:role/", c.ident.account);
-        let uniform = c
-            .identity
-            .iter()
-            .copied()
-            .chain(c.boundary)
-            .chain(c.scp.iter().flatten().copied())
-            .flat_map(|p| p.statements_for_action(PASS))
-            .all(|s| {
-                s.covers_prefix(&prefix).is_some()
-                    && !s.conditions().iter().any(|k| {
-                        let k = k.key().to_ascii_lowercase();
-                        k.starts_with("aws:resourcetag/")
-                            || k.starts_with("iam:resourcetag/")
-                            || k == "iam:associatedresourcearn"
-                    })
-            });
+        let uniform = hub::decided_alike(c, PASS, "role", &["iam:associatedresourcearn"]);
         if !uniform {
             return None;
         }

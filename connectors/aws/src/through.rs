@@ -148,23 +148,8 @@ impl Facts {
         }
         // Writes its statements decide alike for every user or role of the
         // account: one denial stands for all targets under that boundary.
-        let partition = c.ident.arn.split(':').nth(1).unwrap_or("aws");
-        let uniform = |action: &str, family: &str| {
-            let prefix = format!("arn:{partition}:iam::{account}:{family}/");
-            c.identity
-                .iter()
-                .copied()
-                .chain(c.boundary)
-                .chain(c.scp.iter().flatten().copied())
-                .flat_map(|p| p.statements_for_action(action))
-                .all(|s| {
-                    s.covers_prefix(&prefix).is_some()
-                        && !s.conditions().iter().any(|k| {
-                            let k = k.key().to_ascii_lowercase();
-                            k.starts_with("aws:resourcetag/") || k.starts_with("iam:resourcetag/")
-                        })
-                })
-        };
+        let uniform =
+            |action: &str, family: &str| crate::hub::decided_alike(c, action, family, &[]);
         let uniform_writes: BTreeSet<&str> = ["iam:PutRolePolicy", "iam:AttachRolePolicy"]
             .into_iter()
             .filter(|a| uniform(a, "role"))

@@ -137,22 +137,17 @@ impl Facts {
                 continue;
             }
             let first = targets[0];
-            if let Some(f) = self.files.get(first.file) {
-                out.select_input(f);
-            }
-            out.add_node(
-                Node {
-                    id: id.clone(),
-                    name: format!(
+            self.add_derived_node(
+                out,
+                first,
+                (
+                    id.clone(),
+                    format!(
                         "any {} of {account} ({} not collected)",
                         row.what, row.spec.inventory
                     ),
-                    provider: "aws".into(),
-                    kind: "aws:unseen_compute".into(),
-                    class: Class::Workload,
-                    attrs: Attributes::default(),
-                },
-                &first.path,
+                ),
+                ("aws:unseen_compute", Class::Workload),
             );
             for t in targets {
                 if let Some(f) = self.files.get(t.file) {
