@@ -131,6 +131,7 @@ impl Facts {
         self.emit_provider_takeover(out, &escalated);
         lap("takeover");
         self.emit_pass_role(out, &escalated);
+        self.emit_identity_pool_roles(out, &escalated);
         lap("pass_role");
         self.emit_instance_profile_roles(out, &escalated);
         lap("instance_profiles");

@@ -33,6 +33,7 @@ use serde_json::Value;
 mod assume;
 mod bounded;
 mod ceiling;
+mod cognito;
 pub mod collection;
 mod emit;
 mod escalation;

@@ -61,6 +61,7 @@ fn obj(key: &str, v: Value) -> Value {
 }
 
 mod bedrock;
+mod cognito;
 mod compute;
 mod databases;
 mod iam;
@@ -73,6 +74,7 @@ mod sagemaker;
 mod secrets;
 
 use bedrock::*;
+use cognito::*;
 use compute::*;
 use databases::*;
 pub(crate) use iam::global;
@@ -110,5 +112,6 @@ pub(crate) async fn regional(
     bedrock(ctx, config, sc, base).await?;
     bedrock_agent(ctx, config, sc, base).await?;
     compute(ctx, config, sc, base).await?;
+    cognito_identity(ctx, config, sc, base).await?;
     Ok(())
 }

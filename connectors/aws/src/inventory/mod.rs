@@ -22,6 +22,7 @@ use crate::{
     Bad, Facts, IdKind, Reader, Trusted, account_admin_id, decode_document, edge,
     trusted_aws_principals,
 };
+pub(crate) use read::IDENTITY_POOLS;
 
 /// One target read from an inventory.
 pub(crate) struct Resource {
@@ -109,6 +110,16 @@ pub(crate) struct UserCredentials {
     pub password: Option<bool>,
 }
 
+/// One Cognito identity pool.
+#[derive(Debug, Clone)]
+pub(crate) struct IdentityPool {
+    pub account: String,
+    pub region: String,
+    /// `REGION:GUID`.
+    pub id: String,
+    pub name: String,
+}
+
 /// One user's credential facts as read.
 #[derive(Default)]
 struct CredentialFacts {
@@ -173,6 +184,8 @@ pub(crate) struct Inventory {
     /// When the collection started (`collected_at`), in milliseconds.
     pub collected_at: Option<i64>,
     org: Org,
+    /// Cognito identity pools (`cognito-identity/list-identity-pools`).
+    pub identity_pools: Vec<IdentityPool>,
     /// Lambda function ARN → the event source that invokes it, from enabled
     /// event source mappings (`lambda/list-event-source-mappings`).
     pub triggers: HashMap<String, String>,

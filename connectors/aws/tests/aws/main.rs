@@ -17,6 +17,7 @@
 )]
 
 mod boundaries;
+mod cognito;
 mod conditions;
 mod existing;
 mod fixture;

@@ -6,6 +6,7 @@ use super::*;
 
 mod batch;
 mod bedrock;
+mod cognito;
 mod compute;
 mod databases;
 mod ec2;
@@ -16,6 +17,8 @@ mod messaging;
 mod s3;
 mod sagemaker;
 mod secrets;
+
+pub(crate) use cognito::IDENTITY_POOLS;
 
 /// One account file of the layout, with where it sits.
 #[derive(Clone, Copy)]
@@ -68,6 +71,7 @@ pub(crate) const FAMILIES: &[(&str, ReadFn)] = &[
     ("cloudformation", Reader::read_compute),
     ("codebuild", Reader::read_compute),
     ("batch", Reader::read_batch),
+    ("cognito-identity", Reader::read_cognito),
 ];
 
 impl Reader {
