@@ -123,6 +123,8 @@ for region in "${regions[@]}"; do
   call "$r/ssm/describe-parameters.json" "${rg[@]}" ssm describe-parameters
 
   call "$r/cognito-identity/list-identity-pools.json" "${rg[@]}" cognito-identity list-identity-pools --max-results 60
+  call "$r/batch/describe-job-queues.json" "${rg[@]}" batch describe-job-queues \
+    --query '{jobQueues: jobQueues[].{jobQueueName: jobQueueName, jobQueueArn: jobQueueArn, state: state, status: status}}'
 
   call "$r/lambda/list-functions.json" "${rg[@]}" lambda list-functions \
     --query '{Functions: Functions[].{FunctionName: FunctionName, FunctionArn: FunctionArn, Runtime: Runtime, Role: Role, Handler: Handler, LastModified: LastModified, Version: Version}}'

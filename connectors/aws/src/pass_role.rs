@@ -4,7 +4,7 @@
 use std::collections::HashSet;
 
 use super::*;
-use crate::tables::pass_role_service;
+use crate::tables::{BATCH_JOB_QUEUE, pass_role_service};
 
 impl Facts {
     /// A PassRole row's service actions, decided once per caller. Rows that
@@ -34,9 +34,84 @@ impl Facts {
             }
             return fallback;
         }
+        if let Some(decided) = self.batch_row(principal, account, policies, (id, actions)) {
+            return decided;
+        }
         let verdict =
             methods::new_resource_actions(principal, policies, actions, Context::empty())?;
         Some(methods::pass_role_caveat(principal, policies, id, verdict))
+    }
+
+    /// The AWS Batch rows, where the inputs decide their caveat: an
+    /// existing job queue (`batch/describe-job-queues`: an enabled, valid
+    /// queue the caller may `SubmitJob` to), and the Batch service-linked
+    /// role (in the authorization details). `None` when the inputs do not
+    /// decide it (the caveat then stands).
+    fn batch_row(
+        &self,
+        principal: &Principal,
+        account: &str,
+        policies: (&[&Policy], Option<&Policy>, &[Vec<&Policy>]),
+        (id, actions): (&str, &[&str]),
+    ) -> Option<Option<(bool, Vec<String>)>> {
+        match id {
+            "batch-register-job-definition-submit-job"
+                if self.inventory_seen(account, BATCH_JOB_QUEUE.inventory) =>
+            {
+                let (identity, boundary, scp) = policies;
+                let set = PolicySet {
+                    identity,
+                    boundary,
+                    scp,
+                    ..PolicySet::default()
+                };
+                let (firm, conditions) = methods::new_resource_actions(
+                    principal,
+                    policies,
+                    &actions[..1],
+                    Context::empty(),
+                )?;
+                let queues = self.inv.resources.iter().filter(|r| {
+                    r.spec.kind == BATCH_JOB_QUEUE.kind
+                        && r.account == account
+                        && r.attrs.tags.get("aws:state").is_none_or(|s| s == "ENABLED")
+                        && r.attrs.tags.get("aws:status").is_none_or(|s| s == "VALID")
+                });
+                let mut fallback = None;
+                for q in queues {
+                    let e = evaluate(&Request::new(principal, "batch:SubmitJob", &q.arn), &set);
+                    if !e.is_allowed() {
+                        continue;
+                    }
+                    if !e.conditional && firm && conditions.is_empty() {
+                        return Some(Some((true, Vec::new())));
+                    }
+                    fallback.get_or_insert_with(|| {
+                        let mut all = conditions.clone();
+                        all.extend(undecided_text(&e));
+                        (false, all)
+                    });
+                }
+                // Read, and no queue it may submit to: decided, no edge.
+                Some(fallback)
+            }
+            "batch-create-compute-environment-pipeline"
+                if self.idents.iter().any(|r| {
+                    r.account == account
+                        && r.arn
+                            .contains(":role/aws-service-role/batch.amazonaws.com/")
+                }) =>
+            {
+                // The service-linked role exists: only the actions decide.
+                Some(methods::new_resource_actions(
+                    principal,
+                    policies,
+                    actions,
+                    Context::empty(),
+                ))
+            }
+            _ => None,
+        }
     }
 
     /// A PassRole row's service actions for passing `role`: the verdict

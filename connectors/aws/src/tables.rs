@@ -206,12 +206,12 @@ pub const PASS_ROLE_CAVEATS: &[PassRoleCaveat] = &[
     },
     PassRoleCaveat {
         id: "batch-register-job-definition-submit-job",
-        reason: "needs an existing AWS Batch job queue with a compute environment; this rule does not look at the job queues (batch/describe-job-queues would decide it), and creating both is row batch-create-compute-environment-pipeline",
+        reason: "needs an existing AWS Batch job queue with a compute environment: batch/describe-job-queues was not collected (creating both is row batch-create-compute-environment-pipeline)",
         decided_by: &[],
     },
     PassRoleCaveat {
         id: "batch-create-compute-environment-pipeline",
-        reason: "needs the AWS Batch service-linked role (AWSServiceRoleForBatch), which the first compute environment creates only with iam:CreateServiceLinkedRole; this row does not look for it (role path /aws-service-role/batch.amazonaws.com/ in the authorization details would decide it)",
+        reason: "needs the AWS Batch service-linked role (AWSServiceRoleForBatch), which is not in the authorization details and which the first compute environment creates only with iam:CreateServiceLinkedRole",
         decided_by: &["iam:CreateServiceLinkedRole"],
     },
     PassRoleCaveat {

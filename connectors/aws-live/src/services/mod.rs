@@ -61,7 +61,6 @@ fn obj(key: &str, v: Value) -> Value {
 }
 
 mod bedrock;
-mod cognito;
 mod compute;
 mod databases;
 mod iam;
@@ -69,12 +68,12 @@ mod kms;
 mod lambda;
 mod messaging;
 mod organizations;
+mod pools;
 mod s3;
 mod sagemaker;
 mod secrets;
 
 use bedrock::*;
-use cognito::*;
 use compute::*;
 use databases::*;
 pub(crate) use iam::global;
@@ -82,6 +81,7 @@ use kms::*;
 use lambda::*;
 use messaging::*;
 pub(crate) use organizations::organizations;
+use pools::*;
 use s3::*;
 use sagemaker::*;
 use secrets::*;
@@ -113,5 +113,6 @@ pub(crate) async fn regional(
     bedrock_agent(ctx, config, sc, base).await?;
     compute(ctx, config, sc, base).await?;
     cognito_identity(ctx, config, sc, base).await?;
+    batch(ctx, config, sc, base).await?;
     Ok(())
 }

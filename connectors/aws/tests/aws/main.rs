@@ -16,6 +16,7 @@
     reason = "a test fails loudly on what it does not expect"
 )]
 
+mod batch;
 mod boundaries;
 mod cognito;
 mod conditions;
