@@ -269,6 +269,10 @@ struct Facts {
     /// The users and roles an identity-policy write can reach, built on
     /// first use (`through::WriteIndex`).
     write_index: std::sync::OnceLock<through::WriteIndex>,
+    /// Per account, the AWS Batch facts the Batch rows need (job queues a
+    /// job can be submitted to, the Batch service-linked role), built on
+    /// first use.
+    batch: std::sync::OnceLock<HashMap<String, pass_role::BatchFacts>>,
     /// Role ARN → the ARNs of its instance profiles.
     instance_profiles: HashMap<String, Vec<String>>,
     /// Managed policies that may allow everything (an `Allow` statement

@@ -42,6 +42,32 @@ impl Facts {
         Some(methods::pass_role_caveat(principal, policies, id, verdict))
     }
 
+    /// The [`BatchFacts`] of every account, built on first use.
+    fn batch_facts(&self) -> &HashMap<String, BatchFacts> {
+        self.batch.get_or_init(|| {
+            let mut by: HashMap<String, BatchFacts> = HashMap::new();
+            for r in &self.inv.resources {
+                if r.spec.kind == BATCH_JOB_QUEUE.kind
+                    && r.attrs.tags.get("aws:state").is_none_or(|s| s == "ENABLED")
+                    && r.attrs.tags.get("aws:status").is_none_or(|s| s == "VALID")
+                {
+                    by.entry(r.account.clone())
+                        .or_default()
+                        .queues
+                        .push(r.arn.clone());
+                }
+            }
+            for i in &self.idents {
+                if i.arn
+                    .contains(":role/aws-service-role/batch.amazonaws.com/")
+                {
+                    by.entry(i.account.clone()).or_default().service_linked_role = true;
+                }
+            }
+            by
+        })
+    }
+
     /// The AWS Batch rows, where the inputs decide their caveat: an
     /// existing job queue (`batch/describe-job-queues`: an enabled, valid
     /// queue the caller may `SubmitJob` to), and the Batch service-linked
@@ -71,15 +97,13 @@ impl Facts {
                     &actions[..1],
                     Context::empty(),
                 )?;
-                let queues = self.inv.resources.iter().filter(|r| {
-                    r.spec.kind == BATCH_JOB_QUEUE.kind
-                        && r.account == account
-                        && r.attrs.tags.get("aws:state").is_none_or(|s| s == "ENABLED")
-                        && r.attrs.tags.get("aws:status").is_none_or(|s| s == "VALID")
-                });
+                let queues = self
+                    .batch_facts()
+                    .get(account)
+                    .map_or(&[][..], |b| b.queues.as_slice());
                 let mut fallback = None;
                 for q in queues {
-                    let e = evaluate(&Request::new(principal, "batch:SubmitJob", &q.arn), &set);
+                    let e = evaluate(&Request::new(principal, "batch:SubmitJob", q), &set);
                     if !e.is_allowed() {
                         continue;
                     }
@@ -96,11 +120,10 @@ impl Facts {
                 Some(fallback)
             }
             "batch-create-compute-environment-pipeline"
-                if self.idents.iter().any(|r| {
-                    r.account == account
-                        && r.arn
-                            .contains(":role/aws-service-role/batch.amazonaws.com/")
-                }) =>
+                if self
+                    .batch_facts()
+                    .get(account)
+                    .is_some_and(|b| b.service_linked_role) =>
             {
                 // The service-linked role exists: only the actions decide.
                 Some(methods::new_resource_actions(
@@ -461,4 +484,13 @@ impl Facts {
         }
         None
     }
+}
+
+/// What one account's inputs say for the AWS Batch rows.
+#[derive(Default)]
+pub(crate) struct BatchFacts {
+    /// Enabled, valid job queues (ARNs).
+    queues: Vec<String>,
+    /// The Batch service-linked role exists.
+    service_linked_role: bool,
 }
