@@ -273,6 +273,8 @@ struct Facts {
     /// job can be submitted to, the Batch service-linked role), built on
     /// first use.
     batch: std::sync::OnceLock<HashMap<String, pass_role::BatchFacts>>,
+    /// (account, service) of every service-linked role, built on first use.
+    service_linked: std::sync::OnceLock<std::collections::HashSet<(String, String)>>,
     /// Role ARN → the ARNs of its instance profiles.
     instance_profiles: HashMap<String, Vec<String>>,
     /// Managed policies that may allow everything (an `Allow` statement

@@ -578,7 +578,16 @@ impl Facts {
                 );
             }
         }
-        if let Some(reason) = m.caveat {
+        if m.id == IMAGEBUILDER_ROW {
+            // Decided by the inputs: the service-linked role, and the SSM
+            // agent's permissions in the role's own policies.
+            let (v, creates_slr) = self.imagebuilder_ready(ctx, role)?;
+            verdict = verdict.and(&v);
+            if creates_slr {
+                extra.push("iam:CreateServiceLinkedRole");
+                notes.push("the Image Builder service-linked role it creates".into());
+            }
+        } else if let Some(reason) = m.caveat {
             let older = m
                 .caveat_unless_account_before
                 .and_then(RequestTime::parse_millis)
@@ -747,6 +756,83 @@ pub(crate) struct Takeover {
 }
 
 /// What every row of one (caller, role) pair shares.
+/// Row 4.54 (pathfinding.cloud `imagebuilder-001`).
+const IMAGEBUILDER_ROW: &str = "imagebuilder-create-image";
+const IMAGEBUILDER: &str = "imagebuilder.amazonaws.com";
+/// What the build instance's Systems Manager agent needs to register and
+/// take the component's commands (the core of `AmazonSSMManagedInstanceCore`).
+const SSM_AGENT: [&str; 3] = [
+    "ssm:UpdateInstanceInformation",
+    "ec2messages:GetMessages",
+    "ssmmessages:CreateControlChannel",
+];
+
+impl Facts {
+    /// Whether `account` has the service-linked role of `service` (its
+    /// role path `/aws-service-role/SERVICE/`).
+    pub(crate) fn has_service_linked_role(&self, account: &str, service: &str) -> bool {
+        let index = self.service_linked.get_or_init(|| {
+            self.idents
+                .iter()
+                .filter_map(|r| {
+                    let rest = r.arn.split_once(":role/aws-service-role/")?.1;
+                    let svc = rest.split('/').next()?;
+                    Some((r.account.clone(), svc.to_string()))
+                })
+                .collect()
+        });
+        index.contains(&(account.to_string(), service.to_string()))
+    }
+
+    /// Image Builder runs the attacker's component only when its
+    /// service-linked role exists (or the caller creates it) and the build
+    /// instance's role lets the SSM agent register: both in the inputs.
+    /// `None` when either is missing (no edge); else how firm, and whether
+    /// the caller creates the service-linked role.
+    fn imagebuilder_ready(&self, ctx: &MethodCtx<'_, '_>, role: &Ident) -> Option<(Verdict, bool)> {
+        let caller = ctx.caller;
+        let exists = self.has_service_linked_role(&caller.ident.account, IMAGEBUILDER);
+        let (mut v, creates) = if exists {
+            (Verdict::firm(), false)
+        } else {
+            let arn = format!(
+                "arn:aws:iam::{}:role/aws-service-role/{IMAGEBUILDER}/AWSServiceRoleForImageBuilder",
+                caller.ident.account
+            );
+            let c = Context::new().with("iam:AWSServiceName", [IMAGEBUILDER]);
+            let e = evaluate(
+                &Request::new(caller.principal, "iam:CreateServiceLinkedRole", &arn)
+                    .with_context(&c),
+                ctx.set,
+            );
+            if !e.is_allowed() {
+                return None;
+            }
+            (Verdict::of(&e), true)
+        };
+        let principal = role.principal.as_ref()?;
+        let ids = self.identity_policies(role);
+        let identity = self.refs(&ids);
+        let boundary = role
+            .boundary
+            .and_then(|b| self.docs.get(b))
+            .map(|d| &d.policy);
+        let set = PolicySet {
+            identity: &identity,
+            boundary,
+            ..PolicySet::default()
+        };
+        for a in SSM_AGENT {
+            let e = evaluate(&Request::new(principal, a, "*"), &set);
+            if !e.is_allowed() {
+                return None;
+            }
+            v = v.and(&Verdict::of(&e));
+        }
+        Some((v, creates))
+    }
+}
+
 struct MethodCtx<'c, 'r> {
     caller: &'c Caller<'r>,
     set: &'c PolicySet<'c>,

@@ -24,6 +24,7 @@ impl Reader {
                 role_by_name: std::sync::OnceLock::new(),
                 write_index: std::sync::OnceLock::new(),
                 batch: std::sync::OnceLock::new(),
+                service_linked: std::sync::OnceLock::new(),
                 instance_profiles: HashMap::new(),
                 admin_candidates: std::sync::OnceLock::new(),
                 inv: inventory::Inventory::default(),

@@ -143,9 +143,9 @@ pub const INSTANCE_PROFILE_METHODS: &[InstanceProfileMethod] = &[
         passed_to: &[EC2],
         autoscaling_slr: false,
         service_role: None,
-        caveat: Some(
-            "needs the EC2 Image Builder service-linked role (AWSServiceRoleForImageBuilder, or iam:CreateServiceLinkedRole to create it on first use) and a role that lets the build instance's Systems Manager agent register (Image Builder runs the components through it); this row checks neither: the role path /aws-service-role/imagebuilder.amazonaws.com/ in the authorization details and the role's ssm permissions would decide it",
-        ),
+        // Decided by `Facts::imagebuilder_ready`: the service-linked role
+        // (or creating it) and the role's SSM agent permissions.
+        caveat: None,
         caveat_unless_account_before: None,
         note: None,
     },

@@ -23,5 +23,6 @@ mod conditions;
 mod existing;
 mod fixture;
 mod hub;
+mod imagebuilder;
 mod ingest;
 mod methods;
