@@ -123,6 +123,7 @@ for region in "${regions[@]}"; do
   call "$r/ssm/describe-parameters.json" "${rg[@]}" ssm describe-parameters
 
   call "$r/cognito-identity/list-identity-pools.json" "${rg[@]}" cognito-identity list-identity-pools --max-results 60
+  call "$r/sso-admin/list-instances.json" "${rg[@]}" sso-admin list-instances
   call "$r/batch/describe-job-queues.json" "${rg[@]}" batch describe-job-queues \
     --query '{jobQueues: jobQueues[].{jobQueueName: jobQueueName, jobQueueArn: jobQueueArn, state: state, status: status}}'
 

@@ -132,6 +132,7 @@ impl Facts {
         lap("takeover");
         self.emit_pass_role(out, &escalated);
         self.emit_identity_pool_roles(out, &escalated);
+        self.emit_identity_center(out, &escalated);
         lap("pass_role");
         self.emit_instance_profile_roles(out, &escalated);
         lap("instance_profiles");

@@ -114,5 +114,6 @@ pub(crate) async fn regional(
     compute(ctx, config, sc, base).await?;
     cognito_identity(ctx, config, sc, base).await?;
     batch(ctx, config, sc, base).await?;
+    sso_admin(ctx, config, sc, base).await?;
     Ok(())
 }

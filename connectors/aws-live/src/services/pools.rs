@@ -1,6 +1,7 @@
-//! Where an existing resource lets a passed role in: Amazon Cognito identity
-//! pools (row 3.6 of docs/aws-escalation-methods.md) and AWS Batch job
-//! queues (row 4.43).
+//! Where an existing resource lets a passed role or a new grant in: Amazon
+//! Cognito identity pools (row 3.6 of docs/aws-escalation-methods.md), AWS
+//! Batch job queues (row 4.43) and IAM Identity Center instances (rows 2.7
+//! and 1.23).
 
 use super::*;
 
@@ -75,6 +76,44 @@ pub(super) async fn batch(
                             .s("jobQueueArn", q.job_queue_arn.as_deref())
                             .s("state", q.state.as_ref().map(|s| s.as_str()))
                             .s("status", q.status.as_ref().map(|s| s.as_str()))
+                            .done()
+                    },
+                ),
+            )
+        },
+    )
+    .await?;
+    Ok(())
+}
+
+/// IAM Identity Center instances: whose permission sets reach every
+/// account of the organization (pathfinding.cloud `sso-001`).
+pub(super) async fn sso_admin(
+    ctx: &Ctx<'_>,
+    config: &SdkConfig,
+    sc: &Scope,
+    base: &str,
+) -> Result<(), CollectError> {
+    let sso = aws_sdk_ssoadmin::Client::new(config);
+    ctx.call(
+        sc,
+        "sso-admin",
+        "list-instances",
+        None,
+        Some(format!("{base}/sso-admin/list-instances.json")),
+        sso.list_instances().into_paginator().send().try_collect(),
+        |pages| {
+            obj(
+                "Instances",
+                merged(
+                    pages,
+                    |p| p.instances.as_ref(),
+                    |i| {
+                        J::new()
+                            .s("InstanceArn", i.instance_arn.as_deref())
+                            .s("IdentityStoreId", i.identity_store_id.as_deref())
+                            .s("OwnerAccountId", i.owner_account_id.as_deref())
+                            .s("Status", i.status.as_ref().map(|s| s.as_str()))
                             .done()
                     },
                 ),

@@ -22,7 +22,7 @@ use crate::{
     Bad, Facts, IdKind, Reader, Trusted, account_admin_id, decode_document, edge,
     trusted_aws_principals,
 };
-pub(crate) use read::IDENTITY_POOLS;
+pub(crate) use read::{IDENTITY_POOLS, SSO_INSTANCES};
 
 /// One target read from an inventory.
 pub(crate) struct Resource {
@@ -184,6 +184,8 @@ pub(crate) struct Inventory {
     /// When the collection started (`collected_at`), in milliseconds.
     pub collected_at: Option<i64>,
     org: Org,
+    /// IAM Identity Center instances: (account, instance ARN).
+    pub sso_instances: Vec<(String, String)>,
     /// Cognito identity pools (`cognito-identity/list-identity-pools`).
     pub identity_pools: Vec<IdentityPool>,
     /// Lambda function ARN → the event source that invokes it, from enabled
@@ -1011,6 +1013,11 @@ impl Facts {
 }
 
 impl Inventory {
+    /// The organization's management account, when Organizations data says.
+    pub(crate) fn management_account(&self) -> Option<&str> {
+        self.org.management.as_deref()
+    }
+
     /// The account's name in the organization, if listed.
     pub(crate) fn account_name(&self, account: &str) -> Option<&str> {
         self.org.names.get(account).map(String::as_str)

@@ -26,3 +26,4 @@ mod hub;
 mod imagebuilder;
 mod ingest;
 mod methods;
+mod sso;

@@ -17,8 +17,10 @@ mod messaging;
 mod s3;
 mod sagemaker;
 mod secrets;
+mod sso;
 
 pub(crate) use cognito::IDENTITY_POOLS;
+pub(crate) use sso::SSO_INSTANCES;
 
 /// One account file of the layout, with where it sits.
 #[derive(Clone, Copy)]
@@ -72,6 +74,7 @@ pub(crate) const FAMILIES: &[(&str, ReadFn)] = &[
     ("codebuild", Reader::read_compute),
     ("batch", Reader::read_batch),
     ("cognito-identity", Reader::read_cognito),
+    ("sso-admin", Reader::read_sso),
 ];
 
 impl Reader {
