@@ -200,11 +200,6 @@ pub const PASS_ROLE_CAVEATS: &[PassRoleCaveat] = &[
         ],
     },
     PassRoleCaveat {
-        id: "codestar-create-project",
-        reason: "AWS CodeStar was discontinued on 2024-07-31; the service may refuse new projects",
-        decided_by: &[],
-    },
-    PassRoleCaveat {
         id: "batch-register-job-definition-submit-job",
         reason: "needs an existing AWS Batch job queue with a compute environment: batch/describe-job-queues was not collected (creating both is row batch-create-compute-environment-pipeline)",
         decided_by: &[],
@@ -458,11 +453,8 @@ pub const PASS_ROLE_METHODS: &[(&str, &str, &[&str])] = &[
         "ssm.amazonaws.com",
         &["ssm:CreateDocument", "ssm:StartAutomationExecution"],
     ),
-    (
-        "codestar-create-project",
-        "codestar.amazonaws.com",
-        &["codestar:CreateProject"],
-    ),
+    // Row 4.58 (codestar-create-project) is decided, not an edge: AWS
+    // CodeStar was discontinued on 2024-07-31 and creates no projects.
     (
         "stepfunctions-create-state-machine",
         "states.amazonaws.com",

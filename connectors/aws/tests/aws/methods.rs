@@ -1967,9 +1967,6 @@ pass_role_rows! {
     ssm_create_automation_document:
         PassCase::new("ssm-create-automation-document", "ssm.amazonaws.com", &["ssm:CreateDocument", "ssm:StartAutomationExecution"]),
         None, negative_deny_in_another_policy => Twin::Deny("ssm:StartAutomationExecution");
-    codestar_create_project:
-        PassCase::new("codestar-create-project", "codestar.amazonaws.com", &["codestar:CreateProject"]),
-        Some("discontinued on 2024-07-31"), negative_deny_in_another_policy => Twin::Deny("codestar:CreateProject");
     stepfunctions_create_state_machine:
         PassCase::new("stepfunctions-create-state-machine", "states.amazonaws.com", &["states:CreateStateMachine", "states:StartExecution"]),
         None, negative_boundary_without_the_action => Twin::Boundary("states:StartExecution");
@@ -3085,4 +3082,17 @@ mod imagebuilder_create_image {
 
     // The positive case and its other twins (a deny, no instance profile)
     // build on a role the SSM agent can use: `imagebuilder.rs`.
+}
+
+/// Row 4.58: AWS CodeStar was discontinued on 2024-07-31 and creates no
+/// projects: decided, no edge, however much the policies allow.
+#[test]
+fn codestar_create_project_is_no_edge() {
+    let case = PassCase::new(
+        "codestar-create-project",
+        "codestar.amazonaws.com",
+        &["codestar:CreateProject"],
+    );
+    let e = case.account(None, &[]).ingest();
+    assert_no_edge(&e, &arn("user/attacker"));
 }
