@@ -18,7 +18,7 @@
 //!   unless it was deleted): the EC2 inventory is not read yet.
 //! - **Row caveats** ([`PASS_ROLE_CAVEATS`]): rows that stay conditional
 //!   because what they need is not in the inputs (an existing ECS cluster,
-//!   a stream to poll) or the service is retired, unless the caller may
+//!   a stream to poll), unless the caller may
 //!   make what is needed itself (`decided_by`). An instance-profile row's
 //!   caveat may be lifted by the account's age
 //!   (`caveat_unless_account_before`); its `note` is told, never a condition.
