@@ -205,6 +205,9 @@ for region in "${regions[@]}"; do
   call "$r/glue/get-dev-endpoints.json" "${rg[@]}" glue get-dev-endpoints \
     --query '{DevEndpoints: DevEndpoints[].{EndpointName: EndpointName, RoleArn: RoleArn, Status: Status}}'
   call "$r/ecs/list-clusters.json" "${rg[@]}" ecs list-clusters
+  for cluster in $(q "${rg[@]}" ecs list-clusters --query 'clusterArns[]'); do
+    call "$r/ecs/list-container-instances/$(enc "${cluster##*/}").json" "${rg[@]}" ecs list-container-instances --cluster "$cluster"
+  done
   call "$r/glue/get-jobs.json" "${rg[@]}" glue get-jobs \
     --query '{Jobs: Jobs[].{Name: Name, Role: Role, GlueVersion: GlueVersion, Command: Command.{Name: Name, ScriptLocation: ScriptLocation}}}'
   call "$r/cloudformation/describe-stacks.json" "${rg[@]}" cloudformation describe-stacks \

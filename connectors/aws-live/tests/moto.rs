@@ -461,6 +461,8 @@ fn collect_against_moto() {
         format!("{r}/ec2/describe-instances.json"),
         format!("{r}/glue/get-jobs.json"),
         format!("{r}/ecs/list-clusters.json"),
+        format!("{r}/ecs/list-container-instances/inference.json"),
+        format!("{r}/lambda/list-event-source-mappings.json"),
         "organizations/describe-organization.json".to_string(),
         "organizations/list-accounts.json".to_string(),
         "organizations/list-policies/SERVICE_CONTROL_POLICY.json".to_string(),

@@ -4,7 +4,7 @@
 use std::collections::HashSet;
 
 use super::*;
-use crate::tables::{BATCH_JOB_QUEUE, pass_role_service};
+use crate::tables::{BATCH_JOB_QUEUE, ECS_CONTAINER_INSTANCES, pass_role_service};
 
 impl Facts {
     /// A PassRole row's service actions, decided once per caller. Rows that
@@ -32,6 +32,36 @@ impl Facts {
                 }
                 fallback.get_or_insert((false, conditions));
             }
+            return fallback;
+        }
+        if id == "ecs-register-task-definition-start-task"
+            && self.inventory_seen(account, ECS_CONTAINER_INSTANCES)
+            && let Some(clusters) = self.inv.ecs_clusters(account)
+        {
+            // StartTask places the task on a container instance it names:
+            // a cluster that has one, with `ecs:cluster` = that cluster.
+            let mut fallback = None;
+            for cluster in clusters {
+                let name = cluster.rsplit('/').next().unwrap_or(cluster);
+                let instances = self
+                    .inv
+                    .ecs_instances
+                    .get(&(account.to_string(), name.to_string()));
+                if instances.is_none_or(|&n| n == 0) {
+                    continue;
+                }
+                let ctx = Context::new().with("ecs:cluster", [cluster.as_str()]);
+                let Some((firm, conditions)) =
+                    methods::new_resource_actions(principal, policies, actions, &ctx)
+                else {
+                    continue;
+                };
+                if firm && conditions.is_empty() {
+                    return Some((true, conditions));
+                }
+                fallback.get_or_insert((false, conditions));
+            }
+            // Read, and no cluster with an instance it may use: no edge.
             return fallback;
         }
         if let Some(decided) = self.batch_row(principal, account, policies, (id, actions)) {

@@ -179,7 +179,7 @@ pub const PASS_ROLE_CAVEATS: &[PassRoleCaveat] = &[
     },
     PassRoleCaveat {
         id: "ecs-register-task-definition-start-task",
-        reason: "needs an ECS cluster with a registered EC2 container instance; the ECS inventory is not read",
+        reason: "needs an ECS cluster with a registered EC2 container instance: ecs/list-container-instances was not collected",
         decided_by: &[],
     },
     PassRoleCaveat {
@@ -1238,6 +1238,9 @@ pub(crate) const BATCH_JOB_QUEUE: Spec = Spec {
     inventory: "batch/describe-job-queues",
     probes: &[],
 };
+
+/// The inventory of each ECS cluster's registered EC2 container instances.
+pub(crate) const ECS_CONTAINER_INSTANCES: &str = "ecs/list-container-instances";
 
 /// The inventory that says which Lambda functions a stream or queue invokes.
 pub(crate) const EVENT_SOURCE_MAPPINGS: &str = "lambda/list-event-source-mappings";

@@ -151,24 +151,65 @@ pub(super) async fn compute(
     .await?;
 
     let ecs = aws_sdk_ecs::Client::new(config);
-    ctx.call(
-        sc,
-        "ecs",
-        "list-clusters",
-        None,
-        Some(format!("{base}/ecs/list-clusters.json")),
-        ecs.list_clusters().into_paginator().send().try_collect(),
-        |pages| {
-            obj(
-                "clusterArns",
-                merged(
-                    pages,
-                    |p| p.cluster_arns.as_ref(),
-                    |a| Value::String(a.clone()),
-                ),
+    let clusters = ctx
+        .call(
+            sc,
+            "ecs",
+            "list-clusters",
+            None,
+            Some(format!("{base}/ecs/list-clusters.json")),
+            ecs.list_clusters().into_paginator().send().try_collect(),
+            |pages| {
+                obj(
+                    "clusterArns",
+                    merged(
+                        pages,
+                        |p| p.cluster_arns.as_ref(),
+                        |a| Value::String(a.clone()),
+                    ),
+                )
+            },
+        )
+        .await?;
+    // Each cluster's registered EC2 container instances: StartTask needs one.
+    let clusters: Vec<String> = clusters
+        .iter()
+        .flatten()
+        .flat_map(|p| p.cluster_arns().iter().cloned())
+        .collect();
+    each(clusters.iter(), |arn| {
+        let ecs = &ecs;
+        let name = arn.rsplit('/').next().unwrap_or(arn).to_string();
+        let file = format!(
+            "{base}/ecs/list-container-instances/{}.json",
+            file_name(&name)
+        );
+        async move {
+            ctx.call(
+                sc,
+                "ecs",
+                "list-container-instances",
+                Some(&name),
+                Some(file),
+                ecs.list_container_instances()
+                    .cluster(arn)
+                    .into_paginator()
+                    .send()
+                    .try_collect(),
+                |pages| {
+                    obj(
+                        "containerInstanceArns",
+                        merged(
+                            pages,
+                            |p| p.container_instance_arns.as_ref(),
+                            |a| Value::String(a.clone()),
+                        ),
+                    )
+                },
             )
-        },
-    )
+            .await
+        }
+    })
     .await?;
 
     // Default and non-overridable arguments are left out (they may hold

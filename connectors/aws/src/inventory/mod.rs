@@ -194,6 +194,9 @@ pub(crate) struct Inventory {
     /// ECS clusters by account, over its regions (`ecs/list-clusters`); an
     /// account is a key once one such file was read.
     ecs_clusters: BTreeMap<String, Vec<String>>,
+    /// (account, cluster name) → how many container instances it has
+    /// (`ecs/list-container-instances/<CLUSTER>`).
+    pub ecs_instances: BTreeMap<(String, String), usize>,
 }
 
 impl Inventory {

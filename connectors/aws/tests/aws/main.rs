@@ -20,6 +20,7 @@ mod batch;
 mod boundaries;
 mod cognito;
 mod conditions;
+mod ecs;
 mod existing;
 mod fixture;
 mod hub;

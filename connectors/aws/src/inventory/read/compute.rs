@@ -131,6 +131,24 @@ impl Reader {
                     }
                 }
             }
+            ("ecs", "list-container-instances", [cluster]) => {
+                let count = match top.map.get("containerInstanceArns") {
+                    None | Some(Value::Null) => 0,
+                    Some(Value::Array(arns)) => arns.iter().filter(|a| !is_skipped(a)).count(),
+                    Some(other) => {
+                        return Err((
+                            top.at("containerInstanceArns"),
+                            format!("expected an array, found {}", type_name(other)),
+                        )
+                            .into());
+                    }
+                };
+                self.facts
+                    .inv
+                    .ecs_instances
+                    .insert((account.to_string(), cluster.clone()), count);
+                self.seen(account, ECS_CONTAINER_INSTANCES);
+            }
             ("glue", "get-jobs", []) => {
                 self.each(top, "Jobs", out, &mut |s, o, out| {
                     let name = o.req_str("Name")?;
