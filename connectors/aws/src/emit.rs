@@ -31,6 +31,19 @@ impl Facts {
         (file, format!("{base}.Statement[{}]", s.index()))
     }
 
+    /// Where the first of the caller's statements that allows `action`
+    /// is (file, JSON path); the caller's record when none does.
+    pub(crate) fn allowing_location(&self, c: &Caller<'_>, action: &str) -> (usize, String) {
+        c.ids
+            .iter()
+            .filter_map(|&i| self.docs.get(i))
+            .find_map(|d| {
+                let s = d.policy.statements_allowing(action).next()?;
+                Some((d.file, format!("{}.Statement[{}]", d.path, s.index())))
+            })
+            .unwrap_or_else(|| (c.ident.file, c.ident.path.clone()))
+    }
+
     /// The effective identity policies of an identity: its own, then its
     /// groups', without duplicates.
     pub(crate) fn identity_policies(&self, ident: &Ident) -> Vec<usize> {

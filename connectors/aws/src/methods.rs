@@ -405,16 +405,6 @@ impl Facts {
                 .collect();
             service_roles.push((svc, roles));
         }
-        let slr_accounts: BTreeSet<&str> = self
-            .idents
-            .iter()
-            .filter(|r| {
-                r.kind == IdKind::Role
-                    && r.arn
-                        .contains(":role/aws-service-role/autoscaling.amazonaws.com/")
-            })
-            .map(|r| r.account.as_str())
-            .collect();
         let callers: Vec<Caller<'_>> = self
             .callers()
             .filter(|c| !escalated.contains(&c.ix))
@@ -434,21 +424,8 @@ impl Facts {
             };
             let new_profile = new_actions(caller, &NEW_PROFILE, Context::empty());
             // (how firm, whether the caller must create it)
-            let slr = if slr_accounts.contains(caller.ident.account.as_str()) {
-                Some((Verdict::firm(), false))
-            } else {
-                let arn = format!(
-                    "arn:aws:iam::{}:role/aws-service-role/{AUTOSCALING}/AWSServiceRoleForAutoScaling",
-                    caller.ident.account
-                );
-                let ctx = Context::new().with("iam:AWSServiceName", [AUTOSCALING]);
-                let e = evaluate(
-                    &Request::new(caller.principal, "iam:CreateServiceLinkedRole", &arn)
-                        .with_context(&ctx),
-                    &set,
-                );
-                e.is_allowed().then(|| (Verdict::of(&e), true))
-            };
+            let slr =
+                self.service_linked_role(caller, &set, AUTOSCALING, "AWSServiceRoleForAutoScaling");
             for &t in &targets {
                 let Some(role) = self.idents.get(t) else {
                     continue;
@@ -784,6 +761,31 @@ impl Facts {
         index.contains(&(account.to_string(), service.to_string()))
     }
 
+    /// A service's service-linked role for the caller's account: it exists
+    /// (firm), or the caller may create it (`iam:CreateServiceLinkedRole`
+    /// with `iam:AWSServiceName`, then `true`: it must); `None` when neither.
+    fn service_linked_role(
+        &self,
+        caller: &Caller<'_>,
+        set: &PolicySet<'_>,
+        service: &str,
+        name: &str,
+    ) -> Option<(Verdict, bool)> {
+        if self.has_service_linked_role(&caller.ident.account, service) {
+            return Some((Verdict::firm(), false));
+        }
+        let arn = format!(
+            "arn:aws:iam::{}:role/aws-service-role/{service}/{name}",
+            caller.ident.account
+        );
+        let ctx = Context::new().with("iam:AWSServiceName", [service]);
+        let e = evaluate(
+            &Request::new(caller.principal, "iam:CreateServiceLinkedRole", &arn).with_context(&ctx),
+            set,
+        );
+        e.is_allowed().then(|| (Verdict::of(&e), true))
+    }
+
     /// Image Builder runs the attacker's component only when its
     /// service-linked role exists (or the caller creates it) and the build
     /// instance's role lets the SSM agent register: both in the inputs.
@@ -791,25 +793,12 @@ impl Facts {
     /// the caller creates the service-linked role.
     fn imagebuilder_ready(&self, ctx: &MethodCtx<'_, '_>, role: &Ident) -> Option<(Verdict, bool)> {
         let caller = ctx.caller;
-        let exists = self.has_service_linked_role(&caller.ident.account, IMAGEBUILDER);
-        let (mut v, creates) = if exists {
-            (Verdict::firm(), false)
-        } else {
-            let arn = format!(
-                "arn:aws:iam::{}:role/aws-service-role/{IMAGEBUILDER}/AWSServiceRoleForImageBuilder",
-                caller.ident.account
-            );
-            let c = Context::new().with("iam:AWSServiceName", [IMAGEBUILDER]);
-            let e = evaluate(
-                &Request::new(caller.principal, "iam:CreateServiceLinkedRole", &arn)
-                    .with_context(&c),
-                ctx.set,
-            );
-            if !e.is_allowed() {
-                return None;
-            }
-            (Verdict::of(&e), true)
-        };
+        let (mut v, creates) = self.service_linked_role(
+            caller,
+            ctx.set,
+            IMAGEBUILDER,
+            "AWSServiceRoleForImageBuilder",
+        )?;
         let principal = role.principal.as_ref()?;
         let ids = self.identity_policies(role);
         let identity = self.refs(&ids);

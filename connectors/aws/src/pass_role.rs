@@ -16,38 +16,17 @@ impl Facts {
         policies: (&[&Policy], Option<&Policy>, &[Vec<&Policy>]),
         (id, actions): (&str, &[&str]),
     ) -> Option<(bool, Vec<String>)> {
-        if ECS_CLUSTER_ROWS.contains(&id)
+        // Rows that need an existing cluster, decided on the account's
+        // clusters when listed; StartTask also needs a container instance
+        // there, decided when the clusters' instances were listed.
+        let start_task = id == "ecs-register-task-definition-start-task"
+            && self.inventory_seen(account, ECS_CONTAINER_INSTANCES);
+        if (ECS_CLUSTER_ROWS.contains(&id) || start_task)
             && let Some(clusters) = self.inv.ecs_clusters(account)
         {
             let mut fallback = None;
             for cluster in clusters {
-                let ctx = Context::new().with("ecs:cluster", [cluster.as_str()]);
-                let Some((firm, conditions)) =
-                    methods::new_resource_actions(principal, policies, actions, &ctx)
-                else {
-                    continue;
-                };
-                if firm && conditions.is_empty() {
-                    return Some((true, conditions));
-                }
-                fallback.get_or_insert((false, conditions));
-            }
-            return fallback;
-        }
-        if id == "ecs-register-task-definition-start-task"
-            && self.inventory_seen(account, ECS_CONTAINER_INSTANCES)
-            && let Some(clusters) = self.inv.ecs_clusters(account)
-        {
-            // StartTask places the task on a container instance it names:
-            // a cluster that has one, with `ecs:cluster` = that cluster.
-            let mut fallback = None;
-            for cluster in clusters {
-                let name = cluster.rsplit('/').next().unwrap_or(cluster);
-                let instances = self
-                    .inv
-                    .ecs_instances
-                    .get(&(account.to_string(), name.to_string()));
-                if instances.is_none_or(|&n| n == 0) {
+                if start_task && !self.inv.has_container_instance(account, cluster) {
                     continue;
                 }
                 let ctx = Context::new().with("ecs:cluster", [cluster.as_str()]);
@@ -61,7 +40,7 @@ impl Facts {
                 }
                 fallback.get_or_insert((false, conditions));
             }
-            // Read, and no cluster with an instance it may use: no edge.
+            // Listed, and no cluster it may use: no edge.
             return fallback;
         }
         if let Some(decided) = self.batch_row(principal, account, policies, (id, actions)) {
@@ -85,13 +64,6 @@ impl Facts {
                         .or_default()
                         .queues
                         .push(r.arn.clone());
-                }
-            }
-            for i in &self.idents {
-                if i.arn
-                    .contains(":role/aws-service-role/batch.amazonaws.com/")
-                {
-                    by.entry(i.account.clone()).or_default().service_linked_role = true;
                 }
             }
             by
@@ -150,10 +122,7 @@ impl Facts {
                 Some(fallback)
             }
             "batch-create-compute-environment-pipeline"
-                if self
-                    .batch_facts()
-                    .get(account)
-                    .is_some_and(|b| b.service_linked_role) =>
+                if self.has_service_linked_role(account, "batch.amazonaws.com") =>
             {
                 // The service-linked role exists: only the actions decide.
                 Some(methods::new_resource_actions(
@@ -271,10 +240,10 @@ impl Facts {
             }
             // One edge to a hub of the account stands for its roles.
             let mut covered: Vec<(&str, &HashSet<usize>)> = Vec::new();
-            for ((account, service), hub) in &hubs {
-                if account != &caller.account {
-                    continue;
-                }
+            let own = hubs
+                .range((caller.account.clone(), "")..)
+                .take_while(|((account, _), _)| *account == caller.account);
+            for ((_, service), hub) in own {
                 if let Some(ed) = self.service_hub_edge(caller_ref, &set, service, hub, &actions_ok)
                 {
                     edges.push(ed);
@@ -521,6 +490,4 @@ impl Facts {
 pub(crate) struct BatchFacts {
     /// Enabled, valid job queues (ARNs).
     queues: Vec<String>,
-    /// The Batch service-linked role exists.
-    service_linked_role: bool,
 }

@@ -69,6 +69,7 @@ impl Facts {
             .iter()
             .find(|(a, _)| *a == c.ident.account)
             .map(|(_, arn)| arn.as_str());
+        let location = self.allowing_location(c, ACTIONS[2]);
         let mut edges = Vec::new();
         for &account in accounts {
             let mut conditions = Vec::new();
@@ -117,21 +118,12 @@ impl Facts {
                 c.ident.label,
                 ACTIONS.join(" + ")
             );
-            let location = c
-                .ids
-                .iter()
-                .filter_map(|&i| self.docs.get(i))
-                .find_map(|d| {
-                    let s = d.policy.statements_allowing(ACTIONS[2]).next()?;
-                    Some((d.file, format!("{}.Statement[{}]", d.path, s.index())))
-                })
-                .unwrap_or_else(|| (c.ident.file, c.ident.path.clone()));
             let mut ed = with_conditions(
                 edge(
                     c.ident.arn.clone(),
                     account_admin_id(account),
                     EdgeKind::CanEscalate,
-                    self.provenance(location, reason),
+                    self.provenance(location.clone(), reason),
                 ),
                 conditions,
             );

@@ -203,16 +203,7 @@ impl Facts {
             let Some((actions, conditions)) = found else {
                 continue;
             };
-            // The first statement that allows the probe action.
-            let location = c
-                .ids
-                .iter()
-                .filter_map(|&i| self.docs.get(i))
-                .find_map(|d| {
-                    let s = d.policy.statements_allowing(actions[0]).next()?;
-                    Some((d.file, format!("{}.Statement[{}]", d.path, s.index())))
-                })
-                .unwrap_or_else(|| (c.ident.file, c.ident.path.clone()));
+            let location = self.allowing_location(c, actions[0]);
             let mechanism = actions.join("+");
             let reason = format!(
                 "{} can {mechanism} on any {} of account {}",

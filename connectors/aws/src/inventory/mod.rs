@@ -205,6 +205,15 @@ impl Inventory {
     pub(crate) fn ecs_clusters(&self, account: &str) -> Option<&[String]> {
         self.ecs_clusters.get(account).map(Vec::as_slice)
     }
+
+    /// Whether the cluster (ARN) of `account` has a registered container
+    /// instance, per `ecs/list-container-instances`.
+    pub(crate) fn has_container_instance(&self, account: &str, cluster: &str) -> bool {
+        let name = cluster.rsplit('/').next().unwrap_or(cluster);
+        self.ecs_instances
+            .get(&(account.to_string(), name.to_string()))
+            .is_some_and(|&n| n > 0)
+    }
 }
 
 /// Reads an optional string field, reporting wrong types.
