@@ -24,6 +24,8 @@ pub struct Step {
 ///   secret is also a pivot, because the secret's value may be a credential;
 /// - `contains` is followed only out of a scope: the scope's admin reaches
 ///   everything in it, with `admin` access;
+/// - an `oauth_grant` into a target records its own level (`read` when it
+///   has none);
 /// - a pivot edge into a target records `read` (`can_read_secret`) or, for
 ///   other pivot kinds, `read` as the least it can mean.
 #[inline]
@@ -48,6 +50,11 @@ pub fn step(e: &EdgeCore, src: Class, dst: Class) -> Step {
                 }
             }
         }
+        // A grant to data says how much of it (read when it does not).
+        EdgeKind::OauthGrant => Step {
+            pivot: true,
+            level: target.then_some(e.access.unwrap_or(AccessLevel::Read)),
+        },
         _ => Step {
             pivot: true,
             level: target.then_some(AccessLevel::Read),

@@ -610,7 +610,7 @@ fn check_edge(
             ));
             return false;
         }
-        (kind, Some(level)) if kind != EdgeKind::Access => {
+        (kind, Some(level)) if kind != EdgeKind::Access && kind != EdgeKind::OauthGrant => {
             problems.push((
                 Severity::Warning,
                 Code::AccessLevelIgnored,

@@ -165,6 +165,18 @@ pub fn entra_tenant_admin(tenant_id: &str) -> String {
     )
 }
 
+/// Microsoft 365 data of a tenant, by path: `m365:TENANT/exchange/mailboxes`,
+/// `m365:TENANT/sharepoint/sites`, `m365:TENANT/onedrive/drives`, and one
+/// user's share of it with the user's object id appended
+/// (`m365:TENANT/exchange/mailboxes/USER-OBJECT-ID`).
+pub fn m365_data(tenant_id: &str, path: &str) -> String {
+    format!(
+        "m365:{}/{}",
+        tenant_id.trim().to_ascii_lowercase(),
+        path.trim_matches('/').to_ascii_lowercase()
+    )
+}
+
 /// The owner scope of an ARM scope (management group, subscription,
 /// resource group): `arm:/subscriptions/S/owner`.
 pub fn arm_scope_owner(scope: &str) -> String {

@@ -244,7 +244,9 @@ pub struct Edge {
     pub to: String,
     /// Edge kind.
     pub kind: EdgeKind,
-    /// Access level; present exactly on `access` edges.
+    /// Access level: required on `access` edges; on `oauth_grant` edges
+    /// it says what the grant allows on the data it reaches (read when
+    /// absent); no other kind takes one.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub access: Option<AccessLevel>,
     /// For `can_act_as` / `can_escalate`: the mechanism (e.g. `iam:PassRole+lambda:CreateFunction`).

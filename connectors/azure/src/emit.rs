@@ -1,0 +1,1800 @@
+//! The rules: [`Facts`] into nodes and edges.
+//!
+//! Each rule says in its edge's reason which assignment, ownership, grant
+//! or policy made the hop, and where it was read. An edge is conditional
+//! only when the inputs cannot tell: a PIM eligibility (activation is not
+//! in the inputs), an ABAC condition on an ARM assignment, a delegated
+//! grant (it needs a signed-in user), a scope the input lost, a role
+//! definition that was not collected.
+
+use std::collections::{BTreeMap, BTreeSet, HashSet};
+
+use blastgraph_model::{
+    AccessLevel, Attributes, Class, Edge, EdgeKind, EstateBuilder, Node, Provenance, ids,
+};
+
+use crate::facts::*;
+use crate::rbac::{self, under};
+use crate::tables::{self, GraphPower, Power};
+
+/// The reason an eligible (PIM) assignment is conditional.
+const ELIGIBLE: &str = "eligible through PIM: activation, and the MFA, approval or justification its policy may require, is not in the inputs";
+
+/// The reason of an edge from an assignment whose scope the input lost.
+const UNKNOWN_SCOPE: &str = "unknown scope: the input does not keep the assignment's directory scope (AzureHound writes `/` for administrative-unit scopes); it reaches this only if the scope is the tenant — raw Graph input (roleManagement/directory/roleAssignments) decides it";
+
+/// What decides an edge: firm, or conditional with the reason.
+type Cond = Option<String>;
+
+pub(crate) fn emit(facts: &Facts, out: &mut EstateBuilder) {
+    let tenant = facts.tenant_id().unwrap_or("unknown-tenant").to_string();
+    let mut e = Emit {
+        f: facts,
+        out,
+        added: HashSet::new(),
+        tenant,
+        m365: BTreeSet::new(),
+        hubs: HashSet::new(),
+    };
+    e.directory_nodes();
+    e.memberships();
+    e.directory_roles();
+    e.ownerships();
+    e.app_permissions();
+    e.delegated_grants();
+    e.federated_credentials();
+    e.arm_scopes();
+    e.arm_assignments();
+    e.vault_policies();
+    e.cosmos_assignments();
+    e.tenant_admin_reach();
+}
+
+struct Emit<'a> {
+    f: &'a Facts,
+    out: &'a mut EstateBuilder,
+    added: HashSet<String>,
+    tenant: String,
+    /// Microsoft 365 data nodes made so far (their ids).
+    m365: BTreeSet<String>,
+    /// Hub nodes made so far.
+    hubs: HashSet<String>,
+}
+
+/// A hub: one node standing for a set of identities an attacker may take
+/// over alike, with a `can_act_as` to each.
+#[derive(Debug, Clone, PartialEq, Eq)]
+enum Hub {
+    /// Users a resetter role may reset (by its template id); `all` for
+    /// Privileged Authentication Administrator-equivalent control.
+    Reset(String),
+    /// Every application's service principal (credentials can be added).
+    AppCredentials,
+    /// Every group whose members may be changed (not role-assignable, not
+    /// dynamic).
+    GroupMembers,
+}
+
+impl Emit<'_> {
+    // ---------------------------------------------------------------- nodes
+
+    fn path(&self, at: &At) -> &str {
+        self.f.files.get(at.file).map_or("<input>", String::as_str)
+    }
+
+    fn node(&mut self, id: String, name: String, kind: &str, class: Class, at: Option<&At>) {
+        self.node_tagged(id, name, kind, class, at, BTreeMap::new());
+    }
+
+    fn node_tagged(
+        &mut self,
+        id: String,
+        name: String,
+        kind: &str,
+        class: Class,
+        at: Option<&At>,
+        tags: BTreeMap<String, String>,
+    ) {
+        if !self.added.insert(id.clone()) {
+            return;
+        }
+        let location = match at {
+            Some(at) => {
+                let path = self.path(at).to_string();
+                self.out.select_input(&path);
+                at.path.clone()
+            }
+            None => String::new(),
+        };
+        self.out.add_node(
+            Node {
+                id,
+                name,
+                provider: "azure".into(),
+                kind: kind.into(),
+                class,
+                attrs: Attributes {
+                    tags,
+                    ..Attributes::default()
+                },
+            },
+            &location,
+        );
+    }
+
+    /// An edge with its provenance; `cond` makes it conditional.
+    #[allow(clippy::too_many_arguments)]
+    fn edge(
+        &mut self,
+        (from, to): (String, String),
+        kind: EdgeKind,
+        access: Option<AccessLevel>,
+        mechanism: Option<&str>,
+        at: &At,
+        reason: String,
+        cond: Cond,
+    ) {
+        let source = self.path(at).to_string();
+        self.out.add_edge(Edge {
+            id: None,
+            from,
+            to,
+            kind,
+            access,
+            mechanism: mechanism.map(str::to_string),
+            conditional: cond.is_some(),
+            condition: cond,
+            provenance: Provenance {
+                source,
+                location: at.path.clone(),
+                reason,
+            },
+        });
+    }
+
+    fn tenant_admin(&mut self) -> String {
+        let id = ids::entra_tenant_admin(&self.tenant);
+        let at = self.f.tenant.as_ref().map(|(_, _, at)| at.clone());
+        let name = match &self.f.tenant {
+            Some((_, name, _)) => format!("tenant admin of {name}"),
+            None => format!("tenant admin of {}", self.tenant),
+        };
+        self.node(
+            id.clone(),
+            name,
+            "azure:tenant_admin",
+            Class::Scope,
+            at.as_ref(),
+        );
+        id
+    }
+
+    /// The node of a directory object, made when first named. An object
+    /// the directory inputs do not hold (a deleted principal, or Graph not
+    /// collected) gets a node of the kind its referrer gives.
+    fn principal(&mut self, object: &str, kind: ObjKind, at: &At) -> String {
+        let id = ids::entra_object(object);
+        if self.added.contains(&id) {
+            return id;
+        }
+        let (kind, class) = match kind {
+            ObjKind::User => ("azure:user", Class::Human),
+            ObjKind::Group => ("azure:group", Class::Group),
+            _ => ("azure:service_principal", Class::Workload),
+        };
+        self.node(
+            id.clone(),
+            format!("{object} (not in the directory inputs)"),
+            kind,
+            class,
+            Some(at),
+        );
+        id
+    }
+
+    /// The kind of an object id, from the directory inputs.
+    fn kind_of(&self, object: &str) -> ObjKind {
+        if self.f.users.contains_key(object) {
+            ObjKind::User
+        } else if self.f.groups.contains_key(object) {
+            ObjKind::Group
+        } else if self.f.sps.contains_key(object) {
+            ObjKind::ServicePrincipal
+        } else {
+            ObjKind::Other
+        }
+    }
+
+    /// Whether an object can hold a session: not a disabled user or
+    /// service principal.
+    fn enabled(&self, object: &str) -> bool {
+        self.f.users.get(object).is_none_or(|u| u.enabled)
+            && self.f.sps.get(object).is_none_or(|s| s.enabled)
+    }
+
+    fn directory_nodes(&mut self) {
+        let f = self.f;
+        if f.tenant.is_some() {
+            self.tenant_admin();
+        }
+        for (id, u) in &f.users {
+            let mut tags = BTreeMap::new();
+            if let Some(upn) = &u.upn {
+                tags.insert("azure:upn".into(), upn.clone());
+            }
+            if !u.enabled {
+                tags.insert("azure:account_enabled".into(), "false".into());
+            }
+            if u.guest {
+                tags.insert("azure:user_type".into(), "Guest".into());
+            }
+            self.node_tagged(
+                ids::entra_object(id),
+                u.name.clone(),
+                "azure:user",
+                Class::Human,
+                Some(&u.at),
+                tags,
+            );
+        }
+        for (id, g) in &f.groups {
+            let mut tags = BTreeMap::new();
+            if g.role_assignable {
+                tags.insert("azure:role_assignable".into(), "true".into());
+            }
+            self.node_tagged(
+                ids::entra_object(id),
+                g.name.clone(),
+                "azure:group",
+                Class::Group,
+                Some(&g.at),
+                tags,
+            );
+        }
+        for (id, s) in &f.sps {
+            let mut tags = BTreeMap::new();
+            if let Some(app) = &s.app_id {
+                tags.insert("azure:app_id".into(), app.clone());
+            }
+            if !s.enabled {
+                tags.insert("azure:account_enabled".into(), "false".into());
+            }
+            if let Some(r) = &s.resource {
+                tags.insert("azure:resource".into(), r.clone());
+            }
+            if let Some(org) = s
+                .owner_org
+                .as_ref()
+                .filter(|o| Some(o.as_str()) != f.tenant_id())
+            {
+                tags.insert("azure:app_owner_tenant".into(), org.clone());
+            }
+            let kind = if s.managed {
+                "azure:managed_identity"
+            } else {
+                "azure:service_principal"
+            };
+            self.node_tagged(
+                ids::entra_object(id),
+                s.name.clone(),
+                kind,
+                Class::Workload,
+                Some(&s.at),
+                tags,
+            );
+        }
+    }
+
+    // ---------------------------------------------------------- membership
+
+    fn memberships(&mut self) {
+        let f = self.f;
+        for m in &f.members {
+            if m.container.starts_with("unit:") || !self.enabled(&m.member) {
+                continue;
+            }
+            let group = self.principal(&m.container, ObjKind::Group, &m.at);
+            let member = self.principal(&m.member, m.kind, &m.at);
+            let name = f.groups.get(&m.container).map_or(&m.container, |g| &g.name);
+            self.edge(
+                (member, group),
+                EdgeKind::MemberOf,
+                None,
+                None,
+                &m.at,
+                format!("member of group {name} (groups/{}/members)", m.container),
+                None,
+            );
+        }
+    }
+
+    // ------------------------------------------------------ directory roles
+
+    /// The template id of a role definition id (built-in roles are named by
+    /// their template id; custom roles by their own id).
+    fn template<'r>(&'r self, role: &'r str) -> &'r str {
+        self.f
+            .dir_roles
+            .get(role)
+            .map_or(role, |r| r.template.as_str())
+    }
+
+    fn role_name(&self, role: &str) -> String {
+        self.f
+            .dir_roles
+            .get(role)
+            .map_or_else(|| format!("role {role}"), |r| r.name.clone())
+    }
+
+    /// The powers of a role: the table's for a built-in role, its actions'
+    /// for a custom one.
+    fn powers(&self, role: &str) -> Vec<Power> {
+        let template = self.template(role);
+        let built_in = tables::role_powers(template);
+        if !built_in.is_empty() {
+            return built_in.to_vec();
+        }
+        self.f
+            .dir_roles
+            .get(role)
+            .filter(|r| !r.built_in)
+            .map(|r| tables::custom_powers(&r.actions))
+            .unwrap_or_default()
+    }
+
+    fn directory_roles(&mut self) {
+        let f = self.f;
+        for a in &f.dir_assignments {
+            if !self.enabled(&a.principal) {
+                continue;
+            }
+            let powers = self.powers(&a.role);
+            if powers.is_empty() {
+                continue;
+            }
+            let kind = self.kind_of(&a.principal);
+            let p = self.principal(&a.principal, kind, &a.at);
+            let role = self.role_name(&a.role);
+            let template = self.template(&a.role).to_string();
+            let mut cond: Cond = a.eligible.then(|| ELIGIBLE.to_string());
+            let scope_text = match &a.scope {
+                DirScope::Tenant => "the tenant".to_string(),
+                DirScope::Unit(u) => format!(
+                    "administrative unit {}",
+                    f.units.get(u).map_or(u.as_str(), |(n, _, _)| n.as_str())
+                ),
+                DirScope::Object(o) => format!("object {o}"),
+                DirScope::Unknown => {
+                    cond = Some(join(cond, UNKNOWN_SCOPE));
+                    "an unknown scope".to_string()
+                }
+            };
+            let reason = |what: &str| {
+                format!(
+                    "{what}: directory role {role} over {scope_text}{} (roleManagement/directory/{})",
+                    if a.eligible { ", eligible" } else { "" },
+                    if a.eligible {
+                        "roleEligibilitySchedules"
+                    } else {
+                        "roleAssignments"
+                    }
+                )
+            };
+            let whole = matches!(a.scope, DirScope::Tenant | DirScope::Unknown);
+            for power in powers {
+                match (power, &a.scope) {
+                    (Power::TenantAdmin, s) if whole || matches!(s, DirScope::Tenant) => {
+                        let admin = self.tenant_admin();
+                        self.edge(
+                            (p.clone(), admin),
+                            EdgeKind::CanEscalate,
+                            None,
+                            Some("directory role"),
+                            &a.at,
+                            reason("controls the tenant"),
+                            cond.clone(),
+                        );
+                    }
+                    (Power::ResetPasswords, DirScope::Unit(unit)) => {
+                        let users: Vec<String> = f
+                            .members
+                            .iter()
+                            .filter(|m| m.container == format!("unit:{unit}"))
+                            .filter(|m| f.users.contains_key(&m.member))
+                            .map(|m| m.member.clone())
+                            .collect();
+                        for u in users {
+                            if !self.resettable(&template, &u, Some(unit)) {
+                                continue;
+                            }
+                            let to = ids::entra_object(&u);
+                            self.edge(
+                                (p.clone(), to),
+                                EdgeKind::CanActAs,
+                                None,
+                                Some("password reset"),
+                                &a.at,
+                                reason("resets the password of a member of the unit"),
+                                cond.clone(),
+                            );
+                        }
+                    }
+                    (Power::ResetPasswords, _) if whole => {
+                        let hub = self.hub(&Hub::Reset(template.clone()));
+                        self.edge(
+                            (p.clone(), hub),
+                            EdgeKind::CanActAs,
+                            None,
+                            Some("password reset"),
+                            &a.at,
+                            reason("resets the passwords of the users its tier allows"),
+                            cond.clone(),
+                        );
+                    }
+                    (Power::AppCredentials, DirScope::Object(o)) => {
+                        if let Some(sp) = self.sp_of_object(o) {
+                            self.edge(
+                                (p.clone(), ids::entra_object(&sp)),
+                                EdgeKind::CanActAs,
+                                None,
+                                Some("add credential"),
+                                &a.at,
+                                reason("adds a credential to the application"),
+                                cond.clone(),
+                            );
+                        }
+                    }
+                    (Power::AppCredentials, _) if whole => {
+                        let hub = self.hub(&Hub::AppCredentials);
+                        self.edge(
+                            (p.clone(), hub),
+                            EdgeKind::CanActAs,
+                            None,
+                            Some("add credential"),
+                            &a.at,
+                            reason("adds a credential to any application or service principal"),
+                            cond.clone(),
+                        );
+                    }
+                    (Power::GroupMembers, DirScope::Unit(unit)) => {
+                        let groups: Vec<String> = f
+                            .members
+                            .iter()
+                            .filter(|m| m.container == format!("unit:{unit}"))
+                            .filter(|m| self.joinable(&m.member))
+                            .map(|m| m.member.clone())
+                            .collect();
+                        for g in groups {
+                            self.edge(
+                                (p.clone(), ids::entra_object(&g)),
+                                EdgeKind::CanActAs,
+                                None,
+                                Some("add member"),
+                                &a.at,
+                                reason("adds itself to a group of the unit"),
+                                cond.clone(),
+                            );
+                        }
+                    }
+                    (Power::GroupMembers, DirScope::Object(g)) if self.joinable(g) => {
+                        self.edge(
+                            (p.clone(), ids::entra_object(g)),
+                            EdgeKind::CanActAs,
+                            None,
+                            Some("add member"),
+                            &a.at,
+                            reason("adds itself to the group"),
+                            cond.clone(),
+                        );
+                    }
+                    (Power::GroupMembers, _) if whole => {
+                        let hub = self.hub(&Hub::GroupMembers);
+                        self.edge(
+                            (p.clone(), hub),
+                            EdgeKind::CanActAs,
+                            None,
+                            Some("add member"),
+                            &a.at,
+                            reason("adds itself to any group that is not role-assignable"),
+                            cond.clone(),
+                        );
+                    }
+                    (Power::Mailboxes, _) if whole => {
+                        let t = self.m365_node(tables::MAILBOXES, None);
+                        self.edge(
+                            (p.clone(), t),
+                            EdgeKind::Access,
+                            Some(AccessLevel::Admin),
+                            Some("directory role"),
+                            &a.at,
+                            reason("administers every mailbox"),
+                            cond.clone(),
+                        );
+                    }
+                    (Power::Sites, _) if whole => {
+                        for path in [tables::SITES, tables::DRIVES] {
+                            let t = self.m365_node(path, None);
+                            self.edge(
+                                (p.clone(), t),
+                                EdgeKind::Access,
+                                Some(AccessLevel::Admin),
+                                Some("directory role"),
+                                &a.at,
+                                reason("administers every site and drive"),
+                                cond.clone(),
+                            );
+                        }
+                    }
+                    _ => {}
+                }
+            }
+        }
+    }
+
+    /// The active role templates of each user, directly or through a
+    /// role-assignable group, and whether the user is protected (member or
+    /// owner of a role-assignable group, or holding a role scoped to a
+    /// restricted management unit).
+    fn user_roles(&self, user: &str) -> (Vec<&str>, bool) {
+        let f = self.f;
+        let groups: Vec<&str> = f
+            .members
+            .iter()
+            .filter(|m| {
+                m.member == user
+                    && f.groups
+                        .get(&m.container)
+                        .is_some_and(|g| g.role_assignable)
+            })
+            .map(|m| m.container.as_str())
+            .collect();
+        let owner_of_protected = f
+            .owners
+            .iter()
+            .any(|o| o.owner == user && f.groups.get(&o.owned).is_some_and(|g| g.role_assignable));
+        let mut roles = Vec::new();
+        let mut restricted = false;
+        for a in &f.dir_assignments {
+            if a.eligible || !(a.principal == user || groups.contains(&a.principal.as_str())) {
+                continue;
+            }
+            roles.push(self.template(&a.role));
+            if let DirScope::Unit(u) = &a.scope
+                && f.units.get(u).is_some_and(|(_, r, _)| *r)
+            {
+                restricted = true;
+            }
+        }
+        (
+            roles,
+            !groups.is_empty() || owner_of_protected || restricted,
+        )
+    }
+
+    /// Whether a resetter (template) may reset `user`; `unit` is the
+    /// resetter's administrative unit when its role is scoped to one.
+    fn resettable(&self, resetter: &str, user: &str, unit: Option<&str>) -> bool {
+        if !self.enabled(user) {
+            return false;
+        }
+        // Members of a restricted management unit are managed only by
+        // roles scoped to that unit.
+        if unit.is_none() && resetter != "all" && self.in_restricted_unit(user) {
+            return false;
+        }
+        if resetter == "all" {
+            return true;
+        }
+        let (roles, protected) = self.user_roles(user);
+        tables::may_reset(resetter, &roles, protected)
+    }
+
+    fn in_restricted_unit(&self, object: &str) -> bool {
+        self.f.members.iter().any(|m| {
+            m.member == object
+                && m.container
+                    .strip_prefix("unit:")
+                    .and_then(|u| self.f.units.get(u))
+                    .is_some_and(|(_, r, _)| *r)
+        })
+    }
+
+    /// Whether a group's members may be changed by a group administrator:
+    /// a known group, not role-assignable, not dynamic.
+    fn joinable(&self, group: &str) -> bool {
+        self.f
+            .groups
+            .get(group)
+            .is_some_and(|g| !g.role_assignable && !g.dynamic)
+            && !self.in_restricted_unit(group)
+    }
+
+    /// The service principal an application (object id) or a service
+    /// principal id names.
+    fn sp_of_object(&self, object: &str) -> Option<String> {
+        if let Some(sp) = self.f.sps.get(object) {
+            return (!sp.managed).then(|| object.to_string());
+        }
+        let app = self.f.apps.get(object)?;
+        self.sp_of_app(&app.app_id)
+    }
+
+    /// The service principal of an application id in this tenant.
+    fn sp_of_app(&self, app_id: &str) -> Option<String> {
+        self.f
+            .sps
+            .iter()
+            .find(|(_, s)| s.app_id.as_deref() == Some(app_id) && !s.managed)
+            .map(|(id, _)| id.clone())
+    }
+
+    /// The hub node, made and filled on first use.
+    fn hub(&mut self, hub: &Hub) -> String {
+        let (id, name) = match hub {
+            Hub::Reset(t) => (
+                format!("entra:tenant/{}/password-reset/{t}", self.tenant),
+                if t == "all" {
+                    "every enabled user (any password or authentication method)".to_string()
+                } else {
+                    format!("the users whose password {} may reset", self.role_name(t))
+                },
+            ),
+            Hub::AppCredentials => (
+                format!("entra:tenant/{}/app-credentials", self.tenant),
+                "every application's service principal (a credential can be added)".into(),
+            ),
+            Hub::GroupMembers => (
+                format!("entra:tenant/{}/group-members", self.tenant),
+                "every group that is not role-assignable (a member can be added)".into(),
+            ),
+        };
+        if !self.hubs.insert(id.clone()) {
+            return id;
+        }
+        let at = self.f.tenant.as_ref().map(|(_, _, at)| at.clone());
+        self.node(id.clone(), name, "azure:hub", Class::Group, at.as_ref());
+        let f = self.f;
+        match hub {
+            Hub::Reset(t) => {
+                for (u, user) in &f.users {
+                    if self.resettable(t, u, None) {
+                        self.edge(
+                            (id.clone(), ids::entra_object(u)),
+                            EdgeKind::CanActAs,
+                            None,
+                            Some("password reset"),
+                            &user.at,
+                            format!("resets the password of {}", user.name),
+                            None,
+                        );
+                    }
+                }
+            }
+            Hub::AppCredentials => {
+                for (s, sp) in &f.sps {
+                    if sp.managed || !sp.enabled {
+                        continue;
+                    }
+                    self.edge(
+                        (id.clone(), ids::entra_object(s)),
+                        EdgeKind::CanActAs,
+                        None,
+                        Some("add credential"),
+                        &sp.at,
+                        format!("adds a client secret to {} and signs in as it", sp.name),
+                        None,
+                    );
+                }
+            }
+            Hub::GroupMembers => {
+                for (g, group) in &f.groups {
+                    if self.joinable(g) {
+                        self.edge(
+                            (id.clone(), ids::entra_object(g)),
+                            EdgeKind::CanActAs,
+                            None,
+                            Some("add member"),
+                            &group.at,
+                            format!("adds itself as a member of {}", group.name),
+                            None,
+                        );
+                    }
+                }
+            }
+        }
+        id
+    }
+
+    // ------------------------------------------------------------ ownership
+
+    fn ownerships(&mut self) {
+        let f = self.f;
+        for o in &f.owners {
+            if !self.enabled(&o.owner) {
+                continue;
+            }
+            let (to, how, reason) = match o.owned_kind {
+                ObjKind::Application => {
+                    let Some(app) = f.apps.get(&o.owned) else {
+                        continue;
+                    };
+                    let Some(sp) = self.sp_of_app(&app.app_id) else {
+                        continue;
+                    };
+                    (
+                        sp,
+                        "add credential",
+                        format!(
+                            "owner of application {}: adds a client secret and signs in as its service principal (applications/{}/owners)",
+                            app.name, o.owned
+                        ),
+                    )
+                }
+                ObjKind::ServicePrincipal => {
+                    let Some(sp) = f.sps.get(&o.owned) else {
+                        continue;
+                    };
+                    // A managed identity takes no credential from its owner.
+                    if sp.managed {
+                        continue;
+                    }
+                    (
+                        o.owned.clone(),
+                        "add credential",
+                        format!(
+                            "owner of service principal {}: adds a credential and signs in as it (servicePrincipals/{}/owners)",
+                            sp.name, o.owned
+                        ),
+                    )
+                }
+                ObjKind::Group => {
+                    let Some(g) = f.groups.get(&o.owned) else {
+                        continue;
+                    };
+                    if g.dynamic {
+                        continue;
+                    }
+                    (
+                        o.owned.clone(),
+                        "add member",
+                        format!(
+                            "owner of group {}: adds itself as a member (groups/{}/owners)",
+                            g.name, o.owned
+                        ),
+                    )
+                }
+                _ => continue,
+            };
+            let kind = self.kind_of(&o.owner);
+            let from = self.principal(&o.owner, kind, &o.at);
+            if !self.enabled(&to) {
+                continue;
+            }
+            self.edge(
+                (from, ids::entra_object(&to)),
+                EdgeKind::CanActAs,
+                None,
+                Some(how),
+                &o.at,
+                reason,
+                None,
+            );
+        }
+    }
+
+    // ------------------------------------------------------ Graph permissions
+
+    /// The value of an app role granted on `resource` (a service principal
+    /// id): from the resource's `appRoles`, or, for Microsoft Graph, the
+    /// table of documented ids.
+    fn app_role_value(&self, resource: &str, role: &str) -> Option<String> {
+        if let Some(v) = self.f.sps.get(resource).and_then(|s| s.app_roles.get(role)) {
+            return Some(v.clone());
+        }
+        let graph = self
+            .f
+            .sps
+            .get(resource)
+            .is_none_or(|s| s.app_id.as_deref() == Some(tables::GRAPH_APP_ID));
+        graph
+            .then(|| tables::graph_role_value(role).map(str::to_string))
+            .flatten()
+    }
+
+    fn is_graph(&self, resource: &str) -> bool {
+        self.f
+            .sps
+            .get(resource)
+            .is_none_or(|s| s.app_id.as_deref() == Some(tables::GRAPH_APP_ID))
+    }
+
+    fn app_permissions(&mut self) {
+        let f = self.f;
+        for g in &f.app_grants {
+            if !self.is_graph(&g.resource) || !self.enabled(&g.principal) {
+                continue;
+            }
+            let Some(value) = self.app_role_value(&g.resource, &g.role) else {
+                continue;
+            };
+            let powers = tables::graph_powers(&value);
+            if powers.is_empty() {
+                continue;
+            }
+            let p = self.principal(&g.principal, g.principal_kind, &g.at);
+            let reason = |what: &str| {
+                format!(
+                    "{what}: Microsoft Graph application permission {value} (appRoleAssignments)"
+                )
+            };
+            for power in powers {
+                self.graph_power(&p, *power, &g.at, reason, None, None);
+            }
+        }
+    }
+
+    /// One power of a Graph permission, held by `p`.
+    fn graph_power(
+        &mut self,
+        p: &str,
+        power: GraphPower,
+        at: &At,
+        reason: impl Fn(&str) -> String,
+        cond: Cond,
+        user: Option<&str>,
+    ) {
+        let (to, kind, access, how, what) = match power {
+            GraphPower::TenantAdmin => (
+                self.tenant_admin(),
+                EdgeKind::CanEscalate,
+                None,
+                "graph permission",
+                "grants itself any directory role",
+            ),
+            GraphPower::AppCredentials => (
+                self.hub(&Hub::AppCredentials),
+                EdgeKind::CanActAs,
+                None,
+                "add credential",
+                "adds a credential to any application",
+            ),
+            GraphPower::GroupMembers => (
+                self.hub(&Hub::GroupMembers),
+                EdgeKind::CanActAs,
+                None,
+                "add member",
+                "adds itself to any group that is not role-assignable",
+            ),
+            GraphPower::UserAuthMethods => (
+                self.hub(&Hub::Reset("all".into())),
+                EdgeKind::CanActAs,
+                None,
+                "add authentication method",
+                "adds a Temporary Access Pass to any user",
+            ),
+            GraphPower::Data(path, level) => (
+                self.m365_node(path, user),
+                EdgeKind::OauthGrant,
+                Some(level),
+                "oauth grant",
+                "reaches Microsoft 365 data",
+            ),
+        };
+        self.edge(
+            (p.to_string(), to),
+            kind,
+            access,
+            Some(how),
+            at,
+            reason(what),
+            cond,
+        );
+    }
+
+    /// A Microsoft 365 data node of the tenant (one user's share of it
+    /// when `user` is given).
+    fn m365_node(&mut self, path: &str, user: Option<&str>) -> String {
+        let full = match user {
+            Some(u) => format!("{path}/{u}"),
+            None => path.to_string(),
+        };
+        let id = ids::m365_data(&self.tenant, &full);
+        let name = match user {
+            Some(u) => format!(
+                "{path} of {}",
+                self.f.users.get(u).map_or(u, |x| x.name.as_str())
+            ),
+            None => format!("all {path} of the tenant"),
+        };
+        self.node(id.clone(), name, "azure:m365_data", Class::Dataset, None);
+        self.m365.insert(id.clone());
+        id
+    }
+
+    fn delegated_grants(&mut self) {
+        let f = self.f;
+        for g in &f.delegated {
+            if !self.is_graph(&g.resource) || !self.enabled(&g.client) {
+                continue;
+            }
+            let p = self.principal(&g.client, ObjKind::ServicePrincipal, &g.at);
+            for scope in &g.scopes {
+                for power in tables::graph_powers(scope) {
+                    // Delegated data only: a delegated directory permission
+                    // acts with the signed-in user's own roles.
+                    let GraphPower::Data(..) = power else {
+                        continue;
+                    };
+                    let (who, cond) = match &g.user {
+                        None => (
+                            "every user (admin consent)".to_string(),
+                            "delegated permission: the app acts only with a signed-in user's token; which users sign in to it is not in the inputs".to_string(),
+                        ),
+                        Some(u) => (
+                            f.users.get(u).map_or(u.clone(), |x| x.name.clone()),
+                            "delegated permission: the app acts only with this user's token (a sign-in or a stored refresh token), which is not in the inputs".to_string(),
+                        ),
+                    };
+                    let reason = |what: &str| {
+                        format!(
+                            "{what}: delegated permission {scope} consented for {who} (oauth2PermissionGrants)"
+                        )
+                    };
+                    self.graph_power(&p, *power, &g.at, reason, Some(cond), g.user.as_deref());
+                }
+            }
+        }
+    }
+
+    // --------------------------------------------------- federated identity
+
+    fn federated_credentials(&mut self) {
+        let f = self.f;
+        for c in &f.fics {
+            // An application's (by object id) or a user-assigned identity's
+            // (by ARM id) credential.
+            let target = if c.owner.starts_with('/') {
+                f.resources
+                    .get(&c.owner)
+                    .and_then(|r| r.principal_id.clone())
+                    .map(|p| (p, ObjKind::ServicePrincipal))
+            } else {
+                f.apps
+                    .get(&c.owner)
+                    .and_then(|a| self.sp_of_app(&a.app_id))
+                    .map(|p| (p, ObjKind::ServicePrincipal))
+            };
+            let Some((sp, kind)) = target else {
+                continue;
+            };
+            let to = self.principal(&sp, kind, &c.at);
+            let id = ids::oidc_subject(&c.issuer, &c.subject);
+            let issuer = ids::oidc_issuer(&c.issuer);
+            let (node_kind, provider) = if issuer == ids::GITHUB_ACTIONS_ISSUER {
+                ("github:workflow", "github")
+            } else {
+                ("oidc:subject", "oidc")
+            };
+            if self.added.insert(id.clone()) && !self.out.has_node(&id) {
+                let path = self.path(&c.at).to_string();
+                self.out.select_input(&path);
+                self.out.add_node(
+                    Node {
+                        id: id.clone(),
+                        name: format!("{issuer} sub={}", c.subject),
+                        provider: provider.into(),
+                        kind: node_kind.into(),
+                        class: Class::Workload,
+                        attrs: Attributes::default(),
+                    },
+                    &c.at.path,
+                );
+            }
+            self.edge(
+                (id, to),
+                EdgeKind::AuthenticatesAs,
+                None,
+                Some("federated identity credential"),
+                &c.at,
+                format!(
+                    "federated identity credential {}: tokens of {issuer} with subject `{}` sign in",
+                    c.name, c.subject
+                ),
+                None,
+            );
+        }
+    }
+
+    // ------------------------------------------------------------------ ARM
+
+    /// The root management group's id (the tenant id names it).
+    fn root_scope(&self) -> String {
+        format!(
+            "/providers/microsoft.management/managementgroups/{}",
+            self.tenant
+        )
+    }
+
+    /// Every scope: those read, and those the resources' ids name.
+    fn all_scopes(&self) -> BTreeMap<String, (String, ScopeKind, Option<String>, At)> {
+        let f = self.f;
+        let mut all: BTreeMap<String, (String, ScopeKind, Option<String>, At)> = f
+            .scopes
+            .iter()
+            .map(|(id, s)| {
+                (
+                    id.clone(),
+                    (s.name.clone(), s.kind, s.parent.clone(), s.at.clone()),
+                )
+            })
+            .collect();
+        let mut add = |id: &str, kind: ScopeKind, parent: Option<String>, at: &At| {
+            all.entry(id.to_string()).or_insert_with(|| {
+                let name = id.rsplit('/').next().unwrap_or(id).to_string();
+                (name, kind, parent, at.clone())
+            });
+        };
+        for (id, r) in &f.resources {
+            let parts: Vec<&str> = id.split('/').collect();
+            if parts.len() >= 5 && parts[1] == "subscriptions" && parts[3] == "resourcegroups" {
+                let sub = format!("/subscriptions/{}", parts[2]);
+                add(&sub, ScopeKind::Subscription, None, &r.at);
+                let rg = format!("{sub}/resourcegroups/{}", parts[4]);
+                add(&rg, ScopeKind::ResourceGroup, Some(sub), &r.at);
+            }
+        }
+        for a in &f.arm_assignments {
+            let parts: Vec<&str> = a.scope.split('/').collect();
+            if parts.len() >= 3 && parts[1] == "subscriptions" {
+                let sub = format!("/subscriptions/{}", parts[2]);
+                add(&sub, ScopeKind::Subscription, None, &a.at);
+                if parts.len() == 5 && parts[3] == "resourcegroups" {
+                    add(&a.scope, ScopeKind::ResourceGroup, Some(sub), &a.at);
+                }
+            }
+        }
+        all
+    }
+
+    fn scope_label(kind: ScopeKind) -> &'static str {
+        match kind {
+            ScopeKind::ManagementGroup => "management group",
+            ScopeKind::Subscription => "subscription",
+            ScopeKind::ResourceGroup => "resource group",
+        }
+    }
+
+    /// Owner nodes of every scope, each containing its children's; the
+    /// tenant admin elevates to the root.
+    fn arm_scopes(&mut self) {
+        let all = self.all_scopes();
+        if all.is_empty() {
+            return;
+        }
+        let root = self.root_scope();
+        let root_owner = ids::arm_scope_owner(&root);
+        let root_at = all
+            .values()
+            .next()
+            .map(|(_, _, _, at)| at.clone())
+            .unwrap_or_default();
+        if !all.contains_key(&root) {
+            self.node(
+                root_owner.clone(),
+                "owner of the tenant root management group".into(),
+                "azure:scope_owner",
+                Class::Scope,
+                Some(&root_at),
+            );
+        }
+        for (id, (name, kind, _, at)) in &all {
+            self.node(
+                ids::arm_scope_owner(id),
+                format!("owner of {} {name}", Self::scope_label(*kind)),
+                "azure:scope_owner",
+                Class::Scope,
+                Some(at),
+            );
+        }
+        for (id, (_, kind, parent, at)) in &all {
+            if *id == root {
+                continue;
+            }
+            let parent = match parent {
+                Some(p) => p.clone(),
+                None if *kind == ScopeKind::ResourceGroup => continue,
+                None => root.clone(),
+            };
+            let parent_owner = ids::arm_scope_owner(&parent);
+            if !self.added.contains(&parent_owner) {
+                self.node(
+                    parent_owner.clone(),
+                    format!("owner of {parent}"),
+                    "azure:scope_owner",
+                    Class::Scope,
+                    Some(at),
+                );
+            }
+            self.edge(
+                (parent_owner, ids::arm_scope_owner(id)),
+                EdgeKind::Contains,
+                None,
+                None,
+                at,
+                format!("{} {id} is in {parent}", Self::scope_label(*kind)),
+                None,
+            );
+        }
+        // Resources: targets and managed identities under their resource
+        // group's owner.
+        let f = self.f;
+        for (id, r) in &f.resources {
+            let Some(rg) = resource_group(id) else {
+                continue;
+            };
+            let owner = ids::arm_scope_owner(&rg);
+            self.full_control(&owner, id, r, None, "owner of its resource group");
+        }
+        if f.tenant.is_some() {
+            let admin = self.tenant_admin();
+            self.edge(
+                (admin, root_owner),
+                EdgeKind::CanEscalate,
+                None,
+                Some("elevateAccess"),
+                &root_at,
+                "a Global Administrator may elevate itself to User Access Administrator at the root scope (Microsoft.Authorization/elevateAccess)".into(),
+                None,
+            );
+        }
+    }
+
+    /// Edges from `from`, which fully controls resource `id` (its owner):
+    /// admin on its data, `can_act_as` its managed identities.
+    fn full_control(&mut self, from: &str, id: &str, r: &Resource, cond: Cond, why: &str) {
+        let at = r.at.clone();
+        for t in self.targets_of(id, r) {
+            self.edge(
+                (from.to_string(), t.clone()),
+                if cond.is_some() {
+                    EdgeKind::Access
+                } else {
+                    EdgeKind::Contains
+                },
+                cond.is_some().then_some(AccessLevel::Admin),
+                None,
+                &at,
+                format!("{t} is in {id} ({why})"),
+                cond.clone(),
+            );
+        }
+        for mi in self.identities_of(r) {
+            self.edge(
+                (from.to_string(), mi),
+                EdgeKind::CanActAs,
+                None,
+                Some("managed identity"),
+                &at,
+                format!("runs code on {} as its managed identity ({why})", r.name),
+                cond.clone(),
+            );
+        }
+    }
+
+    /// The target nodes of a resource: itself when it is a target kind,
+    /// or, for a container of targets whose list was not read, one node
+    /// standing for all of them.
+    fn targets_of(&mut self, id: &str, r: &Resource) -> Vec<String> {
+        let Some((class, kind)) = target_kind(&r.kind, &r.sub_kind) else {
+            if let Some((child, class, kind, what)) = children(&r.kind, &r.sub_kind) {
+                if self.f.seen.contains(&format!("arm:{id}/{child}")) {
+                    return Vec::new();
+                }
+                let node = ids::arm_resource(&format!("{id}/{child}"));
+                self.node(
+                    node.clone(),
+                    format!("{what} of {} (not listed)", r.name),
+                    kind,
+                    class,
+                    Some(&r.at),
+                );
+                return vec![node];
+            }
+            return Vec::new();
+        };
+        let node = ids::arm_resource(id);
+        self.node(node.clone(), r.name.clone(), kind, class, Some(&r.at));
+        vec![node]
+    }
+
+    /// The managed identities a resource runs as (principal node ids).
+    fn identities_of(&mut self, r: &Resource) -> Vec<String> {
+        let mut out = Vec::new();
+        let mut refs = r.identities.clone();
+        if r.kind == "microsoft.managedidentity/userassignedidentities"
+            && let Some(p) = &r.principal_id
+        {
+            refs.push(IdentityRef::Principal(p.clone()));
+        }
+        for i in refs {
+            let p = match i {
+                IdentityRef::Principal(p) => p,
+                IdentityRef::UserAssigned(res) => {
+                    match self
+                        .f
+                        .resources
+                        .get(&res)
+                        .and_then(|u| u.principal_id.clone())
+                    {
+                        Some(p) => p,
+                        None => continue,
+                    }
+                }
+            };
+            let id = ids::entra_object(&p);
+            if !self.added.contains(&id) {
+                self.node(
+                    id.clone(),
+                    format!("{} (managed identity)", r.name),
+                    "azure:managed_identity",
+                    Class::Workload,
+                    Some(&r.at),
+                );
+            }
+            if !out.contains(&id) {
+                out.push(id);
+            }
+        }
+        out
+    }
+
+    fn arm_assignments(&mut self) {
+        let f = self.f;
+        let scopes = self.all_scopes();
+        for a in &f.arm_assignments {
+            if !self.enabled(&a.principal) {
+                continue;
+            }
+            let kind = match a.principal_kind {
+                ObjKind::Other => self.kind_of(&a.principal),
+                k => k,
+            };
+            let p = self.principal(&a.principal, kind, &a.at);
+            let mut cond: Cond = a.eligible.then(|| ELIGIBLE.to_string());
+            if let Some(c) = &a.condition {
+                cond = Some(join(
+                    cond,
+                    &format!("ABAC condition on the assignment, not evaluated: {c}"),
+                ));
+            }
+            let where_ = if a.eligible {
+                "roleEligibilityScheduleInstances"
+            } else {
+                "roleAssignments"
+            };
+            let Some(role) = f.arm_roles.get(&a.role) else {
+                // Without its definition the role could be anything.
+                let to = self.scope_owner_or_resource(&a.scope, &scopes);
+                let c = join(
+                    cond,
+                    &format!(
+                        "role definition {} is not in the inputs: roleDefinitions at the scope would decide what it allows",
+                        a.role
+                    ),
+                );
+                self.edge(
+                    (p, to),
+                    EdgeKind::CanEscalate,
+                    None,
+                    Some("role assignment"),
+                    &a.at,
+                    format!("assigned role {} at {} ({where_})", a.role, a.scope),
+                    Some(c),
+                );
+                continue;
+            };
+            let why = format!("role {} at {} ({where_})", role.name, a.scope);
+            if rbac::allows(role, rbac::ASSIGN_ROLES) {
+                let hierarchy = a.scope == "/" || scopes.contains_key(&a.scope);
+                if hierarchy {
+                    let to = self.scope_owner_or_resource(&a.scope, &scopes);
+                    self.edge(
+                        (p, to),
+                        EdgeKind::CanEscalate,
+                        None,
+                        Some("role assignment write"),
+                        &a.at,
+                        format!("assigns itself any role over the scope: {why}"),
+                        cond,
+                    );
+                } else {
+                    let under_scope: Vec<(String, Resource)> = self.resources_under(&a.scope);
+                    for (id, r) in under_scope {
+                        self.full_control(&p, &id, &r, cond.clone(), &why);
+                    }
+                }
+                continue;
+            }
+            for (id, r) in self.resources_under(&a.scope) {
+                self.role_on_resource(&p, role, (&a.scope, &id, &r), &a.at, &why, cond.clone());
+            }
+        }
+    }
+
+    /// The owner node of a hierarchy scope.
+    fn scope_owner_or_resource(
+        &mut self,
+        scope: &str,
+        scopes: &BTreeMap<String, (String, ScopeKind, Option<String>, At)>,
+    ) -> String {
+        if scope == "/" {
+            return ids::arm_scope_owner(&self.root_scope());
+        }
+        let id = ids::arm_scope_owner(scope);
+        if !scopes.contains_key(scope) && !self.added.contains(&id) {
+            self.node(
+                id.clone(),
+                format!("owner of {scope}"),
+                "azure:scope_owner",
+                Class::Scope,
+                None,
+            );
+        }
+        id
+    }
+
+    /// Every resource under a scope (by id, or through management groups).
+    fn resources_under(&self, scope: &str) -> Vec<(String, Resource)> {
+        let f = self.f;
+        if scope == "/" || scope.starts_with("/providers/microsoft.management/") {
+            let subs = self.subscriptions_under(scope);
+            return f
+                .resources
+                .iter()
+                .filter(|(id, _)| subs.iter().any(|s| under(s, id)))
+                .map(|(id, r)| (id.clone(), r.clone()))
+                .collect();
+        }
+        f.resources
+            .range(scope.to_string()..)
+            .take_while(|(id, _)| id.starts_with(scope))
+            .filter(|(id, _)| under(scope, id))
+            .map(|(id, r)| (id.clone(), r.clone()))
+            .collect()
+    }
+
+    /// The subscriptions under a management group (or the root).
+    fn subscriptions_under(&self, mg: &str) -> Vec<String> {
+        let all = self.all_scopes();
+        let root = self.root_scope();
+        let mut out = Vec::new();
+        for (id, (_, kind, _, _)) in &all {
+            if *kind != ScopeKind::Subscription {
+                continue;
+            }
+            // Walk up the parents; an unknown parent is the root.
+            let mut cur = id.clone();
+            let mut hit = mg == "/" || mg == root;
+            for _ in 0..16 {
+                if hit {
+                    break;
+                }
+                match all.get(&cur).and_then(|(_, _, p, _)| p.clone()) {
+                    Some(p) => {
+                        hit = p == mg;
+                        cur = p;
+                    }
+                    None => break,
+                }
+            }
+            if hit {
+                out.push(id.clone());
+            }
+        }
+        out
+    }
+
+    /// What a (non-owner) role lets `p` do to one resource.
+    fn role_on_resource(
+        &mut self,
+        p: &str,
+        role: &ArmRole,
+        (scope, id, r): (&str, &str, &Resource),
+        at: &At,
+        why: &str,
+        cond: Cond,
+    ) {
+        // Run code as its managed identities.
+        if let Some((_, alternatives, how)) = rbac::RUN_AS.iter().find(|(t, _, _)| *t == r.kind)
+            && alternatives
+                .iter()
+                .any(|ops| ops.iter().all(|op| rbac::allows(role, op)))
+        {
+            for mi in self.identities_of(r) {
+                self.edge(
+                    (p.to_string(), mi),
+                    EdgeKind::CanActAs,
+                    None,
+                    Some("managed identity"),
+                    at,
+                    format!("{how} {} and acts as its managed identity: {why}", r.name),
+                    cond.clone(),
+                );
+            }
+        }
+        // Keys that open its data.
+        if let Some((_, op)) = rbac::LIST_KEYS.iter().find(|(t, _)| *t == r.kind)
+            && !r.keys_off
+            && rbac::allows(role, op)
+        {
+            let level = if r.kind == "microsoft.cognitiveservices/accounts" {
+                AccessLevel::Invoke
+            } else {
+                AccessLevel::Admin
+            };
+            for t in self.data_of(id, r) {
+                self.edge(
+                    (p.to_string(), t),
+                    EdgeKind::Access,
+                    Some(level),
+                    Some("list keys"),
+                    at,
+                    format!("lists the account keys of {}: {why}", r.name),
+                    cond.clone(),
+                );
+            }
+        }
+        // Key Vault secrets.
+        if r.kind == "microsoft.keyvault/vaults" {
+            let (ok, how) = if r.rbac_vault {
+                (
+                    rbac::allows_data(role, rbac::GET_SECRET),
+                    "reads secrets (RBAC vault)",
+                )
+            } else {
+                (
+                    rbac::WRITE_VAULT.iter().any(|op| rbac::allows(role, op)),
+                    "adds itself an access policy with `get` on secrets",
+                )
+            };
+            if ok {
+                for t in self.data_of(id, r) {
+                    self.edge(
+                        (p.to_string(), t),
+                        EdgeKind::CanReadSecret,
+                        None,
+                        Some("key vault"),
+                        at,
+                        format!("{how} on {}: {why}", r.name),
+                        cond.clone(),
+                    );
+                }
+            }
+        }
+        // A secret named by the assignment's own scope.
+        if r.kind == "microsoft.keyvault/vaults/secrets"
+            && let Some(vault) = id.rsplit_once("/secrets/").map(|(v, _)| v)
+            && !under(scope, vault)
+            && self.f.resources.get(vault).is_some_and(|v| v.rbac_vault)
+            && rbac::allows_data(role, rbac::GET_SECRET)
+        {
+            let t = self.targets_of(id, r);
+            for t in t {
+                self.edge(
+                    (p.to_string(), t),
+                    EdgeKind::CanReadSecret,
+                    None,
+                    Some("key vault"),
+                    at,
+                    format!("reads the secret (RBAC vault): {why}"),
+                    cond.clone(),
+                );
+            }
+        }
+        // Data actions and writes on targets.
+        let mut level: Option<AccessLevel> = None;
+        for (t, op, l) in rbac::DATA_OPS {
+            if *t == r.kind && rbac::allows_data(role, op) {
+                level = level.max(Some(*l));
+            }
+        }
+        for (t, op) in rbac::WRITE_OPS {
+            if *t == r.kind && rbac::allows(role, op) {
+                level = level.max(Some(AccessLevel::Write));
+            }
+        }
+        // Data actions granted above a container whose list was not read
+        // reach the placeholder of its children.
+        let mut placeholder: Option<AccessLevel> = None;
+        if let Some((child, _, _, _)) = children(&r.kind, &r.sub_kind)
+            && !self.f.seen.contains(&format!("arm:{id}/{child}"))
+        {
+            let child_kind = format!("{}/{}", r.kind, child_type(child));
+            for (t, op, l) in rbac::DATA_OPS {
+                if *t == child_kind && rbac::allows_data(role, op) {
+                    placeholder = placeholder.max(Some(*l));
+                }
+            }
+        }
+        for (l, targets) in [
+            (level, self.targets_if(level, id, r, false)),
+            (placeholder, self.targets_if(placeholder, id, r, true)),
+        ] {
+            let Some(l) = l else { continue };
+            for t in targets {
+                self.edge(
+                    (p.to_string(), t),
+                    EdgeKind::Access,
+                    Some(l),
+                    Some("role assignment"),
+                    at,
+                    format!("{l} on {}: {why}", r.name),
+                    cond.clone(),
+                );
+            }
+        }
+    }
+
+    fn targets_if(
+        &mut self,
+        level: Option<AccessLevel>,
+        id: &str,
+        r: &Resource,
+        placeholder: bool,
+    ) -> Vec<String> {
+        if level.is_none() {
+            return Vec::new();
+        }
+        let is_target = target_kind(&r.kind, &r.sub_kind).is_some();
+        if is_target != placeholder {
+            self.targets_of(id, r)
+        } else {
+            Vec::new()
+        }
+    }
+
+    /// The data targets of a container resource: its listed children of a
+    /// target kind, or the placeholder standing for them.
+    fn data_of(&mut self, id: &str, r: &Resource) -> Vec<String> {
+        let f = self.f;
+        let listed: Vec<(String, Resource)> = f
+            .resources
+            .range(format!("{id}/")..)
+            .take_while(|(k, _)| k.starts_with(&format!("{id}/")))
+            .filter(|(_, c)| target_kind(&c.kind, &c.sub_kind).is_some())
+            .map(|(k, c)| (k.clone(), c.clone()))
+            .collect();
+        let mut out = self.targets_of(id, r);
+        for (k, c) in listed {
+            out.extend(self.targets_of(&k, &c));
+        }
+        out
+    }
+
+    /// Key Vault access policies, for vaults that use them.
+    fn vault_policies(&mut self) {
+        let f = self.f;
+        for (id, r) in &f.resources {
+            if r.kind != "microsoft.keyvault/vaults" || r.rbac_vault {
+                continue;
+            }
+            for pol in &r.access_policies {
+                if !pol.secrets.iter().any(|s| s == "get" || s == "all")
+                    || !self.enabled(&pol.object)
+                {
+                    continue;
+                }
+                let at = At {
+                    file: r.at.file,
+                    path: pol.path.clone(),
+                };
+                let kind = self.kind_of(&pol.object);
+                let p = self.principal(&pol.object, kind, &at);
+                for t in self.data_of(id, r) {
+                    self.edge(
+                        (p.clone(), t),
+                        EdgeKind::CanReadSecret,
+                        None,
+                        Some("key vault access policy"),
+                        &at,
+                        format!("access policy of vault {} grants `get` on secrets", r.name),
+                        None,
+                    );
+                }
+            }
+        }
+    }
+
+    /// Cosmos DB data-plane role assignments.
+    fn cosmos_assignments(&mut self) {
+        let f = self.f;
+        for a in &f.cosmos_assignments {
+            if !self.enabled(&a.principal) {
+                continue;
+            }
+            let Some(role) = f.cosmos_roles.get(&a.role) else {
+                continue;
+            };
+            let read = rbac::allows_data(
+                role,
+                "microsoft.documentdb/databaseaccounts/sqldatabases/containers/items/read",
+            );
+            let write = rbac::allows_data(
+                role,
+                "microsoft.documentdb/databaseaccounts/sqldatabases/containers/items/create",
+            );
+            let level = if write {
+                AccessLevel::Write
+            } else if read {
+                AccessLevel::Read
+            } else {
+                continue;
+            };
+            // The assignment's scope uses the data plane's names.
+            let scope = a
+                .scope
+                .replace("/dbs/", "/sqldatabases/")
+                .replace("/colls/", "/containers/");
+            let kind = self.kind_of(&a.principal);
+            let p = self.principal(&a.principal, kind, &a.at);
+            let Some(account) = f.resources.get(&a.account) else {
+                continue;
+            };
+            let account = account.clone();
+            let targets: Vec<String> = self
+                .data_of(&a.account, &account)
+                .into_iter()
+                .filter(|t| {
+                    let raw = t.trim_start_matches("arm:");
+                    under(&scope, raw) || under(raw, &scope)
+                })
+                .collect();
+            for t in targets {
+                self.edge(
+                    (p.clone(), t),
+                    EdgeKind::Access,
+                    Some(level),
+                    Some("cosmos db data role"),
+                    &a.at,
+                    format!("Cosmos DB data role {} at {}", role.name, a.scope),
+                    None,
+                );
+            }
+        }
+    }
+
+    /// The tenant admin reaches all Microsoft 365 data and every identity.
+    fn tenant_admin_reach(&mut self) {
+        if self.f.tenant.is_none() {
+            return;
+        }
+        let admin = self.tenant_admin();
+        let at = self
+            .f
+            .tenant
+            .as_ref()
+            .map(|(_, _, at)| at.clone())
+            .unwrap_or_default();
+        if !self.f.users.is_empty() {
+            let all = self.hub(&Hub::Reset("all".into()));
+            self.edge(
+                (admin.clone(), all),
+                EdgeKind::CanActAs,
+                None,
+                Some("password reset"),
+                &at,
+                "a Global Administrator resets any user's password or authentication methods"
+                    .into(),
+                None,
+            );
+        }
+        if self.f.sps.values().any(|s| !s.managed) {
+            let apps = self.hub(&Hub::AppCredentials);
+            self.edge(
+                (admin.clone(), apps),
+                EdgeKind::CanActAs,
+                None,
+                Some("add credential"),
+                &at,
+                "a Global Administrator adds credentials to any application".into(),
+                None,
+            );
+        }
+        for path in [tables::MAILBOXES, tables::SITES, tables::DRIVES] {
+            let t = self.m365_node(path, None);
+            self.edge(
+                (admin.clone(), t),
+                EdgeKind::Contains,
+                None,
+                None,
+                &at,
+                "Microsoft 365 data of the tenant".into(),
+                None,
+            );
+        }
+    }
+}
+
+/// Appends a reason to an optional condition.
+fn join(cond: Cond, more: &str) -> String {
+    match cond {
+        Some(c) => format!("{c}; {more}"),
+        None => more.to_string(),
+    }
+}
+
+/// The resource group of a resource id.
+fn resource_group(id: &str) -> Option<String> {
+    let parts: Vec<&str> = id.split('/').collect();
+    (parts.len() > 5 && parts[1] == "subscriptions" && parts[3] == "resourcegroups")
+        .then(|| parts[..5].join("/"))
+}
+
+/// The class and kind of a resource type that is a target.
+fn target_kind(kind: &str, _sub_kind: &str) -> Option<(Class, &'static str)> {
+    Some(match kind {
+        "microsoft.keyvault/vaults/secrets" => (Class::Secret, "azure:key_vault_secret"),
+        "microsoft.storage/storageaccounts/blobservices/containers" => {
+            (Class::Dataset, "azure:blob_container")
+        }
+        "microsoft.documentdb/databaseaccounts/sqldatabases" => {
+            (Class::Dataset, "azure:cosmos_database")
+        }
+        "microsoft.cognitiveservices/accounts/deployments" => {
+            (Class::Model, "azure:openai_deployment")
+        }
+        "microsoft.machinelearningservices/registries" => (Class::Model, "azure:ml_registry"),
+        "microsoft.machinelearningservices/registries/models" => (Class::Model, "azure:ml_model"),
+        _ => return None,
+    })
+}
+
+/// For a resource holding targets: the path of their list under it, the
+/// class and kind of the placeholder, and what they are called.
+fn children(
+    kind: &str,
+    sub_kind: &str,
+) -> Option<(&'static str, Class, &'static str, &'static str)> {
+    Some(match kind {
+        "microsoft.keyvault/vaults" => (
+            "secrets",
+            Class::Secret,
+            "azure:key_vault_secret",
+            "secrets",
+        ),
+        "microsoft.storage/storageaccounts" => (
+            "blobservices/default/containers",
+            Class::Dataset,
+            "azure:blob_container",
+            "blob containers",
+        ),
+        "microsoft.documentdb/databaseaccounts" => (
+            "sqldatabases",
+            Class::Dataset,
+            "azure:cosmos_database",
+            "SQL databases",
+        ),
+        "microsoft.cognitiveservices/accounts"
+            if sub_kind == "openai" || sub_kind == "aiservices" =>
+        {
+            (
+                "deployments",
+                Class::Model,
+                "azure:openai_deployment",
+                "model deployments",
+            )
+        }
+        _ => return None,
+    })
+}
+
+/// The resource type of a child list's path (`blobservices/default/containers`
+/// → `blobservices/containers`).
+fn child_type(path: &str) -> String {
+    path.split('/')
+        .enumerate()
+        .filter(|(i, _)| i % 2 == 0)
+        .map(|(_, s)| s)
+        .collect::<Vec<_>>()
+        .join("/")
+}

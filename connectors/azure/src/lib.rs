@@ -1,0 +1,101 @@
+//! Azure and Entra ID connector: raw Microsoft Graph and Azure Resource
+//! Manager responses (docs/azure-raw-layout.md) into the estate.
+//!
+//! Reading and deciding are apart: the readers ([`read_graph`],
+//! [`read_arm`]) turn each file into [`facts::Facts`], whichever form it
+//! came in; the rules ([`emit`]) turn all facts into nodes and edges once
+//! every file is read, since an edge often joins facts of several files (a
+//! role assignment of one subscription, a role definition of another, a
+//! principal of the directory). docs/azure-connector.md says what each
+//! rule decides.
+
+mod emit;
+mod facts;
+mod layout;
+mod rbac;
+mod read_arm;
+mod read_graph;
+mod tables;
+
+use blastgraph_model::json::{Obj, read_document};
+use blastgraph_model::{Connector, EstateBuilder, IngestError, InputFile};
+
+use crate::facts::Facts;
+use crate::layout::{ArmCall, Call, GraphCall};
+
+/// The format name recorded in the manifest.
+pub const FORMAT: &str = "azure";
+
+/// Azure in the provider registry.
+pub static PROVIDER: blastgraph_model::Provider = blastgraph_model::Provider {
+    name: "azure",
+    accepts: "a raw Microsoft Graph or Azure Resource Manager response of the Azure raw layout (`…/graph/v1.0/users.json`, `…/arm/subscriptions.json`, ...)",
+    docs: "docs/azure-raw-layout.md",
+    connector: &AzureConnector,
+};
+
+/// Reads the Azure raw layout.
+#[derive(Debug, Default, Clone, Copy)]
+pub struct AzureConnector;
+
+impl Connector for AzureConnector {
+    fn name(&self) -> &'static str {
+        FORMAT
+    }
+
+    fn detect(&self, path: &str, head: &[u8]) -> bool {
+        layout::claims(path, head)
+    }
+
+    fn ingest(&self, path: &str, bytes: &[u8], out: &mut EstateBuilder) -> Result<(), IngestError> {
+        let mut facts = Facts::default();
+        let r = read_file(&mut facts, path, bytes, out);
+        emit::emit(&facts, out);
+        r
+    }
+
+    fn ingest_all(&self, files: &[InputFile<'_>], out: &mut EstateBuilder) {
+        let mut facts = Facts::default();
+        for f in files {
+            out.begin_input(f.path, FORMAT, f.sha256.to_string(), f.bytes.len() as u64);
+            if let Err(e) = read_file(&mut facts, f.path, f.bytes, out) {
+                out.file_error(&e);
+            }
+        }
+        emit::emit(&facts, out);
+    }
+}
+
+/// Reads one file of the layout into `facts`.
+fn read_file(
+    facts: &mut Facts,
+    path: &str,
+    bytes: &[u8],
+    out: &mut EstateBuilder,
+) -> Result<(), IngestError> {
+    let file = facts.file(path);
+    let value = read_document(path, bytes, out)?;
+    let top = Obj::new(&value, "$".into()).map_err(|e| IngestError::Shape {
+        file: path.to_string(),
+        location: e.location,
+        message: e.message,
+    })?;
+    match layout::classify(path) {
+        Some(Call::Graph(parts)) => match GraphCall::of(&parts) {
+            Some(call) => read_graph::read(&call, file, &top, facts, out),
+            None => out.warning(
+                "$",
+                format!(
+                    "Graph call `{}` is not one the Azure connector reads (docs/azure-raw-layout.md lists them); file skipped",
+                    parts.join("/")
+                ),
+            ),
+        },
+        Some(Call::Arm(arm)) => {
+            let call = ArmCall::of(&arm);
+            read_arm::read(&call, &arm, file, &top, facts, out);
+        }
+        None => out.warning("$", "not a file of the Azure raw layout; skipped"),
+    }
+    Ok(())
+}

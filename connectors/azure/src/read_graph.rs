@@ -1,0 +1,329 @@
+//! Raw Microsoft Graph responses into [`Facts`].
+
+use blastgraph_model::EstateBuilder;
+use blastgraph_model::json::{Obj, RecordError, for_each_record, type_name};
+use serde_json::Value;
+
+use crate::facts::*;
+use crate::layout::GraphCall;
+
+/// Reads one Graph response (`top` is the document) into `facts`.
+pub(crate) fn read(
+    call: &GraphCall,
+    file: usize,
+    top: &Obj<'_>,
+    facts: &mut Facts,
+    out: &mut EstateBuilder,
+) {
+    let at = |o: &Obj<'_>| At {
+        file,
+        path: o.path.clone(),
+    };
+    let seen = |facts: &mut Facts, key: String| {
+        facts.seen.insert(key);
+    };
+    match call {
+        GraphCall::Organization => each(top, out, |o, _| {
+            let id = oid(o.req_str("id")?);
+            let name = o.opt_str("displayName")?.unwrap_or(&id).to_string();
+            facts.tenant.get_or_insert((id, name, at(o)));
+            Ok(())
+        }),
+        GraphCall::Users => {
+            seen(facts, "users".into());
+            each(top, out, |o, _| {
+                let id = oid(o.req_str("id")?);
+                let upn = o.opt_str("userPrincipalName")?.map(str::to_string);
+                let name = o
+                    .opt_str("displayName")?
+                    .map(str::to_string)
+                    .or_else(|| upn.clone())
+                    .unwrap_or_else(|| id.clone());
+                let user = User {
+                    name,
+                    enabled: o.opt_bool("accountEnabled")?.unwrap_or(true),
+                    guest: o.opt_str("userType")?.is_some_and(|t| t == "Guest"),
+                    upn,
+                    at: at(o),
+                };
+                facts.users.insert(id, user);
+                Ok(())
+            });
+        }
+        GraphCall::Groups => {
+            seen(facts, "groups".into());
+            each(top, out, |o, _| {
+                let id = oid(o.req_str("id")?);
+                let dynamic = strings(o, "groupTypes")?
+                    .iter()
+                    .any(|t| t.eq_ignore_ascii_case("DynamicMembership"));
+                let group = Group {
+                    name: o.opt_str("displayName")?.unwrap_or(&id).to_string(),
+                    role_assignable: o.opt_bool("isAssignableToRole")?.unwrap_or(false),
+                    dynamic,
+                    at: at(o),
+                };
+                facts.groups.insert(id, group);
+                Ok(())
+            });
+        }
+        GraphCall::GroupMembers(g) | GraphCall::UnitMembers(g) => {
+            let container = oid(g);
+            let unit = matches!(call, GraphCall::UnitMembers(_));
+            seen(
+                facts,
+                format!(
+                    "{}/{container}/members",
+                    if unit { "units" } else { "groups" }
+                ),
+            );
+            each(top, out, |o, _| {
+                let member = oid(o.req_str("id")?);
+                let kind = ObjKind::parse(o.opt_str("@odata.type")?.unwrap_or(""));
+                facts.members.push(Membership {
+                    container: if unit {
+                        format!("unit:{container}")
+                    } else {
+                        container.clone()
+                    },
+                    member,
+                    kind,
+                    at: at(o),
+                });
+                Ok(())
+            });
+        }
+        GraphCall::GroupOwners(x) | GraphCall::ApplicationOwners(x) => {
+            let owned = oid(x);
+            let owned_kind = if matches!(call, GraphCall::GroupOwners(_)) {
+                ObjKind::Group
+            } else {
+                ObjKind::Application
+            };
+            owners(owned, owned_kind, file, top, facts, out);
+        }
+        GraphCall::ServicePrincipalOwners(x) => {
+            owners(oid(x), ObjKind::ServicePrincipal, file, top, facts, out);
+        }
+        GraphCall::Units => each(top, out, |o, _| {
+            let id = oid(o.req_str("id")?);
+            let name = o.opt_str("displayName")?.unwrap_or(&id).to_string();
+            let restricted = o.opt_bool("isMemberManagementRestricted")?.unwrap_or(false);
+            facts.units.insert(id, (name, restricted, at(o)));
+            Ok(())
+        }),
+        GraphCall::Applications => {
+            seen(facts, "applications".into());
+            each(top, out, |o, _| {
+                let id = oid(o.req_str("id")?);
+                let app = Application {
+                    name: o.opt_str("displayName")?.unwrap_or(&id).to_string(),
+                    app_id: oid(o.req_str("appId")?),
+                };
+                facts.apps.insert(id, app);
+                Ok(())
+            });
+        }
+        GraphCall::ApplicationFics(a) => {
+            let owner = oid(a);
+            each(top, out, |o, _| {
+                facts.fics.push(Fic {
+                    owner: owner.clone(),
+                    name: o.opt_str("name")?.unwrap_or("").to_string(),
+                    issuer: o.req_str("issuer")?.to_string(),
+                    subject: o.req_str("subject")?.to_string(),
+                    at: at(o),
+                });
+                Ok(())
+            });
+        }
+        GraphCall::ServicePrincipals => {
+            seen(facts, "servicePrincipals".into());
+            each(top, out, |o, _| {
+                let id = oid(o.req_str("id")?);
+                let kind = o.opt_str("servicePrincipalType")?.unwrap_or("Application");
+                let managed = kind.eq_ignore_ascii_case("ManagedIdentity");
+                // A managed identity names its ARM resource among its
+                // alternative names (`isExplicit=…` and the resource id).
+                let resource = strings(o, "alternativeNames")?
+                    .into_iter()
+                    .find(|n| n.starts_with("/subscriptions/"))
+                    .map(|n| arm_key(&n));
+                let mut app_roles = std::collections::BTreeMap::new();
+                if let Some(Value::Array(roles)) = o.map.get("appRoles") {
+                    for r in roles {
+                        if let (Some(id), Some(value)) = (
+                            r.get("id").and_then(Value::as_str),
+                            r.get("value").and_then(Value::as_str),
+                        ) {
+                            app_roles.insert(oid(id), value.to_string());
+                        }
+                    }
+                }
+                let owner_org = o.opt_str("appOwnerOrganizationId")?.map(oid);
+                let sp = ServicePrincipal {
+                    name: o.opt_str("displayName")?.unwrap_or(&id).to_string(),
+                    app_id: o.opt_str("appId")?.map(oid),
+                    managed,
+                    enabled: o.opt_bool("accountEnabled")?.unwrap_or(true),
+                    resource,
+                    app_roles,
+                    owner_org,
+                    at: at(o),
+                };
+                facts.sps.insert(id, sp);
+                Ok(())
+            });
+        }
+        GraphCall::AppRoleAssignments => each(top, out, |o, _| {
+            let grant = AppRoleGrant {
+                principal: oid(o.req_str("principalId")?),
+                principal_kind: ObjKind::parse(o.opt_str("principalType")?.unwrap_or("")),
+                resource: oid(o.req_str("resourceId")?),
+                role: oid(o.req_str("appRoleId")?),
+                at: at(o),
+            };
+            facts.app_grants.push(grant);
+            Ok(())
+        }),
+        GraphCall::Grants => {
+            seen(facts, "oauth2PermissionGrants".into());
+            each(top, out, |o, _| {
+                let consent = o.req_str("consentType")?;
+                let user = match consent {
+                    "AllPrincipals" => None,
+                    "Principal" => Some(oid(o.req_str("principalId")?)),
+                    other => {
+                        return Err((
+                            o.at("consentType"),
+                            format!("expected `AllPrincipals` or `Principal`, found `{other}`"),
+                        )
+                            .into());
+                    }
+                };
+                facts.delegated.push(DelegatedGrant {
+                    client: oid(o.req_str("clientId")?),
+                    user,
+                    resource: oid(o.req_str("resourceId")?),
+                    scopes: o
+                        .opt_str("scope")?
+                        .unwrap_or("")
+                        .split_whitespace()
+                        .map(str::to_string)
+                        .collect(),
+                    at: at(o),
+                });
+                Ok(())
+            });
+        }
+        GraphCall::RoleDefinitions => each(top, out, |o, _| {
+            let id = oid(o.req_str("id")?);
+            let mut actions = Vec::new();
+            if let Some(Value::Array(perms)) = o.map.get("rolePermissions") {
+                for p in perms {
+                    if let Some(Value::Array(a)) = p.get("allowedResourceActions") {
+                        actions.extend(
+                            a.iter()
+                                .filter_map(Value::as_str)
+                                .map(str::to_ascii_lowercase),
+                        );
+                    }
+                }
+            }
+            let role = DirRole {
+                name: o.opt_str("displayName")?.unwrap_or(&id).to_string(),
+                template: o.opt_str("templateId")?.map_or_else(|| id.clone(), oid),
+                built_in: o.opt_bool("isBuiltIn")?.unwrap_or(false),
+                actions,
+            };
+            facts.dir_roles.insert(id, role);
+            Ok(())
+        }),
+        GraphCall::RoleAssignments | GraphCall::RoleEligibility => {
+            let eligible = matches!(call, GraphCall::RoleEligibility);
+            each(top, out, |o, _| {
+                // `directoryScopeId` is required by the API; its absence
+                // means a tool dropped it: the scope is unknown.
+                let scope = o
+                    .opt_str("directoryScopeId")?
+                    .map_or(DirScope::Unknown, DirScope::parse);
+                facts.dir_assignments.push(DirAssignment {
+                    principal: oid(o.req_str("principalId")?),
+                    role: oid(o.req_str("roleDefinitionId")?),
+                    scope,
+                    eligible,
+                    at: at(o),
+                });
+                Ok(())
+            });
+        }
+    }
+}
+
+fn owners(
+    owned: String,
+    owned_kind: ObjKind,
+    file: usize,
+    top: &Obj<'_>,
+    facts: &mut Facts,
+    out: &mut EstateBuilder,
+) {
+    each(top, out, |o, _| {
+        facts.owners.push(Ownership {
+            owned: owned.clone(),
+            owned_kind,
+            owner: oid(o.req_str("id")?),
+            at: At {
+                file,
+                path: o.path.clone(),
+            },
+        });
+        Ok(())
+    });
+}
+
+/// Every record of the response's `value` array (a response that is one
+/// object, such as `GET /organization/ID`, is its own record).
+pub(crate) fn each(
+    top: &Obj<'_>,
+    out: &mut EstateBuilder,
+    read: impl FnMut(&Obj<'_>, &mut EstateBuilder) -> Result<(), RecordError>,
+) {
+    if top.map.contains_key("value") {
+        for_each_record(top, "value", out, read);
+    } else if top.map.contains_key("id") {
+        let mut read = read;
+        if let Err(e) = read(top, out) {
+            out.error_code(e.code, e.location, e.message);
+        }
+    } else {
+        out.error(
+            top.path.clone(),
+            "expected a response with a `value` array (a list) or an `id` (one object); nothing read",
+        );
+    }
+}
+
+/// An optional array of strings.
+pub(crate) fn strings(o: &Obj<'_>, key: &str) -> Result<Vec<String>, RecordError> {
+    match o.map.get(key) {
+        None | Some(Value::Null) => Ok(Vec::new()),
+        Some(Value::Array(items)) => items
+            .iter()
+            .enumerate()
+            .map(|(i, v)| match v {
+                Value::String(s) => Ok(s.clone()),
+                other => Err((
+                    format!("{}[{i}]", o.at(key)),
+                    format!("expected a string, found {}", type_name(other)),
+                )
+                    .into()),
+            })
+            .collect(),
+        Some(other) => Err((
+            o.at(key),
+            format!("expected an array of strings, found {}", type_name(other)),
+        )
+            .into()),
+    }
+}

@@ -1,0 +1,475 @@
+//! The Azure connector on the Contoso fixture (tests/scenarios/azure-tenant/inputs:
+//! raw Graph and ARM responses in the shapes the APIs return), one test per
+//! rule, each with its negative twin.
+
+// Fixture helpers outside `#[test]` functions read files and may fail loudly.
+#![allow(clippy::expect_used)]
+
+use std::path::{Path, PathBuf};
+
+use blastgraph_connector_azure::AzureConnector;
+use blastgraph_model::{Connector, EdgeKind, Estate, EstateBuilder, InputFile};
+
+const TENANT: &str = "4a3b2c1d-5e6f-4a7b-8c9d-0e1f2a3b4c5d";
+
+/// The fixture's object ids: `g(n)` of the generator.
+fn g(n: u32) -> String {
+    format!("{:08x}-0000-4000-8000-{n:012x}", 0xa000_0000u32 + n)
+}
+
+fn user(n: u32) -> String {
+    format!("entra:{}", g(n))
+}
+
+fn files(dir: &Path, out: &mut Vec<PathBuf>) {
+    let mut entries: Vec<_> = std::fs::read_dir(dir)
+        .expect("fixture folder")
+        .map(|e| e.expect("entry").path())
+        .collect();
+    entries.sort();
+    for p in entries {
+        if p.is_dir() {
+            files(&p, out);
+        } else {
+            out.push(p);
+        }
+    }
+}
+
+/// Reads the fixture, leaving out files whose path contains one of `skip`.
+fn contoso_without(skip: &[&str]) -> Estate {
+    let root =
+        Path::new(env!("CARGO_MANIFEST_DIR")).join("../../tests/scenarios/azure-tenant/inputs");
+    let mut paths = Vec::new();
+    files(&root, &mut paths);
+    let loaded: Vec<(String, Vec<u8>)> = paths
+        .iter()
+        .map(|p| p.to_string_lossy().replace('\\', "/"))
+        .filter(|p| !skip.iter().any(|s| p.contains(s)))
+        .map(|p| {
+            let bytes = std::fs::read(&p).expect("read");
+            (p, bytes)
+        })
+        .collect();
+    ingest(&loaded)
+}
+
+fn ingest(files: &[(String, Vec<u8>)]) -> Estate {
+    let inputs: Vec<InputFile<'_>> = files
+        .iter()
+        .map(|(path, bytes)| InputFile {
+            path,
+            bytes,
+            sha256: "",
+        })
+        .collect();
+    for f in &inputs {
+        assert!(
+            AzureConnector.detect(f.path, f.bytes),
+            "{} is not detected",
+            f.path
+        );
+    }
+    let mut b = EstateBuilder::new();
+    AzureConnector.ingest_all(&inputs, &mut b);
+    b.finish()
+}
+
+fn contoso() -> Estate {
+    contoso_without(&[])
+}
+
+/// The edges from `from` to `to` of `kind`: (conditional, reason).
+fn edges(e: &Estate, from: &str, to: &str, kind: EdgeKind) -> Vec<(bool, String)> {
+    e.edges
+        .to_vec()
+        .into_iter()
+        .filter(|x| x.from == from && x.to == to && x.kind == kind)
+        .map(|x| (x.conditional, x.condition.unwrap_or_default()))
+        .collect()
+}
+
+fn firm(e: &Estate, from: &str, to: &str, kind: EdgeKind) -> bool {
+    edges(e, from, to, kind).iter().any(|(c, _)| !c)
+}
+
+fn any_from(e: &Estate, from: &str) -> usize {
+    e.edges.to_vec().iter().filter(|x| x.from == from).count()
+}
+
+fn admin() -> String {
+    format!("entra:tenant/{TENANT}/admin")
+}
+
+fn hub(name: &str) -> String {
+    format!("entra:tenant/{TENANT}/{name}")
+}
+
+fn arm(id: &str) -> String {
+    blastgraph_model::ids::arm_resource(id)
+}
+
+const RG_ML: &str = "/subscriptions/a0000259-0000-4000-8000-000000000259/resourcegroups/rg-ml";
+
+#[test]
+fn the_fixture_reads_without_a_problem() {
+    let e = contoso();
+    assert!(e.diagnostics.is_empty(), "{:#?}", e.diagnostics);
+    assert_eq!(e.inputs.len(), 40);
+}
+
+#[test]
+fn global_and_privileged_role_administrators_control_the_tenant() {
+    let e = contoso();
+    // Grace: Global Administrator, active.
+    assert!(firm(&e, &user(1), &admin(), EdgeKind::CanEscalate));
+    // tier0-admins (role-assignable) holds Privileged Role Administrator:
+    // the group carries it, its member inherits it.
+    assert!(firm(
+        &e,
+        &format!("entra:{}", g(101)),
+        &admin(),
+        EdgeKind::CanEscalate
+    ));
+    assert!(firm(
+        &e,
+        &user(11),
+        &format!("entra:{}", g(101)),
+        EdgeKind::MemberOf
+    ));
+    // Pete is only eligible (PIM): conditional, and the reason says why.
+    let pete = edges(&e, &user(5), &admin(), EdgeKind::CanEscalate);
+    assert_eq!(pete.len(), 1);
+    assert!(
+        pete[0].0 && pete[0].1.contains("eligible through PIM"),
+        "{pete:?}"
+    );
+    // Negative twin: Hank (Helpdesk) has no such edge.
+    assert!(edges(&e, &user(2), &admin(), EdgeKind::CanEscalate).is_empty());
+}
+
+#[test]
+fn password_resets_follow_microsofts_tiers() {
+    let e = contoso();
+    let helpdesk = hub("password-reset/729827e3-9c14-49f7-bb1b-9608f156bbb8");
+    assert!(firm(&e, &user(2), &helpdesk, EdgeKind::CanActAs));
+    // A user without a directory role (an ARM owner!) is reset.
+    assert!(firm(&e, &helpdesk, &user(13), EdgeKind::CanActAs));
+    // Not a User Administrator, a Global Administrator, a member of a
+    // role-assignable group, or a disabled account.
+    for n in [4, 1, 11, 6] {
+        assert!(
+            edges(&e, &helpdesk, &user(n), EdgeKind::CanActAs).is_empty(),
+            "user {n}"
+        );
+    }
+    // The User Administrator resets a Helpdesk Administrator.
+    let ua = hub("password-reset/fe930be7-5e62-47db-91af-98c3a49a38b1");
+    assert!(firm(&e, &ua, &user(2), EdgeKind::CanActAs));
+    // A disabled Helpdesk Administrator resets nobody.
+    assert_eq!(any_from(&e, &user(6)), 0);
+}
+
+#[test]
+fn a_unit_scoped_role_reaches_only_the_units_members() {
+    let e = contoso();
+    // Ava: Helpdesk Administrator over the Sales unit (Bob).
+    assert!(firm(&e, &user(7), &user(8), EdgeKind::CanActAs));
+    assert!(edges(&e, &user(7), &user(3), EdgeKind::CanActAs).is_empty());
+    assert!(
+        edges(
+            &e,
+            &user(7),
+            &hub("password-reset/729827e3-9c14-49f7-bb1b-9608f156bbb8"),
+            EdgeKind::CanActAs
+        )
+        .is_empty()
+    );
+}
+
+#[test]
+fn an_app_scoped_application_administrator_reaches_that_app_only() {
+    let e = contoso();
+    // Sam: Application Administrator over hr-sync's registration.
+    let hr_sp = format!("entra:{}", g(322));
+    let billing_sp = format!("entra:{}", g(321));
+    assert!(firm(&e, &user(12), &hr_sp, EdgeKind::CanActAs));
+    assert!(edges(&e, &user(12), &billing_sp, EdgeKind::CanActAs).is_empty());
+    assert!(edges(&e, &user(12), &hub("app-credentials"), EdgeKind::CanActAs).is_empty());
+}
+
+#[test]
+fn owners_add_credentials_but_not_to_managed_identities() {
+    let e = contoso();
+    // Olga owns billing-app's registration: acts as its service principal.
+    assert!(firm(
+        &e,
+        &user(9),
+        &format!("entra:{}", g(321)),
+        EdgeKind::CanActAs
+    ));
+    // Mo owns build-vm's managed identity: no credential can be added.
+    assert_eq!(any_from(&e, &user(10)), 0);
+    // Bob owns a dynamic group: nobody adds members to it.
+    assert!(
+        edges(
+            &e,
+            &user(8),
+            &format!("entra:{}", g(104)),
+            EdgeKind::CanActAs
+        )
+        .is_empty()
+    );
+}
+
+#[test]
+fn graph_application_permissions() {
+    let e = contoso();
+    // hr-sync: RoleManagement.ReadWrite.Directory.
+    assert!(firm(
+        &e,
+        &format!("entra:{}", g(322)),
+        &admin(),
+        EdgeKind::CanEscalate
+    ));
+    // billing-app: Mail.Read reads every mailbox.
+    let mail = format!("m365:{TENANT}/exchange/mailboxes");
+    let grant: Vec<_> = contoso()
+        .edges
+        .to_vec()
+        .into_iter()
+        .filter(|x| x.from == format!("entra:{}", g(321)) && x.to == mail)
+        .collect();
+    assert_eq!(grant.len(), 1);
+    assert_eq!(grant[0].kind, EdgeKind::OauthGrant);
+    assert_eq!(grant[0].access, Some(blastgraph_model::AccessLevel::Read));
+    assert!(!grant[0].conditional);
+    // web-frontend: Sites.Selected and User.Read.All reach nothing.
+    assert_eq!(any_from(&e, &format!("entra:{}", g(325))), 0);
+}
+
+#[test]
+fn delegated_grants_need_a_signed_in_user() {
+    let e = contoso();
+    // notes-app: admin consent for Files.Read.All.
+    let drives = format!("m365:{TENANT}/onedrive/drives");
+    let d = edges(
+        &e,
+        &format!("entra:{}", g(324)),
+        &drives,
+        EdgeKind::OauthGrant,
+    );
+    assert_eq!(d.len(), 1);
+    assert!(d[0].0 && d[0].1.contains("signed-in user"), "{d:?}");
+    // ci-deployer: Alice consented Mail.ReadWrite: her mailbox only.
+    let hers = format!("m365:{TENANT}/exchange/mailboxes/{}", g(3));
+    assert_eq!(
+        edges(
+            &e,
+            &format!("entra:{}", g(323)),
+            &hers,
+            EdgeKind::OauthGrant
+        )
+        .len(),
+        1
+    );
+    let all = format!("m365:{TENANT}/exchange/mailboxes");
+    assert!(edges(&e, &format!("entra:{}", g(323)), &all, EdgeKind::OauthGrant).is_empty());
+}
+
+#[test]
+fn federated_credentials_match_issuer_and_subject() {
+    let e = contoso();
+    let main =
+        blastgraph_model::ids::github_actions_subject("repo:contoso/infra:ref:refs/heads/main");
+    assert!(firm(
+        &e,
+        &main,
+        &format!("entra:{}", g(323)),
+        EdgeKind::AuthenticatesAs
+    ));
+    // web-frontend trusts pull requests of contoso/web: its main branch is
+    // another subject, with no edge.
+    let pr = blastgraph_model::ids::github_actions_subject("repo:contoso/web:pull_request");
+    let web_main =
+        blastgraph_model::ids::github_actions_subject("repo:contoso/web:ref:refs/heads/main");
+    assert!(firm(
+        &e,
+        &pr,
+        &format!("entra:{}", g(325)),
+        EdgeKind::AuthenticatesAs
+    ));
+    assert!(!e.nodes.iter().any(|n| n.id == web_main));
+    // A user-assigned identity trusts a Kubernetes service account: the
+    // same id the Kubernetes connector gives it.
+    let sa = blastgraph_model::ids::k8s_service_account(
+        &format!("https://oidc.prod-aks.azure.com/{TENANT}/{}/", g(1100)),
+        "deploy",
+        "deployer",
+    );
+    assert!(firm(
+        &e,
+        &sa,
+        &format!("entra:{}", g(502)),
+        EdgeKind::AuthenticatesAs
+    ));
+}
+
+#[test]
+fn arm_roles_are_evaluated_from_their_definitions() {
+    let e = contoso();
+    let vm_mi = format!("entra:{}", g(501));
+    // Victor: Virtual Machine Contributor on rg-ml runs commands on build-vm.
+    assert!(firm(&e, &user(14), &vm_mi, EdgeKind::CanActAs));
+    // Nina: a custom role with Microsoft.Compute/virtualMachines/* whose
+    // notActions remove run command and extensions: nothing.
+    assert_eq!(any_from(&e, &user(15)), 0);
+    // ci-deployer: Contributor on rg-web acts as web-api's identities.
+    assert!(firm(
+        &e,
+        &format!("entra:{}", g(323)),
+        &format!("entra:{}", g(503)),
+        EdgeKind::CanActAs
+    ));
+    assert!(firm(
+        &e,
+        &format!("entra:{}", g(323)),
+        &format!("entra:{}", g(502)),
+        EdgeKind::CanActAs
+    ));
+}
+
+#[test]
+fn owner_of_a_management_group_reaches_its_subscriptions_not_the_siblings() {
+    let e = contoso();
+    let corp = blastgraph_model::ids::arm_scope_owner(
+        "/providers/Microsoft.Management/managementGroups/corp",
+    );
+    let prod = blastgraph_model::ids::arm_scope_owner(&format!("/subscriptions/{}", g(601)));
+    let dev = blastgraph_model::ids::arm_scope_owner(&format!("/subscriptions/{}", g(602)));
+    assert!(firm(&e, &user(13), &corp, EdgeKind::CanEscalate));
+    assert!(firm(&e, &corp, &prod, EdgeKind::Contains));
+    assert!(edges(&e, &corp, &dev, EdgeKind::Contains).is_empty());
+    // Pete is eligible (PIM) for Owner of dev: conditional.
+    let pete = edges(&e, &user(5), &dev, EdgeKind::CanEscalate);
+    assert!(pete.len() == 1 && pete[0].0, "{pete:?}");
+}
+
+#[test]
+fn key_vaults_use_their_own_permission_model() {
+    let e = contoso();
+    let db = arm(&format!(
+        "{RG_ML}/providers/microsoft.keyvault/vaults/kv-ml/secrets/db-password"
+    ));
+    let billing = arm(&format!(
+        "/subscriptions/{}/resourcegroups/rg-web/providers/microsoft.keyvault/vaults/kv-web/secrets/billing-api-key",
+        g(601)
+    ));
+    // RBAC vault: Key Vault Secrets User for build-vm's identity.
+    assert!(firm(
+        &e,
+        &format!("entra:{}", g(501)),
+        &db,
+        EdgeKind::CanReadSecret
+    ));
+    // RBAC vault: Rita's access policy is ignored.
+    assert!(edges(&e, &user(16), &db, EdgeKind::CanReadSecret).is_empty());
+    // Access-policy vault: billing-app's `Get` (any case) reads; Rita's
+    // `list` alone does not.
+    assert!(firm(
+        &e,
+        &format!("entra:{}", g(321)),
+        &billing,
+        EdgeKind::CanReadSecret
+    ));
+    assert!(edges(&e, &user(16), &billing, EdgeKind::CanReadSecret).is_empty());
+}
+
+#[test]
+fn data_roles_reach_containers_and_models() {
+    let e = contoso();
+    let sa = format!("{RG_ML}/providers/microsoft.storage/storageaccounts/mldata");
+    let training = arm(&format!(
+        "{sa}/blobservices/default/containers/training-data"
+    ));
+    let eval = arm(&format!("{sa}/blobservices/default/containers/eval-data"));
+    let team = format!("entra:{}", g(102));
+    assert!(firm(&e, &team, &training, EdgeKind::Access));
+    assert!(edges(&e, &team, &eval, EdgeKind::Access).is_empty());
+    // Dana's assignment has an ABAC condition: conditional, quoted.
+    let dana = edges(&e, &user(18), &eval, EdgeKind::Access);
+    assert!(
+        dana.len() == 1 && dana[0].0 && dana[0].1.contains("ABAC"),
+        "{dana:?}"
+    );
+    // OpenAI: the user role invokes the deployment; Reader does not.
+    let gpt = arm(&format!(
+        "{RG_ML}/providers/microsoft.cognitiveservices/accounts/contoso-openai/deployments/gpt-4o"
+    ));
+    assert!(firm(&e, &user(17), &gpt, EdgeKind::Access));
+    assert_eq!(any_from(&e, &user(16)), 0);
+}
+
+#[test]
+fn an_unlisted_inventory_stands_as_one_node_and_a_missing_role_definition_is_conditional() {
+    // Without the vault's secret list, its secrets are one node.
+    let e = contoso_without(&["kv-ml/secrets.json"]);
+    let all = arm(&format!(
+        "{RG_ML}/providers/microsoft.keyvault/vaults/kv-ml/secrets"
+    ));
+    assert!(firm(
+        &e,
+        &format!("entra:{}", g(501)),
+        &all,
+        EdgeKind::CanReadSecret
+    ));
+    // Without role definitions, an assignment could grant anything.
+    let e = contoso_without(&["roleDefinitions.json"]);
+    let rg = blastgraph_model::ids::arm_scope_owner(RG_ML);
+    let v = edges(&e, &user(14), &rg, EdgeKind::CanEscalate);
+    assert!(
+        v.len() == 1 && v[0].0 && v[0].1.contains("not in the inputs"),
+        "{v:?}"
+    );
+}
+
+#[test]
+fn bad_input_is_reported_and_the_good_records_kept() {
+    let files =
+        vec![
+        (
+            "t/graph/v1.0/users.json".to_string(),
+            br#"{"value":[{"id":"U1","displayName":"ok"},{"id":7},{"displayName":"no id"},"x"]}"#
+                .to_vec(),
+        ),
+        (
+            "t/graph/v1.0/groups.json".to_string(),
+            br#"{"value":[{"id":"G1","displayName":"a","displayName":"b"}]}"#.to_vec(),
+        ),
+        ("t/graph/v1.0/servicePrincipals.json".to_string(), b"{\"value\": [".to_vec()),
+        ("t/arm/subscriptions.json".to_string(), br#"{"value": {"id": 1}}"#.to_vec()),
+        ("t/graph/v1.0/me/drive.json".to_string(), br#"{"id": "d"}"#.to_vec()),
+        ("t/graph/v1.0/organization.json".to_string(), br#"{"odd": true}"#.to_vec()),
+    ];
+    let e = ingest(&files);
+    let text: Vec<String> = e
+        .diagnostics
+        .iter()
+        .map(|d| format!("{}: {}: {}", d.file, d.location, d.message))
+        .collect();
+    let all = text.join("\n");
+    assert!(e.nodes.iter().any(|n| n.id == "entra:u1"), "{all}");
+    for expected in [
+        "users.json: $.value[1].id: expected a string, found a number",
+        "users.json: $.value[2].id: missing required field `id`",
+        "users.json: $.value[3]: expected an object, found a string",
+        "groups.json: $.value[0].displayName",
+        "servicePrincipals.json",
+        "subscriptions.json: $.value: expected an array, found an object",
+        "drive.json: $: Graph call `me/drive` is not one the Azure connector reads",
+        "organization.json: $: expected a response with a `value` array",
+    ] {
+        assert!(all.contains(expected), "missing `{expected}` in\n{all}");
+    }
+    assert!(!e.nodes.iter().any(|n| n.id == "entra:g1"));
+}
