@@ -35,7 +35,9 @@ pub(crate) fn emit(facts: &Facts, out: &mut EstateBuilder) {
         tenant,
         m365: BTreeSet::new(),
         hubs: HashSet::new(),
+        ix: Index::new(facts),
     };
+    e.ix.scopes = e.all_scopes();
     e.directory_nodes();
     e.memberships();
     e.directory_roles();
@@ -50,6 +52,84 @@ pub(crate) fn emit(facts: &Facts, out: &mut EstateBuilder) {
     e.tenant_admin_reach();
 }
 
+/// Lookups built once, so that no rule scans every fact per identity.
+#[derive(Default)]
+struct Index {
+    /// Active directory roles by principal: (template id, scoped to a
+    /// restricted management unit).
+    roles: std::collections::HashMap<String, Vec<(String, bool)>>,
+    /// Role-assignable groups each object is a member of.
+    protected_groups: std::collections::HashMap<String, Vec<String>>,
+    /// Owners of role-assignable groups.
+    protected_owners: HashSet<String>,
+    /// Members of restricted management units.
+    restricted: HashSet<String>,
+    /// Members of each administrative unit.
+    unit_members: std::collections::HashMap<String, Vec<String>>,
+    /// The (non-managed) service principal of each application id.
+    sp_by_app: std::collections::HashMap<String, String>,
+    /// Every ARM scope: read, or named by a resource or an assignment.
+    scopes: Scopes,
+}
+
+type Scopes = BTreeMap<String, (String, ScopeKind, Option<String>, At)>;
+
+impl Index {
+    fn new(f: &Facts) -> Index {
+        let mut ix = Index::default();
+        let template = |role: &str| {
+            f.dir_roles
+                .get(role)
+                .map_or(role, |r| r.template.as_str())
+                .to_string()
+        };
+        for a in &f.dir_assignments {
+            if a.eligible {
+                continue;
+            }
+            let restricted =
+                matches!(&a.scope, DirScope::Unit(u) if f.units.get(u).is_some_and(|(_, r, _)| *r));
+            ix.roles
+                .entry(a.principal.clone())
+                .or_default()
+                .push((template(&a.role), restricted));
+        }
+        for m in &f.members {
+            if let Some(unit) = m.container.strip_prefix("unit:") {
+                ix.unit_members
+                    .entry(unit.to_string())
+                    .or_default()
+                    .push(m.member.clone());
+                if f.units.get(unit).is_some_and(|(_, r, _)| *r) {
+                    ix.restricted.insert(m.member.clone());
+                }
+            } else if f
+                .groups
+                .get(&m.container)
+                .is_some_and(|g| g.role_assignable)
+            {
+                ix.protected_groups
+                    .entry(m.member.clone())
+                    .or_default()
+                    .push(m.container.clone());
+            }
+        }
+        for o in &f.owners {
+            if f.groups.get(&o.owned).is_some_and(|g| g.role_assignable) {
+                ix.protected_owners.insert(o.owner.clone());
+            }
+        }
+        for (id, sp) in &f.sps {
+            if let (Some(app), false) = (&sp.app_id, sp.managed) {
+                ix.sp_by_app
+                    .entry(app.clone())
+                    .or_insert_with(|| id.clone());
+            }
+        }
+        ix
+    }
+}
+
 struct Emit<'a> {
     f: &'a Facts,
     out: &'a mut EstateBuilder,
@@ -59,6 +139,7 @@ struct Emit<'a> {
     m365: BTreeSet<String>,
     /// Hub nodes made so far.
     hubs: HashSet<String>,
+    ix: Index,
 }
 
 /// A hub: one node standing for a set of identities an attacker may take
@@ -396,12 +477,14 @@ impl Emit<'_> {
                         );
                     }
                     (Power::ResetPasswords, DirScope::Unit(unit)) => {
-                        let users: Vec<String> = f
-                            .members
+                        let users: Vec<String> = self
+                            .ix
+                            .unit_members
+                            .get(unit)
+                            .map_or(&[][..], Vec::as_slice)
                             .iter()
-                            .filter(|m| m.container == format!("unit:{unit}"))
-                            .filter(|m| f.users.contains_key(&m.member))
-                            .map(|m| m.member.clone())
+                            .filter(|m| f.users.contains_key(*m))
+                            .cloned()
                             .collect();
                         for u in users {
                             if !self.resettable(&template, &u, Some(unit)) {
@@ -457,12 +540,14 @@ impl Emit<'_> {
                         );
                     }
                     (Power::GroupMembers, DirScope::Unit(unit)) => {
-                        let groups: Vec<String> = f
-                            .members
+                        let groups: Vec<String> = self
+                            .ix
+                            .unit_members
+                            .get(unit)
+                            .map_or(&[][..], Vec::as_slice)
                             .iter()
-                            .filter(|m| m.container == format!("unit:{unit}"))
-                            .filter(|m| self.joinable(&m.member))
-                            .map(|m| m.member.clone())
+                            .filter(|m| self.joinable(m))
+                            .cloned()
                             .collect();
                         for g in groups {
                             self.edge(
@@ -536,38 +621,20 @@ impl Emit<'_> {
     /// owner of a role-assignable group, or holding a role scoped to a
     /// restricted management unit).
     fn user_roles(&self, user: &str) -> (Vec<&str>, bool) {
-        let f = self.f;
-        let groups: Vec<&str> = f
-            .members
-            .iter()
-            .filter(|m| {
-                m.member == user
-                    && f.groups
-                        .get(&m.container)
-                        .is_some_and(|g| g.role_assignable)
-            })
-            .map(|m| m.container.as_str())
-            .collect();
-        let owner_of_protected = f
-            .owners
-            .iter()
-            .any(|o| o.owner == user && f.groups.get(&o.owned).is_some_and(|g| g.role_assignable));
+        let ix = &self.ix;
+        let groups = ix.protected_groups.get(user).map_or(&[][..], Vec::as_slice);
         let mut roles = Vec::new();
         let mut restricted = false;
-        for a in &f.dir_assignments {
-            if a.eligible || !(a.principal == user || groups.contains(&a.principal.as_str())) {
-                continue;
-            }
-            roles.push(self.template(&a.role));
-            if let DirScope::Unit(u) = &a.scope
-                && f.units.get(u).is_some_and(|(_, r, _)| *r)
-            {
-                restricted = true;
+        let held = std::iter::once(user).chain(groups.iter().map(String::as_str));
+        for p in held {
+            for (t, r) in ix.roles.get(p).map_or(&[][..], Vec::as_slice) {
+                roles.push(t.as_str());
+                restricted |= *r;
             }
         }
         (
             roles,
-            !groups.is_empty() || owner_of_protected || restricted,
+            !groups.is_empty() || ix.protected_owners.contains(user) || restricted,
         )
     }
 
@@ -590,13 +657,7 @@ impl Emit<'_> {
     }
 
     fn in_restricted_unit(&self, object: &str) -> bool {
-        self.f.members.iter().any(|m| {
-            m.member == object
-                && m.container
-                    .strip_prefix("unit:")
-                    .and_then(|u| self.f.units.get(u))
-                    .is_some_and(|(_, r, _)| *r)
-        })
+        self.ix.restricted.contains(object)
     }
 
     /// Whether a group's members may be changed by a group administrator:
@@ -621,11 +682,7 @@ impl Emit<'_> {
 
     /// The service principal of an application id in this tenant.
     fn sp_of_app(&self, app_id: &str) -> Option<String> {
-        self.f
-            .sps
-            .iter()
-            .find(|(_, s)| s.app_id.as_deref() == Some(app_id) && !s.managed)
-            .map(|(id, _)| id.clone())
+        self.ix.sp_by_app.get(app_id).cloned()
     }
 
     /// The hub node, made and filled on first use.
@@ -1067,7 +1124,7 @@ impl Emit<'_> {
     /// Owner nodes of every scope, each containing its children's; the
     /// tenant admin elevates to the root.
     fn arm_scopes(&mut self) {
-        let all = self.all_scopes();
+        let all = self.ix.scopes.clone();
         if all.is_empty() {
             return;
         }
@@ -1250,7 +1307,7 @@ impl Emit<'_> {
 
     fn arm_assignments(&mut self) {
         let f = self.f;
-        let scopes = self.all_scopes();
+        let scopes = self.ix.scopes.clone();
         for a in &f.arm_assignments {
             if !self.enabled(&a.principal) {
                 continue;
@@ -1365,10 +1422,10 @@ impl Emit<'_> {
 
     /// The subscriptions under a management group (or the root).
     fn subscriptions_under(&self, mg: &str) -> Vec<String> {
-        let all = self.all_scopes();
+        let all = &self.ix.scopes;
         let root = self.root_scope();
         let mut out = Vec::new();
-        for (id, (_, kind, _, _)) in &all {
+        for (id, (_, kind, _, _)) in all {
             if *kind != ScopeKind::Subscription {
                 continue;
             }
