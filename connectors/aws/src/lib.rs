@@ -42,6 +42,7 @@ mod methods;
 mod parse;
 mod pass_role;
 mod providers;
+mod sources;
 mod sso;
 mod tables;
 mod takeover;

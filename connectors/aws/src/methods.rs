@@ -18,7 +18,8 @@
 //!   unless it was deleted): the EC2 inventory is not read yet.
 //! - **Row caveats** ([`PASS_ROLE_CAVEATS`]): rows that stay conditional
 //!   because what they need is not in the inputs (an existing ECS cluster,
-//!   a stream to poll), unless the caller may
+//!   a bucket or queue when their inventory was not collected: see
+//!   `sources`), unless the caller may
 //!   make what is needed itself (`decided_by`). An instance-profile row's
 //!   caveat may be lifted by the account's age
 //!   (`caveat_unless_account_before`); its `note` is told, never a condition.
@@ -82,33 +83,33 @@ pub(crate) fn pass_role_caveat(
 
 /// A decision on part of a method: firm, or allowed under these conditions.
 #[derive(Debug, Clone, Default)]
-struct Verdict {
-    firm: bool,
-    conditions: Vec<String>,
+pub(crate) struct Verdict {
+    pub(crate) firm: bool,
+    pub(crate) conditions: Vec<String>,
 }
 
 impl Verdict {
-    fn firm() -> Self {
+    pub(crate) fn firm() -> Self {
         Verdict {
             firm: true,
             conditions: Vec::new(),
         }
     }
 
-    fn of(e: &Evaluation<'_>) -> Self {
+    pub(crate) fn of(e: &Evaluation<'_>) -> Self {
         Verdict {
             firm: !e.conditional,
             conditions: undecided_text(e).into_iter().collect(),
         }
     }
 
-    fn and(mut self, other: &Verdict) -> Self {
+    pub(crate) fn and(mut self, other: &Verdict) -> Self {
         self.firm &= other.firm;
         self.conditions.extend(other.conditions.iter().cloned());
         self
     }
 
-    fn because(mut self, reason: &str) -> Self {
+    pub(crate) fn because(mut self, reason: &str) -> Self {
         self.firm = false;
         self.conditions.push(reason.to_string());
         self

@@ -4,6 +4,7 @@
 use std::collections::HashSet;
 
 use super::*;
+use crate::sources::{self, CallerSources, Sources, Via, Who};
 use crate::tables::{BATCH_JOB_QUEUE, ECS_CONTAINER_INSTANCES, pass_role_service};
 
 impl Facts {
@@ -42,6 +43,11 @@ impl Facts {
             }
             // Listed, and no cluster it may use: no edge.
             return fallback;
+        }
+        // Rows whose code comes from a location the role reads: the
+        // actions here, the location per role (`pass_role_actions`).
+        if sources::source_of(id).is_some() {
+            return methods::new_resource_actions(principal, policies, actions, Context::empty());
         }
         if let Some(decided) = self.batch_row(principal, account, policies, (id, actions)) {
             return decided;
@@ -136,25 +142,44 @@ impl Facts {
         }
     }
 
-    /// A PassRole row's service actions for passing `role`: the verdict
-    /// decided once per caller, except that CloudFormation's actions are
-    /// decided again with `cloudformation:RoleArn` = the role when that
-    /// verdict was conditional (a grant limited to some roles).
+    /// A PassRole row's service actions for passing role `role` (index
+    /// into the identities): the verdict decided once per caller, except
+    /// that CloudFormation's actions are decided again with
+    /// `cloudformation:RoleArn` = the role when that verdict was
+    /// conditional (a grant limited to some roles), and that the rows of
+    /// [`sources::SOURCES`] add the location the role reads and the
+    /// attacker writes (`None`: no edge), named by the [`Via`].
     pub(crate) fn pass_role_actions(
         &self,
         principal: &Principal,
         policies: (&[&Policy], Option<&Policy>, &[Vec<&Policy>]),
-        (row, role): (usize, &str),
+        (row, role): (usize, usize),
         per_caller: &[Option<(bool, Vec<String>)>],
-    ) -> Option<(bool, Vec<String>)> {
+        (sources, mine): (&Sources<'_>, &CallerSources<'_>),
+    ) -> Option<(bool, Vec<String>, Option<Via>)> {
         let (id, _, actions) = PASS_ROLE_METHODS.get(row)?;
-        let cached = per_caller.get(row)?.clone()?;
-        if cached.0 || !actions.iter().any(|a| a.starts_with("cloudformation:")) {
-            return Some(cached);
+        let (firm, mut conditions) = per_caller.get(row)?.clone()?;
+        if let Some(s) = sources::source_of(id) {
+            let (identity, boundary, scp) = policies;
+            let who = Who {
+                arn: mine.arn(),
+                principal,
+                identity,
+                boundary,
+                scp,
+            };
+            let (v, via) = sources.decide(s, &who, mine, role)?;
+            conditions.extend(v.conditions);
+            return Some((firm && v.firm, conditions, via));
         }
-        let ctx = Context::new().with("cloudformation:RoleArn", [role]);
+        if firm || !actions.iter().any(|a| a.starts_with("cloudformation:")) {
+            return Some((firm, conditions, None));
+        }
+        let arn = self.idents.get(role)?.arn.as_str();
+        let ctx = Context::new().with("cloudformation:RoleArn", [arn]);
         let verdict = methods::new_resource_actions(principal, policies, actions, &ctx)?;
-        Some(methods::pass_role_caveat(principal, policies, id, verdict))
+        let (firm, conditions) = methods::pass_role_caveat(principal, policies, id, verdict);
+        Some((firm, conditions, None))
     }
 
     /// Whether `role` is a role a service may be given: not service-linked,
@@ -196,6 +221,13 @@ impl Facts {
             return;
         }
         let hubs = self.service_role_hubs(&trusted, out);
+        // The location rows' per-account candidates and per-role sides,
+        // built only when some role can be passed under one.
+        let needed = trusted.iter().any(|(_, rows)| {
+            rows.iter()
+                .any(|&r| sources::source_of(PASS_ROLE_METHODS[r].0).is_some())
+        });
+        let sources = Sources::new(self, needed);
         let callers: Vec<Caller<'_>> = self
             .callers()
             .filter(|c| !escalated.contains(&c.ix))
@@ -238,6 +270,7 @@ impl Facts {
             if actions_ok.iter().all(Option::is_none) {
                 return edges;
             }
+            let mine = CallerSources::new(&caller.arn);
             // One edge to a hub of the account stands for its roles.
             let mut covered: Vec<(&str, &HashSet<usize>)> = Vec::new();
             let own = hubs
@@ -260,7 +293,7 @@ impl Facts {
                 if !passes.iter().any(|s| s.may_match_resource(&role.arn)) {
                     continue;
                 }
-                let mut best: Option<(usize, Evaluation<'_>, bool, Vec<String>)> = None;
+                let mut best: Option<Choice<'_>> = None;
                 for &row in rows {
                     let service = pass_role_service(&PASS_ROLE_METHODS[row]).0;
                     if covered
@@ -269,11 +302,12 @@ impl Facts {
                     {
                         continue;
                     }
-                    let Some((firm, conds)) = self.pass_role_actions(
+                    let Some((firm, conds, via)) = self.pass_role_actions(
                         principal,
                         (identity, boundary, scp),
-                        (row, &role.arn),
+                        (row, *r),
                         &actions_ok,
+                        (&sources, &mine),
                     ) else {
                         continue;
                     };
@@ -314,28 +348,36 @@ impl Facts {
                         ));
                     }
                     if best.as_ref().is_none_or(|b| firm && !b.2) {
-                        best = Some((row, e, firm, conds));
+                        best = Some((row, e, firm, conds, via));
                     }
                     if firm {
                         break;
                     }
                 }
-                let Some((row, e, firm, conds)) = best else {
+                let Some((row, e, firm, conds, via)) = best else {
                     continue;
                 };
                 let (id, svc, actions) = PASS_ROLE_METHODS[row];
+                // The location rows name it and the attacker's actions on it.
+                let (note, all) = match &via {
+                    Some(v) => (
+                        format!(" through {}", v.note),
+                        actions.iter().chain(&v.actions).copied().collect(),
+                    ),
+                    None => (String::new(), actions.to_vec()),
+                };
                 let reason = format!(
-                    "{} can act as {}: passes it to {svc} ({id}: iam:PassRole + {})",
+                    "{} can act as {}: passes it to {svc}{note} ({id}: iam:PassRole + {})",
                     caller.label,
                     role.label,
-                    actions.join(" + ")
+                    all.join(" + ")
                 );
                 let mut ed = self.decided_edge(
                     caller,
                     role.arn.clone(),
                     EdgeKind::CanActAs,
                     (reason, "; PassRole allowed by ", identity_statement(&e)),
-                    format!("iam:PassRole+{}", actions.join("+")),
+                    format!("iam:PassRole+{}", all.join("+")),
                     &e,
                 );
                 if !firm {
@@ -347,6 +389,10 @@ impl Facts {
         });
     }
 }
+
+/// The row chosen for one (caller, role) pair: its index, the PassRole
+/// evaluation, whether firm, the conditions, and the location it uses.
+type Choice<'e> = (usize, Evaluation<'e>, bool, Vec<String>, Option<Via>);
 
 /// The roles of one account a service may be given (they trust it), when
 /// there are at least [`hub::HUB_MIN`]: one node, `aws:account/A/runs-as/SERVICE`,
@@ -444,7 +490,9 @@ impl Facts {
         // PassRole is firm under every PassedToService value.
         for (row, method) in PASS_ROLE_METHODS.iter().enumerate() {
             let (trust, passed_to) = pass_role_service(method);
+            // A location row is decided per role: never through the hub.
             if trust != service
+                || sources::source_of(method.0).is_some()
                 || !matches!(actions_ok.get(row), Some(Some((true, c))) if c.is_empty())
             {
                 continue;

@@ -154,7 +154,11 @@ pub const INSTANCE_PROFILE_METHODS: &[InstanceProfileMethod] = &[
 /// A row of [`PASS_ROLE_METHODS`](crate::PASS_ROLE_METHODS) that needs
 /// something beyond its actions: conditional with `reason`, unless the
 /// caller may also do every one of `decided_by` (then it can make what is
-/// needed itself).
+/// needed itself). Rows that an inventory decides when collected (ECS
+/// clusters, Batch job queues, the S3 bucket of
+/// `kinesisanalytics-create-application`, the SQS queue of
+/// `lambda-create-function-event-source`) give the reason for when it was
+/// not.
 pub struct PassRoleCaveat {
     /// The row id.
     pub id: &'static str,
@@ -169,7 +173,7 @@ pub struct PassRoleCaveat {
 pub const PASS_ROLE_CAVEATS: &[PassRoleCaveat] = &[
     PassRoleCaveat {
         id: "lambda-create-function-event-source",
-        reason: "needs an existing event source (DynamoDB or Kinesis stream, SQS queue, Kafka, MQ) that the role can read; stream and queue inventories are not read",
+        reason: "needs an event source the role can read: no new SQS queue the attacker may create and send to (sqs:CreateQueue, sqs:SendMessage) is one the role may read (sqs:ReceiveMessage, sqs:DeleteMessage, sqs:GetQueueAttributes), and sqs/list-queues was not collected",
         decided_by: &[],
     },
     PassRoleCaveat {
@@ -211,7 +215,7 @@ pub const PASS_ROLE_CAVEATS: &[PassRoleCaveat] = &[
     },
     PassRoleCaveat {
         id: "kinesisanalytics-create-application",
-        reason: "the application's code is a JAR in Amazon S3 that the role must be able to read (s3:GetObject); the role's S3 access and the bucket are not checked",
+        reason: "the application's code is a JAR in Amazon S3 that the role must read (s3:GetObject) and the attacker write (s3:PutObject): no new bucket the attacker may create (s3:CreateBucket) is one the role may read, and s3/list-buckets was not collected",
         decided_by: &[],
     },
     PassRoleCaveat {

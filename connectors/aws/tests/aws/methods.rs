@@ -1897,7 +1897,7 @@ pass_role_rows! {
         None, negative_pass_role_on_harmless_role => Twin::Res;
     lambda_create_function_event_source:
         PassCase::new("lambda-create-function-event-source", LAMBDA, &["lambda:CreateFunction", "lambda:CreateEventSourceMapping"]),
-        Some("needs an existing event source"), negative_deny_in_another_policy => Twin::Deny("lambda:CreateEventSourceMapping");
+        Some("needs an event source the role can read"), negative_deny_in_another_policy => Twin::Deny("lambda:CreateEventSourceMapping");
     glue_create_dev_endpoint:
         PassCase::new("glue-create-dev-endpoint", GLUE, &["glue:CreateDevEndpoint"]),
         None, negative_deny_in_another_policy => Twin::Deny("glue:CreateDevEndpoint");
