@@ -463,154 +463,115 @@ impl Emit<'_> {
             };
             let whole = matches!(a.scope, DirScope::Tenant | DirScope::Unknown);
             for power in powers {
-                match (power, &a.scope) {
-                    (Power::TenantAdmin, s) if whole || matches!(s, DirScope::Tenant) => {
-                        let admin = self.tenant_admin();
-                        self.edge(
-                            (p.clone(), admin),
-                            EdgeKind::CanEscalate,
+                use AccessLevel::Admin;
+                use EdgeKind::{Access, CanActAs, CanEscalate};
+                let unit_members = |unit: &str| {
+                    self.ix
+                        .unit_members
+                        .get(unit)
+                        .map_or(&[][..], Vec::as_slice)
+                        .to_vec()
+                };
+                // (targets, kind, level, mechanism, what it does)
+                let (to, kind, access, how, what): (Vec<String>, _, _, _, _) =
+                    match (power, &a.scope) {
+                        (Power::TenantAdmin, _) if whole => (
+                            vec![self.tenant_admin()],
+                            CanEscalate,
                             None,
-                            Some("directory role"),
-                            &a.at,
-                            reason("controls the tenant"),
-                            cond.clone(),
-                        );
-                    }
-                    (Power::ResetPasswords, DirScope::Unit(unit)) => {
-                        let users: Vec<String> = self
-                            .ix
-                            .unit_members
-                            .get(unit)
-                            .map_or(&[][..], Vec::as_slice)
-                            .iter()
-                            .filter(|m| f.users.contains_key(*m))
-                            .cloned()
-                            .collect();
-                        for u in users {
-                            if !self.resettable(&template, &u, Some(unit)) {
-                                continue;
-                            }
-                            let to = ids::entra_object(&u);
-                            self.edge(
-                                (p.clone(), to),
-                                EdgeKind::CanActAs,
-                                None,
-                                Some("password reset"),
-                                &a.at,
-                                reason("resets the password of a member of the unit"),
-                                cond.clone(),
-                            );
-                        }
-                    }
-                    (Power::ResetPasswords, _) if whole => {
-                        let hub = self.hub(&Hub::Reset(template.clone()));
-                        self.edge(
-                            (p.clone(), hub),
-                            EdgeKind::CanActAs,
+                            "directory role",
+                            "controls the tenant",
+                        ),
+                        (Power::ResetPasswords, DirScope::Unit(unit)) => (
+                            unit_members(unit)
+                                .into_iter()
+                                .filter(|u| f.users.contains_key(u))
+                                .filter(|u| self.resettable(&template, u, Some(unit)))
+                                .map(|u| ids::entra_object(&u))
+                                .collect(),
+                            CanActAs,
                             None,
-                            Some("password reset"),
-                            &a.at,
-                            reason("resets the passwords of the users its tier allows"),
-                            cond.clone(),
-                        );
-                    }
-                    (Power::AppCredentials, DirScope::Object(o)) => {
-                        if let Some(sp) = self.sp_of_object(o) {
-                            self.edge(
-                                (p.clone(), ids::entra_object(&sp)),
-                                EdgeKind::CanActAs,
-                                None,
-                                Some("add credential"),
-                                &a.at,
-                                reason("adds a credential to the application"),
-                                cond.clone(),
-                            );
-                        }
-                    }
-                    (Power::AppCredentials, _) if whole => {
-                        let hub = self.hub(&Hub::AppCredentials);
-                        self.edge(
-                            (p.clone(), hub),
-                            EdgeKind::CanActAs,
+                            "password reset",
+                            "resets the password of a member of the unit",
+                        ),
+                        (Power::ResetPasswords, _) if whole => (
+                            vec![self.hub(&Hub::Reset(template.clone()))],
+                            CanActAs,
                             None,
-                            Some("add credential"),
-                            &a.at,
-                            reason("adds a credential to any application or service principal"),
-                            cond.clone(),
-                        );
-                    }
-                    (Power::GroupMembers, DirScope::Unit(unit)) => {
-                        let groups: Vec<String> = self
-                            .ix
-                            .unit_members
-                            .get(unit)
-                            .map_or(&[][..], Vec::as_slice)
-                            .iter()
-                            .filter(|m| self.joinable(m))
-                            .cloned()
-                            .collect();
-                        for g in groups {
-                            self.edge(
-                                (p.clone(), ids::entra_object(&g)),
-                                EdgeKind::CanActAs,
-                                None,
-                                Some("add member"),
-                                &a.at,
-                                reason("adds itself to a group of the unit"),
-                                cond.clone(),
-                            );
-                        }
-                    }
-                    (Power::GroupMembers, DirScope::Object(g)) if self.joinable(g) => {
-                        self.edge(
-                            (p.clone(), ids::entra_object(g)),
-                            EdgeKind::CanActAs,
+                            "password reset",
+                            "resets the passwords of the users its tier allows",
+                        ),
+                        (Power::AppCredentials, DirScope::Object(o)) => (
+                            self.sp_of_object(o)
+                                .map(|sp| ids::entra_object(&sp))
+                                .into_iter()
+                                .collect(),
+                            CanActAs,
                             None,
-                            Some("add member"),
-                            &a.at,
-                            reason("adds itself to the group"),
-                            cond.clone(),
-                        );
-                    }
-                    (Power::GroupMembers, _) if whole => {
-                        let hub = self.hub(&Hub::GroupMembers);
-                        self.edge(
-                            (p.clone(), hub),
-                            EdgeKind::CanActAs,
+                            "add credential",
+                            "adds a credential to the application",
+                        ),
+                        (Power::AppCredentials, _) if whole => (
+                            vec![self.hub(&Hub::AppCredentials)],
+                            CanActAs,
                             None,
-                            Some("add member"),
-                            &a.at,
-                            reason("adds itself to any group that is not role-assignable"),
-                            cond.clone(),
-                        );
-                    }
-                    (Power::Mailboxes, _) if whole => {
-                        let t = self.m365_node(tables::MAILBOXES, None);
-                        self.edge(
-                            (p.clone(), t),
-                            EdgeKind::Access,
-                            Some(AccessLevel::Admin),
-                            Some("directory role"),
-                            &a.at,
-                            reason("administers every mailbox"),
-                            cond.clone(),
-                        );
-                    }
-                    (Power::Sites, _) if whole => {
-                        for path in [tables::SITES, tables::DRIVES] {
-                            let t = self.m365_node(path, None);
-                            self.edge(
-                                (p.clone(), t),
-                                EdgeKind::Access,
-                                Some(AccessLevel::Admin),
-                                Some("directory role"),
-                                &a.at,
-                                reason("administers every site and drive"),
-                                cond.clone(),
-                            );
-                        }
-                    }
-                    _ => {}
+                            "add credential",
+                            "adds a credential to any application or service principal",
+                        ),
+                        (Power::GroupMembers, DirScope::Unit(unit)) => (
+                            unit_members(unit)
+                                .into_iter()
+                                .filter(|g| self.joinable(g))
+                                .map(|g| ids::entra_object(&g))
+                                .collect(),
+                            CanActAs,
+                            None,
+                            "add member",
+                            "adds itself to a group of the unit",
+                        ),
+                        (Power::GroupMembers, DirScope::Object(g)) if self.joinable(g) => (
+                            vec![ids::entra_object(g)],
+                            CanActAs,
+                            None,
+                            "add member",
+                            "adds itself to the group",
+                        ),
+                        (Power::GroupMembers, _) if whole => (
+                            vec![self.hub(&Hub::GroupMembers)],
+                            CanActAs,
+                            None,
+                            "add member",
+                            "adds itself to any group that is not role-assignable",
+                        ),
+                        (Power::Mailboxes, _) if whole => (
+                            vec![self.m365_node(tables::MAILBOXES, None)],
+                            Access,
+                            Some(Admin),
+                            "directory role",
+                            "administers every mailbox",
+                        ),
+                        (Power::Sites, _) if whole => (
+                            vec![
+                                self.m365_node(tables::SITES, None),
+                                self.m365_node(tables::DRIVES, None),
+                            ],
+                            Access,
+                            Some(Admin),
+                            "directory role",
+                            "administers every site and drive",
+                        ),
+                        _ => continue,
+                    };
+                for t in to {
+                    self.edge(
+                        (p.clone(), t),
+                        kind,
+                        access,
+                        Some(how),
+                        &a.at,
+                        reason(what),
+                        cond.clone(),
+                    );
                 }
             }
         }
