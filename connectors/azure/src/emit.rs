@@ -1151,7 +1151,7 @@ impl Emit<'_> {
                 continue;
             };
             let owner = ids::arm_scope_owner(&rg);
-            self.full_control(&owner, id, r, None, "owner of its resource group");
+            self.full_control((&owner, true), (id, r), None, "owner of its resource group");
         }
         if f.tenant.is_some() {
             let admin = self.tenant_admin();
@@ -1168,18 +1168,26 @@ impl Emit<'_> {
     }
 
     /// Edges from `from`, which fully controls resource `id` (its owner):
-    /// admin on its data, `can_act_as` its managed identities.
-    fn full_control(&mut self, from: &str, id: &str, r: &Resource, cond: Cond, why: &str) {
+    /// admin on its data, `can_act_as` its managed identities. A scope
+    /// owner node `contains` the data (queries follow `contains` only out
+    /// of a scope, `scope` true); an identity gets `access admin`.
+    fn full_control(
+        &mut self,
+        (from, scope): (&str, bool),
+        (id, r): (&str, &Resource),
+        cond: Cond,
+        why: &str,
+    ) {
         let at = r.at.clone();
         for t in self.targets_of(id, r) {
             self.edge(
                 (from.to_string(), t.clone()),
-                if cond.is_some() {
-                    EdgeKind::Access
-                } else {
+                if scope {
                     EdgeKind::Contains
+                } else {
+                    EdgeKind::Access
                 },
-                cond.is_some().then_some(AccessLevel::Admin),
+                (!scope).then_some(AccessLevel::Admin),
                 None,
                 &at,
                 format!("{t} is in {id} ({why})"),
@@ -1328,7 +1336,7 @@ impl Emit<'_> {
                 } else {
                     let under_scope: Vec<(String, Resource)> = self.resources_under(&a.scope);
                     for (id, r) in under_scope {
-                        self.full_control(&p, &id, &r, cond.clone(), &why);
+                        self.full_control((&p, false), (&id, &r), cond.clone(), &why);
                     }
                 }
                 continue;

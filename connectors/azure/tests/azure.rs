@@ -411,6 +411,36 @@ fn data_roles_reach_containers_and_models() {
 }
 
 #[test]
+fn owner_of_one_resource_reaches_its_data() {
+    let e = contoso();
+    // Oscar is Owner of the storage account mldata: admin on its
+    // containers (an access edge, which a query follows), not on the
+    // vault next to it.
+    let sa = format!("{RG_ML}/providers/microsoft.storage/storageaccounts/mldata");
+    let training = arm(&format!(
+        "{sa}/blobservices/default/containers/training-data"
+    ));
+    let owned: Vec<_> = e
+        .edges
+        .to_vec()
+        .into_iter()
+        .filter(|x| x.from == user(17) && x.to == training)
+        .collect();
+    assert_eq!(owned.len(), 1, "{owned:#?}");
+    assert_eq!(owned[0].kind, EdgeKind::Access);
+    assert_eq!(owned[0].access, Some(blastgraph_model::AccessLevel::Admin));
+    let db = arm(&format!(
+        "{RG_ML}/providers/microsoft.keyvault/vaults/kv-ml/secrets/db-password"
+    ));
+    assert!(
+        e.edges
+            .to_vec()
+            .iter()
+            .all(|x| !(x.from == user(17) && x.to == db))
+    );
+}
+
+#[test]
 fn an_unlisted_inventory_stands_as_one_node_and_a_missing_role_definition_is_conditional() {
     // Without the vault's secret list, its secrets are one node.
     let e = contoso_without(&["kv-ml/secrets.json"]);
