@@ -156,7 +156,7 @@ enum Hub {
     GroupMembers,
 }
 
-impl Emit<'_> {
+impl<'a> Emit<'a> {
     // ---------------------------------------------------------------- nodes
 
     fn path(&self, at: &At) -> &str {
@@ -1334,15 +1334,14 @@ impl Emit<'_> {
                         cond,
                     );
                 } else {
-                    let under_scope: Vec<(String, Resource)> = self.resources_under(&a.scope);
-                    for (id, r) in under_scope {
-                        self.full_control((&p, false), (&id, &r), cond.clone(), &why);
+                    for (id, r) in self.resources_under(&a.scope) {
+                        self.full_control((&p, false), (id, r), cond.clone(), &why);
                     }
                 }
                 continue;
             }
             for (id, r) in self.resources_under(&a.scope) {
-                self.role_on_resource(&p, role, (&a.scope, &id, &r), &a.at, &why, cond.clone());
+                self.role_on_resource(&p, role, (&a.scope, id, r), &a.at, &why, cond.clone());
             }
         }
     }
@@ -1370,7 +1369,7 @@ impl Emit<'_> {
     }
 
     /// Every resource under a scope (by id, or through management groups).
-    fn resources_under(&self, scope: &str) -> Vec<(String, Resource)> {
+    fn resources_under(&self, scope: &str) -> Vec<(&'a str, &'a Resource)> {
         let f = self.f;
         if scope == "/" || scope.starts_with("/providers/microsoft.management/") {
             let subs = self.subscriptions_under(scope);
@@ -1378,14 +1377,14 @@ impl Emit<'_> {
                 .resources
                 .iter()
                 .filter(|(id, _)| subs.iter().any(|s| under(s, id)))
-                .map(|(id, r)| (id.clone(), r.clone()))
+                .map(|(id, r)| (id.as_str(), r))
                 .collect();
         }
         f.resources
             .range(scope.to_string()..)
             .take_while(|(id, _)| id.starts_with(scope))
             .filter(|(id, _)| under(scope, id))
-            .map(|(id, r)| (id.clone(), r.clone()))
+            .map(|(id, r)| (id.as_str(), r))
             .collect()
     }
 
@@ -1583,16 +1582,15 @@ impl Emit<'_> {
     /// target kind, or the placeholder standing for them.
     fn data_of(&mut self, id: &str, r: &Resource) -> Vec<String> {
         let f = self.f;
-        let listed: Vec<(String, Resource)> = f
-            .resources
-            .range(format!("{id}/")..)
-            .take_while(|(k, _)| k.starts_with(&format!("{id}/")))
-            .filter(|(_, c)| target_kind(&c.kind, &c.sub_kind).is_some())
-            .map(|(k, c)| (k.clone(), c.clone()))
-            .collect();
+        let prefix = format!("{id}/");
         let mut out = self.targets_of(id, r);
-        for (k, c) in listed {
-            out.extend(self.targets_of(&k, &c));
+        for (k, c) in f
+            .resources
+            .range(prefix.clone()..)
+            .take_while(|(k, _)| k.starts_with(&prefix))
+            .filter(|(_, c)| target_kind(&c.kind, &c.sub_kind).is_some())
+        {
+            out.extend(self.targets_of(k, c));
         }
         out
     }
@@ -1666,9 +1664,8 @@ impl Emit<'_> {
             let Some(account) = f.resources.get(&a.account) else {
                 continue;
             };
-            let account = account.clone();
             let targets: Vec<String> = self
-                .data_of(&a.account, &account)
+                .data_of(&a.account, account)
                 .into_iter()
                 .filter(|t| {
                     let raw = t.trim_start_matches("arm:");
