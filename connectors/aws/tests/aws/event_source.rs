@@ -6,10 +6,10 @@
 //! the mapping is created) and the attacker may send to, existing (the
 //! account's `sqs/list-queues`, queue policies included) or new.
 
-use blastgraph_model::{EdgeKind, Estate};
+use blastgraph_model::Estate;
 use serde_json::{Value, json};
 
-use crate::fixture::{A, allow, document, iam, ingest_json, pass_role};
+use crate::fixture::{A, Said, acts_via, allow, document, iam, ingest_json, pass_role};
 
 const LAMBDA: &str = "lambda.amazonaws.com";
 const MECHANISM: &str = "iam:PassRole+lambda:CreateFunction+lambda:CreateEventSourceMapping";
@@ -89,29 +89,11 @@ fn estate(reads: &[Value], more: &[Value], queues: Option<&[Queue<'_>]>) -> Esta
 
 /// The `can_act_as` edges of `dev` through this row: (to, mechanism,
 /// conditional, condition, reason).
-fn mapped(e: &Estate) -> Vec<(String, String, bool, String, String)> {
-    e.edges
-        .iter()
-        .filter(|x| x.kind == EdgeKind::CanActAs && x.from == iam("user/dev"))
-        .filter(|x| !x.to.contains("/unseen/"))
-        .filter(|x| {
-            x.mechanism
-                .as_deref()
-                .is_some_and(|m| m.contains("lambda:CreateEventSourceMapping"))
-        })
-        .map(|x| {
-            (
-                x.to.clone(),
-                x.mechanism.clone().unwrap_or_default(),
-                x.conditional,
-                x.condition.clone().unwrap_or_default(),
-                x.provenance.reason.clone(),
-            )
-        })
-        .collect()
+fn mapped(e: &Estate) -> Vec<Said> {
+    acts_via(e, &iam("user/dev"), "lambda:CreateEventSourceMapping")
 }
 
-fn one(got: &[(String, String, bool, String, String)]) -> (String, bool, String, String) {
+fn one(got: &[Said]) -> (String, bool, String, String) {
     assert_eq!(got.len(), 1, "{got:#?}");
     let (to, mechanism, conditional, condition, reason) = got[0].clone();
     assert_eq!(to, iam("role/fn"));

@@ -104,3 +104,31 @@ pub fn pivots(e: &Estate, from: &str) -> Vec<(EdgeKind, String, String, bool)> {
         })
         .collect()
 }
+
+/// An edge seen through its words: (to, mechanism, conditional, condition,
+/// reason).
+pub type Said = (String, String, bool, String, String);
+
+/// The `can_act_as` edges of `from` whose mechanism names `mechanism`,
+/// leaving out those to unseen-inventory nodes.
+pub fn acts_via(e: &Estate, from: &str, mechanism: &str) -> Vec<Said> {
+    e.edges
+        .iter()
+        .filter(|x| x.kind == EdgeKind::CanActAs && x.from == from)
+        .filter(|x| !x.to.contains("/unseen/"))
+        .filter(|x| {
+            x.mechanism
+                .as_deref()
+                .is_some_and(|m| m.contains(mechanism))
+        })
+        .map(|x| {
+            (
+                x.to.clone(),
+                x.mechanism.clone().unwrap_or_default(),
+                x.conditional,
+                x.condition.clone().unwrap_or_default(),
+                x.provenance.reason.clone(),
+            )
+        })
+        .collect()
+}

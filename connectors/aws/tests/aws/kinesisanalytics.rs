@@ -5,10 +5,10 @@
 //! the account's inventory (bucket policies included) or in a new bucket
 //! the attacker creates.
 
-use blastgraph_model::{EdgeKind, Estate};
+use blastgraph_model::Estate;
 use serde_json::{Value, json};
 
-use crate::fixture::{A, allow, document, iam, ingest_json, pass_role};
+use crate::fixture::{A, Said, acts_via, allow, document, iam, ingest_json, pass_role};
 
 const SERVICE: &str = "kinesisanalytics.amazonaws.com";
 const MECHANISM: &str =
@@ -75,26 +75,8 @@ fn estate(reads: &[Value], writes: &[Value], buckets: Option<&[Bucket<'_>]>) -> 
 
 /// The `can_act_as` edges of `dev` through this row: (to, mechanism,
 /// conditional, condition, reason).
-fn flink(e: &Estate) -> Vec<(String, String, bool, String, String)> {
-    e.edges
-        .iter()
-        .filter(|x| x.kind == EdgeKind::CanActAs && x.from == iam("user/dev"))
-        .filter(|x| !x.to.contains("/unseen/"))
-        .filter(|x| {
-            x.mechanism
-                .as_deref()
-                .is_some_and(|m| m.contains("kinesisanalytics:"))
-        })
-        .map(|x| {
-            (
-                x.to.clone(),
-                x.mechanism.clone().unwrap_or_default(),
-                x.conditional,
-                x.condition.clone().unwrap_or_default(),
-                x.provenance.reason.clone(),
-            )
-        })
-        .collect()
+fn flink(e: &Estate) -> Vec<Said> {
+    acts_via(e, &iam("user/dev"), "kinesisanalytics:")
 }
 
 fn reads(bucket: &str) -> Value {
@@ -105,7 +87,7 @@ fn writes(bucket: &str) -> Value {
     allow(&["s3:PutObject"], &s3(&format!("{bucket}/*")))
 }
 
-fn one(got: &[(String, String, bool, String, String)]) -> (String, bool, String, String) {
+fn one(got: &[Said]) -> (String, bool, String, String) {
     assert_eq!(got.len(), 1, "{got:#?}");
     let (to, mechanism, conditional, condition, reason) = got[0].clone();
     assert_eq!(to, iam("role/flink"));
