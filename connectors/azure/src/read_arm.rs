@@ -18,134 +18,133 @@ pub(crate) fn read(
     facts: &mut Facts,
     out: &mut EstateBuilder,
 ) {
+    facts.seen.insert(format!("arm:{}", arm_key(path)));
+    each(top, out, |o, _| record(call, path, file, o, facts));
+}
+
+/// Reads one record of an ARM list (`path` is the call's path) into
+/// `facts`. AzureHound's records embed the same objects, so its reader
+/// calls this too.
+pub(crate) fn record(
+    call: &ArmCall,
+    path: &str,
+    file: usize,
+    o: &Obj<'_>,
+    facts: &mut Facts,
+) -> Result<(), RecordError> {
     let at = |o: &Obj<'_>| At {
         file,
         path: o.path.clone(),
     };
-    facts.seen.insert(format!("arm:{}", arm_key(path)));
     match call {
         ArmCall::ManagementGroups | ArmCall::Descendants(_) => {
-            each(top, out, |o, _| {
-                let id = arm_key(o.req_str("id")?);
-                let props = props(o)?;
-                let kind = if id.starts_with("/subscriptions/") {
-                    ScopeKind::Subscription
-                } else {
-                    ScopeKind::ManagementGroup
-                };
-                let parent = props
-                    .as_ref()
-                    .and_then(|p| p.map.get("parent").or_else(|| detail_parent(p.map)))
-                    .and_then(|p| p.get("id"))
-                    .and_then(Value::as_str)
-                    .map(arm_key);
-                let name = props
-                    .as_ref()
-                    .and_then(|p| p.map.get("displayName"))
-                    .and_then(Value::as_str)
-                    .or(o.opt_str("name")?)
-                    .unwrap_or(&id)
-                    .to_string();
-                upsert_scope(facts, id, name, kind, parent, at(o));
-                Ok(())
-            });
+            let id = arm_key(o.req_str("id")?);
+            let props = props(o)?;
+            let kind = if id.starts_with("/subscriptions/") {
+                ScopeKind::Subscription
+            } else {
+                ScopeKind::ManagementGroup
+            };
+            let parent = props
+                .as_ref()
+                .and_then(|p| p.map.get("parent").or_else(|| detail_parent(p.map)))
+                .and_then(|p| p.get("id"))
+                .and_then(Value::as_str)
+                .map(arm_key);
+            let name = props
+                .as_ref()
+                .and_then(|p| p.map.get("displayName"))
+                .and_then(Value::as_str)
+                .or(o.opt_str("name")?)
+                .unwrap_or(&id)
+                .to_string();
+            upsert_scope(facts, id, name, kind, parent, at(o));
         }
-        ArmCall::Subscriptions => each(top, out, |o, _| {
+        ArmCall::Subscriptions => {
             let id = arm_key(o.req_str("id")?);
             let name = o.opt_str("displayName")?.unwrap_or(&id).to_string();
             upsert_scope(facts, id, name, ScopeKind::Subscription, None, at(o));
-            Ok(())
-        }),
-        ArmCall::ResourceGroups => each(top, out, |o, _| {
+        }
+        ArmCall::ResourceGroups => {
             let id = arm_key(o.req_str("id")?);
             let name = o.opt_str("name")?.unwrap_or(&id).to_string();
             let parent = id.split("/resourcegroups/").next().map(str::to_string);
             upsert_scope(facts, id, name, ScopeKind::ResourceGroup, parent, at(o));
-            Ok(())
-        }),
+        }
         ArmCall::RoleDefinitions | ArmCall::CosmosRoleDefinitions => {
             let cosmos = matches!(call, ArmCall::CosmosRoleDefinitions);
-            each(top, out, |o, _| {
-                let id = o.req_str("id")?;
-                let props = props(o)?.ok_or_else(|| missing(o, "properties"))?;
-                let name = props.opt_str("roleName")?.unwrap_or(id).to_string();
-                let mut permissions = Vec::new();
-                if let Some(v) = props.map.get("permissions") {
-                    let Value::Array(items) = v else {
-                        return Err(wrong(&props, "permissions", "an array", v));
-                    };
-                    for (i, p) in items.iter().enumerate() {
-                        let p = Obj::new(p, format!("{}.permissions[{i}]", props.path))?;
-                        permissions.push(Permission {
-                            actions: lower(strings(&p, "actions")?),
-                            not_actions: lower(strings(&p, "notActions")?),
-                            data_actions: lower(strings(&p, "dataActions")?),
-                            not_data_actions: lower(strings(&p, "notDataActions")?),
-                        });
-                    }
+            let id = o.req_str("id")?;
+            let props = props(o)?.ok_or_else(|| missing(o, "properties"))?;
+            let name = props.opt_str("roleName")?.unwrap_or(id).to_string();
+            let mut permissions = Vec::new();
+            if let Some(v) = props.map.get("permissions") {
+                let Value::Array(items) = v else {
+                    return Err(wrong(&props, "permissions", "an array", v));
+                };
+                for (i, p) in items.iter().enumerate() {
+                    let p = Obj::new(p, format!("{}.permissions[{i}]", props.path))?;
+                    permissions.push(Permission {
+                        actions: lower(strings(&p, "actions")?),
+                        not_actions: lower(strings(&p, "notActions")?),
+                        data_actions: lower(strings(&p, "dataActions")?),
+                        not_data_actions: lower(strings(&p, "notDataActions")?),
+                    });
                 }
-                let role = ArmRole { name, permissions };
-                if cosmos {
-                    facts.cosmos_roles.insert(arm_key(id), role);
-                } else {
-                    facts.arm_roles.insert(guid(id), role);
-                }
-                Ok(())
-            });
+            }
+            let role = ArmRole { name, permissions };
+            if cosmos {
+                facts.cosmos_roles.insert(arm_key(id), role);
+            } else {
+                facts.arm_roles.insert(guid(id), role);
+            }
         }
         ArmCall::RoleAssignments | ArmCall::RoleEligibility => {
             let eligible = matches!(call, ArmCall::RoleEligibility);
-            each(top, out, |o, _| {
-                let p = props(o)?.ok_or_else(|| missing(o, "properties"))?;
-                if eligible
-                    && p.opt_str("status")?
-                        .is_some_and(|s| !s.eq_ignore_ascii_case("Provisioned"))
-                {
-                    return Ok(());
+            let p = props(o)?.ok_or_else(|| missing(o, "properties"))?;
+            if eligible
+                && p.opt_str("status")?
+                    .is_some_and(|s| !s.eq_ignore_ascii_case("Provisioned"))
+            {
+                return Ok(());
+            }
+            let scope = match p.opt_str("scope")? {
+                Some(s) => arm_key(s),
+                // The assignment's own id starts with its scope.
+                None => {
+                    let id = arm_key(o.req_str("id")?);
+                    id.split("/providers/microsoft.authorization/")
+                        .next()
+                        .unwrap_or("/")
+                        .to_string()
                 }
-                let scope = match p.opt_str("scope")? {
-                    Some(s) => arm_key(s),
-                    // The assignment's own id starts with its scope.
-                    None => {
-                        let id = arm_key(o.req_str("id")?);
-                        id.split("/providers/microsoft.authorization/")
-                            .next()
-                            .unwrap_or("/")
-                            .to_string()
-                    }
-                };
-                facts.arm_assignments.push(ArmAssignment {
-                    principal: oid(p.req_str("principalId")?),
-                    principal_kind: ObjKind::parse(p.opt_str("principalType")?.unwrap_or("")),
-                    role: guid(p.req_str("roleDefinitionId")?),
-                    scope: if scope.is_empty() { "/".into() } else { scope },
-                    condition: p
-                        .opt_str("condition")?
-                        .filter(|c| !c.trim().is_empty())
-                        .map(str::to_string),
-                    eligible,
-                    at: at(o),
-                });
-                Ok(())
+            };
+            facts.arm_assignments.push(ArmAssignment {
+                principal: oid(p.req_str("principalId")?),
+                principal_kind: ObjKind::parse(p.opt_str("principalType")?.unwrap_or("")),
+                role: guid(p.req_str("roleDefinitionId")?),
+                scope: if scope.is_empty() { "/".into() } else { scope },
+                condition: p
+                    .opt_str("condition")?
+                    .filter(|c| !c.trim().is_empty())
+                    .map(str::to_string),
+                eligible,
+                at: at(o),
             });
         }
         ArmCall::CosmosRoleAssignments => {
             let account = arm_key(path)
                 .trim_end_matches("/sqlroleassignments")
                 .to_string();
-            each(top, out, |o, _| {
-                let p = props(o)?.ok_or_else(|| missing(o, "properties"))?;
-                facts.cosmos_assignments.push(CosmosAssignment {
-                    account: account.clone(),
-                    principal: oid(p.req_str("principalId")?),
-                    role: arm_key(p.req_str("roleDefinitionId")?),
-                    scope: arm_key(p.req_str("scope")?),
-                    at: at(o),
-                });
-                Ok(())
+            let p = props(o)?.ok_or_else(|| missing(o, "properties"))?;
+            facts.cosmos_assignments.push(CosmosAssignment {
+                account,
+                principal: oid(p.req_str("principalId")?),
+                role: arm_key(p.req_str("roleDefinitionId")?),
+                scope: arm_key(p.req_str("scope")?),
+                at: at(o),
             });
         }
-        ArmCall::Resources => each(top, out, |o, _| {
+        ArmCall::Resources => {
             let id = arm_key(o.req_str("id")?);
             let kind = o
                 .opt_str("type")?
@@ -215,9 +214,9 @@ pub(crate) fn read(
                     facts.resources.insert(id, r);
                 }
             }
-            Ok(())
-        }),
+        }
     }
+    Ok(())
 }
 
 fn detail_parent(p: &Map<String, Value>) -> Option<&Value> {

@@ -15,208 +15,187 @@ pub(crate) fn read(
     facts: &mut Facts,
     out: &mut EstateBuilder,
 ) {
-    let at = |o: &Obj<'_>| At {
+    let seen = match call {
+        GraphCall::Users => Some("users".to_string()),
+        GraphCall::Groups => Some("groups".into()),
+        GraphCall::GroupMembers(g) => Some(format!("groups/{}/members", oid(g))),
+        GraphCall::UnitMembers(u) => Some(format!("units/{}/members", oid(u))),
+        GraphCall::Applications => Some("applications".into()),
+        GraphCall::ServicePrincipals => Some("servicePrincipals".into()),
+        GraphCall::Grants => Some("oauth2PermissionGrants".into()),
+        _ => None,
+    };
+    if let Some(key) = seen {
+        facts.seen.insert(key);
+    }
+    each(top, out, |o, _| record(call, file, o, facts));
+}
+
+/// Reads one record of a Graph list (an object of its `value` array) into
+/// `facts`. AzureHound's records embed the same objects, so its reader
+/// calls this too.
+pub(crate) fn record(
+    call: &GraphCall,
+    file: usize,
+    o: &Obj<'_>,
+    facts: &mut Facts,
+) -> Result<(), RecordError> {
+    let at = At {
         file,
         path: o.path.clone(),
     };
-    let seen = |facts: &mut Facts, key: String| {
-        facts.seen.insert(key);
-    };
     match call {
-        GraphCall::Organization => each(top, out, |o, _| {
+        GraphCall::Organization => {
             let id = oid(o.req_str("id")?);
             let name = o.opt_str("displayName")?.unwrap_or(&id).to_string();
-            facts.tenant.get_or_insert((id, name, at(o)));
-            Ok(())
-        }),
+            facts.tenant.get_or_insert((id, name, at));
+        }
         GraphCall::Users => {
-            seen(facts, "users".into());
-            each(top, out, |o, _| {
-                let id = oid(o.req_str("id")?);
-                let upn = o.opt_str("userPrincipalName")?.map(str::to_string);
-                let name = o
-                    .opt_str("displayName")?
-                    .map(str::to_string)
-                    .or_else(|| upn.clone())
-                    .unwrap_or_else(|| id.clone());
-                let user = User {
-                    name,
-                    enabled: o.opt_bool("accountEnabled")?.unwrap_or(true),
-                    guest: o.opt_str("userType")?.is_some_and(|t| t == "Guest"),
-                    upn,
-                    at: at(o),
-                };
-                facts.users.insert(id, user);
-                Ok(())
-            });
+            let id = oid(o.req_str("id")?);
+            let upn = o.opt_str("userPrincipalName")?.map(str::to_string);
+            let name = o
+                .opt_str("displayName")?
+                .map(str::to_string)
+                .or_else(|| upn.clone())
+                .unwrap_or_else(|| id.clone());
+            let user = User {
+                name,
+                enabled: o.opt_bool("accountEnabled")?.unwrap_or(true),
+                guest: o.opt_str("userType")?.is_some_and(|t| t == "Guest"),
+                upn,
+                at,
+            };
+            facts.users.insert(id, user);
         }
         GraphCall::Groups => {
-            seen(facts, "groups".into());
-            each(top, out, |o, _| {
-                let id = oid(o.req_str("id")?);
-                let dynamic = strings(o, "groupTypes")?
-                    .iter()
-                    .any(|t| t.eq_ignore_ascii_case("DynamicMembership"));
-                let group = Group {
-                    name: o.opt_str("displayName")?.unwrap_or(&id).to_string(),
-                    role_assignable: o.opt_bool("isAssignableToRole")?.unwrap_or(false),
-                    dynamic,
-                    at: at(o),
-                };
-                facts.groups.insert(id, group);
-                Ok(())
-            });
+            let id = oid(o.req_str("id")?);
+            let dynamic = strings(o, "groupTypes")?
+                .iter()
+                .any(|t| t.eq_ignore_ascii_case("DynamicMembership"));
+            let group = Group {
+                name: o.opt_str("displayName")?.unwrap_or(&id).to_string(),
+                role_assignable: o.opt_bool("isAssignableToRole")?.unwrap_or(false),
+                dynamic,
+                at,
+            };
+            facts.groups.insert(id, group);
         }
         GraphCall::GroupMembers(g) | GraphCall::UnitMembers(g) => {
-            let container = oid(g);
-            let unit = matches!(call, GraphCall::UnitMembers(_));
-            seen(
-                facts,
-                format!(
-                    "{}/{container}/members",
-                    if unit { "units" } else { "groups" }
-                ),
-            );
-            each(top, out, |o, _| {
-                let member = oid(o.req_str("id")?);
-                let kind = ObjKind::parse(o.opt_str("@odata.type")?.unwrap_or(""));
-                facts.members.push(Membership {
-                    container: if unit {
-                        format!("unit:{container}")
-                    } else {
-                        container.clone()
-                    },
-                    member,
-                    kind,
-                    at: at(o),
-                });
-                Ok(())
+            let container = match call {
+                GraphCall::UnitMembers(_) => format!("unit:{}", oid(g)),
+                _ => oid(g),
+            };
+            facts.members.push(Membership {
+                container,
+                member: oid(o.req_str("id")?),
+                kind: ObjKind::parse(o.opt_str("@odata.type")?.unwrap_or("")),
+                at,
             });
         }
-        GraphCall::GroupOwners(x) | GraphCall::ApplicationOwners(x) => {
-            let owned = oid(x);
-            let owned_kind = if matches!(call, GraphCall::GroupOwners(_)) {
-                ObjKind::Group
-            } else {
-                ObjKind::Application
+        GraphCall::GroupOwners(x)
+        | GraphCall::ApplicationOwners(x)
+        | GraphCall::ServicePrincipalOwners(x) => {
+            let owned_kind = match call {
+                GraphCall::GroupOwners(_) => ObjKind::Group,
+                GraphCall::ApplicationOwners(_) => ObjKind::Application,
+                _ => ObjKind::ServicePrincipal,
             };
-            owners(owned, owned_kind, file, top, facts, out);
+            facts.owners.push(Ownership {
+                owned: oid(x),
+                owned_kind,
+                owner: oid(o.req_str("id")?),
+                at,
+            });
         }
-        GraphCall::ServicePrincipalOwners(x) => {
-            owners(oid(x), ObjKind::ServicePrincipal, file, top, facts, out);
-        }
-        GraphCall::Units => each(top, out, |o, _| {
+        GraphCall::Units => {
             let id = oid(o.req_str("id")?);
             let name = o.opt_str("displayName")?.unwrap_or(&id).to_string();
             let restricted = o.opt_bool("isMemberManagementRestricted")?.unwrap_or(false);
-            facts.units.insert(id, (name, restricted, at(o)));
-            Ok(())
-        }),
+            facts.units.insert(id, (name, restricted, at));
+        }
         GraphCall::Applications => {
-            seen(facts, "applications".into());
-            each(top, out, |o, _| {
-                let id = oid(o.req_str("id")?);
-                let app = Application {
-                    name: o.opt_str("displayName")?.unwrap_or(&id).to_string(),
-                    app_id: oid(o.req_str("appId")?),
-                };
-                facts.apps.insert(id, app);
-                Ok(())
-            });
+            let id = oid(o.req_str("id")?);
+            let app = Application {
+                name: o.opt_str("displayName")?.unwrap_or(&id).to_string(),
+                app_id: oid(o.req_str("appId")?),
+            };
+            facts.apps.insert(id, app);
         }
-        GraphCall::ApplicationFics(a) => {
-            let owner = oid(a);
-            each(top, out, |o, _| {
-                facts.fics.push(Fic {
-                    owner: owner.clone(),
-                    name: o.opt_str("name")?.unwrap_or("").to_string(),
-                    issuer: o.req_str("issuer")?.to_string(),
-                    subject: o.req_str("subject")?.to_string(),
-                    at: at(o),
-                });
-                Ok(())
-            });
-        }
+        GraphCall::ApplicationFics(a) => facts.fics.push(Fic {
+            owner: oid(a),
+            name: o.opt_str("name")?.unwrap_or("").to_string(),
+            issuer: o.req_str("issuer")?.to_string(),
+            subject: o.req_str("subject")?.to_string(),
+            at,
+        }),
         GraphCall::ServicePrincipals => {
-            seen(facts, "servicePrincipals".into());
-            each(top, out, |o, _| {
-                let id = oid(o.req_str("id")?);
-                let kind = o.opt_str("servicePrincipalType")?.unwrap_or("Application");
-                let managed = kind.eq_ignore_ascii_case("ManagedIdentity");
-                // A managed identity names its ARM resource among its
-                // alternative names (`isExplicit=…` and the resource id).
-                let resource = strings(o, "alternativeNames")?
-                    .into_iter()
-                    .find(|n| n.starts_with("/subscriptions/"))
-                    .map(|n| arm_key(&n));
-                let mut app_roles = std::collections::BTreeMap::new();
-                if let Some(Value::Array(roles)) = o.map.get("appRoles") {
-                    for r in roles {
-                        if let (Some(id), Some(value)) = (
-                            r.get("id").and_then(Value::as_str),
-                            r.get("value").and_then(Value::as_str),
-                        ) {
-                            app_roles.insert(oid(id), value.to_string());
-                        }
+            let id = oid(o.req_str("id")?);
+            let kind = o.opt_str("servicePrincipalType")?.unwrap_or("Application");
+            let managed = kind.eq_ignore_ascii_case("ManagedIdentity");
+            // A managed identity names its ARM resource among its
+            // alternative names (`isExplicit=…` and the resource id).
+            let resource = strings(o, "alternativeNames")?
+                .into_iter()
+                .find(|n| n.to_ascii_lowercase().starts_with("/subscriptions/"))
+                .map(|n| arm_key(&n));
+            let mut app_roles = std::collections::BTreeMap::new();
+            if let Some(Value::Array(roles)) = o.map.get("appRoles") {
+                for r in roles {
+                    if let (Some(id), Some(value)) = (
+                        r.get("id").and_then(Value::as_str),
+                        r.get("value").and_then(Value::as_str),
+                    ) {
+                        app_roles.insert(oid(id), value.to_string());
                     }
                 }
-                let owner_org = o.opt_str("appOwnerOrganizationId")?.map(oid);
-                let sp = ServicePrincipal {
-                    name: o.opt_str("displayName")?.unwrap_or(&id).to_string(),
-                    app_id: o.opt_str("appId")?.map(oid),
-                    managed,
-                    enabled: o.opt_bool("accountEnabled")?.unwrap_or(true),
-                    resource,
-                    app_roles,
-                    owner_org,
-                    at: at(o),
-                };
-                facts.sps.insert(id, sp);
-                Ok(())
-            });
-        }
-        GraphCall::AppRoleAssignments => each(top, out, |o, _| {
-            let grant = AppRoleGrant {
-                principal: oid(o.req_str("principalId")?),
-                principal_kind: ObjKind::parse(o.opt_str("principalType")?.unwrap_or("")),
-                resource: oid(o.req_str("resourceId")?),
-                role: oid(o.req_str("appRoleId")?),
-                at: at(o),
+            }
+            let owner_org = o.opt_str("appOwnerOrganizationId")?.map(oid);
+            let sp = ServicePrincipal {
+                name: o.opt_str("displayName")?.unwrap_or(&id).to_string(),
+                app_id: o.opt_str("appId")?.map(oid),
+                managed,
+                enabled: o.opt_bool("accountEnabled")?.unwrap_or(true),
+                resource,
+                app_roles,
+                owner_org,
+                at,
             };
-            facts.app_grants.push(grant);
-            Ok(())
+            facts.sps.insert(id, sp);
+        }
+        GraphCall::AppRoleAssignments => facts.app_grants.push(AppRoleGrant {
+            principal: oid(o.req_str("principalId")?),
+            principal_kind: ObjKind::parse(o.opt_str("principalType")?.unwrap_or("")),
+            resource: oid(o.req_str("resourceId")?),
+            role: oid(o.req_str("appRoleId")?),
+            at,
         }),
         GraphCall::Grants => {
-            seen(facts, "oauth2PermissionGrants".into());
-            each(top, out, |o, _| {
-                let consent = o.req_str("consentType")?;
-                let user = match consent {
-                    "AllPrincipals" => None,
-                    "Principal" => Some(oid(o.req_str("principalId")?)),
-                    other => {
-                        return Err((
-                            o.at("consentType"),
-                            format!("expected `AllPrincipals` or `Principal`, found `{other}`"),
-                        )
-                            .into());
-                    }
-                };
-                facts.delegated.push(DelegatedGrant {
-                    client: oid(o.req_str("clientId")?),
-                    user,
-                    resource: oid(o.req_str("resourceId")?),
-                    scopes: o
-                        .opt_str("scope")?
-                        .unwrap_or("")
-                        .split_whitespace()
-                        .map(str::to_string)
-                        .collect(),
-                    at: at(o),
-                });
-                Ok(())
+            let consent = o.req_str("consentType")?;
+            let user = match consent {
+                "AllPrincipals" => None,
+                "Principal" => Some(oid(o.req_str("principalId")?)),
+                other => {
+                    return Err((
+                        o.at("consentType"),
+                        format!("expected `AllPrincipals` or `Principal`, found `{other}`"),
+                    )
+                        .into());
+                }
+            };
+            facts.delegated.push(DelegatedGrant {
+                client: oid(o.req_str("clientId")?),
+                user,
+                resource: oid(o.req_str("resourceId")?),
+                scopes: o
+                    .opt_str("scope")?
+                    .unwrap_or("")
+                    .split_whitespace()
+                    .map(str::to_string)
+                    .collect(),
+                at,
             });
         }
-        GraphCall::RoleDefinitions => each(top, out, |o, _| {
+        GraphCall::RoleDefinitions => {
             let id = oid(o.req_str("id")?);
             let mut actions = Vec::new();
             if let Some(Value::Array(perms)) = o.map.get("rolePermissions") {
@@ -237,49 +216,23 @@ pub(crate) fn read(
                 actions,
             };
             facts.dir_roles.insert(id, role);
-            Ok(())
-        }),
+        }
         GraphCall::RoleAssignments | GraphCall::RoleEligibility => {
-            let eligible = matches!(call, GraphCall::RoleEligibility);
-            each(top, out, |o, _| {
-                // `directoryScopeId` is required by the API; its absence
-                // means a tool dropped it: the scope is unknown.
-                let scope = o
-                    .opt_str("directoryScopeId")?
-                    .map_or(DirScope::Unknown, DirScope::parse);
-                facts.dir_assignments.push(DirAssignment {
-                    principal: oid(o.req_str("principalId")?),
-                    role: oid(o.req_str("roleDefinitionId")?),
-                    scope,
-                    eligible,
-                    at: at(o),
-                });
-                Ok(())
+            // `directoryScopeId` is required by the API; its absence
+            // means a tool dropped it: the scope is unknown.
+            let scope = o
+                .opt_str("directoryScopeId")?
+                .map_or(DirScope::Unknown, DirScope::parse);
+            facts.dir_assignments.push(DirAssignment {
+                principal: oid(o.req_str("principalId")?),
+                role: oid(o.req_str("roleDefinitionId")?),
+                scope,
+                eligible: matches!(call, GraphCall::RoleEligibility),
+                at,
             });
         }
     }
-}
-
-fn owners(
-    owned: String,
-    owned_kind: ObjKind,
-    file: usize,
-    top: &Obj<'_>,
-    facts: &mut Facts,
-    out: &mut EstateBuilder,
-) {
-    each(top, out, |o, _| {
-        facts.owners.push(Ownership {
-            owned: owned.clone(),
-            owned_kind,
-            owner: oid(o.req_str("id")?),
-            at: At {
-                file,
-                path: o.path.clone(),
-            },
-        });
-        Ok(())
-    });
+    Ok(())
 }
 
 /// Every record of the response's `value` array (a response that is one
