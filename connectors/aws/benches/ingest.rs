@@ -418,7 +418,10 @@ fn ingest(files: &[(String, Vec<u8>)]) -> (f64, String) {
         .filter(|d| d.severity == Severity::Error)
         .count();
     let digest = if std::env::var("AWS_BENCH_DIGEST").as_deref() == Ok("1") {
-        format!(" edge_digest={:016x}", edge_digest(&e))
+        format!(
+            " edge_digest={:016x}",
+            blastgraph_gen::bench::edge_digest(&e)
+        )
     } else {
         String::new()
     };
@@ -438,56 +441,9 @@ fn ingest(files: &[(String, Vec<u8>)]) -> (f64, String) {
             ex.places.len(),
             ex.whys.len(),
             ex.notes.len(),
-            peak_rss_mib(),
+            blastgraph_gen::bench::peak_rss_mib(),
         ) + &digest,
     )
-}
-
-/// A digest of the edge set, independent of edge order: every edge with
-/// its ends, kind, access, condition, mechanism and provenance, sorted. The
-/// same inputs must give the same digest before and after a refactor
-/// (`AWS_BENCH_DIGEST=1`).
-fn edge_digest(e: &blastgraph_model::Estate) -> u64 {
-    use std::hash::{Hash, Hasher};
-    let mut lines: Vec<String> = e
-        .edges
-        .iter()
-        .map(|x| {
-            format!(
-                "{}\t{}\t{:?}\t{:?}\t{}\t{:?}\t{:?}\t{}\t{}\t{}\t{:?}",
-                x.from,
-                x.to,
-                x.kind,
-                x.access,
-                x.conditional,
-                x.mechanism,
-                x.condition,
-                x.provenance.source,
-                x.provenance.location,
-                x.provenance.reason,
-                x.id,
-            )
-        })
-        .collect();
-    lines.sort_unstable();
-    let mut nodes: Vec<String> = e.nodes.iter().map(|n| format!("{n:?}")).collect();
-    nodes.sort_unstable();
-    let mut h = std::hash::DefaultHasher::new();
-    lines.hash(&mut h);
-    nodes.hash(&mut h);
-    h.finish()
-}
-
-/// The process's peak resident memory so far (`VmHWM`), in MiB: runs go
-/// from small to large, so after a run it is that run's peak unless an
-/// earlier run was larger.
-fn peak_rss_mib() -> u64 {
-    std::fs::read_to_string("/proc/self/status")
-        .unwrap_or_default()
-        .lines()
-        .find_map(|l| l.strip_prefix("VmHWM:"))
-        .and_then(|v| v.trim().trim_end_matches("kB").trim().parse::<u64>().ok())
-        .map_or(0, |kib| kib / 1024)
 }
 
 fn org_account(i: usize) -> String {

@@ -462,6 +462,20 @@ impl<'a> Emit<'a> {
                 )
             };
             let whole = matches!(a.scope, DirScope::Tenant | DirScope::Unknown);
+            // A unit whose members were not listed (AzureHound collects no
+            // units): any user its tier allows, conditionally.
+            let unlisted_unit = match &a.scope {
+                DirScope::Unit(u) if !f.seen.contains(&format!("units/{u}/members")) => {
+                    cond = Some(join(
+                        cond,
+                        &format!(
+                            "the members of administrative unit {u} are not in the inputs: it reaches only those of these who are members (directory/administrativeUnits/{u}/members decides)"
+                        ),
+                    ));
+                    true
+                }
+                _ => false,
+            };
             for power in powers {
                 use AccessLevel::Admin;
                 use EdgeKind::{Access, CanActAs, CanEscalate};
@@ -481,6 +495,20 @@ impl<'a> Emit<'a> {
                             None,
                             "directory role",
                             "controls the tenant",
+                        ),
+                        (Power::ResetPasswords, DirScope::Unit(_)) if unlisted_unit => (
+                            vec![self.hub(&Hub::Reset(template.clone()))],
+                            CanActAs,
+                            None,
+                            "password reset",
+                            "resets the password of a member of the unit",
+                        ),
+                        (Power::GroupMembers, DirScope::Unit(_)) if unlisted_unit => (
+                            vec![self.hub(&Hub::GroupMembers)],
+                            CanActAs,
+                            None,
+                            "add member",
+                            "adds itself to a group of the unit",
                         ),
                         (Power::ResetPasswords, DirScope::Unit(unit)) => (
                             unit_members(unit)
@@ -637,8 +665,15 @@ impl<'a> Emit<'a> {
         if let Some(sp) = self.f.sps.get(object) {
             return (!sp.managed).then(|| object.to_string());
         }
-        let app = self.f.apps.get(object)?;
-        self.sp_of_app(&app.app_id)
+        // An application by its object id, or by its application (client)
+        // id: AzureHound names application scopes and the owners of
+        // federated credentials by the latter.
+        let app_id = self
+            .f
+            .apps
+            .get(object)
+            .map_or(object, |a| a.app_id.as_str());
+        self.sp_of_app(app_id)
     }
 
     /// The service principal of an application id in this tenant.
@@ -977,9 +1012,7 @@ impl<'a> Emit<'a> {
                     .and_then(|r| r.principal_id.clone())
                     .map(|p| (p, ObjKind::ServicePrincipal))
             } else {
-                f.apps
-                    .get(&c.owner)
-                    .and_then(|a| self.sp_of_app(&a.app_id))
+                self.sp_of_object(&c.owner)
                     .map(|p| (p, ObjKind::ServicePrincipal))
             };
             let Some((sp, kind)) = target else {
@@ -1319,7 +1352,16 @@ impl<'a> Emit<'a> {
                 );
                 continue;
             };
-            let why = format!("role {} at {} ({where_})", role.name, a.scope);
+            let why = format!(
+                "role {}{} at {} ({where_})",
+                role.name,
+                if role.shipped {
+                    " (built-in; the inputs hold no definition, Microsoft's documented one is used)"
+                } else {
+                    ""
+                },
+                a.scope
+            );
             if rbac::allows(role, rbac::ASSIGN_ROLES) {
                 let hierarchy = a.scope == "/" || scopes.contains_key(&a.scope);
                 if hierarchy {

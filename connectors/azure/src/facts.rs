@@ -219,6 +219,9 @@ pub(crate) struct Permission {
 pub(crate) struct ArmRole {
     pub name: String,
     pub permissions: Vec<Permission>,
+    /// Taken from the shipped table of built-in roles
+    /// ([`crate::builtin`]), the inputs having no definition.
+    pub shipped: bool,
 }
 
 /// An ARM role assignment, active or eligible.
@@ -313,6 +316,10 @@ pub(crate) struct Facts {
     pub scopes: BTreeMap<String, ArmScope>,
     pub arm_roles: BTreeMap<String, ArmRole>,
     pub arm_assignments: Vec<ArmAssignment>,
+    /// The ids of the ARM role assignments read: an assignment listed at
+    /// several scopes (inherited ones are, without `atScope()`) is kept
+    /// once.
+    pub arm_assignment_ids: std::collections::HashSet<String>,
     pub cosmos_roles: BTreeMap<String, ArmRole>,
     pub cosmos_assignments: Vec<CosmosAssignment>,
     pub resources: BTreeMap<String, Resource>,

@@ -9,11 +9,13 @@
 //! principal of the directory). docs/azure-connector.md says what each
 //! rule decides.
 
+mod builtin;
 mod emit;
 mod facts;
 mod layout;
 mod rbac;
 mod read_arm;
+mod read_azurehound;
 mod read_graph;
 mod tables;
 
@@ -29,7 +31,7 @@ pub const FORMAT: &str = "azure";
 /// Azure in the provider registry.
 pub static PROVIDER: blastgraph_model::Provider = blastgraph_model::Provider {
     name: "azure",
-    accepts: "a raw Microsoft Graph or Azure Resource Manager response of the Azure raw layout (`…/graph/v1.0/users.json`, `…/arm/subscriptions.json`, ...)",
+    accepts: "a raw Microsoft Graph or Azure Resource Manager response of the Azure raw layout (`…/graph/v1.0/users.json`, `…/arm/subscriptions.json`, ...), or AzureHound output (`{\"data\":[{\"kind\":\"AZUser\",…}],…}`)",
     docs: "docs/azure-raw-layout.md",
     connector: &AzureConnector,
 };
@@ -44,12 +46,13 @@ impl Connector for AzureConnector {
     }
 
     fn detect(&self, path: &str, head: &[u8]) -> bool {
-        layout::claims(path, head)
+        layout::claims(path, head) || read_azurehound::claims(head)
     }
 
     fn ingest(&self, path: &str, bytes: &[u8], out: &mut EstateBuilder) -> Result<(), IngestError> {
         let mut facts = Facts::default();
         let r = read_file(&mut facts, path, bytes, out);
+        builtin::fill(&mut facts);
         emit::emit(&facts, out);
         r
     }
@@ -62,6 +65,7 @@ impl Connector for AzureConnector {
                 out.file_error(&e);
             }
         }
+        builtin::fill(&mut facts);
         emit::emit(&facts, out);
     }
 }
@@ -74,6 +78,11 @@ fn read_file(
     out: &mut EstateBuilder,
 ) -> Result<(), IngestError> {
     let file = facts.file(path);
+    if read_azurehound::claims(bytes.get(..bytes.len().min(4096)).unwrap_or(bytes))
+        && layout::classify(path).is_none()
+    {
+        return read_azurehound::read(path, file, bytes, facts, out);
+    }
     let value = read_document(path, bytes, out)?;
     let top = Obj::new(&value, "$".into()).map_err(|e| IngestError::Shape {
         file: path.to_string(),

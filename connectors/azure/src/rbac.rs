@@ -207,6 +207,7 @@ mod tests {
                 not_actions: not.iter().map(|s| s.to_string()).collect(),
                 ..Permission::default()
             }],
+            shipped: false,
         }
     }
 

@@ -91,7 +91,11 @@ pub(crate) fn record(
                     });
                 }
             }
-            let role = ArmRole { name, permissions };
+            let role = ArmRole {
+                name,
+                permissions,
+                shipped: false,
+            };
             if cosmos {
                 facts.cosmos_roles.insert(arm_key(id), role);
             } else {
@@ -101,6 +105,15 @@ pub(crate) fn record(
         ArmCall::RoleAssignments | ArmCall::RoleEligibility => {
             let eligible = matches!(call, ArmCall::RoleEligibility);
             let p = props(o)?.ok_or_else(|| missing(o, "properties"))?;
+            if let Some(id) = o.opt_str("id")?
+                && !facts.arm_assignment_ids.insert(format!(
+                    "{}{}",
+                    arm_key(id),
+                    if eligible { "?" } else { "" }
+                ))
+            {
+                return Ok(());
+            }
             if eligible
                 && p.opt_str("status")?
                     .is_some_and(|s| !s.eq_ignore_ascii_case("Provisioned"))

@@ -2,114 +2,10 @@
 //! raw Graph and ARM responses in the shapes the APIs return), one test per
 //! rule, each with its negative twin.
 
-// Fixture helpers outside `#[test]` functions read files and may fail loudly.
-#![allow(clippy::expect_used)]
+mod common;
 
-use std::path::{Path, PathBuf};
-
-use blastgraph_connector_azure::AzureConnector;
-use blastgraph_model::{Connector, EdgeKind, Estate, EstateBuilder, InputFile};
-
-const TENANT: &str = "4a3b2c1d-5e6f-4a7b-8c9d-0e1f2a3b4c5d";
-
-/// The fixture's object ids: `g(n)` of the generator.
-fn g(n: u32) -> String {
-    format!("{:08x}-0000-4000-8000-{n:012x}", 0xa000_0000u32 + n)
-}
-
-fn user(n: u32) -> String {
-    format!("entra:{}", g(n))
-}
-
-fn files(dir: &Path, out: &mut Vec<PathBuf>) {
-    let mut entries: Vec<_> = std::fs::read_dir(dir)
-        .expect("fixture folder")
-        .map(|e| e.expect("entry").path())
-        .collect();
-    entries.sort();
-    for p in entries {
-        if p.is_dir() {
-            files(&p, out);
-        } else {
-            out.push(p);
-        }
-    }
-}
-
-/// Reads the fixture, leaving out files whose path contains one of `skip`.
-fn contoso_without(skip: &[&str]) -> Estate {
-    let root =
-        Path::new(env!("CARGO_MANIFEST_DIR")).join("../../tests/scenarios/azure-tenant/inputs");
-    let mut paths = Vec::new();
-    files(&root, &mut paths);
-    let loaded: Vec<(String, Vec<u8>)> = paths
-        .iter()
-        .map(|p| p.to_string_lossy().replace('\\', "/"))
-        .filter(|p| !skip.iter().any(|s| p.contains(s)))
-        .map(|p| {
-            let bytes = std::fs::read(&p).expect("read");
-            (p, bytes)
-        })
-        .collect();
-    ingest(&loaded)
-}
-
-fn ingest(files: &[(String, Vec<u8>)]) -> Estate {
-    let inputs: Vec<InputFile<'_>> = files
-        .iter()
-        .map(|(path, bytes)| InputFile {
-            path,
-            bytes,
-            sha256: "",
-        })
-        .collect();
-    for f in &inputs {
-        assert!(
-            AzureConnector.detect(f.path, f.bytes),
-            "{} is not detected",
-            f.path
-        );
-    }
-    let mut b = EstateBuilder::new();
-    AzureConnector.ingest_all(&inputs, &mut b);
-    b.finish()
-}
-
-fn contoso() -> Estate {
-    contoso_without(&[])
-}
-
-/// The edges from `from` to `to` of `kind`: (conditional, reason).
-fn edges(e: &Estate, from: &str, to: &str, kind: EdgeKind) -> Vec<(bool, String)> {
-    e.edges
-        .to_vec()
-        .into_iter()
-        .filter(|x| x.from == from && x.to == to && x.kind == kind)
-        .map(|x| (x.conditional, x.condition.unwrap_or_default()))
-        .collect()
-}
-
-fn firm(e: &Estate, from: &str, to: &str, kind: EdgeKind) -> bool {
-    edges(e, from, to, kind).iter().any(|(c, _)| !c)
-}
-
-fn any_from(e: &Estate, from: &str) -> usize {
-    e.edges.to_vec().iter().filter(|x| x.from == from).count()
-}
-
-fn admin() -> String {
-    format!("entra:tenant/{TENANT}/admin")
-}
-
-fn hub(name: &str) -> String {
-    format!("entra:tenant/{TENANT}/{name}")
-}
-
-fn arm(id: &str) -> String {
-    blastgraph_model::ids::arm_resource(id)
-}
-
-const RG_ML: &str = "/subscriptions/a0000259-0000-4000-8000-000000000259/resourcegroups/rg-ml";
+use blastgraph_model::EdgeKind;
+use common::*;
 
 #[test]
 fn the_fixture_reads_without_a_problem() {
@@ -453,13 +349,33 @@ fn an_unlisted_inventory_stands_as_one_node_and_a_missing_role_definition_is_con
         &all,
         EdgeKind::CanReadSecret
     ));
-    // Without role definitions, an assignment could grant anything.
+    // Without role definitions, a built-in role is Microsoft's documented
+    // one (Victor's Virtual Machine Contributor still runs commands on
+    // build-vm), and a custom role could grant anything (Nina's).
     let e = contoso_without(&["roleDefinitions.json"]);
-    let rg = blastgraph_model::ids::arm_scope_owner(RG_ML);
-    let v = edges(&e, &user(14), &rg, EdgeKind::CanEscalate);
+    let v = edges(
+        &e,
+        &user(14),
+        &format!("entra:{}", g(501)),
+        EdgeKind::CanActAs,
+    );
+    assert!(v.len() == 1 && !v[0].0, "{v:?}");
+    let why: Vec<_> = e
+        .edges
+        .to_vec()
+        .into_iter()
+        .filter(|x| x.from == user(14))
+        .map(|x| x.provenance.reason)
+        .collect();
     assert!(
-        v.len() == 1 && v[0].0 && v[0].1.contains("not in the inputs"),
-        "{v:?}"
+        why.iter().any(|w| w.contains("Microsoft's documented one")),
+        "{why:?}"
+    );
+    let rg = blastgraph_model::ids::arm_scope_owner(RG_ML);
+    let n = edges(&e, &user(15), &rg, EdgeKind::CanEscalate);
+    assert!(
+        n.len() == 1 && n[0].0 && n[0].1.contains("not in the inputs"),
+        "{n:?}"
     );
 }
 
