@@ -36,6 +36,7 @@ pub(crate) fn emit(facts: &Facts, out: &mut EstateBuilder) {
         m365: BTreeSet::new(),
         hubs: HashSet::new(),
         ix: Index::new(facts),
+        selected: usize::MAX,
     };
     e.ix.scopes = e.all_scopes();
     e.directory_nodes();
@@ -70,6 +71,9 @@ struct Index {
     sp_by_app: std::collections::HashMap<String, String>,
     /// Every ARM scope: read, or named by a resource or an assignment.
     scopes: Scopes,
+    /// Each user, group and service principal: its kind and whether it can
+    /// hold a session (one lookup where three maps would take three).
+    objects: std::collections::HashMap<String, (ObjKind, bool)>,
 }
 
 type Scopes = BTreeMap<String, (String, ScopeKind, Option<String>, At)>;
@@ -77,6 +81,18 @@ type Scopes = BTreeMap<String, (String, ScopeKind, Option<String>, At)>;
 impl Index {
     fn new(f: &Facts) -> Index {
         let mut ix = Index::default();
+        ix.objects
+            .reserve(f.users.len() + f.groups.len() + f.sps.len());
+        for (id, s) in &f.sps {
+            ix.objects
+                .insert(id.clone(), (ObjKind::ServicePrincipal, s.enabled));
+        }
+        for id in f.groups.keys() {
+            ix.objects.insert(id.clone(), (ObjKind::Group, true));
+        }
+        for (id, u) in &f.users {
+            ix.objects.insert(id.clone(), (ObjKind::User, u.enabled));
+        }
         let template = |role: &str| {
             f.dir_roles
                 .get(role)
@@ -140,6 +156,9 @@ struct Emit<'a> {
     /// Hub nodes made so far.
     hubs: HashSet<String>,
     ix: Index,
+    /// The input file the builder reports against (an index into
+    /// [`Facts::files`]).
+    selected: usize,
 }
 
 /// A hub: one node standing for a set of identities an attacker may take
@@ -154,6 +173,11 @@ enum Hub {
     /// Every group whose members may be changed (not role-assignable, not
     /// dynamic).
     GroupMembers,
+    /// Every enabled user no tier protects: no directory role, no
+    /// role-assignable group, no restricted management unit. Every
+    /// resetter reaches them, so each tier's hub reaches this one instead
+    /// of each of them (a large tenant's users, once).
+    Unprotected,
 }
 
 impl<'a> Emit<'a> {
@@ -183,6 +207,7 @@ impl<'a> Emit<'a> {
             Some(at) => {
                 let path = self.path(at).to_string();
                 self.out.select_input(&path);
+                self.selected = at.file;
                 at.path.clone()
             }
             None => String::new(),
@@ -215,7 +240,17 @@ impl<'a> Emit<'a> {
         reason: String,
         cond: Cond,
     ) {
+        // An identity acting as itself (a managed identity whose role
+        // reaches its own resource) says nothing.
+        if from == to && kind != EdgeKind::MemberOf {
+            return;
+        }
         let source = self.path(at).to_string();
+        // What the builder reports (a self-loop) names the edge's own file.
+        if self.selected != at.file {
+            self.out.select_input(&source);
+            self.selected = at.file;
+        }
         self.out.add_edge(Edge {
             id: None,
             from,
@@ -275,22 +310,16 @@ impl<'a> Emit<'a> {
 
     /// The kind of an object id, from the directory inputs.
     fn kind_of(&self, object: &str) -> ObjKind {
-        if self.f.users.contains_key(object) {
-            ObjKind::User
-        } else if self.f.groups.contains_key(object) {
-            ObjKind::Group
-        } else if self.f.sps.contains_key(object) {
-            ObjKind::ServicePrincipal
-        } else {
-            ObjKind::Other
-        }
+        self.ix
+            .objects
+            .get(object)
+            .map_or(ObjKind::Other, |(k, _)| *k)
     }
 
     /// Whether an object can hold a session: not a disabled user or
     /// service principal.
     fn enabled(&self, object: &str) -> bool {
-        self.f.users.get(object).is_none_or(|u| u.enabled)
-            && self.f.sps.get(object).is_none_or(|s| s.enabled)
+        self.ix.objects.get(object).is_none_or(|(_, e)| *e)
     }
 
     fn directory_nodes(&mut self) {
@@ -645,6 +674,22 @@ impl<'a> Emit<'a> {
         tables::may_reset(resetter, &roles, protected)
     }
 
+    /// Whether every resetter may reset `user`: enabled, no directory
+    /// role, not protected, not in a restricted management unit.
+    fn unprotected(&self, user: &str) -> bool {
+        if !self.enabled(user) || self.in_restricted_unit(user) {
+            return false;
+        }
+        let (roles, protected) = self.user_roles(user);
+        roles.is_empty() && !protected
+    }
+
+    /// Whether a resetter (template, or `all`) reaches the users no tier
+    /// protects.
+    fn resettable_unprotected(&self, resetter: &str) -> bool {
+        resetter == "all" || tables::may_reset(resetter, &[], false)
+    }
+
     fn in_restricted_unit(&self, object: &str) -> bool {
         self.ix.restricted.contains(object)
     }
@@ -700,6 +745,10 @@ impl<'a> Emit<'a> {
                 format!("entra:tenant/{}/group-members", self.tenant),
                 "every group that is not role-assignable (a member can be added)".into(),
             ),
+            Hub::Unprotected => (
+                format!("entra:tenant/{}/password-reset/unprotected", self.tenant),
+                "every user without a directory role".into(),
+            ),
         };
         if !self.hubs.insert(id.clone()) {
             return id;
@@ -709,15 +758,43 @@ impl<'a> Emit<'a> {
         let f = self.f;
         match hub {
             Hub::Reset(t) => {
+                if self.resettable_unprotected(t) {
+                    let base = self.hub(&Hub::Unprotected);
+                    let at = at.clone().unwrap_or_default();
+                    self.edge(
+                        (id.clone(), base),
+                        EdgeKind::CanActAs,
+                        None,
+                        Some("password reset"),
+                        &at,
+                        "resets the password of any user without a directory role".to_string(),
+                        None,
+                    );
+                }
                 for (u, user) in &f.users {
-                    if self.resettable(t, u, None) {
+                    if !self.unprotected(u) && self.resettable(t, u, None) {
                         self.edge(
                             (id.clone(), ids::entra_object(u)),
                             EdgeKind::CanActAs,
                             None,
                             Some("password reset"),
                             &user.at,
-                            format!("resets the password of {}", user.name),
+                            "resets the password: the role's tier allows this user".to_string(),
+                            None,
+                        );
+                    }
+                }
+            }
+            Hub::Unprotected => {
+                for (u, user) in &f.users {
+                    if self.unprotected(u) {
+                        self.edge(
+                            (id.clone(), ids::entra_object(u)),
+                            EdgeKind::CanActAs,
+                            None,
+                            Some("password reset"),
+                            &user.at,
+                            "resets the password: the user holds no directory role".to_string(),
                             None,
                         );
                     }
@@ -734,7 +811,8 @@ impl<'a> Emit<'a> {
                         None,
                         Some("add credential"),
                         &sp.at,
-                        format!("adds a client secret to {} and signs in as it", sp.name),
+                        "adds a client secret to the service principal and signs in as it"
+                            .to_string(),
                         None,
                     );
                 }
@@ -748,7 +826,7 @@ impl<'a> Emit<'a> {
                             None,
                             Some("add member"),
                             &group.at,
-                            format!("adds itself as a member of {}", group.name),
+                            "adds itself as a member of the group".to_string(),
                             None,
                         );
                     }
@@ -1029,6 +1107,7 @@ impl<'a> Emit<'a> {
             if self.added.insert(id.clone()) && !self.out.has_node(&id) {
                 let path = self.path(&c.at).to_string();
                 self.out.select_input(&path);
+                self.selected = c.at.file;
                 self.out.add_node(
                     Node {
                         id: id.clone(),
@@ -1310,6 +1389,15 @@ impl<'a> Emit<'a> {
     fn arm_assignments(&mut self) {
         let f = self.f;
         let scopes = self.ix.scopes.clone();
+        // A role held by several principals at one scope is one hub node,
+        // holding what the role allows there: its holders are members.
+        let mut holders: std::collections::HashMap<(&str, &str), usize> =
+            std::collections::HashMap::new();
+        for a in &f.arm_assignments {
+            if self.enabled(&a.principal) && f.arm_roles.contains_key(&a.role) {
+                *holders.entry((&a.role, &a.scope)).or_default() += 1;
+            }
+        }
         for a in &f.arm_assignments {
             if !self.enabled(&a.principal) {
                 continue;
@@ -1382,10 +1470,55 @@ impl<'a> Emit<'a> {
                 }
                 continue;
             }
+            let shared = holders.get(&(&a.role, &a.scope)).copied().unwrap_or(0);
+            if shared > 1 {
+                let hub = self.role_hub(&a.role, role, &a.scope, shared, &a.at);
+                self.edge(
+                    (p, hub),
+                    EdgeKind::MemberOf,
+                    None,
+                    Some("role assignment"),
+                    &a.at,
+                    format!("holds {why}"),
+                    cond,
+                );
+                continue;
+            }
             for (id, r) in self.resources_under(&a.scope) {
                 self.role_on_resource(&p, role, (&a.scope, id, r), &a.at, &why, cond.clone());
             }
         }
+    }
+
+    /// The hub of the holders of a role at a scope, made and filled on
+    /// first use: what the role allows on each resource under the scope.
+    fn role_hub(
+        &mut self,
+        guid: &str,
+        role: &ArmRole,
+        scope: &str,
+        holders: usize,
+        at: &At,
+    ) -> String {
+        let id = format!("{}/role/{guid}", ids::arm_resource(scope));
+        if self.added.contains(&id) {
+            return id;
+        }
+        self.node(
+            id.clone(),
+            format!("holders of {} at {scope}", role.name),
+            "azure:hub",
+            Class::Group,
+            Some(at),
+        );
+        let why = format!(
+            "role {} at {scope}, held by {holders} principals",
+            role.name
+        );
+        for (rid, r) in self.resources_under(scope) {
+            self.role_on_resource(&id, role, (scope, rid, r), at, &why, None);
+        }
+        id
     }
 
     /// The owner node of a hierarchy scope.
@@ -1412,17 +1545,20 @@ impl<'a> Emit<'a> {
 
     /// Every resource under a scope (by id, or through management groups).
     fn resources_under(&self, scope: &str) -> Vec<(&'a str, &'a Resource)> {
-        let f = self.f;
         if scope == "/" || scope.starts_with("/providers/microsoft.management/") {
-            let subs = self.subscriptions_under(scope);
-            return f
-                .resources
+            return self
+                .subscriptions_under(scope)
                 .iter()
-                .filter(|(id, _)| subs.iter().any(|s| under(s, id)))
-                .map(|(id, r)| (id.as_str(), r))
+                .flat_map(|s| self.resources_in(s))
                 .collect();
         }
-        f.resources
+        self.resources_in(scope)
+    }
+
+    /// Every resource whose id is under `scope`'s.
+    fn resources_in(&self, scope: &str) -> Vec<(&'a str, &'a Resource)> {
+        self.f
+            .resources
             .range(scope.to_string()..)
             .take_while(|(id, _)| id.starts_with(scope))
             .filter(|(id, _)| under(scope, id))

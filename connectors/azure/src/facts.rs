@@ -299,6 +299,8 @@ pub(crate) struct AccessPolicy {
 #[derive(Debug, Default)]
 pub(crate) struct Facts {
     pub files: Vec<String>,
+    /// Each file's index in `files`.
+    pub file_index: std::collections::HashMap<String, usize>,
     pub tenant: Option<(String, String, At)>,
     pub users: BTreeMap<String, User>,
     pub groups: BTreeMap<String, Group>,
@@ -331,10 +333,12 @@ pub(crate) struct Facts {
 impl Facts {
     /// The index of a file, added on first use.
     pub(crate) fn file(&mut self, path: &str) -> usize {
-        if let Some(i) = self.files.iter().position(|f| f == path) {
+        if let Some(&i) = self.file_index.get(path) {
             return i;
         }
         self.files.push(path.to_string());
+        self.file_index
+            .insert(path.to_string(), self.files.len() - 1);
         self.files.len() - 1
     }
 

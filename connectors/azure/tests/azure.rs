@@ -49,19 +49,22 @@ fn password_resets_follow_microsofts_tiers() {
     let e = contoso();
     let helpdesk = hub("password-reset/729827e3-9c14-49f7-bb1b-9608f156bbb8");
     assert!(firm(&e, &user(2), &helpdesk, EdgeKind::CanActAs));
-    // A user without a directory role (an ARM owner!) is reset.
-    assert!(firm(&e, &helpdesk, &user(13), EdgeKind::CanActAs));
+    // A user without a directory role (an ARM owner!) is reset, through
+    // the hub of the users no tier protects.
+    let unprotected = hub("password-reset/unprotected");
+    assert!(firm(&e, &helpdesk, &unprotected, EdgeKind::CanActAs));
+    assert!(firm(&e, &unprotected, &user(13), EdgeKind::CanActAs));
+    assert!(resets(&e, &helpdesk, &user(13)));
     // Not a User Administrator, a Global Administrator, a member of a
     // role-assignable group, or a disabled account.
     for n in [4, 1, 11, 6] {
-        assert!(
-            edges(&e, &helpdesk, &user(n), EdgeKind::CanActAs).is_empty(),
-            "user {n}"
-        );
+        assert!(!resets(&e, &helpdesk, &user(n)), "user {n}");
     }
-    // The User Administrator resets a Helpdesk Administrator.
+    // The User Administrator resets a Helpdesk Administrator (directly:
+    // a tier protects a role holder).
     let ua = hub("password-reset/fe930be7-5e62-47db-91af-98c3a49a38b1");
     assert!(firm(&e, &ua, &user(2), EdgeKind::CanActAs));
+    assert!(edges(&e, &unprotected, &user(2), EdgeKind::CanActAs).is_empty());
     // A disabled Helpdesk Administrator resets nobody.
     assert_eq!(any_from(&e, &user(6)), 0);
 }

@@ -135,7 +135,10 @@ fn a_missing_account_enabled_is_a_disabled_account() {
         // Disabled, she resets nobody; an enabled user is reset.
         assert_eq!(any_from(&e, &user(6)), 0);
         let helpdesk = hub("password-reset/729827e3-9c14-49f7-bb1b-9608f156bbb8");
-        assert!(!edges(&e, &helpdesk, &user(13), EdgeKind::CanActAs).is_empty());
+        let unprotected = hub("password-reset/unprotected");
+        assert!(!edges(&e, &helpdesk, &unprotected, EdgeKind::CanActAs).is_empty());
+        assert!(firm(&e, &unprotected, &user(13), EdgeKind::CanActAs));
+        assert!(edges(&e, &unprotected, &user(6), EdgeKind::CanActAs).is_empty());
         assert!(edges(&e, &helpdesk, &user(6), EdgeKind::CanActAs).is_empty());
     }
 }

@@ -116,3 +116,12 @@ pub fn arm(id: &str) -> String {
 }
 
 pub const RG_ML: &str = "/subscriptions/a0000259-0000-4000-8000-000000000259/resourcegroups/rg-ml";
+
+/// Whether a password-reset hub reaches a user: directly, or through the
+/// hub of the users no tier protects.
+pub fn resets(e: &Estate, hub_id: &str, user_id: &str) -> bool {
+    let unprotected = hub("password-reset/unprotected");
+    firm(e, hub_id, user_id, EdgeKind::CanActAs)
+        || (firm(e, hub_id, &unprotected, EdgeKind::CanActAs)
+            && firm(e, &unprotected, user_id, EdgeKind::CanActAs))
+}
