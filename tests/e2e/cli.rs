@@ -18,10 +18,10 @@ fn unknown_ids_are_errors_that_suggest_candidates() {
 
 #[test]
 fn ambiguous_ids_list_every_candidate() {
-    let (code, _, err) = run(&["blast", "-q", "-c", "hf-token"]);
+    let (code, _, err) = run(&["blast", "-q", "-c", "training"]);
     assert_eq!(code, 2);
     assert!(
-        err.contains("`hf-token` is ambiguous, it matches 2:"),
+        err.contains("`training` is ambiguous, it matches 2:"),
         "{err}"
     );
 }

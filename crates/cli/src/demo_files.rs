@@ -288,11 +288,122 @@ pub const DEMO_AWS: &[(&str, &str)] = &[
     ),
 ];
 
+/// The demo estate's Azure part: the Azure raw layout (docs/azure-raw-layout.md)
+/// written by `demo/gen-azure-demo.py`, embedded file by file; (path under
+/// `demo/azure/`, contents), in path order.
+pub const DEMO_AZURE: &[(&str, &str)] = &[
+    (
+        "arm/subscriptions.json",
+        include_str!("../demo/azure/arm/subscriptions.json"),
+    ),
+    (
+        "arm/subscriptions/5f1c0a52-7e3d-4c1b-9a2e-3d4c5b6a7f80/providers/Microsoft.Authorization/roleAssignments.json",
+        include_str!(
+            "../demo/azure/arm/subscriptions/5f1c0a52-7e3d-4c1b-9a2e-3d4c5b6a7f80/providers/Microsoft.Authorization/roleAssignments.json"
+        ),
+    ),
+    (
+        "arm/subscriptions/5f1c0a52-7e3d-4c1b-9a2e-3d4c5b6a7f80/providers/Microsoft.Authorization/roleDefinitions.json",
+        include_str!(
+            "../demo/azure/arm/subscriptions/5f1c0a52-7e3d-4c1b-9a2e-3d4c5b6a7f80/providers/Microsoft.Authorization/roleDefinitions.json"
+        ),
+    ),
+    (
+        "arm/subscriptions/5f1c0a52-7e3d-4c1b-9a2e-3d4c5b6a7f80/providers/Microsoft.CognitiveServices/accounts.json",
+        include_str!(
+            "../demo/azure/arm/subscriptions/5f1c0a52-7e3d-4c1b-9a2e-3d4c5b6a7f80/providers/Microsoft.CognitiveServices/accounts.json"
+        ),
+    ),
+    (
+        "arm/subscriptions/5f1c0a52-7e3d-4c1b-9a2e-3d4c5b6a7f80/providers/Microsoft.Compute/virtualMachines.json",
+        include_str!(
+            "../demo/azure/arm/subscriptions/5f1c0a52-7e3d-4c1b-9a2e-3d4c5b6a7f80/providers/Microsoft.Compute/virtualMachines.json"
+        ),
+    ),
+    (
+        "arm/subscriptions/5f1c0a52-7e3d-4c1b-9a2e-3d4c5b6a7f80/providers/Microsoft.KeyVault/vaults.json",
+        include_str!(
+            "../demo/azure/arm/subscriptions/5f1c0a52-7e3d-4c1b-9a2e-3d4c5b6a7f80/providers/Microsoft.KeyVault/vaults.json"
+        ),
+    ),
+    (
+        "arm/subscriptions/5f1c0a52-7e3d-4c1b-9a2e-3d4c5b6a7f80/providers/Microsoft.Storage/storageAccounts.json",
+        include_str!(
+            "../demo/azure/arm/subscriptions/5f1c0a52-7e3d-4c1b-9a2e-3d4c5b6a7f80/providers/Microsoft.Storage/storageAccounts.json"
+        ),
+    ),
+    (
+        "arm/subscriptions/5f1c0a52-7e3d-4c1b-9a2e-3d4c5b6a7f80/resourceGroups/ml/providers/Microsoft.CognitiveServices/accounts/acme-aoai/deployments.json",
+        include_str!(
+            "../demo/azure/arm/subscriptions/5f1c0a52-7e3d-4c1b-9a2e-3d4c5b6a7f80/resourceGroups/ml/providers/Microsoft.CognitiveServices/accounts/acme-aoai/deployments.json"
+        ),
+    ),
+    (
+        "arm/subscriptions/5f1c0a52-7e3d-4c1b-9a2e-3d4c5b6a7f80/resourceGroups/ml/providers/Microsoft.KeyVault/vaults/acme-ml-kv/secrets.json",
+        include_str!(
+            "../demo/azure/arm/subscriptions/5f1c0a52-7e3d-4c1b-9a2e-3d4c5b6a7f80/resourceGroups/ml/providers/Microsoft.KeyVault/vaults/acme-ml-kv/secrets.json"
+        ),
+    ),
+    (
+        "arm/subscriptions/5f1c0a52-7e3d-4c1b-9a2e-3d4c5b6a7f80/resourceGroups/ml/providers/Microsoft.Storage/storageAccounts/acmetraining/blobServices/default/containers.json",
+        include_str!(
+            "../demo/azure/arm/subscriptions/5f1c0a52-7e3d-4c1b-9a2e-3d4c5b6a7f80/resourceGroups/ml/providers/Microsoft.Storage/storageAccounts/acmetraining/blobServices/default/containers.json"
+        ),
+    ),
+    (
+        "arm/subscriptions/5f1c0a52-7e3d-4c1b-9a2e-3d4c5b6a7f80/resourcegroups.json",
+        include_str!(
+            "../demo/azure/arm/subscriptions/5f1c0a52-7e3d-4c1b-9a2e-3d4c5b6a7f80/resourcegroups.json"
+        ),
+    ),
+    (
+        "graph/v1.0/applications.json",
+        include_str!("../demo/azure/graph/v1.0/applications.json"),
+    ),
+    (
+        "graph/v1.0/applications/ac3e0015-0000-4000-8000-000000000015/owners.json",
+        include_str!(
+            "../demo/azure/graph/v1.0/applications/ac3e0015-0000-4000-8000-000000000015/owners.json"
+        ),
+    ),
+    (
+        "graph/v1.0/groups.json",
+        include_str!("../demo/azure/graph/v1.0/groups.json"),
+    ),
+    (
+        "graph/v1.0/oauth2PermissionGrants.json",
+        include_str!("../demo/azure/graph/v1.0/oauth2PermissionGrants.json"),
+    ),
+    (
+        "graph/v1.0/organization.json",
+        include_str!("../demo/azure/graph/v1.0/organization.json"),
+    ),
+    (
+        "graph/v1.0/roleManagement/directory/roleAssignments.json",
+        include_str!("../demo/azure/graph/v1.0/roleManagement/directory/roleAssignments.json"),
+    ),
+    (
+        "graph/v1.0/servicePrincipals.json",
+        include_str!("../demo/azure/graph/v1.0/servicePrincipals.json"),
+    ),
+    (
+        "graph/v1.0/servicePrincipals/ac3e005a-0000-4000-8000-00000000005a/appRoleAssignedTo.json",
+        include_str!(
+            "../demo/azure/graph/v1.0/servicePrincipals/ac3e005a-0000-4000-8000-00000000005a/appRoleAssignedTo.json"
+        ),
+    ),
+    (
+        "graph/v1.0/users.json",
+        include_str!("../demo/azure/graph/v1.0/users.json"),
+    ),
+];
+
 #[cfg(test)]
 mod tests {
 
-    /// The embedded list is the folder: regenerate this file's list after
-    /// running `demo/gen-aws-demo.py` when this fails.
+    /// The embedded lists are the folders: regenerate this file's lists
+    /// after running `demo/gen-aws-demo.py` or `demo/gen-azure-demo.py`
+    /// when this fails.
     #[test]
     fn the_list_is_the_folder() {
         fn walk(dir: &std::path::Path, base: &std::path::Path, out: &mut Vec<String>) {
@@ -310,14 +421,19 @@ mod tests {
                 }
             }
         }
-        let base = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("demo/aws");
-        let mut files = Vec::new();
-        walk(&base, &base, &mut files);
-        files.sort();
-        let listed: Vec<&str> = super::DEMO_AWS.iter().map(|(p, _)| *p).collect();
-        assert_eq!(listed, files);
-        for (p, text) in super::DEMO_AWS {
-            assert_eq!(*text, std::fs::read_to_string(base.join(p)).unwrap(), "{p}");
+        for (folder, list) in [
+            ("demo/aws", super::DEMO_AWS),
+            ("demo/azure", super::DEMO_AZURE),
+        ] {
+            let base = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join(folder);
+            let mut files = Vec::new();
+            walk(&base, &base, &mut files);
+            files.sort();
+            let listed: Vec<&str> = list.iter().map(|(p, _)| *p).collect();
+            assert_eq!(listed, files, "{folder}");
+            for (p, text) in list {
+                assert_eq!(*text, std::fs::read_to_string(base.join(p)).unwrap(), "{p}");
+            }
         }
     }
 }
