@@ -140,6 +140,9 @@ for s in "${subs[@]}"; do
   done
   for id in $(ids "$d/Microsoft.CognitiveServices/accounts.json"); do a "${id#/}/deployments" 2024-10-01; done
   for id in $(ids "$d/Microsoft.MachineLearningServices/registries.json"); do a "${id#/}/models" 2024-04-01; done
+  for id in $(ids "$d/Microsoft.MachineLearningServices/workspaces.json"); do
+    for sub in models computes; do a "${id#/}/$sub" 2024-04-01; done
+  done
   for id in $(ids "$d/Microsoft.ManagedIdentity/userAssignedIdentities.json"); do
     a "${id#/}/federatedIdentityCredentials" 2023-01-31
   done

@@ -1701,9 +1701,9 @@ impl<'a> Emit<'a> {
                 level = level.max(Some(*l));
             }
         }
-        for (t, op) in rbac::WRITE_OPS {
+        for (t, op, l) in rbac::ACTION_OPS {
             if *t == r.kind && rbac::allows(role, op) {
-                level = level.max(Some(AccessLevel::Write));
+                level = level.max(Some(*l));
             }
         }
         // Data actions granted above a container whose list was not read
@@ -1715,6 +1715,11 @@ impl<'a> Emit<'a> {
             let child_kind = format!("{}/{}", r.kind, child_type(child));
             for (t, op, l) in rbac::DATA_OPS {
                 if *t == child_kind && rbac::allows_data(role, op) {
+                    placeholder = placeholder.max(Some(*l));
+                }
+            }
+            for (t, op, l) in rbac::ACTION_OPS {
+                if *t == child_kind && rbac::allows(role, op) {
                     placeholder = placeholder.max(Some(*l));
                 }
             }
@@ -1945,7 +1950,8 @@ fn target_kind(kind: &str, _sub_kind: &str) -> Option<(Class, &'static str)> {
             (Class::Model, "azure:openai_deployment")
         }
         "microsoft.machinelearningservices/registries" => (Class::Model, "azure:ml_registry"),
-        "microsoft.machinelearningservices/registries/models" => (Class::Model, "azure:ml_model"),
+        "microsoft.machinelearningservices/registries/models"
+        | "microsoft.machinelearningservices/workspaces/models" => (Class::Model, "azure:ml_model"),
         _ => return None,
     })
 }
@@ -1974,6 +1980,12 @@ fn children(
             Class::Dataset,
             "azure:cosmos_database",
             "SQL databases",
+        ),
+        "microsoft.machinelearningservices/workspaces" => (
+            "models",
+            Class::Model,
+            "azure:ml_model",
+            "registered models",
         ),
         "microsoft.cognitiveservices/accounts"
             if sub_kind == "openai" || sub_kind == "aiservices" =>

@@ -102,8 +102,11 @@ pub(crate) const RUN_AS: &[(&str, &[&[&str]], &str)] = &[
     ),
     (
         "microsoft.containerservice/managedclusters",
-        &[&["microsoft.containerservice/managedclusters/listclusteradmincredential/action"]],
-        "takes the cluster's admin credential",
+        &[
+            &["microsoft.containerservice/managedclusters/listclusteradmincredential/action"],
+            &["microsoft.containerservice/managedclusters/runcommand/action"],
+        ],
+        "runs a pod on the cluster (admin credential or run command)",
     ),
     (
         "microsoft.managedidentity/userassignedidentities",
@@ -113,6 +116,11 @@ pub(crate) const RUN_AS: &[(&str, &[&[&str]], &str)] = &[
             ],
         ],
         "adds a federated credential to the identity",
+    ),
+    (
+        "microsoft.machinelearningservices/workspaces/computes",
+        &[&["microsoft.machinelearningservices/workspaces/jobs/write"]],
+        "submits a job to the compute",
     ),
 ];
 
@@ -169,11 +177,29 @@ pub(crate) const DATA_OPS: &[(&str, &str, blastgraph_model::AccessLevel)] = {
     ]
 };
 
-/// Control-plane operations that change a model target.
-pub(crate) const WRITE_OPS: &[(&str, &str)] = &[(
-    "microsoft.cognitiveservices/accounts/deployments",
-    "microsoft.cognitiveservices/accounts/deployments/write",
-)];
+/// Control-plane operations that read or change a target (Azure ML
+/// workspaces keep their models behind actions, not data actions): (target
+/// type, action, level).
+pub(crate) const ACTION_OPS: &[(&str, &str, blastgraph_model::AccessLevel)] = {
+    use blastgraph_model::AccessLevel::{Read, Write};
+    &[
+        (
+            "microsoft.cognitiveservices/accounts/deployments",
+            "microsoft.cognitiveservices/accounts/deployments/write",
+            Write,
+        ),
+        (
+            "microsoft.machinelearningservices/workspaces/models",
+            "microsoft.machinelearningservices/workspaces/models/read",
+            Read,
+        ),
+        (
+            "microsoft.machinelearningservices/workspaces/models",
+            "microsoft.machinelearningservices/workspaces/models/write",
+            Write,
+        ),
+    ]
+};
 
 /// Reading a Key Vault secret's value: the data action of an RBAC-mode
 /// vault.

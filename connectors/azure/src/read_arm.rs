@@ -177,6 +177,17 @@ pub(crate) fn record(
                 r.keys_off = p.opt_bool("allowSharedKeyAccess")? == Some(false)
                     || p.opt_bool("disableLocalAuth")? == Some(true);
                 r.principal_id = p.opt_str("principalId")?.map(oid);
+                // An AKS cluster's kubelet identity: what its pods reach
+                // through the node's metadata endpoint.
+                if let Some(k) = p
+                    .map
+                    .get("identityProfile")
+                    .and_then(|i| i.get("kubeletidentity"))
+                    .and_then(|k| k.get("objectId"))
+                    .and_then(Value::as_str)
+                {
+                    r.identities.push(IdentityRef::Principal(oid(k)));
+                }
                 if let Some(v) = p.map.get("accessPolicies") {
                     let Value::Array(items) = v else {
                         return Err(wrong(p, "accessPolicies", "an array", v));

@@ -383,6 +383,111 @@ fn an_unlisted_inventory_stands_as_one_node_and_a_missing_role_definition_is_con
 }
 
 #[test]
+fn ml_workspaces_and_aks_clusters() {
+    let sub = "/subscriptions/0000aaaa-0000-4000-8000-000000000001";
+    let rg = format!("{sub}/resourceGroups/ai");
+    let ws = format!("{rg}/providers/Microsoft.MachineLearningServices/workspaces/research");
+    let aks = format!("{rg}/providers/Microsoft.ContainerService/managedClusters/prod-aks");
+    let ra = |n: u32, role: &str, who: u32, scope: &str| {
+        format!(
+            r#"{{"id":"{scope}/providers/Microsoft.Authorization/roleAssignments/{n}","properties":{{"roleDefinitionId":"/providers/Microsoft.Authorization/roleDefinitions/{role}","principalId":"{}","principalType":"User","scope":"{scope}"}}}}"#,
+            g(who)
+        )
+    };
+    let files = vec![
+        (
+            format!("t/arm{sub}/providers/Microsoft.Authorization/roleAssignments.json"),
+            format!(
+                r#"{{"value":[{},{},{},{}]}}"#,
+                // AzureML Data Scientist on the workspace; Reader on it;
+                // AKS Cluster Admin on the cluster; Reader on the cluster.
+                ra(1, "f6c7c914-8db3-469d-8ca1-694a8f32e121", 1, &ws),
+                ra(2, "acdd72a7-3385-48ef-bd42-f606fba81ae7", 2, &ws),
+                ra(3, "0ab0b1a8-8aac-4efd-b8c2-3ee1fb270be8", 3, &aks),
+                ra(4, "acdd72a7-3385-48ef-bd42-f606fba81ae7", 4, &aks),
+            )
+            .into_bytes(),
+        ),
+        (
+            format!("t/arm{sub}/providers/Microsoft.MachineLearningServices/workspaces.json"),
+            format!(
+                r#"{{"value":[{{"id":"{ws}","name":"research","type":"Microsoft.MachineLearningServices/workspaces","identity":{{"type":"SystemAssigned","principalId":"{}"}}}}]}}"#,
+                g(50)
+            )
+            .into_bytes(),
+        ),
+        (
+            format!("t/arm{ws}/models.json"),
+            format!(r#"{{"value":[{{"id":"{ws}/models/fraud-v3","name":"fraud-v3","type":"Microsoft.MachineLearningServices/workspaces/models"}}]}}"#)
+                .into_bytes(),
+        ),
+        (
+            format!("t/arm{ws}/computes.json"),
+            format!(
+                r#"{{"value":[{{"id":"{ws}/computes/gpu-cluster","name":"gpu-cluster","type":"Microsoft.MachineLearningServices/workspaces/computes","identity":{{"type":"SystemAssigned","principalId":"{}"}}}}]}}"#,
+                g(51)
+            )
+            .into_bytes(),
+        ),
+        (
+            format!("t/arm{sub}/providers/Microsoft.ContainerService/managedClusters.json"),
+            format!(
+                r#"{{"value":[{{"id":"{aks}","name":"prod-aks","type":"Microsoft.ContainerService/managedClusters","identity":{{"type":"SystemAssigned","principalId":"{}"}},"properties":{{"identityProfile":{{"kubeletidentity":{{"resourceId":"{rg}/providers/Microsoft.ManagedIdentity/userAssignedIdentities/prod-aks-agentpool","clientId":"c","objectId":"{}"}}}}}}}}]}}"#,
+                g(60),
+                g(61)
+            )
+            .into_bytes(),
+        ),
+    ];
+    let e = ingest(&files);
+    assert!(e.diagnostics.is_empty(), "{:#?}", e.diagnostics);
+    let model = arm(&format!("{ws}/models/fraud-v3"));
+    // The data scientist writes the model and runs jobs as the compute's
+    // identity; Reader reads the model and runs nothing.
+    let ds: Vec<_> = e
+        .edges
+        .to_vec()
+        .into_iter()
+        .filter(|x| x.from == user(1) && x.to == model)
+        .collect();
+    assert_eq!(ds.len(), 1, "{ds:#?}");
+    assert_eq!(ds[0].access, Some(blastgraph_model::AccessLevel::Write));
+    assert!(firm(
+        &e,
+        &user(1),
+        &format!("entra:{}", g(51)),
+        EdgeKind::CanActAs
+    ));
+    let rd: Vec<_> = e
+        .edges
+        .to_vec()
+        .into_iter()
+        .filter(|x| x.from == user(2))
+        .collect();
+    assert!(
+        rd.len() == 1
+            && rd[0].to == model
+            && rd[0].access == Some(blastgraph_model::AccessLevel::Read),
+        "{rd:#?}"
+    );
+    // The cluster admin reaches the kubelet identity and the cluster's
+    // own; Reader of the cluster nothing.
+    assert!(firm(
+        &e,
+        &user(3),
+        &format!("entra:{}", g(61)),
+        EdgeKind::CanActAs
+    ));
+    assert!(firm(
+        &e,
+        &user(3),
+        &format!("entra:{}", g(60)),
+        EdgeKind::CanActAs
+    ));
+    assert_eq!(any_from(&e, &user(4)), 0);
+}
+
+#[test]
 fn bad_input_is_reported_and_the_good_records_kept() {
     let files =
         vec![
