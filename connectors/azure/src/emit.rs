@@ -674,6 +674,24 @@ impl<'a> Emit<'a> {
         tables::may_reset(resetter, &roles, protected)
     }
 
+    /// A reset hub's edge to each user `resets` picks.
+    fn reset_edges(&mut self, hub: &str, resets: impl Fn(&Emit<'a>, &str) -> bool) {
+        let f = self.f;
+        for (u, user) in &f.users {
+            if resets(self, u) {
+                self.edge(
+                    (hub.to_string(), ids::entra_object(u)),
+                    EdgeKind::CanActAs,
+                    None,
+                    Some("password reset"),
+                    &user.at,
+                    "resets the user's password (the role's tier allows it)".to_string(),
+                    None,
+                );
+            }
+        }
+    }
+
     /// Whether every resetter may reset `user`: enabled, no directory
     /// role, not protected, not in a restricted management unit.
     fn unprotected(&self, user: &str) -> bool {
@@ -771,35 +789,9 @@ impl<'a> Emit<'a> {
                         None,
                     );
                 }
-                for (u, user) in &f.users {
-                    if !self.unprotected(u) && self.resettable(t, u, None) {
-                        self.edge(
-                            (id.clone(), ids::entra_object(u)),
-                            EdgeKind::CanActAs,
-                            None,
-                            Some("password reset"),
-                            &user.at,
-                            "resets the password: the role's tier allows this user".to_string(),
-                            None,
-                        );
-                    }
-                }
+                self.reset_edges(&id, |e, u| !e.unprotected(u) && e.resettable(t, u, None));
             }
-            Hub::Unprotected => {
-                for (u, user) in &f.users {
-                    if self.unprotected(u) {
-                        self.edge(
-                            (id.clone(), ids::entra_object(u)),
-                            EdgeKind::CanActAs,
-                            None,
-                            Some("password reset"),
-                            &user.at,
-                            "resets the password: the user holds no directory role".to_string(),
-                            None,
-                        );
-                    }
-                }
-            }
+            Hub::Unprotected => self.reset_edges(&id, Emit::unprotected),
             Hub::AppCredentials => {
                 for (s, sp) in &f.sps {
                     if sp.managed || !sp.enabled {

@@ -5,11 +5,11 @@
 
 #![allow(clippy::expect_used)]
 
+mod common;
+
 use std::path::Path;
 use std::process::Command;
 
-use blastgraph_connector_azure::AzureConnector;
-use blastgraph_model::{Connector, EstateBuilder, InputFile};
 use serde_json::{Value, json};
 
 fn put(root: &Path, rel: &str, v: &Value) {
@@ -118,46 +118,9 @@ fn the_script_follows_pages_and_writes_the_layout() {
         assert!(out.join(f).is_file(), "{f} missing");
     }
     // The connector reads the folder.
-    let mut files = Vec::new();
-    collect(&out, &mut files);
-    let loaded: Vec<(String, Vec<u8>)> = files
-        .iter()
-        .map(|p| {
-            (
-                p.to_string_lossy().to_string(),
-                std::fs::read(p).expect("read"),
-            )
-        })
-        .collect();
-    let inputs: Vec<InputFile<'_>> = loaded
-        .iter()
-        .map(|(path, bytes)| InputFile {
-            path,
-            bytes,
-            sha256: "",
-        })
-        .collect();
-    assert!(
-        inputs
-            .iter()
-            .all(|f| AzureConnector.detect(f.path, f.bytes))
-    );
-    let mut b = EstateBuilder::new();
-    AzureConnector.ingest_all(&inputs, &mut b);
-    let e = b.finish();
+    let e = common::folder_without(&out.to_string_lossy(), &[]);
     assert!(e.diagnostics.is_empty(), "{:#?}", e.diagnostics);
     for id in ["entra:u1", "entra:u2", "entra:g1"] {
         assert!(e.nodes.iter().any(|n| n.id == id), "{id}");
-    }
-}
-
-fn collect(dir: &Path, out: &mut Vec<std::path::PathBuf>) {
-    for entry in std::fs::read_dir(dir).expect("dir") {
-        let p = entry.expect("entry").path();
-        if p.is_dir() {
-            collect(&p, out);
-        } else {
-            out.push(p);
-        }
     }
 }

@@ -42,7 +42,8 @@ pub fn contoso_without(skip: &[&str]) -> Estate {
     folder_without("../../tests/scenarios/azure-tenant/inputs", skip)
 }
 
-/// Reads every file under `rel` (from this crate's folder), leaving out
+/// Reads every file under `rel` (from this crate's folder, or an absolute
+/// path), leaving out
 /// files whose path contains one of `skip`.
 pub fn folder_without(rel: &str, skip: &[&str]) -> Estate {
     let root = Path::new(env!("CARGO_MANIFEST_DIR")).join(rel);
