@@ -48,6 +48,7 @@ pub(crate) fn emit(facts: &Facts, out: &mut EstateBuilder) {
     e.federated_credentials();
     e.arm_scopes();
     e.arm_assignments();
+    e.identity_attachments();
     e.vault_policies();
     e.cosmos_assignments();
     e.tenant_admin_reach();
@@ -1399,13 +1400,7 @@ impl<'a> Emit<'a> {
                 k => k,
             };
             let p = self.principal(&a.principal, kind, &a.at);
-            let mut cond: Cond = a.eligible.then(|| ELIGIBLE.to_string());
-            if let Some(c) = &a.condition {
-                cond = Some(join(
-                    cond,
-                    &format!("ABAC condition on the assignment, not evaluated: {c}"),
-                ));
-            }
+            let cond = arm_cond(a);
             let where_ = if a.eligible {
                 "roleEligibilityScheduleInstances"
             } else {
@@ -1478,6 +1473,89 @@ impl<'a> Emit<'a> {
             }
             for (id, r) in self.resources_under(&a.scope) {
                 self.role_on_resource(&p, role, (&a.scope, id, r), &a.at, &why, cond.clone());
+            }
+        }
+    }
+
+    /// `userAssignedIdentities/assign/action` on a user-assigned identity,
+    /// with the right to rewrite a compute resource and run code on it
+    /// (from any of the same principal's assignments): the identity can be
+    /// attached to the compute and used from there.
+    fn identity_attachments(&mut self) {
+        let f = self.f;
+        let mut assigns: BTreeMap<&str, Vec<(&str, &ArmAssignment)>> = BTreeMap::new();
+        for a in &f.arm_assignments {
+            let Some(role) = f.arm_roles.get(&a.role) else {
+                continue;
+            };
+            // A role that already acts as the identity (a federated
+            // credential) or owns the scope needs no compute to do so.
+            if !self.enabled(&a.principal)
+                || !rbac::allows(role, rbac::ASSIGN_IDENTITY)
+                || rbac::allows(role, rbac::ASSIGN_ROLES)
+                || rbac::runs_code(role, "microsoft.managedidentity/userassignedidentities")
+            {
+                continue;
+            }
+            for (id, r) in self.resources_under(&a.scope) {
+                if r.kind == "microsoft.managedidentity/userassignedidentities"
+                    && r.principal_id.is_some()
+                {
+                    assigns.entry(&a.principal).or_default().push((id, a));
+                }
+            }
+        }
+        if assigns.is_empty() {
+            return;
+        }
+        let mut done = HashSet::new();
+        for a in &f.arm_assignments {
+            let (Some(mine), Some(role)) =
+                (assigns.get(a.principal.as_str()), f.arm_roles.get(&a.role))
+            else {
+                continue;
+            };
+            let host = self.resources_under(&a.scope).into_iter().find(|(_, r)| {
+                rbac::ATTACH
+                    .iter()
+                    .any(|(t, write)| *t == r.kind && rbac::allows(role, write))
+                    && rbac::runs_code(role, &r.kind)
+            });
+            let Some((_, host)) = host else {
+                continue;
+            };
+            for (uid, ua) in mine {
+                let Some(pid) = f.resources.get(*uid).and_then(|u| u.principal_id.as_ref()) else {
+                    continue;
+                };
+                if !done.insert((a.principal.as_str(), pid.as_str())) {
+                    continue;
+                }
+                let cond = match (arm_cond(a), arm_cond(ua)) {
+                    (None, None) => None,
+                    (x, Some(y)) => Some(join(x, &y)),
+                    (x, None) => x,
+                };
+                let kind = self.kind_of(&a.principal);
+                let p = self.principal(&a.principal, kind, &a.at);
+                let ident = f.resources.get(*uid).map_or(*uid, |u| u.name.as_str());
+                let role_name = |g: &'a str| f.arm_roles.get(g).map_or(g, |r| r.name.as_str());
+                self.edge(
+                    (p, ids::entra_object(pid)),
+                    EdgeKind::CanActAs,
+                    None,
+                    Some("attach identity"),
+                    &ua.at,
+                    format!(
+                        "assigns the user-assigned identity {ident} ({} at {}) to {}, which it may rewrite and run code on ({} at {})",
+                        role_name(&ua.role),
+                        ua.scope,
+                        host.name,
+                        role_name(&a.role),
+                        a.scope
+                    ),
+                    cond,
+                );
             }
         }
     }
@@ -1600,10 +1678,8 @@ impl<'a> Emit<'a> {
         cond: Cond,
     ) {
         // Run code as its managed identities.
-        if let Some((_, alternatives, how)) = rbac::RUN_AS.iter().find(|(t, _, _)| *t == r.kind)
-            && alternatives
-                .iter()
-                .any(|ops| ops.iter().all(|op| rbac::allows(role, op)))
+        if let Some((_, _, how)) = rbac::RUN_AS.iter().find(|(t, _, _)| *t == r.kind)
+            && rbac::runs_code(role, &r.kind)
         {
             for mi in self.identities_of(r) {
                 self.edge(
@@ -1914,6 +1990,19 @@ impl<'a> Emit<'a> {
 }
 
 /// Appends a reason to an optional condition.
+/// What an ARM assignment's edges wait on: PIM activation, an ABAC
+/// condition.
+fn arm_cond(a: &ArmAssignment) -> Cond {
+    let mut cond: Cond = a.eligible.then(|| ELIGIBLE.to_string());
+    if let Some(c) = &a.condition {
+        cond = Some(join(
+            cond,
+            &format!("ABAC condition on the assignment, not evaluated: {c}"),
+        ));
+    }
+    cond
+}
+
 fn join(cond: Cond, more: &str) -> String {
     match cond {
         Some(c) => format!("{c}; {more}"),

@@ -50,7 +50,18 @@ pub(crate) fn classify(path: &str) -> Option<Call> {
 pub(crate) fn claims(path: &str, head: &[u8]) -> bool {
     let text = String::from_utf8_lossy(head);
     let text = text.trim_start_matches('\u{feff}').trim_start();
-    text.starts_with('{') && classify(path).is_some()
+    text.starts_with('{') && (classify(path).is_some() || is_collection(path, head))
+}
+
+/// Whether a file is the `collection.json` of `blastgraph collect azure`:
+/// by its name *and* its `format` (another tool's `collection.json` is not
+/// ours).
+pub(crate) fn is_collection(path: &str, head: &[u8]) -> bool {
+    let path = path.replace('\\', "/");
+    let name = path.rsplit('/').next().unwrap_or(&path);
+    name == "collection.json"
+        && String::from_utf8_lossy(head)
+            .contains(&format!("\"{}\"", crate::COLLECTION_FORMAT))
 }
 
 /// What a Graph call returns, by its path.
@@ -219,6 +230,18 @@ mod tests {
             "graph/v1.0/users.json",
             b"\xEF\xBB\xBF {\"value\":[]}"
         ));
+    }
+
+    #[test]
+    fn the_collection_record_is_claimed_by_its_format() {
+        let ours = br#"{"format": "blastgraph-azure-collection", "version": 1, "calls": []}"#;
+        assert!(claims("snap/collection.json", ours));
+        assert!(is_collection(r"C:\snap\collection.json", ours));
+        // Another tool's record, or ours under another name, is not.
+        assert!(!claims("snap/collection.json", br#"{"format": "blastgraph-aws-collection"}"#));
+        assert!(!claims("snap/collection.json", br#"{"items": []}"#));
+        assert!(!claims("snap/calls.json", ours));
+        assert!(!claims("snap/collection.json", b"[1]"));
     }
 
     #[test]

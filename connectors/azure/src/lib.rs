@@ -28,6 +28,12 @@ use crate::layout::{ArmCall, Call, GraphCall};
 /// The format name recorded in the manifest.
 pub const FORMAT: &str = "azure";
 
+/// The `format` of `collection.json`, the record `blastgraph collect azure`
+/// writes beside the layout (docs/azure-live.md). The connector claims it,
+/// so that a collected folder loads without an "unrecognised format" error,
+/// and skips it: it holds no fact.
+pub const COLLECTION_FORMAT: &str = "blastgraph-azure-collection";
+
 /// Azure in the provider registry.
 pub static PROVIDER: blastgraph_model::Provider = blastgraph_model::Provider {
     name: "azure",
@@ -77,6 +83,9 @@ fn read_file(
     bytes: &[u8],
     out: &mut EstateBuilder,
 ) -> Result<(), IngestError> {
+    if layout::is_collection(path, bytes) {
+        return Ok(());
+    }
     let file = facts.file(path);
     if read_azurehound::claims(bytes.get(..bytes.len().min(4096)).unwrap_or(bytes))
         && layout::classify(path).is_none()

@@ -10,8 +10,14 @@
 use crate::facts::ArmRole;
 
 /// Whether `pattern` (lower case, `*` matches any run of characters)
-/// matches `op` (lower case).
+/// matches `op` (lower case). A whole segment `*` between two slashes also
+/// matches no segment, as Azure evaluates it: Managed Identity Operator's
+/// `…/userAssignedIdentities/*/assign/action` grants
+/// `…/userAssignedIdentities/assign/action`.
 pub(crate) fn glob(pattern: &str, op: &str) -> bool {
+    if pattern.contains("/*/") {
+        return segments(pattern.as_bytes(), op.as_bytes(), false);
+    }
     let parts: Vec<&str> = pattern.split('*').collect();
     if parts.len() == 1 {
         return pattern == op;
@@ -28,6 +34,19 @@ pub(crate) fn glob(pattern: &str, op: &str) -> bool {
         }
     }
     true
+}
+
+/// [`glob`] for a pattern with a whole-segment `*`; `slash`: the byte
+/// before `p` was `/`.
+fn segments(p: &[u8], s: &[u8], slash: bool) -> bool {
+    match p.split_first() {
+        None => s.is_empty(),
+        Some((b'*', rest)) => {
+            (slash && rest.first() == Some(&b'/') && segments(&rest[1..], s, true))
+                || (0..=s.len()).any(|i| segments(rest, &s[i..], false))
+        }
+        Some((c, rest)) => s.first() == Some(c) && segments(rest, &s[1..], *c == b'/'),
+    }
 }
 
 /// Whether the role allows the control-plane operation `op` (lower case).
@@ -47,6 +66,47 @@ pub(crate) fn allows_data(role: &ArmRole, op: &str) -> bool {
 
 /// Writes a role assignment: full control of the scope.
 pub(crate) const ASSIGN_ROLES: &str = "microsoft.authorization/roleassignments/write";
+
+/// Attaching a user-assigned identity to a resource.
+pub(crate) const ASSIGN_IDENTITY: &str =
+    "microsoft.managedidentity/userassignedidentities/assign/action";
+
+/// Compute that takes a user-assigned identity by a write of its own
+/// definition: (type, write operation).
+pub(crate) const ATTACH: &[(&str, &str)] = &[
+    (
+        "microsoft.compute/virtualmachines",
+        "microsoft.compute/virtualmachines/write",
+    ),
+    (
+        "microsoft.compute/virtualmachinescalesets",
+        "microsoft.compute/virtualmachinescalesets/write",
+    ),
+    ("microsoft.web/sites", "microsoft.web/sites/write"),
+    (
+        "microsoft.logic/workflows",
+        "microsoft.logic/workflows/write",
+    ),
+    (
+        "microsoft.automation/automationaccounts",
+        "microsoft.automation/automationaccounts/write",
+    ),
+    (
+        "microsoft.containerinstance/containergroups",
+        "microsoft.containerinstance/containergroups/write",
+    ),
+];
+
+/// Whether `role` lets its holder run code on a resource of type `kind`
+/// (one of [`RUN_AS`]'s ways).
+pub(crate) fn runs_code(role: &ArmRole, kind: &str) -> bool {
+    RUN_AS.iter().any(|(t, alternatives, _)| {
+        *t == kind
+            && alternatives
+                .iter()
+                .any(|ops| ops.iter().all(|op| allows(role, op)))
+    })
+}
 
 /// Ways to run code as a resource's managed identity, by resource type:
 /// (type, alternatives, each a set of operations that together suffice,
@@ -249,6 +309,28 @@ mod tests {
             "microsoft.compute/virtualmachines/write"
         ));
         assert!(glob("*/read", "microsoft.web/sites/read"));
+        // A whole-segment `*` matches one segment or more, or none.
+        let assign = "microsoft.managedidentity/userassignedidentities/*/assign/action";
+        assert!(glob(
+            assign,
+            "microsoft.managedidentity/userassignedidentities/assign/action"
+        ));
+        assert!(glob(
+            assign,
+            "microsoft.managedidentity/userassignedidentities/x/assign/action"
+        ));
+        assert!(!glob(
+            assign,
+            "microsoft.managedidentity/userassignedidentitiesassign/action"
+        ));
+        assert!(glob(
+            "microsoft.authorization/*/read",
+            "microsoft.authorization/roleassignments/read"
+        ));
+        assert!(!glob(
+            "microsoft.authorization/*/read",
+            "microsoft.authorization/roleassignments/write"
+        ));
         // Contributor: everything but writing role assignments.
         let contributor = role(&["*"], &["microsoft.authorization/*/write"]);
         assert!(allows(

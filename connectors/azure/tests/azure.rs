@@ -488,6 +488,78 @@ fn ml_workspaces_and_aks_clusters() {
 }
 
 #[test]
+fn assigning_a_user_assigned_identity_to_compute_one_controls() {
+    let sub = "/subscriptions/0000bbbb-0000-4000-8000-000000000001";
+    let rg_id = format!("{sub}/resourceGroups/identities");
+    let rg_vm = format!("{sub}/resourceGroups/compute");
+    let uami = format!("{rg_id}/providers/Microsoft.ManagedIdentity/userAssignedIdentities/deploy");
+    let vm = format!("{rg_vm}/providers/Microsoft.Compute/virtualMachines/build");
+    let ra = |n: u32, role: &str, who: u32, scope: &str| {
+        format!(
+            r#"{{"id":"{scope}/providers/Microsoft.Authorization/roleAssignments/{n}","properties":{{"roleDefinitionId":"/providers/Microsoft.Authorization/roleDefinitions/{role}","principalId":"{}","principalType":"User","scope":"{scope}"}}}}"#,
+            g(who)
+        )
+    };
+    const MI_OPERATOR: &str = "f1a07417-d97a-45cb-824c-7a7467783830";
+    const VM_CONTRIBUTOR: &str = "9980e02c-c2be-4d73-94e8-173b1dc7cf3c";
+    const READER: &str = "acdd72a7-3385-48ef-bd42-f606fba81ae7";
+    let files = vec![
+        (
+            format!("t/arm{sub}/providers/Microsoft.Authorization/roleAssignments.json"),
+            format!(
+                r#"{{"value":[{},{},{},{},{},{}]}}"#,
+                // 1: Managed Identity Operator on the identity and VM
+                // Contributor where a VM is: attaches it.
+                ra(1, MI_OPERATOR, 1, &uami),
+                ra(2, VM_CONTRIBUTOR, 1, &rg_vm),
+                // 2: the operator role alone; 3: the VM role alone;
+                // 4: the operator role and Reader of the VM.
+                ra(3, MI_OPERATOR, 2, &uami),
+                ra(4, VM_CONTRIBUTOR, 3, &rg_vm),
+                ra(5, MI_OPERATOR, 4, &uami),
+                ra(6, READER, 4, &rg_vm),
+            )
+            .into_bytes(),
+        ),
+        (
+            format!("t/arm{sub}/providers/Microsoft.ManagedIdentity/userAssignedIdentities.json"),
+            format!(
+                r#"{{"value":[{{"id":"{uami}","name":"deploy","type":"Microsoft.ManagedIdentity/userAssignedIdentities","properties":{{"principalId":"{}","clientId":"c"}}}}]}}"#,
+                g(70)
+            )
+            .into_bytes(),
+        ),
+        (
+            format!("t/arm{sub}/providers/Microsoft.Compute/virtualMachines.json"),
+            format!(r#"{{"value":[{{"id":"{vm}","name":"build","type":"Microsoft.Compute/virtualMachines"}}]}}"#)
+                .into_bytes(),
+        ),
+    ];
+    let e = ingest(&files);
+    assert!(e.diagnostics.is_empty(), "{:#?}", e.diagnostics);
+    let deploy = format!("entra:{}", g(70));
+    let one = edges(&e, &user(1), &deploy, EdgeKind::CanActAs);
+    assert!(one.len() == 1 && !one[0].0, "{one:?}");
+    let why: Vec<_> = e
+        .edges
+        .to_vec()
+        .into_iter()
+        .filter(|x| x.from == user(1) && x.to == deploy)
+        .map(|x| x.provenance.reason)
+        .collect();
+    assert!(
+        why[0].contains("assigns the user-assigned identity deploy"),
+        "{why:?}"
+    );
+    for n in [2, 3, 4] {
+        assert!(
+            edges(&e, &user(n), &deploy, EdgeKind::CanActAs).is_empty(),
+            "user {n}"
+        );
+    }
+}
+
+#[test]
 fn bad_input_is_reported_and_the_good_records_kept() {
     let files =
         vec![
