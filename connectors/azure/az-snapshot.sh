@@ -126,6 +126,7 @@ for s in "${subs[@]}"; do
   a "$p/providers/Microsoft.Authorization/roleDefinitions" 2022-04-01
   a "$p/providers/Microsoft.Authorization/roleAssignments" 2022-04-01
   a "$p/providers/Microsoft.Authorization/roleEligibilityScheduleInstances" 2020-10-01
+  a "$p/providers/Microsoft.Authorization/denyAssignments" 2022-04-01
   for l in "${lists[@]}"; do
     set -- $l
     a "$p/providers/$1" "$2"

@@ -89,6 +89,7 @@ mod tests {
             name: "Owner as the tenant has it".into(),
             permissions: Vec::new(),
             shipped: false,
+            denied: Vec::new(),
         };
         facts
             .arm_roles

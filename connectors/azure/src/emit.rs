@@ -75,6 +75,9 @@ struct Index {
     /// Each user, group and service principal: its kind and whether it can
     /// hold a session (one lookup where three maps would take three).
     objects: std::collections::HashMap<String, (ObjKind, bool)>,
+    /// The groups each object is a direct member of (built only when a
+    /// deny assignment may name a group).
+    parents: std::collections::HashMap<String, Vec<String>>,
 }
 
 type Scopes = BTreeMap<String, (String, ScopeKind, Option<String>, At)>;
@@ -82,6 +85,14 @@ type Scopes = BTreeMap<String, (String, ScopeKind, Option<String>, At)>;
 impl Index {
     fn new(f: &Facts) -> Index {
         let mut ix = Index::default();
+        if !f.denies.is_empty() {
+            for m in f.members.iter().filter(|m| !m.container.starts_with("unit:")) {
+                ix.parents
+                    .entry(m.member.clone())
+                    .or_default()
+                    .push(m.container.clone());
+            }
+        }
         ix.objects
             .reserve(f.users.len() + f.groups.len() + f.sps.len());
         for (id, s) in &f.sps {
@@ -1437,9 +1448,12 @@ impl<'a> Emit<'a> {
                 },
                 a.scope
             );
+            // A deny assignment that names this principal at or under the
+            // scope: each resource is weighed with what it denies there.
+            let denied = self.denied_within(&a.principal, &a.scope);
             if rbac::allows(role, rbac::ASSIGN_ROLES) {
                 let hierarchy = a.scope == "/" || scopes.contains_key(&a.scope);
-                if hierarchy {
+                if hierarchy && !denied {
                     let to = self.scope_owner_or_resource(&a.scope, &scopes);
                     self.edge(
                         (p, to),
@@ -1450,15 +1464,17 @@ impl<'a> Emit<'a> {
                         format!("assigns itself any role over the scope: {why}"),
                         cond,
                     );
-                } else {
+                    continue;
+                }
+                if !denied {
                     for (id, r) in self.resources_under(&a.scope) {
                         self.full_control((&p, false), (id, r), cond.clone(), &why);
                     }
+                    continue;
                 }
-                continue;
             }
             let shared = holders.get(&(&a.role, &a.scope)).copied().unwrap_or(0);
-            if shared > 1 {
+            if shared > 1 && !denied {
                 let hub = self.role_hub(&a.role, role, &a.scope, shared, &a.at);
                 self.edge(
                     (p, hub),
@@ -1472,9 +1488,77 @@ impl<'a> Emit<'a> {
                 continue;
             }
             for (id, r) in self.resources_under(&a.scope) {
-                self.role_on_resource(&p, role, (&a.scope, id, r), &a.at, &why, cond.clone());
+                if !denied {
+                    self.role_on_resource(&p, role, (&a.scope, id, r), &a.at, &why, cond.clone());
+                    continue;
+                }
+                let (eff, names) = self.effective(&a.principal, role, id);
+                let why = if names.is_empty() {
+                    why.clone()
+                } else {
+                    format!("{why}; less what deny assignment {names} denies")
+                };
+                if rbac::allows(&eff, rbac::ASSIGN_ROLES) {
+                    self.full_control((&p, false), (id, r), cond.clone(), &why);
+                } else {
+                    self.role_on_resource(&p, &eff, (&a.scope, id, r), &a.at, &why, cond.clone());
+                }
             }
         }
+    }
+
+    /// Whether a deny assignment names `principal` (directly, through a
+    /// group, or as everyone not excluded) at a scope at, above or under
+    /// `scope`.
+    fn denied_within(&self, principal: &str, scope: &str) -> bool {
+        self.f
+            .denies
+            .iter()
+            .any(|d| (under(scope, &d.scope) || under(&d.scope, scope)) && self.names(d, principal))
+    }
+
+    /// Whether a deny assignment applies to `principal`.
+    fn names(&self, d: &crate::facts::Deny, principal: &str) -> bool {
+        let groups = self.groups_of(principal);
+        let is = |list: &[String]| {
+            list.iter()
+                .any(|x| x == principal || groups.iter().any(|g| g == x))
+        };
+        !is(&d.exclude) && (d.everyone || is(&d.principals))
+    }
+
+    /// The groups an object is in, directly or through other groups.
+    fn groups_of(&self, object: &str) -> Vec<String> {
+        let mut out: Vec<String> = Vec::new();
+        let mut todo = vec![object.to_string()];
+        while let Some(x) = todo.pop() {
+            for g in self.ix.parents.get(&x).map_or(&[][..], Vec::as_slice) {
+                if !out.contains(g) {
+                    out.push(g.clone());
+                    todo.push(g.clone());
+                }
+            }
+        }
+        out
+    }
+
+    /// `role` as it stands for `principal` at resource `id`: less what the
+    /// deny assignments that apply there deny; with their names.
+    fn effective(&self, principal: &str, role: &ArmRole, id: &str) -> (ArmRole, String) {
+        let mut eff = role.clone();
+        let mut names = Vec::new();
+        for d in &self.f.denies {
+            let covers = id == d.scope || (d.children && under(&d.scope, id));
+            if covers && self.names(d, principal) {
+                eff.denied.extend(d.permissions.iter().cloned());
+                names.push(if d.name.is_empty() {
+                    d.scope.clone()
+                } else {
+                    d.name.clone()
+                });
+            }
+        }
+        (eff, names.join(", "))
     }
 
     /// `userAssignedIdentities/assign/action` on a user-assigned identity,

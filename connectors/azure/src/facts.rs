@@ -222,6 +222,25 @@ pub(crate) struct ArmRole {
     /// Taken from the shipped table of built-in roles
     /// ([`crate::builtin`]), the inputs having no definition.
     pub shipped: bool,
+    /// Deny assignments that apply to one holder at one resource: what
+    /// they deny is not allowed, whatever `permissions` say.
+    pub denied: Vec<Permission>,
+}
+
+/// An ARM deny assignment: the principals it names may not perform what
+/// its permissions list at its scope (and below, unless
+/// `doNotApplyToChildScopes`), whatever their roles allow.
+#[derive(Debug, Clone)]
+pub(crate) struct Deny {
+    pub name: String,
+    pub scope: String,
+    /// `Everyone` (the zero object id) is named.
+    pub everyone: bool,
+    /// Object ids (lower): users, groups, service principals.
+    pub principals: Vec<String>,
+    pub exclude: Vec<String>,
+    pub permissions: Vec<Permission>,
+    pub children: bool,
 }
 
 /// An ARM role assignment, active or eligible.
@@ -318,6 +337,7 @@ pub(crate) struct Facts {
     pub scopes: BTreeMap<String, ArmScope>,
     pub arm_roles: BTreeMap<String, ArmRole>,
     pub arm_assignments: Vec<ArmAssignment>,
+    pub denies: Vec<Deny>,
     /// The ids of the ARM role assignments read: an assignment listed at
     /// several scopes (inherited ones are, without `atScope()`) is kept
     /// once.

@@ -60,8 +60,7 @@ pub(crate) fn is_collection(path: &str, head: &[u8]) -> bool {
     let path = path.replace('\\', "/");
     let name = path.rsplit('/').next().unwrap_or(&path);
     name == "collection.json"
-        && String::from_utf8_lossy(head)
-            .contains(&format!("\"{}\"", crate::COLLECTION_FORMAT))
+        && String::from_utf8_lossy(head).contains(&format!("\"{}\"", crate::COLLECTION_FORMAT))
 }
 
 /// What a Graph call returns, by its path.
@@ -143,6 +142,8 @@ pub(crate) enum ArmCall {
     RoleAssignments,
     /// PIM eligibility for ARM roles.
     RoleEligibility,
+    /// Deny assignments.
+    DenyAssignments,
     /// Cosmos DB data-plane role definitions.
     CosmosRoleDefinitions,
     /// Cosmos DB data-plane role assignments.
@@ -184,6 +185,9 @@ impl ArmCall {
             }
             "roleassignments" if lower.contains("/providers/microsoft.authorization/") => {
                 ArmCall::RoleAssignments
+            }
+            "denyassignments" if lower.contains("/providers/microsoft.authorization/") => {
+                ArmCall::DenyAssignments
             }
             "roleeligibilityscheduleinstances" | "roleeligibilityschedules" => {
                 ArmCall::RoleEligibility
@@ -238,7 +242,10 @@ mod tests {
         assert!(claims("snap/collection.json", ours));
         assert!(is_collection(r"C:\snap\collection.json", ours));
         // Another tool's record, or ours under another name, is not.
-        assert!(!claims("snap/collection.json", br#"{"format": "blastgraph-aws-collection"}"#));
+        assert!(!claims(
+            "snap/collection.json",
+            br#"{"format": "blastgraph-aws-collection"}"#
+        ));
         assert!(!claims("snap/collection.json", br#"{"items": []}"#));
         assert!(!claims("snap/calls.json", ours));
         assert!(!claims("snap/collection.json", b"[1]"));

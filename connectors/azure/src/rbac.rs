@@ -51,17 +51,19 @@ fn segments(p: &[u8], s: &[u8], slash: bool) -> bool {
 
 /// Whether the role allows the control-plane operation `op` (lower case).
 pub(crate) fn allows(role: &ArmRole, op: &str) -> bool {
-    role.permissions.iter().any(|p| {
+    let block = |p: &crate::facts::Permission| {
         p.actions.iter().any(|a| glob(a, op)) && !p.not_actions.iter().any(|a| glob(a, op))
-    })
+    };
+    role.permissions.iter().any(block) && !role.denied.iter().any(block)
 }
 
 /// Whether the role allows the data-plane operation `op` (lower case).
 pub(crate) fn allows_data(role: &ArmRole, op: &str) -> bool {
-    role.permissions.iter().any(|p| {
+    let block = |p: &crate::facts::Permission| {
         p.data_actions.iter().any(|a| glob(a, op))
             && !p.not_data_actions.iter().any(|a| glob(a, op))
-    })
+    };
+    role.permissions.iter().any(block) && !role.denied.iter().any(block)
 }
 
 /// Writes a role assignment: full control of the scope.
@@ -294,6 +296,7 @@ mod tests {
                 ..Permission::default()
             }],
             shipped: false,
+            denied: Vec::new(),
         }
     }
 

@@ -76,25 +76,12 @@ pub(crate) fn record(
             let id = o.req_str("id")?;
             let props = props(o)?.ok_or_else(|| missing(o, "properties"))?;
             let name = props.opt_str("roleName")?.unwrap_or(id).to_string();
-            let mut permissions = Vec::new();
-            if let Some(v) = props.map.get("permissions") {
-                let Value::Array(items) = v else {
-                    return Err(wrong(&props, "permissions", "an array", v));
-                };
-                for (i, p) in items.iter().enumerate() {
-                    let p = Obj::new(p, format!("{}.permissions[{i}]", props.path))?;
-                    permissions.push(Permission {
-                        actions: lower(strings(&p, "actions")?),
-                        not_actions: lower(strings(&p, "notActions")?),
-                        data_actions: lower(strings(&p, "dataActions")?),
-                        not_data_actions: lower(strings(&p, "notDataActions")?),
-                    });
-                }
-            }
+            let permissions = permissions(&props)?;
             let role = ArmRole {
                 name,
                 permissions,
                 shipped: false,
+                denied: Vec::new(),
             };
             if cosmos {
                 facts.cosmos_roles.insert(arm_key(id), role);
@@ -142,6 +129,48 @@ pub(crate) fn record(
                     .map(str::to_string),
                 eligible,
                 at: at(o),
+            });
+        }
+        ArmCall::DenyAssignments => {
+            let p = props(o)?.ok_or_else(|| missing(o, "properties"))?;
+            let scope = match p.opt_str("scope")? {
+                Some(s) => arm_key(s),
+                None => arm_key(o.req_str("id")?)
+                    .split("/providers/microsoft.authorization/")
+                    .next()
+                    .unwrap_or("/")
+                    .to_string(),
+            };
+            let ids = |key: &str| -> Result<Vec<String>, RecordError> {
+                match p.map.get(key) {
+                    None | Some(Value::Null) => Ok(Vec::new()),
+                    Some(Value::Array(items)) => items
+                        .iter()
+                        .enumerate()
+                        .map(|(i, x)| {
+                            x.get("id").and_then(Value::as_str).map(oid).ok_or_else(|| {
+                                (
+                                    format!("{}[{i}].id", p.at(key)),
+                                    "missing required field `id`".to_string(),
+                                )
+                                    .into()
+                            })
+                        })
+                        .collect(),
+                    Some(v) => Err(wrong(&p, key, "an array", v)),
+                }
+            };
+            let mut principals = ids("principals")?;
+            let everyone = principals.iter().any(|x| x == EVERYONE);
+            principals.retain(|x| x != EVERYONE);
+            facts.denies.push(Deny {
+                name: p.opt_str("denyAssignmentName")?.unwrap_or("").to_string(),
+                scope: if scope.is_empty() { "/".into() } else { scope },
+                everyone,
+                principals,
+                exclude: ids("excludePrincipals")?,
+                permissions: permissions(&p)?,
+                children: !p.opt_bool("doNotApplyToChildScopes")?.unwrap_or(false),
             });
         }
         ArmCall::CosmosRoleAssignments => {
@@ -241,6 +270,29 @@ pub(crate) fn record(
         }
     }
     Ok(())
+}
+
+/// The object id ARM uses for "Everyone" in a deny assignment.
+const EVERYONE: &str = "00000000-0000-0000-0000-000000000000";
+
+/// A role definition's or deny assignment's `permissions` blocks.
+fn permissions(props: &Obj<'_>) -> Result<Vec<Permission>, RecordError> {
+    let mut out = Vec::new();
+    if let Some(v) = props.map.get("permissions") {
+        let Value::Array(items) = v else {
+            return Err(wrong(props, "permissions", "an array", v));
+        };
+        for (i, p) in items.iter().enumerate() {
+            let p = Obj::new(p, format!("{}.permissions[{i}]", props.path))?;
+            out.push(Permission {
+                actions: lower(strings(&p, "actions")?),
+                not_actions: lower(strings(&p, "notActions")?),
+                data_actions: lower(strings(&p, "dataActions")?),
+                not_data_actions: lower(strings(&p, "notDataActions")?),
+            });
+        }
+    }
+    Ok(out)
 }
 
 fn detail_parent(p: &Map<String, Value>) -> Option<&Value> {

@@ -560,6 +560,83 @@ fn assigning_a_user_assigned_identity_to_compute_one_controls() {
 }
 
 #[test]
+fn deny_assignments_take_away_what_roles_give() {
+    let sub = "/subscriptions/0000cccc-0000-4000-8000-000000000001";
+    let rg = format!("{sub}/resourceGroups/locked");
+    let vm = format!("{rg}/providers/Microsoft.Compute/virtualMachines/build");
+    let ra = |n: u32, role: &str, who: u32, scope: &str| {
+        format!(
+            r#"{{"id":"{scope}/providers/Microsoft.Authorization/roleAssignments/{n}","properties":{{"roleDefinitionId":"/providers/Microsoft.Authorization/roleDefinitions/{role}","principalId":"{}","scope":"{scope}"}}}}"#,
+            g(who)
+        )
+    };
+    const VM_CONTRIBUTOR: &str = "9980e02c-c2be-4d73-94e8-173b1dc7cf3c";
+    const OWNER: &str = "8e3af657-a8ff-443c-a75c-2fe8c4bcb635";
+    let files = vec![
+        (
+            format!("t/arm{sub}/providers/Microsoft.Authorization/roleAssignments.json"),
+            format!(
+                r#"{{"value":[{},{},{},{}]}}"#,
+                // Users 1 and 2 hold VM Contributor on the resource group
+                // (one hub); user 3 owns the subscription; user 4 is in
+                // the excluded group and owns it too.
+                ra(1, VM_CONTRIBUTOR, 1, &rg),
+                ra(2, VM_CONTRIBUTOR, 2, &rg),
+                ra(3, OWNER, 3, sub),
+                ra(4, OWNER, 4, sub),
+            )
+            .into_bytes(),
+        ),
+        (
+            format!("t/arm{sub}/providers/Microsoft.Authorization/denyAssignments.json"),
+            format!(
+                r#"{{"value":[{{"id":"{rg}/providers/Microsoft.Authorization/denyAssignments/d1","name":"d1","properties":{{"denyAssignmentName":"stack-lock","scope":"{rg}","doNotApplyToChildScopes":false,"permissions":[{{"actions":["*"],"notActions":["*/read"],"dataActions":[],"notDataActions":[]}}],"principals":[{{"id":"00000000-0000-0000-0000-000000000000","type":"SystemDefined"}}],"excludePrincipals":[{{"id":"{}","type":"User"}},{{"id":"{}","type":"Group"}}]}}}}]}}"#,
+                g(2),
+                g(90)
+            )
+            .into_bytes(),
+        ),
+        (
+            format!("t/arm{sub}/providers/Microsoft.Compute/virtualMachines.json"),
+            format!(
+                r#"{{"value":[{{"id":"{vm}","name":"build","type":"Microsoft.Compute/virtualMachines","identity":{{"type":"SystemAssigned","principalId":"{}"}}}}]}}"#,
+                g(80)
+            )
+            .into_bytes(),
+        ),
+        (
+            "t/graph/v1.0/groups.json".to_string(),
+            format!(r#"{{"value":[{{"id":"{}","displayName":"break-glass"}}]}}"#, g(90)).into_bytes(),
+        ),
+        (
+            format!("t/graph/v1.0/groups/{}/members.json", g(90)),
+            format!(
+                r##"{{"value":[{{"@odata.type":"#microsoft.graph.user","id":"{}"}}]}}"##,
+                g(4)
+            )
+            .into_bytes(),
+        ),
+    ];
+    let e = ingest(&files);
+    assert!(e.diagnostics.is_empty(), "{:#?}", e.diagnostics);
+    let mi = format!("entra:{}", g(80));
+    // Everyone but user 2 and the break-glass group is denied writes in
+    // the resource group: user 1 runs nothing on the VM, user 2 does.
+    assert!(edges(&e, &user(1), &mi, EdgeKind::CanActAs).is_empty());
+    assert!(any_from(&e, &user(1)) == 0, "user 1 holds nothing");
+    // User 2 holds the role through its hub (two hold it there).
+    let hub = format!("{}/role/{VM_CONTRIBUTOR}", arm(&rg));
+    assert!(firm(&e, &user(2), &hub, EdgeKind::MemberOf));
+    assert!(firm(&e, &hub, &mi, EdgeKind::CanActAs));
+    // The subscription's owner keeps what is outside the lock, not the VM;
+    // the excluded group's member keeps both.
+    assert!(edges(&e, &user(3), &mi, EdgeKind::CanActAs).is_empty());
+    let owner = blastgraph_model::ids::arm_scope_owner(sub);
+    assert!(edges(&e, &user(3), &owner, EdgeKind::CanEscalate).is_empty());
+    assert!(firm(&e, &user(4), &owner, EdgeKind::CanEscalate));
+}
+
+#[test]
 fn bad_input_is_reported_and_the_good_records_kept() {
     let files =
         vec![
