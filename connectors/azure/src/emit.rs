@@ -86,7 +86,11 @@ impl Index {
     fn new(f: &Facts) -> Index {
         let mut ix = Index::default();
         if !f.denies.is_empty() {
-            for m in f.members.iter().filter(|m| !m.container.starts_with("unit:")) {
+            for m in f
+                .members
+                .iter()
+                .filter(|m| !m.container.starts_with("unit:"))
+            {
                 ix.parents
                     .entry(m.member.clone())
                     .or_default()
@@ -467,18 +471,28 @@ impl<'a> Emit<'a> {
     fn directory_roles(&mut self) {
         let f = self.f;
         for a in &f.dir_assignments {
-            if !self.enabled(&a.principal) {
-                continue;
-            }
-            let powers = self.powers(&a.role);
-            if powers.is_empty() {
+            if !self.enabled(&a.principal) || self.powers(&a.role).is_empty() {
                 continue;
             }
             let kind = self.kind_of(&a.principal);
             let p = self.principal(&a.principal, kind, &a.at);
+            self.role_powers(&p, a, None);
+        }
+    }
+
+    /// The edges of one directory role assignment, from `p`: its holder,
+    /// or (`via`: the condition and what it says) an app acting with the
+    /// holder's token.
+    fn role_powers(&mut self, p: &str, a: &DirAssignment, via: Option<(&str, &str)>) {
+        let f = self.f;
+        {
+            let powers = self.powers(&a.role);
             let role = self.role_name(&a.role);
             let template = self.template(&a.role).to_string();
             let mut cond: Cond = a.eligible.then(|| ELIGIBLE.to_string());
+            if let Some((c, _)) = via {
+                cond = Some(join(cond, c));
+            }
             let scope_text = match &a.scope {
                 DirScope::Tenant => "the tenant".to_string(),
                 DirScope::Unit(u) => format!(
@@ -493,7 +507,8 @@ impl<'a> Emit<'a> {
             };
             let reason = |what: &str| {
                 format!(
-                    "{what}: directory role {role} over {scope_text}{} (roleManagement/directory/{})",
+                    "{what}{}: directory role {role} over {scope_text}{} (roleManagement/directory/{})",
+                    via.map_or(String::new(), |(_, w)| format!(" {w}")),
                     if a.eligible { ", eligible" } else { "" },
                     if a.eligible {
                         "roleEligibilitySchedules"
@@ -633,7 +648,7 @@ impl<'a> Emit<'a> {
                     };
                 for t in to {
                     self.edge(
-                        (p.clone(), t),
+                        (p.to_string(), t),
                         kind,
                         access,
                         Some(how),
@@ -1053,6 +1068,12 @@ impl<'a> Emit<'a> {
                 continue;
             }
             let p = self.principal(&g.client, ObjKind::ServicePrincipal, &g.at);
+            if g.scopes
+                .iter()
+                .any(|s| s.eq_ignore_ascii_case("Directory.AccessAsUser.All"))
+            {
+                self.as_signed_in_user(&p, g);
+            }
             for scope in &g.scopes {
                 for power in tables::graph_powers(scope) {
                     // Delegated data only: a delegated directory permission
@@ -1078,6 +1099,58 @@ impl<'a> Emit<'a> {
                     self.graph_power(&p, *power, &g.at, reason, Some(cond), g.user.as_deref());
                 }
             }
+        }
+    }
+
+    /// `Directory.AccessAsUser.All`: the app does in the directory what the
+    /// signed-in user may, so it holds each consenting user's directory
+    /// roles (held directly or through a role-assignable group), on the
+    /// condition of a sign-in. The user's Azure resources are not reached:
+    /// the token is for Graph.
+    fn as_signed_in_user(&mut self, p: &str, g: &crate::facts::DelegatedGrant) {
+        let f = self.f;
+        for a in &f.dir_assignments {
+            let holder = &a.principal;
+            let held_by = |u: &str| {
+                u == holder
+                    || self
+                        .ix
+                        .protected_groups
+                        .get(u)
+                        .is_some_and(|gs| gs.contains(holder))
+            };
+            let user = match &g.user {
+                Some(u) if held_by(u) && self.enabled(u) => Some(u.as_str()),
+                Some(_) => None,
+                // Admin consent: any user holding the role may sign in.
+                None => f
+                    .users
+                    .get(holder)
+                    .is_some_and(|u| u.enabled)
+                    .then_some(holder.as_str())
+                    .or_else(|| f.groups.contains_key(holder).then_some(holder.as_str())),
+            };
+            let Some(user) = user else {
+                continue;
+            };
+            if self.powers(&a.role).is_empty() {
+                continue;
+            }
+            let name = f
+                .users
+                .get(user)
+                .map(|u| u.name.clone())
+                .or_else(|| {
+                    f.groups
+                        .get(user)
+                        .map(|g| format!("a member of {}", g.name))
+                })
+                .unwrap_or_else(|| user.to_string());
+            let cond = format!(
+                "delegated Directory.AccessAsUser.All: the app acts with {name}'s token only when they sign in to it (or it keeps a refresh token), which is not in the inputs"
+            );
+            let via = format!("with the token of {name} (delegated Directory.AccessAsUser.All)");
+            self.role_powers(p, a, Some((&cond, &via)));
         }
     }
 

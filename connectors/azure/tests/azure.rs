@@ -637,6 +637,96 @@ fn deny_assignments_take_away_what_roles_give() {
 }
 
 #[test]
+fn directory_access_as_user_acts_with_the_signed_in_users_roles() {
+    let graph = g(300);
+    let sp = |n: u32, name: &str| {
+        format!(
+            r#"{{"id":"{}","appId":"{}","displayName":"{name}","servicePrincipalType":"Application","accountEnabled":true}}"#,
+            g(n),
+            g(n + 1000)
+        )
+    };
+    let grant = |n: u32, client: u32, user: Option<u32>, scope: &str| match user {
+        Some(u) => format!(
+            r#"{{"id":"og{n}","clientId":"{}","consentType":"Principal","principalId":"{}","resourceId":"{graph}","scope":"{scope}"}}"#,
+            g(client),
+            g(u)
+        ),
+        None => format!(
+            r#"{{"id":"og{n}","clientId":"{}","consentType":"AllPrincipals","principalId":null,"resourceId":"{graph}","scope":"{scope}"}}"#,
+            g(client)
+        ),
+    };
+    let files = vec![
+        (
+            "t/graph/v1.0/organization.json".to_string(),
+            format!(r#"{{"value":[{{"id":"{TENANT}","displayName":"Contoso"}}]}}"#).into_bytes(),
+        ),
+        (
+            "t/graph/v1.0/users.json".to_string(),
+            format!(
+                r#"{{"value":[{{"id":"{}","displayName":"Grace","accountEnabled":true}},{{"id":"{}","displayName":"Hank","accountEnabled":true}},{{"id":"{}","displayName":"Alice","accountEnabled":true}}]}}"#,
+                g(1),
+                g(2),
+                g(3)
+            )
+            .into_bytes(),
+        ),
+        (
+            "t/graph/v1.0/servicePrincipals.json".to_string(),
+            format!(
+                r#"{{"value":[{{"id":"{graph}","appId":"00000003-0000-0000-c000-000000000000","displayName":"Microsoft Graph"}},{},{},{}]}}"#,
+                sp(401, "admin-tool"),
+                sp(402, "notes"),
+                sp(403, "portal")
+            )
+            .into_bytes(),
+        ),
+        (
+            "t/graph/v1.0/roleManagement/directory/roleAssignments.json".to_string(),
+            format!(
+                r#"{{"value":[{{"id":"a","principalId":"{}","roleDefinitionId":"62e90394-69f5-4237-9190-012177145e10","directoryScopeId":"/"}},{{"id":"b","principalId":"{}","roleDefinitionId":"729827e3-9c14-49f7-bb1b-9608f156bbb8","directoryScopeId":"/"}}]}}"#,
+                g(1),
+                g(2)
+            )
+            .into_bytes(),
+        ),
+        (
+            "t/graph/v1.0/oauth2PermissionGrants.json".to_string(),
+            format!(
+                r#"{{"value":[{},{},{}]}}"#,
+                // admin-tool: Grace consented; notes: Alice (no role);
+                // portal: admin consent for everyone.
+                grant(1, 401, Some(1), "Directory.AccessAsUser.All User.Read"),
+                grant(2, 402, Some(3), "Directory.AccessAsUser.All"),
+                grant(3, 403, None, "Directory.AccessAsUser.All"),
+            )
+            .into_bytes(),
+        ),
+    ];
+    let e = ingest(&files);
+    assert!(e.diagnostics.is_empty(), "{:#?}", e.diagnostics);
+    let tool = edges(
+        &e,
+        &format!("entra:{}", g(401)),
+        &admin(),
+        EdgeKind::CanEscalate,
+    );
+    assert!(
+        tool.len() == 1 && tool[0].0 && tool[0].1.contains("Grace's token"),
+        "{tool:?}"
+    );
+    // Alice holds no role: her consent gives the app nothing.
+    assert_eq!(any_from(&e, &format!("entra:{}", g(402))), 0);
+    // Admin consent: whoever signs in, Grace or Hank.
+    let portal = format!("entra:{}", g(403));
+    assert!(!edges(&e, &portal, &admin(), EdgeKind::CanEscalate).is_empty());
+    let helpdesk = hub("password-reset/729827e3-9c14-49f7-bb1b-9608f156bbb8");
+    let h = edges(&e, &portal, &helpdesk, EdgeKind::CanActAs);
+    assert!(h.len() == 1 && h[0].0, "{h:?}");
+}
+
+#[test]
 fn bad_input_is_reported_and_the_good_records_kept() {
     let files =
         vec![
