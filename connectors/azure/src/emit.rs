@@ -1171,6 +1171,18 @@ impl<'a> Emit<'a> {
                     .map(|p| (p, ObjKind::ServicePrincipal))
             };
             let Some((sp, kind)) = target else {
+                // Said once per credential: its holder is not in the
+                // inputs (an AzureHound file of credentials alone).
+                let path = self.path(&c.at).to_string();
+                self.out.select_input(&path);
+                self.selected = c.at.file;
+                self.out.warning(
+                    c.at.path.clone(),
+                    format!(
+                        "federated credential `{}` of {} not linked: the service principal it signs in as is not in the inputs",
+                        c.name, c.owner
+                    ),
+                );
                 continue;
             };
             let to = self.principal(&sp, kind, &c.at);

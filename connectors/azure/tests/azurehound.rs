@@ -315,7 +315,8 @@ fn bad_records_are_reported_and_the_good_ones_kept() {
         {"kind":"AZWidget","data":{}},
         {"kind":"AZWidget","data":{}},
         {"kind":"AZGroup","data":[1]},
-        {"data":{}}
+        {"data":{}},
+        {"kind":"AZFederatedIdentityCredential","data":{"appId":"NOAPP","fics":[{"appId":"NOAPP","fic":{"name":"gh","issuer":"https://token.actions.githubusercontent.com","subject":"repo:a/b:ref:refs/heads/main"}}]}}
     ],"meta":{"type":"azure","version":5,"count":7}}"##;
     let lines = b"{\"kind\":\"AZUser\",\"data\":{\"id\":\"U2\",\"accountEnabled\":true}}\n{not json\n\n{\"kind\":\"AZUser\",\"data\":{\"id\":\"U3\",\"accountEnabled\":true}}\n";
     let e = ingest(&[
@@ -339,6 +340,7 @@ fn bad_records_are_reported_and_the_good_ones_kept() {
         "w.json: $.data[5].data: expected an object, found an array",
         "w.json: $.data[6].kind: missing required field `kind`",
         "l.json: line 2: not a JSON record",
+        "w.json: $.data[7].data.fics[0].fic: federated credential `gh` of noapp not linked",
     ] {
         assert!(all.contains(expected), "missing `{expected}` in\n{all}");
     }
