@@ -7,116 +7,83 @@
 
 use serde::{Deserialize, Serialize};
 
-/// What kind of problem a diagnostic reports.
-#[derive(
-    Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Default, Serialize, Deserialize,
-)]
-#[serde(rename_all = "kebab-case")]
-pub enum Code {
+/// Defines [`Code`], its written form (the serde name) and [`Code::ALL`]
+/// from one list, so the three cannot disagree.
+macro_rules! codes {
+    ($($(#[$doc:meta])* $name:ident = $text:literal,)*) => {
+        /// What kind of problem a diagnostic reports.
+        #[derive(
+            Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Default, Serialize, Deserialize,
+        )]
+        pub enum Code {
+            $($(#[$doc])* #[serde(rename = $text)] $name,)*
+        }
+
+        impl Code {
+            /// The code as it is written (`duplicate-key`).
+            pub fn as_str(self) -> &'static str {
+                match self {
+                    $(Code::$name => $text,)*
+                }
+            }
+
+            /// Every code, in documentation order.
+            pub const ALL: &[Code] = &[$(Code::$name,)*];
+        }
+    };
+}
+
+codes! {
     // Errors: the file or the record was skipped.
     /// The file is empty or blank.
-    EmptyFile,
+    EmptyFile = "empty-file",
     /// The file is not well-formed JSON.
-    MalformedJson,
+    MalformedJson = "malformed-json",
     /// No provider reads the file.
-    UnrecognisedFormat,
+    UnrecognisedFormat = "unrecognised-format",
     /// More than one provider claims the file.
-    ClaimedTwice,
+    ClaimedTwice = "claimed-twice",
     /// The path could not be read (broken link, loop, FIFO, permission).
-    UnreadablePath,
+    UnreadablePath = "unreadable-path",
     /// A key given twice in one JSON object: its record (or file) is skipped.
-    DuplicateKey,
+    DuplicateKey = "duplicate-key",
     /// The file's top level is not what its format needs.
-    FileShape,
+    FileShape = "file-shape",
     /// A record is missing a required field or has one of the wrong type.
     #[default]
-    BadRecord,
+    BadRecord = "bad-record",
     /// A class, kind, edge kind or access level that the vocabulary lacks.
-    UnknownName,
+    UnknownName = "unknown-name",
     /// A second node with the same id in one input.
-    DuplicateId,
+    DuplicateId = "duplicate-id",
     /// An edge whose end is no node of any input.
-    DanglingEdge,
+    DanglingEdge = "dangling-edge",
     /// A policy document that cannot be read as one.
-    NotAPolicy,
+    NotAPolicy = "not-a-policy",
 
     // Warnings: the record was kept; something in it was ignored.
     /// Something in a kept record was ignored (a value of the wrong type, a
     /// malformed optional field).
-    Ignored,
+    Ignored = "ignored",
     /// A field the format does not define.
-    UnknownField,
+    UnknownField = "unknown-field",
     /// A version-control folder, skipped on purpose.
-    SkippedPath,
+    SkippedPath = "skipped-path",
     /// One page of a paginated call: items on other pages are missing.
-    IncompletePage,
+    IncompletePage = "incomplete-page",
     /// Something the snapshot does not hold (a denied or failed call, an
     /// inventory not collected, no Organizations data): what it would list
     /// is missing from the graph, and answers may over- or under-approximate.
-    NotCollected,
+    NotCollected = "not-collected",
     /// A reference to something that is not in the inputs (a group, a
     /// managed policy, a boundary, a domain).
-    UnresolvedReference,
+    UnresolvedReference = "unresolved-reference",
     /// A file in a provider's layout that the layout does not define.
-    NotInLayout,
+    NotInLayout = "not-in-layout",
     /// An edge to its own start.
-    SelfLoop,
+    SelfLoop = "self-loop",
     /// An access level on an edge kind that has none.
-    AccessLevelIgnored,
-}
-
-impl Code {
-    /// The code as it is written (`duplicate-key`).
-    pub fn as_str(self) -> &'static str {
-        match self {
-            Code::EmptyFile => "empty-file",
-            Code::MalformedJson => "malformed-json",
-            Code::UnrecognisedFormat => "unrecognised-format",
-            Code::ClaimedTwice => "claimed-twice",
-            Code::UnreadablePath => "unreadable-path",
-            Code::DuplicateKey => "duplicate-key",
-            Code::FileShape => "file-shape",
-            Code::BadRecord => "bad-record",
-            Code::UnknownName => "unknown-name",
-            Code::DuplicateId => "duplicate-id",
-            Code::DanglingEdge => "dangling-edge",
-            Code::NotAPolicy => "not-a-policy",
-            Code::Ignored => "ignored",
-            Code::UnknownField => "unknown-field",
-            Code::SkippedPath => "skipped-path",
-            Code::IncompletePage => "incomplete-page",
-            Code::NotCollected => "not-collected",
-            Code::UnresolvedReference => "unresolved-reference",
-            Code::NotInLayout => "not-in-layout",
-            Code::SelfLoop => "self-loop",
-            Code::AccessLevelIgnored => "access-level-ignored",
-        }
-    }
-
-    /// Every code, in documentation order.
-    pub const ALL: [Code; 21] = [
-        Code::EmptyFile,
-        Code::MalformedJson,
-        Code::UnrecognisedFormat,
-        Code::ClaimedTwice,
-        Code::UnreadablePath,
-        Code::DuplicateKey,
-        Code::FileShape,
-        Code::BadRecord,
-        Code::UnknownName,
-        Code::DuplicateId,
-        Code::DanglingEdge,
-        Code::NotAPolicy,
-        Code::Ignored,
-        Code::UnknownField,
-        Code::SkippedPath,
-        Code::IncompletePage,
-        Code::NotCollected,
-        Code::UnresolvedReference,
-        Code::NotInLayout,
-        Code::SelfLoop,
-        Code::AccessLevelIgnored,
-    ];
+    AccessLevelIgnored = "access-level-ignored",
 }
 
 impl std::fmt::Display for Code {
