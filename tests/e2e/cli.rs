@@ -161,6 +161,9 @@ fn collect_without_the_live_feature_says_how_to_build_it() {
     let (code, _, err) = crate::run(&["collect", "aws", "-o", "snap"]);
     assert_eq!(code, 2, "{err}");
     assert!(err.contains("--features live-aws"), "{err}");
+    let (code, _, err) = crate::run(&["collect", "azure", "--tenant", "t", "-o", "snap"]);
+    assert_eq!(code, 2, "{err}");
+    assert!(err.contains("--features live-azure"), "{err}");
 }
 
 /// A gate counts what may be: infra-ci's firm score is 143, its possible

@@ -84,7 +84,7 @@ fn read_file(
     out: &mut EstateBuilder,
 ) -> Result<(), IngestError> {
     if layout::is_collection(path, bytes) {
-        return Ok(());
+        return read_collection(path, bytes, out);
     }
     let file = facts.file(path);
     if read_azurehound::claims(bytes.get(..bytes.len().min(4096)).unwrap_or(bytes))
@@ -115,5 +115,35 @@ fn read_file(
         }
         None => out.warning("$", "not a file of the Azure raw layout; skipped"),
     }
+    Ok(())
+}
+
+/// `collection.json`: no fact, but every call that was refused or failed is
+/// said, since what it would have listed is missing from the graph.
+fn read_collection(path: &str, bytes: &[u8], out: &mut EstateBuilder) -> Result<(), IngestError> {
+    let value = read_document(path, bytes, out)?;
+    let top = Obj::new(&value, "$".into()).map_err(|e| IngestError::Shape {
+        file: path.to_string(),
+        location: e.location,
+        message: e.message,
+    })?;
+    blastgraph_model::json::for_each_record(&top, "calls", out, |o, out| {
+        let status = o.req_str("status")?;
+        if status == "ok" || status == "not_found" {
+            return Ok::<(), blastgraph_model::json::RecordError>(());
+        }
+        let api = o.req_str("api")?;
+        let call = o.req_str("path")?;
+        let message = o.opt_str("message")?.unwrap_or("");
+        out.warning_code(
+            blastgraph_model::Code::NotCollected,
+            o.path.clone(),
+            format!(
+                "{api} {call}: {status}{}{message}; what it lists is missing from the graph",
+                if message.is_empty() { "" } else { ": " }
+            ),
+        );
+        Ok(())
+    });
     Ok(())
 }

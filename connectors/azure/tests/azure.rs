@@ -727,6 +727,38 @@ fn directory_access_as_user_acts_with_the_signed_in_users_roles() {
 }
 
 #[test]
+fn refused_calls_of_a_collection_are_said() {
+    let files = vec![(
+        "snap/collection.json".to_string(),
+        br#"{"format":"blastgraph-azure-collection","version":1,"calls":[
+            {"api":"graph","path":"v1.0/users","file":"graph/v1.0/users.json","status":"ok"},
+            {"api":"graph","path":"v1.0/groups/G/members","file":null,"status":"access_denied","message":"HTTP 403: Authorization_RequestDenied"},
+            {"api":"arm","path":"subscriptions/S/providers/Microsoft.KeyVault/vaults","file":null,"status":"not_found"},
+            {"api":"arm","path":"subscriptions/S/resourcegroups","file":null,"status":"error","message":"retries spent"}
+        ]}"#
+        .to_vec(),
+    )];
+    let e = ingest(&files);
+    let said: Vec<String> = e
+        .diagnostics
+        .iter()
+        .map(|d| format!("{}: {}", d.location, d.message))
+        .collect();
+    assert_eq!(
+        said,
+        vec![
+            "$.calls[1]: graph v1.0/groups/G/members: access_denied: HTTP 403: Authorization_RequestDenied; what it lists is missing from the graph",
+            "$.calls[3]: arm subscriptions/S/resourcegroups: error: retries spent; what it lists is missing from the graph",
+        ]
+    );
+    assert!(
+        e.diagnostics
+            .iter()
+            .all(|d| d.code == blastgraph_model::Code::NotCollected)
+    );
+}
+
+#[test]
 fn bad_input_is_reported_and_the_good_records_kept() {
     let files =
         vec![
