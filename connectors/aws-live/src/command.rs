@@ -40,10 +40,11 @@ pub static COLLECTOR: AwsCollector = AwsCollector;
 
 impl Collector for AwsCollector {
     fn command(&self) -> clap::Command {
-        CollectAwsArgs::augment_args(clap::Command::new("aws").about(
+        // The struct's doc comment would be the about: set it after.
+        CollectAwsArgs::augment_args(clap::Command::new("aws")).about(
             "AWS: IAM, resource policies and inventories into the raw snapshot layout \
              (docs/aws-raw-layout.md), with the standard credential chain",
-        ))
+        )
     }
 
     fn collect(

@@ -70,10 +70,11 @@ pub static COLLECTOR: AzureCollector = AzureCollector;
 
 impl Collector for AzureCollector {
     fn command(&self) -> clap::Command {
-        CollectAzureArgs::augment_args(clap::Command::new("azure").about(
+        // The struct's doc comment would be the about: set it after.
+        CollectAzureArgs::augment_args(clap::Command::new("azure")).about(
             "Azure and Entra ID: Microsoft Graph and ARM into the Azure raw layout \
              (docs/azure-raw-layout.md), with azure_identity's credentials (docs/azure-live.md)",
-        ))
+        )
     }
 
     fn collect(
