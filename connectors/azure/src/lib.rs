@@ -93,11 +93,7 @@ fn read_file(
         return read_azurehound::read(path, file, bytes, facts, out);
     }
     let value = read_document(path, bytes, out)?;
-    let top = Obj::new(&value, "$".into()).map_err(|e| IngestError::Shape {
-        file: path.to_string(),
-        location: e.location,
-        message: e.message,
-    })?;
+    let top = top_of(path, &value)?;
     match layout::classify(path) {
         Some(Call::Graph(parts)) => match GraphCall::of(&parts) {
             Some(call) => read_graph::read(&call, file, &top, facts, out),
@@ -122,11 +118,7 @@ fn read_file(
 /// said, since what it would have listed is missing from the graph.
 fn read_collection(path: &str, bytes: &[u8], out: &mut EstateBuilder) -> Result<(), IngestError> {
     let value = read_document(path, bytes, out)?;
-    let top = Obj::new(&value, "$".into()).map_err(|e| IngestError::Shape {
-        file: path.to_string(),
-        location: e.location,
-        message: e.message,
-    })?;
+    let top = top_of(path, &value)?;
     blastgraph_model::json::for_each_record(&top, "calls", out, |o, out| {
         let status = o.req_str("status")?;
         if status == "ok" || status == "not_found" {
@@ -146,4 +138,13 @@ fn read_collection(path: &str, bytes: &[u8], out: &mut EstateBuilder) -> Result<
         Ok(())
     });
     Ok(())
+}
+
+/// A document's top level as an object, or the file's shape error.
+fn top_of<'v>(path: &str, value: &'v serde_json::Value) -> Result<Obj<'v>, IngestError> {
+    Obj::new(value, "$".into()).map_err(|e| IngestError::Shape {
+        file: path.to_string(),
+        location: e.location,
+        message: e.message,
+    })
 }
