@@ -189,6 +189,11 @@ enum Hub {
     /// Every group whose members may be changed (not role-assignable, not
     /// dynamic).
     GroupMembers,
+    /// The members of an administrative unit a resetter role (template)
+    /// scoped to it may reset.
+    UnitReset(String, String),
+    /// The groups of an administrative unit whose members may be changed.
+    UnitGroups(String),
     /// Every enabled user no tier protects: no directory role, no
     /// role-assignable group, no restricted management unit. Every
     /// resetter reaches them, so each tier's hub reaches this one instead
@@ -535,13 +540,6 @@ impl<'a> Emit<'a> {
             for power in powers {
                 use AccessLevel::Admin;
                 use EdgeKind::{Access, CanActAs, CanEscalate};
-                let unit_members = |unit: &str| {
-                    self.ix
-                        .unit_members
-                        .get(unit)
-                        .map_or(&[][..], Vec::as_slice)
-                        .to_vec()
-                };
                 // (targets, kind, level, mechanism, what it does)
                 let (to, kind, access, how, what): (Vec<String>, _, _, _, _) =
                     match (power, &a.scope) {
@@ -567,12 +565,7 @@ impl<'a> Emit<'a> {
                             "adds itself to a group of the unit",
                         ),
                         (Power::ResetPasswords, DirScope::Unit(unit)) => (
-                            unit_members(unit)
-                                .into_iter()
-                                .filter(|u| f.users.contains_key(u))
-                                .filter(|u| self.resettable(&template, u, Some(unit)))
-                                .map(|u| ids::entra_object(&u))
-                                .collect(),
+                            vec![self.hub(&Hub::UnitReset(template.clone(), unit.clone()))],
                             CanActAs,
                             None,
                             "password reset",
@@ -603,11 +596,7 @@ impl<'a> Emit<'a> {
                             "adds a credential to any application or service principal",
                         ),
                         (Power::GroupMembers, DirScope::Unit(unit)) => (
-                            unit_members(unit)
-                                .into_iter()
-                                .filter(|g| self.joinable(g))
-                                .map(|g| ids::entra_object(&g))
-                                .collect(),
+                            vec![self.hub(&Hub::UnitGroups(unit.clone()))],
                             CanActAs,
                             None,
                             "add member",
@@ -702,9 +691,13 @@ impl<'a> Emit<'a> {
     }
 
     /// A reset hub's edge to each user `resets` picks.
-    fn reset_edges(&mut self, hub: &str, resets: impl Fn(&Emit<'a>, &str) -> bool) {
-        let f = self.f;
-        for (u, user) in &f.users {
+    fn reset_edges(
+        &mut self,
+        hub: &str,
+        users: Vec<(&'a String, &'a User)>,
+        resets: impl Fn(&Emit<'a>, &str) -> bool,
+    ) {
+        for (u, user) in users {
             if resets(self, u) {
                 self.edge(
                     (hub.to_string(), ids::entra_object(u)),
@@ -717,6 +710,14 @@ impl<'a> Emit<'a> {
                 );
             }
         }
+    }
+
+    /// An administrative unit's name, else its id.
+    fn unit_name(&self, unit: &str) -> String {
+        self.f
+            .units
+            .get(unit)
+            .map_or_else(|| unit.to_string(), |(n, _, _)| n.clone())
     }
 
     /// Whether every resetter may reset `user`: enabled, no directory
@@ -790,6 +791,21 @@ impl<'a> Emit<'a> {
                 format!("entra:tenant/{}/group-members", self.tenant),
                 "every group that is not role-assignable (a member can be added)".into(),
             ),
+            Hub::UnitReset(t, u) => (
+                format!("entra:tenant/{}/password-reset/{t}/unit/{u}", self.tenant),
+                format!(
+                    "the users of unit {} whose password {} may reset",
+                    self.unit_name(u),
+                    self.role_name(t)
+                ),
+            ),
+            Hub::UnitGroups(u) => (
+                format!("entra:tenant/{}/group-members/unit/{u}", self.tenant),
+                format!(
+                    "the groups of unit {} whose members may be changed",
+                    self.unit_name(u)
+                ),
+            ),
             Hub::Unprotected => (
                 format!("entra:tenant/{}/password-reset/unprotected", self.tenant),
                 "every user without a directory role".into(),
@@ -816,9 +832,41 @@ impl<'a> Emit<'a> {
                         None,
                     );
                 }
-                self.reset_edges(&id, |e, u| !e.unprotected(u) && e.resettable(t, u, None));
+                self.reset_edges(&id, f.users.iter().collect(), |e, u| {
+                    !e.unprotected(u) && e.resettable(t, u, None)
+                });
             }
-            Hub::Unprotected => self.reset_edges(&id, Emit::unprotected),
+            Hub::Unprotected => self.reset_edges(&id, f.users.iter().collect(), Emit::unprotected),
+            Hub::UnitReset(t, unit) => {
+                let members = self
+                    .ix
+                    .unit_members
+                    .get(unit)
+                    .map_or(&[][..], Vec::as_slice)
+                    .iter()
+                    .filter_map(|m| f.users.get_key_value(m))
+                    .collect();
+                self.reset_edges(&id, members, |e, u| e.resettable(t, u, Some(unit)));
+            }
+            Hub::UnitGroups(unit) => {
+                let members = self.ix.unit_members.get(unit).cloned().unwrap_or_default();
+                for g in members {
+                    let Some(group) = f.groups.get(&g) else {
+                        continue;
+                    };
+                    if self.joinable(&g) {
+                        self.edge(
+                            (id.clone(), ids::entra_object(&g)),
+                            EdgeKind::CanActAs,
+                            None,
+                            Some("add member"),
+                            &group.at,
+                            "adds itself as a member of the group".to_string(),
+                            None,
+                        );
+                    }
+                }
+            }
             Hub::AppCredentials => {
                 for (s, sp) in &f.sps {
                     if sp.managed || !sp.enabled {

@@ -72,8 +72,15 @@ fn password_resets_follow_microsofts_tiers() {
 #[test]
 fn a_unit_scoped_role_reaches_only_the_units_members() {
     let e = contoso();
-    // Ava: Helpdesk Administrator over the Sales unit (Bob).
-    assert!(firm(&e, &user(7), &user(8), EdgeKind::CanActAs));
+    // Ava: Helpdesk Administrator over the Sales unit (Bob), through the
+    // hub of the unit's users her tier may reset.
+    let sales = hub(&format!(
+        "password-reset/729827e3-9c14-49f7-bb1b-9608f156bbb8/unit/{}",
+        g(201)
+    ));
+    assert!(firm(&e, &user(7), &sales, EdgeKind::CanActAs));
+    assert!(firm(&e, &sales, &user(8), EdgeKind::CanActAs));
+    assert!(edges(&e, &sales, &user(3), EdgeKind::CanActAs).is_empty());
     assert!(edges(&e, &user(7), &user(3), EdgeKind::CanActAs).is_empty());
     assert!(
         edges(
