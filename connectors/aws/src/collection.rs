@@ -44,23 +44,8 @@ pub fn timestamp(at: std::time::SystemTime) -> String {
         .to_owned()
 }
 
-/// What came of one call.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
-#[serde(rename_all = "snake_case")]
-pub enum Status {
-    /// The call succeeded (its file, if the layout has one, was written).
-    Ok,
-    /// The caller may not make this call (`AccessDenied`, `UnauthorizedOperation`, ...).
-    AccessDenied,
-    /// The thing asked for does not exist (a bucket without a policy:
-    /// `NoSuchBucketPolicy`; a function without one:
-    /// `ResourceNotFoundException`; no organization:
-    /// `AWSOrganizationsNotInUseException`); nothing is written.
-    NotFound,
-    /// Any other failure: throttled past every retry, a service not offered
-    /// in the region, a network error, ...
-    Error,
-}
+/// What came of one call (shared by every provider's collection).
+pub use blastgraph_model::CallStatus as Status;
 
 /// One call of the collection.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]

@@ -42,21 +42,8 @@ pub enum Api {
     Arm,
 }
 
-/// What came of one call.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
-#[serde(rename_all = "snake_case")]
-pub enum Status {
-    /// Every page came back and the file was written.
-    Ok,
-    /// HTTP 401 or 403: the caller may not read this.
-    AccessDenied,
-    /// HTTP 404: no such object or resource; nothing is written.
-    NotFound,
-    /// Anything else: throttled past every retry, a server error, a network
-    /// error, an answer that is not a JSON list, a next link to another
-    /// host, an id that cannot name a file.
-    Error,
-}
+/// What came of one call (shared by every provider's collection).
+pub use blastgraph_model::CallStatus as Status;
 
 /// One call of the collection (all of its pages).
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]

@@ -140,12 +140,7 @@ fn graph_application_permissions() {
     ));
     // billing-app: Mail.Read reads every mailbox.
     let mail = format!("m365:{TENANT}/exchange/mailboxes");
-    let grant: Vec<_> = contoso()
-        .edges
-        .to_vec()
-        .into_iter()
-        .filter(|x| x.from == format!("entra:{}", g(321)) && x.to == mail)
-        .collect();
+    let grant: Vec<_> = between(&contoso(), &format!("entra:{}", g(321)), &mail);
     assert_eq!(grant.len(), 1);
     assert_eq!(grant[0].kind, EdgeKind::OauthGrant);
     assert_eq!(grant[0].access, Some(blastgraph_model::AccessLevel::Read));
@@ -326,12 +321,7 @@ fn owner_of_one_resource_reaches_its_data() {
     let training = arm(&format!(
         "{sa}/blobservices/default/containers/training-data"
     ));
-    let owned: Vec<_> = e
-        .edges
-        .to_vec()
-        .into_iter()
-        .filter(|x| x.from == user(17) && x.to == training)
-        .collect();
+    let owned: Vec<_> = between(&e, &user(17), &training);
     assert_eq!(owned.len(), 1, "{owned:#?}");
     assert_eq!(owned[0].kind, EdgeKind::Access);
     assert_eq!(owned[0].access, Some(blastgraph_model::AccessLevel::Admin));
@@ -451,12 +441,7 @@ fn ml_workspaces_and_aks_clusters() {
     let model = arm(&format!("{ws}/models/fraud-v3"));
     // The data scientist writes the model and runs jobs as the compute's
     // identity; Reader reads the model and runs nothing.
-    let ds: Vec<_> = e
-        .edges
-        .to_vec()
-        .into_iter()
-        .filter(|x| x.from == user(1) && x.to == model)
-        .collect();
+    let ds: Vec<_> = between(&e, &user(1), &model);
     assert_eq!(ds.len(), 1, "{ds:#?}");
     assert_eq!(ds[0].access, Some(blastgraph_model::AccessLevel::Write));
     assert!(firm(

@@ -228,12 +228,7 @@ fn vaults_and_storage_from_azurehound() {
         let training = arm(&format!(
             "{RG_ML}/providers/microsoft.storage/storageaccounts/mldata/blobservices/default/containers/training-data"
         ));
-        let o: Vec<_> = e
-            .edges
-            .to_vec()
-            .into_iter()
-            .filter(|x| x.from == user(17) && x.to == training)
-            .collect();
+        let o: Vec<_> = between(&e, &user(17), &training);
         assert_eq!(o.len(), 1, "{o:#?}");
         assert_eq!(o[0].access, Some(blastgraph_model::AccessLevel::Admin));
     }

@@ -14,6 +14,7 @@
 //! are traversed, or *access* and *contains* edges, which end at a target
 //! ([`EdgeKind::is_pivot`]).
 
+mod call_status;
 #[cfg(feature = "collect")]
 pub mod collect;
 mod diagnostics;
@@ -26,6 +27,7 @@ pub mod redact;
 mod strings;
 mod vocab;
 
+pub use call_status::CallStatus;
 pub use edges::{EdgeRow, EdgeTable, Explanations};
 pub use estate::{
     Code, Connector, Diagnostic, Estate, EstateBuilder, IngestError, InputFile, InputRecord,

@@ -126,3 +126,12 @@ pub fn resets(e: &Estate, hub_id: &str, user_id: &str) -> bool {
         || (firm(e, hub_id, &unprotected, EdgeKind::CanActAs)
             && firm(e, &unprotected, user_id, EdgeKind::CanActAs))
 }
+
+/// Every edge from `from` to `to`, whole.
+pub fn between(e: &Estate, from: &str, to: &str) -> Vec<blastgraph_model::Edge> {
+    e.edges
+        .to_vec()
+        .into_iter()
+        .filter(|x| x.from == from && x.to == to)
+        .collect()
+}

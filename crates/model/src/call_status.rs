@@ -1,0 +1,21 @@
+//! What came of one call of a live collection, as every provider's
+//! `collection.json` records it (`calls[].status`).
+
+use serde::{Deserialize, Serialize};
+
+/// What came of one call.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum CallStatus {
+    /// The call succeeded (its file, if the layout has one, was written).
+    Ok,
+    /// The caller may not make this call (AWS `AccessDenied` and kin;
+    /// HTTP 401 or 403).
+    AccessDenied,
+    /// The thing asked for does not exist (AWS `NoSuchBucketPolicy` and
+    /// kin; HTTP 404); nothing is written.
+    NotFound,
+    /// Any other failure: throttled past every retry, a service not
+    /// offered, a network error, an answer that cannot be read, ...
+    Error,
+}
