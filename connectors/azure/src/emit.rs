@@ -50,6 +50,7 @@ pub(crate) fn emit(facts: &Facts, out: &mut EstateBuilder) {
     e.arm_assignments();
     e.identity_attachments();
     e.vault_policies();
+    e.tagged_credentials();
     e.cosmos_assignments();
     e.tenant_admin_reach();
 }
@@ -2061,6 +2062,37 @@ impl<'a> Emit<'a> {
             out.extend(self.targets_of(k, c));
         }
         out
+    }
+
+    /// Key Vault secrets whose `credential-of` tag names whose credential
+    /// their value is.
+    fn tagged_credentials(&mut self) {
+        let f = self.f;
+        for (id, r) in &f.resources {
+            let Some(to) = &r.credential_of else {
+                continue;
+            };
+            if r.kind != "microsoft.keyvault/vaults/secrets" {
+                continue;
+            }
+            for secret in self.targets_of(id, r) {
+                self.edge(
+                    (secret, to.clone()),
+                    EdgeKind::HoldsCredential,
+                    None,
+                    None,
+                    &At {
+                        file: r.at.file,
+                        path: format!("{}.tags", r.at.path),
+                    },
+                    format!(
+                        "tag {}={to}: the secret's value is a credential of {to}",
+                        ids::CREDENTIAL_OF
+                    ),
+                    None,
+                );
+            }
+        }
     }
 
     /// Key Vault access policies, for vaults that use them.

@@ -292,6 +292,9 @@ pub(crate) struct Resource {
     pub keys_off: bool,
     /// User-assigned identities: their principal id.
     pub principal_id: Option<String>,
+    /// Key Vault secrets: the node its `credential-of` tag names
+    /// (`ids::CREDENTIAL_OF`).
+    pub credential_of: Option<String>,
     pub at: At,
 }
 

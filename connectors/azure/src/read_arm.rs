@@ -193,7 +193,16 @@ pub(crate) fn record(
                 .map(str::to_ascii_lowercase)
                 .unwrap_or_else(|| type_of(&id));
             let p = props(o)?;
+            let credential_of = match o.map.get("tags") {
+                Some(Value::Object(tags)) => blastgraph_model::ids::credential_of(
+                    tags.iter()
+                        .filter_map(|(k, v)| Some((k.as_str(), v.as_str()?))),
+                )
+                .map(str::to_string),
+                _ => None,
+            };
             let mut r = Resource {
+                credential_of,
                 name: o.opt_str("name")?.unwrap_or(&id).to_string(),
                 sub_kind: o.opt_str("kind")?.unwrap_or("").to_ascii_lowercase(),
                 identities: identities(o)?,

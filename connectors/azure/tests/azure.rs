@@ -751,6 +751,52 @@ fn refused_calls_of_a_collection_are_said() {
 }
 
 #[test]
+fn a_secret_tagged_credential_of_holds_that_identitys_credential() {
+    let kv = "/subscriptions/0000dddd-0000-4000-8000-000000000001/resourceGroups/rg/providers/Microsoft.KeyVault/vaults/kv";
+    let files = vec![
+        (
+            "t/graph/v1.0/servicePrincipals.json".to_string(),
+            format!(
+                r#"{{"value":[{{"id":"{}","appId":"a1","displayName":"billing-app","accountEnabled":true}}]}}"#,
+                g(321)
+            )
+            .into_bytes(),
+        ),
+        (
+        format!("t/arm{kv}/secrets.json"),
+        format!(
+            r#"{{"value":[{{"id":"{kv}/secrets/sp-secret","name":"sp-secret","type":"Microsoft.KeyVault/vaults/secrets","tags":{{"Credential-Of":"entra:{}"}},"properties":{{}}}},{{"id":"{kv}/secrets/other","name":"other","type":"Microsoft.KeyVault/vaults/secrets","tags":{{"owner":"entra:{}"}},"properties":{{}}}}]}}"#,
+            g(321),
+            g(322)
+        )
+        .into_bytes(),
+    ),
+    ];
+    let e = ingest(&files);
+    let tagged = arm(&format!("{kv}/secrets/sp-secret"));
+    let held = between(&e, &tagged, &format!("entra:{}", g(321)));
+    assert!(
+        held.len() == 1
+            && held[0].kind == EdgeKind::HoldsCredential
+            && held[0].provenance.location.ends_with(".tags"),
+        "{held:#?}"
+    );
+    // Another tag names nothing.
+    let other = arm(&format!("{kv}/secrets/other"));
+    assert_eq!(any_from(&e, &other), 0);
+    assert!(e.diagnostics.is_empty(), "{:#?}", e.diagnostics);
+    // A tag naming a node no input has is said (a dangling edge), not kept.
+    let e = ingest(&files[1..]);
+    assert!(
+        e.diagnostics
+            .iter()
+            .any(|d| d.code == blastgraph_model::Code::DanglingEdge),
+        "{:#?}",
+        e.diagnostics
+    );
+}
+
+#[test]
 fn bad_input_is_reported_and_the_good_records_kept() {
     let files =
         vec![

@@ -174,7 +174,11 @@ P = f"{PROD}/{R}"
 w(f"{P}/secretsmanager/list-secrets.json", {"SecretList": [
     {"ARN": secret("prod/azure-sp-ml-ops"), "Name": "prod/azure-sp-ml-ops",
      "Description": "client secret of the Azure ml-ops-automation service principal",
-     "CreatedDate": "2024-02-11T09:30:00+00:00", "LastAccessedDate": "2026-11-23T00:00:00+00:00"},
+     "CreatedDate": "2024-02-11T09:30:00+00:00", "LastAccessedDate": "2026-11-23T00:00:00+00:00",
+     # Whose credential the value is, by the tag convention (docs/ids.md);
+     # the object id is the service principal's in demo/azure.
+     "Tags": [{"Key": "credential-of", "Value": "entra:ac3e000d-0000-4000-8000-00000000000d"},
+              {"Key": "owner", "Value": "platform"}]},
     {"ARN": secret("prod/legacy-etl-key"), "Name": "prod/legacy-etl-key",
      "Description": "access key of the legacy-etl user", "KmsKeyId": f"arn:aws:kms:{R}:{PROD}:key/5e1c9a77-demo",
      "CreatedDate": "2022-04-03T00:00:00+00:00", "LastAccessedDate": "2026-11-24T00:00:00+00:00"}]})

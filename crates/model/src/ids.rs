@@ -302,3 +302,32 @@ mod tests {
         );
     }
 }
+
+/// The tag (or metadata key) by which a secret's owner says whose
+/// credential its value is: `credential-of=<node id>` (an Entra object
+/// `entra:…`, an AWS ARN, ...). Every secret store's connector reads it the
+/// same way (docs/ids.md): the secret gets a `holds_credential` edge to that
+/// node, and the value is never read.
+pub const CREDENTIAL_OF: &str = "credential-of";
+
+/// The node a secret's tags say its value is a credential of (the
+/// [`CREDENTIAL_OF`] key, any case; a blank value names nothing).
+pub fn credential_of<'t>(tags: impl IntoIterator<Item = (&'t str, &'t str)>) -> Option<&'t str> {
+    tags.into_iter()
+        .find(|(k, _)| k.trim().eq_ignore_ascii_case(CREDENTIAL_OF))
+        .map(|(_, v)| v.trim())
+        .filter(|v| !v.is_empty())
+}
+
+#[cfg(test)]
+mod credential_of_tests {
+    use super::*;
+
+    #[test]
+    fn the_credential_of_tag_names_a_node_in_any_case() {
+        let tags = [("Owner", "platform"), ("Credential-Of", " entra:abc ")];
+        assert_eq!(credential_of(tags), Some("entra:abc"));
+        assert_eq!(credential_of([("credential-of", "  ")]), None);
+        assert_eq!(credential_of([("credential", "entra:abc")]), None);
+    }
+}

@@ -831,6 +831,27 @@ impl Facts {
                     ),
                 ));
             }
+            // A secret whose tag says whose credential it holds.
+            if r.spec.class == Class::Secret
+                && let Some(to) = r.tags.as_deref().and_then(|t| {
+                    blastgraph_model::ids::credential_of(
+                        t.iter().map(|(k, v)| (k.as_str(), v.as_str())),
+                    )
+                })
+            {
+                out.add_edge(edge(
+                    r.arn.clone(),
+                    to.to_string(),
+                    EdgeKind::HoldsCredential,
+                    self.provenance(
+                        (r.file, format!("{}.Tags", r.path)),
+                        format!(
+                            "tag {}={to}: the secret's value is a credential of {to}",
+                            blastgraph_model::ids::CREDENTIAL_OF
+                        ),
+                    ),
+                ));
+            }
         }
         for k in &self.inv.access_keys {
             if let Some(f) = self.files.get(k.file) {
