@@ -1429,7 +1429,13 @@ impl<'a> Emit<'a> {
         why: &str,
     ) {
         let at = r.at.clone();
+        let own = ids::arm_resource(id);
         for t in self.targets_of(id, r) {
+            let reason = if t == own {
+                format!("{} itself ({why})", r.name)
+            } else {
+                format!("{t} is in {} ({why})", r.name)
+            };
             self.edge(
                 (from.to_string(), t.clone()),
                 if scope {
@@ -1440,7 +1446,7 @@ impl<'a> Emit<'a> {
                 (!scope).then_some(AccessLevel::Admin),
                 None,
                 &at,
-                format!("{t} is in {id} ({why})"),
+                reason,
                 cond.clone(),
             );
         }
