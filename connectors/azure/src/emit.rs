@@ -1432,7 +1432,7 @@ impl<'a> Emit<'a> {
         let own = ids::arm_resource(id);
         for t in self.targets_of(id, r) {
             let reason = if t == own {
-                format!("{} itself ({why})", r.name)
+                format!("{} is under the scope ({why})", r.name)
             } else {
                 format!("{t} is in {} ({why})", r.name)
             };
