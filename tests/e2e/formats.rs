@@ -92,3 +92,37 @@ fn aws_authorization_details_answer_who_can_become_account_admin() {
             .starts_with("$.RoleDetailList[")
     );
 }
+
+/// A mapping file (a native file of `holds_credential` edges) says whose
+/// credential a secret holds, between raw inputs of any provider: build-vm's
+/// identity reads kv-ml's db-password, which the map says holds hr-sync's
+/// client secret, and hr-sync controls the tenant.
+#[test]
+fn a_mapping_file_says_whose_credential_a_secret_holds() {
+    let contoso = "scenarios/azure-tenant/inputs";
+    let build_vm = "entra:a00001f5-0000-4000-8000-0000000001f5";
+    let scopes = |extra: &[&str]| -> Vec<String> {
+        let mut args = vec!["blast", "-q", "-i", contoso];
+        for x in extra {
+            args.extend(["-i", x]);
+        }
+        args.extend(["-c", build_vm, "--format", "json"]);
+        json(&ok(&args))["scopes"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .map(|s| s["name"].as_str().unwrap().to_string())
+            .collect()
+    };
+    let mapped = scopes(&["fixtures/credential-map/map.json"]);
+    assert!(
+        mapped.iter().any(|s| s == "tenant admin of Contoso"),
+        "{mapped:?}"
+    );
+    // Without the map the secret leads nowhere.
+    let alone = scopes(&[]);
+    assert!(
+        !alone.iter().any(|s| s == "tenant admin of Contoso"),
+        "{alone:?}"
+    );
+}
