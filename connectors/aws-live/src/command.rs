@@ -6,7 +6,7 @@ use std::path::{Path, PathBuf};
 use blastgraph_model::collect::{CollectError, Collector, Progress};
 use clap::{Args, FromArgMatches};
 
-use crate::{CollectOptions, CollectionManifest, MAX_ATTEMPTS, Status, collect};
+use crate::{CollectOptions, CollectionManifest, MAX_ATTEMPTS, collect};
 
 /// `collect aws`
 #[derive(Debug, Clone, Args)]
@@ -71,9 +71,6 @@ impl Collector for AwsCollector {
 /// What a collection did, for the user: files, accounts, regions, and how
 /// the calls went.
 pub fn summary(m: &CollectionManifest, dir: &Path) -> String {
-    let denied = m.count(Status::AccessDenied);
-    let failed = m.count(Status::Error);
-    let missing = m.count(Status::NotFound);
     let plural = |n: usize| if n == 1 { "" } else { "s" };
     let mut s = format!(
         "wrote {} file{} to {} (account{} {}; region{} {})\n",
@@ -85,24 +82,18 @@ pub fn summary(m: &CollectionManifest, dir: &Path) -> String {
         plural(m.regions.len()),
         m.regions.join(", "),
     );
-    s.push_str(&format!(
-        "{} calls: {} ok, {missing} not found (no policy or no such resource), {denied} denied, {failed} failed\n",
-        m.calls.len(),
-        m.count(Status::Ok),
+    s.push_str(&blastgraph_model::collect::calls_summary(
+        m.calls.iter().map(|c| c.status),
+        "not found (no policy or no such resource)",
+        dir,
     ));
-    if denied + failed > 0 {
-        s.push_str(&format!(
-            "the denied and failed calls, with their messages, are in {}\n",
-            dir.join("collection.json").display()
-        ));
-    }
     s
 }
 
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::CallRecord;
+    use crate::{CallRecord, Status};
 
     #[test]
     fn regions_are_comma_separated_or_repeated() {

@@ -48,16 +48,8 @@ impl<'a> Ctx<'a> {
     /// Writes one file of the layout (`rel` is `/`-separated, relative to
     /// the output folder).
     pub(crate) fn write(&self, rel: &str, v: &Value) -> Result<(), CollectError> {
-        let path = rel
-            .split('/')
-            .fold(self.out_dir.clone(), |p, part| p.join(part));
-        if let Some(dir) = path.parent() {
-            std::fs::create_dir_all(dir).map_err(|source| CollectError::Write {
-                path: dir.to_path_buf(),
-                source,
-            })?;
-        }
-        std::fs::write(&path, pretty(v)).map_err(|source| CollectError::Write { path, source })
+        blastgraph_model::collect::write_layout_file(&self.out_dir, rel, &pretty(v))
+            .map_err(|(path, source)| CollectError::Write { path, source })
     }
 
     fn push(&self, rec: CallRecord) {

@@ -7,8 +7,7 @@ use blastgraph_model::collect::{CollectError, Collector, Progress};
 use clap::{Args, FromArgMatches};
 
 use crate::{
-    ARM_URL, CollectOptions, CollectionManifest, Credential, GRAPH_URL, MAX_ATTEMPTS, Status,
-    collect,
+    ARM_URL, CollectOptions, CollectionManifest, Credential, GRAPH_URL, MAX_ATTEMPTS, collect,
 };
 
 /// `collect azure`
@@ -92,9 +91,6 @@ impl Collector for AzureCollector {
 /// What a collection did, for the user: files, tenant, subscriptions, and
 /// how the calls went.
 pub fn summary(m: &CollectionManifest, dir: &Path) -> String {
-    let denied = m.count(Status::AccessDenied);
-    let failed = m.count(Status::Error);
-    let missing = m.count(Status::NotFound);
     let plural = |n: usize| if n == 1 { "" } else { "s" };
     let mut s = format!(
         "wrote {} file{} to {} (tenant {}; subscription{} {}; credential {})\n",
@@ -110,23 +106,18 @@ pub fn summary(m: &CollectionManifest, dir: &Path) -> String {
         },
         m.credential,
     );
-    s.push_str(&format!(
-        "{} calls: {} ok, {missing} not found, {denied} denied, {failed} failed\n",
-        m.calls.len(),
-        m.count(Status::Ok),
+    s.push_str(&blastgraph_model::collect::calls_summary(
+        m.calls.iter().map(|c| c.status),
+        "not found",
+        dir,
     ));
-    if denied + failed > 0 {
-        s.push_str(&format!(
-            "the denied and failed calls, with their messages, are in {}\n",
-            dir.join("collection.json").display()
-        ));
-    }
     s
 }
 
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::Status;
     use crate::manifest::{Api, CallRecord, FORMAT, VERSION};
 
     #[test]

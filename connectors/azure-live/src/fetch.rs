@@ -16,6 +16,7 @@ use azure_core::http::policies::auth::BearerTokenAuthorizationPolicy;
 use azure_core::http::{
     ClientOptions, Context, Method, Pipeline, PipelineSendOptions, Request, Transport, Url,
 };
+use blastgraph_model::json::type_name;
 use serde_json::{Map, Value};
 
 use crate::CollectError;
@@ -218,7 +219,7 @@ pub(crate) fn read_page(page: usize, body: &[u8]) -> Result<Page, String> {
     let Value::Object(mut top) = v else {
         return Err(format!(
             "page {page}: `$`: expected an object, found {}",
-            kind(&v)
+            type_name(&v)
         ));
     };
     let mut next = None;
@@ -234,7 +235,7 @@ pub(crate) fn read_page(page: usize, body: &[u8]) -> Result<Page, String> {
                 if next.is_none() {
                     return Err(format!(
                         "page {page}: `$.{key}`: expected a URL, found {}",
-                        kind(&other)
+                        type_name(&other)
                     ));
                 }
             }
@@ -245,24 +246,12 @@ pub(crate) fn read_page(page: usize, body: &[u8]) -> Result<Page, String> {
         Some(other) => {
             return Err(format!(
                 "page {page}: `$.value`: expected an array, found {}",
-                kind(other)
+                type_name(other)
             ));
         }
         None => return Err(format!("page {page}: `$.value`: missing (not a list)")),
     };
     Ok(Page { top, value, next })
-}
-
-/// A JSON value's kind, for messages.
-fn kind(v: &Value) -> &'static str {
-    match v {
-        Value::Null => "null",
-        Value::Bool(_) => "a boolean",
-        Value::Number(_) => "a number",
-        Value::String(_) => "a string",
-        Value::Array(_) => "an array",
-        Value::Object(_) => "an object",
-    }
 }
 
 /// A failed request: 401 and 403 are `access_denied`, 404 `not_found`,

@@ -43,3 +43,51 @@ pub trait Collector: Sync {
         progress: &dyn Progress,
     ) -> Result<String, CollectError>;
 }
+
+/// Writes one file of a raw layout: `rel` is `/`-separated, relative to
+/// `out_dir`; missing folders are made. On failure, the file or folder
+/// that could not be written, and why.
+pub fn write_layout_file(
+    out_dir: &std::path::Path,
+    rel: &str,
+    bytes: &[u8],
+) -> Result<(), (std::path::PathBuf, std::io::Error)> {
+    let path = rel
+        .split('/')
+        .fold(out_dir.to_path_buf(), |p, part| p.join(part));
+    if let Some(dir) = path.parent() {
+        std::fs::create_dir_all(dir).map_err(|e| (dir.to_path_buf(), e))?;
+    }
+    std::fs::write(&path, bytes).map_err(|e| (path, e))
+}
+
+/// The lines of a collection summary that count its calls by
+/// [`CallStatus`](crate::CallStatus) (`not_found` says what a miss means to
+/// that provider), and point at `collection.json` in `dir` when some were
+/// denied or failed.
+pub fn calls_summary(
+    statuses: impl IntoIterator<Item = crate::CallStatus>,
+    not_found: &str,
+    dir: &std::path::Path,
+) -> String {
+    use crate::CallStatus;
+    let (mut all, mut ok, mut missing, mut denied, mut failed) = (0, 0, 0, 0, 0);
+    for s in statuses {
+        all += 1;
+        match s {
+            CallStatus::Ok => ok += 1,
+            CallStatus::NotFound => missing += 1,
+            CallStatus::AccessDenied => denied += 1,
+            CallStatus::Error => failed += 1,
+        }
+    }
+    let mut s =
+        format!("{all} calls: {ok} ok, {missing} {not_found}, {denied} denied, {failed} failed\n");
+    if denied + failed > 0 {
+        s.push_str(&format!(
+            "the denied and failed calls, with their messages, are in {}\n",
+            dir.join("collection.json").display()
+        ));
+    }
+    s
+}
