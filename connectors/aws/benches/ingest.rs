@@ -417,14 +417,7 @@ fn ingest(files: &[(String, Vec<u8>)]) -> (f64, String) {
         .iter()
         .filter(|d| d.severity == Severity::Error)
         .count();
-    let digest = if std::env::var("AWS_BENCH_DIGEST").as_deref() == Ok("1") {
-        format!(
-            " edge_digest={:016x}",
-            blastgraph_gen::bench::edge_digest(&e)
-        )
-    } else {
-        String::new()
-    };
+    let digest = blastgraph_gen::bench::digest_if("AWS_BENCH_DIGEST", &e);
     (
         s,
         format!(

@@ -638,14 +638,7 @@ fn main() {
         .take(3)
         .map(|d| format!("{}: {}: {}", d.file, d.location, d.message))
         .collect();
-    let digest = if std::env::var("AZURE_BENCH_DIGEST").as_deref() == Ok("1") {
-        format!(
-            " edge_digest={:016x}",
-            blastgraph_gen::bench::edge_digest(&e)
-        )
-    } else {
-        String::new()
-    };
+    let digest = blastgraph_gen::bench::digest_if("AZURE_BENCH_DIGEST", &e);
     println!(
         "azure users={users} ingest_s={s:.2} nodes={} edges={} can_escalate={} can_act_as={} member_of={} access={} can_read_secret={} oauth_grant={} diagnostics={} process_peak_rss_mib={}{digest}",
         e.nodes.len(),

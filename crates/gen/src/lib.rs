@@ -564,6 +564,16 @@ pub mod bench {
         h.finish()
     }
 
+    /// ` edge_digest=…` when the environment variable `var` is `1` (the
+    /// bench's opt-in), else nothing: for a bench's result line.
+    pub fn digest_if(var: &str, e: &blastgraph_model::Estate) -> String {
+        if std::env::var(var).as_deref() == Ok("1") {
+            format!(" edge_digest={:016x}", edge_digest(e))
+        } else {
+            String::new()
+        }
+    }
+
     /// The process's peak resident memory so far (`VmHWM`), in MiB: runs go
     /// from small to large, so after a run it is that run's peak unless an
     /// earlier run was larger.
