@@ -262,14 +262,7 @@ impl Facts {
                 r.account.as_str()
             };
             let policy = r.policy.and_then(|i| self.docs.get(i)).map(|d| &d.policy);
-            let one;
-            let resource: &[&Policy] = match policy {
-                Some(p) => {
-                    one = [p];
-                    &one
-                }
-                None => &[],
-            };
+            let resource: &[&Policy] = policy.as_slice();
             let rcp = if rcp_applies_to(p.action) {
                 x.rcps.get(r.account.as_str()).unwrap_or(&empty)
             } else {

@@ -833,14 +833,7 @@ impl<'f> Sources<'f> {
         policy: Option<&Policy>,
         account: &str,
     ) -> Option<Verdict> {
-        let one;
-        let resource: &[&Policy] = match policy {
-            Some(p) => {
-                one = [p];
-                &one
-            }
-            None => &[],
-        };
+        let resource: &[&Policy] = policy.as_slice();
         let none: Vec<Vec<&Policy>> = Vec::new();
         let mut v = Verdict::firm();
         let requests = on_container
