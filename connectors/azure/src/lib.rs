@@ -87,14 +87,16 @@ fn read_file(
         return read_collection(path, bytes, out);
     }
     let file = facts.file(path);
-    if read_azurehound::claims(bytes.get(..bytes.len().min(4096)).unwrap_or(bytes))
-        && layout::classify(path).is_none()
+    let call = layout::classify(path);
+    // A file of the raw layout is read as one, without scanning its head.
+    if call.is_none()
+        && read_azurehound::claims(bytes.get(..bytes.len().min(4096)).unwrap_or(bytes))
     {
         return read_azurehound::read(path, file, bytes, facts, out);
     }
     let value = read_document(path, bytes, out)?;
     let top = top_of(path, &value)?;
-    match layout::classify(path) {
+    match call {
         Some(Call::Graph(parts)) => match GraphCall::of(&parts) {
             Some(call) => read_graph::read(&call, file, &top, facts, out),
             None => out.warning(
