@@ -143,7 +143,7 @@ fn read_collection(path: &str, bytes: &[u8], out: &mut EstateBuilder) -> Result<
 }
 
 /// A document's top level as an object, or the file's shape error.
-fn top_of<'v>(path: &str, value: &'v serde_json::Value) -> Result<Obj<'v>, IngestError> {
+pub(crate) fn top_of<'v>(path: &str, value: &'v serde_json::Value) -> Result<Obj<'v>, IngestError> {
     Obj::new(value, "$".into()).map_err(|e| IngestError::Shape {
         file: path.to_string(),
         location: e.location,

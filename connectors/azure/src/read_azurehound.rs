@@ -70,11 +70,7 @@ pub(crate) fn read(
     let mut skipped = BTreeMap::new();
     match read_document(path, bytes, out) {
         Ok(doc) => {
-            let top = Obj::new(&doc, "$".into()).map_err(|e| IngestError::Shape {
-                file: path.to_string(),
-                location: e.location,
-                message: e.message,
-            })?;
+            let top = crate::top_of(path, &doc)?;
             if top.map.contains_key("kind") {
                 // One record on its own.
                 one(&top, file, facts, &mut skipped, out);
