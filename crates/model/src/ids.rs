@@ -200,6 +200,13 @@ pub fn vault_path(cluster: &str, mount: &str, path: &str) -> String {
     format!("{}/{}", vault_mount(cluster, mount), path.trim_matches('/'))
 }
 
+/// The root of a Vault server: whoever holds the `root` policy, or can
+/// give itself any policy, controls everything in it:
+/// `vault:CLUSTER/sys/root` (`sys/` is reserved, so no mount names it).
+pub fn vault_root(cluster: &str) -> String {
+    format!("vault:{}/sys/root", cluster.to_ascii_lowercase())
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -296,10 +303,13 @@ mod tests {
             vault_mount("Vault.Acme", "/secret/"),
             "vault:vault.acme/secret"
         );
+        // A KV secret is named by its path under the mount, as users
+        // write it (`secret/ml/openai`), not by the API's `data/` path.
         assert_eq!(
-            vault_path("vault.acme", "secret/", "/data/ml/openai"),
-            "vault:vault.acme/secret/data/ml/openai"
+            vault_path("vault.acme", "secret/", "/ml/openai"),
+            "vault:vault.acme/secret/ml/openai"
         );
+        assert_eq!(vault_root("Vault.Acme"), "vault:vault.acme/sys/root");
     }
 }
 

@@ -60,6 +60,7 @@ pub static PROVIDERS: &[Entry] = &[
     Entry { provider: &blastgraph_connector_opengraph::PROVIDER, live: Live::None },
     Entry { provider: &blastgraph_connector_aws::PROVIDER, live: live!("live-aws", blastgraph_connector_aws_live::COLLECTOR) },
     Entry { provider: &blastgraph_connector_azure::PROVIDER, live: live!("live-azure", blastgraph_connector_azure_live::COLLECTOR) },
+    Entry { provider: &blastgraph_connector_vault::PROVIDER, live: Live::None },
     #[cfg(test)]
     Entry { provider: &toy::PROVIDER, live: Live::Built(&toy::COLLECTOR) },
 ];

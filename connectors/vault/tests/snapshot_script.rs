@@ -1,0 +1,156 @@
+//! `vault-snapshot.sh` against a stand-in for Vault's API on 127.0.0.1
+//! (`tests/vault_stub.py`) that replays the Acme fixture: the script
+//! rebuilds the fixture's layout file for file, and never asks for a
+//! secret's value.
+
+#![allow(clippy::expect_used)]
+
+use std::path::{Path, PathBuf};
+use std::process::{Child, Command};
+use std::time::{Duration, Instant};
+
+struct Stub(Child);
+
+impl Drop for Stub {
+    fn drop(&mut self) {
+        let _ = self.0.kill();
+        let _ = self.0.wait();
+    }
+}
+
+fn files(dir: &Path, out: &mut Vec<PathBuf>) {
+    let mut entries: Vec<_> = std::fs::read_dir(dir)
+        .expect("folder")
+        .map(|e| e.expect("entry").path())
+        .collect();
+    entries.sort();
+    for p in entries {
+        if p.is_dir() {
+            files(&p, out);
+        } else {
+            out.push(p);
+        }
+    }
+}
+
+#[test]
+fn the_script_rebuilds_the_layout_and_never_asks_for_a_value() {
+    let here = Path::new(env!("CARGO_MANIFEST_DIR"));
+    let fixture = here.join("tests/fixtures/acme/vault");
+    let tmp = tempfile::tempdir().expect("tempdir");
+    let port_file = tmp.path().join("port");
+    let log = tmp.path().join("requests.log");
+    let _stub = Stub(
+        Command::new("python3")
+            .arg(here.join("tests/vault_stub.py"))
+            .arg(&fixture)
+            .arg(&port_file)
+            .arg(&log)
+            .arg("test-token")
+            .spawn()
+            .expect("python3 starts the stub"),
+    );
+    let start = Instant::now();
+    let port = loop {
+        if let Ok(p) = std::fs::read_to_string(&port_file) {
+            break p;
+        }
+        assert!(
+            start.elapsed() < Duration::from_secs(20),
+            "the stub did not start"
+        );
+        std::thread::sleep(Duration::from_millis(50));
+    };
+    let out = tmp.path().join("out");
+    let run = Command::new("bash")
+        .arg(here.join("vault-snapshot.sh"))
+        .arg(&out)
+        .env("VAULT_ADDR", format!("http://127.0.0.1:{port}"))
+        .env("VAULT_TOKEN", "test-token")
+        .env_remove("VAULT_NAMESPACE")
+        .output()
+        .expect("bash runs the script");
+    assert!(
+        run.status.success(),
+        "{}",
+        String::from_utf8_lossy(&run.stderr)
+    );
+
+    // Every file of the fixture but the value someone exported by mistake
+    // comes back byte for byte.
+    let mut want = Vec::new();
+    files(&fixture, &mut want);
+    for f in &want {
+        let rel = f.strip_prefix(&fixture).expect("under the fixture");
+        let got = out.join("vault").join(rel);
+        if rel.starts_with("secret/data") {
+            assert!(!got.exists(), "{} was fetched", rel.display());
+            continue;
+        }
+        assert_eq!(
+            std::fs::read(&got).unwrap_or_default(),
+            std::fs::read(f).expect("fixture file"),
+            "{}",
+            rel.display()
+        );
+    }
+    // No value was asked for: no KV `data/`, no GET under the KV 1 mount.
+    let requests = std::fs::read_to_string(&log).expect("request log");
+    for line in requests.lines() {
+        assert!(!line.contains("/secret/data"), "{line}");
+        assert!(!(line.starts_with("GET /v1/legacy/")), "{line}");
+        assert!(!line.contains("cubbyhole"), "{line}");
+    }
+    // The token is never written.
+    let mut written = Vec::new();
+    files(&out, &mut written);
+    for f in written {
+        let text = std::fs::read_to_string(&f).unwrap_or_default();
+        assert!(!text.contains("test-token"), "{}", f.display());
+        assert!(!text.contains("SEEDED-VAULT-VALUE"), "{}", f.display());
+    }
+}
+
+#[test]
+fn a_wrong_token_gives_error_bodies_the_connector_names_as_gaps() {
+    let here = Path::new(env!("CARGO_MANIFEST_DIR"));
+    let fixture = here.join("tests/fixtures/acme/vault");
+    let tmp = tempfile::tempdir().expect("tempdir");
+    let port_file = tmp.path().join("port");
+    let _stub = Stub(
+        Command::new("python3")
+            .arg(here.join("tests/vault_stub.py"))
+            .arg(&fixture)
+            .arg(&port_file)
+            .arg(tmp.path().join("log"))
+            .arg("right-token")
+            .spawn()
+            .expect("python3 starts the stub"),
+    );
+    let start = Instant::now();
+    let port = loop {
+        if let Ok(p) = std::fs::read_to_string(&port_file) {
+            break p;
+        }
+        assert!(
+            start.elapsed() < Duration::from_secs(20),
+            "the stub did not start"
+        );
+        std::thread::sleep(Duration::from_millis(50));
+    };
+    let out = tmp.path().join("out");
+    let run = Command::new("bash")
+        .arg(here.join("vault-snapshot.sh"))
+        .arg(&out)
+        .env("VAULT_ADDR", format!("http://127.0.0.1:{port}"))
+        .env("VAULT_TOKEN", "wrong-token")
+        .output()
+        .expect("bash runs the script");
+    assert!(
+        run.status.success(),
+        "{}",
+        String::from_utf8_lossy(&run.stderr)
+    );
+    let body = std::fs::read_to_string(out.join("vault/sys/mounts.json")).expect("mounts");
+    assert!(body.contains("permission denied"), "{body}");
+}
