@@ -398,6 +398,88 @@ pub const DEMO_AZURE: &[(&str, &str)] = &[
     ),
 ];
 
+/// The demo estate's Vault part: the raw layout (docs/vault-raw-layout.md)
+/// written by `demo/gen-vault-demo.py`, embedded file by file.
+pub const DEMO_VAULT: &[(&str, &str)] = &[
+    (
+        "auth/aws/role/LIST.json",
+        include_str!("../demo/vault/auth/aws/role/LIST.json"),
+    ),
+    (
+        "auth/aws/role/deployer.json",
+        include_str!("../demo/vault/auth/aws/role/deployer.json"),
+    ),
+    (
+        "auth/aws/role/training.json",
+        include_str!("../demo/vault/auth/aws/role/training.json"),
+    ),
+    (
+        "auth/jwt/config.json",
+        include_str!("../demo/vault/auth/jwt/config.json"),
+    ),
+    (
+        "auth/jwt/role/LIST.json",
+        include_str!("../demo/vault/auth/jwt/role/LIST.json"),
+    ),
+    (
+        "auth/jwt/role/ml-infra.json",
+        include_str!("../demo/vault/auth/jwt/role/ml-infra.json"),
+    ),
+    (
+        "secret/metadata/LIST.json",
+        include_str!("../demo/vault/secret/metadata/LIST.json"),
+    ),
+    (
+        "secret/metadata/ci/LIST.json",
+        include_str!("../demo/vault/secret/metadata/ci/LIST.json"),
+    ),
+    (
+        "secret/metadata/ci/openai-key.json",
+        include_str!("../demo/vault/secret/metadata/ci/openai-key.json"),
+    ),
+    (
+        "secret/metadata/deploy/LIST.json",
+        include_str!("../demo/vault/secret/metadata/deploy/LIST.json"),
+    ),
+    (
+        "secret/metadata/ml/LIST.json",
+        include_str!("../demo/vault/secret/metadata/ml/LIST.json"),
+    ),
+    (
+        "secret/metadata/ml/azure-openai-sp.json",
+        include_str!("../demo/vault/secret/metadata/ml/azure-openai-sp.json"),
+    ),
+    ("sys/auth.json", include_str!("../demo/vault/sys/auth.json")),
+    (
+        "sys/health.json",
+        include_str!("../demo/vault/sys/health.json"),
+    ),
+    (
+        "sys/mounts.json",
+        include_str!("../demo/vault/sys/mounts.json"),
+    ),
+    (
+        "sys/policies/acl/LIST.json",
+        include_str!("../demo/vault/sys/policies/acl/LIST.json"),
+    ),
+    (
+        "sys/policies/acl/default.json",
+        include_str!("../demo/vault/sys/policies/acl/default.json"),
+    ),
+    (
+        "sys/policies/acl/deploy-secrets.json",
+        include_str!("../demo/vault/sys/policies/acl/deploy-secrets.json"),
+    ),
+    (
+        "sys/policies/acl/ml-ops.json",
+        include_str!("../demo/vault/sys/policies/acl/ml-ops.json"),
+    ),
+    (
+        "sys/policies/acl/ml-training.json",
+        include_str!("../demo/vault/sys/policies/acl/ml-training.json"),
+    ),
+];
+
 #[cfg(test)]
 mod tests {
 
@@ -424,6 +506,7 @@ mod tests {
         for (folder, list) in [
             ("demo/aws", super::DEMO_AWS),
             ("demo/azure", super::DEMO_AZURE),
+            ("demo/vault", super::DEMO_VAULT),
         ] {
             let base = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join(folder);
             let mut files = Vec::new();

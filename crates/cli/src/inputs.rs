@@ -13,15 +13,17 @@ use crate::args::InputArgs;
 use crate::providers::{self, Detected, Entry, PROVIDERS};
 
 /// The embedded demo estate's other providers and cross-provider links
-/// (native format); its AWS and Azure parts are
-/// [`crate::demo_files::DEMO_AWS`] and [`crate::demo_files::DEMO_AZURE`].
+/// (native format); its AWS, Azure and Vault parts are
+/// [`crate::demo_files::DEMO_AWS`], [`crate::demo_files::DEMO_AZURE`] and
+/// [`crate::demo_files::DEMO_VAULT`].
 pub const DEMO_ESTATE: &str = include_str!("../demo/estate.json");
 /// The name the demo estate is recorded under.
 pub const DEMO_NAME: &str = "demo:acme-ai/estate.json";
 
 /// Every file of the embedded demo estate, as (name, bytes): the native
-/// file, then the AWS raw snapshot under `demo:acme-ai/aws/` and the Azure
-/// raw files under `demo:acme-ai/azure/`.
+/// file, then the AWS raw snapshot under `demo:acme-ai/aws/`, the Azure
+/// raw files under `demo:acme-ai/azure/` and the Vault raw files under
+/// `demo:acme-ai/vault/`.
 pub fn demo_files() -> Vec<(String, Vec<u8>)> {
     let mut files = vec![(DEMO_NAME.to_string(), DEMO_ESTATE.as_bytes().to_vec())];
     for (path, text) in crate::demo_files::DEMO_AWS {
@@ -30,6 +32,12 @@ pub fn demo_files() -> Vec<(String, Vec<u8>)> {
     for (path, text) in crate::demo_files::DEMO_AZURE {
         files.push((
             format!("demo:acme-ai/azure/{path}"),
+            text.as_bytes().to_vec(),
+        ));
+    }
+    for (path, text) in crate::demo_files::DEMO_VAULT {
+        files.push((
+            format!("demo:acme-ai/vault/{path}"),
             text.as_bytes().to_vec(),
         ));
     }
