@@ -260,6 +260,27 @@ impl Facts {
                         .collect();
                     subjects.sort();
                     subjects.dedup();
+                    // A GitHub Actions job asks for the audience it wants
+                    // (`core.getIDToken(audience)`): an `aud` condition is
+                    // the attacker's choice, decided by picking its value.
+                    let github =
+                        !saml && issuer.starts_with(blastgraph_model::ids::GITHUB_ACTIONS_ISSUER);
+                    let aud_key = format!("{}:aud", issuer.to_ascii_lowercase());
+                    let audience: Option<String> = if github {
+                        parsed
+                            .conditions()
+                            .iter()
+                            .filter(|c| c.key().to_ascii_lowercase() == aud_key)
+                            .filter(|c| {
+                                let op = c.operator_text().to_ascii_lowercase();
+                                let op = op.rsplit(':').next().unwrap_or("");
+                                op == "stringequals" || op == "stringlike"
+                            })
+                            .flat_map(|c| c.values().map(str::to_string).collect::<Vec<_>>())
+                            .find(|v| !v.contains('*') && !v.contains('?'))
+                    } else {
+                        None
+                    };
                     let unrestricted = subjects.is_empty();
                     if unrestricted {
                         subjects.push("*".into());
@@ -282,10 +303,15 @@ impl Facts {
                         format!("{issuer}:sub")
                     };
                     for subject in subjects {
-                        let ctx;
-                        let mut request = Request::new(&caller, action, &role.arn);
+                        let mut ctx = Context::new();
                         if !unrestricted {
-                            ctx = Context::new().with(&key_name, [subject.clone()]);
+                            ctx = ctx.with(&key_name, [subject.clone()]);
+                        }
+                        if let Some(aud) = &audience {
+                            ctx = ctx.with(&format!("{issuer}:aud"), [aud.clone()]);
+                        }
+                        let mut request = Request::new(&caller, action, &role.arn);
+                        if !unrestricted || audience.is_some() {
                             request = request.with_context(&ctx);
                         }
                         let resource = [&trust.policy];
@@ -324,6 +350,11 @@ impl Facts {
                             reason.push_str(
                                 "; the subject is not restricted: any identity with a token from this issuer can assume the role",
                             );
+                        }
+                        if let Some(aud) = &audience {
+                            reason.push_str(&format!(
+                                "; the job asks GitHub for a token with audience `{aud}`"
+                            ));
                         }
                         let location = (
                             role.file,

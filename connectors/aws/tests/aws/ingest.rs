@@ -331,15 +331,44 @@ fn github_oidc_trust_with_a_subject_condition() {
     let node = e.nodes.iter().find(|n| n.id == id).unwrap();
     assert_eq!(node.provider, "github");
     let x = find(&e, EdgeKind::CanAssume, id, &arn("role/github-deploy")).unwrap();
-    // The audience is not known offline.
-    assert!(x.conditional);
-    assert!(x.condition.as_deref().unwrap().contains(":aud"));
+    // A GitHub Actions job asks for the audience it wants: the `aud`
+    // condition is the attacker's choice, so the edge is firm.
+    assert!(!x.conditional, "{:?}", x.condition);
+    assert!(
+        x.provenance
+            .reason
+            .contains("asks GitHub for a token with audience")
+    );
     assert_eq!(
         x.provenance.location,
         "$.RoleDetailList[3].AssumeRolePolicyDocument.Statement[0]"
     );
     assert!(x.provenance.reason.contains("(Sid GitHubMain)"));
     assert!(!x.provenance.reason.contains("not restricted"));
+}
+
+#[test]
+fn another_issuers_audience_stays_undecided() {
+    // The negative twin of the GitHub audience: a Kubernetes (EKS) token's
+    // audience is set in the pod's spec, not chosen by whoever holds it.
+    let doc = r#"{"RoleDetailList":[{"RoleName":"irsa","Arn":"arn:aws:iam::111122223333:role/irsa",
+      "AssumeRolePolicyDocument":{"Version":"2012-10-17","Statement":[{"Effect":"Allow",
+        "Principal":{"Federated":"arn:aws:iam::111122223333:oidc-provider/oidc.eks.us-east-1.amazonaws.com/id/ABC"},
+        "Action":"sts:AssumeRoleWithWebIdentity",
+        "Condition":{"StringEquals":{"oidc.eks.us-east-1.amazonaws.com/id/ABC:sub":"system:serviceaccount:ml:trainer",
+                                     "oidc.eks.us-east-1.amazonaws.com/id/ABC:aud":"sts.amazonaws.com"}}}]}}]}"#;
+    let (r, e) = ingest_bytes("irsa.json", doc.as_bytes());
+    r.unwrap();
+    let id = "oidc:oidc.eks.us-east-1.amazonaws.com/id/ABC:sub=system:serviceaccount:ml:trainer";
+    let x = find(
+        &e,
+        EdgeKind::CanAssume,
+        id,
+        "arn:aws:iam::111122223333:role/irsa",
+    )
+    .unwrap();
+    assert!(x.conditional);
+    assert!(x.condition.as_deref().unwrap().contains(":aud"));
 }
 
 #[test]
