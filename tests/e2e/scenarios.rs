@@ -184,3 +184,77 @@ fn rank_orders_identities_by_documented_score() {
 fn demo_showcase() {
     insta::assert_snapshot!("demo", ok(&["demo"]));
 }
+
+#[test]
+fn a_github_workflow_reaches_azure_openai_through_a_vault_held_client_secret() {
+    // The demo estate: raw AWS, Azure and Vault files. The workflow logs in
+    // to a Vault JWT role, reads the KV secret whose metadata says it holds
+    // the Entra app's client secret, and the app reaches the deployment.
+    let workflow =
+        "oidc:token.actions.githubusercontent.com:sub=repo:acme-ai/ml-infra:ref:refs/heads/main";
+    let v = json(&ok(&[
+        "trace",
+        "-q",
+        "--from",
+        workflow,
+        "--to",
+        "gpt-4o-support",
+        "-k",
+        "4",
+        "--format",
+        "json",
+    ]));
+    let chains = v["chains"].as_array().unwrap();
+    let through_vault = chains
+        .iter()
+        .find(|c| c["path"][0]["to"] == "vault:acme-vault/auth/jwt/role/ml-infra")
+        .expect("a chain through Vault");
+    assert_eq!(through_vault["conditional"], false);
+    let hops: Vec<(&str, &str, &str)> = through_vault["path"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|h| {
+            (
+                h["kind"].as_str().unwrap(),
+                h["to"].as_str().unwrap(),
+                h["source"].as_str().unwrap(),
+            )
+        })
+        .collect();
+    assert_eq!(
+        hops[..3],
+        [
+            (
+                "authenticates_as",
+                "vault:acme-vault/auth/jwt/role/ml-infra",
+                "demo:acme-ai/vault/auth/jwt/role/ml-infra.json"
+            ),
+            (
+                "can_read_secret",
+                "vault:acme-vault/secret/ml/azure-openai-sp",
+                "demo:acme-ai/vault/sys/policies/acl/ml-ops.json"
+            ),
+            (
+                "holds_credential",
+                "entra:ac3e000d-0000-4000-8000-00000000000d",
+                "demo:acme-ai/vault/secret/metadata/ml/azure-openai-sp.json"
+            ),
+        ]
+    );
+    assert_eq!(
+        through_vault["path"][1]["location"],
+        "$.data.policy path \"secret/data/ml/*\""
+    );
+    assert!(
+        hops.last()
+            .unwrap()
+            .1
+            .ends_with("/deployments/gpt-4o-support")
+    );
+    // The negative twin: a pull-request run of the same repository is no
+    // Vault login.
+    let pr = "oidc:token.actions.githubusercontent.com:sub=repo:acme-ai/ml-infra:pull_request";
+    let (code, _, err) = crate::run(&["trace", "-q", "--from", pr, "--to", "gpt-4o-support"]);
+    assert_ne!(code, 0, "{err}");
+}
