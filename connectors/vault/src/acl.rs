@@ -420,6 +420,30 @@ impl Acl {
         acl
     }
 
+    /// The literal head of every pattern (up to its first `+`, `*` or
+    /// template): a path no head is a prefix of matches no pattern.
+    pub fn heads(&self) -> impl Iterator<Item = &str> {
+        self.rules.iter().map(|r| {
+            let p = r.pattern.as_str();
+            let mut end = p.len();
+            if let Some(i) = p.find("{{") {
+                end = end.min(i);
+            }
+            if p.ends_with('*') {
+                end = end.min(p.len() - 1);
+            }
+            let mut off = 0;
+            for seg in p.split('/') {
+                if seg == "+" {
+                    end = end.min(off);
+                    break;
+                }
+                off += seg.len() + 1;
+            }
+            &p[..end]
+        })
+    }
+
     /// Whether a request on `path` that needs any of `need` is allowed.
     /// `list` requests also match a pattern without the path's trailing `/`.
     pub fn check(&self, path: &str, need: Caps) -> Verdict {

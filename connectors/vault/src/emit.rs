@@ -40,9 +40,12 @@ pub(crate) fn emit(facts: &Facts, out: &mut EstateBuilder) {
             .iter()
             .map(|p| ((p.ns.as_str(), p.name.as_str()), p))
             .collect(),
+        pending: Vec::new(),
+        paths: Vec::new(),
     };
     e.secret_nodes();
     e.engine_nodes();
+    e.paths = e.request_paths();
     e.root();
     for role in &facts.roles {
         e.login(role);
@@ -50,6 +53,88 @@ pub(crate) fn emit(facts: &Facts, out: &mut EstateBuilder) {
     for entity in &facts.entities {
         e.entity(entity);
     }
+    e.reach_all();
+}
+
+thread_local! {
+    /// Whether logins share the edges of the policies they hold (tests turn
+    /// it off to check that sharing changes no one's reach).
+    static SHARING: std::cell::Cell<bool> = const { std::cell::Cell::new(true) };
+}
+
+/// Turns sharing on or off for ingests on this thread: off, every login's
+/// merged ACL is asked for every target, as Vault would be. For tests.
+#[doc(hidden)]
+pub fn set_sharing(on: bool) {
+    SHARING.with(|s| s.set(on));
+}
+
+/// What an ACL's request reaches.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]
+enum Target {
+    Secret(usize),
+    AppRole(usize),
+    Aws(usize),
+    Db(usize),
+}
+
+/// How to explain an ACL's rules: where each policy was read and how the
+/// subject holds it.
+#[derive(Debug, Clone)]
+struct Explain {
+    placed: HashMap<String, At>,
+    origin: BTreeMap<String, String>,
+    fallback: At,
+}
+
+impl Explain {
+    fn why(&self, by: &[acl::Source]) -> String {
+        by.iter()
+            .map(|b| {
+                let from = self
+                    .origin
+                    .get(&b.policy)
+                    .map(String::as_str)
+                    .unwrap_or("policy");
+                format!("policy {} path \"{}\" ({from})", b.policy, b.pattern)
+            })
+            .collect::<Vec<_>>()
+            .join(" and ")
+    }
+
+    /// An edge's place: the policy rule that decided it.
+    fn place(&self, by: &[acl::Source]) -> At {
+        match by
+            .first()
+            .and_then(|b| self.placed.get(&b.policy).map(|at| (b, at)))
+        {
+            Some((b, at)) => At {
+                file: at.file,
+                path: format!("{} path \"{}\"", at.path, b.pattern),
+            },
+            None => self.fallback.clone(),
+        }
+    }
+}
+
+/// The sorted policy names of a subject.
+fn key_policies(s: &Subject) -> Vec<&str> {
+    let mut p: Vec<&str> = s.policies.iter().map(|(p, _)| p.as_str()).collect();
+    p.sort_unstable();
+    p.dedup();
+    p
+}
+
+/// Subjects with this key have the same ACL: same namespace and policies,
+/// and no template value of their own. The root shares with no one.
+fn share_key(s: &Subject) -> Option<String> {
+    if !SHARING.with(std::cell::Cell::get)
+        || !s.values.values.is_empty()
+        || s.policies.iter().any(|(p, _)| p == "root")
+    {
+        return None;
+    }
+    Some(format!("{}\u{0}{}", s.ns, key_policies(s).join("\u{0}")))
 }
 
 struct Emit<'a> {
@@ -60,6 +145,10 @@ struct Emit<'a> {
     selected: usize,
     warned: HashSet<String>,
     policies: HashMap<(&'a str, &'a str), &'a PolicyDoc>,
+    /// Subjects whose reach is asked once every node is made.
+    pending: Vec<Subject>,
+    /// Every target's request paths, sorted ([`Emit::request_paths`]).
+    paths: Vec<(String, Target)>,
 }
 
 /// One identity whose ACL is asked: its node, its policies and how they
@@ -321,7 +410,7 @@ impl<'a> Emit<'a> {
             at,
             cond: None,
         };
-        self.reach(&subject);
+        self.pending.push(subject);
     }
 
     // ------------------------------------------------------------- logins
@@ -420,7 +509,7 @@ impl<'a> Emit<'a> {
             at: r.at.clone(),
             cond,
         };
-        self.reach(&subject);
+        self.pending.push(subject);
     }
 
     /// The alias name a login through `r` has, when the inputs fix it.
@@ -551,7 +640,7 @@ impl<'a> Emit<'a> {
             at: e.at.clone(),
             cond: None,
         };
-        self.reach(&subject);
+        self.pending.push(subject);
     }
 
     // ------------------------------------------------------------- who logs in
@@ -768,13 +857,17 @@ impl<'a> Emit<'a> {
     // ------------------------------------------------------------- reach
 
     /// Asks the subject's ACL for each request that moves an attacker.
-    fn reach(&mut self, s: &Subject) {
+    /// The ACL of a subject's token, and how to explain its rules.
+    fn acl_of(&mut self, s: &Subject) -> (Acl, Explain) {
         let mut docs: Vec<(&str, &str, &acl::Policy)> = Vec::new();
-        let mut placed: HashMap<String, At> = HashMap::new();
-        let mut origin: BTreeMap<String, String> = BTreeMap::new();
+        let mut ex = Explain {
+            placed: HashMap::new(),
+            origin: BTreeMap::new(),
+            fallback: s.at.clone(),
+        };
         let root_policy = acl::Policy::default();
         for (name, from) in &s.policies {
-            origin.insert(name.clone(), from.clone());
+            ex.origin.insert(name.clone(), from.clone());
             if name == "root" {
                 docs.push(("", "root", &root_policy));
                 continue;
@@ -787,7 +880,7 @@ impl<'a> Emit<'a> {
                 .copied();
             match doc {
                 Some(d) => {
-                    placed.insert(d.name.clone(), d.at.clone());
+                    ex.placed.insert(d.name.clone(), d.at.clone());
                     docs.push((d.ns.as_str(), d.name.as_str(), &d.policy));
                 }
                 None => {
@@ -803,175 +896,469 @@ impl<'a> Emit<'a> {
                 }
             }
         }
-        let acl = Acl::new(docs, &s.values);
-        let why = |by: &[acl::Source]| -> String {
-            by.iter()
-                .map(|b| {
-                    let from = origin
-                        .get(&b.policy)
-                        .map(String::as_str)
-                        .unwrap_or("policy");
-                    format!("policy {} path \"{}\" ({from})", b.policy, b.pattern)
-                })
-                .collect::<Vec<_>>()
-                .join(" and ")
-        };
-        // An edge's place is the policy rule that decided it.
-        let place = |by: &[acl::Source]| -> At {
-            match by
-                .first()
-                .and_then(|b| placed.get(&b.policy).map(|at| (b, at)))
-            {
-                Some((b, at)) => At {
-                    file: at.file,
-                    path: format!("{} path \"{}\"", at.path, b.pattern),
-                },
-                None => s.at.clone(),
-            }
-        };
+        (Acl::new(docs, &s.values), ex)
+    }
 
-        // KV secrets.
-        for sec in &self.f.secrets {
-            let Some(m) = self.mount(&sec.ns, &sec.mount) else {
-                continue;
-            };
-            let base = qualify(&sec.ns, &sec.mount);
-            let path = if m.kv_version == 2 {
-                format!("{base}/data/{}", sec.path)
-            } else {
-                format!("{base}/{}", sec.path)
-            };
-            let id = self.secret_id(sec);
-            if let Some((by, cond)) = decide(&acl, &path, Caps::READ, &s.cond) {
-                self.edge(
-                    (&s.id, &id),
-                    EdgeKind::CanReadSecret,
-                    None,
-                    Some("vault read"),
-                    &place(&by),
-                    format!("reads {path}: {}", why(&by)),
-                    cond,
-                );
-            }
-            if let Some((by, cond)) = decide(
-                &acl,
-                &path,
-                Caps::CREATE | Caps::UPDATE | Caps::PATCH,
-                &s.cond,
-            ) {
-                self.edge(
-                    (&s.id, &id),
-                    EdgeKind::Access,
-                    Some(AccessLevel::Write),
-                    None,
-                    &place(&by),
-                    format!("writes {path}: {}", why(&by)),
-                    cond,
-                );
+    /// Every subject's reach. Subjects whose tokens have the same ACL
+    /// (same namespace and policies, no template filled for them) share
+    /// one hub that holds the edges to what the ACL reaches: thousands of
+    /// roles with the same policies cost one evaluation and one set of
+    /// edges.
+    fn reach_all(&mut self) {
+        let subjects = std::mem::take(&mut self.pending);
+        let mut sharing: HashMap<String, usize> = HashMap::new();
+        for s in &subjects {
+            if let Some(k) = share_key(s) {
+                *sharing.entry(k).or_default() += 1;
             }
         }
-
-        // AppRole: a role id and a fresh secret id log in as the role.
-        for r in &self.f.roles {
-            let Login::AppRole { bind_secret_id } = r.login else {
-                continue;
-            };
-            let base = format!("{}/role/{}", qualify(&r.ns, &r.mount), r.name);
-            let Some((by_id, c1)) = decide(&acl, &format!("{base}/role-id"), Caps::READ, &s.cond)
-            else {
-                continue;
-            };
-            let (by_secret, c2) = if bind_secret_id {
-                match decide(
-                    &acl,
-                    &format!("{base}/secret-id"),
-                    Caps::UPDATE | Caps::CREATE,
-                    &s.cond,
-                ) {
-                    Some(x) => x,
-                    None => continue,
-                }
-            } else {
-                (Vec::new(), None)
-            };
-            let to = self.role_id(r);
-            let cidr = (!r.cidrs.is_empty()).then(|| {
-                format!(
-                    "the role is bound to CIDR {}: only a caller from there logs in",
-                    r.cidrs.join(", ")
-                )
-            });
-            let cond = merge(merge(c1, c2), cidr);
-            let mut reason = format!("reads {base}/role-id ({})", why(&by_id));
-            if bind_secret_id {
-                reason.push_str(&format!(
-                    " and generates a secret id at {base}/secret-id ({})",
-                    why(&by_secret)
-                ));
-            } else {
-                reason.push_str("; the role needs no secret id (bind_secret_id false)");
+        // How many subjects that may share hold each policy.
+        let mut holders: HashMap<(String, String), usize> = HashMap::new();
+        for s in subjects.iter().filter(|s| share_key(s).is_some()) {
+            for d in self.docs_of(s) {
+                *holders.entry((d.ns.clone(), d.name.clone())).or_default() += 1;
             }
+        }
+        let mut hubs: HashSet<String> = HashSet::new();
+        let mut singles: HashMap<(String, String), Single> = HashMap::new();
+        for s in &subjects {
+            let (acl, ex) = self.acl_of(s);
+            if share_key(s).is_some() && self.decomposes(s, &acl, &mut singles) {
+                self.through_policies(s, &ex, &singles, &holders);
+                self.escalations(s, &acl, &ex);
+                continue;
+            }
+            let key = share_key(s).filter(|k| sharing.get(k).copied().unwrap_or(0) > 1);
+            match key {
+                Some(_) => {
+                    let names: Vec<&str> = s.policies.iter().map(|(p, _)| p.as_str()).collect();
+                    let hub = self.id(&s.ns, "sys/policies/set", &key_policies(s).join("+"));
+                    if hubs.insert(hub.clone()) {
+                        self.node(
+                            &hub,
+                            format!("holders of policies {}", key_policies(s).join(", ")),
+                            "vault:policy_set",
+                            Class::Group,
+                            &s.at,
+                        );
+                        let shared = Explain {
+                            origin: ex
+                                .origin
+                                .keys()
+                                .map(|k| (k.clone(), "held by every member of the set".to_string()))
+                                .collect(),
+                            ..ex.clone()
+                        };
+                        self.targets(&hub, &acl, &shared, &None);
+                    }
+                    self.edge(
+                        (&s.id, &hub),
+                        EdgeKind::MemberOf,
+                        None,
+                        None,
+                        &s.at,
+                        format!("{}: its token's policies are {}", s.label, names.join(", ")),
+                        s.cond.clone(),
+                    );
+                }
+                None => self.targets(&s.id, &acl, &ex, &s.cond),
+            }
+            self.escalations(s, &acl, &ex);
+        }
+    }
+
+    /// The policies of a subject that a document defines, with the
+    /// namespace it was found in.
+    fn docs_of(&self, s: &Subject) -> Vec<&'a PolicyDoc> {
+        s.policies
+            .iter()
+            .filter_map(|(name, _)| {
+                self.policies
+                    .get(&(s.ns.as_str(), name.as_str()))
+                    .or_else(|| self.policies.get(&("", name.as_str())))
+                    .copied()
+            })
+            .collect()
+    }
+
+    /// Whether the subject's ACL is the union of its policies' ACLs: where
+    /// two policies' patterns may both match a request, the merged ACL and
+    /// the best single policy give the same verdict. Then each policy's
+    /// reach is computed once, for everyone who holds it.
+    fn decomposes(
+        &self,
+        s: &Subject,
+        acl: &Acl,
+        singles: &mut HashMap<(String, String), Single>,
+    ) -> bool {
+        let docs = self.docs_of(s);
+        for d in &docs {
+            let key = (d.ns.clone(), d.name.clone());
+            singles.entry(key).or_insert_with(|| {
+                let single = Acl::new(
+                    [(d.ns.as_str(), d.name.as_str(), &d.policy)],
+                    &acl::Identity::default(),
+                );
+                let candidates = self.candidates(&single);
+                Single {
+                    acl: single,
+                    candidates,
+                }
+            });
+        }
+        let lists: Vec<&Single> = docs
+            .iter()
+            .filter_map(|d| singles.get(&(d.ns.clone(), d.name.clone())))
+            .collect();
+        // Targets two policies may both reach.
+        let mut overlap: Vec<Target> = Vec::new();
+        for i in 0..lists.len() {
+            for j in i + 1..lists.len() {
+                intersect(&lists[i].candidates, &lists[j].candidates, &mut overlap);
+            }
+        }
+        overlap.sort_unstable();
+        overlap.dedup();
+        overlap.iter().all(|t| {
+            self.requests(*t).iter().all(|(path, need)| {
+                let merged = class(&acl.check(path, *need));
+                let best = lists
+                    .iter()
+                    .map(|l| class(&l.acl.check(path, *need)))
+                    .max()
+                    .unwrap_or(0);
+                merged == best
+            })
+        })
+    }
+
+    /// The requests that reach a target.
+    fn requests(&self, t: Target) -> Vec<(String, Caps)> {
+        match t {
+            Target::Secret(i) => {
+                let sec = &self.f.secrets[i];
+                let v2 = self
+                    .mount(&sec.ns, &sec.mount)
+                    .is_some_and(|m| m.kv_version == 2);
+                let base = qualify(&sec.ns, &sec.mount);
+                let path = if v2 {
+                    format!("{base}/data/{}", sec.path)
+                } else {
+                    format!("{base}/{}", sec.path)
+                };
+                vec![
+                    (path.clone(), Caps::READ),
+                    (path, Caps::CREATE | Caps::UPDATE | Caps::PATCH),
+                ]
+            }
+            Target::AppRole(i) => {
+                let r = &self.f.roles[i];
+                let base = format!("{}/role/{}", qualify(&r.ns, &r.mount), r.name);
+                vec![
+                    (format!("{base}/role-id"), Caps::READ),
+                    (format!("{base}/secret-id"), Caps::UPDATE | Caps::CREATE),
+                ]
+            }
+            Target::Aws(i) => {
+                let r = &self.f.aws_roles[i];
+                let base = qualify(&r.ns, &r.mount);
+                vec![
+                    (
+                        format!("{base}/creds/{}", r.name),
+                        Caps::READ | Caps::UPDATE,
+                    ),
+                    (format!("{base}/sts/{}", r.name), Caps::UPDATE),
+                ]
+            }
+            Target::Db(i) => {
+                let r = &self.f.db_roles[i];
+                let base = qualify(&r.ns, &r.mount);
+                let what = if r.username.is_some() {
+                    "static-creds"
+                } else {
+                    "creds"
+                };
+                vec![(format!("{base}/{what}/{}", r.name), Caps::READ)]
+            }
+        }
+    }
+
+    /// A subject whose ACL decomposes: a `member_of` edge to each policy it
+    /// shares with others, whose reach is emitted once, and the reach of
+    /// the policies only it holds.
+    fn through_policies(
+        &mut self,
+        s: &Subject,
+        own: &Explain,
+        singles: &HashMap<(String, String), Single>,
+        holders: &HashMap<(String, String), usize>,
+    ) {
+        for d in self.docs_of(s) {
+            let key = (d.ns.clone(), d.name.clone());
+            // A policy that names no target reaches nothing.
+            if singles.get(&key).is_none_or(|x| x.candidates.is_empty()) {
+                continue;
+            }
+            // A policy no one else holds: its reach, from the subject.
+            if holders.get(&key).copied().unwrap_or(0) < 2 {
+                if let Some(single) = singles.get(&key) {
+                    let acl = single.acl.clone();
+                    self.targets(&s.id, &acl, own, &s.cond);
+                }
+                continue;
+            }
+            let hub = self.id(&d.ns, "sys/policies/acl", &d.name);
+            if !self.added.contains(&hub) {
+                self.node(
+                    &hub,
+                    format!("holders of policy {}", qualify(&d.ns, &d.name)),
+                    "vault:policy",
+                    Class::Group,
+                    &d.at,
+                );
+                if let Some(single) = singles.get(&(d.ns.clone(), d.name.clone())) {
+                    let ex = Explain {
+                        placed: [(d.name.clone(), d.at.clone())].into_iter().collect(),
+                        origin: [(d.name.clone(), "held by every member".to_string())]
+                            .into_iter()
+                            .collect(),
+                        fallback: d.at.clone(),
+                    };
+                    let acl = single.acl.clone();
+                    self.targets(&hub, &acl, &ex, &None);
+                }
+            }
+            let from = s
+                .policies
+                .iter()
+                .find(|(p, _)| *p == d.name)
+                .map_or("policy", |(_, f)| f.as_str());
             self.edge(
-                (&s.id, &to),
-                EdgeKind::CanActAs,
+                (&s.id, &hub),
+                EdgeKind::MemberOf,
                 None,
-                Some("vault approle login"),
-                &place(&by_id),
-                reason,
-                cond,
+                None,
+                &s.at,
+                format!(
+                    "{}: its token holds policy {} ({from}), and its policies do not override one another",
+                    s.label, d.name
+                ),
+                s.cond.clone(),
             );
         }
+    }
 
-        // AWS secrets engine.
-        for r in &self.f.aws_roles {
-            let base = qualify(&r.ns, &r.mount);
-            let creds = format!("{base}/creds/{}", r.name);
-            let sts = format!("{base}/sts/{}", r.name);
-            let found = decide(&acl, &creds, Caps::READ | Caps::UPDATE, &s.cond)
-                .map(|x| (creds, x))
-                .or_else(|| decide(&acl, &sts, Caps::UPDATE, &s.cond).map(|x| (sts, x)));
-            if let Some((path, (by, cond))) = found {
-                let to = self.aws_role_id(r);
-                self.edge(
-                    (&s.id, &to),
-                    EdgeKind::CanActAs,
-                    None,
-                    Some("vault aws creds"),
-                    &place(&by),
-                    format!("requests {path}: {}", why(&by)),
-                    cond,
-                );
+    /// The sorted request paths of every target, built once.
+    fn request_paths(&self) -> Vec<(String, Target)> {
+        let mut out = Vec::new();
+        for (i, sec) in self.f.secrets.iter().enumerate() {
+            if let Some(m) = self.mount(&sec.ns, &sec.mount) {
+                let base = qualify(&sec.ns, &sec.mount);
+                let path = if m.kv_version == 2 {
+                    format!("{base}/data/{}", sec.path)
+                } else {
+                    format!("{base}/{}", sec.path)
+                };
+                out.push((path, Target::Secret(i)));
             }
         }
-
-        // Database secrets engine.
-        for r in &self.f.db_roles {
+        for (i, r) in self.f.roles.iter().enumerate() {
+            if matches!(r.login, Login::AppRole { .. }) {
+                let base = format!("{}/role/{}", qualify(&r.ns, &r.mount), r.name);
+                out.push((format!("{base}/role-id"), Target::AppRole(i)));
+            }
+        }
+        for (i, r) in self.f.aws_roles.iter().enumerate() {
+            let base = qualify(&r.ns, &r.mount);
+            out.push((format!("{base}/creds/{}", r.name), Target::Aws(i)));
+            out.push((format!("{base}/sts/{}", r.name), Target::Aws(i)));
+        }
+        for (i, r) in self.f.db_roles.iter().enumerate() {
             let base = qualify(&r.ns, &r.mount);
             let path = if r.username.is_some() {
                 format!("{base}/static-creds/{}", r.name)
             } else {
                 format!("{base}/creds/{}", r.name)
             };
-            let Some((by, cond)) = decide(&acl, &path, Caps::READ, &s.cond) else {
-                continue;
-            };
-            let to = self.db_id(&r.ns, &r.mount, &r.db_name);
-            // A connection serves only the roles it allows (none when
-            // `allowed_roles` is empty, any with `*`).
-            if let Some(c) = self
-                .f
-                .db_connections
-                .iter()
-                .find(|c| c.ns == r.ns && c.mount == r.mount && c.name == r.db_name)
-                && !c
-                    .allowed_roles
-                    .iter()
-                    .any(|a| a == "*" || glob_match(a, &r.name))
-            {
-                continue;
+            out.push((path, Target::Db(i)));
+        }
+        out.sort();
+        out
+    }
+
+    /// The targets a request of the ACL may reach: those whose request
+    /// path starts with the literal head of one of its patterns.
+    fn candidates(&self, acl: &Acl) -> Vec<Target> {
+        let mut out: Vec<Target> = if acl.root {
+            self.paths.iter().map(|(_, t)| *t).collect()
+        } else {
+            let mut out = Vec::new();
+            for head in acl.heads() {
+                let from = self.paths.partition_point(|(p, _)| p.as_str() < head);
+                for (p, t) in &self.paths[from..] {
+                    if !p.starts_with(head) {
+                        break;
+                    }
+                    out.push(*t);
+                }
             }
-            if !self.added.contains(&to) {
-                self.warn_once(
+            out
+        };
+        out.sort_unstable();
+        out.dedup();
+        out
+    }
+
+    /// Asks the ACL for each request that reaches a target, and emits the
+    /// edges from `from`.
+    fn targets(&mut self, from: &str, acl: &Acl, ex: &Explain, given: &Cond) {
+        let s_id = from.to_string();
+        let why = |by: &[acl::Source]| ex.why(by);
+        let place = |by: &[acl::Source]| ex.place(by);
+        let f = self.f;
+        for target in self.candidates(acl) {
+            match target {
+                // KV secrets.
+                Target::Secret(i) => {
+                    let sec = &f.secrets[i];
+                    let Some(m) = self.mount(&sec.ns, &sec.mount) else {
+                        continue;
+                    };
+                    let base = qualify(&sec.ns, &sec.mount);
+                    let path = if m.kv_version == 2 {
+                        format!("{base}/data/{}", sec.path)
+                    } else {
+                        format!("{base}/{}", sec.path)
+                    };
+                    let id = self.secret_id(sec);
+                    if let Some((by, cond)) = decide(acl, &path, Caps::READ, given) {
+                        self.edge(
+                            (&s_id, &id),
+                            EdgeKind::CanReadSecret,
+                            None,
+                            Some("vault read"),
+                            &place(&by),
+                            format!("reads {path}: {}", why(&by)),
+                            cond,
+                        );
+                    }
+                    if let Some((by, cond)) =
+                        decide(acl, &path, Caps::CREATE | Caps::UPDATE | Caps::PATCH, given)
+                    {
+                        self.edge(
+                            (&s_id, &id),
+                            EdgeKind::Access,
+                            Some(AccessLevel::Write),
+                            None,
+                            &place(&by),
+                            format!("writes {path}: {}", why(&by)),
+                            cond,
+                        );
+                    }
+                }
+                // AppRole: a role id and a fresh secret id log in as the role.
+                Target::AppRole(i) => {
+                    let r = &f.roles[i];
+                    let Login::AppRole { bind_secret_id } = r.login else {
+                        continue;
+                    };
+                    let base = format!("{}/role/{}", qualify(&r.ns, &r.mount), r.name);
+                    let Some((by_id, c1)) =
+                        decide(acl, &format!("{base}/role-id"), Caps::READ, given)
+                    else {
+                        continue;
+                    };
+                    let (by_secret, c2) = if bind_secret_id {
+                        match decide(
+                            acl,
+                            &format!("{base}/secret-id"),
+                            Caps::UPDATE | Caps::CREATE,
+                            given,
+                        ) {
+                            Some(x) => x,
+                            None => continue,
+                        }
+                    } else {
+                        (Vec::new(), None)
+                    };
+                    let to = self.role_id(r);
+                    let cidr = (!r.cidrs.is_empty()).then(|| {
+                        format!(
+                            "the role is bound to CIDR {}: only a caller from there logs in",
+                            r.cidrs.join(", ")
+                        )
+                    });
+                    let cond = merge(merge(c1, c2), cidr);
+                    let mut reason = format!("reads {base}/role-id ({})", why(&by_id));
+                    if bind_secret_id {
+                        reason.push_str(&format!(
+                            " and generates a secret id at {base}/secret-id ({})",
+                            why(&by_secret)
+                        ));
+                    } else {
+                        reason.push_str("; the role needs no secret id (bind_secret_id false)");
+                    }
+                    self.edge(
+                        (&s_id, &to),
+                        EdgeKind::CanActAs,
+                        None,
+                        Some("vault approle login"),
+                        &place(&by_id),
+                        reason,
+                        cond,
+                    );
+                }
+                // AWS secrets engine.
+                Target::Aws(i) => {
+                    let r = &f.aws_roles[i];
+                    let base = qualify(&r.ns, &r.mount);
+                    let creds = format!("{base}/creds/{}", r.name);
+                    let sts = format!("{base}/sts/{}", r.name);
+                    let found = decide(acl, &creds, Caps::READ | Caps::UPDATE, given)
+                        .map(|x| (creds, x))
+                        .or_else(|| decide(acl, &sts, Caps::UPDATE, given).map(|x| (sts, x)));
+                    if let Some((path, (by, cond))) = found {
+                        let to = self.aws_role_id(r);
+                        self.edge(
+                            (&s_id, &to),
+                            EdgeKind::CanActAs,
+                            None,
+                            Some("vault aws creds"),
+                            &place(&by),
+                            format!("requests {path}: {}", why(&by)),
+                            cond,
+                        );
+                    }
+                }
+                // Database secrets engine.
+                Target::Db(i) => {
+                    let r = &f.db_roles[i];
+                    let base = qualify(&r.ns, &r.mount);
+                    let path = if r.username.is_some() {
+                        format!("{base}/static-creds/{}", r.name)
+                    } else {
+                        format!("{base}/creds/{}", r.name)
+                    };
+                    let Some((by, cond)) = decide(acl, &path, Caps::READ, given) else {
+                        continue;
+                    };
+                    let to = self.db_id(&r.ns, &r.mount, &r.db_name);
+                    // A connection serves only the roles it allows (none when
+                    // `allowed_roles` is empty, any with `*`).
+                    if let Some(c) = self
+                        .f
+                        .db_connections
+                        .iter()
+                        .find(|c| c.ns == r.ns && c.mount == r.mount && c.name == r.db_name)
+                        && !c
+                            .allowed_roles
+                            .iter()
+                            .any(|a| a == "*" || glob_match(a, &r.name))
+                    {
+                        continue;
+                    }
+                    if !self.added.contains(&to) {
+                        self.warn_once(
                     format!("db {to}"),
                     Code::UnresolvedReference,
                     &r.at,
@@ -980,41 +1367,48 @@ impl<'a> Emit<'a> {
                         r.name, r.db_name
                     ),
                 );
-                continue;
-            }
-            let levels: Vec<(AccessLevel, Cond, String)> = match &r.username {
-                Some(user) => vec![
-                    (
-                        AccessLevel::Read,
-                        None,
-                        format!("the static user {user}'s password"),
-                    ),
-                    (
-                        AccessLevel::Admin,
-                        Some(format!(
-                            "what the database user {user} may do is the database's own grant, not in the inputs"
-                        )),
-                        format!("the static user {user}'s password"),
-                    ),
-                ],
-                None => {
-                    let (level, c) = statements_level(&r.statements);
-                    vec![(level, c, "a new database user".into())]
+                        continue;
+                    }
+                    let levels: Vec<(AccessLevel, Cond, String)> = match &r.username {
+                        Some(user) => vec![
+                            (
+                                AccessLevel::Read,
+                                None,
+                                format!("the static user {user}'s password"),
+                            ),
+                            (
+                                AccessLevel::Admin,
+                                Some(format!(
+                                    "what the database user {user} may do is the database's own grant, not in the inputs"
+                                )),
+                                format!("the static user {user}'s password"),
+                            ),
+                        ],
+                        None => {
+                            let (level, c) = statements_level(&r.statements);
+                            vec![(level, c, "a new database user".into())]
+                        }
+                    };
+                    for (level, c, what) in levels {
+                        self.edge(
+                            (&s_id, &to),
+                            EdgeKind::Access,
+                            Some(level),
+                            Some("vault database creds"),
+                            &place(&by),
+                            format!("reads {path} ({what}, role {}): {}", r.name, why(&by)),
+                            merge(cond.clone(), c),
+                        );
+                    }
                 }
-            };
-            for (level, c, what) in levels {
-                self.edge(
-                    (&s.id, &to),
-                    EdgeKind::Access,
-                    Some(level),
-                    Some("vault database creds"),
-                    &place(&by),
-                    format!("reads {path} ({what}, role {}): {}", r.name, why(&by)),
-                    merge(cond.clone(), c),
-                );
             }
         }
+    }
 
+    /// Whatever lets the subject's token give itself any policy.
+    fn escalations(&mut self, s: &Subject, acl: &Acl, ex: &Explain) {
+        let why = |by: &[acl::Source]| ex.why(by);
+        let place = |by: &[acl::Source]| ex.place(by);
         if s.id == self.root_id() {
             return;
         }
@@ -1035,7 +1429,7 @@ impl<'a> Emit<'a> {
                 format!("sys/policy/{name}"),
             ] {
                 let api = qualify(&s.ns, &api);
-                if let Some((by, c)) = decide(&acl, &api, Caps::UPDATE | Caps::CREATE, &s.cond) {
+                if let Some((by, c)) = decide(acl, &api, Caps::UPDATE | Caps::CREATE, &s.cond) {
                     ways.push((
                         format!("rewrites its own policy at {api}"),
                         by,
@@ -1047,7 +1441,7 @@ impl<'a> Emit<'a> {
             }
         }
         if let Some(api) = &s.role_api
-            && let Some((by, c)) = decide(&acl, api, Caps::UPDATE, &s.cond)
+            && let Some((by, c)) = decide(acl, api, Caps::UPDATE, &s.cond)
         {
             ways.push((
                 format!("rewrites its own role's token policies at {api}"),
@@ -1057,7 +1451,7 @@ impl<'a> Emit<'a> {
             ));
         }
         if let Some(api) = &s.entity_api
-            && let Some((by, c)) = decide(&acl, api, Caps::UPDATE, &s.cond)
+            && let Some((by, c)) = decide(acl, api, Caps::UPDATE, &s.cond)
         {
             ways.push((
                 format!("rewrites its own entity's policies at {api}"),
@@ -1068,7 +1462,7 @@ impl<'a> Emit<'a> {
         }
         for g in &self.f.groups {
             let api = qualify(&g.ns, &format!("identity/group/id/{}", g.id));
-            if let Some((by, c)) = decide(&acl, &api, Caps::UPDATE, &s.cond) {
+            if let Some((by, c)) = decide(acl, &api, Caps::UPDATE, &s.cond) {
                 ways.push((
                     format!("rewrites group {}'s members and policies at {api}", g.name),
                     by,
@@ -1079,7 +1473,7 @@ impl<'a> Emit<'a> {
             }
         }
         let create = qualify(&s.ns, "identity/group");
-        if let Some((by, c)) = decide(&acl, &create, Caps::UPDATE | Caps::CREATE, &s.cond) {
+        if let Some((by, c)) = decide(acl, &create, Caps::UPDATE | Caps::CREATE, &s.cond) {
             ways.push((
                 format!("creates a group with any policy at {create}"),
                 by,
@@ -1088,7 +1482,7 @@ impl<'a> Emit<'a> {
             ));
         }
         let token = qualify(&s.ns, "auth/token/create");
-        if let Some((by, c)) = decide(&acl, &token, Caps::UPDATE | Caps::CREATE, &s.cond)
+        if let Some((by, c)) = decide(acl, &token, Caps::UPDATE | Caps::CREATE, &s.cond)
             && acl.check(&token, Caps::SUDO) != Verdict::Denied
         {
             ways.push((
@@ -1116,6 +1510,38 @@ impl<'a> Emit<'a> {
                 cond,
             );
         }
+    }
+}
+
+/// One policy's own ACL and the targets its patterns may reach.
+struct Single {
+    acl: Acl,
+    candidates: Vec<Target>,
+}
+
+/// Appends the elements of two sorted lists that are in both.
+fn intersect(a: &[Target], b: &[Target], out: &mut Vec<Target>) {
+    let (mut i, mut j) = (0, 0);
+    while i < a.len() && j < b.len() {
+        match a[i].cmp(&b[j]) {
+            std::cmp::Ordering::Less => i += 1,
+            std::cmp::Ordering::Greater => j += 1,
+            std::cmp::Ordering::Equal => {
+                out.push(a[i]);
+                i += 1;
+                j += 1;
+            }
+        }
+    }
+}
+
+/// A verdict's class, ordered: denied, undecided (a gate or an unfilled
+/// template), allowed.
+fn class(v: &Verdict) -> u8 {
+    match v {
+        Verdict::Denied => 0,
+        Verdict::Unknown { .. } | Verdict::Allowed { gate: Some(_), .. } => 1,
+        Verdict::Allowed { gate: None, .. } => 2,
     }
 }
 

@@ -21,6 +21,9 @@ use std::collections::BTreeMap;
 use blastgraph_model::json::{Obj, read_document};
 use blastgraph_model::{Code, Connector, EstateBuilder, IngestError, InputFile};
 
+#[doc(hidden)]
+pub use emit::set_sharing;
+
 use crate::facts::Facts;
 use crate::layout::Call;
 

@@ -91,12 +91,36 @@ fn v(path: &str) -> String {
     format!("vault:{C}/{path}")
 }
 
+/// The edges of `kind` from `from` (or from the policy-set hub it is a
+/// member of: logins with the same policies share one) to `to`, each
+/// conditional when its hop into the hub is.
 fn between(e: &Estate, from: &str, to: &str, kind: EdgeKind) -> Vec<Edge> {
-    e.edges
-        .to_vec()
-        .into_iter()
+    let all = e.edges.to_vec();
+    let mut out: Vec<Edge> = all
+        .iter()
         .filter(|x| x.from == from && x.to == to && x.kind == kind)
-        .collect()
+        .cloned()
+        .collect();
+    for m in all.iter().filter(|x| {
+        x.from == from && x.kind == EdgeKind::MemberOf && x.to.contains("/sys/policies/")
+    }) {
+        for x in all
+            .iter()
+            .filter(|x| x.from == m.to && x.to == to && x.kind == kind)
+        {
+            let mut x = x.clone();
+            if m.conditional {
+                x.conditional = true;
+                x.condition = Some(format!(
+                    "{}; {}",
+                    m.condition.clone().unwrap_or_default(),
+                    x.condition.unwrap_or_default()
+                ));
+            }
+            out.push(x);
+        }
+    }
+    out
 }
 
 fn firm(e: &Estate, from: &str, to: &str, kind: EdgeKind) -> bool {
@@ -188,6 +212,17 @@ fn a_service_account_reads_ml_secrets_but_a_deny_wins_on_restricted_ones() {
     ));
     let sp_secret = v("secret/ml/openai-sp");
     assert!(firm(&e, &trainer, &sp_secret, EdgeKind::CanReadSecret));
+    // The Kubernetes and the AWS login hold the same policy, whose reach is
+    // emitted once: both are members of its node.
+    let policy = v("sys/policies/acl/ml-reader");
+    let all = e.edges.to_vec();
+    for login in [&trainer, &v("auth/aws/role/batch")] {
+        assert!(
+            all.iter()
+                .any(|x| x.from == **login && x.to == policy && x.kind == EdgeKind::MemberOf)
+        );
+    }
+    assert!(all.iter().any(|x| x.from == policy && x.to == sp_secret));
     // `secret/data/ml/restricted/*` denies: its first wildcard comes later
     // than `secret/data/ml/*`'s, so it wins.
     assert!(!any(
@@ -458,4 +493,129 @@ fn error_responses_are_empty_listings_or_said_gaps() {
     let refused = on("role/secret-ops.json");
     assert_eq!(refused.len(), 1, "{refused:?}");
     assert!(refused[0].starts_with("not-collected GET auth/jwt/role/secret-ops: Vault answered 1 error occurred: * permission denied;"), "{refused:?}");
+}
+
+/// What each node reaches in one or two hops (through a policy node or a
+/// policy-set hub): (from, to, kind, conditional).
+fn reach(e: &Estate) -> std::collections::BTreeSet<(String, String, String, bool)> {
+    let all = e.edges.to_vec();
+    let hub = |id: &str| id.contains("/sys/policies/");
+    let mut out = std::collections::BTreeSet::new();
+    for x in all.iter().filter(|x| !hub(&x.from) && !hub(&x.to)) {
+        out.insert((
+            x.from.clone(),
+            x.to.clone(),
+            x.kind.to_string(),
+            x.conditional,
+        ));
+    }
+    for m in all
+        .iter()
+        .filter(|x| x.kind == EdgeKind::MemberOf && hub(&x.to))
+    {
+        // Reaching itself through a policy says nothing (a direct edge to
+        // itself is never made).
+        for x in all.iter().filter(|x| x.from == m.to && x.to != m.from) {
+            out.insert((
+                m.from.clone(),
+                x.to.clone(),
+                x.kind.to_string(),
+                x.conditional || m.conditional,
+            ));
+        }
+    }
+    out
+}
+
+#[test]
+fn sharing_policy_reach_changes_no_ones_reach() {
+    // Overlapping grants, a deny that overrides a broader grant, a
+    // templated rule, CIDR-bound logins and shared policy sets: every
+    // login reaches the same things, firm or conditional, with sharing on
+    // as with every merged ACL asked on its own.
+    let mut files = fixture_files(&[]);
+    let root = files
+        .iter()
+        .find(|(p, _)| p.ends_with("vault/sys/mounts.json"))
+        .map(|(p, _)| p.trim_end_matches("sys/mounts.json").to_string())
+        .expect("root");
+    let env = |data: &str| {
+        format!(r#"{{"request_id":"x","lease_id":"","lease_duration":0,"data":{data}}}"#)
+            .into_bytes()
+    };
+    let policy = |name: &str, text: &str| {
+        (
+            format!("{root}sys/policies/acl/{name}.json"),
+            env(&serde_json::json!({ "name": name, "policy": text }).to_string()),
+        )
+    };
+    files.push(policy(
+        "wide-read",
+        r#"path "secret/data/*" { capabilities = ["read"] }"#,
+    ));
+    files.push(policy(
+        "ml-write",
+        r#"path "secret/data/ml/*" { capabilities = ["update"] }"#,
+    ));
+    files.push(policy(
+        "no-restricted",
+        r#"path "secret/data/ml/restricted/*" { capabilities = ["deny"] }"#,
+    ));
+    files.push(policy(
+        "ci-list-only",
+        r#"path "secret/data/ci/aws-deploy-key" { capabilities = ["list"] }"#,
+    ));
+    let sets: [&[&str]; 7] = [
+        &["wide-read"],
+        &["wide-read", "ml-write"],
+        &["wide-read", "no-restricted"],
+        &["wide-read", "ci-list-only"],
+        &["ml-write", "no-restricted", "approle-admin"],
+        &["wide-read", "ml-write"],
+        &["ml-reader", "etl"],
+    ];
+    for (i, set) in sets.iter().enumerate() {
+        for copy in 0..2 {
+            let cidrs = if i == 3 && copy == 1 {
+                r#"["10.0.0.0/8"]"#
+            } else {
+                "[]"
+            };
+            files.push((
+                format!("{root}auth/approle/role/gen-{i}-{copy}.json"),
+                env(&format!(
+                    r#"{{"token_policies":{},"bind_secret_id":true,"token_bound_cidrs":{cidrs}}}"#,
+                    serde_json::json!(set)
+                )),
+            ));
+        }
+    }
+    blastgraph_connector_vault::set_sharing(false);
+    let alone = ingest(&files);
+    blastgraph_connector_vault::set_sharing(true);
+    let shared = ingest(&files);
+    let (a, s) = (reach(&alone), reach(&shared));
+    let only_alone: Vec<_> = a.difference(&s).collect();
+    let only_shared: Vec<_> = s.difference(&a).collect();
+    assert!(
+        only_alone.is_empty() && only_shared.is_empty(),
+        "without sharing only: {only_alone:?}\nwith sharing only: {only_shared:?}"
+    );
+    // Sharing did happen, and the deny still holds for its holder.
+    assert!(
+        shared.edges.len() < alone.edges.len(),
+        "{} vs {}",
+        shared.edges.len(),
+        alone.edges.len()
+    );
+    let gen2 = v("auth/approle/role/gen-2-0");
+    assert!(!a.iter().any(|(f, t, k, _)| *f == gen2
+        && t.ends_with("restricted/hf-token")
+        && k == "can_read_secret"));
+    assert!(
+        a.iter()
+            .any(|(f, t, k, _)| *f == v("auth/approle/role/gen-0-0")
+                && t.ends_with("restricted/hf-token")
+                && k == "can_read_secret")
+    );
 }
