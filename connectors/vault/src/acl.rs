@@ -337,6 +337,29 @@ struct Merged {
     sources: Vec<Source>,
     /// A template the inputs cannot fill: the first one, as written.
     unfilled: Option<String>,
+    /// The length of the pattern's literal head ([`head_len`]).
+    head: usize,
+}
+
+/// The length of a pattern's literal head: up to its first `+` segment,
+/// trailing `*` or template. Every path it matches starts with it.
+fn head_len(p: &str) -> usize {
+    let mut end = p.len();
+    if let Some(i) = p.find("{{") {
+        end = end.min(i);
+    }
+    if p.ends_with('*') {
+        end = end.min(p.len() - 1);
+    }
+    let mut off = 0;
+    for seg in p.split('/') {
+        if seg == "+" {
+            end = end.min(off);
+            break;
+        }
+        off += seg.len() + 1;
+    }
+    end
 }
 
 /// The values templated paths are filled with, for one login.
@@ -408,6 +431,7 @@ impl Acl {
                         }
                     }
                     None => acl.rules.push(Merged {
+                        head: head_len(&full),
                         pattern: full,
                         caps: rule.caps,
                         gate: rule.gate.clone(),
@@ -423,25 +447,7 @@ impl Acl {
     /// The literal head of every pattern (up to its first `+`, `*` or
     /// template): a path no head is a prefix of matches no pattern.
     pub fn heads(&self) -> impl Iterator<Item = &str> {
-        self.rules.iter().map(|r| {
-            let p = r.pattern.as_str();
-            let mut end = p.len();
-            if let Some(i) = p.find("{{") {
-                end = end.min(i);
-            }
-            if p.ends_with('*') {
-                end = end.min(p.len() - 1);
-            }
-            let mut off = 0;
-            for seg in p.split('/') {
-                if seg == "+" {
-                    end = end.min(off);
-                    break;
-                }
-                off += seg.len() + 1;
-            }
-            &p[..end]
-        })
+        self.rules.iter().map(|r| &r.pattern[..r.head])
     }
 
     /// Whether a request on `path` that needs any of `need` is allowed.
@@ -463,7 +469,8 @@ impl Acl {
             .iter()
             .filter(|r| r.unfilled.is_none())
             .filter(|r| {
-                matches(&r.pattern, path)
+                let head = &r.pattern[..r.head];
+                path.starts_with(head) && matches(&r.pattern, path)
                     || (list
                         && path.ends_with('/')
                         && matches(&r.pattern, path.trim_end_matches('/')))
