@@ -10,7 +10,7 @@
 //! `#[cfg(test)]` line of the list.
 //!
 //! Live collection sits behind one cargo feature per provider family
-//! (`live-aws`, `live-azure`; `live` turns them all on). A build without a
+//! (`live-aws`, `live-azure`, `live-vault`; `live` turns them all on). A build without a
 //! provider's feature still lists `collect <provider>`, and answers it with
 //! the feature that adds it.
 
@@ -60,7 +60,7 @@ pub static PROVIDERS: &[Entry] = &[
     Entry { provider: &blastgraph_connector_opengraph::PROVIDER, live: Live::None },
     Entry { provider: &blastgraph_connector_aws::PROVIDER, live: live!("live-aws", blastgraph_connector_aws_live::COLLECTOR) },
     Entry { provider: &blastgraph_connector_azure::PROVIDER, live: live!("live-azure", blastgraph_connector_azure_live::COLLECTOR) },
-    Entry { provider: &blastgraph_connector_vault::PROVIDER, live: Live::None },
+    Entry { provider: &blastgraph_connector_vault::PROVIDER, live: live!("live-vault", blastgraph_connector_vault_live::COLLECTOR) },
     #[cfg(test)]
     Entry { provider: &toy::PROVIDER, live: Live::Built(&toy::COLLECTOR) },
 ];

@@ -1,0 +1,408 @@
+//! The walk of `vault-snapshot.sh`, in Rust.
+
+use std::path::{Path, PathBuf};
+use std::sync::Arc;
+
+use blastgraph_model::collect::{CollectError, Collector, Progress, write_layout_file};
+use serde_json::Value;
+
+/// What a collection needs.
+#[derive(Clone)]
+pub struct Options {
+    /// Vault's address (`https://vault.example:8200`).
+    pub address: String,
+    /// The token (its `Debug` is hidden).
+    pub token: String,
+    /// The namespace (Enterprise), or empty.
+    pub namespace: String,
+    /// PEM bundle of the CA that signed Vault's certificate.
+    pub ca_cert: Option<PathBuf>,
+    /// Where the layout goes (`DIR/vault/...`).
+    pub output: PathBuf,
+}
+
+impl std::fmt::Debug for Options {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("Options")
+            .field("address", &self.address)
+            .field("token", &"<hidden>")
+            .field("namespace", &self.namespace)
+            .field("ca_cert", &self.ca_cert)
+            .field("output", &self.output)
+            .finish()
+    }
+}
+
+/// What a collection did.
+#[derive(Debug, Default, Clone, PartialEq, Eq)]
+pub struct Outcome {
+    /// Files written.
+    pub files: usize,
+    /// Calls answered 2xx.
+    pub ok: usize,
+    /// Calls answered 404 (an empty listing, a missing path).
+    pub not_found: usize,
+    /// Calls answered 401 or 403.
+    pub denied: usize,
+    /// Other answers, or no answer.
+    pub failed: usize,
+}
+
+struct Client {
+    agent: ureq::Agent,
+    opts: Options,
+    root: String,
+    outcome: Outcome,
+}
+
+/// The collector, for the provider registry.
+#[derive(Debug, Clone, Copy)]
+pub struct VaultCollector;
+
+/// The Vault collector.
+pub static COLLECTOR: VaultCollector = VaultCollector;
+
+impl Collector for VaultCollector {
+    fn command(&self) -> clap::Command {
+        clap::Command::new("vault")
+            .about(
+                "HashiCorp Vault: its HTTP API into the Vault raw layout (docs/vault-raw-layout.md); \
+                 VAULT_ADDR, VAULT_TOKEN (or ~/.vault-token), VAULT_NAMESPACE, VAULT_CACERT",
+            )
+            .arg(
+                clap::Arg::new("output")
+                    .short('o')
+                    .long("output")
+                    .value_name("DIR")
+                    .required(true)
+                    .value_parser(clap::value_parser!(PathBuf))
+                    .help("Folder to write into (DIR/vault/...)"),
+            )
+            .arg(
+                clap::Arg::new("address")
+                    .long("address")
+                    .value_name("URL")
+                    .help("Vault's address (default: VAULT_ADDR)"),
+            )
+            .arg(
+                clap::Arg::new("namespace")
+                    .long("namespace")
+                    .value_name("NS")
+                    .help("Vault Enterprise namespace (default: VAULT_NAMESPACE)"),
+            )
+    }
+
+    fn collect(
+        &self,
+        args: &clap::ArgMatches,
+        _tool: &str,
+        progress: &dyn Progress,
+    ) -> Result<String, CollectError> {
+        let env = |k: &str| std::env::var(k).ok().filter(|v| !v.trim().is_empty());
+        let address = args
+            .get_one::<String>("address")
+            .cloned()
+            .or_else(|| env("VAULT_ADDR"))
+            .ok_or("no Vault address: give --address or set VAULT_ADDR")?;
+        let token = match env("VAULT_TOKEN") {
+            Some(t) => t,
+            None => token_file().ok_or(
+                "no Vault token: set VAULT_TOKEN, or log in with `vault login` (which writes ~/.vault-token)",
+            )?,
+        };
+        let output = args
+            .get_one::<PathBuf>("output")
+            .cloned()
+            .ok_or("-o DIR is required")?;
+        let opts = Options {
+            address,
+            token,
+            namespace: args
+                .get_one::<String>("namespace")
+                .cloned()
+                .or_else(|| env("VAULT_NAMESPACE"))
+                .unwrap_or_default(),
+            ca_cert: env("VAULT_CACERT").map(PathBuf::from),
+            output,
+        };
+        let out = collect(&opts, progress)?;
+        Ok(summary(&out, &opts))
+    }
+}
+
+/// `~/.vault-token`, the `vault` CLI's default token helper's file.
+fn token_file() -> Option<String> {
+    let home = std::env::var_os("HOME")?;
+    let t = std::fs::read_to_string(Path::new(&home).join(".vault-token")).ok()?;
+    let t = t.trim().to_string();
+    (!t.is_empty()).then_some(t)
+}
+
+/// What the user is told.
+pub fn summary(o: &Outcome, opts: &Options) -> String {
+    let mut s = format!(
+        "wrote {} file{} to {}\n  calls: {} ok, {} not found or empty, {} denied, {} failed",
+        o.files,
+        if o.files == 1 { "" } else { "s" },
+        opts.output.join("vault").display(),
+        o.ok,
+        o.not_found,
+        o.denied,
+        o.failed
+    );
+    if o.denied + o.failed > 0 {
+        s.push_str(
+            "\n  the token could not read everything: `blastgraph` names each gap when it reads the folder",
+        );
+    }
+    s.push('\n');
+    s
+}
+
+/// Collects the layout into `opts.output`.
+pub fn collect(opts: &Options, progress: &dyn Progress) -> Result<Outcome, CollectError> {
+    let mut tls = ureq::tls::TlsConfig::builder();
+    if let Some(ca) = &opts.ca_cert {
+        let pem = std::fs::read(ca).map_err(|e| format!("VAULT_CACERT {}: {e}", ca.display()))?;
+        let certs: Vec<ureq::tls::Certificate<'static>> = ureq::tls::parse_pem(&pem)
+            .filter_map(Result::ok)
+            .filter_map(|item| match item {
+                ureq::tls::PemItem::Certificate(c) => Some(c.to_owned()),
+                _ => None,
+            })
+            .collect();
+        if certs.is_empty() {
+            return Err(format!("VAULT_CACERT {}: no PEM certificate in it", ca.display()).into());
+        }
+        tls = tls.root_certs(ureq::tls::RootCerts::Specific(Arc::new(certs)));
+    }
+    let agent: ureq::Agent = ureq::Agent::config_builder()
+        .http_status_as_error(false)
+        .tls_config(tls.build())
+        .timeout_global(Some(std::time::Duration::from_secs(60)))
+        .build()
+        .into();
+    let ns = opts.namespace.trim_matches('/').to_string();
+    let root = if ns.is_empty() {
+        "vault".to_string()
+    } else {
+        format!("vault/{ns}")
+    };
+    let mut c = Client {
+        agent,
+        opts: opts.clone(),
+        root,
+        outcome: Outcome::default(),
+    };
+    progress.stage(&format!("vault {}", opts.address));
+    c.fetch(
+        "sys/health",
+        "sys/health",
+        "?standbyok=true&perfstandbyok=true",
+        progress,
+    )?;
+    if c.outcome.ok + c.outcome.not_found + c.outcome.denied == 0 {
+        return Err(format!("Vault at {} did not answer", opts.address).into());
+    }
+    c.get("sys/mounts", progress)?;
+    c.get("sys/auth", progress)?;
+    for p in c.list("sys/policies/acl", progress)? {
+        if p != "root" {
+            c.get(&format!("sys/policies/acl/{p}"), progress)?;
+        }
+    }
+    for kind in ["entity", "group"] {
+        for id in c.list(&format!("identity/{kind}/id"), progress)? {
+            c.get(&format!("identity/{kind}/id/{id}"), progress)?;
+        }
+    }
+    for (path, kind, _) in c.mounts("sys/auth")? {
+        let m = format!("auth/{path}");
+        match kind.as_str() {
+            "approle" | "jwt" | "oidc" | "kubernetes" | "aws" => {
+                if matches!(kind.as_str(), "jwt" | "oidc" | "kubernetes") {
+                    c.get(&format!("{m}/config"), progress)?;
+                }
+                for r in c.list(&format!("{m}/role"), progress)? {
+                    c.get(&format!("{m}/role/{r}"), progress)?;
+                }
+            }
+            "userpass" => {
+                for u in c.list(&format!("{m}/users"), progress)? {
+                    c.get(&format!("{m}/users/{u}"), progress)?;
+                }
+            }
+            _ => {}
+        }
+    }
+    for (m, kind, version) in c.mounts("sys/mounts")? {
+        match kind.as_str() {
+            "kv" | "generic" => {
+                if version == "2" {
+                    let meta = format!("{m}/metadata");
+                    c.walk(&meta, Some(&meta), progress)?;
+                } else {
+                    c.walk(&m, None, progress)?;
+                }
+            }
+            "aws" => {
+                for r in c.list(&format!("{m}/roles"), progress)? {
+                    c.get(&format!("{m}/roles/{r}"), progress)?;
+                }
+            }
+            "database" => {
+                for what in ["config", "roles", "static-roles"] {
+                    for r in c.list(&format!("{m}/{what}"), progress)? {
+                        c.get(&format!("{m}/{what}/{r}"), progress)?;
+                    }
+                }
+            }
+            _ => {}
+        }
+    }
+    Ok(c.outcome)
+}
+
+impl Client {
+    /// `GET api` into `api.json`.
+    fn get(&mut self, api: &str, progress: &dyn Progress) -> Result<Option<Value>, CollectError> {
+        self.fetch(api, api, "", progress)
+    }
+
+    /// `LIST api` into `api/LIST.json`: the keys (none for an error).
+    fn list(&mut self, api: &str, progress: &dyn Progress) -> Result<Vec<String>, CollectError> {
+        let body = self.fetch(api, &format!("{api}/LIST"), "?list=true", progress)?;
+        Ok(body
+            .as_ref()
+            .and_then(|b| b.pointer("/data/keys"))
+            .and_then(Value::as_array)
+            .map(|keys| {
+                keys.iter()
+                    .filter_map(Value::as_str)
+                    .map(str::to_string)
+                    .collect()
+            })
+            .unwrap_or_default())
+    }
+
+    /// A KV listing, recursively; leaves are read under `meta` (KV 2
+    /// metadata), never under a KV 1 mount.
+    fn walk(
+        &mut self,
+        api: &str,
+        meta: Option<&str>,
+        progress: &dyn Progress,
+    ) -> Result<(), CollectError> {
+        for k in self.list(api, progress)? {
+            match k.strip_suffix('/') {
+                Some(folder) => {
+                    let sub_meta = meta.map(|m| format!("{m}/{folder}"));
+                    self.walk(&format!("{api}/{folder}"), sub_meta.as_deref(), progress)?;
+                }
+                None => {
+                    if let Some(m) = meta {
+                        self.get(&format!("{m}/{k}"), progress)?;
+                    }
+                }
+            }
+        }
+        Ok(())
+    }
+
+    /// The mounts of a mount table already written: (path without `/`,
+    /// type, KV version).
+    fn mounts(&self, api: &str) -> Result<Vec<(String, String, String)>, CollectError> {
+        let file = self
+            .opts
+            .output
+            .join(&self.root)
+            .join(format!("{api}.json"));
+        let text = std::fs::read_to_string(&file).unwrap_or_default();
+        let v: Value = serde_json::from_str(&text).unwrap_or(Value::Null);
+        let table = v.get("data").filter(|d| d.is_object()).unwrap_or(&v);
+        let mut out = Vec::new();
+        if let Some(m) = table.as_object() {
+            for (k, e) in m {
+                let Some(path) = k.strip_suffix('/') else {
+                    continue;
+                };
+                let kind = e.get("type").and_then(Value::as_str).unwrap_or("");
+                let version = e
+                    .pointer("/options/version")
+                    .and_then(Value::as_str)
+                    .unwrap_or("1");
+                out.push((path.to_string(), kind.to_string(), version.to_string()));
+            }
+        }
+        Ok(out)
+    }
+
+    /// One request: the body is written to `file.json` as Vault returned
+    /// it, and parsed (when it is JSON) for the walk.
+    fn fetch(
+        &mut self,
+        api: &str,
+        file: &str,
+        query: &str,
+        progress: &dyn Progress,
+    ) -> Result<Option<Value>, CollectError> {
+        progress.call_started("vault", api);
+        let encoded: Vec<String> = api.split('/').map(encode).collect();
+        let url = format!(
+            "{}/v1/{}{query}",
+            self.opts.address.trim_end_matches('/'),
+            encoded.join("/")
+        );
+        let mut req = self
+            .agent
+            .get(&url)
+            .header("X-Vault-Token", &self.opts.token);
+        if !self.opts.namespace.is_empty() {
+            req = req.header("X-Vault-Namespace", &self.opts.namespace);
+        }
+        let result = req.call();
+        progress.call_done();
+        let mut resp = match result {
+            Ok(r) => r,
+            Err(e) => {
+                self.outcome.failed += 1;
+                // The first call reaching nothing stops the collection.
+                if self.outcome.ok + self.outcome.not_found + self.outcome.denied == 0 {
+                    return Err(format!("Vault at {}: {e}", self.opts.address).into());
+                }
+                return Ok(None);
+            }
+        };
+        let status = resp.status().as_u16();
+        let body = resp
+            .body_mut()
+            .with_config()
+            .limit(256 * 1024 * 1024)
+            .read_to_vec()
+            .unwrap_or_default();
+        match status {
+            200..=299 => self.outcome.ok += 1,
+            404 => self.outcome.not_found += 1,
+            401 | 403 => self.outcome.denied += 1,
+            _ => self.outcome.failed += 1,
+        }
+        let rel = format!("{}/{file}.json", self.root);
+        write_layout_file(&self.opts.output, &rel, &body)
+            .map_err(|(p, e)| format!("{}: {e}", p.display()))?;
+        self.outcome.files += 1;
+        Ok(serde_json::from_slice(&body).ok())
+    }
+}
+
+/// Percent-encodes a path segment.
+fn encode(seg: &str) -> String {
+    let mut out = String::with_capacity(seg.len());
+    for b in seg.bytes() {
+        if b.is_ascii_alphanumeric() || matches!(b, b'-' | b'_' | b'.' | b'~') {
+            out.push(b as char);
+        } else {
+            out.push_str(&format!("%{b:02X}"));
+        }
+    }
+    out
+}

@@ -1,0 +1,187 @@
+//! `collect vault` against the stand-in for Vault's API that replays the
+//! Acme fixture (`connectors/vault/tests/vault_stub.py`): the collector
+//! writes the fixture's layout file for file, as `vault-snapshot.sh` does,
+//! never asks for a value, never writes its token, and the connector reads
+//! what it wrote.
+
+#![allow(clippy::expect_used)]
+
+use std::path::{Path, PathBuf};
+use std::process::{Child, Command};
+use std::time::{Duration, Instant};
+
+use blastgraph_connector_vault_live::{Options, collect};
+use blastgraph_model::collect::NoProgress;
+
+struct Stub(Child, String);
+
+impl Drop for Stub {
+    fn drop(&mut self) {
+        let _ = self.0.kill();
+        let _ = self.0.wait();
+    }
+}
+
+fn fixture() -> PathBuf {
+    Path::new(env!("CARGO_MANIFEST_DIR")).join("../vault/tests/fixtures/acme/vault")
+}
+
+fn stub(dir: &Path, token: &str) -> Stub {
+    let port_file = dir.join("port");
+    let mut stub = Stub(
+        Command::new("python3")
+            .arg(Path::new(env!("CARGO_MANIFEST_DIR")).join("../vault/tests/vault_stub.py"))
+            .arg(fixture())
+            .arg(&port_file)
+            .arg(dir.join("requests.log"))
+            .arg(token)
+            .spawn()
+            .expect("python3 starts the stub"),
+        String::new(),
+    );
+    let start = Instant::now();
+    loop {
+        if let Ok(p) = std::fs::read_to_string(&port_file) {
+            stub.1 = format!("http://127.0.0.1:{p}");
+            return stub;
+        }
+        assert!(
+            start.elapsed() < Duration::from_secs(20),
+            "the stub did not start"
+        );
+        std::thread::sleep(Duration::from_millis(50));
+    }
+}
+
+fn files(dir: &Path, out: &mut Vec<PathBuf>) {
+    let mut entries: Vec<_> = std::fs::read_dir(dir)
+        .expect("folder")
+        .map(|e| e.expect("entry").path())
+        .collect();
+    entries.sort();
+    for p in entries {
+        if p.is_dir() {
+            files(&p, out);
+        } else {
+            out.push(p);
+        }
+    }
+}
+
+fn options(address: &str, token: &str, output: &Path) -> Options {
+    Options {
+        address: address.to_string(),
+        token: token.to_string(),
+        namespace: String::new(),
+        ca_cert: None,
+        output: output.to_path_buf(),
+    }
+}
+
+#[test]
+fn the_collector_writes_the_layout_the_script_writes() {
+    let tmp = tempfile::tempdir().expect("tempdir");
+    let s = stub(tmp.path(), "live-token");
+    let out = tmp.path().join("out");
+    let o = collect(&options(&s.1, "live-token", &out), &NoProgress).expect("collects");
+    assert_eq!(o.denied, 0);
+    assert!(o.ok > 40, "{o:?}");
+    let mut want = Vec::new();
+    files(&fixture(), &mut want);
+    for f in &want {
+        let rel = f.strip_prefix(fixture()).expect("under the fixture");
+        let got = out.join("vault").join(rel);
+        if rel.starts_with("secret/data") {
+            assert!(!got.exists(), "{} was fetched", rel.display());
+            continue;
+        }
+        assert_eq!(
+            std::fs::read(&got).unwrap_or_default(),
+            std::fs::read(f).expect("fixture"),
+            "{}",
+            rel.display()
+        );
+    }
+    let log = std::fs::read_to_string(tmp.path().join("requests.log")).expect("log");
+    for line in log.lines() {
+        assert!(!line.contains("/secret/data"), "{line}");
+        assert!(!line.starts_with("GET /v1/legacy/"), "{line}");
+    }
+    let mut written = Vec::new();
+    files(&out, &mut written);
+    for f in &written {
+        let text = std::fs::read_to_string(f).unwrap_or_default();
+        assert!(!text.contains("live-token"), "{}", f.display());
+    }
+    // The connector reads what was collected: the GitHub workflow logs in.
+    let bytes: Vec<(String, Vec<u8>)> = written
+        .iter()
+        .map(|p| {
+            (
+                p.to_string_lossy().into_owned(),
+                std::fs::read(p).expect("read"),
+            )
+        })
+        .collect();
+    let inputs: Vec<blastgraph_model::InputFile<'_>> = bytes
+        .iter()
+        .map(|(p, b)| blastgraph_model::InputFile {
+            path: p,
+            bytes: b,
+            sha256: "",
+        })
+        .collect();
+    let mut b = blastgraph_model::EstateBuilder::new();
+    blastgraph_model::Connector::ingest_all(
+        &blastgraph_connector_vault::VaultConnector,
+        &inputs,
+        &mut b,
+    );
+    let e = b.finish();
+    let sub = blastgraph_model::ids::github_actions_subject("repo:acme/infra:ref:refs/heads/main");
+    assert!(
+        e.edges
+            .to_vec()
+            .iter()
+            .any(|x| x.from == sub && x.to == "vault:acme-vault/auth/jwt/role/deploy"),
+        "{:?}",
+        e.diagnostics
+    );
+}
+
+#[test]
+fn a_refused_token_leaves_error_bodies_and_says_so() {
+    let tmp = tempfile::tempdir().expect("tempdir");
+    let s = stub(tmp.path(), "right-token");
+    let out = tmp.path().join("out");
+    let o = collect(&options(&s.1, "wrong-token", &out), &NoProgress).expect("collects");
+    assert!(o.denied > 0 && o.ok == 0, "{o:?}");
+    let summary = blastgraph_connector_vault_live::summary(&o, &options(&s.1, "wrong-token", &out));
+    assert!(summary.contains("denied"), "{summary}");
+    assert!(!summary.contains("wrong-token"));
+    let body = std::fs::read_to_string(out.join("vault/sys/mounts.json")).expect("mounts");
+    assert!(body.contains("permission denied"));
+}
+
+#[test]
+fn nothing_listening_is_a_clear_error() {
+    let tmp = tempfile::tempdir().expect("tempdir");
+    // A port nothing listens on: bind one, then let it go.
+    let port = std::net::TcpListener::bind("127.0.0.1:0")
+        .and_then(|l| l.local_addr())
+        .map(|a| a.port())
+        .expect("a free port");
+    let err = collect(
+        &options(
+            &format!("http://127.0.0.1:{port}"),
+            "t0k3n-never-shown",
+            tmp.path(),
+        ),
+        &NoProgress,
+    )
+    .expect_err("no Vault there");
+    let text = err.to_string();
+    assert!(text.contains(&format!("127.0.0.1:{port}")), "{text}");
+    assert!(!text.contains("t0k3n-never-shown"), "{text}");
+    assert!(!format!("{:?}", options("a", "t0k3n-never-shown", tmp.path())).contains("t0k3n"));
+}
