@@ -34,7 +34,8 @@ use std::time::Instant;
 
 use blastgraph_connector_azure::AzureConnector;
 use blastgraph_gen::Rng;
-use blastgraph_model::{Connector, EdgeKind, EstateBuilder, InputFile, Severity};
+use blastgraph_gen::bench;
+use blastgraph_model::EdgeKind;
 use serde_json::{Value, json};
 
 const TENANT: &str = "4a3b2c1d-5e6f-4a7b-8c9d-0e1f2a3b4c5d";
@@ -599,45 +600,15 @@ fn main() {
         .unwrap_or(200_000);
     let t = Instant::now();
     let files = tenant(users, 7);
-    let bytes: usize = files.iter().map(|(_, b)| b.len()).sum();
-    println!(
-        "generated {} files, {:.0} MiB, in {:.1} s",
-        files.len(),
-        bytes as f64 / (1024.0 * 1024.0),
-        t.elapsed().as_secs_f64()
+    bench::announce(
+        &files,
+        t.elapsed(),
+        "AZURE_BENCH_WRITE",
+        &format!("tenant-{users}"),
     );
-    if let Ok(dir) = std::env::var("AZURE_BENCH_WRITE") {
-        let root = std::path::Path::new(&dir).join(format!("tenant-{users}"));
-        for (path, body) in &files {
-            let p = root.join(path);
-            if let Some(parent) = p.parent() {
-                let _ = std::fs::create_dir_all(parent);
-            }
-            let _ = std::fs::write(p, body);
-        }
-        println!("wrote {}", root.display());
-    }
-    let inputs: Vec<InputFile<'_>> = files
-        .iter()
-        .map(|(p, b)| InputFile {
-            path: p,
-            bytes: b,
-            sha256: "",
-        })
-        .collect();
-    let mut b = EstateBuilder::new();
-    let t = Instant::now();
-    AzureConnector.ingest_all(&inputs, &mut b);
-    let e = b.finish();
-    let s = t.elapsed().as_secs_f64();
-    let count = |k: EdgeKind| e.edges.rows().iter().filter(|x| x.kind == k).count();
-    let errors: Vec<_> = e
-        .diagnostics
-        .iter()
-        .filter(|d| d.severity == Severity::Error)
-        .take(3)
-        .map(|d| format!("{}: {}: {}", d.file, d.location, d.message))
-        .collect();
+    let (e, s) = bench::ingest(&AzureConnector, &files);
+    let count = |k: EdgeKind| bench::count(&e, k);
+    let errors = bench::first_errors(&e, 3);
     let digest = blastgraph_gen::bench::digest_if("AZURE_BENCH_DIGEST", &e);
     println!(
         "azure users={users} ingest_s={s:.2} nodes={} edges={} can_escalate={} can_act_as={} member_of={} access={} can_read_secret={} oauth_grant={} diagnostics={} process_peak_rss_mib={}{digest}",

@@ -53,21 +53,6 @@ fn stub(dir: &Path, token: &str) -> Stub {
     }
 }
 
-fn files(dir: &Path, out: &mut Vec<PathBuf>) {
-    let mut entries: Vec<_> = std::fs::read_dir(dir)
-        .expect("folder")
-        .map(|e| e.expect("entry").path())
-        .collect();
-    entries.sort();
-    for p in entries {
-        if p.is_dir() {
-            files(&p, out);
-        } else {
-            out.push(p);
-        }
-    }
-}
-
 fn options(address: &str, token: &str, output: &Path) -> Options {
     Options {
         address: address.to_string(),
@@ -86,8 +71,7 @@ fn the_collector_writes_the_layout_the_script_writes() {
     let o = collect(&options(&s.1, "live-token", &out), &NoProgress).expect("collects");
     assert_eq!(o.denied, 0);
     assert!(o.ok > 40, "{o:?}");
-    let mut want = Vec::new();
-    files(&fixture(), &mut want);
+    let want = blastgraph_gen::files_under(&fixture());
     for f in &want {
         let rel = f.strip_prefix(fixture()).expect("under the fixture");
         let got = out.join("vault").join(rel);
@@ -107,8 +91,7 @@ fn the_collector_writes_the_layout_the_script_writes() {
         assert!(!line.contains("/secret/data"), "{line}");
         assert!(!line.starts_with("GET /v1/legacy/"), "{line}");
     }
-    let mut written = Vec::new();
-    files(&out, &mut written);
+    let written = blastgraph_gen::files_under(&out);
     for f in &written {
         let text = std::fs::read_to_string(f).unwrap_or_default();
         assert!(!text.contains("live-token"), "{}", f.display());

@@ -27,7 +27,8 @@
 use std::time::Instant;
 
 use blastgraph_connector_vault::VaultConnector;
-use blastgraph_model::{Connector, EdgeKind, EstateBuilder, InputFile, Severity};
+use blastgraph_gen::bench;
+use blastgraph_model::EdgeKind;
 use serde_json::{Value, json};
 
 struct Out(Vec<(String, Vec<u8>)>);
@@ -287,45 +288,15 @@ fn main() {
         .unwrap_or(500);
     let t = Instant::now();
     let files = server(teams);
-    let bytes: usize = files.iter().map(|(_, b)| b.len()).sum();
-    println!(
-        "generated {} files, {:.0} MiB, in {:.1} s",
-        files.len(),
-        bytes as f64 / (1024.0 * 1024.0),
-        t.elapsed().as_secs_f64()
+    bench::announce(
+        &files,
+        t.elapsed(),
+        "VAULT_BENCH_WRITE",
+        &format!("vault-{teams}"),
     );
-    if let Ok(dir) = std::env::var("VAULT_BENCH_WRITE") {
-        let root = std::path::Path::new(&dir).join(format!("vault-{teams}"));
-        for (path, body) in &files {
-            let p = root.join(path);
-            if let Some(parent) = p.parent() {
-                let _ = std::fs::create_dir_all(parent);
-            }
-            let _ = std::fs::write(p, body);
-        }
-        println!("wrote {}", root.display());
-    }
-    let inputs: Vec<InputFile<'_>> = files
-        .iter()
-        .map(|(p, b)| InputFile {
-            path: p,
-            bytes: b,
-            sha256: "",
-        })
-        .collect();
-    let mut b = EstateBuilder::new();
-    let t = Instant::now();
-    VaultConnector.ingest_all(&inputs, &mut b);
-    let e = b.finish();
-    let s = t.elapsed().as_secs_f64();
-    let count = |k: EdgeKind| e.edges.rows().iter().filter(|x| x.kind == k).count();
-    let errors: Vec<_> = e
-        .diagnostics
-        .iter()
-        .filter(|d| d.severity == Severity::Error)
-        .take(3)
-        .map(|d| format!("{}: {}: {}", d.file, d.location, d.message))
-        .collect();
+    let (e, s) = bench::ingest(&VaultConnector, &files);
+    let count = |k: EdgeKind| bench::count(&e, k);
+    let errors = bench::first_errors(&e, 3);
     let digest = blastgraph_gen::bench::digest_if("VAULT_BENCH_DIGEST", &e);
     println!(
         "vault teams={teams} ingest_s={s:.2} nodes={} edges={} can_read_secret={} access={} can_act_as={} can_escalate={} member_of={} authenticates_as={} diagnostics={} process_peak_rss_mib={}{digest}",

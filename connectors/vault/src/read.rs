@@ -395,24 +395,24 @@ fn call_inner(
         }
         ("kv" | "generic", false) => refuse_value(api, out),
         ("approle" | "jwt" | "oidc" | "kubernetes" | "aws", true) if rest == "role" => {
-            let d = data(top)?;
-            for name in strs(&d, "keys")? {
-                listed.push(Listed {
-                    what: "auth role",
-                    api: format!("{}/role/{name}", qualify(&mount.ns, &mount.path)),
-                    at: at(&d.at("keys")),
-                });
-            }
+            list_keys(
+                top,
+                "auth role",
+                &qualify(&mount.ns, &mount.path),
+                rest,
+                file,
+                listed,
+            )?;
         }
         ("userpass", true) if rest == "users" => {
-            let d = data(top)?;
-            for name in strs(&d, "keys")? {
-                listed.push(Listed {
-                    what: "user",
-                    api: format!("{}/users/{name}", qualify(&mount.ns, &mount.path)),
-                    at: at(&d.at("keys")),
-                });
-            }
+            list_keys(
+                top,
+                "user",
+                &qualify(&mount.ns, &mount.path),
+                rest,
+                file,
+                listed,
+            )?;
         }
         (kind @ ("jwt" | "oidc" | "kubernetes"), false) if rest == "config" => {
             let d = data(top)?;
@@ -501,14 +501,14 @@ fn call_inner(
             });
         }
         ("aws", true) if rest == "roles" => {
-            let d = data(top)?;
-            for name in strs(&d, "keys")? {
-                listed.push(Listed {
-                    what: "AWS engine role",
-                    api: format!("{}/roles/{name}", qualify(&mount.ns, &mount.path)),
-                    at: at(&d.at("keys")),
-                });
-            }
+            list_keys(
+                top,
+                "AWS engine role",
+                &qualify(&mount.ns, &mount.path),
+                rest,
+                file,
+                listed,
+            )?;
         }
         ("aws", false) if rest.starts_with("roles/") => {
             let d = data(top)?;
@@ -532,20 +532,20 @@ fn call_inner(
         }
         ("aws", false) if rest.starts_with("config/") => {}
         ("database", true) => {
-            let d = data(top)?;
             let what = match rest {
                 "config" => "database connection",
                 "roles" => "database role",
                 "static-roles" => "database static role",
                 _ => return Ok(()),
             };
-            for name in strs(&d, "keys")? {
-                listed.push(Listed {
-                    what,
-                    api: format!("{}/{rest}/{name}", qualify(&mount.ns, &mount.path)),
-                    at: at(&d.at("keys")),
-                });
-            }
+            list_keys(
+                top,
+                what,
+                &qualify(&mount.ns, &mount.path),
+                rest,
+                file,
+                listed,
+            )?;
         }
         ("database", false) if rest.starts_with("config/") => {
             let d = data(top)?;
@@ -575,6 +575,30 @@ fn call_inner(
             });
         }
         _ => unread(out),
+    }
+    Ok(())
+}
+
+/// The names a `LIST` of `MOUNT/rest` gives, each with the `GET` file it
+/// should have.
+fn list_keys(
+    top: &Obj<'_>,
+    what: &'static str,
+    mount: &str,
+    rest: &str,
+    file: usize,
+    listed: &mut Vec<Listed>,
+) -> R {
+    let d = data(top)?;
+    for name in strs(&d, "keys")? {
+        listed.push(Listed {
+            what,
+            api: format!("{mount}/{rest}/{name}"),
+            at: At {
+                file,
+                path: d.at("keys"),
+            },
+        });
     }
     Ok(())
 }

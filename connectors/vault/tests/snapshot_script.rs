@@ -5,7 +5,7 @@
 
 #![allow(clippy::expect_used)]
 
-use std::path::{Path, PathBuf};
+use std::path::Path;
 use std::process::{Child, Command};
 use std::time::{Duration, Instant};
 
@@ -15,21 +15,6 @@ impl Drop for Stub {
     fn drop(&mut self) {
         let _ = self.0.kill();
         let _ = self.0.wait();
-    }
-}
-
-fn files(dir: &Path, out: &mut Vec<PathBuf>) {
-    let mut entries: Vec<_> = std::fs::read_dir(dir)
-        .expect("folder")
-        .map(|e| e.expect("entry").path())
-        .collect();
-    entries.sort();
-    for p in entries {
-        if p.is_dir() {
-            files(&p, out);
-        } else {
-            out.push(p);
-        }
     }
 }
 
@@ -78,8 +63,7 @@ fn the_script_rebuilds_the_layout_and_never_asks_for_a_value() {
 
     // Every file of the fixture but the value someone exported by mistake
     // comes back byte for byte.
-    let mut want = Vec::new();
-    files(&fixture, &mut want);
+    let want = blastgraph_gen::files_under(&fixture);
     for f in &want {
         let rel = f.strip_prefix(&fixture).expect("under the fixture");
         let got = out.join("vault").join(rel);
@@ -102,8 +86,7 @@ fn the_script_rebuilds_the_layout_and_never_asks_for_a_value() {
         assert!(!line.contains("cubbyhole"), "{line}");
     }
     // The token is never written.
-    let mut written = Vec::new();
-    files(&out, &mut written);
+    let written = blastgraph_gen::files_under(&out);
     for f in written {
         let text = std::fs::read_to_string(&f).unwrap_or_default();
         assert!(!text.contains("test-token"), "{}", f.display());

@@ -4,7 +4,7 @@
 
 #![allow(clippy::expect_used)]
 
-use std::path::{Path, PathBuf};
+use std::path::Path;
 
 use blastgraph_connector_vault::VaultConnector;
 use blastgraph_model::{
@@ -19,26 +19,9 @@ const ENTRA_SP: &str = "entra:ac3e000d-0000-4000-8000-00000000000d";
 const DEPLOYER: &str = "arn:aws:iam::111122223333:role/deployer";
 const BATCH: &str = "arn:aws:iam::111122223333:role/batch-runner";
 
-fn files(dir: &Path, out: &mut Vec<PathBuf>) {
-    let mut entries: Vec<_> = std::fs::read_dir(dir)
-        .expect("fixture folder")
-        .map(|e| e.expect("entry").path())
-        .collect();
-    entries.sort();
-    for p in entries {
-        if p.is_dir() {
-            files(&p, out);
-        } else {
-            out.push(p);
-        }
-    }
-}
-
 fn fixture_files(skip: &[&str]) -> Vec<(String, Vec<u8>)> {
     let root = Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures/acme");
-    let mut paths = Vec::new();
-    files(&root, &mut paths);
-    paths
+    blastgraph_gen::files_under(&root)
         .iter()
         .map(|p| p.to_string_lossy().replace('\\', "/"))
         .filter(|p| !skip.iter().any(|s| p.contains(s)))

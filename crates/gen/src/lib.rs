@@ -527,6 +527,28 @@ mod tests {
     }
 }
 
+/// Every file under a folder, recursively, in path order: for tests that
+/// read a fixture folder.
+pub fn files_under(dir: &std::path::Path) -> Vec<std::path::PathBuf> {
+    let mut out = Vec::new();
+    let mut stack = vec![dir.to_path_buf()];
+    while let Some(d) = stack.pop() {
+        let Ok(entries) = std::fs::read_dir(&d) else {
+            continue;
+        };
+        for e in entries.filter_map(Result::ok) {
+            let p = e.path();
+            if p.is_dir() {
+                stack.push(p);
+            } else {
+                out.push(p);
+            }
+        }
+    }
+    out.sort();
+    out
+}
+
 /// What the connectors' ingest benchmarks share.
 pub mod bench {
     /// A digest of the edge set, independent of edge order: every edge with
@@ -572,6 +594,67 @@ pub mod bench {
         } else {
             String::new()
         }
+    }
+
+    /// A bench's generated files (path, bytes): says how many and how big,
+    /// and writes them under `DIR/name` when the environment variable `var`
+    /// names a folder `DIR`, for timing `blastgraph` on them as a user runs
+    /// it.
+    pub fn announce(files: &[(String, Vec<u8>)], took: std::time::Duration, var: &str, name: &str) {
+        let bytes: usize = files.iter().map(|(_, b)| b.len()).sum();
+        println!(
+            "generated {} files, {:.0} MiB, in {:.1} s",
+            files.len(),
+            bytes as f64 / (1024.0 * 1024.0),
+            took.as_secs_f64()
+        );
+        if let Ok(dir) = std::env::var(var) {
+            let root = std::path::Path::new(&dir).join(name);
+            for (path, body) in files {
+                let p = root.join(path);
+                if let Some(parent) = p.parent() {
+                    let _ = std::fs::create_dir_all(parent);
+                }
+                let _ = std::fs::write(p, body);
+            }
+            println!("wrote {}", root.display());
+        }
+    }
+
+    /// Ingests generated files with one connector: the estate and the
+    /// seconds it took.
+    pub fn ingest(
+        connector: &dyn blastgraph_model::Connector,
+        files: &[(String, Vec<u8>)],
+    ) -> (blastgraph_model::Estate, f64) {
+        let inputs: Vec<blastgraph_model::InputFile<'_>> = files
+            .iter()
+            .map(|(p, b)| blastgraph_model::InputFile {
+                path: p,
+                bytes: b,
+                sha256: "",
+            })
+            .collect();
+        let mut b = blastgraph_model::EstateBuilder::new();
+        let t = std::time::Instant::now();
+        connector.ingest_all(&inputs, &mut b);
+        let e = b.finish();
+        (e, t.elapsed().as_secs_f64())
+    }
+
+    /// The first `n` errors of an estate, one line each.
+    pub fn first_errors(e: &blastgraph_model::Estate, n: usize) -> Vec<String> {
+        e.diagnostics
+            .iter()
+            .filter(|d| d.severity == blastgraph_model::Severity::Error)
+            .take(n)
+            .map(|d| format!("{}: {}: {}", d.file, d.location, d.message))
+            .collect()
+    }
+
+    /// The number of edges of a kind.
+    pub fn count(e: &blastgraph_model::Estate, kind: blastgraph_model::EdgeKind) -> usize {
+        e.edges.rows().iter().filter(|x| x.kind == kind).count()
     }
 
     /// The process's peak resident memory so far (`VmHWM`), in MiB: runs go

@@ -22,18 +22,7 @@ pub fn user(n: u32) -> String {
 }
 
 pub fn files(dir: &Path, out: &mut Vec<PathBuf>) {
-    let mut entries: Vec<_> = std::fs::read_dir(dir)
-        .expect("fixture folder")
-        .map(|e| e.expect("entry").path())
-        .collect();
-    entries.sort();
-    for p in entries {
-        if p.is_dir() {
-            files(&p, out);
-        } else {
-            out.push(p);
-        }
-    }
+    out.extend(blastgraph_gen::files_under(dir));
 }
 
 /// Reads the raw fixture, leaving out files whose path contains one of
