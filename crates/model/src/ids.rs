@@ -111,6 +111,27 @@ pub fn k8s_service_account(cluster_issuer: &str, namespace: &str, name: &str) ->
     oidc_subject(cluster_issuer, &k8s_service_account_sub(namespace, name))
 }
 
+/// A namespaced Kubernetes object of a cluster (a secret, a role):
+/// `k8s:ISSUER/namespaces/NS/KIND/NAME` (`KIND` plural and lower case, as
+/// the API names it: `secrets`, `roles`).
+pub fn k8s_object(cluster_issuer: &str, namespace: &str, kind: &str, name: &str) -> String {
+    format!(
+        "k8s:{}/namespaces/{namespace}/{kind}/{name}",
+        oidc_issuer(cluster_issuer)
+    )
+}
+
+/// A Kubernetes user or group a binding names (not a service account):
+/// `k8s:ISSUER/users/NAME`, `k8s:ISSUER/groups/NAME`.
+pub fn k8s_subject(cluster_issuer: &str, kind: &str, name: &str) -> String {
+    format!("k8s:{}/{kind}/{name}", oidc_issuer(cluster_issuer))
+}
+
+/// Whoever holds `cluster-admin` over a cluster: `k8s:ISSUER/cluster-admin`.
+pub fn k8s_cluster_admin(cluster_issuer: &str) -> String {
+    format!("k8s:{}/cluster-admin", oidc_issuer(cluster_issuer))
+}
+
 /// An Entra ID (Azure AD) object (user, group, service principal,
 /// application, directory role): `entra:OBJECT-ID`, lower case.
 pub fn entra_object(object_id: &str) -> String {
@@ -251,6 +272,14 @@ mod tests {
         assert_eq!(
             k8s_service_account(eks, "ml", "trainer"),
             oidc_subject(eks, &k8s_service_account_sub("ml", "trainer"))
+        );
+        assert_eq!(
+            k8s_object(eks, "ml", "secrets", "db"),
+            "k8s:oidc.eks.us-east-1.amazonaws.com/id/5C5A1B2C3D/namespaces/ml/secrets/db"
+        );
+        assert_eq!(
+            k8s_cluster_admin(eks),
+            "k8s:oidc.eks.us-east-1.amazonaws.com/id/5C5A1B2C3D/cluster-admin"
         );
     }
 
