@@ -259,6 +259,8 @@ pub fn ingest_files_with(list: &[Entry], files: &[(String, Vec<u8>)], b: &mut Es
             e.provider.connector.ingest_all(&group, b);
         }
     }
+    // Across providers: a concrete subject joins the patterns others trust.
+    b.link_patterns();
 }
 
 /// A graph as an estate again, to merge a snapshot with raw files.

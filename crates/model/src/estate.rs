@@ -9,7 +9,7 @@ use serde::{Deserialize, Serialize};
 
 pub use crate::diagnostics::Code;
 use crate::edges::EdgeTable;
-use crate::vocab::{AccessLevel, Class, Edge, EdgeKind, Node};
+use crate::vocab::{AccessLevel, Class, Edge, EdgeKind, Node, Provenance};
 
 /// How bad a diagnostic is.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Serialize, Deserialize)]
@@ -340,6 +340,89 @@ impl EstateBuilder {
         }
     }
 
+    /// Links concrete identities to the pattern identities other inputs
+    /// name: an OIDC subject `oidc:ISSUER:sub=PATTERN` (an AWS trust's
+    /// `StringLike` on `…:sub`, a Vault role's glob) holds every subject of
+    /// the same issuer its pattern matches, and an AWS principal pattern
+    /// (`arn:aws:iam::1:role/ci-*`, a Vault AWS login) every principal ARN.
+    /// Each match is a `member_of` edge, its provenance the pattern's
+    /// input: the concrete workflow a GitHub input names then reaches what
+    /// an AWS role trusts `repo:acme/*` for. `*` matches any run of
+    /// characters, `?` one.
+    pub fn link_patterns(&mut self) {
+        fn key(id: &str) -> Option<(&str, &str)> {
+            if let Some(rest) = id.strip_prefix("oidc:")
+                && let Some(i) = rest.find(":sub=")
+            {
+                return Some((&rest[..i], &rest[i + ":sub=".len()..]));
+            }
+            id.starts_with("arn:").then_some(("arn", id))
+        }
+        fn glob(p: &[u8], s: &[u8]) -> bool {
+            match p.split_first() {
+                None => s.is_empty(),
+                Some((b'*', rest)) => (0..=s.len()).any(|i| glob(rest, &s[i..])),
+                Some((b'?', rest)) => !s.is_empty() && glob(rest, &s[1..]),
+                Some((c, rest)) => s.first() == Some(c) && glob(rest, &s[1..]),
+            }
+        }
+        let wild = |s: &str| s.contains('*') || s.contains('?');
+        let patterns: Vec<(String, String, String, usize)> = self
+            .nodes
+            .iter()
+            .filter_map(|n| {
+                let (scope, pat) = key(&n.id)?;
+                let input = self.index.get(&n.id).map_or(0, |(_, i)| *i);
+                wild(pat).then(|| (n.id.clone(), scope.to_string(), pat.to_string(), input))
+            })
+            .collect();
+        if patterns.is_empty() {
+            return;
+        }
+        let mut links = Vec::new();
+        for n in &self.nodes {
+            let Some((scope, value)) = key(&n.id) else {
+                continue;
+            };
+            if wild(value) {
+                continue;
+            }
+            for (pid, pscope, pat, input) in &patterns {
+                if pscope == scope && glob(pat.as_bytes(), value.as_bytes()) {
+                    links.push((
+                        n.id.clone(),
+                        pid.clone(),
+                        pat.clone(),
+                        value.to_string(),
+                        *input,
+                    ));
+                }
+            }
+        }
+        for (from, to, pat, value, input) in links {
+            let source = self
+                .inputs
+                .get(input)
+                .map(|i| i.path.clone())
+                .unwrap_or_default();
+            self.add_edge(Edge {
+                id: None,
+                from,
+                to,
+                kind: EdgeKind::MemberOf,
+                access: None,
+                mechanism: None,
+                conditional: false,
+                condition: None,
+                provenance: Provenance {
+                    source,
+                    location: String::new(),
+                    reason: format!("`{value}` matches the pattern `{pat}` another input trusts"),
+                },
+            });
+        }
+    }
+
     /// Whether a node with this id was added already.
     pub fn has_node(&self, id: &str) -> bool {
         self.index.contains_key(id)
@@ -647,7 +730,58 @@ impl Estate {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::vocab::{AccessLevel, Attributes, Provenance};
+    use crate::vocab::{AccessLevel, Attributes};
+
+    #[test]
+    fn concrete_subjects_join_the_patterns_other_inputs_trust() {
+        let mut b = EstateBuilder::new();
+        b.begin_input("aws.json", "aws", String::new(), 0);
+        let node = |id: &str| Node {
+            id: id.into(),
+            name: id.into(),
+            provider: "x".into(),
+            kind: "x".into(),
+            class: Class::Workload,
+            attrs: Attributes::default(),
+        };
+        for id in [
+            "oidc:token.actions.githubusercontent.com:sub=repo:acme/*",
+            "arn:aws:iam::1:role/ci-*",
+        ] {
+            b.add_node(node(id), "");
+        }
+        b.begin_input("github.json", "github", String::new(), 0);
+        for id in [
+            "oidc:token.actions.githubusercontent.com:sub=repo:acme/api:ref:refs/heads/main",
+            "oidc:token.actions.githubusercontent.com:sub=repo:other/api:ref:refs/heads/main",
+            "oidc:gitlab.com:sub=repo:acme/api",
+            "arn:aws:iam::1:role/ci-deploy",
+            "arn:aws:iam::2:role/ci-deploy",
+        ] {
+            b.add_node(node(id), "");
+        }
+        b.link_patterns();
+        let e = b.finish();
+        let links: Vec<(String, String)> = e
+            .edges
+            .iter()
+            .map(|x| (x.from.clone(), x.to.clone()))
+            .collect();
+        assert_eq!(
+            links,
+            [
+                (
+                    "oidc:token.actions.githubusercontent.com:sub=repo:acme/api:ref:refs/heads/main".to_string(),
+                    "oidc:token.actions.githubusercontent.com:sub=repo:acme/*".to_string()
+                ),
+                ("arn:aws:iam::1:role/ci-deploy".to_string(), "arn:aws:iam::1:role/ci-*".to_string()),
+            ]
+        );
+        assert_eq!(
+            e.edges.iter().next().map(|x| x.provenance.source),
+            Some("aws.json".to_string())
+        );
+    }
 
     fn node(id: &str, class: Class) -> Node {
         Node {
