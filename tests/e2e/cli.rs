@@ -21,7 +21,7 @@ fn ambiguous_ids_list_every_candidate() {
     let (code, _, err) = run(&["blast", "-q", "-c", "training"]);
     assert_eq!(code, 2);
     assert!(
-        err.contains("`training` is ambiguous, it matches 2:"),
+        err.contains("`training` is ambiguous, it matches 3:"),
         "{err}"
     );
 }

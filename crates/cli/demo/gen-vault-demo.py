@@ -9,6 +9,8 @@ The links it makes with the AWS and Azure parts:
 - the AWS role github-deployer logs in to the AWS auth role `deployer`;
 - the AWS role sagemaker-training logs in to the AWS auth role `training`,
   which reads `secret/ci/openai-key`, the OpenAI key of the native part;
+- the ML cluster's service account ml/trainer logs in to the Kubernetes
+  role `trainer` (the same policy as the AWS training role);
 - both read `secret/ml/azure-openai-sp`, whose custom metadata says it
   holds the client secret of the Entra service principal ml-ops-automation,
   which reaches the Azure OpenAI deployment."""
@@ -64,7 +66,8 @@ def main():
                        "sys/": mount("system", "system_1a2b3c4d")})
     get("sys/auth", {"token/": mount("token", "auth_token_0a9b8c7d"),
                      "jwt/": mount("jwt", "auth_jwt_2c3d4e5f"),
-                     "aws/": mount("aws", "auth_aws_6a7b8c9d")})
+                     "aws/": mount("aws", "auth_aws_6a7b8c9d"),
+                     "kubernetes/": mount("kubernetes", "auth_kubernetes_3e4f5a6b")})
     lst("sys/policies/acl", ["default", "deploy-secrets", "ml-ops", "ml-training", "root"])
     get("sys/policies/acl/ml-training", {"name": "ml-training", "policy":
         'path "secret/data/ml/*" {\n  capabilities = ["read"]\n}\n\n'
@@ -93,6 +96,14 @@ def main():
     get("auth/aws/role/deployer", {**TOKEN, "auth_type": "iam", "bound_account_id": [],
                                    "bound_iam_principal_arn": [f"arn:aws:iam::{PROD}:role/github-deployer"],
                                    "resolve_aws_unique_ids": True, "token_policies": ["deploy-secrets"]})
+    # The ML cluster's training pods log in with their service account.
+    get("auth/kubernetes/config", {"kubernetes_host": "https://ACMEAIML0001.gr7.us-east-1.eks.amazonaws.com",
+                                   "issuer": "https://oidc.eks.us-east-1.amazonaws.com/id/ACMEAIML0001",
+                                   "disable_iss_validation": False})
+    lst("auth/kubernetes/role", ["trainer"])
+    get("auth/kubernetes/role/trainer", {**TOKEN, "bound_service_account_names": ["trainer"],
+                                         "bound_service_account_namespaces": ["ml"],
+                                         "alias_name_source": "serviceaccount_uid", "token_policies": ["ml-training"]})
     lst("secret/metadata", ["ci/", "deploy/", "ml/"])
     lst("secret/metadata/ci", ["openai-key"])
     get("secret/metadata/ci/openai-key", {

@@ -426,6 +426,18 @@ pub const DEMO_VAULT: &[(&str, &str)] = &[
         include_str!("../demo/vault/auth/jwt/role/ml-infra.json"),
     ),
     (
+        "auth/kubernetes/config.json",
+        include_str!("../demo/vault/auth/kubernetes/config.json"),
+    ),
+    (
+        "auth/kubernetes/role/LIST.json",
+        include_str!("../demo/vault/auth/kubernetes/role/LIST.json"),
+    ),
+    (
+        "auth/kubernetes/role/trainer.json",
+        include_str!("../demo/vault/auth/kubernetes/role/trainer.json"),
+    ),
+    (
         "secret/metadata/LIST.json",
         include_str!("../demo/vault/secret/metadata/LIST.json"),
     ),
