@@ -179,3 +179,63 @@ fn fail_on_counts_the_possible_score() {
     let (code, _, _) = run(&["rank", "-q", "-i", PIVOT, "--strict", "--fail-on", "144"]);
     assert_eq!(code, 0);
 }
+
+#[test]
+fn a_leaked_log_is_placed_on_the_graph_and_no_value_is_printed() {
+    let dir = tempfile::tempdir().unwrap();
+    let log = dir.path().join("ci.log");
+    std::fs::write(
+        &log,
+        "[ci] step 3/7\n\
+         AWS_ACCESS_KEY_ID=AKIAEXAMPLELEGACY01\n\
+         AWS_SECRET_ACCESS_KEY=wJalrXUtnFEMIK7MDENGbPxRfiCYSEEDEDAWS01\n\
+         azure: client ac3e000c-0000-4000-8000-00000000000c secret Abc8Q~SEEDEDAZURESECRETvalue_0123456789.\n\
+         GITHUB_TOKEN=ghp_SEEDEDGITHUBTOKEN0123456789abcdefghij\n",
+    )
+    .unwrap();
+    let log = log.to_string_lossy().into_owned();
+    // The demo estate: the AWS key by its id, the Entra secret by the
+    // client id beside it; the GitHub token cannot be placed offline.
+    let (code, out, err) = run(&["blast", "-q", "--leaked", &log]);
+    assert_eq!(code, 0, "{err}");
+    assert!(out.contains("Leaked credentials in"), "{out}");
+    assert!(
+        out.contains(
+            "→ AKIAEXAMPLELEGACY01 (arn:aws:iam::111122223333:access-key/AKIAEXAMPLELEGACY01)"
+        ),
+        "{out}"
+    );
+    assert!(
+        out.contains("→ ml-ops-automation (entra:ac3e000d-0000-4000-8000-00000000000d)"),
+        "{out}"
+    );
+    assert!(
+        out.contains("github token") && out.contains("not placed"),
+        "{out}"
+    );
+    assert!(out.contains("Blast radius of AKIAEXAMPLELEGACY01"), "{out}");
+    let (code, json_out, json_err) = run(&["blast", "-q", "--leaked", &log, "--format", "json"]);
+    assert_eq!(code, 0);
+    let v = json(&json_out);
+    assert_eq!(v["compromised"].as_array().map(Vec::len), Some(2));
+    for text in [&out, &err, &json_out, &json_err] {
+        assert!(
+            !text.contains("SEEDED"),
+            "a leaked value was printed: {text}"
+        );
+    }
+    // Nothing placeable: said, no radius.
+    std::fs::write(
+        dir.path().join("gh.log"),
+        "token ghp_SEEDEDGITHUBTOKEN0123456789abcdefghij\n",
+    )
+    .unwrap();
+    let gh = dir.path().join("gh.log").to_string_lossy().into_owned();
+    let (code, out, _) = run(&["blast", "-q", "--leaked", &gh]);
+    assert_eq!(code, 0);
+    assert!(
+        out.contains("No leaked credential could be placed"),
+        "{out}"
+    );
+    assert!(!out.contains("SEEDED"));
+}

@@ -148,8 +148,14 @@ pub struct BuildArgs {
 #[derive(Debug, Args)]
 pub struct BlastArgs {
     /// Compromised identities: full id, unique name or unique id suffix.
-    #[arg(long, short, required = true, num_args = 1.., value_name = "ID")]
+    #[arg(long, short, required_unless_present = "leaked", num_args = 1.., value_name = "ID")]
     pub compromise: Vec<String>,
+    /// A log or file (`-` for standard input) in which credentials leaked:
+    /// each one recognised is placed on the graph by what identifies it
+    /// offline (an AWS access key id, an Entra client id next to its
+    /// secret) and compromised; values are never printed.
+    #[arg(long, value_name = "FILE")]
+    pub leaked: Option<PathBuf>,
     /// Inputs.
     #[command(flatten)]
     pub input: InputArgs,

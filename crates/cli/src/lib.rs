@@ -10,6 +10,7 @@ pub mod args;
 pub mod commands;
 pub mod demo_files;
 pub mod inputs;
+pub mod leaked;
 pub mod output;
 pub mod providers;
 
