@@ -11,7 +11,7 @@
 
 mod read;
 
-use blastgraph_model::json::read_document;
+use blastgraph_model::json::read_or_report;
 use blastgraph_model::{Code, Connector, EstateBuilder, IngestError, InputFile};
 
 /// The format name recorded in the manifest.
@@ -68,12 +68,8 @@ fn read_all(files: &[(&str, &[u8])], out: &mut EstateBuilder, select: bool) {
             );
             continue;
         };
-        let value = match read_document(path, bytes, out) {
-            Ok(v) => v,
-            Err(e) => {
-                out.file_error(&e);
-                continue;
-            }
+        let Some(value) = read_or_report(path, bytes, out) else {
+            continue;
         };
         let file = org.file(path);
         read::file(&mut org, file, &call, &value, out);

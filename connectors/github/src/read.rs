@@ -182,6 +182,19 @@ fn each(
     }
 }
 
+/// A record's `id` (a number or a string) as text.
+fn id_of(o: &Obj<'_>) -> Result<String, RecordError> {
+    match o.map.get("id") {
+        Some(Value::Number(n)) => Ok(n.to_string()),
+        Some(Value::String(s)) if !s.is_empty() => Ok(s.clone()),
+        _ => Err((
+            o.at("id"),
+            "missing required field `id` (a number)".to_string(),
+        )
+            .into()),
+    }
+}
+
 fn permissions(o: &Obj<'_>) -> BTreeMap<String, String> {
     o.map
         .iter()
@@ -327,13 +340,7 @@ fn file_inner(
             let (list, base) = items(value, Some("installations"))?;
             let mut gs = Vec::new();
             each(list, &base, out, |o| {
-                let id = o
-                    .map
-                    .get("id")
-                    .map(|v| v.to_string().trim_matches('"').to_string())
-                    .ok_or_else(|| {
-                        RecordError::from((o.at("id"), "missing required field `id`".to_string()))
-                    })?;
+                let id = id_of(o)?;
                 let perms = o
                     .map
                     .get("permissions")
@@ -356,13 +363,7 @@ fn file_inner(
             let (list, base) = items(value, None)?;
             let mut gs = Vec::new();
             each(list, &base, out, |o| {
-                let id = o
-                    .map
-                    .get("id")
-                    .map(|v| v.to_string().trim_matches('"').to_string())
-                    .ok_or_else(|| {
-                        RecordError::from((o.at("id"), "missing required field `id`".to_string()))
-                    })?;
+                let id = id_of(o)?;
                 let owner = o
                     .map
                     .get("owner")

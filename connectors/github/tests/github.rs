@@ -12,16 +12,7 @@ use blastgraph_model::{
 };
 
 fn read(dir: &str) -> Vec<(String, Vec<u8>)> {
-    let root = Path::new(env!("CARGO_MANIFEST_DIR")).join(dir);
-    blastgraph_gen::files_under(&root)
-        .iter()
-        .map(|p| p.to_string_lossy().replace('\\', "/"))
-        .filter(|p| p.ends_with(".json"))
-        .map(|p| {
-            let bytes = std::fs::read(&p).expect("read");
-            (p, bytes)
-        })
-        .collect()
+    blastgraph_gen::json_files_under(&Path::new(env!("CARGO_MANIFEST_DIR")).join(dir))
 }
 
 fn ingest(files: &[(String, Vec<u8>)]) -> Estate {

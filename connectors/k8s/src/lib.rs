@@ -14,7 +14,7 @@ mod read;
 
 use std::collections::BTreeMap;
 
-use blastgraph_model::json::read_document;
+use blastgraph_model::json::read_or_report;
 use blastgraph_model::{Code, Connector, EstateBuilder, IngestError, InputFile};
 
 /// The format name recorded in the manifest.
@@ -102,12 +102,8 @@ fn read_all(files: &[(&str, &[u8], &str)], out: &mut EstateBuilder, begin: bool)
             );
             continue;
         };
-        let value = match read_document(path, bytes, out) {
-            Ok(v) => v,
-            Err(e) => {
-                out.file_error(&e);
-                continue;
-            }
+        let Some(value) = read_or_report(path, bytes, out) else {
+            continue;
         };
         let cluster = clusters
             .entry(root.to_string())

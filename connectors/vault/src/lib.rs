@@ -18,7 +18,7 @@ mod read;
 
 use std::collections::BTreeMap;
 
-use blastgraph_model::json::{Obj, read_document};
+use blastgraph_model::json::{Obj, read_or_report};
 use blastgraph_model::{Code, Connector, EstateBuilder, IngestError, InputFile};
 
 #[doc(hidden)]
@@ -93,12 +93,8 @@ fn read_all(files: &[(&str, &[u8], &str)], out: &mut EstateBuilder, begin: bool)
             }
             select(out, path);
             done[i] = true;
-            let value = match read_document(path, bytes, out) {
-                Ok(v) => v,
-                Err(e) => {
-                    out.file_error(&e);
-                    break;
-                }
+            let Some(value) = read_or_report(path, bytes, out) else {
+                break;
             };
             let top = match top_of(path, &value) {
                 Ok(t) => t,
@@ -155,12 +151,8 @@ fn read_all(files: &[(&str, &[u8], &str)], out: &mut EstateBuilder, begin: bool)
             );
             continue;
         }
-        let value = match read_document(path, bytes, out) {
-            Ok(v) => v,
-            Err(e) => {
-                out.file_error(&e);
-                continue;
-            }
+        let Some(value) = read_or_report(path, bytes, out) else {
+            continue;
         };
         let top = match top_of(path, &value) {
             Ok(t) => t,

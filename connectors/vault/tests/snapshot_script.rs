@@ -18,34 +18,39 @@ impl Drop for Stub {
     }
 }
 
-#[test]
-fn the_script_rebuilds_the_layout_and_never_asks_for_a_value() {
-    let here = Path::new(env!("CARGO_MANIFEST_DIR"));
-    let fixture = here.join("tests/fixtures/acme/vault");
-    let tmp = tempfile::tempdir().expect("tempdir");
-    let port_file = tmp.path().join("port");
-    let log = tmp.path().join("requests.log");
-    let _stub = Stub(
+/// Starts the stand-in on the fixture; its port.
+fn start(fixture: &Path, dir: &Path, log: &Path, token: &str) -> (Stub, String) {
+    let port_file = dir.join("port");
+    let stub = Stub(
         Command::new("python3")
-            .arg(here.join("tests/vault_stub.py"))
-            .arg(&fixture)
+            .arg(Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/vault_stub.py"))
+            .arg(fixture)
             .arg(&port_file)
-            .arg(&log)
-            .arg("test-token")
+            .arg(log)
+            .arg(token)
             .spawn()
             .expect("python3 starts the stub"),
     );
     let start = Instant::now();
-    let port = loop {
+    loop {
         if let Ok(p) = std::fs::read_to_string(&port_file) {
-            break p;
+            return (stub, p);
         }
         assert!(
             start.elapsed() < Duration::from_secs(20),
             "the stub did not start"
         );
         std::thread::sleep(Duration::from_millis(50));
-    };
+    }
+}
+
+#[test]
+fn the_script_rebuilds_the_layout_and_never_asks_for_a_value() {
+    let here = Path::new(env!("CARGO_MANIFEST_DIR"));
+    let fixture = here.join("tests/fixtures/acme/vault");
+    let tmp = tempfile::tempdir().expect("tempdir");
+    let log = tmp.path().join("requests.log");
+    let (_stub, port) = start(&fixture, tmp.path(), &log, "test-token");
     let out = tmp.path().join("out");
     let run = Command::new("bash")
         .arg(here.join("vault-snapshot.sh"))
@@ -99,28 +104,7 @@ fn a_wrong_token_gives_error_bodies_the_connector_names_as_gaps() {
     let here = Path::new(env!("CARGO_MANIFEST_DIR"));
     let fixture = here.join("tests/fixtures/acme/vault");
     let tmp = tempfile::tempdir().expect("tempdir");
-    let port_file = tmp.path().join("port");
-    let _stub = Stub(
-        Command::new("python3")
-            .arg(here.join("tests/vault_stub.py"))
-            .arg(&fixture)
-            .arg(&port_file)
-            .arg(tmp.path().join("log"))
-            .arg("right-token")
-            .spawn()
-            .expect("python3 starts the stub"),
-    );
-    let start = Instant::now();
-    let port = loop {
-        if let Ok(p) = std::fs::read_to_string(&port_file) {
-            break p;
-        }
-        assert!(
-            start.elapsed() < Duration::from_secs(20),
-            "the stub did not start"
-        );
-        std::thread::sleep(Duration::from_millis(50));
-    };
+    let (_stub, port) = start(&fixture, tmp.path(), &tmp.path().join("log"), "right-token");
     let out = tmp.path().join("out");
     let run = Command::new("bash")
         .arg(here.join("vault-snapshot.sh"))

@@ -66,6 +66,15 @@ fn ingest(files: &[(String, Vec<u8>)]) -> Estate {
     b.finish()
 }
 
+/// The fixture's layout root (the path up to `vault/`).
+fn root_of(files: &[(String, Vec<u8>)]) -> String {
+    files
+        .iter()
+        .find(|(p, _)| p.ends_with("vault/sys/mounts.json"))
+        .map(|(p, _)| p.trim_end_matches("sys/mounts.json").to_string())
+        .expect("root")
+}
+
 fn acme() -> Estate {
     ingest(&fixture_files(&[]))
 }
@@ -391,11 +400,7 @@ fn said_in(e: &Estate, code: Code, needle: &str) -> bool {
 #[test]
 fn bad_files_are_reported_with_their_place_and_the_rest_is_kept() {
     let mut files = fixture_files(&[]);
-    let root = files
-        .iter()
-        .find(|(p, _)| p.ends_with("vault/sys/mounts.json"))
-        .map(|(p, _)| p.trim_end_matches("sys/mounts.json").to_string())
-        .expect("root");
+    let root = root_of(&files);
     files.push((format!("{root}sys/policies/acl/broken.json"), br#"{"request_id":"x","lease_id":"","lease_duration":0,"data":{"name":"broken","policy":"path \"secret/*\" { capabilities = "}}"#.to_vec()));
     files.push((format!("{root}auth/jwt/role/typo.json"), br#"{"request_id":"x","lease_id":"","lease_duration":0,"data":{"token_policies":"ci-deploy","bound_claims":{"repository":7}}}"#.to_vec()));
     files.push((format!("{root}secret/metadata/empty.json"), Vec::new()));
@@ -443,11 +448,7 @@ fn bad_files_are_reported_with_their_place_and_the_rest_is_kept() {
 #[test]
 fn error_responses_are_empty_listings_or_said_gaps() {
     let mut files = fixture_files(&[]);
-    let root = files
-        .iter()
-        .find(|(p, _)| p.ends_with("vault/sys/mounts.json"))
-        .map(|(p, _)| p.trim_end_matches("sys/mounts.json").to_string())
-        .expect("root");
+    let root = root_of(&files);
     // What Vault answers a LIST with no keys, and a refused call.
     files.push((
         format!("{root}secret/metadata/empty/LIST.json"),
@@ -517,11 +518,7 @@ fn sharing_policy_reach_changes_no_ones_reach() {
     // login reaches the same things, firm or conditional, with sharing on
     // as with every merged ACL asked on its own.
     let mut files = fixture_files(&[]);
-    let root = files
-        .iter()
-        .find(|(p, _)| p.ends_with("vault/sys/mounts.json"))
-        .map(|(p, _)| p.trim_end_matches("sys/mounts.json").to_string())
-        .expect("root");
+    let root = root_of(&files);
     let env = |data: &str| {
         format!(r#"{{"request_id":"x","lease_id":"","lease_duration":0,"data":{data}}}"#)
             .into_bytes()

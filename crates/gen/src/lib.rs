@@ -549,6 +549,17 @@ pub fn files_under(dir: &std::path::Path) -> Vec<std::path::PathBuf> {
     out
 }
 
+/// Every `.json` file under a folder, with its bytes, its path written
+/// with `/`: a fixture as a connector's tests hand it over.
+pub fn json_files_under(dir: &std::path::Path) -> Vec<(String, Vec<u8>)> {
+    files_under(dir)
+        .iter()
+        .map(|p| p.to_string_lossy().replace('\\', "/"))
+        .filter(|p| p.ends_with(".json"))
+        .filter_map(|p| std::fs::read(&p).ok().map(|b| (p, b)))
+        .collect()
+}
+
 /// What the connectors' ingest benchmarks share.
 pub mod bench {
     /// A digest of the edge set, independent of edge order: every edge with

@@ -505,6 +505,19 @@ pub fn read_document(
     Ok(value)
 }
 
+/// [`read_document`], with a file that cannot be read reported to `out`
+/// (its error names the file) and `None` returned: for connectors that read
+/// many files and go on after a bad one.
+pub fn read_or_report(file: &str, bytes: &[u8], out: &mut EstateBuilder) -> Option<Value> {
+    match read_document(file, bytes, out) {
+        Ok(v) => Some(v),
+        Err(e) => {
+            out.file_error(&e);
+            None
+        }
+    }
+}
+
 /// Parses a whole file as JSON like [`read_document`], for a caller with no
 /// [`EstateBuilder`] to report to: any duplicate key rejects the file.
 pub fn parse_document(file: &str, bytes: &[u8]) -> Result<Value, IngestError> {
