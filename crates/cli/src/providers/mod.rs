@@ -63,6 +63,8 @@ pub static PROVIDERS: &[Entry] = &[
     Entry { provider: &blastgraph_connector_vault::PROVIDER, live: live!("live-vault", blastgraph_connector_vault_live::COLLECTOR) },
     Entry { provider: &blastgraph_connector_k8s::PROVIDER, live: Live::None },
     Entry { provider: &blastgraph_connector_github::PROVIDER, live: Live::None },
+    Entry { provider: &blastgraph_connector_google::PROVIDER, live: Live::None },
+    Entry { provider: &blastgraph_connector_slack::PROVIDER, live: Live::None },
     #[cfg(test)]
     Entry { provider: &toy::PROVIDER, live: Live::Built(&toy::COLLECTOR) },
 ];
