@@ -9,6 +9,7 @@ fn load(paths: &[&str]) -> (blastgraph_graph::Graph, String) {
         &InputArgs {
             input: paths.iter().map(Into::into).collect(),
             quiet: false,
+            inspect_secret_values: false,
         },
         &mut err,
     )

@@ -126,3 +126,77 @@ fn a_mapping_file_says_whose_credential_a_secret_holds() {
         "{alone:?}"
     );
 }
+
+#[test]
+fn inspected_values_link_secrets_and_no_value_reaches_any_output() {
+    // A Vault KV read and a Kubernetes secret with its `data`, beside the
+    // demo's AWS and Azure raw files. Values carry seeded strings.
+    let inputs = [
+        "-i",
+        "../crates/cli/demo/aws",
+        "-i",
+        "../crates/cli/demo/azure",
+        "-i",
+        "fixtures/inspect",
+    ];
+    let dir = tempfile::tempdir().unwrap();
+    let snap = dir.path().join("snap");
+    let snap_s = snap.to_string_lossy().into_owned();
+    let mut args = vec!["build", "--inspect-secret-values"];
+    args.extend(inputs);
+    args.extend(["-o", &snap_s]);
+    let (code, out, err) = crate::run(&args);
+    assert_eq!(code, 0, "{err}");
+    let mut texts = vec![out, err];
+    for f in blastgraph_gen::files_under(&snap) {
+        texts.push(String::from_utf8_lossy(&std::fs::read(&f).unwrap()).into_owned());
+    }
+    // The links, with the flag.
+    let trace = |from: &str, to: &str, flag: bool| {
+        let mut a = vec!["trace", "-q", "--format", "json"];
+        if flag {
+            a.push("--inspect-secret-values");
+        }
+        a.extend(inputs);
+        a.extend(["--from", from, "--to", to]);
+        crate::run(&a)
+    };
+    let vault = "vault:inspect-vault/secret/ci/deploy-creds";
+    let k8s = "k8s:oidc.eks.us-east-1.amazonaws.com/id/INSPECT0001/namespaces/ml/secrets/azure-sp";
+    for (from, to) in [(vault, "AKIAEXAMPLELEGACY01"), (k8s, "ml-ops-automation")] {
+        let (code, out, err) = trace(from, to, true);
+        assert_eq!(code, 0, "{err}");
+        let v = crate::json(&out);
+        let hop = &v["chains"][0]["path"][0];
+        assert_eq!(hop["kind"], "holds_credential", "{out}");
+        assert!(
+            hop["reason"]
+                .as_str()
+                .unwrap()
+                .starts_with("value inspection"),
+            "{out}"
+        );
+        texts.push(out);
+        texts.push(err);
+        // Without the flag: no link, and the value file is refused unread.
+        let (_, out, err) = trace(from, to, false);
+        assert!(
+            crate::json(&out)["chains"]
+                .as_array()
+                .is_none_or(Vec::is_empty),
+            "{out}"
+        );
+        texts.push(out);
+        texts.push(err);
+    }
+    for t in &texts {
+        assert!(
+            !t.contains("SEEDINSPECT"),
+            "a secret value reached an output"
+        );
+        assert!(
+            !t.contains("U0VFRElOU1BFQ1Q"),
+            "an encoded value reached an output"
+        );
+    }
+}

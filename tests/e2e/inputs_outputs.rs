@@ -519,6 +519,7 @@ fn the_demo_estate_reads_without_problems() {
         &blastgraph_cli::args::InputArgs {
             input: Vec::new(),
             quiet: true,
+            inspect_secret_values: false,
         },
         &mut err,
     )

@@ -59,6 +59,7 @@ pub(crate) fn emit(c: &Cluster, out: &mut EstateBuilder) {
         e.binding(b);
     }
     e.admin();
+    e.inspected();
 }
 
 impl<'a> Emit<'a> {
@@ -451,6 +452,23 @@ impl<'a> Emit<'a> {
                     );
                 }
             }
+        }
+    }
+
+    /// What inspected values hold, as hints for the estate to place.
+    fn inspected(&mut self) {
+        for (ns, name, f, at) in &self.c.inspected {
+            let secret = self.secret(ns, name);
+            let source = self.c.files.get(at.file).cloned().unwrap_or_default();
+            self.out
+                .add_credential_hint(blastgraph_model::CredentialHint {
+                    secret,
+                    kind: f.kind,
+                    key: f.key.clone(),
+                    shown: f.shown.clone(),
+                    source,
+                    location: at.path.clone(),
+                });
         }
     }
 

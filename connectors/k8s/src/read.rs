@@ -134,6 +134,9 @@ pub(crate) struct Cluster {
     pub roles: Vec<Role>,
     pub bindings: Vec<Binding>,
     pub associations: Vec<Association>,
+    /// `--inspect-secret-values`: the credentials secrets' values hold
+    /// (namespace, secret, what was found; never the value).
+    pub inspected: Vec<(String, String, blastgraph_model::credentials::Finding, At)>,
 }
 
 impl Cluster {
@@ -215,10 +218,11 @@ pub(crate) fn file(
         }
         Kind::List => {
             let mut values_seen = false;
+            let inspect = out.inspect_values();
             blastgraph_model::json::for_each_record(&top, "items", out, |o, _| {
-                item(c, file, o, &mut values_seen)
+                item(c, file, o, &mut values_seen, inspect)
             });
-            if values_seen {
+            if values_seen && !inspect {
                 out.warning(
                     "$.items",
                     "secrets here carry their values (`data`): blastgraph never reads them, but the file holds them — strip them when exporting (docs/k8s-raw-layout.md)",
@@ -234,6 +238,7 @@ fn item(
     file: usize,
     o: &Obj<'_>,
     values_seen: &mut bool,
+    inspect: bool,
 ) -> Result<(), RecordError> {
     let kind = o.req_str("kind")?;
     let meta = Obj::new(
@@ -277,6 +282,24 @@ fn item(
                     }),
             )
             .map(str::to_string);
+            if inspect && let Some(Value::Object(data)) = o.map.get("data") {
+                // In memory only: `key: value` lines, scanned, dropped.
+                let text: String = data
+                    .iter()
+                    .map(|(k, v)| format!("{k}: {}\n", v.as_str().map(base64).unwrap_or_default()))
+                    .collect();
+                for f in blastgraph_model::credentials::scan(&text) {
+                    c.inspected.push((
+                        ns.clone().unwrap_or_default(),
+                        name.clone(),
+                        f,
+                        At {
+                            file,
+                            path: o.at("data"),
+                        },
+                    ));
+                }
+            }
             c.secrets.push(Secret {
                 ns: need_ns(ns)?,
                 name,
@@ -356,4 +379,41 @@ fn item(
         _ => {}
     }
     Ok(())
+}
+
+/// Standard base64 (what a Secret's `data` holds), leniently: what does
+/// not decode is dropped.
+fn base64(s: &str) -> String {
+    let val = |c: u8| match c {
+        b'A'..=b'Z' => Some(c - b'A'),
+        b'a'..=b'z' => Some(c - b'a' + 26),
+        b'0'..=b'9' => Some(c - b'0' + 52),
+        b'+' | b'-' => Some(62),
+        b'/' | b'_' => Some(63),
+        _ => None,
+    };
+    let mut out = Vec::with_capacity(s.len() * 3 / 4);
+    let (mut acc, mut bits) = (0u32, 0);
+    for v in s.bytes().filter_map(val) {
+        acc = (acc << 6) | u32::from(v);
+        bits += 6;
+        if bits >= 8 {
+            bits -= 8;
+            out.push((acc >> bits) as u8);
+            acc &= (1 << bits) - 1;
+        }
+    }
+    String::from_utf8_lossy(&out).into_owned()
+}
+
+#[cfg(test)]
+mod tests {
+    #[test]
+    fn base64_decodes_what_secrets_hold() {
+        assert_eq!(
+            super::base64("U0VFREVELUs4Uy1WQUxVRQ=="),
+            "SEEDED-K8S-VALUE"
+        );
+        assert_eq!(super::base64("aGk="), "hi");
+    }
 }

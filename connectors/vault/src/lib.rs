@@ -145,6 +145,10 @@ fn read_all(files: &[(&str, &[u8], &str)], out: &mut EstateBuilder, begin: bool)
             continue;
         };
         if holds_value(facts, &call) {
+            if out.inspect_values() {
+                inspect_value(facts, &call, path, bytes, out);
+                continue;
+            }
             out.warning(
                 "$",
                 format!("`{}` is a secret's value; the Vault connector never reads secret values (list or read `metadata/` instead); file skipped unread", call.api),
@@ -207,6 +211,45 @@ fn holds_value(facts: &Facts, call: &Call) -> bool {
         }
         Some((m, rest)) if m.kind == "cubbyhole" => !rest.is_empty(),
         _ => false,
+    }
+}
+
+/// `--inspect-secret-values`: a KV read's value, in memory only, scanned
+/// for credentials; each one becomes a hint on the secret's node (what
+/// identifies it, never the value).
+fn inspect_value(facts: &Facts, call: &Call, path: &str, bytes: &[u8], out: &mut EstateBuilder) {
+    let Some((m, rest)) = facts.mount_of(&call.api) else {
+        return;
+    };
+    let (secret_path, pointer) = if m.kv_version == 2 {
+        (rest.strip_prefix("data/").unwrap_or(rest), "/data/data")
+    } else {
+        (rest, "/data")
+    };
+    let Some(value) = read_or_report(path, bytes, out) else {
+        return;
+    };
+    // One key per line, so that a client id and its secret are near.
+    let text = value
+        .pointer(pointer)
+        .and_then(|v| serde_json::to_string_pretty(v).ok())
+        .unwrap_or_default();
+    drop(value);
+    let cluster = facts.cluster_name.as_deref().unwrap_or("vault");
+    let secret = blastgraph_model::ids::vault_path(
+        cluster,
+        &crate::facts::qualify(&m.ns, &m.path),
+        secret_path,
+    );
+    for f in blastgraph_model::credentials::scan(&text) {
+        out.add_credential_hint(blastgraph_model::CredentialHint {
+            secret: secret.clone(),
+            kind: f.kind,
+            key: f.key,
+            shown: f.shown,
+            source: path.to_string(),
+            location: format!("$.data{}", if m.kv_version == 2 { ".data" } else { "" }),
+        });
     }
 }
 

@@ -93,6 +93,13 @@ pub struct InputArgs {
     /// Do not print input warnings and errors (they are still counted in the manifest).
     #[arg(long, short)]
     pub quiet: bool,
+    /// Read secret values found beside the raw layouts (Vault KV reads,
+    /// Kubernetes secrets' `data`) in memory, recognise the credentials
+    /// they hold and link each secret to the identity it unlocks; only the
+    /// match is kept, never the value. Off by default: value files are
+    /// then refused unread.
+    #[arg(long)]
+    pub inspect_secret_values: bool,
 }
 
 /// Output format of a query.

@@ -259,8 +259,10 @@ pub fn ingest_files_with(list: &[Entry], files: &[(String, Vec<u8>)], b: &mut Es
             e.provider.connector.ingest_all(&group, b);
         }
     }
-    // Across providers: a concrete subject joins the patterns others trust.
+    // Across providers: a concrete subject joins the patterns others trust,
+    // and the credentials inspected values hold find their identities.
     b.link_patterns();
+    b.resolve_credential_hints();
 }
 
 /// A graph as an estate again, to merge a snapshot with raw files.
@@ -314,6 +316,7 @@ pub fn load(args: &InputArgs, err: &mut dyn Write) -> Result<Graph> {
         snapshot::load(one).with_context(|| format!("cannot load snapshot {}", one.display()))?
     } else {
         let mut b = EstateBuilder::new();
+        b.set_inspect_values(args.inspect_secret_values);
         let mut paths = Vec::new();
         let mut not_read = Vec::new();
         for path in &args.input {

@@ -206,6 +206,30 @@ pub struct EstateBuilder {
     cur: usize,
     /// Input path → position in `inputs`.
     input_by_path: HashMap<String, usize>,
+    /// `--inspect-secret-values`: connectors may read secret values (in
+    /// memory only) to recognise the credentials they hold.
+    inspect_values: bool,
+    /// What inspected values showed, placed once every input is read.
+    hints: Vec<CredentialHint>,
+}
+
+/// A credential an inspected secret value holds, by what identifies it
+/// offline (never the value): placed on a node by
+/// [`EstateBuilder::resolve_credential_hints`].
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct CredentialHint {
+    /// The secret node whose value it is in.
+    pub secret: String,
+    /// The credential's kind ([`crate::credentials::Finding::kind`]).
+    pub kind: &'static str,
+    /// Its public identifier (an AWS access key id, an Entra client id).
+    pub key: Option<String>,
+    /// What may be shown of it.
+    pub shown: String,
+    /// The input file and place of the value.
+    pub source: String,
+    /// The place in the file.
+    pub location: String,
 }
 
 impl EstateBuilder {
@@ -420,6 +444,84 @@ impl EstateBuilder {
                     reason: format!("`{value}` matches the pattern `{pat}` another input trusts"),
                 },
             });
+        }
+    }
+
+    /// Lets connectors read secret values (in memory) to recognise the
+    /// credentials they hold (`--inspect-secret-values`).
+    pub fn set_inspect_values(&mut self, on: bool) {
+        self.inspect_values = on;
+    }
+
+    /// Whether secret values may be inspected.
+    pub fn inspect_values(&self) -> bool {
+        self.inspect_values
+    }
+
+    /// Records what an inspected value holds; the value is not kept.
+    pub fn add_credential_hint(&mut self, hint: CredentialHint) {
+        self.hints.push(hint);
+    }
+
+    /// Places each credential inspected values hold, once every input is
+    /// read: an AWS access key by its id, an Entra client secret by the
+    /// client id beside it. Each placed one is a `holds_credential` edge
+    /// from the secret; each other one is said.
+    pub fn resolve_credential_hints(&mut self) {
+        for h in std::mem::take(&mut self.hints) {
+            let target = match (h.kind, &h.key) {
+                ("aws access key", Some(key)) => self
+                    .nodes
+                    .iter()
+                    .find(|n| {
+                        n.kind == "aws:access_key"
+                            && (n.name == *key || n.id.ends_with(&format!("/{key}")))
+                    })
+                    .map(|n| n.id.clone()),
+                ("entra client secret", Some(client)) => self
+                    .nodes
+                    .iter()
+                    .find(|n| {
+                        n.attrs
+                            .tags
+                            .get("azure:app_id")
+                            .is_some_and(|a| a.eq_ignore_ascii_case(client))
+                    })
+                    .map(|n| n.id.clone()),
+                _ => None,
+            };
+            let input = self.input_by_path.get(&h.source).copied();
+            if let Some(i) = input {
+                self.cur = i;
+            }
+            match target {
+                Some(to) => self.add_edge(Edge {
+                    id: None,
+                    from: h.secret.clone(),
+                    to: to.clone(),
+                    kind: EdgeKind::HoldsCredential,
+                    access: None,
+                    mechanism: None,
+                    conditional: false,
+                    condition: None,
+                    provenance: Provenance {
+                        source: h.source.clone(),
+                        location: h.location.clone(),
+                        reason: format!(
+                            "value inspection (--inspect-secret-values): the value holds an {} ({}) of {to}",
+                            h.kind, h.shown
+                        ),
+                    },
+                }),
+                None => self.warning_code(
+                    Code::UnresolvedReference,
+                    h.location.clone(),
+                    format!(
+                        "the value of {} holds a {} ({}) that no input places",
+                        h.secret, h.kind, h.shown
+                    ),
+                ),
+            }
         }
     }
 

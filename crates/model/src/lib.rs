@@ -17,6 +17,7 @@
 mod call_status;
 #[cfg(feature = "collect")]
 pub mod collect;
+pub mod credentials;
 mod diagnostics;
 mod edges;
 mod estate;
@@ -30,8 +31,8 @@ mod vocab;
 pub use call_status::CallStatus;
 pub use edges::{EdgeRow, EdgeTable, Explanations};
 pub use estate::{
-    Code, Connector, Diagnostic, Estate, EstateBuilder, IngestError, InputFile, InputRecord,
-    Severity,
+    Code, Connector, CredentialHint, Diagnostic, Estate, EstateBuilder, IngestError, InputFile,
+    InputRecord, Severity,
 };
 pub use provider::Provider;
 pub use redact::{redact_tag, redact_text};

@@ -15,6 +15,7 @@ pub fn run(out: &mut dyn Write, err: &mut dyn Write) -> Result<u8> {
         &InputArgs {
             input: Vec::new(),
             quiet: true,
+            inspect_secret_values: false,
         },
         err,
     )?;

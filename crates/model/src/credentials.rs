@@ -1,0 +1,221 @@
+//! Credentials in text: the recognisers `blast --leaked` and
+//! `--inspect-secret-values` share. Each keeps only what an answer may
+//! show: the kind, the line, an identifier that is not secret (an AWS
+//! access key id, an Entra client id), and a shape (`ghp_…`, 40
+//! characters). The value itself is dropped as soon as it is recognised.
+
+use serde::Serialize;
+
+/// One credential found.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct Finding {
+    /// 1-based line.
+    pub line: usize,
+    /// What it is (`aws access key`, `entra client secret`, ...).
+    pub kind: &'static str,
+    /// What may be shown: a public identifier, or the prefix and length.
+    pub shown: String,
+    /// The node it was placed on (its id), when it was.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub node: Option<String>,
+    /// Why it was not placed, when it was not.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub unplaced: Option<String>,
+    /// What identifies it offline (never the secret).
+    #[serde(skip)]
+    pub key: Option<String>,
+}
+
+fn is_delim(c: char) -> bool {
+    c.is_whitespace() || "\"'`=,;()<>[]{}|".contains(c)
+}
+
+fn is_guid(s: &str) -> bool {
+    let b = s.as_bytes();
+    b.len() == 36
+        && b.iter().enumerate().all(|(i, c)| {
+            if [8, 13, 18, 23].contains(&i) {
+                *c == b'-'
+            } else {
+                c.is_ascii_hexdigit()
+            }
+        })
+}
+
+fn shape(prefix: &str, value: &str) -> String {
+    format!("{prefix}… ({} characters)", value.chars().count())
+}
+
+/// The credentials of a text, in line order.
+pub fn scan(text: &str) -> Vec<Finding> {
+    let lines: Vec<&str> = text.lines().collect();
+    let mut out = Vec::new();
+    let mut in_key = false;
+    for (i, line) in lines.iter().enumerate() {
+        let n = i + 1;
+        let mut push = |kind: &'static str, shown: String, key: Option<String>| {
+            out.push(Finding {
+                line: n,
+                kind,
+                shown,
+                node: None,
+                unplaced: None,
+                key,
+            });
+        };
+        if line.contains("-----BEGIN") && line.contains("PRIVATE KEY-----") {
+            if !in_key {
+                push("private key", "-----BEGIN … PRIVATE KEY-----".into(), None);
+            }
+            in_key = !line.contains("-----END");
+            continue;
+        }
+        if in_key {
+            in_key = !line.contains("-----END");
+            continue;
+        }
+        // Connection strings with a password: scheme://user:password@host.
+        for scheme in [
+            "postgres://",
+            "postgresql://",
+            "mysql://",
+            "mongodb://",
+            "mongodb+srv://",
+            "redis://",
+            "sqlserver://",
+            "amqp://",
+        ] {
+            if let Some(at) = line.find(scheme) {
+                let rest = &line[at + scheme.len()..];
+                let end = rest.find(is_delim).unwrap_or(rest.len());
+                let auth = &rest[..end];
+                if let Some((userinfo, host)) = auth.split_once('@')
+                    && userinfo.contains(':')
+                {
+                    let host = host.split(['/', '?']).next().unwrap_or("");
+                    push(
+                        "database connection string",
+                        format!("{scheme}…@{host}"),
+                        None,
+                    );
+                }
+            }
+        }
+        for word in line.split(is_delim).filter(|w| !w.is_empty()) {
+            let w = word.trim_end_matches(['.', ':']);
+            let b = w.as_bytes();
+            let upper_alnum = |s: &str| {
+                s.bytes()
+                    .all(|c| c.is_ascii_uppercase() || c.is_ascii_digit())
+            };
+            // Access key ids are AKIA (ABIA, ACCA) and 16 or more upper-case
+            // letters and digits (20 in all today; the API allows up to 128).
+            if (16..=128).contains(&b.len())
+                && ["AKIA", "ABIA", "ACCA"].iter().any(|p| w.starts_with(p))
+                && upper_alnum(w)
+            {
+                push("aws access key", w.to_string(), Some(w.to_string()));
+            } else if (16..=128).contains(&b.len()) && w.starts_with("ASIA") && upper_alnum(w) {
+                push("aws temporary access key", w.to_string(), None);
+            } else if ["ghp_", "gho_", "ghu_", "ghs_", "ghr_"]
+                .iter()
+                .any(|p| w.starts_with(p))
+                && b.len() >= 40
+            {
+                push("github token", shape(&w[..4], w), None);
+            } else if w.starts_with("github_pat_") && b.len() >= 80 {
+                push("github fine-grained token", shape("github_pat_", w), None);
+            } else if ["xoxb-", "xoxp-", "xoxa-", "xoxr-", "xoxs-", "xoxe-"]
+                .iter()
+                .any(|p| w.starts_with(p))
+                && b.len() >= 20
+            {
+                push("slack token", shape(&w[..5], w), None);
+            } else if w.starts_with("sk-ant-") && b.len() >= 40 {
+                push("anthropic api key", shape("sk-ant-", w), None);
+            } else if w.starts_with("sk-") && b.len() >= 40 {
+                let p = if w.starts_with("sk-proj-") {
+                    "sk-proj-"
+                } else {
+                    "sk-"
+                };
+                push("openai api key", shape(p, w), None);
+            } else if (w.starts_with("hvs.") || w.starts_with("hvb.")) && b.len() >= 24 {
+                push("vault token", shape(&w[..4], w), None);
+            } else if (37..=40).contains(&b.len())
+                && b[3].is_ascii_digit()
+                && &w[4..6] == "Q~"
+                && w.bytes()
+                    .all(|c| c.is_ascii_alphanumeric() || b"_~.-".contains(&c))
+            {
+                // An Entra client secret: its client id is a GUID near it.
+                let near = lines
+                    .iter()
+                    .skip(i.saturating_sub(3))
+                    .take(7)
+                    .flat_map(|l| l.split(is_delim))
+                    .find(|x| is_guid(x))
+                    .map(|g| g.to_ascii_lowercase());
+                push("entra client secret", shape(&w[..3], w), near);
+            }
+        }
+    }
+    out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn every_kind_is_recognised_and_no_secret_is_kept() {
+        let text = "\
+2026-11-30 export AWS_ACCESS_KEY_ID=AKIAEXAMPLELEGACY01 AWS_SECRET_ACCESS_KEY=wJalrXUtnFEMIK7MDENGbPxRfiCYSEEDEDKEY01
+client_id: ac3e000d-0000-4000-8000-00000000aaaa
+client_secret: \"Abc8Q~SEEDEDAZURESECRETvalue_0123456789.\"
+token=ghp_SEEDEDGITHUBTOKEN0123456789abcdefghij
+SLACK=xoxb-1234-SEEDEDSLACK-abcdef
+OPENAI_API_KEY=sk-proj-SEEDEDOPENAIKEY0123456789abcdefghijklmnopq
+DATABASE_URL=postgres://app:SEEDEDDBPASSWORD@db.internal:5432/app
+-----BEGIN RSA PRIVATE KEY-----
+MIIEowSEEDEDPRIVATEKEY
+-----END RSA PRIVATE KEY-----
+VAULT_TOKEN=hvs.SEEDEDVAULTTOKEN0123456789ab
+not a key: AKIA-too-short, sk-, ghp_x
+";
+        let found = scan(text);
+        let kinds: Vec<&str> = found.iter().map(|f| f.kind).collect();
+        assert_eq!(
+            kinds,
+            [
+                "aws access key",
+                "entra client secret",
+                "github token",
+                "slack token",
+                "openai api key",
+                "database connection string",
+                "private key",
+                "vault token",
+            ]
+        );
+        let all = format!("{found:?}");
+        for seed in [
+            "SEEDEDKEY01",
+            "SEEDEDAZURE",
+            "SEEDEDGITHUB",
+            "SEEDEDSLACK",
+            "SEEDEDOPENAI",
+            "SEEDEDDBPASSWORD",
+            "SEEDEDPRIVATE",
+            "SEEDEDVAULT",
+        ] {
+            assert!(!all.contains(seed), "{seed} kept: {all}");
+        }
+        assert_eq!(found[0].shown, "AKIAEXAMPLELEGACY01");
+        assert_eq!(
+            found[1].key.as_deref(),
+            Some("ac3e000d-0000-4000-8000-00000000aaaa")
+        );
+        assert_eq!(found[5].shown, "postgres://…@db.internal:5432");
+    }
+}
