@@ -361,6 +361,7 @@ fn graph_facts(dir: &Path) -> Facts {
     let args = blastgraph_cli::args::InputArgs {
         input: vec![dir.to_path_buf()],
         quiet: true,
+        inspect_secret_values: false,
     };
     let mut sink = Vec::new();
     let g = blastgraph_cli::inputs::load(&args, &mut sink).unwrap();
