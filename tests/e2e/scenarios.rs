@@ -255,6 +255,19 @@ fn a_github_workflow_reaches_azure_openai_through_a_vault_held_client_secret() {
     // The negative twin: a pull-request run of the same repository is no
     // Vault login.
     let pr = "oidc:token.actions.githubusercontent.com:sub=repo:acme-ai/ml-infra:pull_request";
-    let (code, _, err) = crate::run(&["trace", "-q", "--from", pr, "--to", "gpt-4o-support"]);
-    assert_ne!(code, 0, "{err}");
+    let (code, out, err) = crate::run(&[
+        "trace",
+        "-q",
+        "--from",
+        pr,
+        "--to",
+        "gpt-4o-support",
+        "--format",
+        "json",
+    ]);
+    assert_eq!(code, 0, "{err}");
+    assert!(
+        json(&out)["chains"].as_array().is_none_or(Vec::is_empty),
+        "{out}"
+    );
 }

@@ -136,6 +136,15 @@ pub const SCOPES: &[(&str, &str, AccessLevel, Limit)] = &[
     ),
 ];
 
+/// Sign-in scopes: the user's identity, no data.
+pub const SIGN_IN: &[&str] = &[
+    "openid",
+    "email",
+    "profile",
+    "https://www.googleapis.com/auth/userinfo.email",
+    "https://www.googleapis.com/auth/userinfo.profile",
+];
+
 /// Reads the Google Workspace layout.
 #[derive(Debug, Default, Clone, Copy)]
 pub struct GoogleConnector;
@@ -311,7 +320,9 @@ fn emit(customer: &str, users: &HashMap<String, User>, grants: &[Grant], out: &m
         node(out, &user_id, g.user.clone(), "google:user", Class::Human);
         for scope in &g.scopes {
             let Some((_, what, level, cond)) = SCOPES.iter().find(|(s, ..)| s == scope) else {
-                unknown.insert(scope.clone());
+                if !SIGN_IN.contains(&scope.as_str()) {
+                    unknown.insert(scope.clone());
+                }
                 continue;
             };
             let (to, kind, access) = if *what == "admin" {

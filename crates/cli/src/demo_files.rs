@@ -492,6 +492,62 @@ pub const DEMO_VAULT: &[(&str, &str)] = &[
     ),
 ];
 
+/// The demo estate's github part, written by `demo/gen-platform-demo.py`.
+pub const DEMO_GITHUB: &[(&str, &str)] = &[
+    (
+        "orgs/acme-ai/repos.json",
+        include_str!("../demo/github/orgs/acme-ai/repos.json"),
+    ),
+    (
+        "repos/acme-ai/ml-infra/actions/oidc/customization/sub.json",
+        include_str!("../demo/github/repos/acme-ai/ml-infra/actions/oidc/customization/sub.json"),
+    ),
+    (
+        "repos/acme-ai/ml-infra/branches.json",
+        include_str!("../demo/github/repos/acme-ai/ml-infra/branches.json"),
+    ),
+    (
+        "repos/acme-ai/ml-infra/collaborators.json",
+        include_str!("../demo/github/repos/acme-ai/ml-infra/collaborators.json"),
+    ),
+    (
+        "repos/acme-ai/ml-infra/environments.json",
+        include_str!("../demo/github/repos/acme-ai/ml-infra/environments.json"),
+    ),
+    (
+        "repos/acme-ai/website/branches.json",
+        include_str!("../demo/github/repos/acme-ai/website/branches.json"),
+    ),
+    (
+        "repos/acme-ai/website/collaborators.json",
+        include_str!("../demo/github/repos/acme-ai/website/collaborators.json"),
+    ),
+];
+
+/// The demo estate's k8s part, written by `demo/gen-platform-demo.py`.
+pub const DEMO_K8S: &[(&str, &str)] = &[
+    (
+        "ml-cluster/openid-configuration.json",
+        include_str!("../demo/k8s/ml-cluster/openid-configuration.json"),
+    ),
+    (
+        "ml-cluster/rbac.json",
+        include_str!("../demo/k8s/ml-cluster/rbac.json"),
+    ),
+];
+
+/// The demo estate's google part, written by `demo/gen-platform-demo.py`.
+pub const DEMO_GOOGLE: &[(&str, &str)] = &[
+    (
+        "C0acmeai/tokens/alice@acme.ai.json",
+        include_str!("../demo/google/C0acmeai/tokens/alice@acme.ai.json"),
+    ),
+    (
+        "C0acmeai/users.json",
+        include_str!("../demo/google/C0acmeai/users.json"),
+    ),
+];
+
 #[cfg(test)]
 mod tests {
 
@@ -519,6 +575,9 @@ mod tests {
             ("demo/aws", super::DEMO_AWS),
             ("demo/azure", super::DEMO_AZURE),
             ("demo/vault", super::DEMO_VAULT),
+            ("demo/github", super::DEMO_GITHUB),
+            ("demo/k8s", super::DEMO_K8S),
+            ("demo/google", super::DEMO_GOOGLE),
         ] {
             let base = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join(folder);
             let mut files = Vec::new();

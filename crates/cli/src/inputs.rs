@@ -13,33 +13,31 @@ use crate::args::InputArgs;
 use crate::providers::{self, Detected, Entry, PROVIDERS};
 
 /// The embedded demo estate's other providers and cross-provider links
-/// (native format); its AWS, Azure and Vault parts are
-/// [`crate::demo_files::DEMO_AWS`], [`crate::demo_files::DEMO_AZURE`] and
-/// [`crate::demo_files::DEMO_VAULT`].
+/// (native format); its raw parts are the lists of [`crate::demo_files`].
 pub const DEMO_ESTATE: &str = include_str!("../demo/estate.json");
 /// The name the demo estate is recorded under.
 pub const DEMO_NAME: &str = "demo:acme-ai/estate.json";
 
 /// Every file of the embedded demo estate, as (name, bytes): the native
-/// file, then the AWS raw snapshot under `demo:acme-ai/aws/`, the Azure
-/// raw files under `demo:acme-ai/azure/` and the Vault raw files under
-/// `demo:acme-ai/vault/`.
+/// file, then each provider's raw files under `demo:acme-ai/PROVIDER/`
+/// (AWS, Azure, Vault, GitHub, Kubernetes, Google Workspace).
 pub fn demo_files() -> Vec<(String, Vec<u8>)> {
+    use crate::demo_files::*;
     let mut files = vec![(DEMO_NAME.to_string(), DEMO_ESTATE.as_bytes().to_vec())];
-    for (path, text) in crate::demo_files::DEMO_AWS {
-        files.push((format!("demo:acme-ai/aws/{path}"), text.as_bytes().to_vec()));
-    }
-    for (path, text) in crate::demo_files::DEMO_AZURE {
-        files.push((
-            format!("demo:acme-ai/azure/{path}"),
-            text.as_bytes().to_vec(),
-        ));
-    }
-    for (path, text) in crate::demo_files::DEMO_VAULT {
-        files.push((
-            format!("demo:acme-ai/vault/{path}"),
-            text.as_bytes().to_vec(),
-        ));
+    for (part, list) in [
+        ("aws", DEMO_AWS),
+        ("azure", DEMO_AZURE),
+        ("vault", DEMO_VAULT),
+        ("github", DEMO_GITHUB),
+        ("k8s", DEMO_K8S),
+        ("google", DEMO_GOOGLE),
+    ] {
+        for (path, text) in list {
+            files.push((
+                format!("demo:acme-ai/{part}/{path}"),
+                text.as_bytes().to_vec(),
+            ));
+        }
     }
     files
 }

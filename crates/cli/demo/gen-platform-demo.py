@@ -1,15 +1,17 @@
 #!/usr/bin/env python3
-"""Writes inputs/ of the cross-provider scenario: Acme AI's GitHub
-organisation (REST responses, docs/github-raw-layout.md) and its ML
-cluster (kubectl output, docs/k8s-raw-layout.md). The scenario reads them
-with the demo estate's raw AWS, Azure and Vault files
-(crates/cli/demo/{aws,azure,vault})."""
+"""Writes the demo estate's GitHub, Kubernetes and Google Workspace parts
+(demo/github, demo/k8s, demo/google) and prints their lists for
+src/demo_files.rs: Acme AI's GitHub organisation (REST responses,
+docs/github-raw-layout.md), its ML cluster (kubectl output,
+docs/k8s-raw-layout.md) and its Google Workspace tokens (docs/saas-oauth.md).
+tests/scenarios/cross-provider reads them with the demo's raw AWS, Azure
+and Vault files."""
 import json
 import os
 import shutil
 
 HERE = os.path.dirname(os.path.abspath(__file__))
-ROOT = os.path.join(HERE, "inputs")
+ROOT = HERE
 ISSUER = "https://oidc.eks.us-east-1.amazonaws.com/id/ACMEAIML0001"
 
 
@@ -44,8 +46,9 @@ def meta(name, ns=None, **extra):
 
 
 def main():
-    if os.path.isdir(ROOT):
-        shutil.rmtree(ROOT)
+    for part in ("github", "k8s", "google"):
+        if os.path.isdir(os.path.join(ROOT, part)):
+            shutil.rmtree(os.path.join(ROOT, part))
     # GitHub: ml-infra's main branch is the subject the AWS deploy role and
     # the Vault JWT role trust; it is not protected.
     write("github/orgs/acme-ai/repos.json", [repo(0, "ml-infra"), repo(1, "website")])
@@ -73,6 +76,29 @@ def main():
                                                        "response_types_supported": ["id_token"],
                                                        "subject_types_supported": ["public"],
                                                        "id_token_signing_alg_values_supported": ["RS256"]})
+    # Google Workspace: alice granted an AI notebook app her Drive.
+    write("google/C0acmeai/users.json", {"kind": "admin#directory#users", "users": [
+        {"kind": "admin#directory#user", "id": "107000000000000000001", "primaryEmail": "alice@acme.ai",
+         "isAdmin": False, "suspended": False, "customerId": "C0acmeai", "orgUnitPath": "/"}]})
+    write("google/C0acmeai/tokens/alice@acme.ai.json", {"kind": "admin#directory#tokenList", "items": [
+        {"kind": "admin#directory#token", "clientId": "notebook-sync", "displayText": "notebook-sync OAuth app",
+         "anonymous": False, "nativeApp": False, "userKey": "alice@acme.ai",
+         "scopes": ["https://www.googleapis.com/auth/drive", "openid"]}]})
+    lists()
+
+
+def lists():
+    """Prints DEMO_GITHUB, DEMO_K8S and DEMO_GOOGLE for src/demo_files.rs."""
+    for part, const in (("github", "DEMO_GITHUB"), ("k8s", "DEMO_K8S"), ("google", "DEMO_GOOGLE")):
+        files = []
+        for d, _, names in os.walk(os.path.join(ROOT, part)):
+            for n in names:
+                files.append(os.path.relpath(os.path.join(d, n), os.path.join(ROOT, part)).replace(os.sep, "/"))
+        print("/// The demo estate's %s part, written by `demo/gen-platform-demo.py`." % part)
+        print("pub const %s: &[(&str, &str)] = &[" % const)
+        for f in sorted(files):
+            print('    (\n        "%s",\n        include_str!("../demo/%s/%s"),\n    ),' % (f, part, f))
+        print("];\n")
 
 
 if __name__ == "__main__":
