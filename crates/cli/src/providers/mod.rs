@@ -10,7 +10,8 @@
 //! `#[cfg(test)]` line of the list.
 //!
 //! Live collection sits behind one cargo feature per provider family
-//! (`live-aws`, `live-azure`, `live-vault`; `live` turns them all on). A build without a
+//! (`live-aws`, `live-azure`, `live-vault`, `live-github`; `live` turns
+//! them all on). A build without a
 //! provider's feature still lists `collect <provider>`, and answers it with
 //! the feature that adds it.
 
@@ -62,7 +63,7 @@ pub static PROVIDERS: &[Entry] = &[
     Entry { provider: &blastgraph_connector_azure::PROVIDER, live: live!("live-azure", blastgraph_connector_azure_live::COLLECTOR) },
     Entry { provider: &blastgraph_connector_vault::PROVIDER, live: live!("live-vault", blastgraph_connector_vault_live::COLLECTOR) },
     Entry { provider: &blastgraph_connector_k8s::PROVIDER, live: Live::None },
-    Entry { provider: &blastgraph_connector_github::PROVIDER, live: Live::None },
+    Entry { provider: &blastgraph_connector_github::PROVIDER, live: live!("live-github", blastgraph_connector_github_live::COLLECTOR) },
     Entry { provider: &blastgraph_connector_google::PROVIDER, live: Live::None },
     Entry { provider: &blastgraph_connector_slack::PROVIDER, live: Live::None },
     #[cfg(test)]

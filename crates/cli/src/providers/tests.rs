@@ -124,7 +124,7 @@ fn collect_of_a_provider_not_in_this_build_names_the_feature() {
         .get_subcommands()
         .map(|c| c.get_name().to_string())
         .collect();
-    assert_eq!(names, ["aws", "azure", "vault", "toy"]);
+    assert_eq!(names, ["aws", "azure", "vault", "github", "toy"]);
     #[cfg(not(feature = "live-aws"))]
     {
         let cli =
@@ -144,6 +144,24 @@ fn collect_of_a_provider_not_in_this_build_names_the_feature() {
             .unwrap_err()
             .to_string();
         assert!(e.contains("--features live-azure"), "{e}");
+    }
+    #[cfg(not(feature = "live-github"))]
+    {
+        let cli = crate::args::Cli::try_parse_from([
+            "blastgraph",
+            "collect",
+            "github",
+            "--org",
+            "acme",
+            "-o",
+            "x",
+        ])
+        .unwrap();
+        let (mut out, mut err) = (Vec::new(), Vec::new());
+        let e = crate::run(&cli, &mut out, &mut err)
+            .unwrap_err()
+            .to_string();
+        assert!(e.contains("--features live-github"), "{e}");
     }
     #[cfg(not(feature = "live-vault"))]
     {

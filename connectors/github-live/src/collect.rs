@@ -1,0 +1,371 @@
+//! The walk of `gh-snapshot.sh`, in Rust.
+
+use std::path::PathBuf;
+
+use blastgraph_model::collect::{CollectError, Collector, Progress, write_layout_file};
+use serde_json::Value;
+
+/// What a collection needs.
+#[derive(Clone)]
+pub struct Options {
+    /// The REST API's base (`https://api.github.com`).
+    pub api_url: String,
+    /// The token (its `Debug` is hidden).
+    pub token: String,
+    /// The organisation.
+    pub org: String,
+    /// Where the layout goes (`DIR/github/...`).
+    pub output: PathBuf,
+}
+
+impl std::fmt::Debug for Options {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("Options")
+            .field("api_url", &self.api_url)
+            .field("token", &"<hidden>")
+            .field("org", &self.org)
+            .field("output", &self.output)
+            .finish()
+    }
+}
+
+/// What a collection did.
+#[derive(Debug, Default, Clone, PartialEq, Eq)]
+pub struct Outcome {
+    /// Files written.
+    pub files: usize,
+    /// Calls answered 2xx (all their pages).
+    pub ok: usize,
+    /// Calls answered 404.
+    pub not_found: usize,
+    /// Calls answered 401 or 403.
+    pub denied: usize,
+    /// Other answers.
+    pub failed: usize,
+}
+
+/// The collector, for the provider registry.
+#[derive(Debug, Clone, Copy)]
+pub struct GithubCollector;
+
+/// The GitHub collector.
+pub static COLLECTOR: GithubCollector = GithubCollector;
+
+impl Collector for GithubCollector {
+    fn command(&self) -> clap::Command {
+        clap::Command::new("github")
+            .about(
+                "GitHub: an organisation's REST API into the GitHub raw layout (docs/github-raw-layout.md); \
+                 token from GH_TOKEN or GITHUB_TOKEN",
+            )
+            .arg(
+                clap::Arg::new("org")
+                    .long("org")
+                    .value_name("ORG")
+                    .required(true)
+                    .help("The organisation"),
+            )
+            .arg(
+                clap::Arg::new("output")
+                    .short('o')
+                    .long("output")
+                    .value_name("DIR")
+                    .required(true)
+                    .value_parser(clap::value_parser!(PathBuf))
+                    .help("Folder to write into (DIR/github/...)"),
+            )
+            .arg(
+                clap::Arg::new("api-url")
+                    .long("api-url")
+                    .value_name("URL")
+                    .help("REST API base (default: GH_API_URL, else https://api.github.com)"),
+            )
+    }
+
+    fn collect(
+        &self,
+        args: &clap::ArgMatches,
+        _tool: &str,
+        progress: &dyn Progress,
+    ) -> Result<String, CollectError> {
+        let env = |k: &str| std::env::var(k).ok().filter(|v| !v.trim().is_empty());
+        let token = env("GH_TOKEN")
+            .or_else(|| env("GITHUB_TOKEN"))
+            .ok_or("no GitHub token: set GH_TOKEN or GITHUB_TOKEN (for example `export GH_TOKEN=$(gh auth token)`)")?;
+        let opts = Options {
+            api_url: args
+                .get_one::<String>("api-url")
+                .cloned()
+                .or_else(|| env("GH_API_URL"))
+                .unwrap_or_else(|| "https://api.github.com".into()),
+            token,
+            org: args
+                .get_one::<String>("org")
+                .cloned()
+                .ok_or("--org is required")?,
+            output: args
+                .get_one::<PathBuf>("output")
+                .cloned()
+                .ok_or("-o DIR is required")?,
+        };
+        let o = collect(&opts, progress)?;
+        Ok(summary(&o, &opts))
+    }
+}
+
+/// What the user is told.
+pub fn summary(o: &Outcome, opts: &Options) -> String {
+    let mut s = format!(
+        "wrote {} file{} to {}\n  calls: {} ok, {} not found, {} denied, {} failed",
+        o.files,
+        if o.files == 1 { "" } else { "s" },
+        opts.output.join("github").display(),
+        o.ok,
+        o.not_found,
+        o.denied,
+        o.failed
+    );
+    if o.denied + o.failed > 0 {
+        s.push_str(
+            "\n  the token could not read everything: what it lists is missing from the graph",
+        );
+    }
+    s.push('\n');
+    s
+}
+
+struct Client {
+    agent: ureq::Agent,
+    opts: Options,
+    outcome: Outcome,
+}
+
+/// How a call's pages merge: an array, or the list field of objects.
+#[derive(Clone, Copy)]
+enum Merge {
+    Array,
+    Field(&'static str),
+    One,
+}
+
+/// Collects the layout into `opts.output`.
+pub fn collect(opts: &Options, progress: &dyn Progress) -> Result<Outcome, CollectError> {
+    let agent: ureq::Agent = ureq::Agent::config_builder()
+        .http_status_as_error(false)
+        .timeout_global(Some(std::time::Duration::from_secs(60)))
+        .build()
+        .into();
+    let mut c = Client {
+        agent,
+        opts: opts.clone(),
+        outcome: Outcome::default(),
+    };
+    let org = opts.org.clone();
+    progress.stage(&format!("github {org}"));
+    let repos = c.get(&format!("orgs/{org}/repos"), Merge::Array, progress)?;
+    if repos.is_none() && c.outcome.ok == 0 {
+        if c.outcome.denied + c.outcome.not_found > 0 {
+            return Err(format!("GitHub refused or does not know the organisation {org}").into());
+        }
+        return Err(format!("GitHub at {} did not answer", opts.api_url).into());
+    }
+    c.get(
+        &format!("orgs/{org}/actions/oidc/customization/sub"),
+        Merge::One,
+        progress,
+    )?;
+    let installs = c.get(
+        &format!("orgs/{org}/installations"),
+        Merge::Field("installations"),
+        progress,
+    )?;
+    let tokens = c.get(
+        &format!("orgs/{org}/personal-access-tokens"),
+        Merge::Array,
+        progress,
+    )?;
+    let names: Vec<String> = repos
+        .as_ref()
+        .and_then(Value::as_array)
+        .map(|a| {
+            a.iter()
+                .filter_map(|r| r.get("name")?.as_str())
+                .map(str::to_string)
+                .collect()
+        })
+        .unwrap_or_default();
+    for repo in names {
+        let r = format!("repos/{org}/{repo}");
+        c.get(&format!("{r}/branches"), Merge::Array, progress)?;
+        c.get(&format!("{r}/collaborators"), Merge::Array, progress)?;
+        c.get(
+            &format!("{r}/environments"),
+            Merge::Field("environments"),
+            progress,
+        )?;
+        c.get(
+            &format!("{r}/actions/oidc/customization/sub"),
+            Merge::One,
+            progress,
+        )?;
+    }
+    for i in installs
+        .as_ref()
+        .and_then(|v| v.get("installations"))
+        .and_then(Value::as_array)
+        .into_iter()
+        .flatten()
+        .filter(|i| i.get("repository_selection").and_then(Value::as_str) == Some("selected"))
+    {
+        if let Some(id) = i.get("id").map(|v| v.to_string()) {
+            c.fetch(
+                &format!("user/installations/{id}/repositories"),
+                &format!("installations/{id}/repositories"),
+                Merge::Field("repositories"),
+                progress,
+            )?;
+        }
+    }
+    for t in tokens
+        .as_ref()
+        .and_then(Value::as_array)
+        .into_iter()
+        .flatten()
+        .filter(|t| t.get("repository_selection").and_then(Value::as_str) == Some("subset"))
+    {
+        if let Some(id) = t.get("id").map(|v| v.to_string()) {
+            c.get(
+                &format!("orgs/{org}/personal-access-tokens/{id}/repositories"),
+                Merge::Array,
+                progress,
+            )?;
+        }
+    }
+    Ok(c.outcome)
+}
+
+impl Client {
+    fn get(
+        &mut self,
+        api: &str,
+        merge: Merge,
+        progress: &dyn Progress,
+    ) -> Result<Option<Value>, CollectError> {
+        self.fetch(api, api, merge, progress)
+    }
+
+    /// One call, every page; the merged body is written to `file.json`.
+    fn fetch(
+        &mut self,
+        api: &str,
+        file: &str,
+        merge: Merge,
+        progress: &dyn Progress,
+    ) -> Result<Option<Value>, CollectError> {
+        let base = self.opts.api_url.trim_end_matches('/').to_string();
+        let mut url = format!("{base}/{api}?per_page=100");
+        let mut merged: Option<Value> = None;
+        loop {
+            progress.call_started("github", api);
+            let result = self
+                .agent
+                .get(&url)
+                .header("Authorization", &format!("Bearer {}", self.opts.token))
+                .header("Accept", "application/vnd.github+json")
+                .header("X-GitHub-Api-Version", "2022-11-28")
+                .header("User-Agent", "blastgraph")
+                .call();
+            progress.call_done();
+            let mut resp = match result {
+                Ok(r) => r,
+                Err(e) => {
+                    self.outcome.failed += 1;
+                    if self.outcome.ok == 0 && self.outcome.denied + self.outcome.not_found == 0 {
+                        return Err(format!("GitHub at {base}: {e}").into());
+                    }
+                    return Ok(None);
+                }
+            };
+            let status = resp.status().as_u16();
+            match status {
+                200..=299 => {}
+                404 => {
+                    self.outcome.not_found += 1;
+                    return Ok(None);
+                }
+                401 | 403 => {
+                    self.outcome.denied += 1;
+                    return Ok(None);
+                }
+                _ => {
+                    self.outcome.failed += 1;
+                    return Ok(None);
+                }
+            }
+            let next = resp
+                .headers()
+                .get("link")
+                .and_then(|v| v.to_str().ok())
+                .and_then(next_link);
+            let bytes = resp
+                .body_mut()
+                .with_config()
+                .limit(256 * 1024 * 1024)
+                .read_to_vec()
+                .unwrap_or_default();
+            let body: Value = match serde_json::from_slice(&bytes) {
+                Ok(v) => v,
+                Err(_) => {
+                    self.outcome.failed += 1;
+                    return Ok(None);
+                }
+            };
+            merged = Some(match (merged, merge) {
+                (None, _) | (_, Merge::One) => body,
+                (Some(Value::Array(mut a)), Merge::Array) => {
+                    if let Value::Array(b) = body {
+                        a.extend(b);
+                    }
+                    Value::Array(a)
+                }
+                (Some(mut m), Merge::Field(f)) => {
+                    if let (Some(Value::Array(a)), Some(Value::Array(b))) =
+                        (m.get_mut(f), body.get(f))
+                    {
+                        a.extend(b.iter().cloned());
+                    }
+                    m
+                }
+                (Some(m), _) => m,
+            });
+            // Only the same origin's next page.
+            match next {
+                Some(n) if n.starts_with(&base) => url = n,
+                _ => break,
+            }
+        }
+        self.outcome.ok += 1;
+        let Some(v) = merged else {
+            return Ok(None);
+        };
+        let mut bytes = serde_json::to_vec_pretty(&v).map_err(|e| e.to_string())?;
+        bytes.push(b'\n');
+        write_layout_file(&self.opts.output, &format!("github/{file}.json"), &bytes)
+            .map_err(|(p, e)| format!("{}: {e}", p.display()))?;
+        self.outcome.files += 1;
+        Ok(Some(v))
+    }
+}
+
+/// The `rel="next"` URL of a `Link` header.
+fn next_link(link: &str) -> Option<String> {
+    link.split(',').find_map(|part| {
+        let (url, rel) = part.split_once(';')?;
+        rel.contains("rel=\"next\"").then(|| {
+            url.trim()
+                .trim_start_matches('<')
+                .trim_end_matches('>')
+                .to_string()
+        })
+    })
+}

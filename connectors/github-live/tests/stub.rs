@@ -1,0 +1,125 @@
+//! `collect github` against a stand-in for GitHub's REST API that replays
+//! the Acme fixture one item per page (`connectors/github/tests/github_stub.py`):
+//! the collector merges the pages back into the fixture's documents, the
+//! connector reads them, and the token is never written.
+
+#![allow(clippy::expect_used)]
+
+use std::path::{Path, PathBuf};
+use std::process::{Child, Command};
+use std::time::{Duration, Instant};
+
+use blastgraph_connector_github_live::{Options, collect};
+use blastgraph_model::collect::NoProgress;
+
+struct Stub(Child, String);
+
+impl Drop for Stub {
+    fn drop(&mut self) {
+        let _ = self.0.kill();
+        let _ = self.0.wait();
+    }
+}
+
+fn fixture() -> PathBuf {
+    Path::new(env!("CARGO_MANIFEST_DIR")).join("../github/tests/fixtures/acme/github")
+}
+
+fn stub(dir: &Path) -> Stub {
+    let port_file = dir.join("port");
+    let mut stub = Stub(
+        Command::new("python3")
+            .arg(Path::new(env!("CARGO_MANIFEST_DIR")).join("../github/tests/github_stub.py"))
+            .arg(fixture())
+            .arg(&port_file)
+            .arg("gh-test-token")
+            .spawn()
+            .expect("python3 starts the stub"),
+        String::new(),
+    );
+    let start = Instant::now();
+    loop {
+        if let Ok(p) = std::fs::read_to_string(&port_file) {
+            stub.1 = format!("http://127.0.0.1:{p}");
+            return stub;
+        }
+        assert!(
+            start.elapsed() < Duration::from_secs(20),
+            "the stub did not start"
+        );
+        std::thread::sleep(Duration::from_millis(50));
+    }
+}
+
+fn options(api: &str, token: &str, out: &Path) -> Options {
+    Options {
+        api_url: api.to_string(),
+        token: token.to_string(),
+        org: "acme".into(),
+        output: out.to_path_buf(),
+    }
+}
+
+#[test]
+fn the_collector_merges_pages_into_the_layout() {
+    let tmp = tempfile::tempdir().expect("tempdir");
+    let s = stub(tmp.path());
+    let out = tmp.path().join("out");
+    let o = collect(&options(&s.1, "gh-test-token", &out), &NoProgress).expect("collects");
+    assert_eq!(o.denied + o.failed, 0, "{o:?}");
+    for f in blastgraph_gen::files_under(&fixture()) {
+        let rel = f.strip_prefix(fixture()).expect("under");
+        let got: serde_json::Value = serde_json::from_slice(
+            &std::fs::read(out.join("github").join(rel)).unwrap_or_default(),
+        )
+        .unwrap_or_default();
+        let want: serde_json::Value =
+            serde_json::from_slice(&std::fs::read(&f).expect("fixture")).expect("json");
+        assert_eq!(got, want, "{}", rel.display());
+    }
+    let written = blastgraph_gen::json_files_under(&out);
+    assert!(
+        written
+            .iter()
+            .all(|(_, b)| !String::from_utf8_lossy(b).contains("gh-test-token"))
+    );
+    let inputs: Vec<blastgraph_model::InputFile<'_>> = written
+        .iter()
+        .map(|(p, b)| blastgraph_model::InputFile {
+            path: p,
+            bytes: b,
+            sha256: "",
+        })
+        .collect();
+    let mut b = blastgraph_model::EstateBuilder::new();
+    blastgraph_model::Connector::ingest_all(
+        &blastgraph_connector_github::GithubConnector,
+        &inputs,
+        &mut b,
+    );
+    let e = b.finish();
+    let sub = blastgraph_model::ids::github_actions_subject("repo:acme/infra:ref:refs/heads/dev");
+    assert!(
+        e.edges
+            .to_vec()
+            .iter()
+            .any(|x| x.from == "github:user/carol" && x.to == sub)
+    );
+}
+
+#[test]
+fn a_bad_token_is_a_clear_error_that_never_shows_it() {
+    let tmp = tempfile::tempdir().expect("tempdir");
+    let s = stub(tmp.path());
+    let err = collect(
+        &options(&s.1, "wrong-secret-token", &tmp.path().join("out")),
+        &NoProgress,
+    )
+    .expect_err("refused");
+    let text = err.to_string();
+    assert!(text.contains("refused"), "{text}");
+    assert!(!text.contains("wrong-secret-token"));
+    assert!(
+        !format!("{:?}", options(&s.1, "wrong-secret-token", tmp.path())).contains("wrong-secret")
+    );
+}
