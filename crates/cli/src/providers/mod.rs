@@ -10,8 +10,8 @@
 //! `#[cfg(test)]` line of the list.
 //!
 //! Live collection sits behind one cargo feature per provider family
-//! (`live-aws`, `live-azure`, `live-vault`, `live-github`; `live` turns
-//! them all on). A build without a
+//! (`live-aws`, `live-azure`, `live-vault`, `live-github`, `live-saas`;
+//! `live` turns them all on). A build without a
 //! provider's feature still lists `collect <provider>`, and answers it with
 //! the feature that adds it.
 
@@ -64,8 +64,8 @@ pub static PROVIDERS: &[Entry] = &[
     Entry { provider: &blastgraph_connector_vault::PROVIDER, live: live!("live-vault", blastgraph_connector_vault_live::COLLECTOR) },
     Entry { provider: &blastgraph_connector_k8s::PROVIDER, live: Live::None },
     Entry { provider: &blastgraph_connector_github::PROVIDER, live: live!("live-github", blastgraph_connector_github_live::COLLECTOR) },
-    Entry { provider: &blastgraph_connector_google::PROVIDER, live: Live::None },
-    Entry { provider: &blastgraph_connector_slack::PROVIDER, live: Live::None },
+    Entry { provider: &blastgraph_connector_google::PROVIDER, live: live!("live-saas", blastgraph_connector_saas_live::GOOGLE) },
+    Entry { provider: &blastgraph_connector_slack::PROVIDER, live: live!("live-saas", blastgraph_connector_saas_live::SLACK) },
     #[cfg(test)]
     Entry { provider: &toy::PROVIDER, live: Live::Built(&toy::COLLECTOR) },
 ];

@@ -124,7 +124,10 @@ fn collect_of_a_provider_not_in_this_build_names_the_feature() {
         .get_subcommands()
         .map(|c| c.get_name().to_string())
         .collect();
-    assert_eq!(names, ["aws", "azure", "vault", "github", "toy"]);
+    assert_eq!(
+        names,
+        ["aws", "azure", "vault", "github", "google", "slack", "toy"]
+    );
     #[cfg(not(feature = "live-aws"))]
     {
         let cli =
