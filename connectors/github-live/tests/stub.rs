@@ -6,49 +6,24 @@
 #![allow(clippy::expect_used)]
 
 use std::path::{Path, PathBuf};
-use std::process::{Child, Command};
-use std::time::{Duration, Instant};
 
 use blastgraph_connector_github_live::{Options, collect};
 use blastgraph_model::collect::NoProgress;
-
-struct Stub(Child, String);
-
-impl Drop for Stub {
-    fn drop(&mut self) {
-        let _ = self.0.kill();
-        let _ = self.0.wait();
-    }
-}
 
 fn fixture() -> PathBuf {
     Path::new(env!("CARGO_MANIFEST_DIR")).join("../github/tests/fixtures/acme/github")
 }
 
-fn stub(dir: &Path) -> Stub {
-    let port_file = dir.join("port");
-    let mut stub = Stub(
-        Command::new("python3")
-            .arg(Path::new(env!("CARGO_MANIFEST_DIR")).join("../github/tests/github_stub.py"))
-            .arg(fixture())
-            .arg(&port_file)
-            .arg("gh-test-token")
-            .spawn()
-            .expect("python3 starts the stub"),
-        String::new(),
-    );
-    let start = Instant::now();
-    loop {
-        if let Ok(p) = std::fs::read_to_string(&port_file) {
-            stub.1 = format!("http://127.0.0.1:{p}");
-            return stub;
-        }
-        assert!(
-            start.elapsed() < Duration::from_secs(20),
-            "the stub did not start"
-        );
-        std::thread::sleep(Duration::from_millis(50));
-    }
+fn stub(dir: &Path) -> blastgraph_gen::LocalServer {
+    let port = dir.join("port");
+    let script = Path::new(env!("CARGO_MANIFEST_DIR")).join("../github/tests/github_stub.py");
+    let fixture = fixture();
+    let args = [
+        fixture.as_os_str(),
+        port.as_os_str(),
+        "gh-test-token".as_ref(),
+    ];
+    blastgraph_gen::LocalServer::start(&script, &args, &port).expect("the stand-in starts")
 }
 
 fn options(api: &str, token: &str, out: &Path) -> Options {
@@ -65,7 +40,7 @@ fn the_collector_merges_pages_into_the_layout() {
     let tmp = tempfile::tempdir().expect("tempdir");
     let s = stub(tmp.path());
     let out = tmp.path().join("out");
-    let o = collect(&options(&s.1, "gh-test-token", &out), &NoProgress).expect("collects");
+    let o = collect(&options(&s.url, "gh-test-token", &out), &NoProgress).expect("collects");
     assert_eq!(o.denied + o.failed, 0, "{o:?}");
     for f in blastgraph_gen::files_under(&fixture()) {
         let rel = f.strip_prefix(fixture()).expect("under");
@@ -112,7 +87,7 @@ fn a_bad_token_is_a_clear_error_that_never_shows_it() {
     let tmp = tempfile::tempdir().expect("tempdir");
     let s = stub(tmp.path());
     let err = collect(
-        &options(&s.1, "wrong-secret-token", &tmp.path().join("out")),
+        &options(&s.url, "wrong-secret-token", &tmp.path().join("out")),
         &NoProgress,
     )
     .expect_err("refused");
@@ -120,6 +95,7 @@ fn a_bad_token_is_a_clear_error_that_never_shows_it() {
     assert!(text.contains("refused"), "{text}");
     assert!(!text.contains("wrong-secret-token"));
     assert!(
-        !format!("{:?}", options(&s.1, "wrong-secret-token", tmp.path())).contains("wrong-secret")
+        !format!("{:?}", options(&s.url, "wrong-secret-token", tmp.path()))
+            .contains("wrong-secret")
     );
 }

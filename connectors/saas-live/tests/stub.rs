@@ -5,53 +5,27 @@
 #![allow(clippy::expect_used)]
 
 use std::path::{Path, PathBuf};
-use std::process::{Child, Command};
-use std::time::{Duration, Instant};
 
 use blastgraph_model::collect::NoProgress;
 use serde_json::Value;
-
-struct Stub(Child, String);
-
-impl Drop for Stub {
-    fn drop(&mut self) {
-        let _ = self.0.kill();
-        let _ = self.0.wait();
-    }
-}
 
 fn here() -> PathBuf {
     Path::new(env!("CARGO_MANIFEST_DIR")).to_path_buf()
 }
 
-fn stub(dir: &Path) -> Stub {
-    let port_file = dir.join("port");
-    let mut stub = Stub(
-        Command::new("python3")
-            .arg(here().join("tests/saas_stub.py"))
-            .arg(here().join("../google/tests/fixtures/google/C03az79cb"))
-            .arg(
-                here()
-                    .join("../slack/tests/fixtures/slack/E0AB12CD3/admin.apps.approved.list.json"),
-            )
-            .arg(&port_file)
-            .arg("saas-test-token")
-            .spawn()
-            .expect("python3 starts the stub"),
-        String::new(),
-    );
-    let start = Instant::now();
-    loop {
-        if let Ok(p) = std::fs::read_to_string(&port_file) {
-            stub.1 = format!("http://127.0.0.1:{p}");
-            return stub;
-        }
-        assert!(
-            start.elapsed() < Duration::from_secs(20),
-            "the stub did not start"
-        );
-        std::thread::sleep(Duration::from_millis(50));
-    }
+fn stub(dir: &Path) -> blastgraph_gen::LocalServer {
+    let port = dir.join("port");
+    let google = here().join("../google/tests/fixtures/google/C03az79cb");
+    let slack =
+        here().join("../slack/tests/fixtures/slack/E0AB12CD3/admin.apps.approved.list.json");
+    let args = [
+        google.as_os_str(),
+        slack.as_os_str(),
+        port.as_os_str(),
+        "saas-test-token".as_ref(),
+    ];
+    blastgraph_gen::LocalServer::start(&here().join("tests/saas_stub.py"), &args, &port)
+        .expect("the stand-in starts")
 }
 
 fn json(p: &Path) -> Value {
@@ -64,7 +38,7 @@ fn both_collectors_merge_pages_into_their_layouts() {
     let s = stub(tmp.path());
     let out = tmp.path().join("out");
     let g = blastgraph_connector_saas_live::google(
-        &s.1,
+        &s.url,
         "saas-test-token",
         "C03az79cb",
         &out,
@@ -86,7 +60,7 @@ fn both_collectors_merge_pages_into_their_layouts() {
         );
     }
     let sl = blastgraph_connector_saas_live::slack(
-        &s.1,
+        &s.url,
         "saas-test-token",
         "E0AB12CD3",
         &out,
@@ -144,7 +118,7 @@ fn a_refused_token_is_a_clear_error_that_never_shows_it() {
     let tmp = tempfile::tempdir().expect("tempdir");
     let s = stub(tmp.path());
     let e = blastgraph_connector_saas_live::google(
-        &s.1,
+        &s.url,
         "bad-secret-token",
         "C03az79cb",
         tmp.path(),
@@ -156,7 +130,7 @@ fn a_refused_token_is_a_clear_error_that_never_shows_it() {
         "{e}"
     );
     let e = blastgraph_connector_saas_live::slack(
-        &s.1,
+        &s.url,
         "bad-secret-token",
         "E0AB12CD3",
         tmp.path(),

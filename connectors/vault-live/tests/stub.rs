@@ -7,50 +7,25 @@
 #![allow(clippy::expect_used)]
 
 use std::path::{Path, PathBuf};
-use std::process::{Child, Command};
-use std::time::{Duration, Instant};
 
 use blastgraph_connector_vault_live::{Options, collect};
 use blastgraph_model::collect::NoProgress;
 
-struct Stub(Child, String);
-
-impl Drop for Stub {
-    fn drop(&mut self) {
-        let _ = self.0.kill();
-        let _ = self.0.wait();
-    }
+fn stub(dir: &Path, token: &str) -> blastgraph_gen::LocalServer {
+    let port = dir.join("port");
+    let script = Path::new(env!("CARGO_MANIFEST_DIR")).join("../vault/tests/vault_stub.py");
+    let (fixture, log) = (fixture(), dir.join("requests.log"));
+    let args = [
+        fixture.as_os_str(),
+        port.as_os_str(),
+        log.as_os_str(),
+        token.as_ref(),
+    ];
+    blastgraph_gen::LocalServer::start(&script, &args, &port).expect("the stand-in starts")
 }
 
 fn fixture() -> PathBuf {
     Path::new(env!("CARGO_MANIFEST_DIR")).join("../vault/tests/fixtures/acme/vault")
-}
-
-fn stub(dir: &Path, token: &str) -> Stub {
-    let port_file = dir.join("port");
-    let mut stub = Stub(
-        Command::new("python3")
-            .arg(Path::new(env!("CARGO_MANIFEST_DIR")).join("../vault/tests/vault_stub.py"))
-            .arg(fixture())
-            .arg(&port_file)
-            .arg(dir.join("requests.log"))
-            .arg(token)
-            .spawn()
-            .expect("python3 starts the stub"),
-        String::new(),
-    );
-    let start = Instant::now();
-    loop {
-        if let Ok(p) = std::fs::read_to_string(&port_file) {
-            stub.1 = format!("http://127.0.0.1:{p}");
-            return stub;
-        }
-        assert!(
-            start.elapsed() < Duration::from_secs(20),
-            "the stub did not start"
-        );
-        std::thread::sleep(Duration::from_millis(50));
-    }
 }
 
 fn options(address: &str, token: &str, output: &Path) -> Options {
@@ -68,7 +43,7 @@ fn the_collector_writes_the_layout_the_script_writes() {
     let tmp = tempfile::tempdir().expect("tempdir");
     let s = stub(tmp.path(), "live-token");
     let out = tmp.path().join("out");
-    let o = collect(&options(&s.1, "live-token", &out), &NoProgress).expect("collects");
+    let o = collect(&options(&s.url, "live-token", &out), &NoProgress).expect("collects");
     assert_eq!(o.denied, 0);
     assert!(o.ok > 40, "{o:?}");
     let want = blastgraph_gen::files_under(&fixture());
@@ -137,9 +112,10 @@ fn a_refused_token_leaves_error_bodies_and_says_so() {
     let tmp = tempfile::tempdir().expect("tempdir");
     let s = stub(tmp.path(), "right-token");
     let out = tmp.path().join("out");
-    let o = collect(&options(&s.1, "wrong-token", &out), &NoProgress).expect("collects");
+    let o = collect(&options(&s.url, "wrong-token", &out), &NoProgress).expect("collects");
     assert!(o.denied > 0 && o.ok == 0, "{o:?}");
-    let summary = blastgraph_connector_vault_live::summary(&o, &options(&s.1, "wrong-token", &out));
+    let summary =
+        blastgraph_connector_vault_live::summary(&o, &options(&s.url, "wrong-token", &out));
     assert!(summary.contains("denied"), "{summary}");
     assert!(!summary.contains("wrong-token"));
     let body = std::fs::read_to_string(out.join("vault/sys/mounts.json")).expect("mounts");

@@ -6,42 +6,19 @@
 #![allow(clippy::expect_used)]
 
 use std::path::Path;
-use std::process::{Child, Command};
-use std::time::{Duration, Instant};
+use std::process::Command;
 
-struct Stub(Child);
-
-impl Drop for Stub {
-    fn drop(&mut self) {
-        let _ = self.0.kill();
-        let _ = self.0.wait();
-    }
-}
-
-/// Starts the stand-in on the fixture; its port.
-fn start(fixture: &Path, dir: &Path, log: &Path, token: &str) -> (Stub, String) {
-    let port_file = dir.join("port");
-    let stub = Stub(
-        Command::new("python3")
-            .arg(Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/vault_stub.py"))
-            .arg(fixture)
-            .arg(&port_file)
-            .arg(log)
-            .arg(token)
-            .spawn()
-            .expect("python3 starts the stub"),
-    );
-    let start = Instant::now();
-    loop {
-        if let Ok(p) = std::fs::read_to_string(&port_file) {
-            return (stub, p);
-        }
-        assert!(
-            start.elapsed() < Duration::from_secs(20),
-            "the stub did not start"
-        );
-        std::thread::sleep(Duration::from_millis(50));
-    }
+/// Starts the stand-in on the fixture.
+fn start(fixture: &Path, dir: &Path, log: &Path, token: &str) -> blastgraph_gen::LocalServer {
+    let port = dir.join("port");
+    let script = Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/vault_stub.py");
+    let args = [
+        fixture.as_os_str(),
+        port.as_os_str(),
+        log.as_os_str(),
+        token.as_ref(),
+    ];
+    blastgraph_gen::LocalServer::start(&script, &args, &port).expect("the stand-in starts")
 }
 
 #[test]
@@ -50,12 +27,12 @@ fn the_script_rebuilds_the_layout_and_never_asks_for_a_value() {
     let fixture = here.join("tests/fixtures/acme/vault");
     let tmp = tempfile::tempdir().expect("tempdir");
     let log = tmp.path().join("requests.log");
-    let (_stub, port) = start(&fixture, tmp.path(), &log, "test-token");
+    let server = start(&fixture, tmp.path(), &log, "test-token");
     let out = tmp.path().join("out");
     let run = Command::new("bash")
         .arg(here.join("vault-snapshot.sh"))
         .arg(&out)
-        .env("VAULT_ADDR", format!("http://127.0.0.1:{port}"))
+        .env("VAULT_ADDR", &server.url)
         .env("VAULT_TOKEN", "test-token")
         .env_remove("VAULT_NAMESPACE")
         .output()
@@ -104,12 +81,12 @@ fn a_wrong_token_gives_error_bodies_the_connector_names_as_gaps() {
     let here = Path::new(env!("CARGO_MANIFEST_DIR"));
     let fixture = here.join("tests/fixtures/acme/vault");
     let tmp = tempfile::tempdir().expect("tempdir");
-    let (_stub, port) = start(&fixture, tmp.path(), &tmp.path().join("log"), "right-token");
+    let server = start(&fixture, tmp.path(), &tmp.path().join("log"), "right-token");
     let out = tmp.path().join("out");
     let run = Command::new("bash")
         .arg(here.join("vault-snapshot.sh"))
         .arg(&out)
-        .env("VAULT_ADDR", format!("http://127.0.0.1:{port}"))
+        .env("VAULT_ADDR", &server.url)
         .env("VAULT_TOKEN", "wrong-token")
         .output()
         .expect("bash runs the script");

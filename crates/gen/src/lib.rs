@@ -560,6 +560,53 @@ pub fn json_files_under(dir: &std::path::Path) -> Vec<(String, Vec<u8>)> {
         .collect()
 }
 
+/// A local stand-in for a provider's API: a Python script that serves on
+/// 127.0.0.1 and writes its port to a file; stopped when dropped. For the
+/// live collectors' and snapshot scripts' tests.
+pub struct LocalServer {
+    child: std::process::Child,
+    /// `http://127.0.0.1:PORT`.
+    pub url: String,
+}
+
+impl LocalServer {
+    /// Starts `python3 SCRIPT ARGS…`; one of `args` is `port_file`, where
+    /// the script writes its port once it serves.
+    pub fn start(
+        script: &std::path::Path,
+        args: &[&std::ffi::OsStr],
+        port_file: &std::path::Path,
+    ) -> Result<LocalServer, String> {
+        let child = std::process::Command::new("python3")
+            .arg(script)
+            .args(args)
+            .spawn()
+            .map_err(|e| format!("python3 {} does not start: {e}", script.display()))?;
+        let mut server = LocalServer {
+            child,
+            url: String::new(),
+        };
+        let start = std::time::Instant::now();
+        loop {
+            if let Ok(p) = std::fs::read_to_string(port_file) {
+                server.url = format!("http://127.0.0.1:{}", p.trim());
+                return Ok(server);
+            }
+            if start.elapsed() > std::time::Duration::from_secs(20) {
+                return Err(format!("{} did not start within 20 s", script.display()));
+            }
+            std::thread::sleep(std::time::Duration::from_millis(50));
+        }
+    }
+}
+
+impl Drop for LocalServer {
+    fn drop(&mut self) {
+        let _ = self.child.kill();
+        let _ = self.child.wait();
+    }
+}
+
 /// What the connectors' ingest benchmarks share.
 pub mod bench {
     /// A digest of the edge set, independent of edge order: every edge with
