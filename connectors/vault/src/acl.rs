@@ -238,10 +238,24 @@ fn parse_hcl(text: &str) -> Result<(Policy, Vec<String>), String> {
     Ok((policy, problems))
 }
 
-/// `control_group = {` → `control_group {` (HCL 1 → HCL 2).
+/// HCL 1 forms HCL 2 does not take: `control_group = {` → `control_group {`,
+/// and a block's `{` on the line after its labels (`path "x"` then `{`, as
+/// HashiCorp's tutorials write policies) joined to them.
 fn hcl1_blocks(text: &str) -> String {
+    let mut joined: Vec<String> = Vec::new();
+    for line in text.lines() {
+        if line.trim() == "{"
+            && let Some(prev) = joined.iter_mut().rev().find(|l| !l.trim().is_empty())
+            && prev.trim_end().ends_with('"')
+        {
+            prev.push_str(" {");
+            continue;
+        }
+        joined.push(line.to_string());
+    }
+    let text = joined.join("\n");
     let mut out = String::with_capacity(text.len());
-    let mut rest = text;
+    let mut rest = text.as_str();
     while let Some(i) = rest.find("control_group") {
         let (head, tail) = rest.split_at(i + "control_group".len());
         out.push_str(head);
