@@ -240,3 +240,50 @@ fn a_collaborator_reaches_a_vault_secret_through_the_workflow_it_runs() {
     assert!(!between(&e, &user("erin"), &main, EdgeKind::CanActAs)[0].conditional);
     assert_eq!(e.nodes.iter().filter(|n| n.id == main).count(), 1);
 }
+
+#[test]
+fn bad_records_are_reported_with_their_place_and_the_rest_kept() {
+    let mut files = read("tests/fixtures/acme");
+    let first = &files[0].0;
+    let root =
+        first[..first.find("/acme/github/").expect("layout root") + "/acme".len()].to_string();
+    files.push((
+        format!("{root}/github/repos/acme/infra/collaborators.json"),
+        br#"[{"login": "zed", "role_name": "write"}, {"role_name": "admin"}, 7]"#.to_vec(),
+    ));
+    files.push((
+        format!("{root}/github/repos/acme/web/branches.json"),
+        br#"{"not": "a list"}"#.to_vec(),
+    ));
+    files.push((
+        format!("{root}/github/orgs/acme/installations.json"),
+        br#"{"installations": [{"app_slug": "x"}]"#.to_vec(),
+    ));
+    let e = ingest(&files);
+    let on = |f: &str| {
+        e.diagnostics
+            .iter()
+            .filter(|d| d.file.ends_with(f) && d.file.contains("/github/"))
+            .map(|d| format!("{} {}", d.location, d.message))
+            .collect::<Vec<_>>()
+    };
+    let c = on("repos/acme/infra/collaborators.json");
+    assert!(c.iter().any(|d| d.starts_with("$[1].login")), "{c:?}");
+    assert!(c.iter().any(|d| d.starts_with("$[2]")), "{c:?}");
+    assert!(
+        on("repos/acme/web/branches.json")
+            .iter()
+            .any(|d| d.contains("expected an array"))
+    );
+    assert!(!on("orgs/acme/installations.json").is_empty());
+    // zed, from the good record of the bad file, writes to infra.
+    assert!(
+        !between(
+            &e,
+            &user("zed"),
+            &sub("repo:acme/infra:ref:refs/heads/dev"),
+            EdgeKind::CanActAs
+        )
+        .is_empty()
+    );
+}

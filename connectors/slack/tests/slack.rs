@@ -64,3 +64,37 @@ fn approved_apps_reach_messages_and_files_by_scope() {
             .any(|d| d.message.contains("reactions:write"))
     );
 }
+
+#[test]
+fn an_error_answer_and_bad_records_are_said() {
+    let mut b = EstateBuilder::new();
+    let refused = br#"{"ok": false, "error": "not_allowed_token_type"}"#;
+    let bad = br#"{"ok": true, "approved_apps": [{"app": {"name": "no id"}, "scopes": []}, {"app": {"id": "A1", "name": "ok"}, "scopes": [{"name": "channels:history", "token_type": "user"}]}]}"#;
+    let files = [
+        ("slack/T1/admin.apps.approved.list.json", &refused[..]),
+        ("slack/T2/admin.apps.approved.list.json", &bad[..]),
+    ];
+    let inputs: Vec<InputFile<'_>> = files
+        .iter()
+        .map(|(p, b)| InputFile {
+            path: p,
+            bytes: b,
+            sha256: "",
+        })
+        .collect();
+    SlackConnector.ingest_all(&inputs, &mut b);
+    let e = b.finish();
+    assert!(
+        e.diagnostics
+            .iter()
+            .any(|d| d.file.contains("T1") && d.message.contains("not_allowed_token_type"))
+    );
+    assert!(
+        e.diagnostics
+            .iter()
+            .any(|d| d.file.contains("T2") && d.location == "$.approved_apps[0].app.id"),
+        "{:?}",
+        e.diagnostics
+    );
+    assert!(e.edges.to_vec().iter().any(|x| x.from == "slack:app/A1"));
+}
