@@ -10,8 +10,8 @@
 //! `#[cfg(test)]` line of the list.
 //!
 //! Live collection sits behind one cargo feature per provider family
-//! (`live-aws`, `live-azure`, `live-vault`, `live-github`, `live-saas`;
-//! `live` turns them all on). A build without a
+//! (`live-aws`, `live-azure`, `live-vault`, `live-github`, `live-saas`,
+//! `live-k8s`; `live` turns them all on). A build without a
 //! provider's feature still lists `collect <provider>`, and answers it with
 //! the feature that adds it.
 
@@ -62,7 +62,7 @@ pub static PROVIDERS: &[Entry] = &[
     Entry { provider: &blastgraph_connector_aws::PROVIDER, live: live!("live-aws", blastgraph_connector_aws_live::COLLECTOR) },
     Entry { provider: &blastgraph_connector_azure::PROVIDER, live: live!("live-azure", blastgraph_connector_azure_live::COLLECTOR) },
     Entry { provider: &blastgraph_connector_vault::PROVIDER, live: live!("live-vault", blastgraph_connector_vault_live::COLLECTOR) },
-    Entry { provider: &blastgraph_connector_k8s::PROVIDER, live: Live::None },
+    Entry { provider: &blastgraph_connector_k8s::PROVIDER, live: live!("live-k8s", blastgraph_connector_k8s_live::COLLECTOR) },
     Entry { provider: &blastgraph_connector_github::PROVIDER, live: live!("live-github", blastgraph_connector_github_live::COLLECTOR) },
     Entry { provider: &blastgraph_connector_google::PROVIDER, live: live!("live-saas", blastgraph_connector_saas_live::GOOGLE) },
     Entry { provider: &blastgraph_connector_slack::PROVIDER, live: live!("live-saas", blastgraph_connector_saas_live::SLACK) },

@@ -148,6 +148,24 @@ fn collect_of_a_provider_not_in_this_build_names_the_feature() {
             .to_string();
         assert!(e.contains("--features live-azure"), "{e}");
     }
+    #[cfg(not(feature = "live-k8s"))]
+    {
+        let cli = crate::args::Cli::try_parse_from([
+            "blastgraph",
+            "collect",
+            "k8s",
+            "--cluster",
+            "c",
+            "-o",
+            "x",
+        ])
+        .unwrap();
+        let (mut out, mut err) = (Vec::new(), Vec::new());
+        let e = crate::run(&cli, &mut out, &mut err)
+            .unwrap_err()
+            .to_string();
+        assert!(e.contains("--features live-k8s"), "{e}");
+    }
     #[cfg(not(feature = "live-github"))]
     {
         let cli = crate::args::Cli::try_parse_from([

@@ -1,0 +1,256 @@
+//! The API calls of `k8s-snapshot.sh`.
+
+use std::path::{Path, PathBuf};
+use std::sync::Arc;
+
+use blastgraph_model::collect::{CollectError, Collector, Progress, write_layout_file};
+use serde_json::{Value, json};
+
+/// The in-cluster service account's files.
+const IN_CLUSTER: &str = "/var/run/secrets/kubernetes.io/serviceaccount";
+
+/// What a collection needs.
+#[derive(Clone)]
+pub struct Options {
+    /// The API server (`https://…:6443`).
+    pub server: String,
+    /// The bearer token (its `Debug` is hidden).
+    pub token: String,
+    /// PEM bundle of the cluster's CA.
+    pub ca: Option<PathBuf>,
+    /// The cluster's name in the layout (`k8s/NAME/`).
+    pub cluster: String,
+    /// Where the layout goes.
+    pub output: PathBuf,
+}
+
+impl std::fmt::Debug for Options {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("Options")
+            .field("server", &self.server)
+            .field("token", &"<hidden>")
+            .field("ca", &self.ca)
+            .field("cluster", &self.cluster)
+            .field("output", &self.output)
+            .finish()
+    }
+}
+
+/// The collector, for the provider registry.
+#[derive(Debug, Clone, Copy)]
+pub struct K8sCollector;
+
+/// The Kubernetes collector.
+pub static COLLECTOR: K8sCollector = K8sCollector;
+
+/// The lists read: (API path, the items' `apiVersion`, `kind`).
+const LISTS: [(&str, &str, &str); 6] = [
+    ("api/v1/serviceaccounts", "v1", "ServiceAccount"),
+    ("api/v1/secrets", "v1", "Secret"),
+    (
+        "apis/rbac.authorization.k8s.io/v1/roles",
+        "rbac.authorization.k8s.io/v1",
+        "Role",
+    ),
+    (
+        "apis/rbac.authorization.k8s.io/v1/rolebindings",
+        "rbac.authorization.k8s.io/v1",
+        "RoleBinding",
+    ),
+    (
+        "apis/rbac.authorization.k8s.io/v1/clusterroles",
+        "rbac.authorization.k8s.io/v1",
+        "ClusterRole",
+    ),
+    (
+        "apis/rbac.authorization.k8s.io/v1/clusterrolebindings",
+        "rbac.authorization.k8s.io/v1",
+        "ClusterRoleBinding",
+    ),
+];
+
+impl Collector for K8sCollector {
+    fn command(&self) -> clap::Command {
+        clap::Command::new("k8s")
+            .about(
+                "Kubernetes: service accounts, secret metadata and RBAC from the API server into the layout of \
+                 docs/k8s-raw-layout.md; token from KUBE_TOKEN (or the pod's service account)",
+            )
+            .arg(clap::Arg::new("cluster").long("cluster").value_name("NAME").required(true).help("The cluster's name in the layout (k8s/NAME/)"))
+            .arg(
+                clap::Arg::new("output")
+                    .short('o')
+                    .long("output")
+                    .value_name("DIR")
+                    .required(true)
+                    .value_parser(clap::value_parser!(PathBuf))
+                    .help("Folder to write into (DIR/k8s/NAME/...)"),
+            )
+            .arg(clap::Arg::new("server").long("server").value_name("URL").help("API server (default: KUBE_SERVER, or the pod's)"))
+            .arg(
+                clap::Arg::new("certificate-authority")
+                    .long("certificate-authority")
+                    .value_name("FILE")
+                    .value_parser(clap::value_parser!(PathBuf))
+                    .help("The cluster's CA (default: KUBE_CA_FILE, or the pod's)"),
+            )
+    }
+
+    fn collect(
+        &self,
+        args: &clap::ArgMatches,
+        _tool: &str,
+        progress: &dyn Progress,
+    ) -> Result<String, CollectError> {
+        let env = |k: &str| std::env::var(k).ok().filter(|v| !v.trim().is_empty());
+        let in_cluster = Path::new(IN_CLUSTER);
+        let server = args
+            .get_one::<String>("server")
+            .cloned()
+            .or_else(|| env("KUBE_SERVER"))
+            .or_else(|| {
+                let host = env("KUBERNETES_SERVICE_HOST")?;
+                let port = env("KUBERNETES_SERVICE_PORT").unwrap_or_else(|| "443".into());
+                Some(format!("https://{host}:{port}"))
+            })
+            .ok_or("no API server: give --server or set KUBE_SERVER (kubectl users: run connectors/k8s/k8s-snapshot.sh)")?;
+        let token = env("KUBE_TOKEN")
+            .or_else(|| {
+                std::fs::read_to_string(in_cluster.join("token"))
+                    .ok()
+                    .map(|t| t.trim().to_string())
+            })
+            .ok_or("no token: set KUBE_TOKEN (or run inside a pod with a service account)")?;
+        let ca = args
+            .get_one::<PathBuf>("certificate-authority")
+            .cloned()
+            .or_else(|| env("KUBE_CA_FILE").map(PathBuf::from))
+            .or_else(|| Some(in_cluster.join("ca.crt")).filter(|p| p.is_file()));
+        let opts = Options {
+            server,
+            token,
+            ca,
+            cluster: args
+                .get_one::<String>("cluster")
+                .cloned()
+                .ok_or("--cluster is required")?,
+            output: args
+                .get_one::<PathBuf>("output")
+                .cloned()
+                .ok_or("-o DIR is required")?,
+        };
+        let n = collect(&opts, progress)?;
+        Ok(format!(
+            "wrote {} to {} ({n} objects; secret values removed)\n",
+            "rbac.json and openid-configuration.json",
+            opts.output.join("k8s").join(&opts.cluster).display()
+        ))
+    }
+}
+
+fn get(agent: &ureq::Agent, url: &str, token: &str) -> Result<Value, String> {
+    let mut resp = agent
+        .get(url)
+        .header("Authorization", &format!("Bearer {token}"))
+        .header("Accept", "application/json")
+        .call()
+        .map_err(|e| e.to_string())?;
+    let status = resp.status().as_u16();
+    let bytes = resp
+        .body_mut()
+        .with_config()
+        .limit(512 * 1024 * 1024)
+        .read_to_vec()
+        .unwrap_or_default();
+    if !(200..300).contains(&status) {
+        return Err(format!("HTTP {status}"));
+    }
+    serde_json::from_slice(&bytes).map_err(|e| format!("not JSON: {e}"))
+}
+
+/// Collects the cluster's folder; the number of objects written.
+pub fn collect(opts: &Options, progress: &dyn Progress) -> Result<usize, CollectError> {
+    let mut tls = ureq::tls::TlsConfig::builder();
+    if let Some(ca) = &opts.ca {
+        let pem = std::fs::read(ca).map_err(|e| format!("CA {}: {e}", ca.display()))?;
+        let certs: Vec<ureq::tls::Certificate<'static>> = ureq::tls::parse_pem(&pem)
+            .filter_map(Result::ok)
+            .filter_map(|i| match i {
+                ureq::tls::PemItem::Certificate(c) => Some(c.to_owned()),
+                _ => None,
+            })
+            .collect();
+        tls = tls.root_certs(ureq::tls::RootCerts::Specific(Arc::new(certs)));
+    }
+    let agent: ureq::Agent = ureq::Agent::config_builder()
+        .http_status_as_error(false)
+        .tls_config(tls.build())
+        .timeout_global(Some(std::time::Duration::from_secs(120)))
+        .build()
+        .into();
+    let base = opts.server.trim_end_matches('/');
+    let mut items = Vec::new();
+    for (path, api_version, kind) in LISTS {
+        let mut cont = String::new();
+        loop {
+            progress.call_started("k8s", path);
+            let url = format!(
+                "{base}/{path}?limit=500{}",
+                if cont.is_empty() {
+                    String::new()
+                } else {
+                    format!("&continue={cont}")
+                }
+            );
+            let page = get(&agent, &url, &opts.token).map_err(|e| format!("{base}/{path}: {e}"))?;
+            progress.call_done();
+            for mut item in page
+                .get("items")
+                .and_then(Value::as_array)
+                .cloned()
+                .unwrap_or_default()
+            {
+                if let Some(o) = item.as_object_mut() {
+                    // Values never leave memory.
+                    o.remove("data");
+                    o.remove("stringData");
+                    o.insert("apiVersion".into(), json!(api_version));
+                    o.insert("kind".into(), json!(kind));
+                }
+                items.push(item);
+            }
+            cont = page
+                .pointer("/metadata/continue")
+                .and_then(Value::as_str)
+                .unwrap_or("")
+                .to_string();
+            if cont.is_empty() {
+                break;
+            }
+        }
+    }
+    let n = items.len();
+    let dir = format!("k8s/{}", opts.cluster);
+    let list = json!({"apiVersion": "v1", "items": items, "kind": "List", "metadata": {"resourceVersion": ""}});
+    write(&opts.output, &format!("{dir}/rbac.json"), &list)?;
+    progress.call_started("k8s", ".well-known/openid-configuration");
+    let oidc = get(
+        &agent,
+        &format!("{base}/.well-known/openid-configuration"),
+        &opts.token,
+    )
+    .map_err(|e| format!("{base}/.well-known/openid-configuration: {e}"))?;
+    progress.call_done();
+    write(
+        &opts.output,
+        &format!("{dir}/openid-configuration.json"),
+        &oidc,
+    )?;
+    Ok(n)
+}
+
+fn write(out: &Path, rel: &str, v: &Value) -> Result<(), CollectError> {
+    let mut bytes = serde_json::to_vec_pretty(v).map_err(|e| e.to_string())?;
+    bytes.push(b'\n');
+    write_layout_file(out, rel, &bytes).map_err(|(p, e)| format!("{}: {e}", p.display()).into())
+}

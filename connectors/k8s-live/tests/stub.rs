@@ -1,0 +1,99 @@
+//! `collect k8s` against a stand-in API server replaying the prod-eks
+//! fixture one object per page, secrets with their values: the collector
+//! writes the layout with every object and no value, and the connector
+//! reads it.
+
+#![allow(clippy::expect_used)]
+
+use std::path::{Path, PathBuf};
+
+use blastgraph_connector_k8s_live::{Options, collect};
+use blastgraph_model::collect::NoProgress;
+
+fn fixture() -> PathBuf {
+    Path::new(env!("CARGO_MANIFEST_DIR")).join("../k8s/tests/fixtures/k8s/prod-eks")
+}
+
+fn stub(dir: &Path) -> blastgraph_gen::LocalServer {
+    let port = dir.join("port");
+    let script = Path::new(env!("CARGO_MANIFEST_DIR")).join("../k8s/tests/k8s_stub.py");
+    let f = fixture();
+    let args = [f.as_os_str(), port.as_os_str(), "k8s-test-token".as_ref()];
+    blastgraph_gen::LocalServer::start(&script, &args, &port).expect("the stand-in starts")
+}
+
+fn options(server: &str, token: &str, out: &Path) -> Options {
+    Options {
+        server: server.into(),
+        token: token.into(),
+        ca: None,
+        cluster: "prod-eks".into(),
+        output: out.to_path_buf(),
+    }
+}
+
+#[test]
+fn the_collector_writes_every_object_without_values() {
+    let tmp = tempfile::tempdir().expect("tempdir");
+    let s = stub(tmp.path());
+    let out = tmp.path().join("out");
+    let n = collect(&options(&s.url, "k8s-test-token", &out), &NoProgress).expect("collects");
+    let want: usize = ["rbac.json", "secrets-with-values.json"]
+        .iter()
+        .map(|f| {
+            let v: serde_json::Value =
+                serde_json::from_slice(&std::fs::read(fixture().join(f)).expect("fixture"))
+                    .expect("json");
+            v["items"].as_array().map_or(0, Vec::len)
+        })
+        .sum();
+    assert_eq!(n, want);
+    let written = blastgraph_gen::json_files_under(&out);
+    for (p, b) in &written {
+        let t = String::from_utf8_lossy(b);
+        assert!(
+            !t.contains("U0VFREVELUs4Uy1WQUxVRQ") && !t.contains("\"data\""),
+            "{p}"
+        );
+        assert!(!t.contains("k8s-test-token"), "{p}");
+    }
+    let inputs: Vec<blastgraph_model::InputFile<'_>> = written
+        .iter()
+        .map(|(p, b)| blastgraph_model::InputFile {
+            path: p,
+            bytes: b,
+            sha256: "",
+        })
+        .collect();
+    let mut b = blastgraph_model::EstateBuilder::new();
+    blastgraph_model::Connector::ingest_all(
+        &blastgraph_connector_k8s::K8sConnector,
+        &inputs,
+        &mut b,
+    );
+    let e = b.finish();
+    let issuer = "https://oidc.eks.us-east-1.amazonaws.com/id/5C5A1B2C3D4E5F60718293A4B5C6D7E8";
+    let trainer = blastgraph_model::ids::k8s_service_account(issuer, "ml", "trainer");
+    let secret = blastgraph_model::ids::k8s_object(issuer, "ml", "secrets", "openai-sp");
+    assert!(
+        e.edges
+            .to_vec()
+            .iter()
+            .any(|x| x.from == trainer && x.to == secret),
+        "{:?}",
+        e.diagnostics
+    );
+}
+
+#[test]
+fn a_refused_token_is_a_clear_error() {
+    let tmp = tempfile::tempdir().expect("tempdir");
+    let s = stub(tmp.path());
+    let e =
+        collect(&options(&s.url, "wrong-k8s-token", tmp.path()), &NoProgress).expect_err("refused");
+    assert!(
+        e.to_string().contains("HTTP 401") && !e.to_string().contains("wrong-k8s"),
+        "{e}"
+    );
+    assert!(!format!("{:?}", options(&s.url, "wrong-k8s-token", tmp.path())).contains("wrong-k8s"));
+}
