@@ -126,7 +126,9 @@ fn collect_of_a_provider_not_in_this_build_names_the_feature() {
         .collect();
     assert_eq!(
         names,
-        ["aws", "azure", "vault", "github", "google", "slack", "toy"]
+        [
+            "aws", "azure", "vault", "k8s", "github", "google", "slack", "toy"
+        ]
     );
     #[cfg(not(feature = "live-aws"))]
     {
