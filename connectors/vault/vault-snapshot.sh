@@ -61,7 +61,11 @@ jq -r '(.data // .) | to_entries[] | select(.key|endswith("/")) | "\(.key) \(.va
     approle|jwt|oidc|kubernetes|aws)
       case "$type" in jwt|oidc|kubernetes) get "$m/config" ;; esac
       list "$m/role"
-      for r in $(keys "$m/role"); do get "$m/role/$r"; done
+      for r in $(keys "$m/role"); do
+        get "$m/role/$r"
+        # An AppRole's role id names its logins' entity alias.
+        if [ "$type" = approle ]; then get "$m/role/$r/role-id"; fi
+      done
       ;;
     userpass)
       list "$m/users"

@@ -225,6 +225,10 @@ pub fn collect(opts: &Options, progress: &dyn Progress) -> Result<Outcome, Colle
                 }
                 for r in c.list(&format!("{m}/role"), progress)? {
                     c.get(&format!("{m}/role/{r}"), progress)?;
+                    // An AppRole's role id names its logins' entity alias.
+                    if kind == "approle" {
+                        c.get(&format!("{m}/role/{r}/role-id"), progress)?;
+                    }
                 }
             }
             "userpass" => {

@@ -516,6 +516,14 @@ impl<'a> Emit<'a> {
     fn alias_name(&self, r: &Role) -> Option<String> {
         match &r.login {
             Login::Userpass => Some(r.name.clone()),
+            Login::AppRole { .. } => {
+                let mount = qualify(&r.ns, &r.mount);
+                self.f
+                    .role_ids
+                    .iter()
+                    .find(|(m, n, _)| *m == mount && *n == r.name)
+                    .map(|(_, _, id)| id.clone())
+            }
             Login::Jwt {
                 user_claim,
                 bound_subject,

@@ -187,6 +187,9 @@ pub(crate) struct Facts {
     pub aws_roles: Vec<AwsRole>,
     pub db_connections: Vec<DbConnection>,
     pub db_roles: Vec<DbRole>,
+    /// AppRole role ids (`auth/M/role/NAME/role-id`): (mount, role, id).
+    /// An AppRole login's entity alias is named by it; never output.
+    pub role_ids: Vec<(String, String, String)>,
 }
 
 impl Facts {

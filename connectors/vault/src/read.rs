@@ -430,6 +430,19 @@ fn call_inner(
                 host: d.opt_str("kubernetes_host")?.map(str::to_string),
             });
         }
+        ("approle", false) if rest.starts_with("role/") && rest.ends_with("/role-id") => {
+            // The role id is the AppRole login's entity alias name: kept in
+            // memory to tie the role to its entity, never written out.
+            let name = &rest["role/".len()..rest.len() - "/role-id".len()];
+            let d = data(top)?;
+            if let Some(id) = d.opt_str("role_id")? {
+                facts.role_ids.push((
+                    qualify(&mount.ns, &mount.path),
+                    name.to_string(),
+                    id.to_string(),
+                ));
+            }
+        }
         (kind @ ("approle" | "jwt" | "oidc" | "kubernetes" | "aws"), false)
             if rest.starts_with("role/") && rest.matches('/').count() == 1 =>
         {

@@ -599,3 +599,40 @@ fn sharing_policy_reach_changes_no_ones_reach() {
                 && k == "can_read_secret")
     );
 }
+
+#[test]
+fn an_approle_login_gets_its_entity_by_role_id_which_is_never_output() {
+    let e = acme();
+    let etl = v("auth/approle/role/etl");
+    // etl-service's policy reaches the ci secrets (behind the role's CIDR).
+    let read = between(
+        &e,
+        &etl,
+        &v("secret/ci/aws-deploy-key"),
+        EdgeKind::CanReadSecret,
+    );
+    assert_eq!(read.len(), 1, "{read:?}");
+    assert!(
+        read[0]
+            .provenance
+            .reason
+            .contains("policy of entity etl-service"),
+        "{}",
+        read[0].provenance.reason
+    );
+    assert!(
+        !format!("{e:?}").contains("SEEDED-ROLE-ID"),
+        "a role id reached the estate"
+    );
+    // Without the role id, the entity is not tied to the login.
+    let e = ingest(&fixture_files(&["role/etl/role-id"]));
+    assert!(
+        between(
+            &e,
+            &etl,
+            &v("secret/ci/aws-deploy-key"),
+            EdgeKind::CanReadSecret
+        )
+        .is_empty()
+    );
+}
