@@ -421,6 +421,50 @@ impl<'a> Emit<'a> {
                     );
                 }
             }
+            // A namespace's control: binding itself its admin (creating
+            // role bindings with `bind` or `escalate` on a role that may
+            // do everything there) reads every secret and runs as every
+            // account of the namespace.
+            if let Some(ns) = &b.ns {
+                let rbac = "rbac.authorization.k8s.io";
+                let binds = role
+                    .rules
+                    .iter()
+                    .find(|r| r.allows("create", rbac, "rolebindings", None));
+                let may = role.rules.iter().any(|q| {
+                    ["admin", "edit", "cluster-admin"].iter().any(|n| {
+                        q.allows("bind", rbac, "clusterroles", Some(n))
+                            || q.allows("escalate", rbac, "clusterroles", Some(n))
+                    }) || q.allows("escalate", rbac, "roles", None)
+                });
+                if let (Some(rule), true) = (binds, may) {
+                    let why = format!("binds itself the namespace's admin: {}", how(rule));
+                    for sec in c.secrets.iter().filter(|x| x.ns == *ns) {
+                        let to = self.secret(&sec.ns, &sec.name);
+                        self.edge(
+                            &from,
+                            &to,
+                            EdgeKind::CanReadSecret,
+                            Some("k8s rbac bind"),
+                            &b.at,
+                            why.clone(),
+                            None,
+                        );
+                    }
+                    for sa in c.service_accounts.iter().filter(|x| x.ns == *ns) {
+                        let to = self.sa(&sa.ns, &sa.name);
+                        self.edge(
+                            &from,
+                            &to,
+                            EdgeKind::CanActAs,
+                            Some("k8s rbac bind"),
+                            &b.at,
+                            why.clone(),
+                            None,
+                        );
+                    }
+                }
+            }
             // Cluster-wide control.
             if b.ns.is_none() {
                 let rbac = "rbac.authorization.k8s.io";

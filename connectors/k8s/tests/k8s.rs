@@ -288,3 +288,38 @@ fn a_ci_account_reaches_a_vault_secret_through_the_account_it_runs_as() {
     assert!(firm(&e, &group, &trainer, EdgeKind::CanActAs));
     assert_eq!(e.nodes.iter().filter(|n| n.id == trainer).count(), 1);
 }
+
+#[test]
+fn binding_oneself_a_namespace_admin_reaches_the_namespace() {
+    let e = cluster();
+    // gina may create role bindings and bind `admin`: web's secrets and accounts.
+    let gina = ids::k8s_subject(ISSUER, "users", "gina@acme.ai");
+    assert!(firm(
+        &e,
+        &gina,
+        &secret("web", "session-key"),
+        EdgeKind::CanReadSecret
+    ));
+    assert!(firm(&e, &gina, &sa("web", "frontend"), EdgeKind::CanActAs));
+    // Not another namespace's.
+    assert!(
+        between(
+            &e,
+            &gina,
+            &secret("ml", "openai-sp"),
+            EdgeKind::CanReadSecret
+        )
+        .is_empty()
+    );
+    // Creating bindings without `bind` on a role that can do it grants nothing.
+    let hal = ids::k8s_subject(ISSUER, "users", "hal@acme.ai");
+    assert!(
+        between(
+            &e,
+            &hal,
+            &secret("web", "session-key"),
+            EdgeKind::CanReadSecret
+        )
+        .is_empty()
+    );
+}
