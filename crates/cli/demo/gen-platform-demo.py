@@ -1,6 +1,6 @@
 #!/usr/bin/env python3
-"""Writes the demo estate's GitHub, Kubernetes and Google Workspace parts
-(demo/github, demo/k8s, demo/google) and prints their lists for
+"""Writes the demo estate's GitHub, Kubernetes, Google Workspace and Slack
+parts (demo/github, demo/k8s, demo/google, demo/slack) and prints their lists for
 src/demo_files.rs: Acme AI's GitHub organisation (REST responses,
 docs/github-raw-layout.md), its ML cluster (kubectl output,
 docs/k8s-raw-layout.md) and its Google Workspace tokens (docs/saas-oauth.md).
@@ -46,7 +46,7 @@ def meta(name, ns=None, **extra):
 
 
 def main():
-    for part in ("github", "k8s", "google"):
+    for part in ("github", "k8s", "google", "slack"):
         if os.path.isdir(os.path.join(ROOT, part)):
             shutil.rmtree(os.path.join(ROOT, part))
     # GitHub: ml-infra's main branch is the subject the AWS deploy role and
@@ -84,12 +84,20 @@ def main():
         {"kind": "admin#directory#token", "clientId": "notebook-sync", "displayText": "notebook-sync OAuth app",
          "anonymous": False, "nativeApp": False, "userKey": "alice@acme.ai",
          "scopes": ["https://www.googleapis.com/auth/drive", "openid"]}]})
+    # Slack: an approved summarizer app reads every public channel.
+    write("slack/E0ACMEAI1/admin.apps.approved.list.json", {"ok": True, "approved_apps": [
+        {"app": {"id": "A0SUMMARY1", "name": "channel-summarizer", "description": "LLM summaries of channels",
+                 "is_app_directory_approved": False, "is_internal": True},
+         "scopes": [{"name": "channels:history", "is_sensitive": True, "token_type": "user"},
+                    {"name": "files:read", "is_sensitive": True, "token_type": "bot"}],
+         "date_updated": 1764000000, "last_resolved_by": {"actor_id": "W0ACMEADMIN", "actor_type": "user"}}],
+        "response_metadata": {"next_cursor": ""}})
     lists()
 
 
 def lists():
-    """Prints DEMO_GITHUB, DEMO_K8S and DEMO_GOOGLE for src/demo_files.rs."""
-    for part, const in (("github", "DEMO_GITHUB"), ("k8s", "DEMO_K8S"), ("google", "DEMO_GOOGLE")):
+    """Prints DEMO_GITHUB, DEMO_K8S, DEMO_GOOGLE and DEMO_SLACK for src/demo_files.rs."""
+    for part, const in (("github", "DEMO_GITHUB"), ("k8s", "DEMO_K8S"), ("google", "DEMO_GOOGLE"), ("slack", "DEMO_SLACK")):
         files = []
         for d, _, names in os.walk(os.path.join(ROOT, part)):
             for n in names:

@@ -548,6 +548,12 @@ pub const DEMO_GOOGLE: &[(&str, &str)] = &[
     ),
 ];
 
+/// The demo estate's slack part, written by `demo/gen-platform-demo.py`.
+pub const DEMO_SLACK: &[(&str, &str)] = &[(
+    "E0ACMEAI1/admin.apps.approved.list.json",
+    include_str!("../demo/slack/E0ACMEAI1/admin.apps.approved.list.json"),
+)];
+
 #[cfg(test)]
 mod tests {
 
@@ -578,6 +584,7 @@ mod tests {
             ("demo/github", super::DEMO_GITHUB),
             ("demo/k8s", super::DEMO_K8S),
             ("demo/google", super::DEMO_GOOGLE),
+            ("demo/slack", super::DEMO_SLACK),
         ] {
             let base = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join(folder);
             let mut files = Vec::new();

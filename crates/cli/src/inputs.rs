@@ -20,7 +20,7 @@ pub const DEMO_NAME: &str = "demo:acme-ai/estate.json";
 
 /// Every file of the embedded demo estate, as (name, bytes): the native
 /// file, then each provider's raw files under `demo:acme-ai/PROVIDER/`
-/// (AWS, Azure, Vault, GitHub, Kubernetes, Google Workspace).
+/// (AWS, Azure, Vault, GitHub, Kubernetes, Google Workspace, Slack).
 pub fn demo_files() -> Vec<(String, Vec<u8>)> {
     use crate::demo_files::*;
     let mut files = vec![(DEMO_NAME.to_string(), DEMO_ESTATE.as_bytes().to_vec())];
@@ -31,6 +31,7 @@ pub fn demo_files() -> Vec<(String, Vec<u8>)> {
         ("github", DEMO_GITHUB),
         ("k8s", DEMO_K8S),
         ("google", DEMO_GOOGLE),
+        ("slack", DEMO_SLACK),
     ] {
         for (path, text) in list {
             files.push((

@@ -22,7 +22,7 @@ pub fn run(out: &mut dyn Write, err: &mut dyn Write) -> Result<u8> {
     let m = g.manifest();
     writeln!(
         out,
-        "blastgraph demo: Acme AI, a fictional AI company ({} nodes, {} edges across AWS, Azure/Entra, Vault, Kubernetes, GitHub, OpenAI and Google Workspace)\n",
+        "blastgraph demo: Acme AI, a fictional AI company ({} nodes, {} edges across AWS, Azure/Entra, Vault, Kubernetes, GitHub, OpenAI, Google Workspace and Slack)\n",
         m.nodes, m.edges
     )?;
     let (rows, _) = blastgraph_analysis::rank_firm_and_possible(&g);
