@@ -1,32 +1,24 @@
 //! The walk of `gh-snapshot.sh`, in Rust.
 
 use std::path::PathBuf;
+use std::time::Duration;
 
-use blastgraph_model::collect::{CollectError, Collector, Progress, write_layout_file};
+use blastgraph_live_http::{Token, env, ureq};
+use blastgraph_model::CallStatus;
+use blastgraph_model::collect::{CollectError, Collector, Progress, Tally, write_json};
 use serde_json::Value;
 
 /// What a collection needs.
-#[derive(Clone)]
+#[derive(Debug, Clone)]
 pub struct Options {
     /// The REST API's base (`https://api.github.com`).
     pub api_url: String,
-    /// The token (its `Debug` is hidden).
-    pub token: String,
+    /// The token.
+    pub token: Token,
     /// The organisation.
     pub org: String,
     /// Where the layout goes (`DIR/github/...`).
     pub output: PathBuf,
-}
-
-impl std::fmt::Debug for Options {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.debug_struct("Options")
-            .field("api_url", &self.api_url)
-            .field("token", &"<hidden>")
-            .field("org", &self.org)
-            .field("output", &self.output)
-            .finish()
-    }
 }
 
 /// What a collection did.
@@ -34,14 +26,8 @@ impl std::fmt::Debug for Options {
 pub struct Outcome {
     /// Files written.
     pub files: usize,
-    /// Calls answered 2xx (all their pages).
-    pub ok: usize,
-    /// Calls answered 404.
-    pub not_found: usize,
-    /// Calls answered 401 or 403.
-    pub denied: usize,
-    /// Other answers.
-    pub failed: usize,
+    /// The calls (a call is every page of it), by how they went.
+    pub calls: Tally,
 }
 
 /// The collector, for the provider registry.
@@ -88,7 +74,6 @@ impl Collector for GithubCollector {
         _tool: &str,
         progress: &dyn Progress,
     ) -> Result<String, CollectError> {
-        let env = |k: &str| std::env::var(k).ok().filter(|v| !v.trim().is_empty());
         let token = env("GH_TOKEN")
             .or_else(|| env("GITHUB_TOKEN"))
             .ok_or("no GitHub token: set GH_TOKEN or GITHUB_TOKEN (for example `export GH_TOKEN=$(gh auth token)`)")?;
@@ -98,7 +83,7 @@ impl Collector for GithubCollector {
                 .cloned()
                 .or_else(|| env("GH_API_URL"))
                 .unwrap_or_else(|| "https://api.github.com".into()),
-            token,
+            token: token.into(),
             org: args
                 .get_one::<String>("org")
                 .cloned()
@@ -116,16 +101,13 @@ impl Collector for GithubCollector {
 /// What the user is told.
 pub fn summary(o: &Outcome, opts: &Options) -> String {
     let mut s = format!(
-        "wrote {} file{} to {}\n  calls: {} ok, {} not found, {} denied, {} failed",
+        "wrote {} file{} to {}\n  {}",
         o.files,
         if o.files == 1 { "" } else { "s" },
         opts.output.join("github").display(),
-        o.ok,
-        o.not_found,
-        o.denied,
-        o.failed
+        o.calls.line("not found"),
     );
-    if o.denied + o.failed > 0 {
+    if o.calls.denied + o.calls.failed > 0 {
         s.push_str(
             "\n  the token could not read everything: what it lists is missing from the graph",
         );
@@ -150,11 +132,7 @@ enum Merge {
 
 /// Collects the layout into `opts.output`.
 pub fn collect(opts: &Options, progress: &dyn Progress) -> Result<Outcome, CollectError> {
-    let agent: ureq::Agent = ureq::Agent::config_builder()
-        .http_status_as_error(false)
-        .timeout_global(Some(std::time::Duration::from_secs(60)))
-        .build()
-        .into();
+    let agent = blastgraph_live_http::agent(None, Duration::from_secs(60))?;
     let mut c = Client {
         agent,
         opts: opts.clone(),
@@ -163,8 +141,8 @@ pub fn collect(opts: &Options, progress: &dyn Progress) -> Result<Outcome, Colle
     let org = opts.org.clone();
     progress.stage(&format!("github {org}"));
     let repos = c.get(&format!("orgs/{org}/repos"), Merge::Array, progress)?;
-    if repos.is_none() && c.outcome.ok == 0 {
-        if c.outcome.denied + c.outcome.not_found > 0 {
+    if repos.is_none() && c.outcome.calls.ok == 0 {
+        if c.outcome.calls.denied + c.outcome.calls.not_found > 0 {
             return Err(format!("GitHub refused or does not know the organisation {org}").into());
         }
         return Err(format!("GitHub at {} did not answer", opts.api_url).into());
@@ -270,7 +248,10 @@ impl Client {
             let result = self
                 .agent
                 .get(&url)
-                .header("Authorization", &format!("Bearer {}", self.opts.token))
+                .header(
+                    "Authorization",
+                    &format!("Bearer {}", self.opts.token.expose()),
+                )
                 .header("Accept", "application/vnd.github+json")
                 .header("X-GitHub-Api-Version", "2022-11-28")
                 .header("User-Agent", "blastgraph")
@@ -279,44 +260,28 @@ impl Client {
             let mut resp = match result {
                 Ok(r) => r,
                 Err(e) => {
-                    self.outcome.failed += 1;
-                    if self.outcome.ok == 0 && self.outcome.denied + self.outcome.not_found == 0 {
+                    self.outcome.calls.add(CallStatus::Error);
+                    if self.outcome.calls.all() == self.outcome.calls.failed {
                         return Err(format!("GitHub at {base}: {e}").into());
                     }
                     return Ok(None);
                 }
             };
-            let status = resp.status().as_u16();
-            match status {
-                200..=299 => {}
-                404 => {
-                    self.outcome.not_found += 1;
-                    return Ok(None);
-                }
-                401 | 403 => {
-                    self.outcome.denied += 1;
-                    return Ok(None);
-                }
-                _ => {
-                    self.outcome.failed += 1;
-                    return Ok(None);
-                }
+            let status = CallStatus::of_http(resp.status().as_u16());
+            if status != CallStatus::Ok {
+                self.outcome.calls.add(status);
+                return Ok(None);
             }
             let next = resp
                 .headers()
                 .get("link")
                 .and_then(|v| v.to_str().ok())
                 .and_then(next_link);
-            let bytes = resp
-                .body_mut()
-                .with_config()
-                .limit(256 * 1024 * 1024)
-                .read_to_vec()
-                .unwrap_or_default();
+            let bytes = blastgraph_live_http::body(&mut resp, 256 * 1024 * 1024);
             let body: Value = match serde_json::from_slice(&bytes) {
                 Ok(v) => v,
                 Err(_) => {
-                    self.outcome.failed += 1;
+                    self.outcome.calls.add(CallStatus::Error);
                     return Ok(None);
                 }
             };
@@ -344,14 +309,11 @@ impl Client {
                 _ => break,
             }
         }
-        self.outcome.ok += 1;
+        self.outcome.calls.add(CallStatus::Ok);
         let Some(v) = merged else {
             return Ok(None);
         };
-        let mut bytes = serde_json::to_vec_pretty(&v).map_err(|e| e.to_string())?;
-        bytes.push(b'\n');
-        write_layout_file(&self.opts.output, &format!("github/{file}.json"), &bytes)
-            .map_err(|(p, e)| format!("{}: {e}", p.display()))?;
+        write_json(&self.opts.output, &format!("github/{file}.json"), &v)?;
         self.outcome.files += 1;
         Ok(Some(v))
     }

@@ -29,7 +29,7 @@ fn stub(dir: &Path) -> blastgraph_gen::LocalServer {
 fn options(api: &str, token: &str, out: &Path) -> Options {
     Options {
         api_url: api.to_string(),
-        token: token.to_string(),
+        token: token.into(),
         org: "acme".into(),
         output: out.to_path_buf(),
     }
@@ -41,7 +41,7 @@ fn the_collector_merges_pages_into_the_layout() {
     let s = stub(tmp.path());
     let out = tmp.path().join("out");
     let o = collect(&options(&s.url, "gh-test-token", &out), &NoProgress).expect("collects");
-    assert_eq!(o.denied + o.failed, 0, "{o:?}");
+    assert_eq!(o.calls.denied + o.calls.failed, 0, "{o:?}");
     for f in blastgraph_gen::files_under(&fixture()) {
         let rel = f.strip_prefix(fixture()).expect("under");
         let got: serde_json::Value = serde_json::from_slice(

@@ -1,39 +1,28 @@
 //! The API calls of `k8s-snapshot.sh`.
 
 use std::path::{Path, PathBuf};
-use std::sync::Arc;
+use std::time::Duration;
 
-use blastgraph_model::collect::{CollectError, Collector, Progress, write_layout_file};
+use blastgraph_live_http::{Token, env, get_json};
+use blastgraph_model::collect::{CollectError, Collector, Progress, write_json};
 use serde_json::{Value, json};
 
 /// The in-cluster service account's files.
 const IN_CLUSTER: &str = "/var/run/secrets/kubernetes.io/serviceaccount";
 
 /// What a collection needs.
-#[derive(Clone)]
+#[derive(Debug, Clone)]
 pub struct Options {
     /// The API server (`https://…:6443`).
     pub server: String,
-    /// The bearer token (its `Debug` is hidden).
-    pub token: String,
+    /// The bearer token.
+    pub token: Token,
     /// PEM bundle of the cluster's CA.
     pub ca: Option<PathBuf>,
     /// The cluster's name in the layout (`k8s/NAME/`).
     pub cluster: String,
     /// Where the layout goes.
     pub output: PathBuf,
-}
-
-impl std::fmt::Debug for Options {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.debug_struct("Options")
-            .field("server", &self.server)
-            .field("token", &"<hidden>")
-            .field("ca", &self.ca)
-            .field("cluster", &self.cluster)
-            .field("output", &self.output)
-            .finish()
-    }
 }
 
 /// The collector, for the provider registry.
@@ -102,7 +91,6 @@ impl Collector for K8sCollector {
         _tool: &str,
         progress: &dyn Progress,
     ) -> Result<String, CollectError> {
-        let env = |k: &str| std::env::var(k).ok().filter(|v| !v.trim().is_empty());
         let in_cluster = Path::new(IN_CLUSTER);
         let server = args
             .get_one::<String>("server")
@@ -128,7 +116,7 @@ impl Collector for K8sCollector {
             .or_else(|| Some(in_cluster.join("ca.crt")).filter(|p| p.is_file()));
         let opts = Options {
             server,
-            token,
+            token: token.into(),
             ca,
             cluster: args
                 .get_one::<String>("cluster")
@@ -148,46 +136,25 @@ impl Collector for K8sCollector {
     }
 }
 
-fn get(agent: &ureq::Agent, url: &str, token: &str) -> Result<Value, String> {
-    let mut resp = agent
-        .get(url)
-        .header("Authorization", &format!("Bearer {token}"))
-        .header("Accept", "application/json")
-        .call()
-        .map_err(|e| e.to_string())?;
-    let status = resp.status().as_u16();
-    let bytes = resp
-        .body_mut()
-        .with_config()
-        .limit(512 * 1024 * 1024)
-        .read_to_vec()
-        .unwrap_or_default();
-    if !(200..300).contains(&status) {
-        return Err(format!("HTTP {status}"));
-    }
-    serde_json::from_slice(&bytes).map_err(|e| format!("not JSON: {e}"))
+/// One JSON GET with the bearer token; bodies up to 512 MiB (a large
+/// cluster's page).
+fn get(
+    agent: &blastgraph_live_http::ureq::Agent,
+    url: &str,
+    token: &Token,
+) -> Result<Value, String> {
+    let auth = format!("Bearer {}", token.expose());
+    get_json(
+        agent,
+        url,
+        &[("Authorization", &auth), ("Accept", "application/json")],
+        512 * 1024 * 1024,
+    )
 }
 
 /// Collects the cluster's folder; the number of objects written.
 pub fn collect(opts: &Options, progress: &dyn Progress) -> Result<usize, CollectError> {
-    let mut tls = ureq::tls::TlsConfig::builder();
-    if let Some(ca) = &opts.ca {
-        let pem = std::fs::read(ca).map_err(|e| format!("CA {}: {e}", ca.display()))?;
-        let certs: Vec<ureq::tls::Certificate<'static>> = ureq::tls::parse_pem(&pem)
-            .filter_map(Result::ok)
-            .filter_map(|i| match i {
-                ureq::tls::PemItem::Certificate(c) => Some(c.to_owned()),
-                _ => None,
-            })
-            .collect();
-        tls = tls.root_certs(ureq::tls::RootCerts::Specific(Arc::new(certs)));
-    }
-    let agent: ureq::Agent = ureq::Agent::config_builder()
-        .http_status_as_error(false)
-        .tls_config(tls.build())
-        .timeout_global(Some(std::time::Duration::from_secs(120)))
-        .build()
-        .into();
+    let agent = blastgraph_live_http::agent(opts.ca.as_deref(), Duration::from_secs(120))?;
     let base = opts.server.trim_end_matches('/');
     let mut items = Vec::new();
     for (path, api_version, kind) in LISTS {
@@ -202,14 +169,14 @@ pub fn collect(opts: &Options, progress: &dyn Progress) -> Result<usize, Collect
                     format!("&continue={cont}")
                 }
             );
-            let page = get(&agent, &url, &opts.token).map_err(|e| format!("{base}/{path}: {e}"))?;
+            let mut page =
+                get(&agent, &url, &opts.token).map_err(|e| format!("{base}/{path}: {e}"))?;
             progress.call_done();
-            for mut item in page
-                .get("items")
-                .and_then(Value::as_array)
-                .cloned()
-                .unwrap_or_default()
-            {
+            let list = match page.get_mut("items").map(Value::take) {
+                Some(Value::Array(list)) => list,
+                _ => Vec::new(),
+            };
+            for mut item in list {
                 if let Some(o) = item.as_object_mut() {
                     // Values never leave memory.
                     o.remove("data");
@@ -232,7 +199,7 @@ pub fn collect(opts: &Options, progress: &dyn Progress) -> Result<usize, Collect
     let n = items.len();
     let dir = format!("k8s/{}", opts.cluster);
     let list = json!({"apiVersion": "v1", "items": items, "kind": "List", "metadata": {"resourceVersion": ""}});
-    write(&opts.output, &format!("{dir}/rbac.json"), &list)?;
+    write_json(&opts.output, &format!("{dir}/rbac.json"), &list)?;
     progress.call_started("k8s", ".well-known/openid-configuration");
     let oidc = get(
         &agent,
@@ -241,16 +208,10 @@ pub fn collect(opts: &Options, progress: &dyn Progress) -> Result<usize, Collect
     )
     .map_err(|e| format!("{base}/.well-known/openid-configuration: {e}"))?;
     progress.call_done();
-    write(
+    write_json(
         &opts.output,
         &format!("{dir}/openid-configuration.json"),
         &oidc,
     )?;
     Ok(n)
-}
-
-fn write(out: &Path, rel: &str, v: &Value) -> Result<(), CollectError> {
-    let mut bytes = serde_json::to_vec_pretty(v).map_err(|e| e.to_string())?;
-    bytes.push(b'\n');
-    write_layout_file(out, rel, &bytes).map_err(|(p, e)| format!("{}: {e}", p.display()).into())
 }

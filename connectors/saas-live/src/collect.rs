@@ -1,8 +1,11 @@
 //! The two collectors.
 
 use std::path::{Path, PathBuf};
+use std::time::Duration;
 
-use blastgraph_model::collect::{CollectError, Collector, Progress, write_layout_file};
+use blastgraph_live_http::{env, get_json, ureq};
+use blastgraph_model::CallStatus;
+use blastgraph_model::collect::{CollectError, Collector, Progress, Tally, write_json};
 use serde_json::{Value, json};
 
 /// What a collection did.
@@ -10,10 +13,8 @@ use serde_json::{Value, json};
 pub struct Outcome {
     /// Files written.
     pub files: usize,
-    /// Calls answered (every page).
-    pub ok: usize,
-    /// Calls refused or failed.
-    pub failed: usize,
+    /// The calls (a call is every page of it), by how they went.
+    pub calls: Tally,
 }
 
 /// The Google Workspace collector.
@@ -29,18 +30,6 @@ pub static GOOGLE: GoogleCollector = GoogleCollector;
 
 /// `collect slack`.
 pub static SLACK: SlackCollector = SlackCollector;
-
-fn agent() -> ureq::Agent {
-    ureq::Agent::config_builder()
-        .http_status_as_error(false)
-        .timeout_global(Some(std::time::Duration::from_secs(60)))
-        .build()
-        .into()
-}
-
-fn env(k: &str) -> Option<String> {
-    std::env::var(k).ok().filter(|v| !v.trim().is_empty())
-}
 
 fn common(
     name: &'static str,
@@ -74,31 +63,14 @@ fn common(
         )
 }
 
-/// GET a JSON document; `Err` for a refused or failed call (its status,
-/// never the token).
+/// One JSON GET with the bearer token, bodies up to 256 MiB.
 fn get(agent: &ureq::Agent, url: &str, token: &str) -> Result<Value, String> {
-    let mut resp = agent
-        .get(url)
-        .header("Authorization", &format!("Bearer {token}"))
-        .call()
-        .map_err(|e| e.to_string())?;
-    let status = resp.status().as_u16();
-    let bytes = resp
-        .body_mut()
-        .with_config()
-        .limit(256 * 1024 * 1024)
-        .read_to_vec()
-        .unwrap_or_default();
-    if !(200..300).contains(&status) {
-        return Err(format!("HTTP {status}"));
-    }
-    serde_json::from_slice(&bytes).map_err(|e| format!("not JSON: {e}"))
+    let auth = format!("Bearer {token}");
+    get_json(agent, url, &[("Authorization", &auth)], 256 * 1024 * 1024)
 }
 
 fn write(out: &Path, rel: &str, v: &Value, o: &mut Outcome) -> Result<(), CollectError> {
-    let mut bytes = serde_json::to_vec_pretty(v).map_err(|e| e.to_string())?;
-    bytes.push(b'\n');
-    write_layout_file(out, rel, &bytes).map_err(|(p, e)| format!("{}: {e}", p.display()))?;
+    write_json(out, rel, v)?;
     o.files += 1;
     Ok(())
 }
@@ -111,7 +83,7 @@ pub fn google(
     out: &Path,
     progress: &dyn Progress,
 ) -> Result<Outcome, CollectError> {
-    let agent = agent();
+    let agent = blastgraph_live_http::agent(None, Duration::from_secs(60))?;
     let mut o = Outcome::default();
     let base = api.trim_end_matches('/');
     let mut users = Vec::new();
@@ -140,7 +112,7 @@ pub fn google(
             break;
         }
     }
-    o.ok += 1;
+    o.calls.add(CallStatus::Ok);
     let label = if customer == "my_customer" {
         "my_customer"
     } else {
@@ -165,7 +137,7 @@ pub fn google(
         progress.call_done();
         match r {
             Ok(v) => {
-                o.ok += 1;
+                o.calls.add(CallStatus::Ok);
                 let items = v.get("items").cloned().unwrap_or(json!([]));
                 write(
                     out,
@@ -174,7 +146,7 @@ pub fn google(
                     &mut o,
                 )?;
             }
-            Err(_) => o.failed += 1,
+            Err(_) => o.calls.add(CallStatus::Error),
         }
     }
     Ok(o)
@@ -188,7 +160,7 @@ pub fn slack(
     out: &Path,
     progress: &dyn Progress,
 ) -> Result<Outcome, CollectError> {
-    let agent = agent();
+    let agent = blastgraph_live_http::agent(None, Duration::from_secs(60))?;
     let mut o = Outcome::default();
     let base = api.trim_end_matches('/');
     let mut apps = Vec::new();
@@ -228,7 +200,7 @@ pub fn slack(
             break;
         }
     }
-    o.ok += 1;
+    o.calls.add(CallStatus::Ok);
     write(
         out,
         &format!("slack/{team}/admin.apps.approved.list.json"),
@@ -240,13 +212,45 @@ pub fn slack(
 
 fn summary(o: &Outcome, dir: &Path) -> String {
     format!(
-        "wrote {} file{} to {}\n  calls: {} ok, {} refused or failed\n",
+        "wrote {} file{} to {}\n  {}\n",
         o.files,
         if o.files == 1 { "" } else { "s" },
         dir.display(),
-        o.ok,
-        o.failed
+        o.calls.line("not found"),
     )
+}
+
+/// [`google`] or [`slack`]: (API base, token, id, output folder, progress).
+type CollectFn = fn(&str, &str, &str, &Path, &dyn Progress) -> Result<Outcome, CollectError>;
+
+/// One collector's run: its token from `var`, `-o DIR`, its id
+/// (`--customer`, `--team`), `--api-url` (else `api`); the files go under
+/// `DIR/dir`.
+fn run(
+    args: &clap::ArgMatches,
+    progress: &dyn Progress,
+    (var, missing): (&str, &'static str),
+    (id, default_id): (&str, Option<&str>),
+    api: &str,
+    dir: &str,
+    collect: CollectFn,
+) -> Result<String, CollectError> {
+    let token = env(var).ok_or(missing)?;
+    let out = args
+        .get_one::<PathBuf>("output")
+        .cloned()
+        .ok_or("-o DIR is required")?;
+    let id = args
+        .get_one::<String>(id)
+        .cloned()
+        .or_else(|| default_id.map(str::to_string))
+        .ok_or_else(|| format!("--{id} is required"))?;
+    let api = args
+        .get_one::<String>("api-url")
+        .cloned()
+        .unwrap_or_else(|| api.into());
+    let o = collect(&api, &token, &id, &out, progress)?;
+    Ok(summary(&o, &out.join(dir)))
 }
 
 impl Collector for GoogleCollector {
@@ -265,22 +269,18 @@ impl Collector for GoogleCollector {
         _tool: &str,
         progress: &dyn Progress,
     ) -> Result<String, CollectError> {
-        let token = env("GOOGLE_ACCESS_TOKEN")
-            .ok_or("no Google token: set GOOGLE_ACCESS_TOKEN (an admin's OAuth access token)")?;
-        let out = args
-            .get_one::<PathBuf>("output")
-            .cloned()
-            .ok_or("-o DIR is required")?;
-        let customer = args
-            .get_one::<String>("customer")
-            .cloned()
-            .unwrap_or_else(|| "my_customer".into());
-        let api = args
-            .get_one::<String>("api-url")
-            .cloned()
-            .unwrap_or_else(|| "https://admin.googleapis.com".into());
-        let o = google(&api, &token, &customer, &out, progress)?;
-        Ok(summary(&o, &out.join("google")))
+        run(
+            args,
+            progress,
+            (
+                "GOOGLE_ACCESS_TOKEN",
+                "no Google token: set GOOGLE_ACCESS_TOKEN (an admin's OAuth access token)",
+            ),
+            ("customer", Some("my_customer")),
+            "https://admin.googleapis.com",
+            "google",
+            google,
+        )
     }
 }
 
@@ -300,22 +300,17 @@ impl Collector for SlackCollector {
         _tool: &str,
         progress: &dyn Progress,
     ) -> Result<String, CollectError> {
-        let token = env("SLACK_TOKEN").ok_or(
-            "no Slack token: set SLACK_TOKEN (an org admin's user token with admin.apps:read)",
-        )?;
-        let out = args
-            .get_one::<PathBuf>("output")
-            .cloned()
-            .ok_or("-o DIR is required")?;
-        let team = args
-            .get_one::<String>("team")
-            .cloned()
-            .ok_or("--team is required")?;
-        let api = args
-            .get_one::<String>("api-url")
-            .cloned()
-            .unwrap_or_else(|| "https://slack.com".into());
-        let o = slack(&api, &token, &team, &out, progress)?;
-        Ok(summary(&o, &out.join("slack")))
+        run(
+            args,
+            progress,
+            (
+                "SLACK_TOKEN",
+                "no Slack token: set SLACK_TOKEN (an org admin's user token with admin.apps:read)",
+            ),
+            ("team", None),
+            "https://slack.com",
+            "slack",
+            slack,
+        )
     }
 }

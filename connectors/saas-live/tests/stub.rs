@@ -45,7 +45,7 @@ fn both_collectors_merge_pages_into_their_layouts() {
         &NoProgress,
     )
     .expect("google");
-    assert_eq!(g.failed, 0, "{g:?}");
+    assert_eq!(g.calls.failed, 0, "{g:?}");
     let fixture = here().join("../google/tests/fixtures/google/C03az79cb");
     assert_eq!(
         json(&out.join("google/C03az79cb/users.json"))["users"],

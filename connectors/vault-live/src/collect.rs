@@ -1,18 +1,20 @@
 //! The walk of `vault-snapshot.sh`, in Rust.
 
 use std::path::{Path, PathBuf};
-use std::sync::Arc;
+use std::time::Duration;
 
-use blastgraph_model::collect::{CollectError, Collector, Progress, write_layout_file};
+use blastgraph_live_http::{Token, env, ureq};
+use blastgraph_model::CallStatus;
+use blastgraph_model::collect::{CollectError, Collector, Progress, Tally, write_layout_file};
 use serde_json::Value;
 
 /// What a collection needs.
-#[derive(Clone)]
+#[derive(Debug, Clone)]
 pub struct Options {
     /// Vault's address (`https://vault.example:8200`).
     pub address: String,
-    /// The token (its `Debug` is hidden).
-    pub token: String,
+    /// The token.
+    pub token: Token,
     /// The namespace (Enterprise), or empty.
     pub namespace: String,
     /// PEM bundle of the CA that signed Vault's certificate.
@@ -21,31 +23,13 @@ pub struct Options {
     pub output: PathBuf,
 }
 
-impl std::fmt::Debug for Options {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.debug_struct("Options")
-            .field("address", &self.address)
-            .field("token", &"<hidden>")
-            .field("namespace", &self.namespace)
-            .field("ca_cert", &self.ca_cert)
-            .field("output", &self.output)
-            .finish()
-    }
-}
-
 /// What a collection did.
 #[derive(Debug, Default, Clone, PartialEq, Eq)]
 pub struct Outcome {
     /// Files written.
     pub files: usize,
-    /// Calls answered 2xx.
-    pub ok: usize,
-    /// Calls answered 404 (an empty listing, a missing path).
-    pub not_found: usize,
-    /// Calls answered 401 or 403.
-    pub denied: usize,
-    /// Other answers, or no answer.
-    pub failed: usize,
+    /// The calls, by how they went (404: an empty listing, a missing path).
+    pub calls: Tally,
 }
 
 struct Client {
@@ -98,7 +82,6 @@ impl Collector for VaultCollector {
         _tool: &str,
         progress: &dyn Progress,
     ) -> Result<String, CollectError> {
-        let env = |k: &str| std::env::var(k).ok().filter(|v| !v.trim().is_empty());
         let address = args
             .get_one::<String>("address")
             .cloned()
@@ -116,7 +99,7 @@ impl Collector for VaultCollector {
             .ok_or("-o DIR is required")?;
         let opts = Options {
             address,
-            token,
+            token: token.into(),
             namespace: args
                 .get_one::<String>("namespace")
                 .cloned()
@@ -141,16 +124,13 @@ fn token_file() -> Option<String> {
 /// What the user is told.
 pub fn summary(o: &Outcome, opts: &Options) -> String {
     let mut s = format!(
-        "wrote {} file{} to {}\n  calls: {} ok, {} not found or empty, {} denied, {} failed",
+        "wrote {} file{} to {}\n  {}",
         o.files,
         if o.files == 1 { "" } else { "s" },
         opts.output.join("vault").display(),
-        o.ok,
-        o.not_found,
-        o.denied,
-        o.failed
+        o.calls.line("not found or empty"),
     );
-    if o.denied + o.failed > 0 {
+    if o.calls.denied + o.calls.failed > 0 {
         s.push_str(
             "\n  the token could not read everything: `blastgraph` names each gap when it reads the folder",
         );
@@ -161,27 +141,8 @@ pub fn summary(o: &Outcome, opts: &Options) -> String {
 
 /// Collects the layout into `opts.output`.
 pub fn collect(opts: &Options, progress: &dyn Progress) -> Result<Outcome, CollectError> {
-    let mut tls = ureq::tls::TlsConfig::builder();
-    if let Some(ca) = &opts.ca_cert {
-        let pem = std::fs::read(ca).map_err(|e| format!("VAULT_CACERT {}: {e}", ca.display()))?;
-        let certs: Vec<ureq::tls::Certificate<'static>> = ureq::tls::parse_pem(&pem)
-            .filter_map(Result::ok)
-            .filter_map(|item| match item {
-                ureq::tls::PemItem::Certificate(c) => Some(c.to_owned()),
-                _ => None,
-            })
-            .collect();
-        if certs.is_empty() {
-            return Err(format!("VAULT_CACERT {}: no PEM certificate in it", ca.display()).into());
-        }
-        tls = tls.root_certs(ureq::tls::RootCerts::Specific(Arc::new(certs)));
-    }
-    let agent: ureq::Agent = ureq::Agent::config_builder()
-        .http_status_as_error(false)
-        .tls_config(tls.build())
-        .timeout_global(Some(std::time::Duration::from_secs(60)))
-        .build()
-        .into();
+    let agent = blastgraph_live_http::agent(opts.ca_cert.as_deref(), Duration::from_secs(60))
+        .map_err(|e| format!("VAULT_CACERT: {e}"))?;
     let ns = opts.namespace.trim_matches('/').to_string();
     let root = if ns.is_empty() {
         "vault".to_string()
@@ -201,7 +162,7 @@ pub fn collect(opts: &Options, progress: &dyn Progress) -> Result<Outcome, Colle
         "?standbyok=true&perfstandbyok=true",
         progress,
     )?;
-    if c.outcome.ok + c.outcome.not_found + c.outcome.denied == 0 {
+    if c.outcome.calls.all() == c.outcome.calls.failed {
         return Err(format!("Vault at {} did not answer", opts.address).into());
     }
     c.get("sys/mounts", progress)?;
@@ -360,7 +321,7 @@ impl Client {
         let mut req = self
             .agent
             .get(&url)
-            .header("X-Vault-Token", &self.opts.token);
+            .header("X-Vault-Token", self.opts.token.expose());
         if !self.opts.namespace.is_empty() {
             req = req.header("X-Vault-Namespace", &self.opts.namespace);
         }
@@ -369,27 +330,17 @@ impl Client {
         let mut resp = match result {
             Ok(r) => r,
             Err(e) => {
-                self.outcome.failed += 1;
+                self.outcome.calls.add(CallStatus::Error);
                 // The first call reaching nothing stops the collection.
-                if self.outcome.ok + self.outcome.not_found + self.outcome.denied == 0 {
+                if self.outcome.calls.all() == self.outcome.calls.failed {
                     return Err(format!("Vault at {}: {e}", self.opts.address).into());
                 }
                 return Ok(None);
             }
         };
         let status = resp.status().as_u16();
-        let body = resp
-            .body_mut()
-            .with_config()
-            .limit(256 * 1024 * 1024)
-            .read_to_vec()
-            .unwrap_or_default();
-        match status {
-            200..=299 => self.outcome.ok += 1,
-            404 => self.outcome.not_found += 1,
-            401 | 403 => self.outcome.denied += 1,
-            _ => self.outcome.failed += 1,
-        }
+        let body = blastgraph_live_http::body(&mut resp, 256 * 1024 * 1024);
+        self.outcome.calls.add(CallStatus::of_http(status));
         let rel = format!("{}/{file}.json", self.root);
         write_layout_file(&self.opts.output, &rel, &body)
             .map_err(|(p, e)| format!("{}: {e}", p.display()))?;

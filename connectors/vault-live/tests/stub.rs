@@ -31,7 +31,7 @@ fn fixture() -> PathBuf {
 fn options(address: &str, token: &str, output: &Path) -> Options {
     Options {
         address: address.to_string(),
-        token: token.to_string(),
+        token: token.into(),
         namespace: String::new(),
         ca_cert: None,
         output: output.to_path_buf(),
@@ -44,8 +44,8 @@ fn the_collector_writes_the_layout_the_script_writes() {
     let s = stub(tmp.path(), "live-token");
     let out = tmp.path().join("out");
     let o = collect(&options(&s.url, "live-token", &out), &NoProgress).expect("collects");
-    assert_eq!(o.denied, 0);
-    assert!(o.ok > 40, "{o:?}");
+    assert_eq!(o.calls.denied, 0);
+    assert!(o.calls.ok > 40, "{o:?}");
     let want = blastgraph_gen::files_under(&fixture());
     for f in &want {
         let rel = f.strip_prefix(fixture()).expect("under the fixture");
@@ -113,7 +113,7 @@ fn a_refused_token_leaves_error_bodies_and_says_so() {
     let s = stub(tmp.path(), "right-token");
     let out = tmp.path().join("out");
     let o = collect(&options(&s.url, "wrong-token", &out), &NoProgress).expect("collects");
-    assert!(o.denied > 0 && o.ok == 0, "{o:?}");
+    assert!(o.calls.denied > 0 && o.calls.ok == 0, "{o:?}");
     let summary =
         blastgraph_connector_vault_live::summary(&o, &options(&s.url, "wrong-token", &out));
     assert!(summary.contains("denied"), "{summary}");

@@ -19,3 +19,16 @@ pub enum CallStatus {
     /// offered, a network error, an answer that cannot be read, ...
     Error,
 }
+
+impl CallStatus {
+    /// What an HTTP status says of a call: 2xx ok, 404 not found, 401 and
+    /// 403 denied, anything else an error.
+    pub fn of_http(status: u16) -> CallStatus {
+        match status {
+            200..=299 => CallStatus::Ok,
+            404 => CallStatus::NotFound,
+            401 | 403 => CallStatus::AccessDenied,
+            _ => CallStatus::Error,
+        }
+    }
+}

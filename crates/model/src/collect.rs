@@ -61,6 +61,62 @@ pub fn write_layout_file(
     std::fs::write(&path, bytes).map_err(|e| (path, e))
 }
 
+/// Calls counted by [`CallStatus`](crate::CallStatus).
+#[derive(Debug, Default, Clone, Copy, PartialEq, Eq)]
+pub struct Tally {
+    /// Calls that succeeded.
+    pub ok: usize,
+    /// Calls for something that does not exist.
+    pub not_found: usize,
+    /// Calls the caller may not make.
+    pub denied: usize,
+    /// Other failures.
+    pub failed: usize,
+}
+
+impl Tally {
+    /// Counts one call.
+    pub fn add(&mut self, s: crate::CallStatus) {
+        use crate::CallStatus;
+        match s {
+            CallStatus::Ok => self.ok += 1,
+            CallStatus::NotFound => self.not_found += 1,
+            CallStatus::AccessDenied => self.denied += 1,
+            CallStatus::Error => self.failed += 1,
+        }
+    }
+
+    /// Every call counted.
+    pub fn all(&self) -> usize {
+        self.ok + self.not_found + self.denied + self.failed
+    }
+
+    /// `N calls: a ok, b NOT_FOUND, c denied, d failed` (`not_found` says
+    /// what a miss means to that provider).
+    pub fn line(&self, not_found: &str) -> String {
+        format!(
+            "{} calls: {} ok, {} {not_found}, {} denied, {} failed",
+            self.all(),
+            self.ok,
+            self.not_found,
+            self.denied,
+            self.failed
+        )
+    }
+}
+
+/// Writes a JSON document as one file of a raw layout, pretty with a final
+/// newline (as `jq` writes it); on failure, the path and why.
+pub fn write_json(
+    out_dir: &std::path::Path,
+    rel: &str,
+    v: &serde_json::Value,
+) -> Result<(), CollectError> {
+    let mut bytes = serde_json::to_vec_pretty(v).map_err(|e| e.to_string())?;
+    bytes.push(b'\n');
+    write_layout_file(out_dir, rel, &bytes).map_err(|(p, e)| format!("{}: {e}", p.display()).into())
+}
+
 /// The lines of a collection summary that count its calls by
 /// [`CallStatus`](crate::CallStatus) (`not_found` says what a miss means to
 /// that provider), and point at `collection.json` in `dir` when some were
@@ -70,20 +126,12 @@ pub fn calls_summary(
     not_found: &str,
     dir: &std::path::Path,
 ) -> String {
-    use crate::CallStatus;
-    let (mut all, mut ok, mut missing, mut denied, mut failed) = (0, 0, 0, 0, 0);
+    let mut t = Tally::default();
     for s in statuses {
-        all += 1;
-        match s {
-            CallStatus::Ok => ok += 1,
-            CallStatus::NotFound => missing += 1,
-            CallStatus::AccessDenied => denied += 1,
-            CallStatus::Error => failed += 1,
-        }
+        t.add(s);
     }
-    let mut s =
-        format!("{all} calls: {ok} ok, {missing} {not_found}, {denied} denied, {failed} failed\n");
-    if denied + failed > 0 {
+    let mut s = format!("{}\n", t.line(not_found));
+    if t.denied + t.failed > 0 {
         s.push_str(&format!(
             "the denied and failed calls, with their messages, are in {}\n",
             dir.join("collection.json").display()
