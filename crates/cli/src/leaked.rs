@@ -9,20 +9,15 @@ pub use blastgraph_model::credentials::{Finding, scan};
 pub fn place(g: &Graph, findings: &mut [Finding]) -> Vec<NodeIx> {
     let mut starts = Vec::new();
     for f in findings.iter_mut() {
-        let found = match (f.kind, &f.key) {
-            ("aws access key", Some(id)) => (0..g.node_count() as NodeIx).find(|&n| {
-                let r = g.node(n);
-                r.kind == "aws:access_key" && (r.name == id || r.id.ends_with(&format!("/{id}")))
-            }),
-            ("entra client secret", Some(client)) => (0..g.node_count() as NodeIx).find(|&n| {
-                g.node(n)
-                    .attrs
-                    .tags
-                    .get("azure:app_id")
-                    .is_some_and(|a| a.eq_ignore_ascii_case(client))
-            }),
-            _ => None,
-        };
+        let found = (0..g.node_count() as NodeIx).find(|&n| {
+            let r = g.node(n);
+            blastgraph_model::credentials::identifies(
+                f.kind,
+                f.key.as_deref(),
+                (r.id, r.name, r.kind),
+                &r.attrs.tags,
+            )
+        });
         match found {
             Some(n) => {
                 f.node = Some(g.id(n).to_string());

@@ -163,6 +163,28 @@ pub fn scan(text: &str) -> Vec<Finding> {
     out
 }
 
+/// Whether a node is what a credential names by its public identifier
+/// (`key`): an AWS access key by its id (the node's name, or the last part
+/// of its id), an Entra client secret by the client id on its service
+/// principal (`azure:app_id` tag). Other kinds carry no such identifier.
+pub fn identifies(
+    kind: &str,
+    key: Option<&str>,
+    node: (&str, &str, &str),
+    tags: &std::collections::BTreeMap<String, String>,
+) -> bool {
+    let (id, name, node_kind) = node;
+    match (kind, key) {
+        ("aws access key", Some(k)) => {
+            node_kind == "aws:access_key" && (name == k || id.ends_with(&format!("/{k}")))
+        }
+        ("entra client secret", Some(client)) => tags
+            .get("azure:app_id")
+            .is_some_and(|a| a.eq_ignore_ascii_case(client)),
+        _ => false,
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

@@ -469,27 +469,18 @@ impl EstateBuilder {
     /// from the secret; each other one is said.
     pub fn resolve_credential_hints(&mut self) {
         for h in std::mem::take(&mut self.hints) {
-            let target = match (h.kind, &h.key) {
-                ("aws access key", Some(key)) => self
-                    .nodes
-                    .iter()
-                    .find(|n| {
-                        n.kind == "aws:access_key"
-                            && (n.name == *key || n.id.ends_with(&format!("/{key}")))
-                    })
-                    .map(|n| n.id.clone()),
-                ("entra client secret", Some(client)) => self
-                    .nodes
-                    .iter()
-                    .find(|n| {
-                        n.attrs
-                            .tags
-                            .get("azure:app_id")
-                            .is_some_and(|a| a.eq_ignore_ascii_case(client))
-                    })
-                    .map(|n| n.id.clone()),
-                _ => None,
-            };
+            let target = self
+                .nodes
+                .iter()
+                .find(|n| {
+                    crate::credentials::identifies(
+                        h.kind,
+                        h.key.as_deref(),
+                        (&n.id, &n.name, &n.kind),
+                        &n.attrs.tags,
+                    )
+                })
+                .map(|n| n.id.clone());
             let input = self.input_by_path.get(&h.source).copied();
             if let Some(i) = input {
                 self.cur = i;
