@@ -373,9 +373,9 @@ fn call_inner(
                         at: at(&d.path),
                     });
                 }
-            } else if rest.starts_with("data/") && !call.list {
-                refuse_value(api, out);
             } else {
+                // (A value's `data/` read never gets here: `holds_value`
+                // refuses it unparsed.)
                 unread(out);
             }
         }
@@ -393,7 +393,6 @@ fn call_inner(
                 }
             }
         }
-        ("kv" | "generic", false) => refuse_value(api, out),
         ("approle" | "jwt" | "oidc" | "kubernetes" | "aws", true) if rest == "role" => {
             list_keys(
                 top,
@@ -614,14 +613,6 @@ fn list_keys(
         });
     }
     Ok(())
-}
-
-/// A file that holds secret values (a KV `GET`): never read.
-fn refuse_value(api: &str, out: &mut EstateBuilder) {
-    out.warning(
-        "$",
-        format!("`{api}` is a secret's value; the Vault connector never reads secret values (list or read `metadata/` instead); file skipped"),
-    );
 }
 
 fn join(prefix: &str, key: &str) -> String {
