@@ -58,21 +58,8 @@ fn the_collector_merges_pages_into_the_layout() {
             .iter()
             .all(|(_, b)| !String::from_utf8_lossy(b).contains("gh-test-token"))
     );
-    let inputs: Vec<blastgraph_model::InputFile<'_>> = written
-        .iter()
-        .map(|(p, b)| blastgraph_model::InputFile {
-            path: p,
-            bytes: b,
-            sha256: "",
-        })
-        .collect();
-    let mut b = blastgraph_model::EstateBuilder::new();
-    blastgraph_model::Connector::ingest_all(
-        &blastgraph_connector_github::GithubConnector,
-        &inputs,
-        &mut b,
-    );
-    let e = b.finish();
+    let (e, _) =
+        blastgraph_gen::bench::ingest(&blastgraph_connector_github::GithubConnector, &written);
     let sub = blastgraph_model::ids::github_actions_subject("repo:acme/infra:ref:refs/heads/dev");
     assert!(
         e.edges

@@ -4,26 +4,16 @@
 #![allow(clippy::expect_used)]
 
 use blastgraph_connector_google::GoogleConnector;
-use blastgraph_model::{AccessLevel, Connector, EdgeKind, Estate, EstateBuilder, InputFile};
+use blastgraph_model::{AccessLevel, Connector, EdgeKind, Estate};
 
 fn acme() -> Estate {
     let files = blastgraph_gen::json_files_under(
         &std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures"),
     );
-    let inputs: Vec<InputFile<'_>> = files
-        .iter()
-        .map(|(p, b)| InputFile {
-            path: p,
-            bytes: b,
-            sha256: "",
-        })
-        .collect();
-    for f in &inputs {
-        assert!(GoogleConnector.detect(f.path, f.bytes), "{}", f.path);
+    for (p, b) in &files {
+        assert!(GoogleConnector.detect(p, b), "{p}");
     }
-    let mut b = EstateBuilder::new();
-    GoogleConnector.ingest_all(&inputs, &mut b);
-    b.finish()
+    blastgraph_gen::bench::ingest(&GoogleConnector, &files).0
 }
 
 fn grant(e: &Estate, from: &str, to: &str) -> Option<(Option<AccessLevel>, bool, EdgeKind)> {

@@ -57,21 +57,7 @@ fn the_collector_writes_every_object_without_values() {
         );
         assert!(!t.contains("k8s-test-token"), "{p}");
     }
-    let inputs: Vec<blastgraph_model::InputFile<'_>> = written
-        .iter()
-        .map(|(p, b)| blastgraph_model::InputFile {
-            path: p,
-            bytes: b,
-            sha256: "",
-        })
-        .collect();
-    let mut b = blastgraph_model::EstateBuilder::new();
-    blastgraph_model::Connector::ingest_all(
-        &blastgraph_connector_k8s::K8sConnector,
-        &inputs,
-        &mut b,
-    );
-    let e = b.finish();
+    let (e, _) = blastgraph_gen::bench::ingest(&blastgraph_connector_k8s::K8sConnector, &written);
     let issuer = "https://oidc.eks.us-east-1.amazonaws.com/id/5C5A1B2C3D4E5F60718293A4B5C6D7E8";
     let trainer = blastgraph_model::ids::k8s_service_account(issuer, "ml", "trainer");
     let secret = blastgraph_model::ids::k8s_object(issuer, "ml", "secrets", "openai-sp");

@@ -10,26 +10,12 @@ fn approved_apps_reach_messages_and_files_by_scope() {
     let files = blastgraph_gen::json_files_under(
         &std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures"),
     );
-    let inputs: Vec<InputFile<'_>> = files
-        .iter()
-        .map(|(p, b)| InputFile {
-            path: p,
-            bytes: b,
-            sha256: "",
-        })
-        .collect();
-    assert!(
-        inputs
-            .iter()
-            .all(|f| SlackConnector.detect(f.path, f.bytes))
-    );
+    assert!(files.iter().all(|(p, b)| SlackConnector.detect(p, b)));
     assert!(!SlackConnector.detect(
         "exports/admin.apps.approved.list.json",
         b"{\"approved_apps\":[]}"
     ));
-    let mut b = EstateBuilder::new();
-    SlackConnector.ingest_all(&inputs, &mut b);
-    let e = b.finish();
+    let (e, _) = blastgraph_gen::bench::ingest(&SlackConnector, &files);
     let edges = e.edges.to_vec();
     let get = |from: &str, to: &str| {
         edges

@@ -66,36 +66,13 @@ fn the_collector_writes_the_layout_the_script_writes() {
         assert!(!line.contains("/secret/data"), "{line}");
         assert!(!line.starts_with("GET /v1/legacy/"), "{line}");
     }
-    let written = blastgraph_gen::files_under(&out);
-    for f in &written {
-        let text = std::fs::read_to_string(f).unwrap_or_default();
-        assert!(!text.contains("live-token"), "{}", f.display());
+    let written = blastgraph_gen::json_files_under(&out);
+    for (p, b) in &written {
+        assert!(!String::from_utf8_lossy(b).contains("live-token"), "{p}");
     }
     // The connector reads what was collected: the GitHub workflow logs in.
-    let bytes: Vec<(String, Vec<u8>)> = written
-        .iter()
-        .map(|p| {
-            (
-                p.to_string_lossy().into_owned(),
-                std::fs::read(p).expect("read"),
-            )
-        })
-        .collect();
-    let inputs: Vec<blastgraph_model::InputFile<'_>> = bytes
-        .iter()
-        .map(|(p, b)| blastgraph_model::InputFile {
-            path: p,
-            bytes: b,
-            sha256: "",
-        })
-        .collect();
-    let mut b = blastgraph_model::EstateBuilder::new();
-    blastgraph_model::Connector::ingest_all(
-        &blastgraph_connector_vault::VaultConnector,
-        &inputs,
-        &mut b,
-    );
-    let e = b.finish();
+    let (e, _) =
+        blastgraph_gen::bench::ingest(&blastgraph_connector_vault::VaultConnector, &written);
     let sub = blastgraph_model::ids::github_actions_subject("repo:acme/infra:ref:refs/heads/main");
     assert!(
         e.edges
