@@ -25,12 +25,8 @@ pub(crate) enum Call {
 
 /// The call a path names: `…/github/orgs/ORG/repos.json`, ...
 pub(crate) fn call_of(path: &str) -> Option<Call> {
-    let p = path.strip_suffix(".json")?;
-    let at = p
-        .rfind("/github/")
-        .map(|i| i + "/github/".len())
-        .or_else(|| p.strip_prefix("github/").map(|_| "github/".len()))?;
-    let segs: Vec<&str> = p[at..].split('/').collect();
+    let rel = blastgraph_model::layout::after_folder(path, "github")?;
+    let segs: Vec<&str> = rel.strip_suffix(".json")?.split('/').collect();
     Some(match segs.as_slice() {
         ["orgs", _, "repos"] => Call::Repos,
         ["orgs", _, "actions", "oidc", "customization", "sub"] => Call::OrgTemplate,

@@ -152,13 +152,8 @@ pub struct GoogleConnector;
 /// `…/google/CUSTOMER/users.json` → (customer, None);
 /// `…/google/CUSTOMER/tokens/USER.json` → (customer, Some(user)).
 fn place(path: &str) -> Option<(String, Option<String>)> {
-    let p = path.replace('\\', "/");
-    let p = p.strip_suffix(".json")?;
-    let i = p
-        .rfind("/google/")
-        .map(|i| i + 8)
-        .or_else(|| p.strip_prefix("google/").map(|_| 7))?;
-    let segs: Vec<&str> = p[i..].split('/').collect();
+    let rel = blastgraph_model::layout::after_folder(path, "google")?;
+    let segs: Vec<&str> = rel.strip_suffix(".json")?.split('/').collect();
     match segs.as_slice() {
         [c, "users"] => Some((c.to_string(), None)),
         [c, "tokens", u] => Some((c.to_string(), Some(u.to_string()))),

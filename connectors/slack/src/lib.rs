@@ -49,13 +49,8 @@ const ALL: [&str; 4] = ["public", "private", "dms", "files"];
 pub struct SlackConnector;
 
 fn team_of(path: &str) -> Option<String> {
-    let p = path.replace('\\', "/");
-    let p = p.strip_suffix("/admin.apps.approved.list.json")?;
-    let i = p
-        .rfind("/slack/")
-        .map(|i| i + 7)
-        .or_else(|| p.strip_prefix("slack/").map(|_| 6))?;
-    let team = &p[i..];
+    let rel = blastgraph_model::layout::after_folder(path, "slack")?;
+    let team = rel.strip_suffix("/admin.apps.approved.list.json")?;
     (!team.is_empty() && !team.contains('/')).then(|| team.to_string())
 }
 

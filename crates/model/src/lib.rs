@@ -23,6 +23,7 @@ mod edges;
 mod estate;
 pub mod ids;
 pub mod json;
+pub mod layout;
 mod provider;
 pub mod redact;
 mod strings;
