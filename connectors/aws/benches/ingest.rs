@@ -25,11 +25,10 @@
 //! account: `AWS_BENCH_FULL_ORG=100` peaks at 21.8 GiB and takes 12 minutes).
 
 use std::fmt::Write;
-use std::time::Instant;
 
 use blastgraph_connector_aws::AwsAuthDetailsConnector;
 use blastgraph_gen::Rng;
-use blastgraph_model::{Connector, EdgeKind, EstateBuilder, InputFile, Severity};
+use blastgraph_model::{EdgeKind, Severity};
 
 const TEAMS: [&str; 8] = [
     "ml", "data", "platform", "apps", "infra", "research", "security", "support",
@@ -397,19 +396,7 @@ fn layout(roles: usize, resources: usize, a: &str, other: &str) -> Vec<(String, 
 
 /// Ingests files; returns (seconds, estate summary).
 fn ingest(files: &[(String, Vec<u8>)]) -> (f64, String) {
-    let inputs: Vec<InputFile<'_>> = files
-        .iter()
-        .map(|(p, b)| InputFile {
-            path: p,
-            bytes: b,
-            sha256: "",
-        })
-        .collect();
-    let mut b = EstateBuilder::new();
-    let t = Instant::now();
-    AwsAuthDetailsConnector.ingest_all(&inputs, &mut b);
-    let e = b.finish();
-    let s = t.elapsed().as_secs_f64();
+    let (e, s) = blastgraph_gen::bench::ingest(&AwsAuthDetailsConnector, files);
     let count = |k: EdgeKind| e.edges.rows().iter().filter(|x| x.kind == k).count();
     let ex = e.edges.explanations();
     let errors = e

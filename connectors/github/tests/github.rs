@@ -16,14 +16,7 @@ fn read(dir: &str) -> Vec<(String, Vec<u8>)> {
 }
 
 fn ingest(files: &[(String, Vec<u8>)]) -> Estate {
-    let inputs: Vec<InputFile<'_>> = files
-        .iter()
-        .map(|(path, bytes)| InputFile {
-            path,
-            bytes,
-            sha256: "",
-        })
-        .collect();
+    let inputs = blastgraph_gen::bench::inputs(files);
     let (gh, vault): (Vec<InputFile<'_>>, Vec<InputFile<'_>>) = inputs
         .iter()
         .partition(|f| f.path.contains("/acme/github/"));

@@ -8,7 +8,7 @@ use std::path::Path;
 
 use blastgraph_connector_k8s::K8sConnector;
 use blastgraph_model::{
-    Attributes, Class, Code, Connector, Edge, EdgeKind, Estate, EstateBuilder, InputFile, Node, ids,
+    Attributes, Class, Code, Connector, Edge, EdgeKind, Estate, EstateBuilder, Node, ids,
 };
 
 const ISSUER: &str = "https://oidc.eks.us-east-1.amazonaws.com/id/5C5A1B2C3D4E5F60718293A4B5C6D7E8";
@@ -20,14 +20,7 @@ fn read(dir: &str) -> Vec<(String, Vec<u8>)> {
 }
 
 fn ingest(files: &[(String, Vec<u8>)], with_vault: bool) -> Estate {
-    let inputs: Vec<InputFile<'_>> = files
-        .iter()
-        .map(|(path, bytes)| InputFile {
-            path,
-            bytes,
-            sha256: "",
-        })
-        .collect();
+    let inputs = blastgraph_gen::bench::inputs(files);
     let mut b = EstateBuilder::new();
     b.begin_input("other-providers", "native", String::new(), 0);
     for id in [ENTRA_SP, FRONTEND_ROLE] {

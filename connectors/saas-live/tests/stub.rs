@@ -81,14 +81,7 @@ fn both_collectors_merge_pages_into_their_layouts() {
             .iter()
             .all(|(_, b)| !String::from_utf8_lossy(b).contains("saas-test-token"))
     );
-    let inputs: Vec<blastgraph_model::InputFile<'_>> = files
-        .iter()
-        .map(|(p, b)| blastgraph_model::InputFile {
-            path: p,
-            bytes: b,
-            sha256: "",
-        })
-        .collect();
+    let inputs = blastgraph_gen::bench::inputs(&files);
     let (gi, si): (Vec<_>, Vec<_>) = inputs.iter().partition(|f| f.path.contains("/google/"));
     let mut b = blastgraph_model::EstateBuilder::new();
     blastgraph_model::Connector::ingest_all(

@@ -3,7 +3,7 @@
 #![allow(clippy::expect_used)]
 
 use blastgraph_connector_slack::SlackConnector;
-use blastgraph_model::{AccessLevel, Connector, EstateBuilder, InputFile};
+use blastgraph_model::{AccessLevel, Connector, EstateBuilder};
 
 #[test]
 fn approved_apps_reach_messages_and_files_by_scope() {
@@ -60,14 +60,7 @@ fn an_error_answer_and_bad_records_are_said() {
         ("slack/T1/admin.apps.approved.list.json", &refused[..]),
         ("slack/T2/admin.apps.approved.list.json", &bad[..]),
     ];
-    let inputs: Vec<InputFile<'_>> = files
-        .iter()
-        .map(|(p, b)| InputFile {
-            path: p,
-            bytes: b,
-            sha256: "",
-        })
-        .collect();
+    let inputs = blastgraph_gen::bench::inputs(&files);
     SlackConnector.ingest_all(&inputs, &mut b);
     let e = b.finish();
     assert!(

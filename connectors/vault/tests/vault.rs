@@ -8,8 +8,8 @@ use std::path::Path;
 
 use blastgraph_connector_vault::VaultConnector;
 use blastgraph_model::{
-    AccessLevel, Attributes, Class, Code, Connector, Edge, EdgeKind, Estate, EstateBuilder,
-    InputFile, Node, ids,
+    AccessLevel, Attributes, Class, Code, Connector, Edge, EdgeKind, Estate, EstateBuilder, Node,
+    ids,
 };
 
 const C: &str = "acme-vault";
@@ -35,14 +35,7 @@ fn fixture_files(skip: &[&str]) -> Vec<(String, Vec<u8>)> {
 /// Ingests files next to the nodes other providers would bring (the AWS
 /// roles and the Entra service principal the Vault facts name).
 fn ingest(files: &[(String, Vec<u8>)]) -> Estate {
-    let inputs: Vec<InputFile<'_>> = files
-        .iter()
-        .map(|(path, bytes)| InputFile {
-            path,
-            bytes,
-            sha256: "",
-        })
-        .collect();
+    let inputs = blastgraph_gen::bench::inputs(files);
     let mut b = EstateBuilder::new();
     b.begin_input("other-providers", "native", String::new(), 0);
     for (id, class) in [

@@ -679,20 +679,27 @@ pub mod bench {
         }
     }
 
+    /// `(path, bytes)` pairs as a connector's input files (no digest).
+    pub fn inputs<P: AsRef<str>, B: AsRef<[u8]>>(
+        files: &[(P, B)],
+    ) -> Vec<blastgraph_model::InputFile<'_>> {
+        files
+            .iter()
+            .map(|(p, b)| blastgraph_model::InputFile {
+                path: p.as_ref(),
+                bytes: b.as_ref(),
+                sha256: "",
+            })
+            .collect()
+    }
+
     /// Ingests generated files with one connector: the estate and the
     /// seconds it took.
     pub fn ingest(
         connector: &dyn blastgraph_model::Connector,
         files: &[(String, Vec<u8>)],
     ) -> (blastgraph_model::Estate, f64) {
-        let inputs: Vec<blastgraph_model::InputFile<'_>> = files
-            .iter()
-            .map(|(p, b)| blastgraph_model::InputFile {
-                path: p,
-                bytes: b,
-                sha256: "",
-            })
-            .collect();
+        let inputs = inputs(files);
         let mut b = blastgraph_model::EstateBuilder::new();
         let t = std::time::Instant::now();
         connector.ingest_all(&inputs, &mut b);

@@ -2,7 +2,7 @@
 //! the negative twins, ingest of a raw snapshot built in memory.
 
 use blastgraph_connector_aws::AwsAuthDetailsConnector;
-use blastgraph_model::{Connector, EdgeKind, Estate, EstateBuilder, InputFile};
+use blastgraph_model::{EdgeKind, Estate};
 use serde_json::{Value, json};
 
 /// Reads JSON files (path, content) together with `ingest_all`, as
@@ -12,17 +12,7 @@ pub fn ingest_json(files: &[(String, Value)]) -> Estate {
         .iter()
         .map(|(p, v)| (p.clone(), serde_json::to_vec_pretty(v).expect("JSON")))
         .collect();
-    let inputs: Vec<InputFile<'_>> = bytes
-        .iter()
-        .map(|(path, bytes)| InputFile {
-            path,
-            bytes,
-            sha256: "",
-        })
-        .collect();
-    let mut b = EstateBuilder::new();
-    AwsAuthDetailsConnector.ingest_all(&inputs, &mut b);
-    b.finish()
+    blastgraph_gen::bench::ingest(&AwsAuthDetailsConnector, &bytes).0
 }
 
 /// The account of every fixture.

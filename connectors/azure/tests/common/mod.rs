@@ -8,7 +8,7 @@
 use std::path::{Path, PathBuf};
 
 use blastgraph_connector_azure::AzureConnector;
-use blastgraph_model::{Connector, EdgeKind, Estate, EstateBuilder, InputFile};
+use blastgraph_model::{Connector, EdgeKind, Estate, EstateBuilder};
 
 pub const TENANT: &str = "4a3b2c1d-5e6f-4a7b-8c9d-0e1f2a3b4c5d";
 
@@ -51,14 +51,7 @@ pub fn folder_without(rel: &str, skip: &[&str]) -> Estate {
 }
 
 pub fn ingest(files: &[(String, Vec<u8>)]) -> Estate {
-    let inputs: Vec<InputFile<'_>> = files
-        .iter()
-        .map(|(path, bytes)| InputFile {
-            path,
-            bytes,
-            sha256: "",
-        })
-        .collect();
+    let inputs = blastgraph_gen::bench::inputs(files);
     for f in &inputs {
         assert!(
             AzureConnector.detect(f.path, f.bytes),
