@@ -52,14 +52,7 @@ impl Collector for GithubCollector {
                     .help("The organisation"),
             )
             .arg(
-                clap::Arg::new("output")
-                    .short('o')
-                    .long("output")
-                    .value_name("DIR")
-                    .required(true)
-                    .value_parser(clap::value_parser!(PathBuf))
-                    .help("Folder to write into (DIR/github/...)"),
-            )
+                blastgraph_model::collect::output_arg("Folder to write into (DIR/github/...)"))
             .arg(
                 clap::Arg::new("api-url")
                     .long("api-url")
@@ -88,10 +81,7 @@ impl Collector for GithubCollector {
                 .get_one::<String>("org")
                 .cloned()
                 .ok_or("--org is required")?,
-            output: args
-                .get_one::<PathBuf>("output")
-                .cloned()
-                .ok_or("-o DIR is required")?,
+            output: blastgraph_model::collect::output_of(args)?,
         };
         let o = collect(&opts, progress)?;
         Ok(summary(&o, &opts))

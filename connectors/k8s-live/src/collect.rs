@@ -67,14 +67,7 @@ impl Collector for K8sCollector {
             )
             .arg(clap::Arg::new("cluster").long("cluster").value_name("NAME").required(true).help("The cluster's name in the layout (k8s/NAME/)"))
             .arg(
-                clap::Arg::new("output")
-                    .short('o')
-                    .long("output")
-                    .value_name("DIR")
-                    .required(true)
-                    .value_parser(clap::value_parser!(PathBuf))
-                    .help("Folder to write into (DIR/k8s/NAME/...)"),
-            )
+                blastgraph_model::collect::output_arg("Folder to write into (DIR/k8s/NAME/...)"))
             .arg(clap::Arg::new("server").long("server").value_name("URL").help("API server (default: KUBE_SERVER, or the pod's)"))
             .arg(
                 clap::Arg::new("certificate-authority")
@@ -122,10 +115,7 @@ impl Collector for K8sCollector {
                 .get_one::<String>("cluster")
                 .cloned()
                 .ok_or("--cluster is required")?,
-            output: args
-                .get_one::<PathBuf>("output")
-                .cloned()
-                .ok_or("-o DIR is required")?,
+            output: blastgraph_model::collect::output_of(args)?,
         };
         let n = collect(&opts, progress)?;
         Ok(format!(

@@ -1,6 +1,6 @@
 //! The two collectors.
 
-use std::path::{Path, PathBuf};
+use std::path::Path;
 use std::time::Duration;
 
 use blastgraph_live_http::{env, get_json, ureq};
@@ -46,15 +46,9 @@ fn common(
                 .required(true)
                 .help(id_help),
         )
-        .arg(
-            clap::Arg::new("output")
-                .short('o')
-                .long("output")
-                .value_name("DIR")
-                .required(true)
-                .value_parser(clap::value_parser!(PathBuf))
-                .help("Folder to write into"),
-        )
+        .arg(blastgraph_model::collect::output_arg(
+            "Folder to write into",
+        ))
         .arg(
             clap::Arg::new("api-url")
                 .long("api-url")
@@ -236,10 +230,7 @@ fn run(
     collect: CollectFn,
 ) -> Result<String, CollectError> {
     let token = env(var).ok_or(missing)?;
-    let out = args
-        .get_one::<PathBuf>("output")
-        .cloned()
-        .ok_or("-o DIR is required")?;
+    let out = blastgraph_model::collect::output_of(args)?;
     let id = args
         .get_one::<String>(id)
         .cloned()

@@ -54,14 +54,7 @@ impl Collector for VaultCollector {
                  VAULT_ADDR, VAULT_TOKEN (or ~/.vault-token), VAULT_NAMESPACE, VAULT_CACERT",
             )
             .arg(
-                clap::Arg::new("output")
-                    .short('o')
-                    .long("output")
-                    .value_name("DIR")
-                    .required(true)
-                    .value_parser(clap::value_parser!(PathBuf))
-                    .help("Folder to write into (DIR/vault/...)"),
-            )
+                blastgraph_model::collect::output_arg("Folder to write into (DIR/vault/...)"))
             .arg(
                 clap::Arg::new("address")
                     .long("address")
@@ -93,10 +86,7 @@ impl Collector for VaultCollector {
                 "no Vault token: set VAULT_TOKEN, or log in with `vault login` (which writes ~/.vault-token)",
             )?,
         };
-        let output = args
-            .get_one::<PathBuf>("output")
-            .cloned()
-            .ok_or("-o DIR is required")?;
+        let output = blastgraph_model::collect::output_of(args)?;
         let opts = Options {
             address,
             token: token.into(),

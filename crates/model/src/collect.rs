@@ -44,6 +44,26 @@ pub trait Collector: Sync {
     ) -> Result<String, CollectError>;
 }
 
+/// The `-o/--output DIR` every collector takes; `help` says where under
+/// `DIR` its layout goes.
+pub fn output_arg(help: &'static str) -> clap::Arg {
+    clap::Arg::new("output")
+        .short('o')
+        .long("output")
+        .value_name("DIR")
+        .required(true)
+        .value_parser(clap::value_parser!(std::path::PathBuf))
+        .help(help)
+}
+
+/// The folder [`output_arg`] parsed.
+pub fn output_of(args: &clap::ArgMatches) -> Result<std::path::PathBuf, CollectError> {
+    Ok(args
+        .get_one::<std::path::PathBuf>("output")
+        .cloned()
+        .ok_or("-o DIR is required")?)
+}
+
 /// Writes one file of a raw layout: `rel` is `/`-separated, relative to
 /// `out_dir`; missing folders are made. On failure, the file or folder
 /// that could not be written, and why.
