@@ -7,7 +7,7 @@ use std::path::PathBuf;
 use futures_util::StreamExt;
 use serde_json::Value;
 
-use crate::fetch::{Api, ApiKind, Failure, pretty};
+use crate::fetch::{Api, ApiKind, Failure};
 use crate::manifest::{self, CallRecord, Status};
 use crate::{CollectError, Progress};
 
@@ -73,8 +73,12 @@ impl<'a> Ctx<'a> {
     /// Writes one file of the layout (`rel` is `/`-separated, relative to
     /// the output folder).
     fn write(&self, rel: &str, v: &Value) -> Result<(), CollectError> {
-        blastgraph_model::collect::write_layout_file(&self.out_dir, rel, &pretty(v))
-            .map_err(|(path, source)| CollectError::Write { path, source })
+        blastgraph_model::collect::write_layout_file(
+            &self.out_dir,
+            rel,
+            &blastgraph_model::collect::pretty_json(v),
+        )
+        .map_err(|(path, source)| CollectError::Write { path, source })
     }
 
     /// Makes one call (every page), writes its file and returns the merged

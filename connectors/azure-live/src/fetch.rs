@@ -88,13 +88,6 @@ pub(crate) fn scope(base: &Url) -> String {
     format!("{}/.default", base.as_str().trim_end_matches('/'))
 }
 
-/// Pretty JSON as `jq` writes it (two spaces), with a final newline.
-pub(crate) fn pretty(v: &Value) -> Vec<u8> {
-    let mut out = serde_json::to_vec_pretty(v).unwrap_or_else(|_| b"null".to_vec());
-    out.push(b'\n');
-    out
-}
-
 impl Api {
     pub(crate) fn new(
         kind: ApiKind,
@@ -401,14 +394,5 @@ mod tests {
             let e = base_url("graph-url", bad).unwrap_err().to_string();
             assert!(e.starts_with(&format!("`--graph-url` `{bad}`")), "{e}");
         }
-    }
-
-    #[test]
-    fn pretty_is_two_spaces_and_a_newline() {
-        let v = serde_json::json!({"value": [1], "b": {}});
-        assert_eq!(
-            String::from_utf8_lossy(&pretty(&v)),
-            "{\n  \"value\": [\n    1\n  ],\n  \"b\": {}\n}\n"
-        );
     }
 }

@@ -252,7 +252,7 @@ pub async fn collect_async(
         path: path.clone(),
         source: std::io::Error::other(e),
     })?;
-    std::fs::write(&path, fetch::pretty(&value))
+    std::fs::write(&path, blastgraph_model::collect::pretty_json(&value))
         .map_err(|source| CollectError::Write { path, source })?;
     Ok(manifest)
 }

@@ -5,7 +5,8 @@ use std::time::Duration;
 
 use blastgraph_live_http::{Token, env, ureq};
 use blastgraph_model::CallStatus;
-use blastgraph_model::collect::{CollectError, Collector, Progress, Tally, write_json};
+pub use blastgraph_model::collect::Outcome;
+use blastgraph_model::collect::{CollectError, Collector, Progress};
 use serde_json::Value;
 
 /// What a collection needs.
@@ -19,15 +20,6 @@ pub struct Options {
     pub org: String,
     /// Where the layout goes (`DIR/github/...`).
     pub output: PathBuf,
-}
-
-/// What a collection did.
-#[derive(Debug, Default, Clone, PartialEq, Eq)]
-pub struct Outcome {
-    /// Files written.
-    pub files: usize,
-    /// The calls (a call is every page of it), by how they went.
-    pub calls: Tally,
 }
 
 /// The collector, for the provider registry.
@@ -90,13 +82,7 @@ impl Collector for GithubCollector {
 
 /// What the user is told.
 pub fn summary(o: &Outcome, opts: &Options) -> String {
-    let mut s = format!(
-        "wrote {} file{} to {}\n  {}",
-        o.files,
-        if o.files == 1 { "" } else { "s" },
-        opts.output.join("github").display(),
-        o.calls.line("not found"),
-    );
+    let mut s = o.summary(&opts.output.join("github"), "not found");
     if o.calls.denied + o.calls.failed > 0 {
         s.push_str(
             "\n  the token could not read everything: what it lists is missing from the graph",
@@ -120,7 +106,7 @@ enum Merge {
     One,
 }
 
-/// Collects the layout into `opts.output`.
+/// Collects the layout into `opts.output` (a call is every page of it).
 pub fn collect(opts: &Options, progress: &dyn Progress) -> Result<Outcome, CollectError> {
     let agent = blastgraph_live_http::agent(None, Duration::from_secs(60))?;
     let mut c = Client {
@@ -303,8 +289,8 @@ impl Client {
         let Some(v) = merged else {
             return Ok(None);
         };
-        write_json(&self.opts.output, &format!("github/{file}.json"), &v)?;
-        self.outcome.files += 1;
+        self.outcome
+            .write_json(&self.opts.output, &format!("github/{file}.json"), &v)?;
         Ok(Some(v))
     }
 }

@@ -5,17 +5,9 @@ use std::time::Duration;
 
 use blastgraph_live_http::{env, get_json, ureq};
 use blastgraph_model::CallStatus;
-use blastgraph_model::collect::{CollectError, Collector, Progress, Tally, write_json};
+pub use blastgraph_model::collect::Outcome;
+use blastgraph_model::collect::{CollectError, Collector, Progress};
 use serde_json::{Value, json};
-
-/// What a collection did.
-#[derive(Debug, Default, Clone, PartialEq, Eq)]
-pub struct Outcome {
-    /// Files written.
-    pub files: usize,
-    /// The calls (a call is every page of it), by how they went.
-    pub calls: Tally,
-}
 
 /// The Google Workspace collector.
 #[derive(Debug, Clone, Copy)]
@@ -63,12 +55,6 @@ fn get(agent: &ureq::Agent, url: &str, token: &str) -> Result<Value, String> {
     get_json(agent, url, &[("Authorization", &auth)], 256 * 1024 * 1024)
 }
 
-fn write(out: &Path, rel: &str, v: &Value, o: &mut Outcome) -> Result<(), CollectError> {
-    write_json(out, rel, v)?;
-    o.files += 1;
-    Ok(())
-}
-
 /// Google: users, then each active user's tokens.
 pub fn google(
     api: &str,
@@ -112,11 +98,10 @@ pub fn google(
     } else {
         customer
     };
-    write(
+    o.write_json(
         out,
         &format!("google/{label}/users.json"),
         &json!({"kind": "admin#directory#users", "users": users}),
-        &mut o,
     )?;
     for u in &users {
         let Some(email) = u.get("primaryEmail").and_then(Value::as_str) else {
@@ -133,11 +118,10 @@ pub fn google(
             Ok(v) => {
                 o.calls.add(CallStatus::Ok);
                 let items = v.get("items").cloned().unwrap_or(json!([]));
-                write(
+                o.write_json(
                     out,
                     &format!("google/{label}/tokens/{email}.json"),
                     &json!({"kind": "admin#directory#tokenList", "items": items}),
-                    &mut o,
                 )?;
             }
             Err(_) => o.calls.add(CallStatus::Error),
@@ -195,23 +179,16 @@ pub fn slack(
         }
     }
     o.calls.add(CallStatus::Ok);
-    write(
+    o.write_json(
         out,
         &format!("slack/{team}/admin.apps.approved.list.json"),
         &json!({"ok": true, "approved_apps": apps, "response_metadata": {"next_cursor": ""}}),
-        &mut o,
     )?;
     Ok(o)
 }
 
 fn summary(o: &Outcome, dir: &Path) -> String {
-    format!(
-        "wrote {} file{} to {}\n  {}\n",
-        o.files,
-        if o.files == 1 { "" } else { "s" },
-        dir.display(),
-        o.calls.line("not found"),
-    )
+    format!("{}\n", o.summary(dir, "not found"))
 }
 
 /// [`google`] or [`slack`]: (API base, token, id, output folder, progress).

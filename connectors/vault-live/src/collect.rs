@@ -5,7 +5,8 @@ use std::time::Duration;
 
 use blastgraph_live_http::{Token, env, ureq};
 use blastgraph_model::CallStatus;
-use blastgraph_model::collect::{CollectError, Collector, Progress, Tally, write_layout_file};
+pub use blastgraph_model::collect::Outcome;
+use blastgraph_model::collect::{CollectError, Collector, Progress};
 use serde_json::Value;
 
 /// What a collection needs.
@@ -21,15 +22,6 @@ pub struct Options {
     pub ca_cert: Option<PathBuf>,
     /// Where the layout goes (`DIR/vault/...`).
     pub output: PathBuf,
-}
-
-/// What a collection did.
-#[derive(Debug, Default, Clone, PartialEq, Eq)]
-pub struct Outcome {
-    /// Files written.
-    pub files: usize,
-    /// The calls, by how they went (404: an empty listing, a missing path).
-    pub calls: Tally,
 }
 
 struct Client {
@@ -113,13 +105,7 @@ fn token_file() -> Option<String> {
 
 /// What the user is told.
 pub fn summary(o: &Outcome, opts: &Options) -> String {
-    let mut s = format!(
-        "wrote {} file{} to {}\n  {}",
-        o.files,
-        if o.files == 1 { "" } else { "s" },
-        opts.output.join("vault").display(),
-        o.calls.line("not found or empty"),
-    );
+    let mut s = o.summary(&opts.output.join("vault"), "not found or empty");
     if o.calls.denied + o.calls.failed > 0 {
         s.push_str(
             "\n  the token could not read everything: `blastgraph` names each gap when it reads the folder",
@@ -129,7 +115,8 @@ pub fn summary(o: &Outcome, opts: &Options) -> String {
     s
 }
 
-/// Collects the layout into `opts.output`.
+/// Collects the layout into `opts.output` (a 404 counts as not found: an
+/// empty listing or a missing path).
 pub fn collect(opts: &Options, progress: &dyn Progress) -> Result<Outcome, CollectError> {
     let agent = blastgraph_live_http::agent(opts.ca_cert.as_deref(), Duration::from_secs(60))
         .map_err(|e| format!("VAULT_CACERT: {e}"))?;
@@ -332,9 +319,7 @@ impl Client {
         let body = blastgraph_live_http::body(&mut resp, 256 * 1024 * 1024);
         self.outcome.calls.add(CallStatus::of_http(status));
         let rel = format!("{}/{file}.json", self.root);
-        write_layout_file(&self.opts.output, &rel, &body)
-            .map_err(|(p, e)| format!("{}: {e}", p.display()))?;
-        self.outcome.files += 1;
+        self.outcome.write(&self.opts.output, &rel, &body)?;
         Ok(serde_json::from_slice(&body).ok())
     }
 }

@@ -125,16 +125,72 @@ impl Tally {
     }
 }
 
-/// Writes a JSON document as one file of a raw layout, pretty with a final
-/// newline (as `jq` writes it); on failure, the path and why.
+/// A JSON document as a layout file holds it: pretty, two spaces, with a
+/// final newline (as `jq` writes it).
+pub fn pretty_json(v: &serde_json::Value) -> Vec<u8> {
+    // Writing a `Value` into a `Vec` cannot fail (no I/O, string keys).
+    let mut bytes = serde_json::to_vec_pretty(v).unwrap_or_else(|_| b"null".to_vec());
+    bytes.push(b'\n');
+    bytes
+}
+
+/// Writes a JSON document as one file of a raw layout ([`pretty_json`]);
+/// on failure, the path and why.
 pub fn write_json(
     out_dir: &std::path::Path,
     rel: &str,
     v: &serde_json::Value,
 ) -> Result<(), CollectError> {
-    let mut bytes = serde_json::to_vec_pretty(v).map_err(|e| e.to_string())?;
-    bytes.push(b'\n');
-    write_layout_file(out_dir, rel, &bytes).map_err(|(p, e)| format!("{}: {e}", p.display()).into())
+    write_file(out_dir, rel, &pretty_json(v))
+}
+
+/// [`write_layout_file`], its failure said as the path and why.
+fn write_file(out_dir: &std::path::Path, rel: &str, bytes: &[u8]) -> Result<(), CollectError> {
+    write_layout_file(out_dir, rel, bytes).map_err(|(p, e)| format!("{}: {e}", p.display()).into())
+}
+
+/// What a collection did: the files it wrote and its calls.
+#[derive(Debug, Default, Clone, PartialEq, Eq)]
+pub struct Outcome {
+    /// Files written.
+    pub files: usize,
+    /// The calls, by how they went.
+    pub calls: Tally,
+}
+
+impl Outcome {
+    /// Writes one file of the layout and counts it.
+    pub fn write(
+        &mut self,
+        out_dir: &std::path::Path,
+        rel: &str,
+        bytes: &[u8],
+    ) -> Result<(), CollectError> {
+        write_file(out_dir, rel, bytes)?;
+        self.files += 1;
+        Ok(())
+    }
+
+    /// Writes one JSON file of the layout ([`pretty_json`]) and counts it.
+    pub fn write_json(
+        &mut self,
+        out_dir: &std::path::Path,
+        rel: &str,
+        v: &serde_json::Value,
+    ) -> Result<(), CollectError> {
+        self.write(out_dir, rel, &pretty_json(v))
+    }
+
+    /// `wrote N files to DIR` and, indented, the calls' [`Tally::line`].
+    pub fn summary(&self, dir: &std::path::Path, not_found: &str) -> String {
+        format!(
+            "wrote {} file{} to {}\n  {}",
+            self.files,
+            if self.files == 1 { "" } else { "s" },
+            dir.display(),
+            self.calls.line(not_found),
+        )
+    }
 }
 
 /// The lines of a collection summary that count its calls by
@@ -158,4 +214,40 @@ pub fn calls_summary(
         ));
     }
     s
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn pretty_is_two_spaces_and_a_newline() {
+        let v = serde_json::json!({"value": [1], "b": {}});
+        assert_eq!(
+            String::from_utf8_lossy(&pretty_json(&v)),
+            "{\n  \"value\": [\n    1\n  ],\n  \"b\": {}\n}\n"
+        );
+    }
+
+    #[test]
+    fn an_outcome_counts_what_it_wrote() {
+        let dir = std::env::temp_dir().join(format!("bg-outcome-{}", std::process::id()));
+        let mut o = Outcome::default();
+        o.calls.add(crate::CallStatus::Ok);
+        o.calls.add(crate::CallStatus::NotFound);
+        o.write_json(&dir, "p/a.json", &serde_json::json!({"a": 1}))
+            .unwrap();
+        assert_eq!(
+            std::fs::read_to_string(dir.join("p").join("a.json")).unwrap(),
+            "{\n  \"a\": 1\n}\n"
+        );
+        assert_eq!(
+            o.summary(&dir, "missing"),
+            format!(
+                "wrote 1 file to {}\n  2 calls: 1 ok, 1 missing, 0 denied, 0 failed",
+                dir.display()
+            )
+        );
+        let _ = std::fs::remove_dir_all(&dir);
+    }
 }
