@@ -342,20 +342,10 @@ fn call_inner(
                 .strip_prefix("metadata/")
                 .or_else(|| (rest == "metadata").then_some(""))
             {
-                let d = data(top)?;
                 if call.list {
-                    for key in strs(&d, "keys")? {
-                        if !key.ends_with('/') {
-                            facts.secrets.push(KvSecret {
-                                ns: mount.ns.clone(),
-                                mount: mount.path.clone(),
-                                path: join(p, &key),
-                                custom_metadata: Vec::new(),
-                                at: at(&d.at("keys")),
-                            });
-                        }
-                    }
+                    list_secrets(top, &mount, p, file, &mut facts.secrets)?;
                 } else {
+                    let d = data(top)?;
                     let mut meta = Vec::new();
                     if let Some(m) = d.map.get("custom_metadata").filter(|v| !v.is_null()) {
                         let m = Obj::new(m, d.at("custom_metadata"))?;
@@ -379,20 +369,7 @@ fn call_inner(
                 unread(out);
             }
         }
-        ("kv" | "generic", true) => {
-            let d = data(top)?;
-            for key in strs(&d, "keys")? {
-                if !key.ends_with('/') {
-                    facts.secrets.push(KvSecret {
-                        ns: mount.ns.clone(),
-                        mount: mount.path.clone(),
-                        path: join(rest, &key),
-                        custom_metadata: Vec::new(),
-                        at: at(&d.at("keys")),
-                    });
-                }
-            }
-        }
+        ("kv" | "generic", true) => list_secrets(top, &mount, rest, file, &mut facts.secrets)?,
         ("approle" | "jwt" | "oidc" | "kubernetes" | "aws", true) if rest == "role" => {
             list_keys(
                 top,
@@ -611,6 +588,33 @@ fn list_keys(
                 path: d.at("keys"),
             },
         });
+    }
+    Ok(())
+}
+
+/// The secrets a KV `LIST` of `dir` names: its leaf keys (a key ending in
+/// `/` is a folder, listed by a call of its own).
+fn list_secrets(
+    top: &Obj<'_>,
+    mount: &Mount,
+    dir: &str,
+    file: usize,
+    secrets: &mut Vec<KvSecret>,
+) -> R {
+    let d = data(top)?;
+    for key in strs(&d, "keys")? {
+        if !key.ends_with('/') {
+            secrets.push(KvSecret {
+                ns: mount.ns.clone(),
+                mount: mount.path.clone(),
+                path: join(dir, &key),
+                custom_metadata: Vec::new(),
+                at: At {
+                    file,
+                    path: d.at("keys"),
+                },
+            });
+        }
     }
     Ok(())
 }
