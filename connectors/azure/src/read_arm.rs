@@ -6,7 +6,7 @@ use serde_json::{Map, Value};
 
 use crate::facts::*;
 use crate::layout::ArmCall;
-use crate::read_graph::{each, strings};
+use crate::read_graph::each;
 
 /// Reads one ARM response (`top` is the document, `path` the call's path)
 /// into `facts`.
@@ -238,7 +238,7 @@ pub(crate) fn record(
                         };
                         r.access_policies.push(AccessPolicy {
                             object: oid(a.req_str("objectId")?),
-                            secrets: lower(strings(&perms, "secrets")?),
+                            secrets: lower(perms.opt_strs("secrets")?),
                             path: a.path.clone(),
                         });
                     }
@@ -294,10 +294,10 @@ fn permissions(props: &Obj<'_>) -> Result<Vec<Permission>, RecordError> {
         for (i, p) in items.iter().enumerate() {
             let p = Obj::new(p, format!("{}.permissions[{i}]", props.path))?;
             out.push(Permission {
-                actions: lower(strings(&p, "actions")?),
-                not_actions: lower(strings(&p, "notActions")?),
-                data_actions: lower(strings(&p, "dataActions")?),
-                not_data_actions: lower(strings(&p, "notDataActions")?),
+                actions: lower(p.opt_strs("actions")?),
+                not_actions: lower(p.opt_strs("notActions")?),
+                data_actions: lower(p.opt_strs("dataActions")?),
+                not_data_actions: lower(p.opt_strs("notDataActions")?),
             });
         }
     }

@@ -1,7 +1,7 @@
 //! Raw Microsoft Graph responses into [`Facts`].
 
 use blastgraph_model::EstateBuilder;
-use blastgraph_model::json::{Obj, RecordError, for_each_record, type_name};
+use blastgraph_model::json::{Obj, RecordError, for_each_record};
 use serde_json::Value;
 
 use crate::facts::*;
@@ -69,7 +69,8 @@ pub(crate) fn record(
         }
         GraphCall::Groups => {
             let id = oid(o.req_str("id")?);
-            let dynamic = strings(o, "groupTypes")?
+            let dynamic = o
+                .opt_strs("groupTypes")?
                 .iter()
                 .any(|t| t.eq_ignore_ascii_case("DynamicMembership"));
             let group = Group {
@@ -134,7 +135,8 @@ pub(crate) fn record(
             let managed = kind.eq_ignore_ascii_case("ManagedIdentity");
             // A managed identity names its ARM resource among its
             // alternative names (`isExplicit=…` and the resource id).
-            let resource = strings(o, "alternativeNames")?
+            let resource = o
+                .opt_strs("alternativeNames")?
                 .into_iter()
                 .find(|n| n.to_ascii_lowercase().starts_with("/subscriptions/"))
                 .map(|n| arm_key(&n));
@@ -254,29 +256,5 @@ pub(crate) fn each(
             top.path.clone(),
             "expected a response with a `value` array (a list) or an `id` (one object); nothing read",
         );
-    }
-}
-
-/// An optional array of strings.
-pub(crate) fn strings(o: &Obj<'_>, key: &str) -> Result<Vec<String>, RecordError> {
-    match o.map.get(key) {
-        None | Some(Value::Null) => Ok(Vec::new()),
-        Some(Value::Array(items)) => items
-            .iter()
-            .enumerate()
-            .map(|(i, v)| match v {
-                Value::String(s) => Ok(s.clone()),
-                other => Err((
-                    format!("{}[{i}]", o.at(key)),
-                    format!("expected a string, found {}", type_name(other)),
-                )
-                    .into()),
-            })
-            .collect(),
-        Some(other) => Err((
-            o.at(key),
-            format!("expected an array of strings, found {}", type_name(other)),
-        )
-            .into()),
     }
 }

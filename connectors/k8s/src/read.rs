@@ -1,7 +1,7 @@
 //! Readers: the files of one cluster's folder into [`Cluster`].
 
 use blastgraph_model::EstateBuilder;
-use blastgraph_model::json::{Obj, RecordError, type_name};
+use blastgraph_model::json::{Obj, RecordError};
 use serde_json::Value;
 
 /// What kind of file of the layout.
@@ -153,29 +153,6 @@ impl Cluster {
     }
 }
 
-fn strs(o: &Obj<'_>, key: &str) -> Result<Vec<String>, RecordError> {
-    match o.map.get(key) {
-        None | Some(Value::Null) => Ok(Vec::new()),
-        Some(Value::Array(items)) => items
-            .iter()
-            .enumerate()
-            .map(|(i, v)| {
-                v.as_str().map(str::to_string).ok_or_else(|| {
-                    RecordError::from((
-                        format!("{}[{i}]", o.at(key)),
-                        format!("expected a string, found {}", type_name(v)),
-                    ))
-                })
-            })
-            .collect(),
-        Some(other) => Err((
-            o.at(key),
-            format!("expected a list of strings, found {}", type_name(other)),
-        )
-            .into()),
-    }
-}
-
 /// A string field of a string map (`annotations`, `labels`).
 fn map_get<'v>(o: &Obj<'v>, map: &str, key: &str) -> Option<&'v str> {
     o.map.get(map)?.get(key)?.as_str()
@@ -314,10 +291,10 @@ fn item(
                 for (i, r) in items.iter().enumerate() {
                     let r = Obj::new(r, format!("{}[{i}]", o.at("rules")))?;
                     rules.push(Rule {
-                        groups: strs(&r, "apiGroups")?,
-                        resources: strs(&r, "resources")?,
-                        verbs: strs(&r, "verbs")?,
-                        names: strs(&r, "resourceNames")?,
+                        groups: r.opt_strs("apiGroups")?,
+                        resources: r.opt_strs("resources")?,
+                        verbs: r.opt_strs("verbs")?,
+                        names: r.opt_strs("resourceNames")?,
                         index: i,
                     });
                 }

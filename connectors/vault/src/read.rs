@@ -28,34 +28,17 @@ fn data<'v>(top: &Obj<'v>) -> Result<Obj<'v>, RecordError> {
     }
 }
 
-/// A list of strings, also as Vault writes some of them: one
+/// An array of strings, also as Vault writes some of them: one
 /// comma-separated string.
 fn strs(o: &Obj<'_>, key: &str) -> Result<Vec<String>, RecordError> {
     match o.map.get(key) {
-        None | Some(Value::Null) => Ok(Vec::new()),
         Some(Value::String(s)) => Ok(s
             .split(',')
             .map(str::trim)
             .filter(|s| !s.is_empty())
             .map(str::to_string)
             .collect()),
-        Some(Value::Array(items)) => items
-            .iter()
-            .enumerate()
-            .map(|(i, v)| match v {
-                Value::String(s) => Ok(s.clone()),
-                other => Err((
-                    format!("{}[{i}]", o.at(key)),
-                    format!("expected a string, found {}", type_name(other)),
-                )
-                    .into()),
-            })
-            .collect(),
-        Some(other) => Err((
-            o.at(key),
-            format!("expected a list of strings, found {}", type_name(other)),
-        )
-            .into()),
+        _ => o.opt_strs(key),
     }
 }
 

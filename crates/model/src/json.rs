@@ -121,6 +121,30 @@ impl<'a> Obj<'a> {
         }
     }
 
+    /// An optional array of strings; null or absent is empty.
+    pub fn opt_strs(&self, key: &str) -> Result<Vec<String>, RecordError> {
+        match self.map.get(key) {
+            None | Some(Value::Null) => Ok(Vec::new()),
+            Some(Value::Array(items)) => items
+                .iter()
+                .enumerate()
+                .map(|(i, v)| match v {
+                    Value::String(s) => Ok(s.clone()),
+                    other => Err((
+                        format!("{}[{i}]", self.at(key)),
+                        format!("expected a string, found {}", type_name(other)),
+                    )
+                        .into()),
+                })
+                .collect(),
+            Some(other) => Err((
+                self.at(key),
+                format!("expected an array of strings, found {}", type_name(other)),
+            )
+                .into()),
+        }
+    }
+
     /// An optional boolean field.
     pub fn opt_bool(&self, key: &str) -> Result<Option<bool>, RecordError> {
         match self.map.get(key) {
@@ -545,6 +569,25 @@ pub fn looks_like_date(s: &str) -> bool {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn opt_strs_reads_an_array_and_names_a_bad_item() {
+        let v = serde_json::json!({"a": ["x", "y"], "n": null, "b": ["x", 1], "c": "x"});
+        let o = Obj::new(&v, "$".into()).unwrap();
+        assert_eq!(o.opt_strs("a").unwrap(), ["x", "y"]);
+        assert!(o.opt_strs("n").unwrap().is_empty());
+        assert!(o.opt_strs("missing").unwrap().is_empty());
+        let e = o.opt_strs("b").unwrap_err();
+        assert_eq!(
+            (e.location.as_str(), e.message.as_str()),
+            ("$.b[1]", "expected a string, found a number")
+        );
+        let e = o.opt_strs("c").unwrap_err();
+        assert_eq!(
+            (e.location.as_str(), e.message.as_str()),
+            ("$.c", "expected an array of strings, found a string")
+        );
+    }
 
     #[test]
     fn syntax_errors_carry_line_and_column() {
