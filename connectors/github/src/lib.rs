@@ -35,8 +35,7 @@ impl Connector for GithubConnector {
     }
 
     fn detect(&self, path: &str, head: &[u8]) -> bool {
-        let path = path.replace('\\', "/");
-        read::call_of(&path).is_some() && read::looks_like(head)
+        read::call_of(path).is_some() && read::looks_like(head)
     }
 
     fn ingest(&self, path: &str, bytes: &[u8], out: &mut EstateBuilder) -> Result<(), IngestError> {
@@ -59,8 +58,7 @@ fn read_all(files: &[(&str, &[u8])], out: &mut EstateBuilder, select: bool) {
         if select {
             out.select_input(path);
         }
-        let norm = path.replace('\\', "/");
-        let Some(call) = read::call_of(&norm) else {
+        let Some(call) = read::call_of(path) else {
             out.warning_code(
                 Code::NotInLayout,
                 "$",
