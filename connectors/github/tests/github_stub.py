@@ -6,20 +6,18 @@ page with `Link: <…>; rel="next"` as GitHub paginates; 404 with GitHub's
 error body otherwise; 401 without the token.
 
 usage: github_stub.py LAYOUT_ROOT PORT_FILE TOKEN"""
-import http.server
 import json
 import os
 import sys
 import urllib.parse
 
+from stub_http import JsonHandler, serve
+
 ROOT, PORT_FILE, TOKEN = sys.argv[1:4]
 LISTS = ("environments", "installations", "repositories")
 
 
-class Handler(http.server.BaseHTTPRequestHandler):
-    def log_message(self, *args):
-        pass
-
+class Handler(JsonHandler):
     def do_GET(self):
         url = urllib.parse.urlsplit(self.path)
         q = urllib.parse.parse_qs(url.query)
@@ -51,21 +49,7 @@ class Handler(http.server.BaseHTTPRequestHandler):
             if more:
                 port = self.server.server_address[1]
                 link = '<http://127.0.0.1:%d%s?per_page=100&page=%d>; rel="next"' % (port, url.path, page + 1)
-        self.send(200, doc, link)
-
-    def send(self, code, doc, link=None):
-        body = json.dumps(doc).encode()
-        self.send_response(code)
-        self.send_header("Content-Type", "application/json")
-        self.send_header("Content-Length", str(len(body)))
-        if link:
-            self.send_header("Link", link)
-        self.end_headers()
-        self.wfile.write(body)
+        self.send(200, doc, [("Link", link)] if link else ())
 
 
-server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), Handler)
-with open(PORT_FILE + ".tmp", "w") as f:
-    f.write(str(server.server_address[1]))
-os.replace(PORT_FILE + ".tmp", PORT_FILE)
-server.serve_forever()
+serve(Handler, PORT_FILE)

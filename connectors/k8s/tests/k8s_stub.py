@@ -9,11 +9,12 @@ the token.
 
 usage: k8s_stub.py CLUSTER_DIR PORT_FILE TOKEN"""
 import glob
-import http.server
 import json
 import os
 import sys
 import urllib.parse
+
+from stub_http import JsonHandler, serve
 
 DIR, PORT_FILE, TOKEN = sys.argv[1:4]
 KINDS = {
@@ -35,10 +36,7 @@ def objects(kind):
     return out
 
 
-class Handler(http.server.BaseHTTPRequestHandler):
-    def log_message(self, *args):
-        pass
-
+class Handler(JsonHandler):
     def do_GET(self):
         url = urllib.parse.urlsplit(self.path)
         q = urllib.parse.parse_qs(url.query)
@@ -60,17 +58,5 @@ class Handler(http.server.BaseHTTPRequestHandler):
             meta["continue"] = nxt
         self.send(200, {"kind": kind + "List", "apiVersion": "v1", "metadata": meta, "items": items[i:i + 1]})
 
-    def send(self, code, doc):
-        body = json.dumps(doc).encode()
-        self.send_response(code)
-        self.send_header("Content-Type", "application/json")
-        self.send_header("Content-Length", str(len(body)))
-        self.end_headers()
-        self.wfile.write(body)
 
-
-server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), Handler)
-with open(PORT_FILE + ".tmp", "w") as f:
-    f.write(str(server.server_address[1]))
-os.replace(PORT_FILE + ".tmp", PORT_FILE)
-server.serve_forever()
+serve(Handler, PORT_FILE)

@@ -4,19 +4,17 @@
 (`nextPageToken`, `response_metadata.next_cursor`); 401 without the token.
 
 usage: saas_stub.py GOOGLE_CUSTOMER_DIR SLACK_FILE PORT_FILE TOKEN"""
-import http.server
 import json
 import os
 import sys
 import urllib.parse
 
+from stub_http import JsonHandler, serve
+
 GOOGLE, SLACK, PORT_FILE, TOKEN = sys.argv[1:5]
 
 
-class Handler(http.server.BaseHTTPRequestHandler):
-    def log_message(self, *args):
-        pass
-
+class Handler(JsonHandler):
     def do_GET(self):
         url = urllib.parse.urlsplit(self.path)
         q = urllib.parse.parse_qs(url.query)
@@ -42,17 +40,5 @@ class Handler(http.server.BaseHTTPRequestHandler):
             return self.send(200, {"ok": True, "approved_apps": apps[i:i + 1], "response_metadata": {"next_cursor": nxt}})
         self.send(404, {"error": "not found"})
 
-    def send(self, code, doc):
-        body = json.dumps(doc).encode()
-        self.send_response(code)
-        self.send_header("Content-Type", "application/json")
-        self.send_header("Content-Length", str(len(body)))
-        self.end_headers()
-        self.wfile.write(body)
 
-
-server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), Handler)
-with open(PORT_FILE + ".tmp", "w") as f:
-    f.write(str(server.server_address[1]))
-os.replace(PORT_FILE + ".tmp", PORT_FILE)
-server.serve_forever()
+serve(Handler, PORT_FILE)

@@ -6,18 +6,16 @@ folder: `GET /v1/PATH` answers `vault/PATH.json`, `GET /v1/PATH?list=true`
 403. Each request is logged (method, path, query) to the log file.
 
 usage: vault_stub.py LAYOUT_ROOT PORT_FILE LOG_FILE TOKEN"""
-import http.server
 import os
 import sys
 import urllib.parse
 
+from stub_http import JsonHandler, serve
+
 ROOT, PORT_FILE, LOG, TOKEN = sys.argv[1:5]
 
 
-class Handler(http.server.BaseHTTPRequestHandler):
-    def log_message(self, *args):
-        pass
-
+class Handler(JsonHandler):
     def answer(self, listing):
         url = urllib.parse.urlsplit(self.path)
         query = urllib.parse.parse_qs(url.query)
@@ -36,13 +34,6 @@ class Handler(http.server.BaseHTTPRequestHandler):
         with open(file, "rb") as f:
             self.send(200, f.read())
 
-    def send(self, code, body):
-        self.send_response(code)
-        self.send_header("Content-Type", "application/json")
-        self.send_header("Content-Length", str(len(body)))
-        self.end_headers()
-        self.wfile.write(body)
-
     def do_GET(self):
         self.answer(False)
 
@@ -50,8 +41,4 @@ class Handler(http.server.BaseHTTPRequestHandler):
         self.answer(True)
 
 
-server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), Handler)
-with open(PORT_FILE + ".tmp", "w") as f:
-    f.write(str(server.server_address[1]))
-os.replace(PORT_FILE + ".tmp", PORT_FILE)
-server.serve_forever()
+serve(Handler, PORT_FILE)

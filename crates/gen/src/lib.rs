@@ -571,15 +571,26 @@ pub struct LocalServer {
 
 impl LocalServer {
     /// Starts `python3 SCRIPT ARGS…`; one of `args` is `port_file`, where
-    /// the script writes its port once it serves.
+    /// the script writes its port once it serves. The script can import
+    /// `stub_http` (this crate's `py/`: a JSON handler and `serve`).
     pub fn start(
         script: &std::path::Path,
         args: &[&std::ffi::OsStr],
         port_file: &std::path::Path,
     ) -> Result<LocalServer, String> {
+        let shared = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("py");
+        let path = std::env::join_paths(
+            std::iter::once(shared).chain(
+                std::env::var_os("PYTHONPATH")
+                    .map(|p| std::env::split_paths(&p).collect::<Vec<_>>())
+                    .unwrap_or_default(),
+            ),
+        )
+        .map_err(|e| format!("PYTHONPATH: {e}"))?;
         let child = std::process::Command::new("python3")
             .arg(script)
             .args(args)
+            .env("PYTHONPATH", path)
             .spawn()
             .map_err(|e| format!("python3 {} does not start: {e}", script.display()))?;
         let mut server = LocalServer {
