@@ -354,24 +354,10 @@ fn call_inner(
         }
         ("kv" | "generic", true) => list_secrets(top, &mount, rest, file, &mut facts.secrets)?,
         ("approle" | "jwt" | "oidc" | "kubernetes" | "aws", true) if rest == "role" => {
-            list_keys(
-                top,
-                "auth role",
-                &qualify(&mount.ns, &mount.path),
-                rest,
-                file,
-                listed,
-            )?;
+            list_keys(top, "auth role", &mount, rest, file, listed)?;
         }
         ("userpass", true) if rest == "users" => {
-            list_keys(
-                top,
-                "user",
-                &qualify(&mount.ns, &mount.path),
-                rest,
-                file,
-                listed,
-            )?;
+            list_keys(top, "user", &mount, rest, file, listed)?;
         }
         (kind @ ("jwt" | "oidc" | "kubernetes"), false) if rest == "config" => {
             let d = data(top)?;
@@ -448,39 +434,19 @@ fn call_inner(
                     accounts: strs(&d, "bound_account_id")?,
                 },
             };
-            facts.roles.push(Role {
-                ns: mount.ns.clone(),
-                mount: mount.path.clone(),
-                name: name.to_string(),
-                login,
-                policies: policies(&d)?,
-                no_default: d.opt_bool("token_no_default_policy")?.unwrap_or(false),
-                cidrs: cidrs(&d)?,
-                at: at(&d.path),
-            });
+            facts
+                .roles
+                .push(role(&mount, name, login, &d, at(&d.path))?);
         }
         ("userpass", false) if rest.starts_with("users/") => {
             let d = data(top)?;
-            facts.roles.push(Role {
-                ns: mount.ns.clone(),
-                mount: mount.path.clone(),
-                name: rest["users/".len()..].to_string(),
-                login: Login::Userpass,
-                policies: policies(&d)?,
-                no_default: d.opt_bool("token_no_default_policy")?.unwrap_or(false),
-                cidrs: cidrs(&d)?,
-                at: at(&d.path),
-            });
+            let name = &rest["users/".len()..];
+            facts
+                .roles
+                .push(role(&mount, name, Login::Userpass, &d, at(&d.path))?);
         }
         ("aws", true) if rest == "roles" => {
-            list_keys(
-                top,
-                "AWS engine role",
-                &qualify(&mount.ns, &mount.path),
-                rest,
-                file,
-                listed,
-            )?;
+            list_keys(top, "AWS engine role", &mount, rest, file, listed)?;
         }
         ("aws", false) if rest.starts_with("roles/") => {
             let d = data(top)?;
@@ -510,14 +476,7 @@ fn call_inner(
                 "static-roles" => "database static role",
                 _ => return Ok(()),
             };
-            list_keys(
-                top,
-                what,
-                &qualify(&mount.ns, &mount.path),
-                rest,
-                file,
-                listed,
-            )?;
+            list_keys(top, what, &mount, rest, file, listed)?;
         }
         ("database", false) if rest.starts_with("config/") => {
             let d = data(top)?;
@@ -551,16 +510,32 @@ fn call_inner(
     Ok(())
 }
 
+/// A login role of `mount`: whom it accepts (`login`) and the token it
+/// gives (its policies, whether `default` is left out, its CIDRs).
+fn role(mount: &Mount, name: &str, login: Login, d: &Obj<'_>, at: At) -> Result<Role, RecordError> {
+    Ok(Role {
+        ns: mount.ns.clone(),
+        mount: mount.path.clone(),
+        name: name.to_string(),
+        login,
+        policies: policies(d)?,
+        no_default: d.opt_bool("token_no_default_policy")?.unwrap_or(false),
+        cidrs: cidrs(d)?,
+        at,
+    })
+}
+
 /// The names a `LIST` of `MOUNT/rest` gives, each with the `GET` file it
 /// should have.
 fn list_keys(
     top: &Obj<'_>,
     what: &'static str,
-    mount: &str,
+    mount: &Mount,
     rest: &str,
     file: usize,
     listed: &mut Vec<Listed>,
 ) -> R {
+    let mount = qualify(&mount.ns, &mount.path);
     let d = data(top)?;
     for name in strs(&d, "keys")? {
         listed.push(Listed {
