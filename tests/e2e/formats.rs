@@ -129,7 +129,8 @@ fn a_mapping_file_says_whose_credential_a_secret_holds() {
 
 #[test]
 fn inspected_values_link_secrets_and_no_value_reaches_any_output() {
-    // A Vault KV read and a Kubernetes secret with its `data`, beside the
+    // A Vault KV read, a Kubernetes secret with its `data`, an AWS Secrets
+    // Manager `get-secret-value` and a Key Vault secret's value, beside the
     // demo's AWS and Azure raw files. Values carry seeded strings.
     let inputs = [
         "-i",
@@ -163,7 +164,14 @@ fn inspected_values_link_secrets_and_no_value_reaches_any_output() {
     };
     let vault = "vault:inspect-vault/secret/ci/deploy-creds";
     let k8s = "k8s:oidc.eks.us-east-1.amazonaws.com/id/INSPECT0001/namespaces/ml/secrets/azure-sp";
-    for (from, to) in [(vault, "AKIAEXAMPLELEGACY01"), (k8s, "ml-ops-automation")] {
+    let aws = "arn:aws:secretsmanager:us-east-1:111122223333:secret:prod/legacy-etl-key";
+    let kv = "arm:/subscriptions/5f1c0a52-7e3d-4c1b-9a2e-3d4c5b6a7f80/resourcegroups/ml/providers/microsoft.keyvault/vaults/acme-ml-kv/secrets/hf-token";
+    for (from, to) in [
+        (vault, "AKIAEXAMPLELEGACY01"),
+        (k8s, "ml-ops-automation"),
+        (aws, "AKIAEXAMPLELEGACY01"),
+        (kv, "mail-summarizer"),
+    ] {
         let (code, out, err) = trace(from, to, true);
         assert_eq!(code, 0, "{err}");
         let v = crate::json(&out);

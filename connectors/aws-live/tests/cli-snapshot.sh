@@ -121,6 +121,11 @@ for region in "${regions[@]}"; do
     done
 
   call "$r/ssm/describe-parameters.json" "${rg[@]}" ssm describe-parameters
+  q "${rg[@]}" ssm describe-parameters --query 'Parameters[?Type==`SecureString`].Name' |
+    tr '\t' '\n' | while IFS= read -r name; do
+      [ -n "$name" ] || continue
+      call "$r/ssm/list-tags-for-resource/$(enc "$name").json" "${rg[@]}" ssm list-tags-for-resource --resource-type Parameter --resource-id "$name"
+    done
 
   call "$r/cognito-identity/list-identity-pools.json" "${rg[@]}" cognito-identity list-identity-pools --max-results 60
   call "$r/sso-admin/list-instances.json" "${rg[@]}" sso-admin list-instances

@@ -449,6 +449,7 @@ fn collect_against_moto() {
         format!("{r}/secretsmanager/list-secrets.json"),
         format!("{r}/secretsmanager/get-resource-policy/prod%2Fdb%2Fpassword.json"),
         format!("{r}/ssm/describe-parameters.json"),
+        format!("{r}/ssm/list-tags-for-resource/%2Fprod%2Fapi-key.json"),
         format!("{r}/lambda/list-functions.json"),
         format!("{r}/lambda/get-policy/summarize.json"),
         format!("{r}/sns/list-topics.json"),
@@ -549,6 +550,17 @@ fn collect_against_moto() {
     );
     let params = read_json(&out, &format!("{r}/ssm/describe-parameters.json"));
     assert!(names(&params, "Parameters", "Name").contains(&"/prod/api-key".to_string()));
+    // Tags of SecureString parameters only (`plain` is a String).
+    let tags = read_json(
+        &out,
+        &format!("{r}/ssm/list-tags-for-resource/%2Fprod%2Fapi-key.json"),
+    );
+    assert_eq!(tags["TagList"][0]["Key"], "credential-of");
+    assert!(
+        !files
+            .iter()
+            .any(|f| f.contains("list-tags-for-resource/plain"))
+    );
     let fns = read_json(&out, &format!("{r}/lambda/list-functions.json"));
     assert_eq!(fns["Functions"][0]["FunctionName"], "summarize");
     assert!(fns["Functions"][0].get("Environment").is_none());

@@ -174,7 +174,12 @@ sm.put_resource_policy(
 )
 sm.create_secret(Name="no-policy", SecretString=marker + "-2")
 ssm = client("ssm")
-ssm.put_parameter(Name="/prod/api-key", Value=marker, Type="SecureString")
+ssm.put_parameter(
+    Name="/prod/api-key",
+    Value=marker,
+    Type="SecureString",
+    Tags=[{"Key": "credential-of", "Value": arn("user/ci-bot")}],
+)
 ssm.put_parameter(Name="plain", Value="not secret", Type="String")
 
 # --- Lambda with a resource policy; its environment holds the marker.

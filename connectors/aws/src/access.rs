@@ -607,7 +607,7 @@ impl Facts {
         let mut ed = conditioned(
             edge(
                 c.ident.arn.clone(),
-                r.arn.clone(),
+                r.id.clone(),
                 kind,
                 self.provenance(location, reason),
             ),

@@ -51,6 +51,7 @@ pub(crate) fn emit(facts: &Facts, out: &mut EstateBuilder) {
     e.identity_attachments();
     e.vault_policies();
     e.tagged_credentials();
+    e.inspected_values();
     e.cosmos_assignments();
     e.tenant_admin_reach();
 }
@@ -2097,6 +2098,54 @@ impl<'a> Emit<'a> {
                     ),
                     None,
                 );
+            }
+        }
+    }
+
+    /// What inspected Key Vault secret values hold, as hints the estate
+    /// places once every input is read (an Entra client secret by the
+    /// client id beside it). The vault is found by its name (vault names
+    /// are global); a vault no input lists is said.
+    fn inspected_values(&mut self) {
+        let f = self.f;
+        for i in &f.inspected {
+            let vault = f.resources.iter().find(|(_, r)| {
+                r.kind == "microsoft.keyvault/vaults" && r.name.eq_ignore_ascii_case(&i.vault)
+            });
+            let Some((vault_id, _)) = vault else {
+                let path = self.path(&i.at).to_string();
+                self.out.select_input(&path);
+                self.selected = i.at.file;
+                self.out.warning_code(
+                    blastgraph_model::Code::UnresolvedReference,
+                    i.at.path.clone(),
+                    format!(
+                        "the value of secret `{}` of vault `{}` was inspected, but no input lists the vault (`…/Microsoft.KeyVault/vaults`): its findings are not placed",
+                        i.name, i.vault
+                    ),
+                );
+                continue;
+            };
+            let secret_id = format!("{vault_id}/secrets/{}", i.name);
+            let secret = ids::arm_resource(&secret_id);
+            self.node(
+                secret.clone(),
+                i.name.clone(),
+                "azure:key_vault_secret",
+                Class::Secret,
+                Some(&i.at),
+            );
+            let source = self.path(&i.at).to_string();
+            for found in &i.found {
+                self.out
+                    .add_credential_hint(blastgraph_model::CredentialHint {
+                        secret: secret.clone(),
+                        kind: found.kind,
+                        key: found.key.clone(),
+                        shown: found.shown.clone(),
+                        source: source.clone(),
+                        location: i.at.path.clone(),
+                    });
             }
         }
     }

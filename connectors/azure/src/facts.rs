@@ -351,6 +351,21 @@ pub(crate) struct Facts {
     /// Which Graph and ARM lists were read (`users`, `groups/ID/members`,
     /// `arm:…/secrets`, ...), to tell "none" from "not collected".
     pub seen: BTreeSet<String>,
+    /// What inspected Key Vault secret values hold
+    /// (`--inspect-secret-values`): never the value.
+    pub inspected: Vec<Inspected>,
+}
+
+/// The credentials one Key Vault secret's value holds, read from
+/// `…/keyvault/VAULT/secrets/NAME.json`; the value itself is dropped.
+#[derive(Debug, Clone)]
+pub(crate) struct Inspected {
+    /// The vault's name (lower).
+    pub vault: String,
+    /// The secret's name (lower).
+    pub name: String,
+    pub found: Vec<blastgraph_model::credentials::Finding>,
+    pub at: At,
 }
 
 impl Facts {

@@ -21,6 +21,10 @@ pub(crate) enum Call {
     Graph(Vec<String>),
     /// An ARM call: the path after `arm/` (no leading `/`, no `.json`).
     Arm(String),
+    /// A Key Vault secret's value (`GET https://VAULT.vault.azure.net/secrets/NAME`,
+    /// `az keyvault secret show`): `…/keyvault/VAULT/secrets/NAME.json`.
+    /// Read only with `--inspect-secret-values`.
+    SecretValue { vault: String, name: String },
 }
 
 /// The call a path names, if it is in the layout.
@@ -40,6 +44,17 @@ pub(crate) fn classify(path: &str) -> Option<Call> {
                 || next.eq_ignore_ascii_case("providers"))
         {
             return Some(Call::Arm(parts[i + 1..].join("/")));
+        }
+        if here == "keyvault"
+            && let [vault, secrets, name] = &parts[i + 1..]
+            && secrets.eq_ignore_ascii_case("secrets")
+            && !vault.is_empty()
+            && !name.is_empty()
+        {
+            return Some(Call::SecretValue {
+                vault: vault.to_ascii_lowercase(),
+                name: name.to_ascii_lowercase(),
+            });
         }
     }
     None

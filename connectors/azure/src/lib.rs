@@ -88,6 +88,9 @@ fn read_file(
     }
     let file = facts.file(path);
     let call = layout::classify(path);
+    if let Some(Call::SecretValue { vault, name }) = &call {
+        return read_secret_value(facts, file, vault, name, path, bytes, out);
+    }
     // A file of the raw layout is read as one, without scanning its head.
     if call.is_none()
         && read_azurehound::claims(bytes.get(..bytes.len().min(4096)).unwrap_or(bytes))
@@ -111,8 +114,62 @@ fn read_file(
             let call = ArmCall::of(&arm);
             read_arm::read(&call, &arm, file, &top, facts, out);
         }
-        None => out.warning("$", "not a file of the Azure raw layout; skipped"),
+        Some(Call::SecretValue { .. }) | None => {
+            out.warning("$", "not a file of the Azure raw layout; skipped");
+        }
     }
+    Ok(())
+}
+
+/// A Key Vault secret's value: with `--inspect-secret-values`, scanned in
+/// memory for the credentials it holds, which the emitter places once the
+/// vault is known; without it, skipped unread.
+fn read_secret_value(
+    facts: &mut Facts,
+    file: usize,
+    vault: &str,
+    name: &str,
+    path: &str,
+    bytes: &[u8],
+    out: &mut EstateBuilder,
+) -> Result<(), IngestError> {
+    if !out.inspect_values() {
+        out.warning(
+            "$",
+            "a Key Vault secret's value; blastgraph reads values only with --inspect-secret-values; file skipped unread",
+        );
+        return Ok(());
+    }
+    let value = read_document(path, bytes, out)?;
+    let top = top_of(path, &value)?;
+    let found = match top.opt_str("value") {
+        Ok(Some(v)) => blastgraph_model::credentials::scan_value(v),
+        Ok(None) => {
+            out.warning(
+                "$",
+                "no `value` in this Key Vault answer; nothing inspected",
+            );
+            return Ok(());
+        }
+        Err(e) => {
+            out.file_error(&IngestError::Shape {
+                file: path.to_string(),
+                location: e.location,
+                message: e.message,
+            });
+            return Ok(());
+        }
+    };
+    drop(value);
+    facts.inspected.push(facts::Inspected {
+        vault: vault.to_string(),
+        name: name.to_string(),
+        found,
+        at: facts::At {
+            file,
+            path: "$.value".into(),
+        },
+    });
     Ok(())
 }
 

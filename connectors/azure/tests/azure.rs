@@ -796,6 +796,75 @@ fn a_secret_tagged_credential_of_holds_that_identitys_credential() {
     );
 }
 
+/// `…/keyvault/VAULT/secrets/NAME.json` (`az keyvault secret show`): with
+/// `--inspect-secret-values` the value is scanned in memory and the secret
+/// linked to the service principal whose client secret it holds (by the
+/// client id beside it); without it, the file is skipped unread.
+#[test]
+fn an_inspected_key_vault_value_holds_the_client_secret_it_carries() {
+    let kv = "/subscriptions/0000dddd-0000-4000-8000-000000000001/resourceGroups/rg/providers/Microsoft.KeyVault/vaults/kv";
+    let sp = (
+        "t/graph/v1.0/servicePrincipals.json".to_string(),
+        format!(
+            r#"{{"value":[{{"id":"{}","appId":"{}","displayName":"billing-app","accountEnabled":true}}]}}"#,
+            g(321),
+            g(900)
+        )
+        .into_bytes(),
+    );
+    let vaults = (
+        "t/arm/subscriptions/0000dddd-0000-4000-8000-000000000001/providers/Microsoft.KeyVault/vaults.json".to_string(),
+        format!(
+            r#"{{"value":[{{"id":"{kv}","name":"kv","type":"Microsoft.KeyVault/vaults","properties":{{"enableRbacAuthorization":true}}}}]}}"#
+        )
+        .into_bytes(),
+    );
+    let value = |vault: &str| {
+        (
+            format!("t/keyvault/{vault}/secrets/billing-sp.json"),
+            format!(
+                r#"{{"value":"{{\"client_id\":\"{}\",\"client_secret\":\"Xyz8Q~SEEDKV0001abcdefghijklmnopqrstuvw\"}}","id":"https://{vault}.vault.azure.net/secrets/billing-sp/0f0f","attributes":{{"enabled":true}}}}"#,
+                g(900)
+            )
+            .into_bytes(),
+        )
+    };
+    let secret = arm(&format!("{kv}/secrets/billing-sp"));
+    let files = vec![sp.clone(), vaults.clone(), value("kv")];
+    let e = ingest_inspecting(&files, true);
+    let held = between(&e, &secret, &format!("entra:{}", g(321)));
+    assert!(
+        held.len() == 1
+            && held[0].kind == EdgeKind::HoldsCredential
+            && held[0].provenance.reason.starts_with("value inspection"),
+        "{held:#?}"
+    );
+    assert!(
+        !format!("{e:?}").contains("SEEDKV"),
+        "a value reached the estate"
+    );
+    // Without the flag: no link, the file skipped unread.
+    let e = ingest_inspecting(&files, false);
+    assert!(between(&e, &secret, &format!("entra:{}", g(321))).is_empty());
+    assert!(
+        e.diagnostics
+            .iter()
+            .any(|d| d.message.contains("skipped unread")),
+        "{:#?}",
+        e.diagnostics
+    );
+    // A vault no input lists: the findings are said, not placed.
+    let e = ingest_inspecting(&[sp, vaults, value("elsewhere")], true);
+    assert!(
+        e.diagnostics
+            .iter()
+            .any(|d| d.message.contains("no input lists the vault")),
+        "{:#?}",
+        e.diagnostics
+    );
+    assert!(!e.edges.iter().any(|x| x.kind == EdgeKind::HoldsCredential));
+}
+
 #[test]
 fn bad_input_is_reported_and_the_good_records_kept() {
     let files =

@@ -241,16 +241,8 @@ fn inspect_value(facts: &Facts, call: &Call, path: &str, bytes: &[u8], out: &mut
         &crate::facts::qualify(&m.ns, &m.path),
         secret_path,
     );
-    for f in blastgraph_model::credentials::scan(&text) {
-        out.add_credential_hint(blastgraph_model::CredentialHint {
-            secret: secret.clone(),
-            kind: f.kind,
-            key: f.key,
-            shown: f.shown,
-            source: path.to_string(),
-            location: format!("$.data{}", if m.kv_version == 2 { ".data" } else { "" }),
-        });
-    }
+    let location = format!("$.data{}", if m.kv_version == 2 { ".data" } else { "" });
+    out.inspect_secret_value(&secret, &text, path, &location);
 }
 
 /// A document's top level as an object, or the file's shape error.

@@ -81,7 +81,12 @@ admin_policy = {
 }
 
 fn = lambda name: f"arn:aws:lambda:{R}:{PROD}:function:{name}"
-secret = lambda name: f"arn:aws:secretsmanager:{R}:{PROD}:secret:{name}"
+# A secret's ARN ends in six random characters AWS appends to its name;
+# policies match it with `-??????` (as AWS's documentation advises), and the
+# graph names the secret without them (ids::aws_secret).
+SUFFIX = {"prod/azure-sp-ml-ops": "Qw3rTy", "prod/legacy-etl-key": "x9Lm2P"}
+secret = lambda name: f"arn:aws:secretsmanager:{R}:{PROD}:secret:{name}-{SUFFIX[name]}"
+secret_pattern = lambda name: f"arn:aws:secretsmanager:{R}:{PROD}:secret:{name}-??????"
 endpoint = f"arn:aws:sagemaker:{R}:{PROD}:endpoint/support-llm"
 claude = f"arn:aws:bedrock:{R}::foundation-model/anthropic.claude-sonnet"
 
@@ -111,7 +116,7 @@ roles = [
                    Condition={"StringEquals": {"iam:PassedToService": "sagemaker.amazonaws.com"}}),
              allow("sagemaker:CreateTrainingJob", "*", "StartTraining"),
              allow("lambda:UpdateFunctionCode", [fn("refund-tool"), fn("crm-lookup-tool")], "DeployAgentTools"),
-             allow("secretsmanager:GetSecretValue", secret("prod/azure-sp-ml-ops"), "ReadAzureDeployCredential"),
+             allow("secretsmanager:GetSecretValue", secret_pattern("prod/azure-sp-ml-ops"), "ReadAzureDeployCredential"),
              allow("s3:PutObject", "arn:aws:s3:::acme-model-artifacts/*", "PublishArtifacts"))},
          created="2024-02-11T09:12:00+00:00", last_used="2026-11-23T17:40:00+00:00",
          tag={"managed-by": "terraform", "owner": "platform", "environment": "prod"}),
@@ -127,7 +132,7 @@ roles = [
          {"features": doc(
              allow("dynamodb:PutItem", f"arn:aws:dynamodb:{R}:{PROD}:table/feature-store", "WriteFeatures"),
              allow("s3:GetObject", "arn:aws:s3:::acme-customer-pii/*", "ReadCustomers"),
-             allow("secretsmanager:GetSecretValue", secret("prod/legacy-etl-key"), "LegacyExportKey"),
+             allow("secretsmanager:GetSecretValue", secret_pattern("prod/legacy-etl-key"), "LegacyExportKey"),
              allow("kms:Decrypt", f"arn:aws:kms:{R}:{PROD}:key/5e1c9a77-demo", "LegacyExportKeyDecrypt"))},
          created="2024-05-20T08:00:00+00:00", last_used="2026-11-24T02:00:00+00:00", tag={"owner": "data-eng"}),
     role(PROD, "inference-endpoint",

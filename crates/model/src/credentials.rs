@@ -46,6 +46,18 @@ fn shape(prefix: &str, value: &str) -> String {
     format!("{prefix}… ({} characters)", value.chars().count())
 }
 
+/// The credentials of a secret's value. A value that is a JSON object (how
+/// Secrets Manager, Key Vault and Vault secrets usually hold several
+/// fields) is read one key per line, so that a client id and its secret
+/// are near; anything else is read as text.
+pub fn scan_value(value: &str) -> Vec<Finding> {
+    let pretty = serde_json::from_str::<serde_json::Value>(value)
+        .ok()
+        .filter(serde_json::Value::is_object)
+        .and_then(|v| serde_json::to_string_pretty(&v).ok());
+    scan(pretty.as_deref().unwrap_or(value))
+}
+
 /// The credentials of a text, in line order.
 pub fn scan(text: &str) -> Vec<Finding> {
     let lines: Vec<&str> = text.lines().collect();

@@ -463,6 +463,28 @@ impl EstateBuilder {
         self.hints.push(hint);
     }
 
+    /// Scans one secret's value in memory (`--inspect-secret-values`,
+    /// [`crate::credentials::scan_value`]) and records each credential it
+    /// holds as a hint for `secret`; nothing of the value is kept.
+    pub fn inspect_secret_value(
+        &mut self,
+        secret: &str,
+        value: &str,
+        source: &str,
+        location: &str,
+    ) {
+        for f in crate::credentials::scan_value(value) {
+            self.add_credential_hint(CredentialHint {
+                secret: secret.to_string(),
+                kind: f.kind,
+                key: f.key,
+                shown: f.shown,
+                source: source.to_string(),
+                location: location.to_string(),
+            });
+        }
+    }
+
     /// Places each credential inspected values hold, once every input is
     /// read: an AWS access key by its id, an Entra client secret by the
     /// client id beside it. Each placed one is a `holds_credential` edge

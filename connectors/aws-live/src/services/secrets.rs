@@ -92,40 +92,76 @@ pub(super) async fn ssm(
 ) -> Result<(), CollectError> {
     let ssm = aws_sdk_ssm::Client::new(config);
     // Metadata only: `describe-parameters` returns no parameter value.
-    ctx.call(
-        sc,
-        "ssm",
-        "describe-parameters",
-        None,
-        Some(format!("{base}/ssm/describe-parameters.json")),
-        ssm.describe_parameters()
-            .into_paginator()
-            .send()
-            .try_collect(),
-        |pages| {
-            obj(
-                "Parameters",
-                merged(
-                    pages,
-                    |p| p.parameters.as_ref(),
-                    |x| {
-                        J::new()
-                            .s("Name", x.name.as_deref())
-                            .s("ARN", x.arn.as_deref())
-                            .s("Type", x.r#type.as_ref().map(|t| t.as_str()))
-                            .s("KeyId", x.key_id.as_deref())
-                            .dt("LastModifiedDate", x.last_modified_date.as_ref())
-                            .s("LastModifiedUser", x.last_modified_user.as_deref())
-                            .s("Description", x.description.as_deref())
-                            .i("Version", Some(x.version))
-                            .s("Tier", x.tier.as_ref().map(|t| t.as_str()))
-                            .s("DataType", x.data_type.as_deref())
-                            .done()
-                    },
-                ),
+    let pages = ctx
+        .call(
+            sc,
+            "ssm",
+            "describe-parameters",
+            None,
+            Some(format!("{base}/ssm/describe-parameters.json")),
+            ssm.describe_parameters()
+                .into_paginator()
+                .send()
+                .try_collect(),
+            |pages| {
+                obj(
+                    "Parameters",
+                    merged(
+                        pages,
+                        |p| p.parameters.as_ref(),
+                        |x| {
+                            J::new()
+                                .s("Name", x.name.as_deref())
+                                .s("ARN", x.arn.as_deref())
+                                .s("Type", x.r#type.as_ref().map(|t| t.as_str()))
+                                .s("KeyId", x.key_id.as_deref())
+                                .dt("LastModifiedDate", x.last_modified_date.as_ref())
+                                .s("LastModifiedUser", x.last_modified_user.as_deref())
+                                .s("Description", x.description.as_deref())
+                                .i("Version", Some(x.version))
+                                .s("Tier", x.tier.as_ref().map(|t| t.as_str()))
+                                .s("DataType", x.data_type.as_deref())
+                                .done()
+                        },
+                    ),
+                )
+            },
+        )
+        .await?;
+    // Tags of the SecureString parameters (the only ones the graph keeps):
+    // a `credential-of` tag says whose credential the value is.
+    let secure: Vec<String> = pages
+        .iter()
+        .flatten()
+        .flat_map(|p| p.parameters().iter())
+        .filter(|x| x.r#type.as_ref().map(|t| t.as_str()) == Some("SecureString"))
+        .filter_map(|x| x.name.clone())
+        .collect();
+    each(secure.iter(), |name| {
+        let ssm = &ssm;
+        let file = format!("{base}/ssm/list-tags-for-resource/{}.json", file_name(name));
+        async move {
+            ctx.call(
+                sc,
+                "ssm",
+                "list-tags-for-resource",
+                Some(name),
+                Some(file),
+                ssm.list_tags_for_resource()
+                    .resource_type(aws_sdk_ssm::types::ResourceTypeForTagging::Parameter)
+                    .resource_id(name)
+                    .send(),
+                |o| {
+                    J::new()
+                        .list("TagList", o.tag_list.as_ref(), |t| {
+                            tag(Some(t.key.as_str()), Some(t.value.as_str()))
+                        })
+                        .done()
+                },
             )
-        },
-    )
+            .await
+        }
+    })
     .await?;
     Ok(())
 }

@@ -27,7 +27,12 @@ pub(crate) use read::{IDENTITY_POOLS, SSO_INSTANCES};
 /// One target read from an inventory.
 pub(crate) struct Resource {
     pub spec: &'static Spec,
+    /// The ARN policies are evaluated on.
     pub arn: String,
+    /// The node's id: the ARN, but a Secrets Manager secret's without its
+    /// six random characters ([`blastgraph_model::ids::aws_secret`]), so
+    /// that other inputs naming the secret meet the same node.
+    pub id: String,
     pub name: String,
     /// Owning account; empty for AWS-owned (foundation models).
     pub account: String,
@@ -51,17 +56,28 @@ pub(crate) struct Resource {
     pub caveat: Option<String>,
     /// A parent node (the agent of an action group), linked with `contains`.
     pub parent: Option<String>,
-    /// Key for a resource policy file: (account, region, service, name).
+    /// Key of the resource's own files (its resource policy, its tags):
+    /// (account, region, service, name).
     pub policy_key: Option<(String, String, String, String)>,
     /// The resource's whole tag set, when its inventory lists it (EC2
-    /// instances, secrets): decides `aws:ResourceTag/…` conditions.
+    /// instances, secrets) or a tag file gives it (SSM parameters): decides
+    /// `aws:ResourceTag/…` conditions.
     pub tags: Option<Vec<(String, String)>>,
+    /// Where the tags were read when not in the resource's own record: the
+    /// file and the place of its tag list.
+    pub tags_at: Option<(usize, String)>,
 }
 
 /// The `Tags` list of a record (`[{"Key", "Value"}]`), all of it; absent
 /// means untagged.
 fn tag_list(o: &Obj<'_>) -> Vec<(String, String)> {
-    match o.map.get("Tags") {
+    tags_under(o, "Tags")
+}
+
+/// A list of `{"Key", "Value"}` under `field`, all of it; absent means
+/// untagged.
+fn tags_under(o: &Obj<'_>, field: &str) -> Vec<(String, String)> {
+    match o.map.get(field) {
         Some(Value::Array(tags)) => tags
             .iter()
             .filter_map(|t| {
@@ -151,6 +167,8 @@ struct Org {
 
 /// (account, region or "", service, resource name).
 type PolicyKey = (String, String, String, String);
+/// A tag list waiting for its resource: the tags, the file and place.
+type PendingTags = (Vec<(String, String)>, usize, String);
 /// (arena index, file, JSON path, principals named).
 type PendingPolicy = (usize, usize, String, Vec<Trusted>);
 
@@ -162,6 +180,9 @@ pub(crate) struct Inventory {
     /// Resource policies waiting for their resource, keyed by
     /// (account, region or "", service, resource name).
     pending: BTreeMap<PolicyKey, PendingPolicy>,
+    /// Tag files read per resource (`ssm/list-tags-for-resource/NAME`):
+    /// the tags, and the file and place they were read at.
+    pending_tags: BTreeMap<PolicyKey, PendingTags>,
     /// KMS keys by ARN, and (account, region, key id) → ARN.
     keys: HashMap<String, Key>,
     key_ids: HashMap<(String, String, String), String>,
@@ -230,9 +251,15 @@ impl Reader {
         account: &str,
         path: String,
     ) -> Resource {
+        let id = if spec.kind == SECRET.kind {
+            blastgraph_model::ids::aws_secret(&arn)
+        } else {
+            arn.clone()
+        };
         Resource {
             spec,
             arn,
+            id,
             name,
             account: account.to_string(),
             file: self.file,
@@ -247,6 +274,7 @@ impl Reader {
             parent: None,
             policy_key: None,
             tags: None,
+            tags_at: None,
         }
     }
 
@@ -260,6 +288,25 @@ impl Reader {
         let Some(kind) = classify(path) else {
             return Ok(());
         };
+        if let RawFile::Account {
+            account,
+            region,
+            service,
+            operation,
+            resource,
+        } = &kind
+            && read::holds_value(service, operation)
+        {
+            // Refused unread unless --inspect-secret-values is given.
+            let place = read::ValuePlace {
+                account,
+                region: region.as_deref().unwrap_or_default(),
+                service,
+                op: operation,
+                resource,
+            };
+            return read::read_value(path, bytes, &place, out);
+        }
         let doc = read_document(path, bytes, out)?;
         let shape = |location: String, message: String| IngestError::Shape {
             file: path.to_string(),
@@ -496,6 +543,13 @@ impl Reader {
         Some(ix)
     }
 
+    /// Files a resource's tag list (`field` of `top`) for its resource.
+    fn pending_tags(&mut self, key: PolicyKey, top: &Obj<'_>, field: &str) {
+        let tags = tags_under(top, field);
+        let at = (self.file, top.at(field));
+        self.facts.inv.pending_tags.insert(key, (tags, at.0, at.1));
+    }
+
     /// Parses a resource policy document into the arena and files it for
     /// its resource.
     fn pending_policy(
@@ -616,13 +670,27 @@ impl Reader {
     /// and reports what could not be tied.
     pub(crate) fn link_inventory(&mut self, out: &mut EstateBuilder) {
         let mut pending = std::mem::take(&mut self.facts.inv.pending);
+        let mut pending_tags = std::mem::take(&mut self.facts.inv.pending_tags);
         for r in &mut self.facts.inv.resources {
-            if let Some(k) = &r.policy_key
-                && let Some((ix, _, _, named)) = pending.remove(k)
-            {
+            let Some(k) = &r.policy_key else { continue };
+            if let Some((ix, _, _, named)) = pending.remove(k) {
                 r.policy = Some(ix);
                 r.named = named;
             }
+            if let Some((tags, file, path)) = pending_tags.remove(k) {
+                r.tags = Some(tags);
+                r.tags_at = Some((file, path));
+            }
+        }
+        for ((_, _, service, name), (_, file, path)) in pending_tags {
+            if let Some(f) = self.facts.files.get(file) {
+                out.select_input(f);
+            }
+            out.warning_code(
+                blastgraph_model::Code::UnresolvedReference,
+                path,
+                format!("tags of {service} `{name}`, which is not in its list; ignored"),
+            );
         }
         for ((account, region, service, name), (ix, file, path, _)) in pending {
             if service == "kms" {
@@ -791,7 +859,7 @@ impl Facts {
             }
             out.add_node(
                 Node {
-                    id: r.arn.clone(),
+                    id: r.id.clone(),
                     name: r.name.clone(),
                     provider: "aws".into(),
                     kind: r.spec.kind.into(),
@@ -812,7 +880,7 @@ impl Facts {
             for a in owners {
                 out.add_edge(edge(
                     account_admin_id(&a),
-                    r.arn.clone(),
+                    r.id.clone(),
                     EdgeKind::Contains,
                     self.provenance(
                         (r.file, r.path.clone()),
@@ -823,7 +891,7 @@ impl Facts {
             if let Some(parent) = &r.parent {
                 out.add_edge(edge(
                     parent.clone(),
-                    r.arn.clone(),
+                    r.id.clone(),
                     EdgeKind::Contains,
                     self.provenance(
                         (r.file, r.path.clone()),
@@ -839,12 +907,16 @@ impl Facts {
                     )
                 })
             {
+                let at = r
+                    .tags_at
+                    .clone()
+                    .unwrap_or_else(|| (r.file, format!("{}.Tags", r.path)));
                 out.add_edge(edge(
-                    r.arn.clone(),
+                    r.id.clone(),
                     to.to_string(),
                     EdgeKind::HoldsCredential,
                     self.provenance(
-                        (r.file, format!("{}.Tags", r.path)),
+                        at,
                         format!(
                             "tag {}={to}: the secret's value is a credential of {to}",
                             blastgraph_model::ids::CREDENTIAL_OF

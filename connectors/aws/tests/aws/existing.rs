@@ -1235,9 +1235,289 @@ mod resource_tags {
             .collect();
         assert_eq!(
             read,
-            [(arn("secretsmanager", "secret:dev/db-AbCdEf"), false)],
+            [(arn("secretsmanager", "secret:dev/db"), false)],
             "{:#?}",
             e.edges
+        );
+    }
+}
+
+/// Secrets Manager secrets are named without the six characters AWS
+/// appends (`ids::aws_secret`), so other inputs meet them by name; policies
+/// still match the full ARN. Secrets and SecureString parameters tagged
+/// `credential-of=ID` hold that identity's credential (docs/ids.md).
+mod secret_ids_and_tags {
+    use super::*;
+
+    /// The fixture's one user: whose credential the tagged secrets hold.
+    const HOLDER: &str = "user/attacker";
+
+    fn holds(e: &Estate) -> Vec<(String, String, String)> {
+        e.edges
+            .iter()
+            .filter(|x| x.kind == EdgeKind::HoldsCredential)
+            .map(|x| {
+                (
+                    x.from.clone(),
+                    x.to.clone(),
+                    format!("{} {}", x.provenance.source, x.provenance.location),
+                )
+            })
+            .collect()
+    }
+
+    fn reads(e: &Estate) -> Vec<String> {
+        e.edges
+            .iter()
+            .filter(|x| x.kind == EdgeKind::CanReadSecret && x.from == iam("user/attacker"))
+            .map(|x| x.to.clone())
+            .collect()
+    }
+
+    fn listed(tags: Value) -> File {
+        regional(
+            "secretsmanager/list-secrets",
+            json!({"SecretList": [{"ARN": arn("secretsmanager", "secret:prod/db-AbCdEf"),
+                                   "Name": "prod/db", "Tags": tags}]}),
+        )
+    }
+
+    #[test]
+    fn a_secret_is_named_without_its_suffix_and_matched_by_the_pattern_aws_advises() {
+        let e = case(
+            &[allow(
+                &["secretsmanager:GetSecretValue"],
+                &[&arn("secretsmanager", "secret:prod/db-??????")],
+            )],
+            None,
+            vec![listed(json!([]))],
+        );
+        assert!(
+            e.nodes
+                .iter()
+                .any(|n| n.id == arn("secretsmanager", "secret:prod/db"))
+        );
+        assert_eq!(reads(&e), [arn("secretsmanager", "secret:prod/db")]);
+    }
+
+    /// AWS matches a policy's resource against the full ARN: naming the
+    /// secret without its suffix grants nothing.
+    #[test]
+    fn negative_a_policy_naming_the_arn_without_the_suffix() {
+        let e = case(
+            &[allow(
+                &["secretsmanager:GetSecretValue"],
+                &[&arn("secretsmanager", "secret:prod/db")],
+            )],
+            None,
+            vec![listed(json!([]))],
+        );
+        assert_eq!(reads(&e), Vec::<String>::new());
+    }
+
+    #[test]
+    fn a_tagged_secret_holds_the_credential() {
+        let e = case(
+            &[],
+            None,
+            vec![listed(
+                json!([{"Key": "credential-of", "Value": iam(HOLDER)}]),
+            )],
+        );
+        let h = holds(&e);
+        assert_eq!(h.len(), 1, "{h:#?}");
+        assert_eq!(h[0].0, arn("secretsmanager", "secret:prod/db"));
+        assert_eq!(h[0].1, iam(HOLDER));
+    }
+
+    #[test]
+    fn negative_other_tags_hold_nothing() {
+        let e = case(
+            &[],
+            None,
+            vec![listed(json!([{"Key": "owner", "Value": iam(HOLDER)}]))],
+        );
+        assert_eq!(holds(&e), []);
+    }
+
+    fn parameters() -> File {
+        regional(
+            "ssm/describe-parameters",
+            json!({"Parameters": [
+                {"Name": "/prod/api-key", "Type": "SecureString",
+                 "ARN": arn("ssm", "parameter/prod/api-key")},
+                {"Name": "plain", "Type": "String", "ARN": arn("ssm", "parameter/plain")},
+            ]}),
+        )
+    }
+
+    /// `aws ssm list-tags-for-resource --resource-type Parameter
+    /// --resource-id /prod/api-key`, the name encoded as the layout does.
+    fn tags_of(name: &str, tags: Value) -> File {
+        regional(
+            &format!("ssm/list-tags-for-resource/{}", name.replace('/', "%2F")),
+            json!({ "TagList": tags }),
+        )
+    }
+
+    #[test]
+    fn a_parameter_tagged_in_its_tag_file_holds_the_credential() {
+        let e = case(
+            &[],
+            None,
+            vec![
+                parameters(),
+                tags_of(
+                    "/prod/api-key",
+                    json!([{"Key": "credential-of", "Value": iam(HOLDER)}]),
+                ),
+            ],
+        );
+        let h = holds(&e);
+        assert_eq!(h.len(), 1, "{h:#?}");
+        assert_eq!(h[0].0, arn("ssm", "parameter/prod/api-key"));
+        assert_eq!(h[0].1, iam(HOLDER));
+        // The provenance is the tag file, where the tag was read.
+        assert!(
+            h[0].2.contains("list-tags-for-resource") && h[0].2.contains("TagList"),
+            "{h:#?}"
+        );
+    }
+
+    #[test]
+    fn negative_untagged_parameters_and_tag_files_of_unlisted_ones() {
+        let e = case(
+            &[],
+            None,
+            vec![
+                parameters(),
+                tags_of("/prod/api-key", json!([{"Key": "team", "Value": "ml"}])),
+                tags_of(
+                    "/prod/gone",
+                    json!([{"Key": "credential-of", "Value": iam(HOLDER)}]),
+                ),
+            ],
+        );
+        assert_eq!(holds(&e), []);
+        let said: Vec<String> = e.diagnostics.iter().map(ToString::to_string).collect();
+        assert!(
+            said.iter()
+                .any(|d| d.contains("tags of ssm `/prod/gone`, which is not in its list")),
+            "{said:#?}"
+        );
+    }
+
+    /// Reads the files as `blastgraph --inspect-secret-values` (or without
+    /// it) does: the credentials values hold are placed once all is read.
+    fn ingest_inspecting(files: &[File], inspect: bool) -> Estate {
+        use blastgraph_model::Connector;
+        let bytes: Vec<(String, Vec<u8>)> = files
+            .iter()
+            .map(|(p, v)| (p.clone(), serde_json::to_vec_pretty(v).unwrap()))
+            .collect();
+        let inputs = blastgraph_gen::bench::inputs(&bytes);
+        let mut b = blastgraph_model::EstateBuilder::new();
+        b.set_inspect_values(inspect);
+        blastgraph_connector_aws::AwsAuthDetailsConnector.ingest_all(&inputs, &mut b);
+        b.resolve_credential_hints();
+        b.finish()
+    }
+
+    const KEY_ID: &str = "AKIAEXAMPLEATTACK01";
+    const SEED: &str = "wJalrXUtnFEMI/K7MDENG/SEEDVALUEAWS0001";
+
+    fn with_values(value_files: Vec<File>) -> Vec<File> {
+        let mut files = vec![
+            global(
+                "iam/get-account-authorization-details",
+                auth_details(&[], None, &[]),
+            ),
+            global(
+                "iam/list-access-keys/attacker",
+                json!({"AccessKeyMetadata": [{"UserName": "attacker", "AccessKeyId": KEY_ID,
+                                               "Status": "Active", "CreateDate": "2026-01-01T00:00:00+00:00"}]}),
+            ),
+            parameters(),
+            listed(json!([])),
+        ];
+        files.extend(value_files);
+        files
+    }
+
+    fn values() -> Vec<File> {
+        vec![
+            regional(
+                "ssm/get-parameter/%2Fprod%2Fapi-key",
+                json!({"Parameter": {"Name": "/prod/api-key", "Type": "SecureString",
+                                     "Value": format!("{KEY_ID} {SEED}"), "Version": 3,
+                                     "ARN": arn("ssm", "parameter/prod/api-key")}}),
+            ),
+            regional(
+                "secretsmanager/get-secret-value/prod%2Fdb",
+                json!({"ARN": arn("secretsmanager", "secret:prod/db-AbCdEf"), "Name": "prod/db",
+                       "SecretString": json!({"aws_access_key_id": KEY_ID,
+                                              "aws_secret_access_key": SEED}).to_string()}),
+            ),
+        ]
+    }
+
+    #[test]
+    fn inspected_values_place_the_key_they_hold_and_keep_nothing_of_them() {
+        let e = ingest_inspecting(&with_values(values()), true);
+        let mut h: Vec<(String, String)> = holds(&e)
+            .into_iter()
+            .map(|(from, to, _)| (from, to))
+            .collect();
+        h.sort();
+        assert_eq!(h.len(), 2, "{h:#?}");
+        assert_eq!(h[0].0, arn("secretsmanager", "secret:prod/db"));
+        assert_eq!(h[1].0, arn("ssm", "parameter/prod/api-key"));
+        assert!(h.iter().all(|(_, to)| to.contains(KEY_ID)), "{h:#?}");
+        let all = serde_json::to_string(&e).unwrap();
+        assert!(!all.contains("SEEDVALUEAWS"), "a value reached the estate");
+    }
+
+    /// Without the flag a value file is not even parsed: a broken one is
+    /// no error, and nothing links.
+    #[test]
+    fn negative_without_the_flag_value_files_are_skipped_unread() {
+        let mut files = values();
+        files.push(regional(
+            "ssm/get-parameter/broken",
+            json!("not the shape at all"),
+        ));
+        let e = ingest_inspecting(&with_values(files), false);
+        assert_eq!(holds(&e), []);
+        let said: Vec<String> = e.diagnostics.iter().map(ToString::to_string).collect();
+        assert_eq!(
+            said.iter().filter(|d| d.contains("skipped unread")).count(),
+            3,
+            "{said:#?}"
+        );
+        assert!(!said.iter().any(|d| d.starts_with("error")), "{said:#?}");
+    }
+
+    #[test]
+    fn a_tag_list_that_is_not_a_list_is_an_error_naming_its_place() {
+        let files = vec![
+            global(
+                "iam/get-account-authorization-details",
+                auth_details(&[], None, &[]),
+            ),
+            parameters(),
+            tags_of("/prod/api-key", json!({"TagList": "credential-of"})),
+        ];
+        let e = ingest_files(&files);
+        let said: Vec<String> = e.diagnostics.iter().map(ToString::to_string).collect();
+        assert!(
+            said.iter()
+                .any(|d| d.contains("TagList") && d.contains("expected an array")),
+            "{said:#?}"
+        );
+        assert!(
+            e.nodes
+                .iter()
+                .any(|n| n.id == arn("ssm", "parameter/prod/api-key"))
         );
     }
 }

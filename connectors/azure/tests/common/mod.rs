@@ -51,6 +51,12 @@ pub fn folder_without(rel: &str, skip: &[&str]) -> Estate {
 }
 
 pub fn ingest(files: &[(String, Vec<u8>)]) -> Estate {
+    ingest_inspecting(files, false)
+}
+
+/// As [`ingest`], with or without `--inspect-secret-values`; the
+/// credentials inspected values hold are placed once all is read.
+pub fn ingest_inspecting(files: &[(String, Vec<u8>)], inspect: bool) -> Estate {
     let inputs = blastgraph_gen::bench::inputs(files);
     for f in &inputs {
         assert!(
@@ -60,7 +66,9 @@ pub fn ingest(files: &[(String, Vec<u8>)]) -> Estate {
         );
     }
     let mut b = EstateBuilder::new();
+    b.set_inspect_values(inspect);
     AzureConnector.ingest_all(&inputs, &mut b);
+    b.resolve_credential_hints();
     b.finish()
 }
 

@@ -1,6 +1,108 @@
-//! Secrets Manager and SSM Parameter Store: secrets, parameters, resource policies.
+//! Secrets Manager and SSM Parameter Store: secrets, parameters, resource
+//! policies, tags; values only with `--inspect-secret-values`.
 
 use super::*;
+
+/// Whether a call's answer holds a secret's value. Such files are refused
+/// unread unless `--inspect-secret-values` is given.
+pub(crate) fn holds_value(service: &str, op: &str) -> bool {
+    matches!(
+        (service, op),
+        (
+            "secretsmanager",
+            "get-secret-value" | "batch-get-secret-value"
+        ) | (
+            "ssm",
+            "get-parameter" | "get-parameters" | "get-parameters-by-path"
+        )
+    )
+}
+
+/// Where a value file sits in the layout.
+pub(crate) struct ValuePlace<'a> {
+    pub account: &'a str,
+    pub region: &'a str,
+    pub service: &'a str,
+    pub op: &'a str,
+    pub resource: &'a [String],
+}
+
+/// A value file (`secretsmanager/get-secret-value/NAME.json`,
+/// `ssm/get-parameter/NAME.json`, as the AWS CLI prints them): with
+/// `--inspect-secret-values`, the value is scanned in memory for the
+/// credentials it holds (hints the estate places once every input is
+/// read) and dropped; without it, the file is skipped unread.
+pub(crate) fn read_value(
+    path: &str,
+    bytes: &[u8],
+    at: &ValuePlace<'_>,
+    out: &mut EstateBuilder,
+) -> Result<(), IngestError> {
+    let call = format!("{} {}", at.service, at.op);
+    if !out.inspect_values() {
+        out.warning(
+            "$",
+            format!("`{call}` answers with a secret's value; blastgraph reads values only with --inspect-secret-values; file skipped unread"),
+        );
+        return Ok(());
+    }
+    let shape = |e: blastgraph_model::json::RecordError| IngestError::Shape {
+        file: path.to_string(),
+        location: e.location,
+        message: e.message,
+    };
+    let (account, region) = (at.account, at.region);
+    let doc = read_document(path, bytes, out)?;
+    let top = Obj::new(&doc, "$".into()).map_err(shape)?;
+    match (at.service, at.op, at.resource) {
+        ("secretsmanager", "get-secret-value", [name]) => {
+            // The full ARN names the node without its suffix; a file
+            // without one is named by the secret's name.
+            let id = top.opt_str("ARN").map_err(shape)?.map_or_else(
+                || format!("arn:aws:secretsmanager:{region}:{account}:secret:{name}"),
+                blastgraph_model::ids::aws_secret,
+            );
+            match top.opt_str("SecretString").map_err(shape)? {
+                Some(v) => out.inspect_secret_value(&id, v, path, "$.SecretString"),
+                None => out.warning(
+                    "$",
+                    "no `SecretString` (a binary secret is not inspected)",
+                ),
+            }
+        }
+        ("ssm", "get-parameter", [name]) => {
+            let p = Obj::new(
+                top.map.get("Parameter").unwrap_or(&Value::Null),
+                top.at("Parameter"),
+            )
+            .map_err(shape)?;
+            if p.opt_str("Type").map_err(shape)? != Some("SecureString") {
+                out.warning(
+                    p.at("Type"),
+                    "not a SecureString parameter: the graph holds no node for it; not inspected",
+                );
+                return Ok(());
+            }
+            let id = p.opt_str("ARN").map_err(shape)?.map_or_else(
+                || {
+                    format!(
+                        "arn:aws:ssm:{region}:{account}:parameter/{}",
+                        name.trim_start_matches('/')
+                    )
+                },
+                str::to_string,
+            );
+            if let Some(v) = p.opt_str("Value").map_err(shape)? {
+                out.inspect_secret_value(&id, v, path, &p.at("Value"));
+            }
+        }
+        _ => out.warning(
+            "$",
+            format!("`{call}` is not inspected: values are read from `secretsmanager/get-secret-value/NAME.json` and `ssm/get-parameter/NAME.json` (docs/aws-raw-layout.md); file skipped"),
+        ),
+    }
+    Ok(())
+}
 
 impl Reader {
     /// The files of this family; `Ok(false)` for an operation it does not
@@ -76,10 +178,26 @@ impl Reader {
                     );
                     r.attrs.created = opt(o, "LastModifiedDate")?;
                     r.kms_key = opt(o, "KeyId")?;
+                    // Its tags come from list-tags-for-resource/NAME.
+                    r.policy_key = Some(file.key("ssm", name));
                     s.add_resource(r, out);
                     Ok(())
                 });
                 self.seen(account, SSM_SECURE_STRING.inventory);
+            }
+            ("ssm", "list-tags-for-resource", [name]) => {
+                // `aws ssm list-tags-for-resource --resource-type Parameter
+                // --resource-id NAME`: `{"TagList": [{"Key", "Value"}]}`.
+                if let Some(v) = top.map.get("TagList")
+                    && !v.is_array()
+                {
+                    return Err((
+                        top.at("TagList"),
+                        format!("expected an array, found {}", type_name(v)),
+                    )
+                        .into());
+                }
+                self.pending_tags(file.key("ssm", name), top, "TagList");
             }
             _ => return Ok(false),
         }
