@@ -7,6 +7,9 @@ use blastgraph_live_http::{Token, env, ureq};
 use blastgraph_model::CallStatus;
 pub use blastgraph_model::collect::Outcome;
 use blastgraph_model::collect::{CollectError, Collector, Progress};
+use blastgraph_model::credentials::{
+    INSPECTED_FILE, INSPECTED_FORMAT, InspectedFile, InspectedSecret,
+};
 use serde_json::Value;
 
 /// What a collection needs.
@@ -22,6 +25,10 @@ pub struct Options {
     pub ca_cert: Option<PathBuf>,
     /// Where the layout goes (`DIR/vault/...`).
     pub output: PathBuf,
+    /// `--inspect-secret-values`: each KV secret's value is read in memory,
+    /// scanned for credentials and dropped; what it holds (never the value)
+    /// goes to `blastgraph-inspected.json`.
+    pub inspect_values: bool,
 }
 
 struct Client {
@@ -29,6 +36,7 @@ struct Client {
     opts: Options,
     root: String,
     outcome: Outcome,
+    inspected: Vec<InspectedSecret>,
 }
 
 /// The collector, for the provider registry.
@@ -58,6 +66,15 @@ impl Collector for VaultCollector {
                     .long("namespace")
                     .value_name("NS")
                     .help("Vault Enterprise namespace (default: VAULT_NAMESPACE)"),
+            )
+            .arg(
+                clap::Arg::new("inspect-secret-values")
+                    .long("inspect-secret-values")
+                    .action(clap::ArgAction::SetTrue)
+                    .help(
+                        "Also read each KV secret's value, in memory only, and write which \
+                         credentials it holds (never the value) to blastgraph-inspected.json",
+                    ),
             )
     }
 
@@ -89,6 +106,7 @@ impl Collector for VaultCollector {
                 .unwrap_or_default(),
             ca_cert: env("VAULT_CACERT").map(PathBuf::from),
             output,
+            inspect_values: args.get_flag("inspect-secret-values"),
         };
         let out = collect(&opts, progress)?;
         Ok(summary(&out, &opts))
@@ -131,6 +149,7 @@ pub fn collect(opts: &Options, progress: &dyn Progress) -> Result<Outcome, Colle
         opts: opts.clone(),
         root,
         outcome: Outcome::default(),
+        inspected: Vec::new(),
     };
     progress.stage(&format!("vault {}", opts.address));
     c.fetch(
@@ -179,14 +198,7 @@ pub fn collect(opts: &Options, progress: &dyn Progress) -> Result<Outcome, Colle
     }
     for (m, kind, version) in c.mounts("sys/mounts")? {
         match kind.as_str() {
-            "kv" | "generic" => {
-                if version == "2" {
-                    let meta = format!("{m}/metadata");
-                    c.walk(&meta, Some(&meta), progress)?;
-                } else {
-                    c.walk(&m, None, progress)?;
-                }
-            }
+            "kv" | "generic" => c.walk(&m, version == "2", "", progress)?,
             "aws" => {
                 for r in c.list(&format!("{m}/roles"), progress)? {
                     c.get(&format!("{m}/roles/{r}"), progress)?;
@@ -201,6 +213,15 @@ pub fn collect(opts: &Options, progress: &dyn Progress) -> Result<Outcome, Colle
             }
             _ => {}
         }
+    }
+    if opts.inspect_values {
+        let file = InspectedFile {
+            format: INSPECTED_FORMAT.to_string(),
+            inspected: std::mem::take(&mut c.inspected),
+        };
+        let rel = format!("{}/{INSPECTED_FILE}", c.root);
+        let v = serde_json::to_value(&file).map_err(|e| e.to_string())?;
+        c.outcome.write_json(&opts.output, &rel, &v)?;
     }
     Ok(c.outcome)
 }
@@ -227,28 +248,104 @@ impl Client {
             .unwrap_or_default())
     }
 
-    /// A KV listing, recursively; leaves are read under `meta` (KV 2
-    /// metadata), never under a KV 1 mount.
+    /// A KV mount's listing below `rel`, recursively (KV 2 under
+    /// `metadata/`). A KV 2 leaf's metadata is read; its value (and a KV 1
+    /// leaf's) only with `--inspect-secret-values`, in memory.
     fn walk(
         &mut self,
-        api: &str,
-        meta: Option<&str>,
+        mount: &str,
+        v2: bool,
+        rel: &str,
         progress: &dyn Progress,
     ) -> Result<(), CollectError> {
-        for k in self.list(api, progress)? {
+        let under = |base: String, rest: &str| match (base.is_empty(), rest.is_empty()) {
+            (_, true) => base,
+            (true, false) => rest.to_string(),
+            (false, false) => format!("{base}/{rest}"),
+        };
+        let listed = if v2 {
+            under(format!("{mount}/metadata"), rel)
+        } else {
+            under(mount.to_string(), rel)
+        };
+        for k in self.list(&listed, progress)? {
             match k.strip_suffix('/') {
-                Some(folder) => {
-                    let sub_meta = meta.map(|m| format!("{m}/{folder}"));
-                    self.walk(&format!("{api}/{folder}"), sub_meta.as_deref(), progress)?;
-                }
+                Some(folder) => self.walk(mount, v2, &under(rel.to_string(), folder), progress)?,
                 None => {
-                    if let Some(m) = meta {
-                        self.get(&format!("{m}/{k}"), progress)?;
+                    let leaf = under(rel.to_string(), &k);
+                    if v2 {
+                        self.get(&format!("{mount}/metadata/{leaf}"), progress)?;
+                    }
+                    if self.opts.inspect_values {
+                        let api = if v2 {
+                            format!("{mount}/data/{leaf}")
+                        } else {
+                            format!("{mount}/{leaf}")
+                        };
+                        self.inspect(&api, v2, progress);
                     }
                 }
             }
         }
         Ok(())
+    }
+
+    /// Reads one secret's value in memory, keeps what credentials it holds
+    /// (never the value) and drops it; nothing is written. A refused or
+    /// failed read is counted and passed over.
+    fn inspect(&mut self, api: &str, v2: bool, progress: &dyn Progress) {
+        progress.call_started("vault", api);
+        let result = self.send(api, "");
+        progress.call_done();
+        let Ok(mut resp) = result else {
+            self.outcome.calls.add(CallStatus::Error);
+            return;
+        };
+        let status = resp.status().as_u16();
+        self.outcome.calls.add(CallStatus::of_http(status));
+        let body = blastgraph_live_http::body(&mut resp, 16 * 1024 * 1024);
+        let value: Value = serde_json::from_slice(&body).unwrap_or(Value::Null);
+        drop(body);
+        let data = value.pointer(if v2 { "/data/data" } else { "/data" });
+        let text = data
+            .filter(|d| d.is_object())
+            .and_then(|d| serde_json::to_string(d).ok())
+            .unwrap_or_default();
+        let found = blastgraph_model::credentials::scan_value(&text);
+        if !found.is_empty() {
+            // Named as the layout names calls: with the namespace.
+            let ns = self.opts.namespace.trim_matches('/');
+            self.inspected.push(InspectedSecret {
+                secret: if ns.is_empty() {
+                    api.to_string()
+                } else {
+                    format!("{ns}/{api}")
+                },
+                found: found.iter().map(Into::into).collect(),
+            });
+        }
+    }
+
+    /// Sends one GET of `api` with the token and the namespace.
+    fn send(
+        &self,
+        api: &str,
+        query: &str,
+    ) -> Result<ureq::http::Response<ureq::Body>, ureq::Error> {
+        let encoded: Vec<String> = api.split('/').map(encode).collect();
+        let url = format!(
+            "{}/v1/{}{query}",
+            self.opts.address.trim_end_matches('/'),
+            encoded.join("/")
+        );
+        let mut req = self
+            .agent
+            .get(&url)
+            .header("X-Vault-Token", self.opts.token.expose());
+        if !self.opts.namespace.is_empty() {
+            req = req.header("X-Vault-Namespace", &self.opts.namespace);
+        }
+        req.call()
     }
 
     /// The mounts of a mount table already written: (path without `/`,
@@ -289,20 +386,7 @@ impl Client {
         progress: &dyn Progress,
     ) -> Result<Option<Value>, CollectError> {
         progress.call_started("vault", api);
-        let encoded: Vec<String> = api.split('/').map(encode).collect();
-        let url = format!(
-            "{}/v1/{}{query}",
-            self.opts.address.trim_end_matches('/'),
-            encoded.join("/")
-        );
-        let mut req = self
-            .agent
-            .get(&url)
-            .header("X-Vault-Token", self.opts.token.expose());
-        if !self.opts.namespace.is_empty() {
-            req = req.header("X-Vault-Namespace", &self.opts.namespace);
-        }
-        let result = req.call();
+        let result = self.send(api, query);
         progress.call_done();
         let mut resp = match result {
             Ok(r) => r,

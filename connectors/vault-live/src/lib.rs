@@ -16,7 +16,10 @@
 //! # Nothing secret
 //!
 //! KV mounts are listed and their metadata read; `data/` (the values),
-//! KV 1 reads and `cubbyhole/` are never requested.
+//! KV 1 reads and `cubbyhole/` are never requested — but with
+//! `--inspect-secret-values`, when each KV value is read in memory, scanned
+//! for the credentials it holds, and dropped: `blastgraph-inspected.json`
+//! records what it holds (kind, public identifier, shape), never the value.
 //!
 //! # Failures
 //!

@@ -35,6 +35,7 @@ fn options(address: &str, token: &str, output: &Path) -> Options {
         namespace: String::new(),
         ca_cert: None,
         output: output.to_path_buf(),
+        inspect_values: false,
     }
 }
 
@@ -81,6 +82,86 @@ fn the_collector_writes_the_layout_the_script_writes() {
             .any(|x| x.from == sub && x.to == "vault:acme-vault/auth/jwt/role/deploy"),
         "{:?}",
         e.diagnostics
+    );
+}
+
+/// `--inspect-secret-values`: each KV value is read in memory and dropped;
+/// `blastgraph-inspected.json` says what it holds (the Entra client
+/// secret, by the client id beside it), and the connector run with the flag
+/// places it; the value reaches no file.
+#[test]
+fn inspecting_values_writes_what_they_hold_never_the_values() {
+    let tmp = tempfile::tempdir().expect("tempdir");
+    let s = stub(tmp.path(), "live-token");
+    let out = tmp.path().join("out");
+    let mut opts = options(&s.url, "live-token", &out);
+    opts.inspect_values = true;
+    collect(&opts, &NoProgress).expect("collects");
+    let log = std::fs::read_to_string(tmp.path().join("requests.log")).expect("log");
+    assert!(
+        log.lines()
+            .any(|l| l.starts_with("GET /v1/secret/data/ml/openai-sp")),
+        "{log}"
+    );
+    let written = blastgraph_gen::json_files_under(&out);
+    assert!(
+        !written.iter().any(|(p, _)| p.contains("secret/data")),
+        "a value was written"
+    );
+    for (p, b) in &written {
+        assert!(
+            !String::from_utf8_lossy(b).contains("SEEDED-VAULT-VALUE"),
+            "{p}"
+        );
+    }
+    let inspected: serde_json::Value = serde_json::from_slice(
+        &std::fs::read(out.join("vault/blastgraph-inspected.json")).expect("written"),
+    )
+    .expect("JSON");
+    assert_eq!(inspected["format"], "blastgraph-inspected-values");
+    assert_eq!(
+        inspected["inspected"][0]["secret"],
+        "secret/data/ml/openai-sp"
+    );
+    let found = &inspected["inspected"][0]["found"][0];
+    assert_eq!(found["kind"], "entra client secret");
+    assert_eq!(found["key"], "3f9b0d3c-0000-4000-8000-000000000001");
+    // The connector places it only with the flag: here no input holds the
+    // service principal, so it is said, not linked.
+    let inputs = blastgraph_gen::bench::inputs(&written);
+    let read = |inspect: bool| {
+        use blastgraph_model::Connector;
+        let mut b = blastgraph_model::EstateBuilder::new();
+        b.set_inspect_values(inspect);
+        blastgraph_connector_vault::VaultConnector.ingest_all(&inputs, &mut b);
+        b.resolve_credential_hints();
+        b.finish()
+    };
+    let said = |e: &blastgraph_model::Estate| {
+        e.diagnostics
+            .iter()
+            .map(ToString::to_string)
+            .collect::<Vec<_>>()
+    };
+    let with = said(&read(true));
+    assert!(
+        with.iter()
+            .any(|d| d.contains("holds a entra client secret")
+                && d.contains("vault:acme-vault/secret/ml/openai-sp")),
+        "{with:#?}"
+    );
+    let without = said(&read(false));
+    assert!(
+        without
+            .iter()
+            .any(|d| d.contains("blastgraph-inspected.json")
+                || d.contains("links secrets only with that flag")),
+        "{without:#?}"
+    );
+    assert!(
+        !without
+            .iter()
+            .any(|d| d.contains("holds a entra client secret"))
     );
 }
 

@@ -144,6 +144,16 @@ fn read_all(files: &[(&str, &[u8], &str)], out: &mut EstateBuilder, begin: bool)
         let Some(facts) = roots.get_mut(root) else {
             continue;
         };
+        if rest
+            .rsplit('/')
+            .next()
+            .is_some_and(|name| name == blastgraph_model::credentials::INSPECTED_FILE)
+            && String::from_utf8_lossy(bytes.get(..bytes.len().min(512)).unwrap_or(bytes))
+                .contains(blastgraph_model::credentials::INSPECTED_FORMAT)
+        {
+            read_inspected(facts, path, bytes, out);
+            continue;
+        }
         if holds_value(facts, &call) {
             if out.inspect_values() {
                 inspect_value(facts, &call, path, bytes, out);
@@ -214,35 +224,112 @@ fn holds_value(facts: &Facts, call: &Call) -> bool {
     }
 }
 
-/// `--inspect-secret-values`: a KV read's value, in memory only, scanned
-/// for credentials; each one becomes a hint on the secret's node (what
-/// identifies it, never the value).
-fn inspect_value(facts: &Facts, call: &Call, path: &str, bytes: &[u8], out: &mut EstateBuilder) {
-    let Some((m, rest)) = facts.mount_of(&call.api) else {
-        return;
-    };
-    let (secret_path, pointer) = if m.kv_version == 2 {
-        (rest.strip_prefix("data/").unwrap_or(rest), "/data/data")
+/// The node of the KV secret a value read (`MOUNT/data/PATH` in KV 2,
+/// `MOUNT/PATH` in KV 1), and where its value sits in the read's answer.
+fn value_secret(facts: &Facts, api: &str) -> Option<(String, &'static str)> {
+    let (m, rest) = facts.mount_of(api)?;
+    if m.kind != "kv" && m.kind != "generic" {
+        return None;
+    }
+    let (secret_path, location) = if m.kv_version == 2 {
+        (rest.strip_prefix("data/")?, "$.data.data")
     } else {
-        (rest, "/data")
+        (rest, "$.data")
     };
-    let Some(value) = read_or_report(path, bytes, out) else {
-        return;
-    };
-    // One key per line, so that a client id and its secret are near.
-    let text = value
-        .pointer(pointer)
-        .and_then(|v| serde_json::to_string_pretty(v).ok())
-        .unwrap_or_default();
-    drop(value);
     let cluster = facts.cluster_name.as_deref().unwrap_or("vault");
     let secret = blastgraph_model::ids::vault_path(
         cluster,
         &crate::facts::qualify(&m.ns, &m.path),
         secret_path,
     );
-    let location = format!("$.data{}", if m.kv_version == 2 { ".data" } else { "" });
-    out.inspect_secret_value(&secret, &text, path, &location);
+    Some((secret, location))
+}
+
+/// `--inspect-secret-values`: a KV read's value, in memory only, scanned
+/// for credentials; each one becomes a hint on the secret's node (what
+/// identifies it, never the value).
+fn inspect_value(facts: &Facts, call: &Call, path: &str, bytes: &[u8], out: &mut EstateBuilder) {
+    let Some((secret, location)) = value_secret(facts, &call.api) else {
+        return;
+    };
+    let Some(value) = read_or_report(path, bytes, out) else {
+        return;
+    };
+    let text = value
+        .pointer(&location[1..].replace('.', "/"))
+        .and_then(|v| serde_json::to_string(v).ok())
+        .unwrap_or_default();
+    drop(value);
+    out.inspect_secret_value(&secret, &text, path, location);
+}
+
+/// `blastgraph-inspected.json`, what `collect vault --inspect-secret-values`
+/// found in the values it read (never a value): with the flag, each
+/// credential becomes a hint on its secret's node; without it, the file is
+/// skipped, since a value-inspection link exists only with the flag. A bad
+/// entry is reported and the others kept.
+fn read_inspected(facts: &Facts, path: &str, bytes: &[u8], out: &mut EstateBuilder) {
+    use blastgraph_model::credentials::{InspectedSecret, kind_named};
+    if !out.inspect_values() {
+        out.warning(
+            "$",
+            "what a collection found in secret values (--inspect-secret-values); it links secrets only with that flag; file skipped",
+        );
+        return;
+    }
+    let Some(value) = read_or_report(path, bytes, out) else {
+        return;
+    };
+    let Some(entries) = value.get("inspected").and_then(serde_json::Value::as_array) else {
+        out.file_error(&IngestError::Shape {
+            file: path.to_string(),
+            location: "$.inspected".into(),
+            message: "expected an array of inspected secrets".into(),
+        });
+        return;
+    };
+    for (i, entry) in entries.iter().enumerate() {
+        let at = format!("$.inspected[{i}]");
+        let s: InspectedSecret = match serde_json::from_value(entry.clone()) {
+            Ok(s) => s,
+            Err(e) => {
+                out.error_code(
+                    Code::BadRecord,
+                    at,
+                    format!("not an inspected secret: {e}; skipped"),
+                );
+                continue;
+            }
+        };
+        let Some((secret, _)) = value_secret(facts, &s.secret) else {
+            out.warning_code(
+                Code::UnresolvedReference,
+                format!("{at}.secret"),
+                format!(
+                    "`{}` is not a KV read of a mount in sys/mounts.json; skipped",
+                    s.secret
+                ),
+            );
+            continue;
+        };
+        for (j, c) in s.found.into_iter().enumerate() {
+            let Some(kind) = kind_named(&c.kind) else {
+                out.warning(
+                    format!("{at}.found[{j}].kind"),
+                    format!("unknown credential kind `{}`; skipped", c.kind),
+                );
+                continue;
+            };
+            out.add_credential_hint(blastgraph_model::CredentialHint {
+                secret: secret.clone(),
+                kind,
+                key: c.key,
+                shown: c.shown,
+                source: path.to_string(),
+                location: format!("{at}.found[{j}]"),
+            });
+        }
+    }
 }
 
 /// A document's top level as an object, or the file's shape error.

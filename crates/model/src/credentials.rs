@@ -4,7 +4,78 @@
 //! access key id, an Entra client id), and a shape (`ghp_…`, 40
 //! characters). The value itself is dropped as soon as it is recognised.
 
-use serde::Serialize;
+use serde::{Deserialize, Serialize};
+
+/// Every kind a [`Finding`] may have.
+pub const KINDS: &[&str] = &[
+    "aws access key",
+    "aws temporary access key",
+    "entra client secret",
+    "github token",
+    "github fine-grained token",
+    "slack token",
+    "anthropic api key",
+    "openai api key",
+    "vault token",
+    "private key",
+    "database connection string",
+];
+
+/// The kind of that name, as [`Finding::kind`] holds it.
+pub fn kind_named(name: &str) -> Option<&'static str> {
+    KINDS.iter().copied().find(|k| *k == name)
+}
+
+/// The `format` of an inspected-values file: what a live collector run
+/// with `--inspect-secret-values` found in the values it read, written
+/// beside the layout instead of the values (`DIR/vault/blastgraph-inspected.json`).
+pub const INSPECTED_FORMAT: &str = "blastgraph-inspected-values";
+
+/// The name of an inspected-values file, at the root of a provider's layout.
+pub const INSPECTED_FILE: &str = "blastgraph-inspected.json";
+
+/// An inspected-values file: per secret, the credentials its value holds,
+/// each by its kind, its public identifier and its shape. Never a value.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct InspectedFile {
+    /// [`INSPECTED_FORMAT`].
+    pub format: String,
+    /// The secrets read whose values hold a credential.
+    pub inspected: Vec<InspectedSecret>,
+}
+
+/// One secret of an [`InspectedFile`].
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct InspectedSecret {
+    /// The call that read it, as the layout names it (a Vault API path:
+    /// `secret/data/ci/deploy-creds`).
+    pub secret: String,
+    /// What its value holds.
+    pub found: Vec<InspectedCredential>,
+}
+
+/// One credential an inspected value holds.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct InspectedCredential {
+    /// [`Finding::kind`].
+    pub kind: String,
+    /// What identifies it offline (an AWS access key id, an Entra client
+    /// id); never the secret.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub key: Option<String>,
+    /// [`Finding::shown`].
+    pub shown: String,
+}
+
+impl From<&Finding> for InspectedCredential {
+    fn from(f: &Finding) -> Self {
+        InspectedCredential {
+            kind: f.kind.to_string(),
+            key: f.key.clone(),
+            shown: f.shown.clone(),
+        }
+    }
+}
 
 /// One credential found.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
@@ -251,5 +322,26 @@ not a key: AKIA-too-short, sk-, ghp_x
             Some("ac3e000d-0000-4000-8000-00000000aaaa")
         );
         assert_eq!(found[5].shown, "postgres://…@db.internal:5432");
+        // Every kind found has its name in KINDS (an inspected-values file
+        // names kinds by it), and what such a file keeps holds no seed.
+        assert!(found.iter().all(|f| kind_named(f.kind) == Some(f.kind)));
+        let kept: Vec<InspectedCredential> = found.iter().map(Into::into).collect();
+        let kept = serde_json::to_string(&kept).unwrap_or_default();
+        assert!(!kept.contains("SEEDED"), "{kept}");
+        assert_eq!(kind_named("a kind of our own"), None);
+    }
+
+    #[test]
+    fn a_json_value_is_read_one_key_per_line() {
+        // A JSON object's fields, as Secrets Manager and Key Vault hold them.
+        let value = r#"{"client_id":"ac3e000d-0000-4000-8000-00000000aaaa","client_secret":"Abc8Q~SEEDEDAZURESECRETvalue_0123456789.","note":"rotated"}"#;
+        let found = scan_value(value);
+        assert_eq!(found.len(), 1, "{found:?}");
+        assert_eq!(
+            found[0].key.as_deref(),
+            Some("ac3e000d-0000-4000-8000-00000000aaaa")
+        );
+        // Text that is not a JSON object is read as it is.
+        assert_eq!(scan_value("AKIAEXAMPLELEGACY01")[0].kind, "aws access key");
     }
 }
