@@ -5,6 +5,7 @@ use std::time::Duration;
 
 use blastgraph_live_http::{Token, env, get_json};
 use blastgraph_model::collect::{CollectError, Collector, Progress, write_json};
+use blastgraph_model::credentials::{INSPECTED_FILE, InspectedSecret};
 use serde_json::{Value, json};
 
 /// The in-cluster service account's files.
@@ -23,6 +24,10 @@ pub struct Options {
     pub cluster: String,
     /// Where the layout goes.
     pub output: PathBuf,
+    /// `--inspect-secret-values`: each secret's `data` is scanned in memory
+    /// before it is removed; what it holds (never a value) goes to
+    /// `blastgraph-inspected.json`.
+    pub inspect_values: bool,
 }
 
 /// The collector, for the provider registry.
@@ -76,6 +81,7 @@ impl Collector for K8sCollector {
                     .value_parser(clap::value_parser!(PathBuf))
                     .help("The cluster's CA (default: KUBE_CA_FILE, or the pod's)"),
             )
+            .arg(blastgraph_model::collect::inspect_arg("each secret's data"))
     }
 
     fn collect(
@@ -116,6 +122,7 @@ impl Collector for K8sCollector {
                 .cloned()
                 .ok_or("--cluster is required")?,
             output: blastgraph_model::collect::output_of(args)?,
+            inspect_values: blastgraph_model::collect::inspect_of(args),
         };
         let n = collect(&opts, progress)?;
         Ok(format!(
@@ -147,6 +154,7 @@ pub fn collect(opts: &Options, progress: &dyn Progress) -> Result<usize, Collect
     let agent = blastgraph_live_http::agent(opts.ca.as_deref(), Duration::from_secs(120))?;
     let base = opts.server.trim_end_matches('/');
     let mut items = Vec::new();
+    let mut inspected = Vec::new();
     for (path, api_version, kind) in LISTS {
         let mut cont = String::new();
         loop {
@@ -168,6 +176,25 @@ pub fn collect(opts: &Options, progress: &dyn Progress) -> Result<usize, Collect
             };
             for mut item in list {
                 if let Some(o) = item.as_object_mut() {
+                    if opts.inspect_values
+                        && kind == "Secret"
+                        && let Some(Value::Object(data)) = o.get("data")
+                    {
+                        let found = blastgraph_connector_k8s::scan_secret_data(data);
+                        if !found.is_empty() {
+                            let meta = o.get("metadata");
+                            let field = |k: &str| {
+                                meta.and_then(|m| m.get(k))
+                                    .and_then(Value::as_str)
+                                    .unwrap_or_default()
+                                    .to_string()
+                            };
+                            inspected.push(InspectedSecret {
+                                secret: format!("{}/{}", field("namespace"), field("name")),
+                                found: found.iter().map(Into::into).collect(),
+                            });
+                        }
+                    }
                     // Values never leave memory.
                     o.remove("data");
                     o.remove("stringData");
@@ -190,6 +217,13 @@ pub fn collect(opts: &Options, progress: &dyn Progress) -> Result<usize, Collect
     let dir = format!("k8s/{}", opts.cluster);
     let list = json!({"apiVersion": "v1", "items": items, "kind": "List", "metadata": {"resourceVersion": ""}});
     write_json(&opts.output, &format!("{dir}/rbac.json"), &list)?;
+    if opts.inspect_values {
+        blastgraph_model::collect::write_inspected(
+            &opts.output,
+            &format!("{dir}/{INSPECTED_FILE}"),
+            inspected,
+        )?;
+    }
     progress.call_started("k8s", ".well-known/openid-configuration");
     let oidc = get(
         &agent,

@@ -29,6 +29,7 @@ fn options(server: &str, token: &str, out: &Path) -> Options {
         ca: None,
         cluster: "prod-eks".into(),
         output: out.to_path_buf(),
+        inspect_values: false,
     }
 }
 
@@ -52,7 +53,7 @@ fn the_collector_writes_every_object_without_values() {
     for (p, b) in &written {
         let t = String::from_utf8_lossy(b);
         assert!(
-            !t.contains("U0VFREVELUs4Uy1WQUxVRQ") && !t.contains("\"data\""),
+            !t.contains("Z2hwX1NFRURFREs4U1ZB") && !t.contains("\"data\""),
             "{p}"
         );
         assert!(!t.contains("k8s-test-token"), "{p}");
@@ -69,6 +70,65 @@ fn the_collector_writes_every_object_without_values() {
         "{:?}",
         e.diagnostics
     );
+}
+
+/// `--inspect-secret-values`: the registry secret's `data` is scanned in
+/// memory and removed; `blastgraph-inspected.json` says it holds a GitHub
+/// token (its shape, never the token), and the connector takes that only
+/// with the flag.
+#[test]
+fn inspecting_values_writes_what_they_hold_never_the_values() {
+    let tmp = tempfile::tempdir().expect("tempdir");
+    let s = stub(tmp.path());
+    let out = tmp.path().join("out");
+    let mut opts = options(&s.url, "k8s-test-token", &out);
+    opts.inspect_values = true;
+    collect(&opts, &NoProgress).expect("collects");
+    let written = blastgraph_gen::json_files_under(&out);
+    for (p, b) in &written {
+        let t = String::from_utf8_lossy(b);
+        assert!(
+            !t.contains("SEEDEDK8S") && !t.contains("Z2hwX1NFRURFREs4"),
+            "{p}"
+        );
+    }
+    let inspected: serde_json::Value = serde_json::from_slice(
+        &std::fs::read(out.join("k8s/prod-eks/blastgraph-inspected.json")).expect("written"),
+    )
+    .expect("JSON");
+    assert_eq!(inspected["inspected"][0]["secret"], "ci/registry");
+    assert_eq!(
+        inspected["inspected"][0]["found"][0]["kind"],
+        "github token"
+    );
+    let read = |inspect: bool| {
+        use blastgraph_model::Connector;
+        let inputs = blastgraph_gen::bench::inputs(&written);
+        let mut b = blastgraph_model::EstateBuilder::new();
+        b.set_inspect_values(inspect);
+        blastgraph_connector_k8s::K8sConnector.ingest_all(&inputs, &mut b);
+        b.resolve_credential_hints();
+        b.finish()
+            .diagnostics
+            .iter()
+            .map(ToString::to_string)
+            .collect::<Vec<_>>()
+    };
+    // A GitHub token carries no identifier the graph could place: said.
+    let with = read(true);
+    assert!(
+        with.iter()
+            .any(|d| d.contains("namespaces/ci/secrets/registry") && d.contains("github token")),
+        "{with:#?}"
+    );
+    let without = read(false);
+    assert!(
+        without
+            .iter()
+            .any(|d| d.contains("links secrets only with that flag")),
+        "{without:#?}"
+    );
+    assert!(!without.iter().any(|d| d.contains("github token")));
 }
 
 #[test]

@@ -7,10 +7,13 @@
 //! read, since a binding joins a role of one file, subjects and the
 //! secrets and service accounts of others. docs/k8s-connector.md says what
 //! each rule decides. Secret values are never kept: a secret's `data` and
-//! `stringData` are not read, and a file that carries them is said.
+//! `stringData` are not read (but with `--inspect-secret-values`, scanned
+//! in memory), and a file that carries them is said.
 
 mod emit;
 mod read;
+
+pub use read::scan_secret_data;
 
 use std::collections::BTreeMap;
 

@@ -13,6 +13,9 @@ pub(crate) enum Kind {
     OpenId,
     /// `aws eks describe-pod-identity-association`.
     PodIdentity,
+    /// `blastgraph-inspected.json`: what `collect k8s
+    /// --inspect-secret-values` found in secrets' values (never a value).
+    Inspected,
 }
 
 /// Which file of the layout this is, by its content (and, for the issuer,
@@ -36,6 +39,13 @@ pub(crate) fn kind_of(path: &str, head: &[u8]) -> Option<Kind> {
     }
     if compact.contains("\"association\":{") && compact.contains("\"serviceAccount\"") {
         return Some(Kind::PodIdentity);
+    }
+    if path.ends_with(&format!(
+        "/{}",
+        blastgraph_model::credentials::INSPECTED_FILE
+    )) && compact.contains(blastgraph_model::credentials::INSPECTED_FORMAT)
+    {
+        return Some(Kind::Inspected);
     }
     None
 }
@@ -193,6 +203,7 @@ pub(crate) fn file(
                 },
             });
         }
+        Kind::Inspected => inspected(c, file, &top, out)?,
         Kind::List => {
             let mut values_seen = false;
             let inspect = out.inspect_values();
@@ -207,6 +218,60 @@ pub(crate) fn file(
             }
         }
     }
+    Ok(())
+}
+
+/// What a live collection found in secrets' values: each credential a
+/// hint on its secret, only with `--inspect-secret-values` (without it the
+/// file is skipped); a bad entry is reported and the others kept.
+fn inspected(
+    c: &mut Cluster,
+    file: usize,
+    top: &Obj<'_>,
+    out: &mut EstateBuilder,
+) -> Result<(), RecordError> {
+    use blastgraph_model::credentials::{Finding, kind_named};
+    if !out.inspect_values() {
+        out.warning(
+            "$",
+            "what a collection found in secret values (--inspect-secret-values); it links secrets only with that flag; file skipped",
+        );
+        return Ok(());
+    }
+    blastgraph_model::json::for_each_record(top, "inspected", out, |s, out| {
+        let secret = s.req_str("secret")?;
+        let Some((ns, name)) = secret.split_once('/') else {
+            return Err((s.at("secret"), "expected NAMESPACE/NAME".to_string()).into());
+        };
+        blastgraph_model::json::for_each_record(s, "found", out, |f, out| {
+            let kind = f.req_str("kind")?;
+            let Some(kind) = kind_named(kind) else {
+                out.warning(
+                    f.at("kind"),
+                    format!("unknown credential kind `{kind}`; skipped"),
+                );
+                return Ok(());
+            };
+            c.inspected.push((
+                ns.to_string(),
+                name.to_string(),
+                Finding {
+                    line: 0,
+                    kind,
+                    shown: f.req_str("shown")?.to_string(),
+                    node: None,
+                    unplaced: None,
+                    key: f.opt_str("key")?.map(str::to_string),
+                },
+                At {
+                    file,
+                    path: f.path.clone(),
+                },
+            ));
+            Ok::<(), RecordError>(())
+        });
+        Ok::<(), RecordError>(())
+    });
     Ok(())
 }
 
@@ -260,12 +325,7 @@ fn item(
             )
             .map(str::to_string);
             if inspect && let Some(Value::Object(data)) = o.map.get("data") {
-                // In memory only: `key: value` lines, scanned, dropped.
-                let text: String = data
-                    .iter()
-                    .map(|(k, v)| format!("{k}: {}\n", v.as_str().map(base64).unwrap_or_default()))
-                    .collect();
-                for f in blastgraph_model::credentials::scan(&text) {
+                for f in scan_secret_data(data) {
                     c.inspected.push((
                         ns.clone().unwrap_or_default(),
                         name.clone(),
@@ -360,6 +420,20 @@ fn item(
 
 /// Standard base64 (what a Secret's `data` holds), leniently: what does
 /// not decode is dropped.
+/// The credentials a secret's `data` holds (its values base64, as the API
+/// returns them): decoded in memory as `key: value` lines, scanned, and
+/// dropped; only the findings (never a value) are returned. The offline
+/// reader and `collect k8s --inspect-secret-values` both use it.
+pub fn scan_secret_data(
+    data: &serde_json::Map<String, Value>,
+) -> Vec<blastgraph_model::credentials::Finding> {
+    let text: String = data
+        .iter()
+        .map(|(k, v)| format!("{k}: {}\n", v.as_str().map(base64).unwrap_or_default()))
+        .collect();
+    blastgraph_model::credentials::scan(&text)
+}
+
 fn base64(s: &str) -> String {
     let val = |c: u8| match c {
         b'A'..=b'Z' => Some(c - b'A'),

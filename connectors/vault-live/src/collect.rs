@@ -7,9 +7,7 @@ use blastgraph_live_http::{Token, env, ureq};
 use blastgraph_model::CallStatus;
 pub use blastgraph_model::collect::Outcome;
 use blastgraph_model::collect::{CollectError, Collector, Progress};
-use blastgraph_model::credentials::{
-    INSPECTED_FILE, INSPECTED_FORMAT, InspectedFile, InspectedSecret,
-};
+use blastgraph_model::credentials::{INSPECTED_FILE, InspectedSecret};
 use serde_json::Value;
 
 /// What a collection needs.
@@ -67,15 +65,7 @@ impl Collector for VaultCollector {
                     .value_name("NS")
                     .help("Vault Enterprise namespace (default: VAULT_NAMESPACE)"),
             )
-            .arg(
-                clap::Arg::new("inspect-secret-values")
-                    .long("inspect-secret-values")
-                    .action(clap::ArgAction::SetTrue)
-                    .help(
-                        "Also read each KV secret's value, in memory only, and write which \
-                         credentials it holds (never the value) to blastgraph-inspected.json",
-                    ),
-            )
+            .arg(blastgraph_model::collect::inspect_arg("each KV secret's value"))
     }
 
     fn collect(
@@ -106,7 +96,7 @@ impl Collector for VaultCollector {
                 .unwrap_or_default(),
             ca_cert: env("VAULT_CACERT").map(PathBuf::from),
             output,
-            inspect_values: args.get_flag("inspect-secret-values"),
+            inspect_values: blastgraph_model::collect::inspect_of(args),
         };
         let out = collect(&opts, progress)?;
         Ok(summary(&out, &opts))
@@ -215,13 +205,13 @@ pub fn collect(opts: &Options, progress: &dyn Progress) -> Result<Outcome, Colle
         }
     }
     if opts.inspect_values {
-        let file = InspectedFile {
-            format: INSPECTED_FORMAT.to_string(),
-            inspected: std::mem::take(&mut c.inspected),
-        };
         let rel = format!("{}/{INSPECTED_FILE}", c.root);
-        let v = serde_json::to_value(&file).map_err(|e| e.to_string())?;
-        c.outcome.write_json(&opts.output, &rel, &v)?;
+        blastgraph_model::collect::write_inspected(
+            &opts.output,
+            &rel,
+            std::mem::take(&mut c.inspected),
+        )?;
+        c.outcome.files += 1;
     }
     Ok(c.outcome)
 }

@@ -64,6 +64,39 @@ pub fn output_of(args: &clap::ArgMatches) -> Result<std::path::PathBuf, CollectE
         .ok_or("-o DIR is required")?)
 }
 
+/// `--inspect-secret-values` for a collector that can read values in
+/// memory; `what` names them ("each KV secret's value").
+pub fn inspect_arg(what: &str) -> clap::Arg {
+    clap::Arg::new("inspect-secret-values")
+        .long("inspect-secret-values")
+        .action(clap::ArgAction::SetTrue)
+        .help(format!(
+            "Also read {what}, in memory only, and write which credentials it holds \
+             (never the value) to {}",
+            crate::credentials::INSPECTED_FILE
+        ))
+}
+
+/// Whether [`inspect_arg`] was given.
+pub fn inspect_of(args: &clap::ArgMatches) -> bool {
+    args.get_flag("inspect-secret-values")
+}
+
+/// Writes what a collection found in values ([`crate::credentials::InspectedFile`])
+/// to `rel`.
+pub fn write_inspected(
+    out_dir: &std::path::Path,
+    rel: &str,
+    inspected: Vec<crate::credentials::InspectedSecret>,
+) -> Result<(), CollectError> {
+    let file = crate::credentials::InspectedFile {
+        format: crate::credentials::INSPECTED_FORMAT.to_string(),
+        inspected,
+    };
+    let v = serde_json::to_value(&file).map_err(|e| e.to_string())?;
+    write_json(out_dir, rel, &v)
+}
+
 /// Writes one file of a raw layout: `rel` is `/`-separated, relative to
 /// `out_dir`; missing folders are made. On failure, the file or folder
 /// that could not be written, and why.
