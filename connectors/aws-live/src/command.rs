@@ -29,6 +29,9 @@ pub struct CollectAwsArgs {
     /// Attempts per call before a throttled or failing call is recorded as an error.
     #[arg(long, default_value_t = MAX_ATTEMPTS, value_name = "N")]
     pub max_attempts: u32,
+    /// Also read each Secrets Manager secret's and SSM SecureString's value, in memory only, and write which credentials it holds (never the value) to blastgraph-inspected.json.
+    #[arg(long)]
+    pub inspect_secret_values: bool,
 }
 
 /// The AWS collector.
@@ -62,6 +65,7 @@ impl Collector for AwsCollector {
             out_dir: a.output.clone(),
             tool: tool.to_string(),
             max_attempts: a.max_attempts,
+            inspect_values: a.inspect_secret_values,
         };
         let m = collect(&opts, progress)?;
         Ok(summary(&m, &a.output))

@@ -27,18 +27,41 @@ pub(crate) struct Ctx<'a> {
     out_dir: PathBuf,
     calls: RefCell<Vec<CallRecord>>,
     progress: &'a dyn Progress,
+    /// `--inspect-secret-values`.
+    pub inspect: bool,
 }
 
 /// The outcome of one call as the collector sees it.
 pub(crate) type Outcome<T> = Result<Option<T>, CollectError>;
 
 impl<'a> Ctx<'a> {
-    pub(crate) fn new(out_dir: PathBuf, progress: &'a dyn Progress) -> Self {
+    pub(crate) fn new(out_dir: PathBuf, progress: &'a dyn Progress, inspect: bool) -> Self {
         Self {
             out_dir,
             calls: RefCell::new(Vec::new()),
             progress,
+            inspect,
         }
+    }
+
+    /// Writes what the values read held (`--inspect-secret-values`) to
+    /// `rel`, and records it as the call of `service`'s values.
+    pub(crate) fn write_inspected(
+        &self,
+        scope: &Scope,
+        service: &str,
+        rel: String,
+        inspected: Vec<blastgraph_model::credentials::InspectedSecret>,
+    ) -> Result<(), CollectError> {
+        let file = blastgraph_model::credentials::InspectedFile {
+            format: blastgraph_model::credentials::INSPECTED_FORMAT.to_string(),
+            inspected,
+        };
+        // Strings only: serialising it cannot fail.
+        self.write(&rel, &serde_json::to_value(&file).unwrap_or_default())?;
+        self.progress.call_started(service, "blastgraph-inspected");
+        self.ok(scope, service, "blastgraph-inspected", None, rel);
+        Ok(())
     }
 
     pub(crate) fn into_calls(self) -> Vec<CallRecord> {

@@ -150,6 +150,11 @@ pub struct CollectOptions {
     /// Attempts per call before a throttled or transient failure is
     /// recorded; 0 means [`MAX_ATTEMPTS`].
     pub max_attempts: u32,
+    /// `--inspect-secret-values`: each Secrets Manager secret's and SSM
+    /// SecureString's value is read in memory, scanned for the credentials
+    /// it holds and dropped; what it holds (never the value) goes to
+    /// `REGION/{secretsmanager,ssm}/blastgraph-inspected.json`.
+    pub inspect_values: bool,
 }
 
 /// What stops a collection (a failed call does not: it is recorded).
@@ -282,7 +287,7 @@ pub async fn collect_async(
         path: opts.out_dir.clone(),
         source,
     })?;
-    let ctx = ctx::Ctx::new(opts.out_dir.clone(), progress);
+    let ctx = ctx::Ctx::new(opts.out_dir.clone(), progress, opts.inspect_values);
 
     let mut configs = vec![base.clone()];
     for arn in &opts.assume_roles {

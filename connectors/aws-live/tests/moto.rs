@@ -238,11 +238,24 @@ fn clean(cmd: &mut Command) -> &mut Command {
 
 /// Runs the collector in a child process with these credentials.
 fn collect_in_child(endpoint: &str, out: &Path, key: Option<(&str, &str)>) -> std::process::Output {
+    collect_in_child_with(endpoint, out, key, false)
+}
+
+/// [`collect_in_child`], with or without `--inspect-secret-values`.
+fn collect_in_child_with(
+    endpoint: &str,
+    out: &Path,
+    key: Option<(&str, &str)>,
+    inspect: bool,
+) -> std::process::Output {
     let mut cmd = Command::new(std::env::current_exe().unwrap());
     cmd.args(["--exact", "child_collect", "--ignored", "--nocapture"]);
     clean(&mut cmd)
         .env("BLASTGRAPH_CHILD_ENDPOINT", endpoint)
         .env("BLASTGRAPH_CHILD_OUT", out);
+    if inspect {
+        cmd.env("BLASTGRAPH_CHILD_INSPECT", "1");
+    }
     if let Some((id, secret)) = key {
         cmd.env("AWS_ACCESS_KEY_ID", id)
             .env("AWS_SECRET_ACCESS_KEY", secret);
@@ -267,6 +280,7 @@ fn child_collect() {
         // moto answers an operation it lacks with HTTP 500, which the SDK
         // would retry: two attempts keep the test fast.
         max_attempts: 2,
+        inspect_values: std::env::var_os("BLASTGRAPH_CHILD_INSPECT").is_some(),
         ..CollectOptions::default()
     };
     if let Err(e) = blastgraph_connector_aws_live::collect(&opts, &NoProgress) {
@@ -358,10 +372,15 @@ fn call<'m>(
 type Facts = (BTreeSet<String>, BTreeSet<String>);
 
 fn graph_facts(dir: &Path) -> Facts {
+    graph_facts_with(dir, false)
+}
+
+/// [`graph_facts`], with or without `--inspect-secret-values`.
+fn graph_facts_with(dir: &Path, inspect_secret_values: bool) -> Facts {
     let args = blastgraph_cli::args::InputArgs {
         input: vec![dir.to_path_buf()],
         quiet: true,
-        inspect_secret_values: false,
+        inspect_secret_values,
     };
     let mut sink = Vec::new();
     let g = blastgraph_cli::inputs::load(&args, &mut sink).unwrap();
@@ -762,6 +781,61 @@ fn collect_against_moto() {
             .collect::<Vec<_>>(),
         Vec::<&String>::new(),
         "edges differ"
+    );
+
+    // --inspect-secret-values: the values are read in memory and none is
+    // written; what one holds (alice's access key id) links its secret to
+    // her key, with the flag only.
+    let inspected = tmp.path().join("inspected");
+    let run = collect_in_child_with(&moto.url(), &inspected, Some(("testing", "testing")), true);
+    assert!(
+        run.status.success(),
+        "collect --inspect-secret-values failed: {}",
+        String::from_utf8_lossy(&run.stderr)
+    );
+    assert_eq!(
+        leaks(&inspected),
+        Vec::<String>::new(),
+        "secret value written"
+    );
+    let found = read_json(
+        &inspected,
+        &format!("{r}/secretsmanager/blastgraph-inspected.json"),
+    );
+    let entry = found["inspected"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|x| {
+            x["secret"]
+                .as_str()
+                .unwrap()
+                .contains(":secret:ci/alice-key-")
+        })
+        .unwrap_or_else(|| panic!("{found:#}"));
+    assert_eq!(entry["found"][0]["kind"], "aws access key", "{found:#}");
+    let m = manifest(&inspected);
+    assert!(
+        m.calls.iter().any(|c| c.operation == "get-secret-value"
+            && c.status == Status::Ok
+            && c.file.is_none()),
+        "the value reads are recorded, with no file"
+    );
+    let secret = format!("arn:aws:secretsmanager:{REGION}:{ACCOUNT}:secret:ci/alice-key");
+    let holds = |facts: &Facts| {
+        facts
+            .1
+            .iter()
+            .filter(|x| x.starts_with(&format!("{secret} -> ")) && x.contains("HoldsCredential"))
+            .cloned()
+            .collect::<Vec<_>>()
+    };
+    let with = holds(&graph_facts_with(&inspected, true));
+    assert_eq!(with.len(), 1, "{with:#?}");
+    assert!(with[0].contains("value inspection"), "{with:#?}");
+    assert_eq!(
+        holds(&graph_facts_with(&inspected, false)),
+        Vec::<String>::new()
     );
 
     // Denied calls are recorded and the collection goes on.

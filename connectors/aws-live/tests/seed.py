@@ -78,7 +78,7 @@ iam.create_user(
     UserName="alice", Tags=[{"Key": "blastgraph:class", "Value": "human"}]
 )
 iam.add_user_to_group(GroupName="developers", UserName="alice")
-iam.create_access_key(UserName="alice")
+alice_key = iam.create_access_key(UserName="alice")["AccessKey"]["AccessKeyId"]
 iam.create_user(UserName="ci-bot")
 iam.attach_user_policy(UserName="ci-bot", PolicyArn=assume_deployer)
 iam.put_user_policy(
@@ -173,6 +173,14 @@ sm.put_resource_policy(
     ),
 )
 sm.create_secret(Name="no-policy", SecretString=marker + "-2")
+# A secret whose value holds alice's access key: found only by
+# --inspect-secret-values, and then only as what it holds.
+sm.create_secret(
+    Name="ci/alice-key",
+    SecretString=json.dumps(
+        {"aws_access_key_id": alice_key, "aws_secret_access_key": marker + "-3"}
+    ),
+)
 ssm = client("ssm")
 ssm.put_parameter(
     Name="/prod/api-key",

@@ -1,6 +1,7 @@
 //! Secrets Manager and SSM Parameter Store: metadata and resource policies, never values.
 
 use super::*;
+use blastgraph_model::credentials::{INSPECTED_FILE, InspectedSecret, scan_value};
 
 pub(super) async fn secretsmanager(
     ctx: &Ctx<'_>,
@@ -81,6 +82,40 @@ pub(super) async fn secretsmanager(
         }
     })
     .await?;
+    if ctx.inspect {
+        // Each value in memory: scanned, then dropped; the call is recorded,
+        // no file holds its answer.
+        let found = each(secrets.iter(), |(arn, name)| {
+            let sm = &sm;
+            async move {
+                let out = ctx
+                    .call(
+                        sc,
+                        "secretsmanager",
+                        "get-secret-value",
+                        Some(name),
+                        None,
+                        sm.get_secret_value().secret_id(arn).send(),
+                        |_| Value::Null,
+                    )
+                    .await?;
+                Ok(out
+                    .and_then(|o| o.secret_string().map(scan_value))
+                    .filter(|f| !f.is_empty())
+                    .map(|f| InspectedSecret {
+                        secret: arn.clone(),
+                        found: f.iter().map(Into::into).collect(),
+                    }))
+            }
+        })
+        .await?;
+        ctx.write_inspected(
+            sc,
+            "secretsmanager",
+            format!("{base}/secretsmanager/{INSPECTED_FILE}"),
+            found,
+        )?;
+    }
     Ok(())
 }
 
@@ -130,14 +165,14 @@ pub(super) async fn ssm(
         .await?;
     // Tags of the SecureString parameters (the only ones the graph keeps):
     // a `credential-of` tag says whose credential the value is.
-    let secure: Vec<String> = pages
+    let secure: Vec<(String, Option<String>)> = pages
         .iter()
         .flatten()
         .flat_map(|p| p.parameters().iter())
         .filter(|x| x.r#type.as_ref().map(|t| t.as_str()) == Some("SecureString"))
-        .filter_map(|x| x.name.clone())
+        .filter_map(|x| Some((x.name.clone()?, x.arn.clone())))
         .collect();
-    each(secure.iter(), |name| {
+    each(secure.iter(), |(name, _)| {
         let ssm = &ssm;
         let file = format!("{base}/ssm/list-tags-for-resource/{}.json", file_name(name));
         async move {
@@ -163,5 +198,32 @@ pub(super) async fn ssm(
         }
     })
     .await?;
+    if ctx.inspect {
+        let found = each(secure.iter(), |(name, arn)| {
+            let ssm = &ssm;
+            async move {
+                let out = ctx
+                    .call(
+                        sc,
+                        "ssm",
+                        "get-parameter",
+                        Some(name),
+                        None,
+                        ssm.get_parameter().name(name).with_decryption(true).send(),
+                        |_| Value::Null,
+                    )
+                    .await?;
+                Ok(out
+                    .and_then(|o| o.parameter()?.value().map(scan_value))
+                    .filter(|f| !f.is_empty())
+                    .map(|f| InspectedSecret {
+                        secret: arn.clone().unwrap_or_else(|| name.clone()),
+                        found: f.iter().map(Into::into).collect(),
+                    }))
+            }
+        })
+        .await?;
+        ctx.write_inspected(sc, "ssm", format!("{base}/ssm/{INSPECTED_FILE}"), found)?;
+    }
     Ok(())
 }

@@ -289,6 +289,18 @@ impl Reader {
             return Ok(());
         };
         if let RawFile::Account {
+            service,
+            operation,
+            resource,
+            ..
+        } = &kind
+            && resource.is_empty()
+            && matches!(service.as_str(), "secretsmanager" | "ssm")
+            && format!("{operation}.json") == blastgraph_model::credentials::INSPECTED_FILE
+        {
+            return read::read_inspected(path, bytes, service, out);
+        }
+        if let RawFile::Account {
             account,
             region,
             service,

@@ -18,6 +18,62 @@ pub(crate) fn holds_value(service: &str, op: &str) -> bool {
     )
 }
 
+/// What `collect aws --inspect-secret-values` found in the values it read
+/// (`REGION/secretsmanager/blastgraph-inspected.json`,
+/// `REGION/ssm/blastgraph-inspected.json`; never a value): with the flag,
+/// each credential a hint on its secret's node; without it, skipped. A bad
+/// entry is reported and the others kept.
+pub(crate) fn read_inspected(
+    path: &str,
+    bytes: &[u8],
+    service: &str,
+    out: &mut EstateBuilder,
+) -> Result<(), IngestError> {
+    use blastgraph_model::credentials::kind_named;
+    if !out.inspect_values() {
+        out.warning(
+            "$",
+            "what a collection found in secret values (--inspect-secret-values); it links secrets only with that flag; file skipped",
+        );
+        return Ok(());
+    }
+    let doc = read_document(path, bytes, out)?;
+    let top = Obj::new(&doc, "$".into()).map_err(|e| IngestError::Shape {
+        file: path.to_string(),
+        location: e.location,
+        message: e.message,
+    })?;
+    blastgraph_model::json::for_each_record(&top, "inspected", out, |s, out| {
+        let arn = s.req_str("secret")?;
+        let secret = if service == "secretsmanager" {
+            blastgraph_model::ids::aws_secret(arn)
+        } else {
+            arn.to_string()
+        };
+        blastgraph_model::json::for_each_record(s, "found", out, |f, out| {
+            let kind = f.req_str("kind")?;
+            let Some(kind) = kind_named(kind) else {
+                out.warning(
+                    f.at("kind"),
+                    format!("unknown credential kind `{kind}`; skipped"),
+                );
+                return Ok(());
+            };
+            out.add_credential_hint(blastgraph_model::CredentialHint {
+                secret: secret.clone(),
+                kind,
+                key: f.opt_str("key")?.map(str::to_string),
+                shown: f.req_str("shown")?.to_string(),
+                source: path.to_string(),
+                location: f.path.clone(),
+            });
+            Ok::<(), blastgraph_model::json::RecordError>(())
+        });
+        Ok::<(), blastgraph_model::json::RecordError>(())
+    });
+    Ok(())
+}
+
 /// Where a value file sits in the layout.
 pub(crate) struct ValuePlace<'a> {
     pub account: &'a str,
