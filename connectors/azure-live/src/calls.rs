@@ -10,7 +10,9 @@
 use serde_json::Value;
 
 use crate::ctx::{Ctx, Job, is_safe_segment};
-use crate::fetch::{Api, ApiKind};
+use blastgraph_model::credentials::{INSPECTED_FILE, InspectedSecret, scan_value};
+
+use crate::fetch::{Api, ApiKind, Vaults};
 use crate::{CollectError, CollectOptions};
 
 /// What the collection found out: the tenant, the subscriptions.
@@ -140,8 +142,11 @@ pub(crate) async fn run(
     ctx: &Ctx<'_>,
     graph: &Api,
     arm: &Api,
+    vaults: Option<&Vaults>,
     opts: &CollectOptions,
 ) -> Result<Collected, CollectError> {
+    // Key Vault secrets listed: (vault name, secret name).
+    let mut secrets: Vec<(String, String)> = Vec::new();
     // ---- Microsoft Graph
     ctx.progress.stage("graph");
     let top = ctx
@@ -282,6 +287,8 @@ pub(crate) async fn run(
         }
         let answers = ctx.all(arm, jobs).await?;
         let mut jobs = Vec::new();
+        // Which jobs list a vault's secrets: (job, vault name).
+        let mut vault_jobs: Vec<(usize, String)> = Vec::new();
         for (list, sub, v) in SUB_LISTS {
             let Some((list_type, _)) = RESOURCE_LISTS.get(list) else {
                 continue;
@@ -292,11 +299,54 @@ pub(crate) async fn run(
                 arm_path(id).is_some()
             }) {
                 if let Some(path) = arm_path(id) {
+                    if list == 0 && sub == "secrets" {
+                        let vault = path.rsplit('/').next().unwrap_or_default();
+                        vault_jobs.push((jobs.len(), vault.to_string()));
+                    }
                     jobs.push(Job::new(format!("{path}/{sub}"), api_version(v)));
                 }
             }
         }
-        ctx.all(arm, jobs).await?;
+        let paths: Vec<String> = jobs.iter().map(|j| j.path.clone()).collect();
+        let listed = ctx.all(arm, jobs).await?;
+        for (i, vault) in vault_jobs {
+            let (Some(answer), Some(path)) = (listed.get(i), paths.get(i)) else {
+                continue;
+            };
+            for name in keys(ctx, a, path, answer.as_ref(), "name", is_safe_segment) {
+                secrets.push((vault.clone(), name.to_string()));
+            }
+        }
+    }
+    if let Some(vaults) = vaults {
+        ctx.progress.stage("key vault values (in memory)");
+        let mut inspected = Vec::new();
+        for (vault, name) in &secrets {
+            let Some(answer) = ctx.read_value(vaults, vault, name).await else {
+                continue;
+            };
+            let found = answer
+                .get("value")
+                .and_then(Value::as_str)
+                .map(scan_value)
+                .unwrap_or_default();
+            drop(answer);
+            if !found.is_empty() {
+                inspected.push(InspectedSecret {
+                    secret: format!("{vault}/{name}"),
+                    found: found.iter().map(Into::into).collect(),
+                });
+            }
+        }
+        let file = blastgraph_model::credentials::InspectedFile {
+            format: blastgraph_model::credentials::INSPECTED_FORMAT.into(),
+            inspected,
+        };
+        // Strings only: serialising it cannot fail.
+        ctx.write(
+            &format!("keyvault/{INSPECTED_FILE}"),
+            &serde_json::to_value(&file).unwrap_or_default(),
+        )?;
     }
     Ok(Collected {
         tenant,

@@ -7,7 +7,8 @@ use blastgraph_model::collect::{CollectError, Collector, Progress};
 use clap::{Args, FromArgMatches};
 
 use crate::{
-    ARM_URL, CollectOptions, CollectionManifest, Credential, GRAPH_URL, MAX_ATTEMPTS, collect,
+    ARM_URL, CollectOptions, CollectionManifest, Credential, GRAPH_URL, KEYVAULT_URL, MAX_ATTEMPTS,
+    collect,
 };
 
 /// `collect azure`
@@ -40,6 +41,12 @@ pub struct CollectAzureArgs {
     /// Attempts per request before a throttled or failing call is recorded as an error.
     #[arg(long, default_value_t = MAX_ATTEMPTS, value_name = "N")]
     pub max_attempts: u32,
+    /// Also read each listed Key Vault secret's value (data plane), in memory only, and write which credentials it holds (never the value) to keyvault/blastgraph-inspected.json.
+    #[arg(long)]
+    pub inspect_secret_values: bool,
+    /// A vault's data-plane URL, `{vault}` standing for its name (another cloud: `https://{vault}.vault.azure.cn`).
+    #[arg(long, default_value = KEYVAULT_URL, value_name = "URL")]
+    pub keyvault_url: String,
 }
 
 impl CollectAzureArgs {
@@ -56,6 +63,8 @@ impl CollectAzureArgs {
             out_dir: self.output.clone(),
             tool: tool.to_string(),
             max_attempts: self.max_attempts,
+            inspect_values: self.inspect_secret_values,
+            keyvault_url: self.keyvault_url.clone(),
         }
     }
 }

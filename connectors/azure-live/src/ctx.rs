@@ -54,6 +54,7 @@ fn names(
     match kind {
         ApiKind::Graph => (manifest::Api::Graph, "graph", "graph/v1.0/", &["v1.0"]),
         ApiKind::Arm => (manifest::Api::Arm, "arm", "arm/", &[]),
+        ApiKind::KeyVault => (manifest::Api::KeyVault, "keyvault", "keyvault/", &[]),
     }
 }
 
@@ -72,7 +73,7 @@ impl<'a> Ctx<'a> {
 
     /// Writes one file of the layout (`rel` is `/`-separated, relative to
     /// the output folder).
-    fn write(&self, rel: &str, v: &Value) -> Result<(), CollectError> {
+    pub(crate) fn write(&self, rel: &str, v: &Value) -> Result<(), CollectError> {
         blastgraph_model::collect::write_layout_file(
             &self.out_dir,
             rel,
@@ -87,7 +88,7 @@ impl<'a> Ctx<'a> {
         let (name, progress_name, file_prefix, url_prefix) = names(api.kind);
         let record_path = match api.kind {
             ApiKind::Graph => format!("v1.0/{}", job.path),
-            ApiKind::Arm => job.path.clone(),
+            ApiKind::Arm | ApiKind::KeyVault => job.path.clone(),
         };
         self.progress.call_started(progress_name, &job.path);
         let mut rec = CallRecord {
@@ -129,6 +130,46 @@ impl<'a> Ctx<'a> {
         Ok(out)
     }
 
+    /// Reads one secret's value from a vault's data plane
+    /// (`--inspect-secret-values`), in memory: the call is recorded (as
+    /// `VAULT/secrets/NAME`), no file is written.
+    pub(crate) async fn read_value(
+        &self,
+        vaults: &crate::fetch::Vaults,
+        vault: &str,
+        name: &str,
+    ) -> Option<Value> {
+        let path = format!("{vault}/secrets/{name}");
+        self.progress.call_started("keyvault", &path);
+        let query = "api-version=7.4";
+        let result = match vaults.api(vault) {
+            Ok(api) => match api.url(&["secrets", name], query) {
+                Ok(url) => api.get_one(url).await,
+                Err(f) => Err(f),
+            },
+            Err(f) => Err(f),
+        };
+        let mut rec = CallRecord {
+            api: manifest::Api::KeyVault,
+            path,
+            query: query.into(),
+            file: None,
+            status: Status::Ok,
+            message: None,
+        };
+        let out = match result {
+            Ok(v) => Some(v),
+            Err(f) => {
+                rec.status = f.status;
+                rec.message = Some(f.message);
+                None
+            }
+        };
+        self.progress.call_done();
+        self.calls.borrow_mut().push(rec);
+        out
+    }
+
     /// Makes calls [`CONCURRENCY`] at a time; the answers in the jobs' order.
     pub(crate) async fn all(
         &self,
@@ -149,7 +190,7 @@ impl<'a> Ctx<'a> {
         let (name, _, _, _) = names(kind);
         let path = match kind {
             ApiKind::Graph => format!("v1.0/{path}"),
-            ApiKind::Arm => path.to_string(),
+            ApiKind::Arm | ApiKind::KeyVault => path.to_string(),
         };
         self.calls.borrow_mut().push(CallRecord {
             api: name,

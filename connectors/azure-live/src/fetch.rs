@@ -35,6 +35,8 @@ const NEXT_KEYS: [&str; 3] = ["@odata.nextLink", "nextLink", "@nextLink"];
 pub(crate) enum ApiKind {
     Graph,
     Arm,
+    /// One vault's data plane (`--inspect-secret-values`).
+    KeyVault,
 }
 
 /// An API's base URL and the pipeline that calls it (our HTTP client, the
@@ -80,6 +82,58 @@ pub(crate) fn base_url(flag: &'static str, s: &str) -> Result<Url, CollectError>
         return Err(bad("expected no query or fragment"));
     }
     Ok(url)
+}
+
+/// Key Vault data planes (`--inspect-secret-values`): one [`Api`] per
+/// vault, all with the data plane's token scope.
+pub(crate) struct Vaults {
+    /// The data plane's URL, `{vault}` standing for the vault's name.
+    pub template: String,
+    pub scope: String,
+    pub https: Arc<Https>,
+    pub token: Arc<dyn TokenCredential>,
+    pub attempts: u32,
+}
+
+impl Vaults {
+    /// The data plane of one vault; a name that is no vault name (letters,
+    /// digits and `-`, 3 to 24) is refused.
+    pub(crate) fn api(&self, vault: &str) -> Result<Api, Failure> {
+        let ok = (3..=24).contains(&vault.len())
+            && vault.chars().all(|c| c.is_ascii_alphanumeric() || c == '-');
+        if !ok {
+            return Err(Failure::error(format!(
+                "`{}` is not a vault name: its data plane is not called",
+                vault.escape_debug()
+            )));
+        }
+        let url = self.template.replace("{vault}", vault);
+        let base = Url::parse(&url).map_err(|e| Failure::error(format!("`{url}`: {e}")))?;
+        Ok(Api::new(
+            ApiKind::KeyVault,
+            base,
+            &self.https,
+            self.token.clone(),
+            self.scope.clone(),
+            self.attempts,
+        ))
+    }
+}
+
+/// The token scope of the Key Vault data plane of a `--keyvault-url`
+/// template: the URL without the vault (`https://{vault}.vault.azure.net`
+/// → `https://vault.azure.net/.default`).
+pub(crate) fn keyvault_scope(template: &str) -> Result<String, CollectError> {
+    if !template.contains("{vault}") {
+        return Err(CollectError::Url {
+            flag: "keyvault-url",
+            url: template.to_string(),
+            reason: "expected `{vault}` where the vault's name goes".into(),
+        });
+    }
+    base_url("keyvault-url", &template.replace("{vault}", "vault"))?;
+    let bare = template.replace("{vault}.", "").replace("/{vault}", "");
+    Ok(format!("{}/.default", bare.trim_end_matches('/')))
 }
 
 /// The token scope of an API: its base URL and `/.default`
@@ -170,6 +224,13 @@ impl Api {
         Err(Failure::error(format!(
             "more than {MAX_PAGES} pages: stopped"
         )))
+    }
+
+    /// One object (no list, no pages): the answer of one GET.
+    pub(crate) async fn get_one(&self, url: Url) -> Result<Value, Failure> {
+        let body = self.send(1, url).await?;
+        serde_json::from_slice(&body)
+            .map_err(|e| Failure::error(format!("the answer is not JSON ({e})")))
     }
 
     /// One request: the body of a success, or why not.
@@ -386,6 +447,15 @@ mod tests {
         assert_eq!(scope(&u), "https://graph.microsoft.com/.default");
         let u = base_url("graph-url", "https://127.0.0.1:8443/graph").unwrap();
         assert_eq!(scope(&u), "https://127.0.0.1:8443/graph/.default");
+        assert_eq!(
+            keyvault_scope(crate::KEYVAULT_URL).unwrap(),
+            "https://vault.azure.net/.default"
+        );
+        assert_eq!(
+            keyvault_scope("https://127.0.0.1:8443/kv/{vault}").unwrap(),
+            "https://127.0.0.1:8443/kv/.default"
+        );
+        assert!(keyvault_scope("https://vault.azure.net").is_err());
         for bad in [
             "http://graph.microsoft.com",
             "graph.microsoft.com",

@@ -85,6 +85,9 @@ pub const MAX_ATTEMPTS: u32 = 10;
 pub const GRAPH_URL: &str = "https://graph.microsoft.com";
 /// Azure Resource Manager in the public cloud.
 pub const ARM_URL: &str = "https://management.azure.com";
+/// A Key Vault's data plane in Azure's public cloud; `{vault}` is the
+/// vault's name. Its token scope is `https://vault.azure.net/.default`.
+pub const KEYVAULT_URL: &str = "https://{vault}.vault.azure.net";
 
 /// What to collect, with which credential, and where to write it.
 #[derive(Debug, Clone)]
@@ -114,6 +117,14 @@ pub struct CollectOptions {
     pub tool: String,
     /// Attempts per request; 0 means [`MAX_ATTEMPTS`].
     pub max_attempts: u32,
+    /// `--inspect-secret-values`: each listed Key Vault secret's value is
+    /// read in memory, scanned for the credentials it holds and dropped;
+    /// what it holds (never the value) goes to
+    /// `keyvault/blastgraph-inspected.json`.
+    pub inspect_values: bool,
+    /// A vault's data-plane URL, `{vault}` standing for its name
+    /// ([`KEYVAULT_URL`]).
+    pub keyvault_url: String,
 }
 
 impl Default for CollectOptions {
@@ -129,6 +140,8 @@ impl Default for CollectOptions {
             out_dir: PathBuf::new(),
             tool: String::new(),
             max_attempts: 0,
+            inspect_values: false,
+            keyvault_url: KEYVAULT_URL.into(),
         }
     }
 }
@@ -210,6 +223,13 @@ pub async fn collect_async(
     let graph_scope = fetch::scope(&graph_base);
     let arm_scope = fetch::scope(&arm_base);
     auth::check(&chosen, &[&graph_scope, &arm_scope]).await?;
+    let vaults = if opts.inspect_values {
+        let scope = fetch::keyvault_scope(&opts.keyvault_url)?;
+        auth::check(&chosen, &[&scope]).await?;
+        Some((opts.keyvault_url.clone(), scope))
+    } else {
+        None
+    };
 
     std::fs::create_dir_all(&opts.out_dir).map_err(|source| CollectError::Write {
         path: opts.out_dir.clone(),
@@ -233,7 +253,14 @@ pub async fn collect_async(
         attempts,
     );
     let ctx = ctx::Ctx::new(opts.out_dir.clone(), progress);
-    let collected = calls::run(&ctx, &graph, &arm, opts).await?;
+    let vaults = vaults.map(|(template, scope)| fetch::Vaults {
+        template,
+        scope,
+        https: https.clone(),
+        token: chosen.token.clone(),
+        attempts,
+    });
+    let collected = calls::run(&ctx, &graph, &arm, vaults.as_ref(), opts).await?;
 
     let mut calls = ctx.into_calls();
     calls.sort_by(|a, b| (a.api, &a.path).cmp(&(b.api, &b.path)));

@@ -40,6 +40,10 @@ pub enum Api {
     Graph,
     /// Azure Resource Manager (`arm/…` files).
     Arm,
+    /// A Key Vault's data plane (`--inspect-secret-values` only: secret
+    /// values, read in memory, no file).
+    #[serde(rename = "keyvault")]
+    KeyVault,
 }
 
 /// What came of one call (shared by every provider's collection).

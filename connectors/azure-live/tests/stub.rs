@@ -173,7 +173,14 @@ fn certificates(
 enum Audience {
     Graph,
     Arm,
+    /// The Key Vault data plane (`/kv/VAULT/…`).
+    KeyVault,
 }
+
+/// The one Key Vault value the stand-in holds: `kv-ml`'s `db-password`
+/// carries billing-app's client secret beside its client id.
+const KV_SEED: &str = "Bil8Q~SEEDEDKEYVAULTVALUE0123456789abcd";
+const BILLING_APP_ID: &str = "a0000137-0000-4000-8000-000000000137";
 
 /// One request the stand-in answered.
 #[derive(Debug, Clone)]
@@ -383,6 +390,8 @@ fn audience_of(resource: &str) -> Option<Audience> {
         Some(Audience::Graph)
     } else if r.ends_with("/arm") {
         Some(Audience::Arm)
+    } else if r.ends_with("/kv") {
+        Some(Audience::KeyVault)
     } else {
         None
     }
@@ -392,6 +401,7 @@ fn issue(st: &mut State, aud: Audience) -> String {
     let t = unique(match aud {
         Audience::Graph => "tok-graph",
         Audience::Arm => "tok-arm",
+        Audience::KeyVault => "tok-kv",
     });
     st.tokens.insert(t.clone(), aud);
     t
@@ -476,6 +486,8 @@ fn route(
         (Audience::Graph, r)
     } else if let Some(r) = path.strip_prefix("/arm/") {
         (Audience::Arm, r)
+    } else if let Some(r) = path.strip_prefix("/kv/") {
+        (Audience::KeyVault, r)
     } else {
         return error(404, "NotFound", "no such endpoint");
     };
@@ -490,6 +502,27 @@ fn route(
             401,
             "InvalidAuthenticationToken",
             "Access token validation failure.",
+        );
+    }
+    if aud == Audience::KeyVault {
+        // The data plane: `GET /kv/VAULT/secrets/NAME?api-version=7.4`.
+        if query_param(query, "api-version").is_none() {
+            return error(400, "BadParameter", "api-version is required");
+        }
+        if rest != "kv-ml/secrets/db-password" {
+            return error(
+                404,
+                "SecretNotFound",
+                "A secret with (name/id) was not found in this key vault.",
+            );
+        }
+        let value = json!({"client_id": BILLING_APP_ID, "client_secret": KV_SEED}).to_string();
+        return (
+            200,
+            vec![],
+            json!({"value": value, "id": format!("https://127.0.0.1:{}/kv/kv-ml/secrets/db-password/0f0f", st.port),
+                   "attributes": {"enabled": true, "created": 1764000000, "updated": 1764000000}})
+                .to_string(),
         );
     }
     let api = if aud == Audience::Graph {
@@ -958,6 +991,71 @@ fn client_secret_collects_the_fixture() {
             "{f} differs between two collections"
         );
     }
+}
+
+/// `--inspect-secret-values`: each listed Key Vault secret's value is read
+/// from the data plane (its own token audience) in memory; no value is
+/// written; `keyvault/blastgraph-inspected.json` says `kv-ml/db-password`
+/// holds billing-app's client secret, and blastgraph run with the flag
+/// links the secret to billing-app.
+#[test]
+fn inspecting_key_vault_values_writes_what_they_hold_never_the_values() {
+    let stub = Stub::start();
+    let tmp = tempfile::tempdir().unwrap();
+    let out = tmp.path().join("collect");
+    let secret = stub.secret();
+    let run = Run::new(&stub, out.clone())
+        .client_secret(&secret)
+        .arg("--inspect-secret-values")
+        .arg("--keyvault-url")
+        .arg(&stub.url("kv/{vault}"))
+        .go();
+    ok(&run);
+    let mut needles = vec![secret, KV_SEED.to_string()];
+    needles.extend(stub.tokens());
+    assert_nothing_leaks(&out, &run, &needles);
+    let log = stub.log();
+    assert!(
+        log.iter()
+            .any(|l| l.path == "/kv/kv-ml/secrets/db-password" && l.status == 200),
+        "{log:#?}"
+    );
+    let found = read_json(&out, "keyvault/blastgraph-inspected.json");
+    assert_eq!(
+        found["inspected"][0]["secret"], "kv-ml/db-password",
+        "{found:#}"
+    );
+    assert_eq!(
+        found["inspected"][0]["found"][0]["kind"],
+        "entra client secret"
+    );
+    assert_eq!(found["inspected"][0]["found"][0]["key"], BILLING_APP_ID);
+    let m = manifest(&out);
+    let read = m
+        .calls
+        .iter()
+        .find(|c| c.path == "kv-ml/secrets/db-password")
+        .unwrap();
+    assert_eq!((read.status, read.file.as_deref()), (Status::Ok, None));
+    // The graph: the secret holds billing-app's credential, with the flag.
+    let holds = |inspect: bool| {
+        let args = blastgraph_cli::args::InputArgs {
+            input: vec![out.clone()],
+            quiet: true,
+            inspect_secret_values: inspect,
+        };
+        let g = blastgraph_cli::inputs::load(&args, &mut Vec::new()).unwrap();
+        (0..g.edge_count() as u32)
+            .filter(|e| {
+                let c = g.edge(*e);
+                g.id(c.from).ends_with("/vaults/kv-ml/secrets/db-password")
+                    && format!("{:?}", c.kind) == "HoldsCredential"
+            })
+            .map(|e| g.id(g.edge(e).to).to_string())
+            .collect::<Vec<_>>()
+    };
+    assert_eq!(holds(true), ["entra:a0000141-0000-4000-8000-000000000141"]);
+    assert_eq!(holds(false), Vec::<String>::new());
 }
 
 #[test]

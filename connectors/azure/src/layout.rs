@@ -25,6 +25,9 @@ pub(crate) enum Call {
     /// `az keyvault secret show`): `…/keyvault/VAULT/secrets/NAME.json`.
     /// Read only with `--inspect-secret-values`.
     SecretValue { vault: String, name: String },
+    /// What `collect azure --inspect-secret-values` found in Key Vault
+    /// values: `…/keyvault/blastgraph-inspected.json`.
+    Inspected,
 }
 
 /// The call a path names, if it is in the layout.
@@ -44,6 +47,12 @@ pub(crate) fn classify(path: &str) -> Option<Call> {
                 || next.eq_ignore_ascii_case("providers"))
         {
             return Some(Call::Arm(parts[i + 1..].join("/")));
+        }
+        if here == "keyvault"
+            && format!("{next}.json") == blastgraph_model::credentials::INSPECTED_FILE
+            && i + 2 == parts.len()
+        {
+            return Some(Call::Inspected);
         }
         if here == "keyvault"
             && let [vault, secrets, name] = &parts[i + 1..]

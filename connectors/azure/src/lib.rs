@@ -91,6 +91,9 @@ fn read_file(
     if let Some(Call::SecretValue { vault, name }) = &call {
         return read_secret_value(facts, file, vault, name, path, bytes, out);
     }
+    if let Some(Call::Inspected) = &call {
+        return read_inspected(facts, file, path, bytes, out);
+    }
     // A file of the raw layout is read as one, without scanning its head.
     if call.is_none()
         && read_azurehound::claims(bytes.get(..bytes.len().min(4096)).unwrap_or(bytes))
@@ -114,10 +117,73 @@ fn read_file(
             let call = ArmCall::of(&arm);
             read_arm::read(&call, &arm, file, &top, facts, out);
         }
-        Some(Call::SecretValue { .. }) | None => {
+        Some(Call::SecretValue { .. } | Call::Inspected) | None => {
             out.warning("$", "not a file of the Azure raw layout; skipped");
         }
     }
+    Ok(())
+}
+
+/// `keyvault/blastgraph-inspected.json`: what a live collection found in
+/// Key Vault values (never a value), taken only with
+/// `--inspect-secret-values`; a bad entry is reported and the others kept.
+fn read_inspected(
+    facts: &mut Facts,
+    file: usize,
+    path: &str,
+    bytes: &[u8],
+    out: &mut EstateBuilder,
+) -> Result<(), IngestError> {
+    use blastgraph_model::credentials::{Finding, kind_named};
+    use blastgraph_model::json::RecordError;
+    if !out.inspect_values() {
+        out.warning(
+            "$",
+            "what a collection found in secret values (--inspect-secret-values); it links secrets only with that flag; file skipped",
+        );
+        return Ok(());
+    }
+    let value = read_document(path, bytes, out)?;
+    let top = top_of(path, &value)?;
+    blastgraph_model::json::for_each_record(&top, "inspected", out, |s, out| {
+        let secret = s.req_str("secret")?;
+        let Some((vault, name)) = secret.split_once('/') else {
+            return Err(RecordError::from((
+                s.at("secret"),
+                "expected VAULT/NAME".to_string(),
+            )));
+        };
+        let mut found = Vec::new();
+        blastgraph_model::json::for_each_record(s, "found", out, |f, out| {
+            let kind = f.req_str("kind")?;
+            let Some(kind) = kind_named(kind) else {
+                out.warning(
+                    f.at("kind"),
+                    format!("unknown credential kind `{kind}`; skipped"),
+                );
+                return Ok(());
+            };
+            found.push(Finding {
+                line: 0,
+                kind,
+                shown: f.req_str("shown")?.to_string(),
+                node: None,
+                unplaced: None,
+                key: f.opt_str("key")?.map(str::to_string),
+            });
+            Ok::<(), RecordError>(())
+        });
+        facts.inspected.push(facts::Inspected {
+            vault: vault.to_ascii_lowercase(),
+            name: name.to_ascii_lowercase(),
+            found,
+            at: facts::At {
+                file,
+                path: s.path.clone(),
+            },
+        });
+        Ok(())
+    });
     Ok(())
 }
 
