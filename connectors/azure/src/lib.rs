@@ -134,56 +134,26 @@ fn read_inspected(
     bytes: &[u8],
     out: &mut EstateBuilder,
 ) -> Result<(), IngestError> {
-    use blastgraph_model::credentials::{Finding, kind_named};
-    use blastgraph_model::json::RecordError;
-    if !out.inspect_values() {
-        out.warning(
-            "$",
-            "what a collection found in secret values (--inspect-secret-values); it links secrets only with that flag; file skipped",
-        );
-        return Ok(());
-    }
     let value = read_document(path, bytes, out)?;
     let top = top_of(path, &value)?;
-    blastgraph_model::json::for_each_record(&top, "inspected", out, |s, out| {
-        let secret = s.req_str("secret")?;
-        let Some((vault, name)) = secret.split_once('/') else {
-            return Err(RecordError::from((
-                s.at("secret"),
-                "expected VAULT/NAME".to_string(),
-            )));
+    for entry in blastgraph_model::credentials::read_inspected_file(&top, out) {
+        let Some((vault, name)) = entry.secret.split_once('/') else {
+            out.error(
+                format!("{}.secret", entry.at),
+                format!("`{}`: expected VAULT/NAME; skipped", entry.secret),
+            );
+            continue;
         };
-        let mut found = Vec::new();
-        blastgraph_model::json::for_each_record(s, "found", out, |f, out| {
-            let kind = f.req_str("kind")?;
-            let Some(kind) = kind_named(kind) else {
-                out.warning(
-                    f.at("kind"),
-                    format!("unknown credential kind `{kind}`; skipped"),
-                );
-                return Ok(());
-            };
-            found.push(Finding {
-                line: 0,
-                kind,
-                shown: f.req_str("shown")?.to_string(),
-                node: None,
-                unplaced: None,
-                key: f.opt_str("key")?.map(str::to_string),
-            });
-            Ok::<(), RecordError>(())
-        });
         facts.inspected.push(facts::Inspected {
             vault: vault.to_ascii_lowercase(),
             name: name.to_ascii_lowercase(),
-            found,
+            found: entry.found.into_iter().map(|(f, _)| f).collect(),
             at: facts::At {
                 file,
-                path: s.path.clone(),
+                path: entry.at,
             },
         });
-        Ok(())
-    });
+    }
     Ok(())
 }
 

@@ -230,48 +230,19 @@ fn inspected(
     top: &Obj<'_>,
     out: &mut EstateBuilder,
 ) -> Result<(), RecordError> {
-    use blastgraph_model::credentials::{Finding, kind_named};
-    if !out.inspect_values() {
-        out.warning(
-            "$",
-            "what a collection found in secret values (--inspect-secret-values); it links secrets only with that flag; file skipped",
-        );
-        return Ok(());
-    }
-    blastgraph_model::json::for_each_record(top, "inspected", out, |s, out| {
-        let secret = s.req_str("secret")?;
-        let Some((ns, name)) = secret.split_once('/') else {
-            return Err((s.at("secret"), "expected NAMESPACE/NAME".to_string()).into());
+    for entry in blastgraph_model::credentials::read_inspected_file(top, out) {
+        let Some((ns, name)) = entry.secret.split_once('/') else {
+            out.error(
+                format!("{}.secret", entry.at),
+                format!("`{}`: expected NAMESPACE/NAME; skipped", entry.secret),
+            );
+            continue;
         };
-        blastgraph_model::json::for_each_record(s, "found", out, |f, out| {
-            let kind = f.req_str("kind")?;
-            let Some(kind) = kind_named(kind) else {
-                out.warning(
-                    f.at("kind"),
-                    format!("unknown credential kind `{kind}`; skipped"),
-                );
-                return Ok(());
-            };
-            c.inspected.push((
-                ns.to_string(),
-                name.to_string(),
-                Finding {
-                    line: 0,
-                    kind,
-                    shown: f.req_str("shown")?.to_string(),
-                    node: None,
-                    unplaced: None,
-                    key: f.opt_str("key")?.map(str::to_string),
-                },
-                At {
-                    file,
-                    path: f.path.clone(),
-                },
-            ));
-            Ok::<(), RecordError>(())
-        });
-        Ok::<(), RecordError>(())
-    });
+        for (f, path) in entry.found {
+            c.inspected
+                .push((ns.to_string(), name.to_string(), f, At { file, path }));
+        }
+    }
     Ok(())
 }
 

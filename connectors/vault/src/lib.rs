@@ -265,68 +265,36 @@ fn inspect_value(facts: &Facts, call: &Call, path: &str, bytes: &[u8], out: &mut
 
 /// `blastgraph-inspected.json`, what `collect vault --inspect-secret-values`
 /// found in the values it read (never a value): with the flag, each
-/// credential becomes a hint on its secret's node; without it, the file is
-/// skipped, since a value-inspection link exists only with the flag. A bad
-/// entry is reported and the others kept.
+/// credential becomes a hint on its secret's node
+/// ([`blastgraph_model::credentials::read_inspected_file`]).
 fn read_inspected(facts: &Facts, path: &str, bytes: &[u8], out: &mut EstateBuilder) {
-    use blastgraph_model::credentials::{InspectedSecret, kind_named};
-    if !out.inspect_values() {
-        out.warning(
-            "$",
-            "what a collection found in secret values (--inspect-secret-values); it links secrets only with that flag; file skipped",
-        );
-        return;
-    }
     let Some(value) = read_or_report(path, bytes, out) else {
         return;
     };
-    let Some(entries) = value.get("inspected").and_then(serde_json::Value::as_array) else {
-        out.file_error(&IngestError::Shape {
-            file: path.to_string(),
-            location: "$.inspected".into(),
-            message: "expected an array of inspected secrets".into(),
-        });
-        return;
+    let top = match top_of(path, &value) {
+        Ok(t) => t,
+        Err(e) => return out.file_error(&e),
     };
-    for (i, entry) in entries.iter().enumerate() {
-        let at = format!("$.inspected[{i}]");
-        let s: InspectedSecret = match serde_json::from_value(entry.clone()) {
-            Ok(s) => s,
-            Err(e) => {
-                out.error_code(
-                    Code::BadRecord,
-                    at,
-                    format!("not an inspected secret: {e}; skipped"),
-                );
-                continue;
-            }
-        };
-        let Some((secret, _)) = value_secret(facts, &s.secret) else {
+    for entry in blastgraph_model::credentials::read_inspected_file(&top, out) {
+        let Some((secret, _)) = value_secret(facts, &entry.secret) else {
             out.warning_code(
                 Code::UnresolvedReference,
-                format!("{at}.secret"),
+                format!("{}.secret", entry.at),
                 format!(
                     "`{}` is not a KV read of a mount in sys/mounts.json; skipped",
-                    s.secret
+                    entry.secret
                 ),
             );
             continue;
         };
-        for (j, c) in s.found.into_iter().enumerate() {
-            let Some(kind) = kind_named(&c.kind) else {
-                out.warning(
-                    format!("{at}.found[{j}].kind"),
-                    format!("unknown credential kind `{}`; skipped", c.kind),
-                );
-                continue;
-            };
+        for (f, at) in entry.found {
             out.add_credential_hint(blastgraph_model::CredentialHint {
                 secret: secret.clone(),
-                kind,
-                key: c.key,
-                shown: c.shown,
+                kind: f.kind,
+                key: f.key,
+                shown: f.shown,
                 source: path.to_string(),
-                location: format!("{at}.found[{j}]"),
+                location: at,
             });
         }
     }

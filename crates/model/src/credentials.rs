@@ -67,6 +67,68 @@ pub struct InspectedCredential {
     pub shown: String,
 }
 
+/// One entry of an inspected-values file, as a connector reads it.
+#[derive(Debug, Clone)]
+pub struct InspectedEntry {
+    /// The secret, as the layout names it (see [`InspectedSecret::secret`]).
+    pub secret: String,
+    /// The entry's place in the file (`$.inspected[0]`).
+    pub at: String,
+    /// What its value holds, each with its place in the file.
+    pub found: Vec<(Finding, String)>,
+}
+
+/// Reads an inspected-values file ([`InspectedFile`]) for a connector. With
+/// `--inspect-secret-values`, its entries; a bad record or an unknown kind
+/// is reported and the others kept. Without the flag, none: a link made by
+/// value inspection exists only with the flag, and the file is said to be
+/// skipped.
+pub fn read_inspected_file(
+    top: &crate::json::Obj<'_>,
+    out: &mut crate::EstateBuilder,
+) -> Vec<InspectedEntry> {
+    use crate::json::{RecordError, for_each_record};
+    let mut entries = Vec::new();
+    if !out.inspect_values() {
+        out.warning(
+            "$",
+            "what a collection found in secret values (--inspect-secret-values); it links secrets only with that flag; file skipped",
+        );
+        return entries;
+    }
+    for_each_record(top, "inspected", out, |s, out| {
+        let secret = s.req_str("secret")?.to_string();
+        let mut found = Vec::new();
+        for_each_record(s, "found", out, |f, out| {
+            let name = f.req_str("kind")?;
+            let Some(kind) = kind_named(name) else {
+                out.warning(
+                    f.at("kind"),
+                    format!("unknown credential kind `{name}`; skipped"),
+                );
+                return Ok(());
+            };
+            let finding = Finding {
+                line: 0,
+                kind,
+                shown: f.req_str("shown")?.to_string(),
+                node: None,
+                unplaced: None,
+                key: f.opt_str("key")?.map(str::to_string),
+            };
+            found.push((finding, f.path.clone()));
+            Ok::<(), RecordError>(())
+        });
+        entries.push(InspectedEntry {
+            secret,
+            at: s.path.clone(),
+            found,
+        });
+        Ok::<(), RecordError>(())
+    });
+    entries
+}
+
 impl From<&Finding> for InspectedCredential {
     fn from(f: &Finding) -> Self {
         InspectedCredential {
@@ -329,6 +391,41 @@ not a key: AKIA-too-short, sk-, ghp_x
         let kept = serde_json::to_string(&kept).unwrap_or_default();
         assert!(!kept.contains("SEEDED"), "{kept}");
         assert_eq!(kind_named("a kind of our own"), None);
+    }
+
+    #[test]
+    fn an_inspected_file_is_read_only_with_the_flag_and_bad_entries_are_said() {
+        let doc = serde_json::json!({"format": INSPECTED_FORMAT, "inspected": [
+            {"secret": "secret/data/a", "found": [
+                {"kind": "aws access key", "key": "AKIAEXAMPLE000000001", "shown": "AKIAEXAMPLE000000001"},
+                {"kind": "a kind of our own", "shown": "x"},
+                {"kind": "github token"}]},
+            {"found": []},
+        ]});
+        let top = crate::json::Obj::new(&doc, "$".into()).unwrap_or_else(|e| panic!("{e:?}"));
+        let mut b = crate::EstateBuilder::new();
+        assert!(read_inspected_file(&top, &mut b).is_empty());
+        b.set_inspect_values(true);
+        let entries = read_inspected_file(&top, &mut b);
+        assert_eq!(entries.len(), 1);
+        assert_eq!(entries[0].secret, "secret/data/a");
+        assert_eq!(entries[0].found.len(), 1);
+        assert_eq!(entries[0].found[0].0.kind, "aws access key");
+        assert_eq!(entries[0].found[0].1, "$.inspected[0].found[0]");
+        let said: Vec<String> = b
+            .finish()
+            .diagnostics
+            .iter()
+            .map(ToString::to_string)
+            .collect();
+        for want in [
+            "file skipped",
+            "unknown credential kind",
+            "$.inspected[0].found[2]",
+            "$.inspected[1]",
+        ] {
+            assert!(said.iter().any(|d| d.contains(want)), "{want}: {said:#?}");
+        }
     }
 
     #[test]

@@ -29,48 +29,29 @@ pub(crate) fn read_inspected(
     service: &str,
     out: &mut EstateBuilder,
 ) -> Result<(), IngestError> {
-    use blastgraph_model::credentials::kind_named;
-    if !out.inspect_values() {
-        out.warning(
-            "$",
-            "what a collection found in secret values (--inspect-secret-values); it links secrets only with that flag; file skipped",
-        );
-        return Ok(());
-    }
     let doc = read_document(path, bytes, out)?;
     let top = Obj::new(&doc, "$".into()).map_err(|e| IngestError::Shape {
         file: path.to_string(),
         location: e.location,
         message: e.message,
     })?;
-    blastgraph_model::json::for_each_record(&top, "inspected", out, |s, out| {
-        let arn = s.req_str("secret")?;
+    for entry in blastgraph_model::credentials::read_inspected_file(&top, out) {
         let secret = if service == "secretsmanager" {
-            blastgraph_model::ids::aws_secret(arn)
+            blastgraph_model::ids::aws_secret(&entry.secret)
         } else {
-            arn.to_string()
+            entry.secret
         };
-        blastgraph_model::json::for_each_record(s, "found", out, |f, out| {
-            let kind = f.req_str("kind")?;
-            let Some(kind) = kind_named(kind) else {
-                out.warning(
-                    f.at("kind"),
-                    format!("unknown credential kind `{kind}`; skipped"),
-                );
-                return Ok(());
-            };
+        for (f, at) in entry.found {
             out.add_credential_hint(blastgraph_model::CredentialHint {
                 secret: secret.clone(),
-                kind,
-                key: f.opt_str("key")?.map(str::to_string),
-                shown: f.req_str("shown")?.to_string(),
+                kind: f.kind,
+                key: f.key,
+                shown: f.shown,
                 source: path.to_string(),
-                location: f.path.clone(),
+                location: at,
             });
-            Ok::<(), blastgraph_model::json::RecordError>(())
-        });
-        Ok::<(), blastgraph_model::json::RecordError>(())
-    });
+        }
+    }
     Ok(())
 }
 
