@@ -3,7 +3,7 @@
 use std::path::{Path, PathBuf};
 use std::time::Duration;
 
-use blastgraph_live_http::{Token, env, get_json};
+use blastgraph_live_http::{ClientPem, Token, env, get_json};
 use blastgraph_model::collect::{CollectError, Collector, Progress, write_json};
 use blastgraph_model::credentials::{INSPECTED_FILE, InspectedSecret};
 use serde_json::{Value, json};
@@ -16,10 +16,14 @@ const IN_CLUSTER: &str = "/var/run/secrets/kubernetes.io/serviceaccount";
 pub struct Options {
     /// The API server (`https://…:6443`).
     pub server: String,
-    /// The bearer token.
-    pub token: Token,
-    /// PEM bundle of the cluster's CA.
+    /// The bearer token, unless a client certificate signs in.
+    pub token: Option<Token>,
+    /// PEM bundle of the cluster's CA, a file.
     pub ca: Option<PathBuf>,
+    /// The cluster's CA as PEM (a kubeconfig's), when not a file.
+    pub ca_pem: Option<Vec<u8>>,
+    /// A client certificate to sign in with (a kubeconfig's).
+    pub client: Option<ClientPem>,
     /// The cluster's name in the layout (`k8s/NAME/`).
     pub cluster: String,
     /// Where the layout goes.
@@ -81,6 +85,19 @@ impl Collector for K8sCollector {
                     .value_parser(clap::value_parser!(PathBuf))
                     .help("The cluster's CA (default: KUBE_CA_FILE, or the pod's)"),
             )
+            .arg(
+                clap::Arg::new("kubeconfig")
+                    .long("kubeconfig")
+                    .value_name("FILE")
+                    .value_parser(clap::value_parser!(PathBuf))
+                    .help("The kubeconfig (default: KUBECONFIG's first file, else ~/.kube/config), when no --server or KUBE_SERVER is given"),
+            )
+            .arg(
+                clap::Arg::new("context")
+                    .long("context")
+                    .value_name("NAME")
+                    .help("The kubeconfig's context (default: its current-context)"),
+            )
             .arg(blastgraph_model::collect::inspect_arg("each secret's data"))
     }
 
@@ -91,38 +108,72 @@ impl Collector for K8sCollector {
         progress: &dyn Progress,
     ) -> Result<String, CollectError> {
         let in_cluster = Path::new(IN_CLUSTER);
-        let server = args
+        let cluster = args
+            .get_one::<String>("cluster")
+            .cloned()
+            .ok_or("--cluster is required")?;
+        let output = blastgraph_model::collect::output_of(args)?;
+        let inspect_values = blastgraph_model::collect::inspect_of(args);
+        let explicit = args
             .get_one::<String>("server")
             .cloned()
-            .or_else(|| env("KUBE_SERVER"))
-            .or_else(|| {
-                let host = env("KUBERNETES_SERVICE_HOST")?;
-                let port = env("KUBERNETES_SERVICE_PORT").unwrap_or_else(|| "443".into());
-                Some(format!("https://{host}:{port}"))
-            })
-            .ok_or("no API server: give --server or set KUBE_SERVER (kubectl users: run connectors/k8s/k8s-snapshot.sh)")?;
-        let token = env("KUBE_TOKEN")
-            .or_else(|| {
-                std::fs::read_to_string(in_cluster.join("token"))
-                    .ok()
-                    .map(|t| t.trim().to_string())
-            })
-            .ok_or("no token: set KUBE_TOKEN (or run inside a pod with a service account)")?;
-        let ca = args
+            .or_else(|| env("KUBE_SERVER"));
+        let kubeconfig = args
+            .get_one::<PathBuf>("kubeconfig")
+            .cloned()
+            .or_else(crate::kubeconfig::default_path);
+        let ca_flag = args
             .get_one::<PathBuf>("certificate-authority")
             .cloned()
-            .or_else(|| env("KUBE_CA_FILE").map(PathBuf::from))
-            .or_else(|| Some(in_cluster.join("ca.crt")).filter(|p| p.is_file()));
-        let opts = Options {
-            server,
-            token: token.into(),
-            ca,
-            cluster: args
-                .get_one::<String>("cluster")
-                .cloned()
-                .ok_or("--cluster is required")?,
-            output: blastgraph_model::collect::output_of(args)?,
-            inspect_values: blastgraph_model::collect::inspect_of(args),
+            .or_else(|| env("KUBE_CA_FILE").map(PathBuf::from));
+        let opts = match (explicit, kubeconfig) {
+            (None, Some(file)) => {
+                let context = args.get_one::<String>("context").map(String::as_str);
+                let k = crate::kubeconfig::load(&file, context)?;
+                progress.stage(&format!(
+                    "kubeconfig {} context {}",
+                    file.display(),
+                    k.context
+                ));
+                Options {
+                    server: k.server,
+                    token: env("KUBE_TOKEN").map(Token::from).or(k.token),
+                    ca: ca_flag,
+                    ca_pem: k.ca,
+                    client: k.client,
+                    cluster,
+                    output,
+                    inspect_values,
+                }
+            }
+            (explicit, _) => {
+                let server = explicit
+                    .or_else(|| {
+                        let host = env("KUBERNETES_SERVICE_HOST")?;
+                        let port = env("KUBERNETES_SERVICE_PORT").unwrap_or_else(|| "443".into());
+                        Some(format!("https://{host}:{port}"))
+                    })
+                    .ok_or("no API server: give --server or KUBE_SERVER, or a kubeconfig (--kubeconfig, KUBECONFIG, ~/.kube/config)")?;
+                let token = env("KUBE_TOKEN")
+                    .or_else(|| {
+                        std::fs::read_to_string(in_cluster.join("token"))
+                            .ok()
+                            .map(|t| t.trim().to_string())
+                    })
+                    .ok_or(
+                        "no token: set KUBE_TOKEN (or run inside a pod with a service account)",
+                    )?;
+                Options {
+                    server,
+                    token: Some(token.into()),
+                    ca: ca_flag.or_else(|| Some(in_cluster.join("ca.crt")).filter(|p| p.is_file())),
+                    ca_pem: None,
+                    client: None,
+                    cluster,
+                    output,
+                    inspect_values,
+                }
+            }
         };
         let n = collect(&opts, progress)?;
         Ok(format!(
@@ -138,20 +189,31 @@ impl Collector for K8sCollector {
 fn get(
     agent: &blastgraph_live_http::ureq::Agent,
     url: &str,
-    token: &Token,
+    token: Option<&Token>,
 ) -> Result<Value, String> {
-    let auth = format!("Bearer {}", token.expose());
-    get_json(
-        agent,
-        url,
-        &[("Authorization", &auth), ("Accept", "application/json")],
-        512 * 1024 * 1024,
-    )
+    let auth = token.map(|t| format!("Bearer {}", t.expose()));
+    let mut headers = vec![("Accept", "application/json")];
+    if let Some(a) = &auth {
+        headers.push(("Authorization", a.as_str()));
+    }
+    get_json(agent, url, &headers, 512 * 1024 * 1024)
 }
 
 /// Collects the cluster's folder; the number of objects written.
 pub fn collect(opts: &Options, progress: &dyn Progress) -> Result<usize, CollectError> {
-    let agent = blastgraph_live_http::agent(opts.ca.as_deref(), Duration::from_secs(120))?;
+    let timeout = Duration::from_secs(120);
+    let agent = match (&opts.ca, &opts.ca_pem, &opts.client) {
+        (Some(file), _, client) => {
+            let pem = std::fs::read(file).map_err(|e| format!("CA {}: {e}", file.display()))?;
+            let name = file.display().to_string();
+            blastgraph_live_http::agent_tls(Some((&pem, &name)), client.as_ref(), timeout)?
+        }
+        (None, pem, client) => blastgraph_live_http::agent_tls(
+            pem.as_deref().map(|p| (p, "of the kubeconfig")),
+            client.as_ref(),
+            timeout,
+        )?,
+    };
     let base = opts.server.trim_end_matches('/');
     let mut items = Vec::new();
     let mut inspected = Vec::new();
@@ -167,8 +229,8 @@ pub fn collect(opts: &Options, progress: &dyn Progress) -> Result<usize, Collect
                     format!("&continue={cont}")
                 }
             );
-            let mut page =
-                get(&agent, &url, &opts.token).map_err(|e| format!("{base}/{path}: {e}"))?;
+            let mut page = get(&agent, &url, opts.token.as_ref())
+                .map_err(|e| format!("{base}/{path}: {e}"))?;
             progress.call_done();
             let list = match page.get_mut("items").map(Value::take) {
                 Some(Value::Array(list)) => list,
@@ -228,7 +290,7 @@ pub fn collect(opts: &Options, progress: &dyn Progress) -> Result<usize, Collect
     let oidc = get(
         &agent,
         &format!("{base}/.well-known/openid-configuration"),
-        &opts.token,
+        opts.token.as_ref(),
     )
     .map_err(|e| format!("{base}/.well-known/openid-configuration: {e}"))?;
     progress.call_done();

@@ -25,8 +25,10 @@ fn stub(dir: &Path) -> blastgraph_gen::LocalServer {
 fn options(server: &str, token: &str, out: &Path) -> Options {
     Options {
         server: server.into(),
-        token: token.into(),
+        token: Some(token.into()),
         ca: None,
+        ca_pem: None,
+        client: None,
         cluster: "prod-eks".into(),
         output: out.to_path_buf(),
         inspect_values: false,
@@ -129,6 +131,51 @@ fn inspecting_values_writes_what_they_hold_never_the_values() {
         "{without:#?}"
     );
     assert!(!without.iter().any(|d| d.contains("github token")));
+}
+
+/// `collect k8s --kubeconfig FILE --context NAME`: the server and the
+/// token come from the kubeconfig's context, as kubectl reads it.
+#[test]
+fn a_kubeconfig_context_gives_the_server_and_the_token() {
+    use blastgraph_model::collect::Collector;
+    let tmp = tempfile::tempdir().expect("tempdir");
+    let s = stub(tmp.path());
+    let config = tmp.path().join("config");
+    std::fs::write(
+        &config,
+        format!(
+            "apiVersion: v1\nkind: Config\ncurrent-context: other\nclusters:\n- name: prod\n  cluster:\n    server: {}\ncontexts:\n- name: prod-admin\n  context:\n    cluster: prod\n    user: admin\n- name: other\n  context:\n    cluster: prod\n    user: nobody\nusers:\n- name: admin\n  user:\n    token: k8s-test-token\n- name: nobody\n  user:\n    token: wrong-token\n",
+            s.url
+        ),
+    )
+    .expect("kubeconfig");
+    let out = tmp.path().join("out");
+    let c = &blastgraph_connector_k8s_live::COLLECTOR;
+    let run = |context: &str| {
+        let m = c
+            .command()
+            .try_get_matches_from([
+                "k8s",
+                "--cluster",
+                "prod-eks",
+                "-o",
+                &out.display().to_string(),
+                "--kubeconfig",
+                &config.display().to_string(),
+                "--context",
+                context,
+            ])
+            .expect("flags");
+        c.collect(&m, "blastgraph test", &NoProgress)
+    };
+    let said = run("prod-admin").expect("collects");
+    assert!(said.contains("prod-eks"), "{said}");
+    assert!(out.join("k8s/prod-eks/rbac.json").is_file());
+    // The other context's user is refused; its token is not shown.
+    let e = run("other").expect_err("refused").to_string();
+    assert!(!e.contains("wrong-token"), "{e}");
+    let e = run("nowhere").expect_err("no such context").to_string();
+    assert!(e.contains("no context `nowhere`"), "{e}");
 }
 
 #[test]

@@ -47,20 +47,72 @@ pub fn env(name: &str) -> Option<String> {
 /// with a whole-request timeout, trusting `ca` (a PEM bundle) when given,
 /// else Mozilla's roots.
 pub fn agent(ca: Option<&Path>, timeout: Duration) -> Result<ureq::Agent, String> {
+    let pem = match ca {
+        Some(ca) => Some((
+            std::fs::read(ca).map_err(|e| format!("CA {}: {e}", ca.display()))?,
+            ca.display().to_string(),
+        )),
+        None => None,
+    };
+    let ca = pem.as_ref().map(|(p, name)| (p.as_slice(), name.as_str()));
+    agent_tls(ca, None, timeout)
+}
+
+/// A client certificate and its key, as PEM (a kubeconfig's
+/// `client-certificate-data` and `client-key-data`); the key never prints.
+#[derive(Clone)]
+pub struct ClientPem {
+    /// The certificate chain.
+    pub cert: Vec<u8>,
+    /// The private key.
+    pub key: Token,
+}
+
+impl std::fmt::Debug for ClientPem {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str("ClientPem(<hidden>)")
+    }
+}
+
+/// The certificates of a PEM bundle.
+fn certificates(pem: &[u8]) -> Vec<ureq::tls::Certificate<'static>> {
+    ureq::tls::parse_pem(pem)
+        .filter_map(Result::ok)
+        .filter_map(|item| match item {
+            ureq::tls::PemItem::Certificate(c) => Some(c.to_owned()),
+            _ => None,
+        })
+        .collect()
+}
+
+/// [`agent`] from PEM bytes: `ca` (the bundle and what to call it in an
+/// error) to trust instead of Mozilla's roots, and a client certificate
+/// to present.
+pub fn agent_tls(
+    ca: Option<(&[u8], &str)>,
+    client: Option<&ClientPem>,
+    timeout: Duration,
+) -> Result<ureq::Agent, String> {
     let mut tls = ureq::tls::TlsConfig::builder();
-    if let Some(ca) = ca {
-        let pem = std::fs::read(ca).map_err(|e| format!("CA {}: {e}", ca.display()))?;
-        let certs: Vec<ureq::tls::Certificate<'static>> = ureq::tls::parse_pem(&pem)
-            .filter_map(Result::ok)
-            .filter_map(|item| match item {
-                ureq::tls::PemItem::Certificate(c) => Some(c.to_owned()),
-                _ => None,
-            })
-            .collect();
+    if let Some((pem, name)) = ca {
+        let certs = certificates(pem);
         if certs.is_empty() {
-            return Err(format!("CA {}: no PEM certificate in it", ca.display()));
+            return Err(format!("CA {name}: no PEM certificate in it"));
         }
         tls = tls.root_certs(ureq::tls::RootCerts::Specific(Arc::new(certs)));
+    }
+    if let Some(c) = client {
+        let chain = certificates(&c.cert);
+        let key = ureq::tls::parse_pem(c.key.expose().as_bytes())
+            .filter_map(Result::ok)
+            .find_map(|item| match item {
+                ureq::tls::PemItem::PrivateKey(k) => Some(k.to_owned()),
+                _ => None,
+            });
+        let (false, Some(key)) = (chain.is_empty(), key) else {
+            return Err("the client certificate or its key is not PEM".into());
+        };
+        tls = tls.client_cert(Some(ureq::tls::ClientCert::new_with_certs(&chain, key)));
     }
     Ok(ureq::Agent::config_builder()
         .http_status_as_error(false)

@@ -14,6 +14,7 @@
 //! are traversed, or *access* and *contains* edges, which end at a target
 //! ([`EdgeKind::is_pivot`]).
 
+mod base64;
 mod call_status;
 #[cfg(feature = "collect")]
 pub mod collect;
@@ -29,6 +30,7 @@ pub mod redact;
 mod strings;
 mod vocab;
 
+pub use base64::base64_decode;
 pub use call_status::CallStatus;
 pub use edges::{EdgeRow, EdgeTable, Explanations};
 pub use estate::{

@@ -196,7 +196,8 @@ mod principal;
 mod tri;
 
 pub use actions::{ActionCatalog, ActionInfo, ActionLevel};
-pub use condition::{Condition, ConditionOp, Operator, SetQualifier, base64_decode};
+pub use blastgraph_model::base64_decode;
+pub use condition::{Condition, ConditionOp, Operator, SetQualifier};
 pub use context::{Context, KeyState};
 pub use error::{PolicyError, Problem};
 pub use eval::{
