@@ -119,14 +119,9 @@ impl<'a> Ctx<'a> {
                 rec.file = Some(rel);
                 Some(v)
             }
-            Err(f) => {
-                rec.status = f.status;
-                rec.message = Some(f.message);
-                None
-            }
+            Err(f) => self.failed(&mut rec, f),
         };
-        self.progress.call_done();
-        self.calls.borrow_mut().push(rec);
+        self.done(rec);
         Ok(out)
     }
 
@@ -159,15 +154,23 @@ impl<'a> Ctx<'a> {
         };
         let out = match result {
             Ok(v) => Some(v),
-            Err(f) => {
-                rec.status = f.status;
-                rec.message = Some(f.message);
-                None
-            }
+            Err(f) => self.failed(&mut rec, f),
         };
+        self.done(rec);
+        out
+    }
+
+    /// Marks a call's record with why it failed; nothing to return.
+    fn failed(&self, rec: &mut CallRecord, f: Failure) -> Option<Value> {
+        rec.status = f.status;
+        rec.message = Some(f.message);
+        None
+    }
+
+    /// A call ends: its record is kept, the progress told.
+    fn done(&self, rec: CallRecord) {
         self.progress.call_done();
         self.calls.borrow_mut().push(rec);
-        out
     }
 
     /// Makes calls [`CONCURRENCY`] at a time; the answers in the jobs' order.

@@ -2137,15 +2137,7 @@ impl<'a> Emit<'a> {
             );
             let source = self.path(&i.at).to_string();
             for found in &i.found {
-                self.out
-                    .add_credential_hint(blastgraph_model::CredentialHint {
-                        secret: secret.clone(),
-                        kind: found.kind,
-                        key: found.key.clone(),
-                        shown: found.shown.clone(),
-                        source: source.clone(),
-                        location: i.at.path.clone(),
-                    });
+                self.out.add_found(&secret, found, &source, &i.at.path);
             }
         }
     }

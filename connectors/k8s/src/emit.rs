@@ -504,15 +504,7 @@ impl<'a> Emit<'a> {
         for (ns, name, f, at) in &self.c.inspected {
             let secret = self.secret(ns, name);
             let source = self.c.files.get(at.file).cloned().unwrap_or_default();
-            self.out
-                .add_credential_hint(blastgraph_model::CredentialHint {
-                    secret,
-                    kind: f.kind,
-                    key: f.key.clone(),
-                    shown: f.shown.clone(),
-                    source,
-                    location: at.path.clone(),
-                });
+            self.out.add_found(&secret, f, &source, &at.path);
         }
     }
 

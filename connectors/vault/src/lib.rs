@@ -287,15 +287,8 @@ fn read_inspected(facts: &Facts, path: &str, bytes: &[u8], out: &mut EstateBuild
             );
             continue;
         };
-        for (f, at) in entry.found {
-            out.add_credential_hint(blastgraph_model::CredentialHint {
-                secret: secret.clone(),
-                kind: f.kind,
-                key: f.key,
-                shown: f.shown,
-                source: path.to_string(),
-                location: at,
-            });
+        for (f, at) in &entry.found {
+            out.add_found(&secret, f, path, at);
         }
     }
 }

@@ -474,15 +474,28 @@ impl EstateBuilder {
         location: &str,
     ) {
         for f in crate::credentials::scan_value(value) {
-            self.add_credential_hint(CredentialHint {
-                secret: secret.to_string(),
-                kind: f.kind,
-                key: f.key,
-                shown: f.shown,
-                source: source.to_string(),
-                location: location.to_string(),
-            });
+            self.add_found(secret, &f, source, location);
         }
+    }
+
+    /// Records one credential a secret's value holds (found by
+    /// [`crate::credentials::scan`], or read from an inspected-values
+    /// file): a hint for `secret`, placed once every input is read.
+    pub fn add_found(
+        &mut self,
+        secret: &str,
+        f: &crate::credentials::Finding,
+        source: &str,
+        location: &str,
+    ) {
+        self.add_credential_hint(CredentialHint {
+            secret: secret.to_string(),
+            kind: f.kind,
+            key: f.key.clone(),
+            shown: f.shown.clone(),
+            source: source.to_string(),
+            location: location.to_string(),
+        });
     }
 
     /// Places each credential inspected values hold, once every input is

@@ -41,15 +41,8 @@ pub(crate) fn read_inspected(
         } else {
             entry.secret
         };
-        for (f, at) in entry.found {
-            out.add_credential_hint(blastgraph_model::CredentialHint {
-                secret: secret.clone(),
-                kind: f.kind,
-                key: f.key,
-                shown: f.shown,
-                source: path.to_string(),
-                location: at,
-            });
+        for (f, at) in &entry.found {
+            out.add_found(&secret, f, path, at);
         }
     }
     Ok(())
