@@ -252,7 +252,10 @@ impl<'a> Emit<'a> {
     }
 
     /// An edge with its provenance; `cond` makes it conditional.
-    #[allow(clippy::too_many_arguments)]
+    #[expect(
+        clippy::too_many_arguments,
+        reason = "one call site per rule reads best with its parts named in order"
+    )]
     fn edge(
         &mut self,
         (from, to): (String, String),

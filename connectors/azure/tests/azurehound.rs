@@ -5,8 +5,15 @@
 //! from Graph's.
 
 // Fixture helpers outside `#[test]` functions read files and may fail loudly.
-#![allow(clippy::expect_used)]
+#![expect(
+    clippy::expect_used,
+    reason = "a test fails loudly on what it does not expect"
+)]
 
+#[expect(
+    dead_code,
+    reason = "this test crate uses only some of the shared helpers"
+)]
 mod common;
 
 use blastgraph_model::{EdgeKind, Estate};

@@ -3,8 +3,15 @@
 //! the real API shapes, with a second page and a failing call, then read by
 //! the connector.
 
-#![allow(clippy::expect_used)]
+#![expect(
+    clippy::expect_used,
+    reason = "a test fails loudly on what it does not expect"
+)]
 
+#[expect(
+    dead_code,
+    reason = "this test crate uses only some of the shared helpers"
+)]
 mod common;
 
 use std::path::Path;

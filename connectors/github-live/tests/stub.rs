@@ -3,7 +3,10 @@
 //! the collector merges the pages back into the fixture's documents, the
 //! connector reads them, and the token is never written.
 
-#![allow(clippy::expect_used)]
+#![expect(
+    clippy::expect_used,
+    reason = "a test fails loudly on what it does not expect"
+)]
 
 use std::path::{Path, PathBuf};
 

@@ -456,7 +456,10 @@ pub(crate) fn emit(org: &Org, out: &mut EstateBuilder) {
             &at.path,
         );
     };
-    #[allow(clippy::too_many_arguments)]
+    #[expect(
+        clippy::too_many_arguments,
+        reason = "one call site per rule reads best with its parts named in order"
+    )]
     fn edge(
         out: &mut EstateBuilder,
         org: &Org,

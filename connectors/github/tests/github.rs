@@ -2,8 +2,6 @@
 //! a workflow as which Actions subject, with its negative twins, and the
 //! workflow meeting the Vault fixture's JWT role.
 
-#![allow(clippy::expect_used)]
-
 use std::path::Path;
 
 use blastgraph_connector_github::GithubConnector;

@@ -2,8 +2,6 @@
 //! --paginate PATH` from the fixture, each list split into two pages as
 //! `--paginate` prints them: the script writes the fixture's documents.
 
-#![allow(clippy::expect_used)]
-
 use std::path::Path;
 use std::process::Command;
 

@@ -1,8 +1,6 @@
 //! Google Workspace OAuth tokens: what each app reaches through the
 //! users who granted it, with negative twins.
 
-#![allow(clippy::expect_used)]
-
 use blastgraph_connector_google::GoogleConnector;
 use blastgraph_model::{AccessLevel, Connector, EdgeKind, Estate};
 

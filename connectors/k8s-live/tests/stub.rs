@@ -3,7 +3,10 @@
 //! writes the layout with every object and no value, and the connector
 //! reads it.
 
-#![allow(clippy::expect_used)]
+#![expect(
+    clippy::expect_used,
+    reason = "a test fails loudly on what it does not expect"
+)]
 
 use std::path::{Path, PathBuf};
 

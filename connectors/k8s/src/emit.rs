@@ -87,7 +87,10 @@ impl<'a> Emit<'a> {
         );
     }
 
-    #[allow(clippy::too_many_arguments)]
+    #[expect(
+        clippy::too_many_arguments,
+        reason = "one call site per rule reads best with its parts named in order"
+    )]
     fn edge(
         &mut self,
         from: &str,

@@ -2,8 +2,6 @@
 //! security engineer expects of a cluster's RBAC, each with its negative
 //! twin, and the cluster meeting the Vault fixture through the issuer.
 
-#![allow(clippy::expect_used)]
-
 use std::path::Path;
 
 use blastgraph_connector_k8s::K8sConnector;

@@ -2,8 +2,6 @@
 //! print what the real ones print for the fixture cluster (its secrets with
 //! their values): the script writes the fixture's files, with no value.
 
-#![allow(clippy::expect_used)]
-
 use std::path::Path;
 use std::process::Command;
 

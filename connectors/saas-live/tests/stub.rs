@@ -2,7 +2,10 @@
 //! connectors' fixtures one item at a time: the pages merge back into the
 //! fixtures' records, the connectors read them, tokens are never written.
 
-#![allow(clippy::expect_used)]
+#![expect(
+    clippy::expect_used,
+    reason = "a test fails loudly on what it does not expect"
+)]
 
 use std::path::{Path, PathBuf};
 

@@ -1,7 +1,5 @@
 //! Slack approved apps: what each reaches by its scopes and token type.
 
-#![allow(clippy::expect_used)]
-
 use blastgraph_connector_slack::SlackConnector;
 use blastgraph_model::{AccessLevel, Connector, EstateBuilder};
 

@@ -4,7 +4,10 @@
 //! never asks for a value, never writes its token, and the connector reads
 //! what it wrote.
 
-#![allow(clippy::expect_used)]
+#![expect(
+    clippy::expect_used,
+    reason = "a test fails loudly on what it does not expect"
+)]
 
 use std::path::{Path, PathBuf};
 

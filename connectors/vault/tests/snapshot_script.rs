@@ -3,7 +3,10 @@
 //! rebuilds the fixture's layout file for file, and never asks for a
 //! secret's value.
 
-#![allow(clippy::expect_used)]
+#![expect(
+    clippy::expect_used,
+    reason = "a test fails loudly on what it does not expect"
+)]
 
 use std::path::Path;
 use std::process::Command;

@@ -2,7 +2,10 @@
 //! as what, what each login's ACL lets it read or mint, and the answers a
 //! security engineer expects, each with its negative twin.
 
-#![allow(clippy::expect_used)]
+#![expect(
+    clippy::expect_used,
+    reason = "a test fails loudly on what it does not expect"
+)]
 
 use std::path::Path;
 

@@ -1,9 +1,10 @@
 //! What the Azure tests share: the Contoso fixture's ids and readers of
 //! an estate's edges.
 
-// Helpers outside `#[test]` functions read files and may fail loudly; each
-// test crate uses only some of them.
-#![allow(clippy::expect_used, dead_code)]
+#![expect(
+    clippy::expect_used,
+    reason = "helpers outside `#[test]` functions read files and may fail loudly"
+)]
 
 use std::path::{Path, PathBuf};
 
