@@ -208,3 +208,114 @@ fn inspected_values_link_secrets_and_no_value_reaches_any_output() {
         );
     }
 }
+
+/// `--format mermaid` and `--format dot` draw an answer's paths: every hop
+/// once, between declared nodes, conditional ones dashed. Graphviz renders
+/// the DOT (`.ci/run` installs it); a query without paths says so.
+#[test]
+fn paths_are_drawn_as_mermaid_and_dot() {
+    let trace = |format: &str| {
+        ok(&[
+            "trace",
+            "-q",
+            "--from",
+            "AKIAEXAMPLELEGACY01",
+            "--to",
+            "acme-customer-pii",
+            "-k",
+            "2",
+            "--format",
+            format,
+        ])
+    };
+    let m = trace("mermaid");
+    assert!(m.starts_with("flowchart LR\n"), "{m}");
+    let declared: Vec<&str> = m
+        .lines()
+        .filter_map(|l| l.trim().split_once("[\"").map(|(n, _)| n))
+        .collect();
+    let hops: Vec<(&str, &str)> = m
+        .lines()
+        .filter_map(|l| {
+            let l = l.trim();
+            let (from, rest) = l.split_once(" -->|").or_else(|| l.split_once(" -.->|"))?;
+            Some((from, rest.rsplit_once("| ")?.1))
+        })
+        .collect();
+    assert!(hops.len() >= 4, "{m}");
+    for (from, to) in &hops {
+        assert!(
+            declared.contains(from) && declared.contains(to),
+            "{from} -> {to} in {m}"
+        );
+    }
+    assert!(
+        m.contains("AKIAEXAMPLELEGACY01") && m.contains("class n0 credential"),
+        "{m}"
+    );
+    let dot = trace("dot");
+    assert!(dot.starts_with("digraph blastgraph {"), "{dot}");
+    // Graphviz reads it.
+    let svg = render_dot(&dot);
+    assert!(
+        svg.contains("<svg") && svg.contains("acme&#45;customer&#45;pii"),
+        "{svg}"
+    );
+    // blast and who-can draw theirs; --limit caps the paths and says so.
+    let blast = ok(&[
+        "blast",
+        "-q",
+        "-c",
+        "support-agent",
+        "--format",
+        "dot",
+        "--limit",
+        "2",
+    ]);
+    assert!(blast.contains("more paths left out (--limit)"), "{blast}");
+    assert!(render_dot(&blast).contains("<svg"));
+    let who = ok(&[
+        "who-can",
+        "-q",
+        "--reach",
+        "acme-customer-pii",
+        "--format",
+        "mermaid",
+    ]);
+    assert!(
+        who.starts_with("flowchart LR\n") && who.contains("acme-customer-pii"),
+        "{who}"
+    );
+    // Answers without paths refuse.
+    let (code, _, err) = crate::run(&["rank", "-q", "--format", "mermaid"]);
+    assert_eq!(code, 2);
+    assert!(err.contains("blast, who-can and trace"), "{err}");
+}
+
+/// `dot -Tsvg` of a DOT graph; fails the test when Graphviz is missing or
+/// refuses the graph.
+fn render_dot(dot: &str) -> String {
+    use std::io::Write;
+    let mut child = std::process::Command::new("dot")
+        .arg("-Tsvg")
+        .stdin(std::process::Stdio::piped())
+        .stdout(std::process::Stdio::piped())
+        .stderr(std::process::Stdio::piped())
+        .spawn()
+        .unwrap_or_else(|e| {
+            panic!("Graphviz `dot` is needed (apt-get install graphviz; .ci/run installs it): {e}")
+        });
+    child
+        .stdin
+        .take()
+        .unwrap()
+        .write_all(dot.as_bytes())
+        .unwrap();
+    let out = child.wait_with_output().unwrap();
+    assert!(
+        out.status.success(),
+        "dot refused the graph: {}\n{dot}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    String::from_utf8_lossy(&out.stdout).into_owned()
+}

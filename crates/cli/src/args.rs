@@ -113,6 +113,10 @@ pub enum Format {
     Csv,
     /// Like csv, as Apache Parquet (needs --output).
     Parquet,
+    /// The answer's paths as a Mermaid flowchart (blast, who-can, trace).
+    Mermaid,
+    /// The answer's paths as a Graphviz DOT graph (blast, who-can, trace).
+    Dot,
 }
 
 /// Where and how answers are written.

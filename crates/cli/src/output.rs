@@ -3,6 +3,7 @@
 use std::io::Write;
 
 use anyhow::{Context, Result, bail};
+use blastgraph_export::diagram::Diagram;
 use blastgraph_export::text::printable;
 use blastgraph_export::{TableFormat, sink_for};
 use polars::prelude::DataFrame;
@@ -18,7 +19,13 @@ pub struct Answer<'a, T: Serialize> {
     pub text: &'a dyn Fn(&T, usize) -> String,
     /// The table form.
     pub frame: &'a dyn Fn(&T) -> Result<DataFrame, blastgraph_export::ExportError>,
+    /// The paths as a diagram, for answers that have paths (`--limit`
+    /// paths per section).
+    pub diagram: Option<&'a Draw<T>>,
 }
+
+/// How an answer draws its paths: the report and `--limit`.
+pub type Draw<T> = dyn Fn(&T, usize) -> Diagram;
 
 /// Writes `answer` as `args` says, to `--output` or to `stdout`.
 pub fn emit<T: Serialize>(
@@ -35,6 +42,18 @@ pub fn emit<T: Serialize>(
         Format::Json => {
             serde_json::to_writer_pretty(&mut bytes, answer.report)?;
             bytes.push(b'\n');
+        }
+        Format::Mermaid | Format::Dot => {
+            let Some(draw) = answer.diagram else {
+                bail!("--format mermaid and dot draw paths: blast, who-can and trace have them");
+            };
+            let d = draw(answer.report, args.limit);
+            let text = if args.format == Format::Mermaid {
+                d.mermaid()
+            } else {
+                d.dot()
+            };
+            bytes.extend(text.as_bytes());
         }
         Format::Csv | Format::Parquet => {
             let format = if args.format == Format::Csv {

@@ -17,6 +17,7 @@ use blastgraph_analysis::report::{
 use blastgraph_graph::Graph;
 use polars::prelude::*;
 
+pub mod diagram;
 pub mod text;
 
 /// Why an export failed.

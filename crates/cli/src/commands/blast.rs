@@ -56,6 +56,7 @@ pub fn run(args: &BlastArgs, out: &mut dyn Write, err: &mut dyn Write) -> Result
             report: &report,
             text: &blast_text,
             frame: &blast_frame,
+            diagram: Some(&blastgraph_export::diagram::blast_diagram),
         },
         out,
     )?;

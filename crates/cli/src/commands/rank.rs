@@ -45,6 +45,7 @@ pub fn run(args: &RankArgs, out: &mut dyn Write, err: &mut dyn Write) -> Result<
             report: &views,
             text: &|v, _| rank_text(v),
             frame: &|v| rank_frame(v),
+            diagram: None,
         },
         out,
     )?;

@@ -26,6 +26,7 @@ pub fn run(args: &TraceArgs, out: &mut dyn Write, err: &mut dyn Write) -> Result
             report: &report,
             text: &|r, _| trace_text(r),
             frame: &trace_frame,
+            diagram: Some(&|r, _| blastgraph_export::diagram::trace_diagram(r)),
         },
         out,
     )?;

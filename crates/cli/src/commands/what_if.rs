@@ -28,6 +28,7 @@ pub fn run(args: &WhatIfArgs, out: &mut dyn Write, err: &mut dyn Write) -> Resul
             report: &report,
             text: &what_if_text,
             frame: &what_if_frame,
+            diagram: None,
         },
         out,
     )?;

@@ -42,6 +42,7 @@ pub fn run(args: &WhoCanArgs, out: &mut dyn Write, err: &mut dyn Write) -> Resul
             report: &report,
             text: &who_can_text,
             frame: &who_can_frame,
+            diagram: Some(&blastgraph_export::diagram::who_can_diagram),
         },
         out,
     )?;
