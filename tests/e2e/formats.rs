@@ -319,3 +319,139 @@ fn render_dot(dot: &str) -> String {
     );
     String::from_utf8_lossy(&out.stdout).into_owned()
 }
+
+/// `export --to graphml` writes the whole graph as GraphML that an XML
+/// parser reads back: as many nodes and edges as the CSV tables, every
+/// edge between declared nodes, every value under a declared key; hostile
+/// names stay text (escaped, control characters shown).
+#[test]
+fn the_graphml_export_reads_back() {
+    let dir = tempfile::tempdir().unwrap();
+    let out = dir.path().join("g");
+    let o = out.to_str().unwrap();
+    ok(&["export", "-q", "--to", "graphml", "-o", o]);
+    let csv = dir.path().join("csv");
+    ok(&["export", "-q", "--to", "csv", "-o", csv.to_str().unwrap()]);
+    let rows = |f: &str| {
+        std::fs::read_to_string(csv.join(f))
+            .unwrap()
+            .lines()
+            .count()
+            - 1
+    };
+    let g = read_graphml(&out.join("graph.graphml"));
+    assert_eq!(g.nodes.len(), rows("nodes.csv"));
+    assert_eq!(g.edges.len(), rows("edges.csv"));
+    for (s, t) in &g.edges {
+        assert!(g.nodes.contains(s) && g.nodes.contains(t), "{s} -> {t}");
+    }
+    assert!(g.undeclared.is_empty(), "{:?}", g.undeclared);
+    // Hostile names: parsed back as the text they were, escapes shown.
+    let hostile = crate::inputs_outputs::hostile_estate(dir.path());
+    let out2 = dir.path().join("h");
+    ok(&[
+        "export",
+        "-q",
+        "-i",
+        hostile.to_str().unwrap(),
+        "--to",
+        "graphml",
+        "-o",
+        out2.to_str().unwrap(),
+    ]);
+    let h = read_graphml(&out2.join("graph.graphml"));
+    assert!(
+        h.texts
+            .iter()
+            .any(|t| t.starts_with("=HYPERLINK(\"http://x\")\\u{1b}[31mred\nfake line")),
+        "{:?}",
+        h.texts
+    );
+    // And the diagrams of the hostile estate hold no control character.
+    for format in ["mermaid", "dot"] {
+        let d = ok(&[
+            "blast",
+            "-q",
+            "-i",
+            hostile.to_str().unwrap(),
+            "-c",
+            "role/evil",
+            "--format",
+            format,
+        ]);
+        assert!(!d.contains('\u{1b}') && !d.contains('\u{202e}'), "{d}");
+        if format == "dot" {
+            assert!(render_dot(&d).contains("<svg"));
+        }
+    }
+}
+
+/// What a GraphML file holds, read with an XML parser.
+struct GraphMl {
+    nodes: std::collections::BTreeSet<String>,
+    edges: Vec<(String, String)>,
+    texts: Vec<String>,
+    undeclared: Vec<String>,
+}
+
+fn read_graphml(path: &std::path::Path) -> GraphMl {
+    use quick_xml::events::Event;
+    let text = std::fs::read_to_string(path).unwrap();
+    let mut r = quick_xml::Reader::from_str(&text);
+    let mut g = GraphMl {
+        nodes: Default::default(),
+        edges: Vec::new(),
+        texts: Vec::new(),
+        undeclared: Vec::new(),
+    };
+    let mut keys = std::collections::BTreeSet::new();
+    let attr = |e: &quick_xml::events::BytesStart<'_>, name: &str| {
+        e.attributes()
+            .map(Result::unwrap)
+            .find(|a| a.key.as_ref() == name.as_bytes())
+            .map(|a| a.unescape_value().unwrap().into_owned())
+    };
+    // Character data comes in pieces: text, and each entity reference.
+    let mut piece = String::new();
+    loop {
+        match r.read_event().unwrap() {
+            Event::Eof => break,
+            Event::End(_) if !piece.is_empty() => g.texts.push(std::mem::take(&mut piece)),
+            Event::GeneralRef(e) => {
+                let name = e.decode().unwrap();
+                piece.push_str(match name.as_ref() {
+                    "amp" => "&",
+                    "lt" => "<",
+                    "gt" => ">",
+                    "quot" => "\"",
+                    "apos" => "'",
+                    other => panic!("unexpected entity &{other};"),
+                });
+            }
+            Event::Start(e) | Event::Empty(e) => {
+                piece.clear();
+                match e.name().as_ref() {
+                    b"key" => {
+                        keys.insert(attr(&e, "id").unwrap());
+                    }
+                    b"node" => {
+                        g.nodes.insert(attr(&e, "id").unwrap());
+                    }
+                    b"edge" => g
+                        .edges
+                        .push((attr(&e, "source").unwrap(), attr(&e, "target").unwrap())),
+                    b"data" => {
+                        let k = attr(&e, "key").unwrap();
+                        if !keys.contains(&k) {
+                            g.undeclared.push(k);
+                        }
+                    }
+                    _ => {}
+                }
+            }
+            Event::Text(t) => piece.push_str(&t.decode().unwrap()),
+            _ => {}
+        }
+    }
+    g
+}

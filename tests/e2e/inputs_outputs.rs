@@ -258,7 +258,7 @@ fn blank_and_non_compromisable_ids_are_refused() {
 
 /// An estate whose names carry terminal escapes, a bidi override, a
 /// newline and spreadsheet formulas.
-fn hostile_estate(dir: &Path) -> PathBuf {
+pub(crate) fn hostile_estate(dir: &Path) -> PathBuf {
     let p = dir.join("hostile.json");
     let doc = serde_json::json!({
         "format": "blastgraph-estate",

@@ -292,6 +292,9 @@ pub enum ExportTo {
     Parquet,
     /// JSON arrays of rows.
     Json,
+    /// The whole graph as one GraphML file (`graph.graphml`: Gephi, yEd,
+    /// NetworkX), instead of the tables.
+    Graphml,
 }
 
 /// `export`

@@ -18,6 +18,7 @@ use blastgraph_graph::Graph;
 use polars::prelude::*;
 
 pub mod diagram;
+pub mod graphml;
 pub mod text;
 
 /// Why an export failed.

@@ -13,13 +13,25 @@ use crate::args::{ExportArgs, ExportTo};
 pub fn run(args: &ExportArgs, out: &mut dyn Write, err: &mut dyn Write) -> Result<u8> {
     crate::inputs::check_output(&args.input, &args.output)?;
     let g = crate::inputs::load(&args.input, err)?;
+    std::fs::create_dir_all(&args.output)
+        .with_context(|| format!("cannot create {}", args.output.display()))?;
     let format = match args.to {
         ExportTo::Csv => TableFormat::Csv,
         ExportTo::Parquet => TableFormat::Parquet,
         ExportTo::Json => TableFormat::Json,
+        ExportTo::Graphml => {
+            let path = args.output.join("graph.graphml");
+            crate::output::write_file(&path, blastgraph_export::graphml::graphml(&g).as_bytes())?;
+            writeln!(
+                out,
+                "wrote {} ({} nodes, {} edges)",
+                path.display(),
+                g.node_count(),
+                g.edges().len()
+            )?;
+            return Ok(0);
+        }
     };
-    std::fs::create_dir_all(&args.output)
-        .with_context(|| format!("cannot create {}", args.output.display()))?;
     let (rows, _) = if args.strict {
         blastgraph_analysis::rank(&g, &Filter::strict(true))
     } else {
