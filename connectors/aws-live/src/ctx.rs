@@ -53,12 +53,10 @@ impl<'a> Ctx<'a> {
         rel: String,
         inspected: Vec<blastgraph_model::credentials::InspectedSecret>,
     ) -> Result<(), CollectError> {
-        let file = blastgraph_model::credentials::InspectedFile {
-            format: blastgraph_model::credentials::INSPECTED_FORMAT.to_string(),
-            inspected,
-        };
-        // Strings only: serialising it cannot fail.
-        self.write(&rel, &serde_json::to_value(&file).unwrap_or_default())?;
+        self.write(
+            &rel,
+            &blastgraph_model::credentials::InspectedFile::json(inspected),
+        )?;
         self.progress.call_started(service, "blastgraph-inspected");
         self.ok(scope, service, "blastgraph-inspected", None, rel);
         Ok(())

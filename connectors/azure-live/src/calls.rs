@@ -145,8 +145,8 @@ pub(crate) async fn run(
     vaults: Option<&Vaults>,
     opts: &CollectOptions,
 ) -> Result<Collected, CollectError> {
-    // Key Vault secrets listed: (vault name, secret name).
-    let mut secrets: Vec<(String, String)> = Vec::new();
+    // Key Vault secrets listed: (vault name, its secrets' names).
+    let mut secrets: Vec<(String, Vec<String>)> = Vec::new();
     // ---- Microsoft Graph
     ctx.progress.stage("graph");
     let top = ctx
@@ -313,39 +313,37 @@ pub(crate) async fn run(
             let (Some(answer), Some(path)) = (listed.get(i), paths.get(i)) else {
                 continue;
             };
-            for name in keys(ctx, a, path, answer.as_ref(), "name", is_safe_segment) {
-                secrets.push((vault.clone(), name.to_string()));
-            }
+            let names = keys(ctx, a, path, answer.as_ref(), "name", is_safe_segment);
+            secrets.push((vault, names.into_iter().map(str::to_string).collect()));
         }
     }
     if let Some(vaults) = vaults {
         ctx.progress.stage("key vault values (in memory)");
         let mut inspected = Vec::new();
-        for (vault, name) in &secrets {
-            let Some(answer) = ctx.read_value(vaults, vault, name).await else {
-                continue;
-            };
-            let found = answer
-                .get("value")
-                .and_then(Value::as_str)
-                .map(scan_value)
-                .unwrap_or_default();
-            drop(answer);
-            if !found.is_empty() {
-                inspected.push(InspectedSecret {
-                    secret: format!("{vault}/{name}"),
-                    found: found.iter().map(Into::into).collect(),
-                });
+        for (vault, names) in &secrets {
+            // One data-plane client per vault, its token asked for once.
+            let api = vaults.api(vault);
+            for name in names {
+                let Some(answer) = ctx.read_value(&api, vault, name).await else {
+                    continue;
+                };
+                let found = answer
+                    .get("value")
+                    .and_then(Value::as_str)
+                    .map(scan_value)
+                    .unwrap_or_default();
+                drop(answer);
+                if !found.is_empty() {
+                    inspected.push(InspectedSecret {
+                        secret: format!("{vault}/{name}"),
+                        found: found.iter().map(Into::into).collect(),
+                    });
+                }
             }
         }
-        let file = blastgraph_model::credentials::InspectedFile {
-            format: blastgraph_model::credentials::INSPECTED_FORMAT.into(),
-            inspected,
-        };
-        // Strings only: serialising it cannot fail.
         ctx.write(
             &format!("keyvault/{INSPECTED_FILE}"),
-            &serde_json::to_value(&file).unwrap_or_default(),
+            &blastgraph_model::credentials::InspectedFile::json(inspected),
         )?;
     }
     Ok(Collected {

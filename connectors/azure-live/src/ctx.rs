@@ -130,19 +130,19 @@ impl<'a> Ctx<'a> {
     /// `VAULT/secrets/NAME`), no file is written.
     pub(crate) async fn read_value(
         &self,
-        vaults: &crate::fetch::Vaults,
+        api: &Result<Api, Failure>,
         vault: &str,
         name: &str,
     ) -> Option<Value> {
         let path = format!("{vault}/secrets/{name}");
         self.progress.call_started("keyvault", &path);
         let query = "api-version=7.4";
-        let result = match vaults.api(vault) {
+        let result = match api {
             Ok(api) => match api.url(&["secrets", name], query) {
                 Ok(url) => api.get_one(url).await,
                 Err(f) => Err(f),
             },
-            Err(f) => Err(f),
+            Err(f) => Err(f.clone()),
         };
         let mut rec = CallRecord {
             api: manifest::Api::KeyVault,

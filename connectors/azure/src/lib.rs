@@ -178,24 +178,19 @@ fn read_secret_value(
     }
     let value = read_document(path, bytes, out)?;
     let top = top_of(path, &value)?;
-    let found = match top.opt_str("value") {
-        Ok(Some(v)) => blastgraph_model::credentials::scan_value(v),
-        Ok(None) => {
-            out.warning(
-                "$",
-                "no `value` in this Key Vault answer; nothing inspected",
-            );
-            return Ok(());
-        }
-        Err(e) => {
-            out.file_error(&IngestError::Shape {
-                file: path.to_string(),
-                location: e.location,
-                message: e.message,
-            });
-            return Ok(());
-        }
+    let value_of = top.opt_str("value").map_err(|e| IngestError::Shape {
+        file: path.to_string(),
+        location: e.location,
+        message: e.message,
+    })?;
+    let Some(v) = value_of else {
+        out.warning(
+            "$",
+            "no `value` in this Key Vault answer; nothing inspected",
+        );
+        return Ok(());
     };
+    let found = blastgraph_model::credentials::scan_value(v);
     drop(value);
     facts.inspected.push(facts::Inspected {
         vault: vault.to_string(),

@@ -202,18 +202,16 @@ fn get(
 /// Collects the cluster's folder; the number of objects written.
 pub fn collect(opts: &Options, progress: &dyn Progress) -> Result<usize, CollectError> {
     let timeout = Duration::from_secs(120);
-    let agent = match (&opts.ca, &opts.ca_pem, &opts.client) {
-        (Some(file), _, client) => {
-            let pem = std::fs::read(file).map_err(|e| format!("CA {}: {e}", file.display()))?;
-            let name = file.display().to_string();
-            blastgraph_live_http::agent_tls(Some((&pem, &name)), client.as_ref(), timeout)?
-        }
-        (None, pem, client) => blastgraph_live_http::agent_tls(
-            pem.as_deref().map(|p| (p, "of the kubeconfig")),
-            client.as_ref(),
-            timeout,
-        )?,
+    // A CA file (flag, environment, the pod's) wins over the kubeconfig's.
+    let file = match &opts.ca {
+        Some(f) => Some((blastgraph_live_http::read_ca(f)?, f.display().to_string())),
+        None => None,
     };
+    let ca = match &file {
+        Some((pem, name)) => Some((pem.as_slice(), name.as_str())),
+        None => opts.ca_pem.as_deref().map(|p| (p, "of the kubeconfig")),
+    };
+    let agent = blastgraph_live_http::agent_tls(ca, opts.client.as_ref(), timeout)?;
     let base = opts.server.trim_end_matches('/');
     let mut items = Vec::new();
     let mut inspected = Vec::new();

@@ -131,6 +131,21 @@ fn read(dir: &Path, field: &str, file: &str) -> Result<Vec<u8>, String> {
     std::fs::read(&p).map_err(|e| format!("`{field}` {}: {e}", p.display()))
 }
 
+/// A kubeconfig field given inline (`FIELD-data`, base64) or as a file
+/// (`FIELD`); the inline one wins, as in kubectl.
+fn data_or_file(
+    dir: &Path,
+    field: &str,
+    data: &Option<String>,
+    file: &Option<String>,
+) -> Result<Option<Vec<u8>>, String> {
+    match (data, file) {
+        (Some(d), _) => decode(&format!("{field}-data"), d).map(Some),
+        (None, Some(f)) => read(dir, field, f).map(Some),
+        (None, None) => Ok(None),
+    }
+}
+
 fn resolve(config: &Config, context: Option<&str>, dir: &Path) -> Result<Resolved, String> {
     let name = context
         .or(config.current_context.as_deref())
@@ -151,14 +166,12 @@ fn resolve(config: &Config, context: Option<&str>, dir: &Path) -> Result<Resolve
         .server
         .clone()
         .ok_or(format!("cluster `{cluster_name}` has no server"))?;
-    let ca = match (
+    let ca = data_or_file(
+        dir,
+        "certificate-authority",
         &cluster.certificate_authority_data,
         &cluster.certificate_authority,
-    ) {
-        (Some(data), _) => Some(decode("certificate-authority-data", data)?),
-        (None, Some(file)) => Some(read(dir, "certificate-authority", file)?),
-        (None, None) => None,
-    };
+    )?;
     let user = match ctx.user.as_deref() {
         Some(u) => find(&config.users, u, "user")?,
         None => &User::default(),
@@ -173,16 +186,13 @@ fn resolve(config: &Config, context: Option<&str>, dir: &Path) -> Result<Resolve
         let t = read(dir, "tokenFile", f)?;
         token = Some(Token::from(String::from_utf8_lossy(&t).trim()));
     }
-    let cert = match (&user.client_certificate_data, &user.client_certificate) {
-        (Some(d), _) => Some(decode("client-certificate-data", d)?),
-        (None, Some(f)) => Some(read(dir, "client-certificate", f)?),
-        (None, None) => None,
-    };
-    let key = match (&user.client_key_data, &user.client_key) {
-        (Some(d), _) => Some(decode("client-key-data", d)?),
-        (None, Some(f)) => Some(read(dir, "client-key", f)?),
-        (None, None) => None,
-    };
+    let cert = data_or_file(
+        dir,
+        "client-certificate",
+        &user.client_certificate_data,
+        &user.client_certificate,
+    )?;
+    let key = data_or_file(dir, "client-key", &user.client_key_data, &user.client_key)?;
     if let (Some(cert), Some(key)) = (cert, key) {
         client = Some(ClientPem {
             cert,

@@ -40,11 +40,7 @@ pub(crate) fn kind_of(path: &str, head: &[u8]) -> Option<Kind> {
     if compact.contains("\"association\":{") && compact.contains("\"serviceAccount\"") {
         return Some(Kind::PodIdentity);
     }
-    if path.ends_with(&format!(
-        "/{}",
-        blastgraph_model::credentials::INSPECTED_FILE
-    )) && compact.contains(blastgraph_model::credentials::INSPECTED_FORMAT)
-    {
+    if blastgraph_model::credentials::is_inspected_file(path, head) {
         return Some(Kind::Inspected);
     }
     None

@@ -144,13 +144,7 @@ fn read_all(files: &[(&str, &[u8], &str)], out: &mut EstateBuilder, begin: bool)
         let Some(facts) = roots.get_mut(root) else {
             continue;
         };
-        if rest
-            .rsplit('/')
-            .next()
-            .is_some_and(|name| name == blastgraph_model::credentials::INSPECTED_FILE)
-            && String::from_utf8_lossy(bytes.get(..bytes.len().min(512)).unwrap_or(bytes))
-                .contains(blastgraph_model::credentials::INSPECTED_FORMAT)
-        {
+        if blastgraph_model::credentials::is_inspected_file(rest, bytes) {
             read_inspected(facts, path, bytes, out);
             continue;
         }
@@ -225,16 +219,17 @@ fn holds_value(facts: &Facts, call: &Call) -> bool {
 }
 
 /// The node of the KV secret a value read (`MOUNT/data/PATH` in KV 2,
-/// `MOUNT/PATH` in KV 1), and where its value sits in the read's answer.
-fn value_secret(facts: &Facts, api: &str) -> Option<(String, &'static str)> {
+/// `MOUNT/PATH` in KV 1), and whether its mount is KV 2.
+fn value_secret(facts: &Facts, api: &str) -> Option<(String, bool)> {
     let (m, rest) = facts.mount_of(api)?;
     if m.kind != "kv" && m.kind != "generic" {
         return None;
     }
-    let (secret_path, location) = if m.kv_version == 2 {
-        (rest.strip_prefix("data/")?, "$.data.data")
+    let kv2 = m.kv_version == 2;
+    let secret_path = if kv2 {
+        rest.strip_prefix("data/")?
     } else {
-        (rest, "$.data")
+        rest
     };
     let cluster = facts.cluster_name.as_deref().unwrap_or("vault");
     let secret = blastgraph_model::ids::vault_path(
@@ -242,21 +237,27 @@ fn value_secret(facts: &Facts, api: &str) -> Option<(String, &'static str)> {
         &crate::facts::qualify(&m.ns, &m.path),
         secret_path,
     );
-    Some((secret, location))
+    Some((secret, kv2))
 }
 
 /// `--inspect-secret-values`: a KV read's value, in memory only, scanned
 /// for credentials; each one becomes a hint on the secret's node (what
 /// identifies it, never the value).
 fn inspect_value(facts: &Facts, call: &Call, path: &str, bytes: &[u8], out: &mut EstateBuilder) {
-    let Some((secret, location)) = value_secret(facts, &call.api) else {
+    let Some((secret, kv2)) = value_secret(facts, &call.api) else {
         return;
+    };
+    // Where the value sits in the read's answer.
+    let (pointer, location) = if kv2 {
+        ("/data/data", "$.data.data")
+    } else {
+        ("/data", "$.data")
     };
     let Some(value) = read_or_report(path, bytes, out) else {
         return;
     };
     let text = value
-        .pointer(&location[1..].replace('.', "/"))
+        .pointer(pointer)
         .and_then(|v| serde_json::to_string(v).ok())
         .unwrap_or_default();
     drop(value);

@@ -6,7 +6,7 @@
 //! every label is escaped for its language and control characters are
 //! shown as `\u{…}` ([`crate::text::printable`]).
 
-use std::collections::HashMap;
+use std::collections::{HashMap, HashSet};
 use std::fmt::Write;
 
 use blastgraph_analysis::report::{
@@ -20,8 +20,10 @@ pub struct Diagram {
     /// (id, name, class), in the order first met.
     nodes: Vec<(String, String, Option<Class>)>,
     index: HashMap<String, usize>,
-    /// (from, to, label, conditional) as node indexes, each hop once.
+    /// (from, to, label, conditional) as node indexes, each hop once, in
+    /// the order first met.
     edges: Vec<(usize, usize, String, bool)>,
+    drawn: HashSet<(usize, usize, String, bool)>,
     /// Paths left out by the limit.
     pub left_out: usize,
 }
@@ -53,7 +55,7 @@ impl Diagram {
                 let _ = write!(label, " ({m})");
             }
             let edge = (from, to, label, h.conditional);
-            if !self.edges.contains(&edge) {
+            if self.drawn.insert(edge.clone()) {
                 self.edges.push(edge);
             }
         }

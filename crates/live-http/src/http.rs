@@ -48,14 +48,16 @@ pub fn env(name: &str) -> Option<String> {
 /// else Mozilla's roots.
 pub fn agent(ca: Option<&Path>, timeout: Duration) -> Result<ureq::Agent, String> {
     let pem = match ca {
-        Some(ca) => Some((
-            std::fs::read(ca).map_err(|e| format!("CA {}: {e}", ca.display()))?,
-            ca.display().to_string(),
-        )),
+        Some(ca) => Some((read_ca(ca)?, ca.display().to_string())),
         None => None,
     };
     let ca = pem.as_ref().map(|(p, name)| (p.as_slice(), name.as_str()));
     agent_tls(ca, None, timeout)
+}
+
+/// A CA bundle file's bytes; the error names the file.
+pub fn read_ca(path: &Path) -> Result<Vec<u8>, String> {
+    std::fs::read(path).map_err(|e| format!("CA {}: {e}", path.display()))
 }
 
 /// A client certificate and its key, as PEM (a kubeconfig's

@@ -89,12 +89,11 @@ pub fn write_inspected(
     rel: &str,
     inspected: Vec<crate::credentials::InspectedSecret>,
 ) -> Result<(), CollectError> {
-    let file = crate::credentials::InspectedFile {
-        format: crate::credentials::INSPECTED_FORMAT.to_string(),
-        inspected,
-    };
-    let v = serde_json::to_value(&file).map_err(|e| e.to_string())?;
-    write_json(out_dir, rel, &v)
+    write_json(
+        out_dir,
+        rel,
+        &crate::credentials::InspectedFile::json(inspected),
+    )
 }
 
 /// Writes one file of a raw layout: `rel` is `/`-separated, relative to

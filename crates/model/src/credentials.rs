@@ -34,6 +34,14 @@ pub const INSPECTED_FORMAT: &str = "blastgraph-inspected-values";
 /// The name of an inspected-values file, at the root of a provider's layout.
 pub const INSPECTED_FILE: &str = "blastgraph-inspected.json";
 
+/// Whether a file is an inspected-values file: by its name *and* its
+/// `format` (`head` is the start of the file).
+pub fn is_inspected_file(path: &str, head: &[u8]) -> bool {
+    let name = path.rsplit(['/', '\\']).next().unwrap_or(path);
+    let head = head.get(..head.len().min(512)).unwrap_or(head);
+    name == INSPECTED_FILE && String::from_utf8_lossy(head).contains(INSPECTED_FORMAT)
+}
+
 /// An inspected-values file: per secret, the credentials its value holds,
 /// each by its kind, its public identifier and its shape. Never a value.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
@@ -42,6 +50,18 @@ pub struct InspectedFile {
     pub format: String,
     /// The secrets read whose values hold a credential.
     pub inspected: Vec<InspectedSecret>,
+}
+
+impl InspectedFile {
+    /// The file of these findings, as the JSON a collector writes.
+    pub fn json(inspected: Vec<InspectedSecret>) -> serde_json::Value {
+        let file = InspectedFile {
+            format: INSPECTED_FORMAT.to_string(),
+            inspected,
+        };
+        // Strings and arrays only: serialising it cannot fail.
+        serde_json::to_value(&file).unwrap_or_default()
+    }
 }
 
 /// One secret of an [`InspectedFile`].

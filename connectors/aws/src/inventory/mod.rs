@@ -288,36 +288,10 @@ impl Reader {
         let Some(kind) = classify(path) else {
             return Ok(());
         };
-        if let RawFile::Account {
-            service,
-            operation,
-            resource,
-            ..
-        } = &kind
-            && resource.is_empty()
-            && matches!(service.as_str(), "secretsmanager" | "ssm")
-            && format!("{operation}.json") == blastgraph_model::credentials::INSPECTED_FILE
-        {
-            return read::read_inspected(path, bytes, service, out);
-        }
-        if let RawFile::Account {
-            account,
-            region,
-            service,
-            operation,
-            resource,
-        } = &kind
-            && read::holds_value(service, operation)
-        {
-            // Refused unread unless --inspect-secret-values is given.
-            let place = read::ValuePlace {
-                account,
-                region: region.as_deref().unwrap_or_default(),
-                service,
-                op: operation,
-                resource,
-            };
-            return read::read_value(path, bytes, &place, out);
+        // Secret values and what a collection found in them: read (or
+        // refused) on their own terms, before any parse.
+        if let Some(read) = read::secret_file(path, bytes, &kind, out) {
+            return read;
         }
         let doc = read_document(path, bytes, out)?;
         let shape = |location: String, message: String| IngestError::Shape {
@@ -557,9 +531,8 @@ impl Reader {
 
     /// Files a resource's tag list (`field` of `top`) for its resource.
     fn pending_tags(&mut self, key: PolicyKey, top: &Obj<'_>, field: &str) {
-        let tags = tags_under(top, field);
-        let at = (self.file, top.at(field));
-        self.facts.inv.pending_tags.insert(key, (tags, at.0, at.1));
+        let pending = (tags_under(top, field), self.file, top.at(field));
+        self.facts.inv.pending_tags.insert(key, pending);
     }
 
     /// Parses a resource policy document into the arena and files it for

@@ -5,7 +5,7 @@ use super::*;
 
 /// Whether a call's answer holds a secret's value. Such files are refused
 /// unread unless `--inspect-secret-values` is given.
-pub(crate) fn holds_value(service: &str, op: &str) -> bool {
+fn holds_value(service: &str, op: &str) -> bool {
     matches!(
         (service, op),
         (
@@ -18,12 +18,50 @@ pub(crate) fn holds_value(service: &str, op: &str) -> bool {
     )
 }
 
+/// A file the usual parse must not touch: a secret's value, or what a
+/// collection found in values (`SERVICE/blastgraph-inspected.json`). `None`
+/// for any other file.
+pub(crate) fn secret_file(
+    path: &str,
+    bytes: &[u8],
+    raw: &RawFile,
+    out: &mut EstateBuilder,
+) -> Option<Result<(), IngestError>> {
+    let RawFile::Account {
+        account,
+        region,
+        service,
+        operation,
+        resource,
+    } = raw
+    else {
+        return None;
+    };
+    if resource.is_empty()
+        && matches!(service.as_str(), "secretsmanager" | "ssm")
+        && format!("{operation}.json") == blastgraph_model::credentials::INSPECTED_FILE
+    {
+        return Some(read_inspected(path, bytes, service, out));
+    }
+    if !holds_value(service, operation) {
+        return None;
+    }
+    let region = region.as_deref().unwrap_or_default();
+    Some(read_value(
+        path,
+        bytes,
+        (account, region),
+        (service, operation, resource),
+        out,
+    ))
+}
+
 /// What `collect aws --inspect-secret-values` found in the values it read
 /// (`REGION/secretsmanager/blastgraph-inspected.json`,
 /// `REGION/ssm/blastgraph-inspected.json`; never a value): with the flag,
 /// each credential a hint on its secret's node; without it, skipped. A bad
 /// entry is reported and the others kept.
-pub(crate) fn read_inspected(
+fn read_inspected(
     path: &str,
     bytes: &[u8],
     service: &str,
@@ -48,27 +86,19 @@ pub(crate) fn read_inspected(
     Ok(())
 }
 
-/// Where a value file sits in the layout.
-pub(crate) struct ValuePlace<'a> {
-    pub account: &'a str,
-    pub region: &'a str,
-    pub service: &'a str,
-    pub op: &'a str,
-    pub resource: &'a [String],
-}
-
 /// A value file (`secretsmanager/get-secret-value/NAME.json`,
 /// `ssm/get-parameter/NAME.json`, as the AWS CLI prints them): with
 /// `--inspect-secret-values`, the value is scanned in memory for the
 /// credentials it holds (hints the estate places once every input is
 /// read) and dropped; without it, the file is skipped unread.
-pub(crate) fn read_value(
+fn read_value(
     path: &str,
     bytes: &[u8],
-    at: &ValuePlace<'_>,
+    (account, region): (&str, &str),
+    (service, op, resource): (&str, &str, &[String]),
     out: &mut EstateBuilder,
 ) -> Result<(), IngestError> {
-    let call = format!("{} {}", at.service, at.op);
+    let call = format!("{service} {op}");
     if !out.inspect_values() {
         out.warning(
             "$",
@@ -81,10 +111,9 @@ pub(crate) fn read_value(
         location: e.location,
         message: e.message,
     };
-    let (account, region) = (at.account, at.region);
     let doc = read_document(path, bytes, out)?;
     let top = Obj::new(&doc, "$".into()).map_err(shape)?;
-    match (at.service, at.op, at.resource) {
+    match (service, op, resource) {
         ("secretsmanager", "get-secret-value", [name]) => {
             // The full ARN names the node without its suffix; a file
             // without one is named by the secret's name.
