@@ -338,6 +338,77 @@ users:
         assert!(r.ca.is_none());
     }
 
+    /// The shapes `aws eks update-kubeconfig` and `gcloud container clusters
+    /// get-credentials` write: `preferences`, `env: null`, `interactiveMode`,
+    /// `provideClusterInfo`, `installHint` (unknown fields are passed over).
+    #[test]
+    fn the_shapes_cloud_clis_write_are_read() {
+        let yaml = "
+apiVersion: v1
+clusters:
+- cluster:
+    certificate-authority-data: LS0tLS1CRUdJTg==
+    server: https://ABCDEF0123456789.gr7.us-east-1.eks.amazonaws.com
+  name: arn:aws:eks:us-east-1:111122223333:cluster/prod
+- cluster:
+    certificate-authority-data: LS0tLS1CRUdJTg==
+    server: https://34.0.0.1
+  name: gke_proj_europe-west1_ml
+contexts:
+- context:
+    cluster: arn:aws:eks:us-east-1:111122223333:cluster/prod
+    user: arn:aws:eks:us-east-1:111122223333:cluster/prod
+  name: arn:aws:eks:us-east-1:111122223333:cluster/prod
+- context:
+    cluster: gke_proj_europe-west1_ml
+    user: gke_proj_europe-west1_ml
+  name: gke_proj_europe-west1_ml
+current-context: arn:aws:eks:us-east-1:111122223333:cluster/prod
+kind: Config
+preferences: {}
+users:
+- name: arn:aws:eks:us-east-1:111122223333:cluster/prod
+  user:
+    exec:
+      apiVersion: client.authentication.k8s.io/v1beta1
+      args:
+      - --region
+      - us-east-1
+      - eks
+      - get-token
+      - --cluster-name
+      - prod
+      - --output
+      - json
+      command: aws
+      env: null
+      interactiveMode: IfAvailable
+      provideClusterInfo: false
+- name: gke_proj_europe-west1_ml
+  user:
+    exec:
+      apiVersion: client.authentication.k8s.io/v1beta1
+      command: gke-gcloud-auth-plugin
+      installHint: Install gke-gcloud-auth-plugin for use with kubectl
+      provideClusterInfo: true
+";
+        let c: Config = yaml_serde::from_str(yaml).unwrap_or_else(|e| panic!("{e}"));
+        assert_eq!(c.contexts.len(), 2);
+        let eks = find(
+            &c.users,
+            "arn:aws:eks:us-east-1:111122223333:cluster/prod",
+            "user",
+        )
+        .unwrap_or_else(|e| panic!("{e}"));
+        let exec = eks.exec.as_ref().unwrap_or_else(|| panic!("exec"));
+        assert_eq!(exec.command, "aws");
+        assert_eq!(exec.args.len(), 8);
+        assert!(exec.env.is_none());
+        let gke =
+            find(&c.users, "gke_proj_europe-west1_ml", "user").unwrap_or_else(|e| panic!("{e}"));
+        assert!(gke.exec.as_ref().is_some_and(|e| e.args.is_empty()));
+    }
+
     #[test]
     fn what_cannot_be_used_is_said() {
         let c = config(KIND);
