@@ -5,20 +5,9 @@ use super::*;
 impl Reader {
     /// The files of this family; `Ok(false)` for an operation it does not
     /// know.
-    pub(crate) fn read_batch(
-        &mut self,
-        file: &File<'_>,
-        out: &mut EstateBuilder,
-    ) -> Result<bool, Bad> {
-        let File {
-            account,
-            region,
-            op,
-            resource,
-            top,
-            ..
-        } = *file;
-        match (op, resource) {
+    pub(crate) fn read_batch(&mut self, file: &File, out: &mut EstateBuilder) -> Result<bool, Bad> {
+        let (account, region, top) = file.place();
+        match (file.op, file.resource) {
             ("describe-job-queues", []) => {
                 self.each(top, "jobQueues", out, &mut |s, o, out| {
                     let name = o.req_str("jobQueueName")?;

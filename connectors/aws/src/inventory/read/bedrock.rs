@@ -7,20 +7,13 @@ impl Reader {
     /// know.
     pub(crate) fn read_bedrock(
         &mut self,
-        file: &File<'_>,
+        file: &File,
         out: &mut EstateBuilder,
     ) -> Result<bool, Bad> {
-        let File {
-            account,
-            region,
-            service,
-            op,
-            resource,
-            top,
-        } = *file;
-        match (service, op, resource) {
+        let (account, region, top) = file.place();
+        match file.call() {
             ("bedrock", "list-foundation-models" | "list-custom-models", []) => {
-                let foundation = op == "list-foundation-models";
+                let foundation = file.op == "list-foundation-models";
                 let spec = if foundation {
                     &BEDROCK_FOUNDATION_MODEL
                 } else {

@@ -11,18 +11,11 @@ impl Reader {
     /// know.
     pub(crate) fn read_cognito(
         &mut self,
-        file: &File<'_>,
+        file: &File,
         out: &mut EstateBuilder,
     ) -> Result<bool, Bad> {
-        let File {
-            account,
-            region,
-            op,
-            resource,
-            top,
-            ..
-        } = *file;
-        match (op, resource) {
+        let (account, region, top) = file.place();
+        match (file.op, file.resource) {
             ("list-identity-pools", []) => {
                 self.each(top, "IdentityPools", out, &mut |s, o, _| {
                     let id = o.req_str("IdentityPoolId")?.to_string();

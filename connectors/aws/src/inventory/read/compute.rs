@@ -7,18 +7,11 @@ impl Reader {
     /// know.
     pub(crate) fn read_compute(
         &mut self,
-        file: &File<'_>,
+        file: &File,
         out: &mut EstateBuilder,
     ) -> Result<bool, Bad> {
-        let File {
-            account,
-            region,
-            service,
-            op,
-            resource,
-            top,
-        } = *file;
-        match (service, op, resource) {
+        let (account, region, top) = file.place();
+        match file.call() {
             ("ec2", "describe-instances", []) => {
                 match top.map.get("Reservations") {
                     None | Some(Value::Null) => {}

@@ -7,18 +7,11 @@ impl Reader {
     /// know.
     pub(crate) fn read_databases(
         &mut self,
-        file: &File<'_>,
+        file: &File,
         out: &mut EstateBuilder,
     ) -> Result<bool, Bad> {
-        let File {
-            account,
-            region,
-            service,
-            op,
-            resource,
-            top,
-        } = *file;
-        match (service, op, resource) {
+        let (account, region, top) = file.place();
+        match file.call() {
             ("dynamodb", "list-tables", []) => {
                 match top.map.get("TableNames") {
                     None | Some(Value::Null) => {}
@@ -49,7 +42,7 @@ impl Reader {
                 self.seen(account, DYNAMODB_TABLE.inventory);
             }
             ("rds", "describe-db-instances" | "describe-db-clusters", []) => {
-                let cluster = op == "describe-db-clusters";
+                let cluster = file.op == "describe-db-clusters";
                 let (list, id_key, arn_key, res_key, spec) = if cluster {
                     (
                         "DBClusters",

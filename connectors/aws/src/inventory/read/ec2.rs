@@ -16,20 +16,11 @@ struct Version {
 impl Reader {
     /// The EC2 files: launch template versions here, the rest through
     /// [`Reader::read_compute`].
-    pub(crate) fn read_ec2(
-        &mut self,
-        file: &File<'_>,
-        out: &mut EstateBuilder,
-    ) -> Result<bool, Bad> {
+    pub(crate) fn read_ec2(&mut self, file: &File, out: &mut EstateBuilder) -> Result<bool, Bad> {
         if file.op != "describe-launch-template-versions" || !file.resource.is_empty() {
             return self.read_compute(file, out);
         }
-        let File {
-            account,
-            region,
-            top,
-            ..
-        } = *file;
+        let (account, region, top) = file.place();
         // `--versions '$Default' '$Latest'` lists up to two versions per
         // template: the template runs as the profile of its default
         // version, else of the other one listed.

@@ -5,20 +5,9 @@ use super::*;
 impl Reader {
     /// The files of this family; `Ok(false)` for an operation it does not
     /// know.
-    pub(crate) fn read_iam(
-        &mut self,
-        file: &File<'_>,
-        out: &mut EstateBuilder,
-    ) -> Result<bool, Bad> {
-        let File {
-            account,
-            region: _,
-            service,
-            op,
-            resource,
-            top,
-        } = *file;
-        match (service, op, resource) {
+    pub(crate) fn read_iam(&mut self, file: &File, out: &mut EstateBuilder) -> Result<bool, Bad> {
+        let (account, _, top) = file.place();
+        match file.call() {
             ("iam", "get-account-authorization-details", []) => {
                 // Recognised by content normally; a file that is not an
                 // object with the detail lists lands here.

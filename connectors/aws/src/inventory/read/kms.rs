@@ -5,20 +5,9 @@ use super::*;
 impl Reader {
     /// The files of this family; `Ok(false)` for an operation it does not
     /// know.
-    pub(crate) fn read_kms(
-        &mut self,
-        file: &File<'_>,
-        out: &mut EstateBuilder,
-    ) -> Result<bool, Bad> {
-        let File {
-            account,
-            region,
-            service,
-            op,
-            resource,
-            top,
-        } = *file;
-        match (service, op, resource) {
+    pub(crate) fn read_kms(&mut self, file: &File, out: &mut EstateBuilder) -> Result<bool, Bad> {
+        let (account, region, top) = file.place();
+        match file.call() {
             ("kms", "list-keys", []) => {
                 self.each(top, "Keys", out, &mut |s, o, _| {
                     let id = o.req_str("KeyId")?;

@@ -10,18 +10,11 @@ impl Reader {
     /// know.
     pub(crate) fn read_lambda(
         &mut self,
-        file: &File<'_>,
+        file: &File,
         out: &mut EstateBuilder,
     ) -> Result<bool, Bad> {
-        let File {
-            account,
-            region: _,
-            service,
-            op,
-            resource,
-            top,
-        } = *file;
-        match (service, op, resource) {
+        let (account, _, top) = file.place();
+        match file.call() {
             ("lambda", "list-functions", []) => {
                 self.each(top, "Functions", out, &mut |s, o, out| {
                     let name = o.req_str("FunctionName")?;

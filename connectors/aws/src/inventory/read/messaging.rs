@@ -7,18 +7,11 @@ impl Reader {
     /// know.
     pub(crate) fn read_messaging(
         &mut self,
-        file: &File<'_>,
+        file: &File,
         out: &mut EstateBuilder,
     ) -> Result<bool, Bad> {
-        let File {
-            account,
-            region,
-            service,
-            op,
-            resource,
-            top,
-        } = *file;
-        match (service, op, resource) {
+        let (account, region, top) = file.place();
+        match file.call() {
             ("sns", "list-topics", []) => {
                 self.each(top, "Topics", out, &mut |s, o, out| {
                     let arn = o.req_str("TopicArn")?;
@@ -43,9 +36,13 @@ impl Reader {
                     .and_then(|a| a.get("Policy"))
                     .cloned()
                     .unwrap_or(Value::Null);
-                let what = if service == "sns" { "topic" } else { "queue" };
+                let what = if file.service == "sns" {
+                    "topic"
+                } else {
+                    "queue"
+                };
                 self.pending_policy(
-                    file.key(service, name),
+                    file.key(file.service, name),
                     format!("{what} policy of {name}"),
                     &doc,
                     format!("{}.Policy", top.at("Attributes")),

@@ -36,7 +36,17 @@ pub(crate) struct File<'a> {
     pub top: &'a Obj<'a>,
 }
 
-impl File<'_> {
+impl<'a> File<'a> {
+    /// Where the file sits and what it holds: (account, region, document).
+    pub(crate) fn place(&self) -> (&'a str, &'a str, &'a Obj<'a>) {
+        (self.account, self.region, self.top)
+    }
+
+    /// The call it records: (service, operation, resource names).
+    pub(crate) fn call(&self) -> (&'a str, &'a str, &'a [String]) {
+        (self.service, self.op, self.resource)
+    }
+
     /// The key of a resource policy file: (account, region, service, name).
     pub(crate) fn key(&self, service: &str, name: &str) -> PolicyKey {
         (
@@ -49,7 +59,7 @@ impl File<'_> {
 }
 
 /// Reads one family's files; `Ok(false)` for an operation it does not know.
-type ReadFn = fn(&mut Reader, &File<'_>, &mut EstateBuilder) -> Result<bool, Bad>;
+type ReadFn = fn(&mut Reader, &File, &mut EstateBuilder) -> Result<bool, Bad>;
 
 /// Service (the layout's folder name) → the family that reads its files.
 pub(crate) const FAMILIES: &[(&str, ReadFn)] = &[

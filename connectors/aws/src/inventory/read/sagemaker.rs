@@ -7,20 +7,13 @@ impl Reader {
     /// know.
     pub(crate) fn read_sagemaker(
         &mut self,
-        file: &File<'_>,
+        file: &File,
         out: &mut EstateBuilder,
     ) -> Result<bool, Bad> {
-        let File {
-            account,
-            region,
-            service,
-            op,
-            resource,
-            top,
-        } = *file;
-        match (service, op, resource) {
+        let (account, region, top) = file.place();
+        match file.call() {
             ("sagemaker", "list-endpoints" | "list-models", []) => {
-                let (list, n, a, spec) = if op == "list-endpoints" {
+                let (list, n, a, spec) = if file.op == "list-endpoints" {
                     (
                         "Endpoints",
                         "EndpointName",
@@ -72,7 +65,7 @@ impl Reader {
             // tell that the kind was collected (the describe files carry
             // what is needed).
             ("sagemaker", "list-notebook-instances" | "list-domains", []) => {
-                let (list, inv) = if op == "list-domains" {
+                let (list, inv) = if file.op == "list-domains" {
                     ("Domains", SAGEMAKER_DOMAIN.inventory)
                 } else {
                     ("NotebookInstances", SAGEMAKER_NOTEBOOK.inventory)

@@ -168,18 +168,11 @@ impl Reader {
     /// know.
     pub(crate) fn read_secrets(
         &mut self,
-        file: &File<'_>,
+        file: &File,
         out: &mut EstateBuilder,
     ) -> Result<bool, Bad> {
-        let File {
-            account,
-            region,
-            service,
-            op,
-            resource,
-            top,
-        } = *file;
-        match (service, op, resource) {
+        let (account, region, top) = file.place();
+        match file.call() {
             ("secretsmanager", "list-secrets", []) => {
                 self.each(top, "SecretList", out, &mut |s, o, out| {
                     let arn = o.req_str("ARN")?;

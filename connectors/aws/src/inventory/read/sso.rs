@@ -9,19 +9,9 @@ pub(crate) const SSO_INSTANCES: &str = "sso-admin/list-instances";
 impl Reader {
     /// The files of this family; `Ok(false)` for an operation it does not
     /// know.
-    pub(crate) fn read_sso(
-        &mut self,
-        file: &File<'_>,
-        out: &mut EstateBuilder,
-    ) -> Result<bool, Bad> {
-        let File {
-            account,
-            op,
-            resource,
-            top,
-            ..
-        } = *file;
-        match (op, resource) {
+    pub(crate) fn read_sso(&mut self, file: &File, out: &mut EstateBuilder) -> Result<bool, Bad> {
+        let (account, _, top) = file.place();
+        match (file.op, file.resource) {
             ("list-instances", []) => {
                 self.each(top, "Instances", out, &mut |s, o, _| {
                     let arn = o.req_str("InstanceArn")?.to_string();
