@@ -16,8 +16,9 @@ pub struct Cli {
 /// Every command.
 #[derive(Debug, Subcommand)]
 pub enum Command {
-    /// Showcase on the embedded demo estate: riskiest identities and one blast radius with paths.
-    Demo,
+    /// Showcase on the embedded demo estate: riskiest identities and one
+    /// blast radius with paths, and an HTML report of them.
+    Demo(DemoArgs),
     /// Read inputs and save the built graph as a snapshot folder.
     Build(BuildArgs),
     /// Everything reachable from compromised identities.
@@ -30,6 +31,14 @@ pub enum Command {
     WhatIf(WhatIfArgs),
     /// Every identity's blast radius at once, riskiest first.
     Rank(RankArgs),
+    /// Write an HTML report that works offline: a blast radius, a who-can
+    /// answer or the riskiest identities as an interactive graph, with the
+    /// tables and every witness path hop by hop.
+    Report(ReportArgs),
+    /// Serve the report page live on 127.0.0.1: search any identity or
+    /// target, see its blast radius or who can reach it, trace, and try a
+    /// revocation (read-only).
+    Serve(ServeArgs),
     /// Write nodes, edges and the rank table as CSV, Parquet or JSON.
     Export(ExportArgs),
     /// Generate a synthetic estate of realistic shape.
@@ -142,6 +151,63 @@ pub struct PathArgs {
     /// Drop edges whose conditions could not be decided.
     #[arg(long)]
     pub strict: bool,
+}
+
+/// `demo`
+#[derive(Debug, Args)]
+pub struct DemoArgs {
+    /// Where to write the demo's HTML report.
+    #[arg(
+        long,
+        value_name = "FILE",
+        default_value = "blastgraph-demo-report.html"
+    )]
+    pub report: PathBuf,
+    /// Write no report.
+    #[arg(long, conflicts_with = "report")]
+    pub no_report: bool,
+}
+
+/// `report`
+#[derive(Debug, Args)]
+pub struct ReportArgs {
+    /// Compromised identities: one tab with their blast radius.
+    #[arg(long, short, num_args = 1.., value_name = "ID", required_unless_present_any = ["who_can", "rank"])]
+    pub compromise: Vec<String>,
+    /// A tab with every identity that can reach this node.
+    #[arg(long, value_name = "ID")]
+    pub who_can: Option<String>,
+    /// The N riskiest identities (10 when N is left out): their table, and
+    /// a blast-radius tab for each of the first ten.
+    #[arg(long, value_name = "N", num_args = 0..=1, default_missing_value = "10")]
+    pub rank: Option<usize>,
+    /// Inputs.
+    #[command(flatten)]
+    pub input: InputArgs,
+    /// Path options.
+    #[command(flatten)]
+    pub path: PathArgs,
+    /// The HTML file to write.
+    #[arg(long, short, value_name = "FILE")]
+    pub output: PathBuf,
+}
+
+/// `serve`
+#[derive(Debug, Args)]
+pub struct ServeArgs {
+    /// The port (0: any free one; the address is printed).
+    #[arg(long, default_value_t = 8765)]
+    pub port: u16,
+    /// Listen on this address instead of 127.0.0.1. Anyone who can reach
+    /// it can read the whole estate: there is no authentication.
+    #[arg(long, value_name = "ADDR")]
+    pub listen: Option<std::net::IpAddr>,
+    /// Inputs.
+    #[command(flatten)]
+    pub input: InputArgs,
+    /// Path options.
+    #[command(flatten)]
+    pub path: PathArgs,
 }
 
 /// `build`

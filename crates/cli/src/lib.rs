@@ -24,13 +24,15 @@ use crate::args::{Cli, Command};
 pub fn run(cli: &Cli, out: &mut dyn Write, err: &mut dyn Write) -> Result<u8> {
     use commands::*;
     match &cli.command {
-        Command::Demo => demo::run(out, err),
+        Command::Demo(a) => demo::run(a, out, err),
         Command::Build(a) => build::run(a, out, err),
         Command::Blast(a) => blast::run(a, out, err),
         Command::WhoCan(a) => who_can::run(a, out, err),
         Command::Trace(a) => trace::run(a, out, err),
         Command::WhatIf(a) => what_if::run(a, out, err),
         Command::Rank(a) => rank::run(a, out, err),
+        Command::Report(a) => report::run(a, out, err),
+        Command::Serve(a) => serve::run(a, out, err),
         Command::Export(a) => export::run(a, out, err),
         Command::Gen(a) => gen_cmd::run(a, out),
         Command::Collect(c) => collect::run(c, out, err),

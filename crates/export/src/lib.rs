@@ -19,6 +19,7 @@ use polars::prelude::*;
 
 pub mod diagram;
 pub mod graphml;
+pub mod report;
 pub mod text;
 
 /// Why an export failed.

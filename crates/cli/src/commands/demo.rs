@@ -7,10 +7,10 @@ use blastgraph_analysis::BlastOptions;
 use blastgraph_analysis::report::{blast_report, rank_report, trace_report};
 use blastgraph_export::text::{blast_text, rank_text, trace_text};
 
-use crate::args::InputArgs;
+use crate::args::{DemoArgs, InputArgs};
 
 /// Runs the showcase.
-pub fn run(out: &mut dyn Write, err: &mut dyn Write) -> Result<u8> {
+pub fn run(args: &DemoArgs, out: &mut dyn Write, err: &mut dyn Write) -> Result<u8> {
     let g = crate::inputs::load(
         &InputArgs {
             input: Vec::new(),
@@ -51,6 +51,16 @@ pub fn run(out: &mut dyn Write, err: &mut dyn Write) -> Result<u8> {
         "\n== How a leaked key becomes account admin (blastgraph trace --from AKIAEXAMPLELEGACY01 --to 'prod-ml (111122223333) admin' -k 2)"
     )?;
     out.write_all(trace_text(&trace_report(&g, key, admin, &chains)).as_bytes())?;
+    if !args.no_report {
+        let data =
+            super::report::report_data(&g, &[agent], None, Some(8), &BlastOptions::default());
+        writeln!(
+            out,
+            "\n== The picture (blastgraph report --compromise support-agent --rank 8 -o {})",
+            blastgraph_export::text::printable(&args.report.display().to_string(), false)
+        )?;
+        super::report::write(&data, &args.report, out)?;
+    }
     writeln!(
         out,
         "\nNext: blastgraph who-can --reach acme-customer-pii · blastgraph what-if --compromise support-agent --revoke 'support-agent-runtime->feature-pipeline' · blastgraph export --to parquet -o out/demo"

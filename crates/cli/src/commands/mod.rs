@@ -7,6 +7,8 @@ pub mod demo;
 pub mod export;
 pub mod gen_cmd;
 pub mod rank;
+pub mod report;
+pub mod serve;
 pub mod trace;
 pub mod what_if;
 pub mod who_can;
