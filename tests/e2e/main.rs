@@ -33,6 +33,7 @@ mod cli;
 mod formats;
 mod inputs_outputs;
 mod readme;
+mod report;
 mod scenario_data;
 mod scenarios;
 mod snapshots;

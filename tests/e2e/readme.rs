@@ -18,7 +18,12 @@ fn every_readme_example_runs() {
             .replace("out/", &format!("{}/", dir.path().display()))
             .replace(" tests/fixtures/", " fixtures/")
             .replace(" connectors/", " ../connectors/");
-        let args = crate::shell_words(&cmd);
+        let mut args = crate::shell_words(&cmd);
+        if args.first().is_some_and(|c| c == "demo") && !args.iter().any(|a| a == "--report") {
+            // The demo writes its report into the working directory.
+            args.push("--report".into());
+            args.push(format!("{}/demo-report.html", dir.path().display()));
+        }
         let mut argv: Vec<&str> = args.iter().map(String::as_str).collect();
         if !argv.contains(&"-q") && argv.first().is_some_and(|c| *c != "demo" && *c != "gen") {
             argv.push("-q");

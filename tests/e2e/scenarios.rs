@@ -182,7 +182,24 @@ fn rank_orders_identities_by_documented_score() {
 
 #[test]
 fn demo_showcase() {
-    insta::assert_snapshot!("demo", ok(&["demo"]));
+    let dir = tempfile::tempdir().unwrap();
+    let report = dir.path().join("demo.html");
+    let out = ok(&["demo", "--report", report.to_str().unwrap()]);
+    // The page's size changes with its script: not pinned.
+    let out = out.replace(report.to_str().unwrap(), "DIR/demo.html");
+    let kib = out.find(" KiB)").unwrap();
+    let digits = out[..kib].rfind(' ').unwrap() + 1;
+    let out = format!("{}N{}", &out[..digits], &out[kib..]);
+    insta::assert_snapshot!("demo", out);
+    // The demo's report is the page `report` writes for the same question.
+    let page = std::fs::read_to_string(&report).unwrap();
+    let data = crate::report::page_data(&page);
+    assert_eq!(data["title"], "Blast radius of support-agent");
+    assert_eq!(
+        data["views"][0]["anchors"][0],
+        "agent:acme-ai/support-agent"
+    );
+    assert_eq!(data["rank"].as_array().unwrap().len(), 8);
 }
 
 #[test]
