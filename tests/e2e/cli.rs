@@ -239,3 +239,95 @@ fn a_leaked_log_is_placed_on_the_graph_and_no_value_is_printed() {
     );
     assert!(!out.contains("SEEDED"));
 }
+
+#[test]
+fn completions_and_man_pages_name_every_command() {
+    let commands = [
+        "demo",
+        "build",
+        "blast",
+        "who-can",
+        "trace",
+        "what-if",
+        "rank",
+        "report",
+        "serve",
+        "export",
+        "gen",
+        "completions",
+        "man",
+        "collect",
+    ];
+    let bash = ok(&["completions", "bash"]);
+    let zsh = ok(&["completions", "zsh"]);
+    let fish = ok(&["completions", "fish"]);
+    assert!(zsh.starts_with("#compdef blastgraph"), "{}", &zsh[..40]);
+    for c in commands {
+        assert!(bash.contains(c), "bash: {c}");
+        assert!(zsh.contains(c), "zsh: {c}");
+        assert!(fish.contains(&format!("-a \"{c}\"")), "fish: {c}");
+    }
+    let dir = tempfile::tempdir().unwrap();
+    let out = ok(&["man", "-o", dir.path().to_str().unwrap()]);
+    assert!(out.starts_with("wrote "), "{out}");
+    let main = std::fs::read_to_string(dir.path().join("blastgraph.1")).unwrap();
+    assert!(main.contains(".TH blastgraph 1"), "{main}");
+    for c in commands {
+        let page = std::fs::read_to_string(dir.path().join(format!("blastgraph-{c}.1")))
+            .unwrap_or_else(|e| panic!("blastgraph-{c}.1: {e}"));
+        assert!(page.contains(&format!(".TH blastgraph-{c} 1")), "{c}");
+        assert!(page.contains(".SH NAME"), "{c}");
+    }
+    // The report page's flags are documented.
+    let report = std::fs::read_to_string(dir.path().join("blastgraph-report.1")).unwrap();
+    assert!(report.contains("\\-\\-who\\-can"), "{report}");
+}
+
+#[test]
+fn a_mistyped_command_or_id_gets_a_did_you_mean() {
+    let (code, _, err) = run(&["reprot", "--compromise", "x"]);
+    assert_eq!(code, 2);
+    assert!(
+        err.contains("tip: some similar subcommands exist: 'export', 'report'"),
+        "{err}"
+    );
+    let (code, _, err) = run(&["blast", "-q", "--compromise", "suport-agent"]);
+    assert_eq!(code, 2);
+    assert!(
+        err.contains(
+            "no node matches `suport-agent`; did you mean one of:\n  agent:acme-ai/support-agent"
+        ),
+        "{err}"
+    );
+    // The negative twin: nothing near, no suggestion.
+    let (_, _, err) = run(&["blast", "-q", "--compromise", "qqqqqqqqqqqq"]);
+    assert!(!err.contains("did you mean"), "{err}");
+}
+
+#[test]
+fn verbose_prints_every_input_problem() {
+    let dir = tempfile::tempdir().unwrap();
+    // 25 broken records: 20 shown, then a count; --verbose shows all.
+    let nodes: Vec<serde_json::Value> = (0..25)
+        .map(|i| serde_json::json!({"id": format!("n{i}"), "kind": "aws:role", "class": "no-such-class"}))
+        .chain([serde_json::json!({"id": "ok", "kind": "aws:role", "class": "workload"})])
+        .collect();
+    let p = dir.path().join("e.json");
+    std::fs::write(
+        &p,
+        serde_json::json!({"format": "blastgraph-estate", "version": 1, "nodes": nodes, "edges": []})
+            .to_string(),
+    )
+    .unwrap();
+    let (_, _, err) = run(&["rank", "-i", p.to_str().unwrap()]);
+    assert_eq!(err.matches("no-such-class").count(), 20, "{err}");
+    assert!(err.contains("… and 5 more"), "{err}");
+    let (_, _, err) = run(&["rank", "-v", "-i", p.to_str().unwrap()]);
+    assert_eq!(err.matches("no-such-class").count(), 25, "{err}");
+    assert!(!err.contains("more ("), "{err}");
+    assert!(err.contains("note: reading files: 1 files"), "{err}");
+    assert!(
+        err.contains("note: building the graph: 1 nodes, 0 edges in "),
+        "{err}"
+    );
+}

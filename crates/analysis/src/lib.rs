@@ -18,7 +18,10 @@ pub mod whatif;
 pub mod whocan;
 
 pub use blast::{Blast, BlastOptions, Held, TargetHit, blast};
-pub use rank::{Counts, RankRow, RankStats, rank, rank_firm_and_possible};
+pub use rank::{
+    Counts, RankRow, RankStats, rank, rank_firm_and_possible, rank_firm_and_possible_with_progress,
+    rank_with_progress,
+};
 pub use trace::trace;
 pub use traverse::{BitSet, Filter, Step, step};
 pub use whatif::{Change, WhatIf, what_if};

@@ -233,7 +233,17 @@ fn tarjan(n: usize, adj: &Adj) -> (Vec<u32>, usize) {
 /// Ranks every identity (people, workloads, credentials), riskiest first;
 /// ties by id. Returns the rows and how the work was shared.
 pub fn rank(g: &Graph, filter: &Filter) -> (Vec<RankRow>, RankStats) {
-    rank_with_threshold(g, filter, 4096usize.max(g.node_count() / 256))
+    rank_with_progress(g, filter, &|_| {})
+}
+
+/// [`rank`], calling `progress(n)` as the reach of `n` more nodes is known
+/// (the calls add up to the node count).
+pub fn rank_with_progress(
+    g: &Graph,
+    filter: &Filter,
+    progress: &(dyn Fn(u64) + Sync),
+) -> (Vec<RankRow>, RankStats) {
+    rank_inner(g, filter, 4096usize.max(g.node_count() / 256), progress)
 }
 
 /// Every identity's reach twice, side by side: firm (conditional edges
@@ -243,8 +253,17 @@ pub fn rank(g: &Graph, filter: &Filter) -> (Vec<RankRow>, RankStats) {
 /// score, then id: an analyst reads one answer, and sees how much rests on
 /// conditions the inputs cannot decide.
 pub fn rank_firm_and_possible(g: &Graph) -> (Vec<RankRow>, RankStats) {
-    let (mut firm, stats) = rank(g, &Filter::strict(true));
-    let (possible, _) = rank(g, &Filter::strict(false));
+    rank_firm_and_possible_with_progress(g, &|_| {})
+}
+
+/// [`rank_firm_and_possible`] with [`rank_with_progress`]'s calls, for both
+/// passes (they add up to twice the node count).
+pub fn rank_firm_and_possible_with_progress(
+    g: &Graph,
+    progress: &(dyn Fn(u64) + Sync),
+) -> (Vec<RankRow>, RankStats) {
+    let (mut firm, stats) = rank_with_progress(g, &Filter::strict(true), progress);
+    let (possible, _) = rank_with_progress(g, &Filter::strict(false), progress);
     let mut by_node: Vec<Option<Counts>> = vec![None; g.node_count()];
     for r in &possible {
         if let Some(slot) = by_node.get_mut(r.node as usize) {
@@ -275,6 +294,15 @@ pub fn rank_with_threshold(
     g: &Graph,
     filter: &Filter,
     threshold: usize,
+) -> (Vec<RankRow>, RankStats) {
+    rank_inner(g, filter, threshold, &|_| {})
+}
+
+fn rank_inner(
+    g: &Graph,
+    filter: &Filter,
+    threshold: usize,
+    progress: &(dyn Fn(u64) + Sync),
 ) -> (Vec<RankRow>, RankStats) {
     let n = g.node_count();
     let classes = g.classes();
@@ -455,6 +483,12 @@ pub fn rank_with_threshold(
                 }
             }
         }
+        progress(
+            comps
+                .iter()
+                .map(|&c| members.of(c as usize).len() as u64)
+                .sum(),
+        );
     }
 
     let mut rows: Vec<RankRow> = (0..n as NodeIx)

@@ -11,6 +11,10 @@ pub struct Cli {
     /// The command.
     #[command(subcommand)]
     pub command: Command,
+    /// Say more on stderr: every input problem (not only the first 20) and
+    /// how long each step took.
+    #[arg(long, short = 'v', global = true)]
+    pub verbose: bool,
 }
 
 /// Every command.
@@ -43,6 +47,10 @@ pub enum Command {
     Export(ExportArgs),
     /// Generate a synthetic estate of realistic shape.
     Gen(GenArgs),
+    /// Print a shell completion script (bash, zsh, fish, elvish, powershell).
+    Completions(CompletionsArgs),
+    /// Write man pages: blastgraph.1 and one per command.
+    Man(ManArgs),
     /// Collect raw snapshot files from a provider's live API (each
     /// provider's collector is behind a cargo feature: `--features live`
     /// builds them all).
@@ -151,6 +159,22 @@ pub struct PathArgs {
     /// Drop edges whose conditions could not be decided.
     #[arg(long)]
     pub strict: bool,
+}
+
+/// `completions`
+#[derive(Debug, Args)]
+pub struct CompletionsArgs {
+    /// The shell, e.g. `blastgraph completions bash > /etc/bash_completion.d/blastgraph`.
+    #[arg(value_enum)]
+    pub shell: clap_complete::Shell,
+}
+
+/// `man`
+#[derive(Debug, Args)]
+pub struct ManArgs {
+    /// The folder to write the pages into (e.g. /usr/local/share/man/man1).
+    #[arg(long, short, value_name = "DIR")]
+    pub output: PathBuf,
 }
 
 /// `demo`

@@ -3,6 +3,7 @@
 use std::io::Write;
 use std::path::{Path, PathBuf};
 
+use crate::term::{self, Work};
 use anyhow::{Context, Result, bail};
 use blastgraph_export::text::printable;
 use blastgraph_graph::{Graph, snapshot};
@@ -303,7 +304,8 @@ pub fn load(args: &InputArgs, err: &mut dyn Write) -> Result<Graph> {
         if !args.quiet {
             let _ = writeln!(
                 err,
-                "note: no --input given, using the embedded demo estate"
+                "{}",
+                term::severity_line("note: no --input given, using the embedded demo estate")
             );
         }
         let mut b = EstateBuilder::new();
@@ -312,7 +314,11 @@ pub fn load(args: &InputArgs, err: &mut dyn Write) -> Result<Graph> {
     } else if let [one] = args.input.as_slice()
         && snapshot::is_snapshot(one)
     {
-        snapshot::load(one).with_context(|| format!("cannot load snapshot {}", one.display()))?
+        let work = Work::spinner(&format!("loading snapshot {}", one.display()));
+        let g = snapshot::load(one)
+            .with_context(|| format!("cannot load snapshot {}", one.display()))?;
+        work.done(err, &graph_detail(&g));
+        g
     } else {
         let mut b = EstateBuilder::new();
         b.set_inspect_values(args.inspect_secret_values);
@@ -329,9 +335,15 @@ pub fn load(args: &InputArgs, err: &mut dyn Write) -> Result<Graph> {
             files_under(path, &mut paths, &mut not_read);
         }
         let mut files = Vec::new();
+        let work = Work::bar(paths.len() as u64, "reading files");
+        let mut bytes_read = 0;
         for f in paths {
+            work.inc(1);
             match std::fs::read(&f) {
-                Ok(bytes) => files.push((f.display().to_string(), bytes)),
+                Ok(bytes) => {
+                    bytes_read += bytes.len();
+                    files.push((f.display().to_string(), bytes));
+                }
                 Err(e) => not_read.push(NotRead {
                     path: f,
                     reason: format!("cannot read: {e}"),
@@ -339,7 +351,14 @@ pub fn load(args: &InputArgs, err: &mut dyn Write) -> Result<Graph> {
                 }),
             }
         }
+        work.done(
+            err,
+            &format!(": {} files, {:.1} MB", files.len(), bytes_read as f64 / 1e6),
+        );
+        let work = Work::spinner("ingesting");
         ingest_files(&files, &mut b);
+        drop(files);
+        work.done(err, "");
         for n in not_read {
             let path = n.path.display().to_string();
             if n.on_purpose {
@@ -351,7 +370,10 @@ pub fn load(args: &InputArgs, err: &mut dyn Write) -> Result<Graph> {
             }
         }
         let estate: Estate = b.finish();
-        Graph::build(estate)
+        let work = Work::spinner("building the graph");
+        let g = Graph::build(estate);
+        work.done(err, &graph_detail(&g));
+        g
     };
     if !args.quiet {
         report_diagnostics(&graph, err);
@@ -381,7 +403,12 @@ fn usable(g: &Graph) -> bool {
     })
 }
 
-/// Prints the first input problems and a count.
+/// ": N nodes, M edges", for `--verbose`.
+fn graph_detail(g: &Graph) -> String {
+    format!(": {} nodes, {} edges", g.node_count(), g.edges().len())
+}
+
+/// Prints the first input problems (all with `--verbose`) and a count.
 pub fn report_diagnostics(g: &Graph, err: &mut dyn Write) {
     let d = &g.manifest().diagnostics;
     if d.is_empty() {
@@ -397,14 +424,17 @@ pub fn report_diagnostics(g: &Graph, err: &mut dyn Write) {
         d.len() - errors,
         if d.len() - errors == 1 { "" } else { "s" }
     );
-    for x in d.iter().take(20) {
-        let _ = writeln!(err, "  {}", printable(&x.to_string(), false));
+    // `--verbose` prints them all.
+    let shown = if term::verbose() { d.len() } else { 20 };
+    for x in d.iter().take(shown) {
+        let line = printable(&x.to_string(), false).into_owned();
+        let _ = writeln!(err, "  {}", term::severity_line(&line));
     }
-    if d.len() > 20 {
+    if d.len() > shown {
         let _ = writeln!(
             err,
-            "  … and {} more (all of them are in the snapshot manifest)",
-            d.len() - 20
+            "  … and {} more (all of them are in the snapshot manifest, and --verbose prints them)",
+            d.len() - shown
         );
     }
 }

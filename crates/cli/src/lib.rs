@@ -13,6 +13,7 @@ pub mod inputs;
 pub mod leaked;
 pub mod output;
 pub mod providers;
+pub mod term;
 
 use std::io::Write;
 
@@ -23,6 +24,7 @@ use crate::args::{Cli, Command};
 /// Runs a parsed command line; returns the exit code.
 pub fn run(cli: &Cli, out: &mut dyn Write, err: &mut dyn Write) -> Result<u8> {
     use commands::*;
+    term::set_verbose(cli.verbose);
     match &cli.command {
         Command::Demo(a) => demo::run(a, out, err),
         Command::Build(a) => build::run(a, out, err),
@@ -35,6 +37,8 @@ pub fn run(cli: &Cli, out: &mut dyn Write, err: &mut dyn Write) -> Result<u8> {
         Command::Serve(a) => serve::run(a, out, err),
         Command::Export(a) => export::run(a, out, err),
         Command::Gen(a) => gen_cmd::run(a, out),
+        Command::Completions(a) => shell::completions(a, out),
+        Command::Man(a) => shell::man(a, out),
         Command::Collect(c) => collect::run(c, out, err),
     }
 }

@@ -6,6 +6,7 @@ use clap::Parser;
 
 fn main() -> ExitCode {
     let cli = blastgraph_cli::args::Cli::parse();
+    blastgraph_cli::term::setup();
     let mut out = std::io::stdout().lock();
     let mut err = std::io::stderr();
     match blastgraph_cli::run(&cli, &mut out, &mut err) {
@@ -14,7 +15,8 @@ fn main() -> ExitCode {
         Err(e) if blastgraph_cli::is_broken_pipe(&e) => ExitCode::SUCCESS,
         Err(e) => {
             let text = format!("{e:#}");
-            eprintln!("error: {}", blastgraph_export::text::printable(&text, true));
+            let line = format!("error: {}", blastgraph_export::text::printable(&text, true));
+            eprintln!("{}", blastgraph_cli::term::severity_line(&line));
             ExitCode::from(2)
         }
     }

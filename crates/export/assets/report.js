@@ -245,7 +245,8 @@
           if (!groups.has(key)) groups.set(key, []);
           groups.get(key).push(r);
         });
-        for (const [key, list] of groups) {
+        // Largest groups first.
+        for (const [key, list] of [...groups].sort((a, b) => b[1].length - a[1].length || (a[0] < b[0] ? -1 : 1))) {
           const sub = el('details', {}, el('summary', { text: key + ' (' + list.length + ')' }));
           sub.addEventListener('toggle', () => { if (sub.open && sub.children.length === 1) sub.append(table(view, list)); }, { once: false });
           part.append(sub);

@@ -53,7 +53,8 @@ pub enum ResolveError {
     Unknown {
         /// What was asked.
         query: String,
-        /// Ids that contain the query, to help.
+        /// Ids that contain the query or, when none does, whose names are
+        /// a typo away from it (did you mean), to help.
         similar: Vec<String>,
     },
     /// More than one node matches.
@@ -64,6 +65,39 @@ pub enum ResolveError {
         /// Every matching id (at most 20 shown).
         candidates: Vec<String>,
     },
+}
+
+/// The edit distance between `a` and `b` (insertions, deletions,
+/// substitutions and swaps of two neighbours: optimal string alignment)
+/// when it is at most `budget` (`None` beyond: the work stops early).
+fn edit_distance(a: &[char], b: &str, budget: usize) -> Option<usize> {
+    let b: Vec<char> = b.chars().collect();
+    if a.len().abs_diff(b.len()) > budget {
+        return None;
+    }
+    let width = b.len() + 1;
+    let mut before: Vec<usize> = vec![0; width];
+    let mut prev: Vec<usize> = (0..width).collect();
+    let mut cur = vec![0; width];
+    for i in 0..a.len() {
+        cur[0] = i + 1;
+        let mut best = cur[0];
+        for j in 0..b.len() {
+            let cost = usize::from(a[i] != b[j]);
+            let mut d = (prev[j] + cost).min(prev[j + 1] + 1).min(cur[j] + 1);
+            if i > 0 && j > 0 && a[i] == b[j - 1] && a[i - 1] == b[j] {
+                d = d.min(before[j - 1] + 1);
+            }
+            cur[j + 1] = d;
+            best = best.min(d);
+        }
+        if best > budget {
+            return None;
+        }
+        std::mem::swap(&mut before, &mut prev);
+        std::mem::swap(&mut prev, &mut cur);
+    }
+    prev.last().copied().filter(|&d| d <= budget)
 }
 
 fn hint(similar: &[String]) -> String {
@@ -544,12 +578,15 @@ impl Graph {
             [one] => Ok(*one),
             [] => {
                 let lower = query.to_ascii_lowercase();
-                let similar = (0..self.ids.len() as NodeIx)
+                let mut similar: Vec<String> = (0..self.ids.len() as NodeIx)
                     .map(|n| self.id(n))
                     .filter(|id| id.to_ascii_lowercase().contains(&lower))
                     .take(10)
                     .map(str::to_string)
                     .collect();
+                if similar.is_empty() {
+                    similar = self.nearest_names(query, 5);
+                }
                 Err(ResolveError::Unknown {
                     query: query.to_string(),
                     similar,
@@ -564,6 +601,35 @@ impl Graph {
                     .collect(),
             }),
         }
+    }
+
+    /// The ids of the nodes whose name is nearest `query` by edit distance
+    /// (a typo: at most one edit in four characters, at least one), nearest
+    /// first, at most `k`.
+    fn nearest_names(&self, query: &str, k: usize) -> Vec<String> {
+        let q: Vec<char> = query.to_lowercase().chars().collect();
+        let budget = (q.len() / 4).max(1);
+        let mut found: Vec<(usize, &str)> = Vec::new();
+        for n in 0..self.ids.len() as NodeIx {
+            let Some(name) = self.names.get(n as usize) else {
+                continue;
+            };
+            let tail = self.id(n).rsplit(['/', ':']).next().unwrap_or_default();
+            let d = [name.as_ref(), tail]
+                .iter()
+                .filter_map(|c| edit_distance(&q, &c.to_lowercase(), budget))
+                .min();
+            if let Some(d) = d {
+                found.push((d, self.id(n)));
+            }
+        }
+        found.sort_unstable();
+        found.dedup();
+        found
+            .into_iter()
+            .take(k)
+            .map(|(_, id)| id.to_string())
+            .collect()
     }
 
     /// Edges whose id is `id`, or, for `FROM->TO` with two resolvable ends,

@@ -101,6 +101,28 @@ fn resolves_full_ids_unique_names_and_suffixes() {
 }
 
 #[test]
+fn a_typo_suggests_the_names_it_is_near() {
+    let g = sample();
+    // One letter swapped, one dropped: the names a typo away.
+    let err = g.resolve("trian").unwrap_err().to_string();
+    assert_eq!(
+        err,
+        "no node matches `trian`; did you mean one of:\n  aws:role/train\n  azure:sp/train"
+    );
+    assert!(
+        g.resolve("dat")
+            .unwrap_err()
+            .to_string()
+            .contains("aws:s3/data")
+    );
+    // The negative twin: nothing near, nothing suggested.
+    assert_eq!(
+        g.resolve("zzzzzzzz").unwrap_err().to_string(),
+        "no node matches `zzzzzzzz`"
+    );
+}
+
+#[test]
 fn edges_have_explicit_or_derived_ids() {
     let g = sample();
     let ids: Vec<String> = (0..g.edge_count() as u32).map(|e| g.edge_id(e)).collect();

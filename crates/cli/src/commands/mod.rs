@@ -9,6 +9,7 @@ pub mod gen_cmd;
 pub mod rank;
 pub mod report;
 pub mod serve;
+pub mod shell;
 pub mod trace;
 pub mod what_if;
 pub mod who_can;

@@ -16,11 +16,22 @@ pub const FAIL_ON_EXIT: u8 = 3;
 /// Runs `rank`.
 pub fn run(args: &RankArgs, out: &mut dyn Write, err: &mut dyn Write) -> Result<u8> {
     let g = crate::inputs::load(&args.input, err)?;
+    let passes = if args.strict { 1 } else { 2 };
+    let work = crate::term::Work::bar(
+        passes * g.node_count() as u64,
+        if args.strict {
+            "ranking (firm reach)"
+        } else {
+            "ranking (firm and possible reach)"
+        },
+    );
+    let step = |n: u64| work.inc(n);
     let (rows, stats) = if args.strict {
-        blastgraph_analysis::rank(&g, &Filter::strict(true))
+        blastgraph_analysis::rank_with_progress(&g, &Filter::strict(true), &step)
     } else {
-        blastgraph_analysis::rank_firm_and_possible(&g)
+        blastgraph_analysis::rank_firm_and_possible_with_progress(&g, &step)
     };
+    work.done(err, &format!(": {} identities", rows.len()));
     if args.stats {
         let _ = writeln!(
             err,

@@ -37,10 +37,10 @@ pub fn run(args: &ServeArgs, out: &mut dyn Write, err: &mut dyn Write) -> Result
     let g = crate::inputs::load(&args.input, err)?;
     let ip = args.listen.unwrap_or(IpAddr::V4(Ipv4Addr::LOCALHOST));
     if args.listen.is_some() && !ip.is_loopback() {
-        writeln!(
-            err,
+        let line = format!(
             "warning: serving on {ip}: anyone who can reach this address can read the whole estate; blastgraph serve has no authentication"
-        )?;
+        );
+        writeln!(err, "{}", crate::term::severity_line(&line))?;
     }
     let listener = TcpListener::bind(SocketAddr::new(ip, args.port))
         .with_context(|| format!("cannot listen on {ip} port {}", args.port))?;
