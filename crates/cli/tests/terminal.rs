@@ -1,7 +1,10 @@
 //! What the terminal gets, tried on the binary as a user runs it: colour
 //! follows `NO_COLOR` and `CLICOLOR_FORCE`, and progress bars never reach a
 //! pipe or a file.
-#![expect(clippy::panic, reason = "a test fails loudly on what it does not expect")]
+#![expect(
+    clippy::panic,
+    reason = "a test fails loudly on what it does not expect"
+)]
 
 use std::process::{Command, Output};
 

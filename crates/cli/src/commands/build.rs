@@ -11,8 +11,10 @@ use crate::args::BuildArgs;
 pub fn run(args: &BuildArgs, out: &mut dyn Write, err: &mut dyn Write) -> Result<u8> {
     crate::inputs::check_output(&args.input, &args.output)?;
     let g = crate::inputs::load(&args.input, err)?;
+    let work = crate::term::Work::spinner(&format!("writing snapshot {}", args.output.display()));
     snapshot::save(&g, &args.output)
         .with_context(|| format!("cannot save snapshot {}", args.output.display()))?;
+    work.done(err, "");
     let m = g.manifest();
     writeln!(
         out,
