@@ -1,4 +1,6 @@
-//! Answers and graphs as tables (CSV, Parquet via polars), JSON, and text.
+//! Answers and graphs as tables (CSV, Parquet via polars), JSON, and text;
+//! whole graphs for other tools: GraphML ([`graphml`]) and BloodHound CE
+//! OpenGraph ([`opengraph`]).
 //!
 //! Every table is a polars [`DataFrame`], so CSV and Parquet come from one
 //! place and notebooks read exactly what the command line writes. A
@@ -19,6 +21,7 @@ use polars::prelude::*;
 
 pub mod diagram;
 pub mod graphml;
+pub mod opengraph;
 pub mod text;
 
 /// Why an export failed.
