@@ -1,7 +1,8 @@
 //! Whole-graph exports for other tools, read back as those tools would:
 //! BloodHound OpenGraph (`export --to opengraph`) read by our own OpenGraph
 //! reader into the same graph, and checked against the documented payload
-//! and extension-schema rules.
+//! and extension-schema rules; Neo4j import CSV (`export --to neo4j`)
+//! parsed against `neo4j-admin`'s documented header format.
 
 use std::collections::{BTreeMap, BTreeSet};
 use std::path::{Path, PathBuf};
@@ -326,5 +327,383 @@ fn check_opengraph_rules(graph: &Value, schema: &Value, g: &Graph) {
             );
         }
         check_properties(&e["properties"], &at);
+    }
+}
+
+/// One CSV field: `None` for an empty unquoted field (the importer sets no
+/// property), else the text, and whether it was quoted.
+type Field = Option<(String, bool)>;
+
+/// Parses CSV as `neo4j-admin` reads it by default: `,` between fields, `"`
+/// quotes, `""` a quote inside quotes, line breaks inside quotes kept.
+fn parse_csv(text: &str) -> Vec<Vec<Field>> {
+    let mut rows = Vec::new();
+    let mut row: Vec<Field> = Vec::new();
+    let mut chars = text.chars().peekable();
+    let mut at_field_start = true;
+    while chars.peek().is_some() {
+        let mut value = String::new();
+        let quoted = chars.peek() == Some(&'"');
+        if quoted {
+            chars.next();
+            loop {
+                match chars.next() {
+                    Some('"') if chars.peek() == Some(&'"') => {
+                        chars.next();
+                        value.push('"');
+                    }
+                    Some('"') => break,
+                    Some(c) => value.push(c),
+                    None => panic!("unterminated quoted field"),
+                }
+            }
+        } else {
+            while let Some(&c) = chars.peek() {
+                if c == ',' || c == '\n' {
+                    break;
+                }
+                assert!(
+                    c != '"' && c != '\r',
+                    "a quote or CR in an unquoted field: {value}{c}"
+                );
+                value.push(c);
+                chars.next();
+            }
+        }
+        row.push((quoted || !value.is_empty()).then_some((value, quoted)));
+        at_field_start = false;
+        match chars.next() {
+            Some(',') => at_field_start = true,
+            Some('\n') => rows.push(std::mem::take(&mut row)),
+            None => break,
+            Some(c) => panic!("`{c}` after a closing quote"),
+        }
+    }
+    assert!(
+        !at_field_start && row.is_empty(),
+        "the file ends with its last row's newline"
+    );
+    rows
+}
+
+/// The documented property types of the import header format.
+const TYPES: [&str; 17] = [
+    "int",
+    "long",
+    "float",
+    "double",
+    "boolean",
+    "byte",
+    "short",
+    "char",
+    "string",
+    "point",
+    "date",
+    "localtime",
+    "time",
+    "localdatetime",
+    "datetime",
+    "duration",
+    "vector",
+];
+
+/// A header field as `(name, type)`: `:LABEL` is `("", "LABEL")`, `id:ID`
+/// `("id", "ID")`, `name:string` `("name", "string")`; fails on anything the
+/// documented header format does not have.
+fn header_field(f: &str) -> (&str, &str) {
+    let (name, ty) = f
+        .split_once(':')
+        .unwrap_or_else(|| panic!("`{f}` has no type"));
+    let keyword = ["ID", "LABEL", "START_ID", "END_ID", "TYPE", "IGNORE"].contains(&ty);
+    let property = TYPES.contains(&ty.strip_suffix("[]").unwrap_or(ty));
+    assert!(keyword || property, "`{f}`: unknown type `{ty}`");
+    if property {
+        assert!(
+            !name.is_empty() && name.chars().all(|c| c.is_ascii_lowercase() || c == '_'),
+            "`{f}`: property name"
+        );
+    }
+    if ["LABEL", "START_ID", "END_ID", "TYPE"].contains(&ty) {
+        assert!(name.is_empty(), "`{f}` takes no name");
+    }
+    (name, ty)
+}
+
+/// One relationship, parsed.
+struct Rel {
+    start: String,
+    end: String,
+    ty: String,
+    kind: String,
+    conditional: bool,
+    pivot: bool,
+    target_access: Option<String>,
+}
+
+/// What the files hold, parsed.
+struct Neo4jFiles {
+    /// Node id → (labels, name).
+    nodes: BTreeMap<String, (Vec<String>, String)>,
+    /// Every relationship.
+    rels: Vec<Rel>,
+    /// Every text value.
+    texts: Vec<String>,
+}
+
+/// Reads the two files against the header format.
+fn read_neo4j(dir: &Path) -> Neo4jFiles {
+    let read = |f: &str| parse_csv(&std::fs::read_to_string(dir.join(f)).unwrap());
+    let field = |v: &Field| v.as_ref().map(|(s, _)| s.clone());
+    let mut files = Neo4jFiles {
+        nodes: BTreeMap::new(),
+        rels: Vec::new(),
+        texts: Vec::new(),
+    };
+    let check_row = |header: &[(&str, &str)], row: &[Field], texts: &mut Vec<String>| {
+        assert_eq!(row.len(), header.len(), "{row:?}");
+        for ((name, ty), v) in header.iter().zip(row) {
+            match (*ty, v) {
+                ("boolean", Some((b, false))) => {
+                    assert!(b == "true" || b == "false", "{name}: {b}")
+                }
+                ("boolean", other) => panic!("{name}: boolean {other:?}"),
+                ("LABEL" | "TYPE", Some((_, true))) => panic!("{name} quoted"),
+                ("ID" | "START_ID" | "END_ID", None) => panic!("an empty {ty}"),
+                ("string", Some((s, quoted))) => {
+                    assert!(quoted, "{name}: text unquoted");
+                    texts.push(s.clone());
+                }
+                _ => {}
+            }
+        }
+    };
+    let nodes = read("neo4j_nodes.csv");
+    let (head, rows) = nodes.split_first().unwrap();
+    let head: Vec<String> = head.iter().map(|f| field(f).unwrap()).collect();
+    let header: Vec<(&str, &str)> = head.iter().map(|f| header_field(f)).collect();
+    let col = |ty: &str, name: &str| {
+        let found: Vec<usize> = header
+            .iter()
+            .enumerate()
+            .filter(|(_, h)| h.1 == ty && h.0 == name)
+            .map(|(i, _)| i)
+            .collect();
+        assert_eq!(found.len(), 1, "one `{name}:{ty}` column");
+        found[0]
+    };
+    let (id, label, name) = (col("ID", "id"), col("LABEL", ""), col("string", "name"));
+    for row in rows {
+        check_row(&header, row, &mut files.texts);
+        let labels: Vec<String> = field(&row[label])
+            .unwrap()
+            .split(';')
+            .map(str::to_string)
+            .collect();
+        for l in &labels {
+            assert!(
+                l.starts_with(|c: char| c.is_ascii_uppercase())
+                    && l.chars().all(|c| c.is_ascii_alphanumeric()),
+                "label `{l}`"
+            );
+        }
+        let previous = files.nodes.insert(
+            field(&row[id]).unwrap(),
+            (labels, field(&row[name]).unwrap()),
+        );
+        assert!(previous.is_none(), "a node id twice");
+    }
+    let rels = read("neo4j_relationships.csv");
+    let (head, rows) = rels.split_first().unwrap();
+    let head: Vec<String> = head.iter().map(|f| field(f).unwrap()).collect();
+    let header: Vec<(&str, &str)> = head.iter().map(|f| header_field(f)).collect();
+    let col = |ty: &str, name: &str| {
+        header
+            .iter()
+            .position(|h| h.1 == ty && h.0 == name)
+            .unwrap()
+    };
+    let (start, end, ty, kind) = (
+        col("START_ID", ""),
+        col("END_ID", ""),
+        col("TYPE", ""),
+        col("string", "kind"),
+    );
+    let (conditional, pivot, target_access) = (
+        col("boolean", "conditional"),
+        col("boolean", "pivot"),
+        col("string", "target_access"),
+    );
+    for row in rows {
+        check_row(&header, row, &mut files.texts);
+        let t = field(&row[ty]).unwrap();
+        assert!(
+            t.chars().all(|c| c.is_ascii_uppercase() || c == '_'),
+            "type `{t}`"
+        );
+        let flag = |i: usize| field(&row[i]).as_deref() == Some("true");
+        files.rels.push(Rel {
+            start: field(&row[start]).unwrap(),
+            end: field(&row[end]).unwrap(),
+            ty: t,
+            kind: field(&row[kind]).unwrap(),
+            conditional: flag(conditional),
+            pivot: flag(pivot),
+            target_access: field(&row[target_access]),
+        });
+    }
+    files
+}
+
+/// What the README's Cypher query computes, over the parsed files: the
+/// targets reached from `start` along pivot relationships, each with the
+/// highest `target_access` of a relationship into it; `strict` drops
+/// conditional relationships.
+fn reach_over_csv(files: &Neo4jFiles, start: &str, strict: bool) -> BTreeMap<String, String> {
+    const LEVELS: [&str; 5] = ["read", "invoke", "execute", "write", "admin"];
+    let rank = |l: &str| LEVELS.iter().position(|x| *x == l).unwrap();
+    let mut held = BTreeSet::from([start.to_string()]);
+    let mut queue = vec![start.to_string()];
+    let mut reached: BTreeMap<String, String> = BTreeMap::new();
+    while let Some(n) = queue.pop() {
+        for r in files.rels.iter().filter(|r| r.start == n) {
+            if strict && r.conditional {
+                continue;
+            }
+            if let Some(level) = &r.target_access {
+                let best = reached
+                    .entry(r.end.clone())
+                    .or_insert_with(|| level.clone());
+                if rank(level) > rank(best) {
+                    *best = level.clone();
+                }
+            }
+            if r.pivot && held.insert(r.end.clone()) {
+                queue.push(r.end.clone());
+            }
+        }
+    }
+    reached
+}
+
+/// `export --to neo4j` writes a nodes and a relationships file whose headers
+/// parse as `name:type` fields of the documented types; rows parse back (as
+/// `neo4j-admin` reads them by default) to the graph's ids, names, labels
+/// and counts; every relationship's ends are node ids; text with quotes,
+/// `;`, commas and line breaks survives; formula-like text is kept as it is;
+/// the printed import command asks for multi-line fields only when a value
+/// has a line break.
+#[test]
+fn the_neo4j_export_parses_against_the_import_header_format() {
+    let dir = tempfile::tempdir().unwrap();
+    let hostile = crate::inputs_outputs::hostile_estate(dir.path());
+    let tricky = tricky_estate(dir.path());
+    for (label, inputs, multiline) in [
+        ("demo", vec![], false),
+        ("hostile", vec![hostile.as_path()], true),
+        ("tricky", vec![tricky.as_path()], true),
+    ] {
+        let out = dir.path().join(format!("neo4j-{label}"));
+        let printed = export(&inputs, "neo4j", &out);
+        let command = printed
+            .lines()
+            .find_map(|l| l.strip_prefix("import with: "))
+            .unwrap();
+        assert!(
+            command.starts_with("neo4j-admin database import full neo4j --nodes=")
+                && command.contains("--relationships="),
+            "{command}"
+        );
+        assert_eq!(
+            command.contains("--multiline-fields=true"),
+            multiline,
+            "{label}"
+        );
+        let g = load(&inputs);
+        let files = read_neo4j(&out);
+        assert_eq!(files.nodes.len(), g.node_count(), "{label}");
+        assert_eq!(files.rels.len(), g.edge_count(), "{label}");
+        for n in 0..g.node_count() as u32 {
+            let r = g.node(n);
+            let (labels, name) = &files.nodes[r.id];
+            assert_eq!(name, r.name, "{label}");
+            let class = r.class.as_str();
+            assert!(
+                labels.iter().any(|l| l.to_lowercase() == class),
+                "{labels:?}"
+            );
+        }
+        let mut expected: Vec<(String, String, String)> = g
+            .edges()
+            .iter()
+            .map(|e| {
+                (
+                    g.id(e.from).into(),
+                    g.id(e.to).into(),
+                    e.kind.as_str().into(),
+                )
+            })
+            .collect();
+        let mut found: Vec<(String, String, String)> = files
+            .rels
+            .iter()
+            .map(|r| {
+                assert!(
+                    files.nodes.contains_key(&r.start) && files.nodes.contains_key(&r.end),
+                    "{} -> {}",
+                    r.start,
+                    r.end
+                );
+                assert_eq!(r.ty, r.kind.to_uppercase());
+                (r.start.clone(), r.end.clone(), r.kind.clone())
+            })
+            .collect();
+        expected.sort();
+        found.sort();
+        assert_eq!(found, expected, "{label}");
+        if label == "demo" {
+            // `pivot` and `target_access` say what blast does: following
+            // them from any identity reaches blast's targets at blast's
+            // levels, firm and possible.
+            let rank = crate::json(&ok(&["rank", "-q", "--format", "json"]));
+            let starts: Vec<&str> = rank
+                .as_array()
+                .unwrap()
+                .iter()
+                .map(|r| r["id"].as_str().unwrap())
+                .collect();
+            assert!(starts.len() > 10);
+            for start in starts {
+                for strict in [false, true] {
+                    let mut args = vec!["blast", "-q", "-c", start, "--format", "json"];
+                    if strict {
+                        args.push("--strict");
+                    }
+                    let blast = crate::json(&ok(&args));
+                    let expected: BTreeMap<String, String> = blast["targets"]
+                        .as_array()
+                        .unwrap()
+                        .iter()
+                        .map(|t| {
+                            let id = t["id"].as_str().unwrap().to_string();
+                            (id, t["access"].as_str().unwrap().to_string())
+                        })
+                        .collect();
+                    assert_eq!(
+                        reach_over_csv(&files, start, strict),
+                        expected,
+                        "{start} strict={strict}"
+                    );
+                }
+            }
+        }
+        if label == "tricky" {
+            let role = &files.nodes["arn:aws:iam::1:role/semi;colon,comma"];
+            assert_eq!(role.0, ["Identity", "Workload"]);
+            assert_eq!(role.1, "a;b,c \"q\" \\\" back\nline\r\nend\ttab");
+            // No spreadsheet guard: the values are what the database gets.
+            assert!(files.texts.iter().any(|t| t == "@SUM(1)"));
+            assert!(files.texts.iter().any(|t| t == "=cmd|' /C calc'!A0"));
+            assert!(files.texts.iter().any(|t| t == "r;\"why\"\nsecond line"));
+        }
     }
 }

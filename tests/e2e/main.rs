@@ -15,7 +15,8 @@
 //! - `formats`: BloodHound OpenGraph merged with native files.
 //! - `exports`: whole-graph exports read back as other tools would: the
 //!   OpenGraph export by our OpenGraph reader (the same graph) and against
-//!   BloodHound's documented rules.
+//!   BloodHound's documented rules, the Neo4j CSV against `neo4j-admin`'s
+//!   header format.
 //! - `inputs_outputs`: the path from a file to the estate and from a result
 //!   to a file, tried as a new user would: hidden names, unreadable paths,
 //!   duplicate keys, byte-order marks, secrets in tags, control characters,

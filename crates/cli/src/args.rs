@@ -299,6 +299,10 @@ pub enum ExportTo {
     /// extension schema (`schema.json`: our kinds, icons, traversable
     /// edges), instead of the tables.
     Opengraph,
+    /// The whole graph as CSV for `neo4j-admin database import full`
+    /// (`neo4j_nodes.csv`, `neo4j_relationships.csv`, typed headers),
+    /// instead of the tables; prints the import command.
+    Neo4j,
 }
 
 /// `export`
