@@ -13,6 +13,10 @@
 //! - `snapshots`: build → save → load gives the same answers, byte for byte;
 //!   exports are readable Parquet/CSV/JSON with the documented schemas.
 //! - `formats`: BloodHound OpenGraph merged with native files.
+//! - `exports`: whole-graph exports read back as other tools would: the
+//!   OpenGraph export by our OpenGraph reader (the same graph) and against
+//!   BloodHound's documented rules, the Neo4j CSV against `neo4j-admin`'s
+//!   header format.
 //! - `inputs_outputs`: the path from a file to the estate and from a result
 //!   to a file, tried as a new user would: hidden names, unreadable paths,
 //!   duplicate keys, byte-order marks, secrets in tags, control characters,
@@ -30,6 +34,7 @@
 mod aws_raw;
 mod bad_input;
 mod cli;
+mod exports;
 mod formats;
 mod inputs_outputs;
 mod readme;

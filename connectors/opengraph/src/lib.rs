@@ -23,7 +23,11 @@
 //! table needs a `blastgraph_class` property; an edge whose kind is not in the
 //! table needs `blastgraph_kind` (and `blastgraph_access` for `access`).
 //! Those properties also override the tables, because the author of a file
-//! knows more than a table does (an `AWSUser` that is a person, say).
+//! knows more than a table does (an `AWSUser` that is a person, say). A few
+//! more (`blastgraph_provider`, `blastgraph_tags`, `blastgraph_mechanism`,
+//! `blastgraph_id`, and `blastgraph_kind` on a node) carry what BloodHound
+//! kinds cannot say, so that `blastgraph export --to opengraph` reads back
+//! as the graph it came from.
 //!
 //! Most BloodHound edges mean one blastgraph edge. *Control* edges
 //! (`GenericAll`, `AZOwner`, `AZContributor`, ...) mean different things
@@ -58,10 +62,22 @@ pub const MAX_TAGS: usize = 32;
 
 /// Node property that sets the class, overriding [`NODE_CLASSES`].
 pub const CLASS_PROPERTY: &str = "blastgraph_class";
-/// Edge property that sets the blastgraph edge kind, overriding [`EDGE_RULES`].
+/// Edge property that sets the blastgraph edge kind, overriding [`EDGE_RULES`];
+/// on a node, the provider kind (`aws:role`) instead of `<provider>:<first kind>`.
 pub const KIND_PROPERTY: &str = "blastgraph_kind";
 /// Edge property that sets the access level of a `blastgraph_kind: access` edge.
 pub const ACCESS_PROPERTY: &str = "blastgraph_access";
+/// Node property that sets the provider, instead of [`provider_for`].
+pub const PROVIDER_PROPERTY: &str = "blastgraph_provider";
+/// Node property holding tags as the text of a JSON object of strings
+/// (OpenGraph properties are flat, and tag keys such as `aws:path` are not
+/// good property names).
+pub const TAGS_PROPERTY: &str = "blastgraph_tags";
+/// Edge property that sets the mechanism of every edge made from the record
+/// (empty: none), instead of the BloodHound kind.
+pub const MECHANISM_PROPERTY: &str = "blastgraph_mechanism";
+/// Edge property that sets the explicit id of the one edge made from the record.
+pub const ID_PROPERTY: &str = "blastgraph_id";
 
 /// The native format's marker; files that carry it belong to the native connector.
 const NATIVE_FORMAT: &str = "blastgraph-estate";
@@ -533,7 +549,20 @@ impl<'a> Reader<'a> {
                 })?,
         };
         let first = kinds.first().copied().unwrap_or_default();
-        let provider = provider_for(first, self.source_kind);
+        let text_property = |key: &str| -> Result<Option<&'a str>, Fail> {
+            Ok(match &props {
+                Some(p) => p.opt_str(key)?.filter(|s| !s.trim().is_empty()),
+                None => None,
+            })
+        };
+        let provider = match text_property(PROVIDER_PROPERTY)? {
+            Some(p) => p.to_string(),
+            None => provider_for(first, self.source_kind),
+        };
+        let kind = match text_property(KIND_PROPERTY)? {
+            Some(k) => k.to_string(),
+            None => format!("{provider}:{first}"),
+        };
         let (name, attrs) = match &props {
             Some(p) => self.attributes(id, p, out),
             None => (id.to_string(), Attributes::default()),
@@ -542,8 +571,8 @@ impl<'a> Reader<'a> {
             Node {
                 id: id.to_string(),
                 name,
-                provider: provider.clone(),
-                kind: format!("{provider}:{first}"),
+                provider,
+                kind,
                 class,
                 attrs,
             },
@@ -608,6 +637,9 @@ impl<'a> Reader<'a> {
             };
             tags.insert(key.clone(), text);
         }
+        for (key, text) in declared_tags(p, out) {
+            tags.insert(key, text);
+        }
         if tags.len() > MAX_TAGS {
             self.capped += 1;
             tags = tags.into_iter().take(MAX_TAGS).collect();
@@ -640,6 +672,10 @@ impl<'a> Reader<'a> {
             ),
             None => (false, None, None),
         };
+        let (declared_mechanism, declared_id) = match &props {
+            Some(p) => (p.opt_str(MECHANISM_PROPERTY)?, p.opt_str(ID_PROPERTY)?),
+            None => (None, None),
+        };
         let produced = match mapping {
             Mapping::Declared(kind, level) => vec![Produced {
                 access: level,
@@ -662,19 +698,36 @@ impl<'a> Reader<'a> {
             Some(d) => format!("BloodHound edge `{bh_kind}`: {d}"),
             None => format!("BloodHound edge `{bh_kind}`"),
         };
+        let id = match (declared_id, produced.len()) {
+            (Some(id), 1) => Some(id.to_string()),
+            (Some(_), n) => {
+                out.warning(
+                    format!("{}.{ID_PROPERTY}", o.at("properties")),
+                    format!(
+                        "the record makes {n} edges, so its `{ID_PROPERTY}` names none; ignored"
+                    ),
+                );
+                None
+            }
+            (None, _) => None,
+        };
         for p in produced {
             let condition = match (own_condition, p.condition) {
                 (Some(a), Some(b)) => Some(format!("{a}; {b}")),
                 (Some(a), None) => Some(a.to_string()),
                 (None, b) => b,
             };
+            let mechanism = match declared_mechanism {
+                Some(m) => (!m.is_empty()).then(|| m.to_string()),
+                None => p.mechanism.then(|| bh_kind.to_string()),
+            };
             out.add_edge(Edge {
-                id: None,
+                id: id.clone(),
                 from: start.id.to_string(),
                 to: end.id.to_string(),
                 kind: p.kind,
                 access: p.access,
-                mechanism: p.mechanism.then(|| bh_kind.to_string()),
+                mechanism,
                 conditional: flagged || condition.is_some(),
                 condition,
                 provenance: Provenance {
@@ -870,6 +923,56 @@ impl<'a> Reader<'a> {
             .filter(|&i| self.nodes.get(i).is_some_and(|n| n.has_kind(kind)))
             .collect())
     }
+}
+
+/// The tags of `blastgraph_tags`: the text of a JSON object whose values are
+/// strings, numbers or booleans; secret-looking keys are left out like any
+/// property's. Anything else is a warning and no tag.
+fn declared_tags(p: &Obj<'_>, out: &mut EstateBuilder) -> Vec<(String, String)> {
+    let text = match p.map.get(TAGS_PROPERTY) {
+        None | Some(Value::Null) => return Vec::new(),
+        Some(Value::String(s)) => s,
+        Some(other) => {
+            out.warning(
+                p.at(TAGS_PROPERTY),
+                format!(
+                    "expected the text of a JSON object, found {}; ignored",
+                    type_name(other)
+                ),
+            );
+            return Vec::new();
+        }
+    };
+    let map = match serde_json::from_str::<Map<String, Value>>(text) {
+        Ok(map) => map,
+        Err(e) => {
+            out.warning(
+                p.at(TAGS_PROPERTY),
+                format!("expected the text of a JSON object of strings: {e}; ignored"),
+            );
+            return Vec::new();
+        }
+    };
+    let mut tags = Vec::with_capacity(map.len());
+    for (key, value) in map {
+        let text = match value {
+            Value::String(_) if secret_like(&key) => continue,
+            Value::String(s) => s,
+            Value::Number(_) | Value::Bool(_) => value.to_string(),
+            Value::Null | Value::Array(_) | Value::Object(_) => {
+                out.warning(
+                    p.at(TAGS_PROPERTY),
+                    format!(
+                        "tag `{key}` is {}, not a string; ignored",
+                        type_name(&value)
+                    ),
+                );
+                continue;
+            }
+        };
+        tags.push((key, text));
+    }
+    tags
 }
 
 /// Node properties read into [`Attributes`] rather than tags.
@@ -1457,6 +1560,69 @@ mod tests {
         );
         let (_, e) = ingest(r#"{"graph": {"nodes": [{"id": "d", "kinds": ["Domain"]}]}}"#);
         assert_eq!(node_lines(&e), ["d | d | opengraph:Domain | scope"]);
+    }
+
+    /// What `blastgraph export --to opengraph` writes to be read back as it
+    /// was: provider, provider kind and tags on nodes; mechanism (empty for
+    /// none) and explicit id on edges.
+    #[test]
+    fn declared_provider_kind_tags_mechanism_and_id_are_kept() {
+        let (r, e) = ingest(
+            r#"{"metadata": {"source_kind": "BG_Base"},
+                "graph": {
+                  "nodes": [
+                    {"id": "arn:aws:iam::1:role/etl", "kinds": ["BG_Workload", "BG_Base"],
+                     "properties": {"name": "etl", "blastgraph_class": "workload", "blastgraph_provider": "aws",
+                                    "blastgraph_kind": "aws:role", "owner": "data",
+                                    "blastgraph_tags": "{\"aws:path\": \"/\", \"owner\": \"tag-owner\", \"api_token\": \"x\", \"n\": 3}"}},
+                    {"id": "b", "kinds": ["BG_Dataset", "BG_Base"],
+                     "properties": {"name": "b", "blastgraph_class": "dataset", "blastgraph_tags": "[1]"}},
+                    {"id": "c", "kinds": ["BG_Workload"],
+                     "properties": {"blastgraph_class": "workload", "blastgraph_tags": "{\"k\": [\"v\"]}"}}
+                  ],
+                  "edges": [
+                    {"kind": "BG_CanActAs", "start": {"value": "arn:aws:iam::1:role/etl"}, "end": {"value": "c"},
+                     "properties": {"blastgraph_kind": "can_act_as", "blastgraph_mechanism": ""}},
+                    {"kind": "BG_Access", "start": {"value": "arn:aws:iam::1:role/etl"}, "end": {"value": "b"},
+                     "properties": {"blastgraph_kind": "access", "blastgraph_access": "read",
+                                    "blastgraph_mechanism": "s3:GetObject", "blastgraph_id": "e-1"}},
+                    {"kind": "AZOwns", "start": {"value": "c"}, "end": {"value": "arn:aws:iam::1:role/etl"},
+                     "properties": {"blastgraph_mechanism": "iam:PassRole"}}
+                  ]}}"#,
+        );
+        assert!(r.is_ok());
+        assert_eq!(
+            node_lines(&e),
+            [
+                "arn:aws:iam::1:role/etl | etl | aws:role | workload",
+                "b | b | bg_base:BG_Dataset | dataset",
+                "c | c | bg_base:BG_Workload | workload",
+            ]
+        );
+        assert_eq!(e.nodes[0].provider, "aws");
+        assert_eq!(e.nodes[0].attrs.owner.as_deref(), Some("data"));
+        assert_eq!(
+            format!("{:?}", e.nodes[0].attrs.tags),
+            r#"{"aws:path": "/", "n": "3", "owner": "tag-owner"}"#,
+            "the secret-looking tag is left out"
+        );
+        assert_eq!(
+            edge_lines(&e),
+            [
+                "arn:aws:iam::1:role/etl -can_act_as-> c",
+                "arn:aws:iam::1:role/etl -access:read[s3:GetObject]-> b",
+                "c -can_act_as[iam:PassRole]-> arn:aws:iam::1:role/etl",
+            ]
+        );
+        let ids: Vec<Option<String>> = e.edges.iter().map(|e| e.id).collect();
+        assert_eq!(ids, [None, Some("e-1".to_string()), None]);
+        assert_eq!(
+            messages(&e),
+            [
+                "warning[ignored]: t.json: $.graph.nodes[1].properties.blastgraph_tags: expected the text of a JSON object of strings: invalid type: sequence, expected a map at line 1 column 0; ignored",
+                "warning[ignored]: t.json: $.graph.nodes[2].properties.blastgraph_tags: tag `k` is an array, not a string; ignored",
+            ]
+        );
     }
 
     #[test]

@@ -385,6 +385,14 @@ pub enum ExportTo {
     /// The whole graph as one GraphML file (`graph.graphml`: Gephi, yEd,
     /// NetworkX), instead of the tables.
     Graphml,
+    /// The whole graph as BloodHound CE OpenGraph (`graph.json`) with its
+    /// extension schema (`schema.json`: our kinds, icons, traversable
+    /// edges), instead of the tables.
+    Opengraph,
+    /// The whole graph as CSV for `neo4j-admin database import full`
+    /// (`neo4j_nodes.csv`, `neo4j_relationships.csv`, typed headers),
+    /// instead of the tables; prints the import command.
+    Neo4j,
 }
 
 /// `export`
@@ -393,7 +401,7 @@ pub struct ExportArgs {
     /// Table format.
     #[arg(long, value_enum)]
     pub to: ExportTo,
-    /// Folder to write `nodes`, `edges` and `rank` into.
+    /// Folder to write `nodes`, `edges` and `rank` (or the graph files) into.
     #[arg(long, short, value_name = "DIR")]
     pub output: PathBuf,
     /// Rank the firm reach only (by default the rank table has firm and

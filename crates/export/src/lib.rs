@@ -1,4 +1,6 @@
-//! Answers and graphs as tables (CSV, Parquet via polars), JSON, and text.
+//! Answers and graphs as tables (CSV, Parquet via polars), JSON, and text;
+//! whole graphs for other tools: GraphML ([`graphml`]), BloodHound CE
+//! OpenGraph ([`opengraph`]) and `neo4j-admin` import CSV ([`neo4j`]).
 //!
 //! Every table is a polars [`DataFrame`], so CSV and Parquet come from one
 //! place and notebooks read exactly what the command line writes. A
@@ -19,6 +21,8 @@ use polars::prelude::*;
 
 pub mod diagram;
 pub mod graphml;
+pub mod neo4j;
+pub mod opengraph;
 pub mod report;
 pub mod text;
 

@@ -9,7 +9,8 @@ use blastgraph_export::{TableFormat, edges_frame, nodes_frame, rank_frame, sink_
 
 use crate::args::{ExportArgs, ExportTo};
 
-/// Runs `export`: writes `nodes`, `edges` and `rank` tables into a folder.
+/// Runs `export`: writes `nodes`, `edges` and `rank` tables into a folder,
+/// or the whole graph as GraphML, BloodHound OpenGraph or Neo4j import CSV.
 pub fn run(args: &ExportArgs, out: &mut dyn Write, err: &mut dyn Write) -> Result<u8> {
     crate::inputs::check_output(&args.input, &args.output)?;
     let g = crate::inputs::load(&args.input, err)?;
@@ -28,6 +29,53 @@ pub fn run(args: &ExportArgs, out: &mut dyn Write, err: &mut dyn Write) -> Resul
                 path.display(),
                 g.node_count(),
                 g.edges().len()
+            )?;
+            return Ok(0);
+        }
+        ExportTo::Opengraph => {
+            use blastgraph_export::opengraph::{GRAPH_FILE, SCHEMA_FILE, graph_json, schema_json};
+            let path = args.output.join(GRAPH_FILE);
+            crate::output::write_file(&path, graph_json(&g).as_bytes())?;
+            writeln!(
+                out,
+                "wrote {} ({} nodes, {} edges)",
+                path.display(),
+                g.node_count(),
+                g.edges().len()
+            )?;
+            let path = args.output.join(SCHEMA_FILE);
+            crate::output::write_file(&path, schema_json().as_bytes())?;
+            writeln!(
+                out,
+                "wrote {} (the BloodHound CE extension schema of the BG_ kinds: install it before uploading {GRAPH_FILE})",
+                path.display(),
+            )?;
+            return Ok(0);
+        }
+        ExportTo::Neo4j => {
+            use blastgraph_export::neo4j::{
+                NODES_FILE, RELATIONSHIPS_FILE, import_command, neo4j_csv,
+            };
+            let files = neo4j_csv(&g);
+            let nodes = args.output.join(NODES_FILE);
+            let rels = args.output.join(RELATIONSHIPS_FILE);
+            crate::output::write_file(&nodes, files.nodes.as_bytes())?;
+            writeln!(out, "wrote {} ({} nodes)", nodes.display(), g.node_count())?;
+            crate::output::write_file(&rels, files.relationships.as_bytes())?;
+            writeln!(
+                out,
+                "wrote {} ({} relationships)",
+                rels.display(),
+                g.edges().len()
+            )?;
+            writeln!(
+                out,
+                "import with: {}",
+                import_command(
+                    &nodes.to_string_lossy(),
+                    &rels.to_string_lossy(),
+                    files.multiline
+                )
             )?;
             return Ok(0);
         }
