@@ -1,13 +1,16 @@
 #!/usr/bin/env bash
-# Export the embedded demo estate to Parquet and execute notebooks/blast_radius.ipynb headless.
+# Export the embedded demo estate to Parquet and execute the notebooks headless:
+# notebooks/blast_radius.ipynb (over the exported tables) and notebooks/incident_response.ipynb
+# (a leaked key, through the binary's JSON answers).
 #
 # Usage: notebooks/run.sh [BLASTGRAPH_BINARY]
 #   (default: target/release/blastgraph under the repository root; a given relative path is
 #   taken from the current directory)
 #
-# Writes out/demo/{nodes,edges,rank}.parquet, out/demo/reachable_by_class.png and the executed
-# notebook out/blast_radius.executed.ipynb (all relative to the repository root).
-# Exits non-zero if the export or any notebook cell fails.
+# Writes out/demo/{nodes,edges,rank}.parquet, the charts (out/demo/reachable_by_class.png,
+# out/demo/leak_blast_radius.png, out/demo/leak_before_after.png) and the executed notebooks
+# out/blast_radius.executed.ipynb and out/incident_response.executed.ipynb (all relative to the
+# repository root). Exits non-zero if the export or any notebook cell fails.
 #
 # Installs nothing: first `python3 -m pip install -r notebooks/requirements.txt`.
 # PYTHON=/path/to/python picks the interpreter (default: python3 on PATH); the notebook's
@@ -23,7 +26,6 @@ py="${PYTHON:-python3}"
 [[ "$py" != */* || "$py" == /* ]] || py="$PWD/$py"
 cd "$root"
 export_dir="$root/out/demo"
-executed="$root/out/blast_radius.executed.ipynb"
 
 if [[ ! -x "$bin" ]]; then
     echo "run.sh: blastgraph binary not found or not executable: $bin" >&2
@@ -60,9 +62,11 @@ mkdir -p "$export_dir"
 "$bin" export --to parquet -o "$export_dir"
 
 export BLASTGRAPH_EXPORT="$export_dir"
+export BLASTGRAPH_BIN="$bin"
 export BLASTGRAPH_EXPECT_DEMO=1
 export PYDEVD_DISABLE_FILE_VALIDATION=1  # silence debugpy's frozen-modules warning in the kernel
-"$py" - notebooks/blast_radius.ipynb "$executed" <<'EOF'
+for name in blast_radius incident_response; do
+"$py" - "notebooks/$name.ipynb" "$root/out/$name.executed.ipynb" <<'EOF'
 import os
 import re
 import sys
@@ -103,3 +107,4 @@ if failed:
     sys.exit(1)
 print(f"run.sh: executed {code_cells} code cells of {source} in {elapsed:.1f}s -> {target}")
 EOF
+done

@@ -25,7 +25,11 @@ fn every_readme_example_runs() {
             args.push(format!("{}/demo-report.html", dir.path().display()));
         }
         let mut argv: Vec<&str> = args.iter().map(String::as_str).collect();
-        if !argv.contains(&"-q") && argv.first().is_some_and(|c| *c != "demo" && *c != "gen") {
+        // Commands that read no inputs take no -q.
+        let reads_inputs = argv
+            .first()
+            .is_some_and(|c| !["demo", "gen", "completions", "man"].contains(c));
+        if !argv.contains(&"-q") && reads_inputs {
             argv.push("-q");
         }
         let (code, _, err) = run(&argv);
