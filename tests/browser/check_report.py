@@ -1,6 +1,6 @@
 """The HTML report and `blastgraph serve` in headless Chromium.
 
-Run by .ci/run: python tests/browser/check_report.py BLASTGRAPH OUT_DIR
+Run by .ci/run: python tests/browser/check_report.py BLASTGRAPH OUT_DIR MERMAID_JS
 
 For the report written on the demo estate and for the served page, it
 checks what a responder relies on:
@@ -14,6 +14,9 @@ checks what a responder relies on:
   trace and a what-if revocation open as tabs.
 A report of a hostile estate (names that try to close the script element,
 inject markup, or carry control characters) shows the names as text.
+The `--format mermaid` answers of blast, who-can and trace (demo and hostile
+estates) are rendered by Mermaid itself: no parse error, a node drawn for
+every node declared, no markup from a name.
 
 Writes OUT_DIR/report.png (the README's screenshot: copy it to
 docs/img/report.png when the page changes) and OUT_DIR/serve.png.
@@ -35,6 +38,9 @@ from selenium.webdriver.support.ui import WebDriverWait
 
 BIN = sys.argv[1]
 OUT = sys.argv[2]
+# Mermaid's own bundle (dist/mermaid.min.js of the npm package), to render
+# `--format mermaid` answers as a reader's Markdown viewer would.
+MERMAID = sys.argv[3]
 os.makedirs(OUT, exist_ok=True)
 
 
@@ -187,6 +193,7 @@ def hostile_checks(d, tmp):
     assert "<iframe src=//example.invalid>" in found["text"]
     assert not console_errors(d)
     print("hostile report: names shown as text, control characters visible, nothing injected")
+    return src
 
 
 def serve_checks(d):
@@ -233,6 +240,35 @@ def serve_checks(d):
         proc.wait(timeout=10)
 
 
+def mermaid_checks(d, tmp, hostile):
+    answers = {
+        "blast": [BIN, "blast", "-q", "--compromise", "support-agent", "-f", "mermaid", "--limit", "8"],
+        "who-can": [BIN, "who-can", "-q", "--reach", "acme-customer-pii", "-f", "mermaid"],
+        "trace": [BIN, "trace", "-q", "--from", "AKIAEXAMPLELEGACY01", "--to", "prod-ml (111122223333) admin",
+                  "-k", "2", "-f", "mermaid"],
+        "hostile": [BIN, "blast", "-q", "-i", hostile, "--compromise", "role/evil", "-f", "mermaid"],
+    }
+    texts = {k: subprocess.run(v, check=True, capture_output=True, text=True).stdout for k, v in answers.items()}
+    page = os.path.join(tmp, "mermaid.html")
+    with open(page, "w") as f:
+        f.write(f'<!doctype html><meta charset="utf-8"><script src="file://{MERMAID}"></script><body></body>')
+    d.get("file://" + page)
+    d.execute_script("mermaid.initialize({startOnLoad: false, securityLevel: 'strict'})")
+    for name, text in texts.items():
+        declared = sum(1 for line in text.splitlines() if line.strip().startswith("n") and '["' in line)
+        result = d.execute_async_script("""
+            const [id, text, done] = arguments;
+            mermaid.render(id, text).then(
+                (r) => { const box = document.createElement('div'); box.innerHTML = r.svg; document.body.append(box);
+                         done({nodes: box.querySelectorAll('g.node').length, injected: box.querySelectorAll('img, iframe, script').length}); },
+                (e) => done({error: String(e && e.message || e)}));""", "d-" + name.replace("-", ""), text)
+        assert "error" not in result, f"{name}: Mermaid refused the diagram: {result['error']}\n{text}"
+        assert result["nodes"] == declared > 0, f"{name}: {result['nodes']} nodes drawn of {declared}"
+        assert result["injected"] == 0, name
+        print(f"  mermaid {name}: rendered, {declared} nodes")
+    assert not console_errors(d)
+
+
 def main():
     with tempfile.TemporaryDirectory() as tmp:
         page = os.path.join(tmp, "report.html")
@@ -241,7 +277,8 @@ def main():
         d = browser()
         try:
             report_checks(d, page)
-            hostile_checks(d, tmp)
+            hostile = hostile_checks(d, tmp)
+            mermaid_checks(d, tmp, hostile)
         finally:
             d.quit()
         d = browser()
