@@ -456,7 +456,8 @@ fn seeded_secrets_reach_no_output_snapshot_manifest_or_log() {
                 let df = polars::prelude::ParquetReader::new(f).finish().unwrap();
                 texts.push(blastgraph_export::frame_to_json(&df).to_string());
             } else {
-                texts.push(std::fs::read_to_string(&p).unwrap());
+                // The graph section is binary: its strings are searched as bytes.
+                texts.push(String::from_utf8_lossy(&std::fs::read(&p).unwrap()).into_owned());
             }
         }
     }

@@ -82,6 +82,77 @@ fn two_builds_of_the_same_input_are_identical_files() {
             "{f}"
         );
     }
+    // The graph sections too, but for the key of the tables' times
+    // (bytes 16..24 of the header).
+    let section = |d: &std::path::Path| {
+        let mut b = std::fs::read(d.join("graph.bin")).unwrap();
+        b[16..24].fill(0);
+        b
+    };
+    assert_eq!(section(&a), section(&b));
+}
+
+#[test]
+fn answers_are_the_same_through_the_graph_section_or_the_tables() {
+    let dir = tempfile::tempdir().unwrap();
+    let snap = dir.path().join("s");
+    let s = snap.to_str().unwrap();
+    let x = dir.path().join("x");
+    let x = x.to_str().unwrap();
+    ok(&["build", "-q", "-i", PIVOT, "-o", s]);
+    let queries: [&[&str]; 5] = [
+        &[
+            "blast",
+            "-q",
+            "-i",
+            s,
+            "--compromise",
+            "infra-ci",
+            "-f",
+            "json",
+        ],
+        &["rank", "-q", "-i", s, "-f", "json"],
+        &[
+            "who-can", "-q", "-i", s, "--reach", "features", "-f", "json",
+        ],
+        &[
+            "trace", "-q", "-i", s, "--from", "infra-ci", "--to", "features", "-f", "json",
+        ],
+        &["export", "-q", "-i", s, "--to", "json", "-o", x],
+    ];
+    let answers = || -> Vec<String> { queries.iter().map(|q| ok(q)).collect() };
+    let note = |args: &[&str]| {
+        let mut argv = args.to_vec();
+        argv.push("-v");
+        crate::run(&argv).2
+    };
+    let first = note(queries[0]);
+    assert!(
+        first.contains("graph section ") && first.contains(" used"),
+        "{first}"
+    );
+    let through_section = answers();
+    // Without the section: the tables are read, the answers are the same,
+    // and the section is written again.
+    std::fs::remove_file(snap.join("graph.bin")).unwrap();
+    let said = note(queries[0]);
+    assert!(
+        said.contains("not used (it has none): read the Parquet tables; section written again"),
+        "{said}"
+    );
+    std::fs::remove_file(snap.join("graph.bin")).unwrap();
+    assert_eq!(answers(), through_section);
+    // A damaged section is refused, and the answers are still the same.
+    let mut bytes = std::fs::read(snap.join("graph.bin")).unwrap();
+    let mid = bytes.len() / 2;
+    bytes[mid] ^= 0xff;
+    std::fs::write(snap.join("graph.bin"), &bytes).unwrap();
+    let said = note(queries[0]);
+    assert!(
+        said.contains("not used (damaged (its checksum does not match))"),
+        "{said}"
+    );
+    assert_eq!(answers(), through_section);
 }
 
 #[test]

@@ -315,9 +315,15 @@ pub fn load(args: &InputArgs, err: &mut dyn Write) -> Result<Graph> {
         && snapshot::is_snapshot(one)
     {
         let work = Work::spinner(&format!("loading snapshot {}", one.display()));
-        let g = snapshot::load(one)
+        let mut notes = Vec::new();
+        let g = snapshot::load_noting(one, &mut |n| notes.push(n))
             .with_context(|| format!("cannot load snapshot {}", one.display()))?;
         work.done(err, &graph_detail(&g));
+        if term::verbose() {
+            for n in notes {
+                let _ = writeln!(err, "{}", term::severity_line(&format!("note: {n}")));
+            }
+        }
         g
     } else {
         let mut b = EstateBuilder::new();

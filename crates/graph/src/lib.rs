@@ -29,6 +29,8 @@ use blastgraph_model::{
 use hashbrown::HashTable;
 use serde::{Deserialize, Serialize};
 
+mod raw;
+mod section;
 pub mod snapshot;
 pub use blastgraph_model::Interner;
 
@@ -133,6 +135,69 @@ pub struct Manifest {
     pub diagnostics: Vec<Diagnostic>,
 }
 
+/// The strings of one column in one buffer: string `i` is
+/// `bytes[offsets[i]..offsets[i + 1]]` (one allocation for a million ids).
+/// A column read from a graph section stays in the section's bytes.
+#[derive(Debug, Clone)]
+pub(crate) enum StrColumn {
+    /// Built in memory.
+    Owned { bytes: String, offsets: Vec<u64> },
+    /// In a section's bytes: the strings and their u64 offsets.
+    Raw { bytes: raw::Raw, offsets: raw::Raw },
+}
+
+impl Default for StrColumn {
+    fn default() -> Self {
+        StrColumn::Owned {
+            bytes: String::new(),
+            offsets: vec![0],
+        }
+    }
+}
+
+impl StrColumn {
+    /// Appends a string (a column built in memory; a section's column is
+    /// copied first).
+    pub(crate) fn push(&mut self, s: &str) {
+        if let StrColumn::Raw { .. } = self {
+            let mut owned = StrColumn::default();
+            for x in self.iter() {
+                owned.push(x);
+            }
+            *self = owned;
+        }
+        if let StrColumn::Owned { bytes, offsets } = self {
+            bytes.push_str(s);
+            offsets.push(bytes.len() as u64);
+        }
+    }
+
+    pub(crate) fn get(&self, i: usize) -> Option<&str> {
+        match self {
+            StrColumn::Owned { bytes, offsets } => {
+                let (&start, &end) = (offsets.get(i)?, offsets.get(i + 1)?);
+                bytes.get(start as usize..end as usize)
+            }
+            StrColumn::Raw { bytes, offsets } => {
+                let (start, end) = (offsets.u64(i)?, offsets.u64(i + 1)?);
+                let b = bytes.bytes().get(start as usize..end as usize)?;
+                std::str::from_utf8(b).ok()
+            }
+        }
+    }
+
+    pub(crate) fn len(&self) -> usize {
+        match self {
+            StrColumn::Owned { offsets, .. } => offsets.len().saturating_sub(1),
+            StrColumn::Raw { offsets, .. } => offsets.count::<8>().saturating_sub(1),
+        }
+    }
+
+    pub(crate) fn iter(&self) -> impl Iterator<Item = &str> {
+        (0..self.len()).map(|i| self.get(i).unwrap_or(""))
+    }
+}
+
 /// Node ids → indices, as a hash table of indices into the id column (no id
 /// string is stored twice).
 #[derive(Debug, Clone)]
@@ -142,18 +207,18 @@ struct IdIndex {
 }
 
 impl IdIndex {
-    fn build(ids: &[String]) -> IdIndex {
+    fn build(ids: &StrColumn) -> IdIndex {
         let hasher = std::collections::hash_map::RandomState::new();
         let mut table = HashTable::with_capacity(ids.len());
         for (i, id) in ids.iter().enumerate() {
-            table.insert_unique(hasher.hash_one(id.as_str()), i as NodeIx, |&j| {
-                hasher.hash_one(ids.get(j as usize).map_or("", String::as_str))
+            table.insert_unique(hasher.hash_one(id), i as NodeIx, |&j| {
+                hasher.hash_one(ids.get(j as usize).unwrap_or(""))
             });
         }
         IdIndex { table, hasher }
     }
 
-    fn get(&self, ids: &[String], id: &str) -> Option<NodeIx> {
+    fn get(&self, ids: &StrColumn, id: &str) -> Option<NodeIx> {
         self.table
             .find(self.hasher.hash_one(id), |&j| {
                 ids.get(j as usize).is_some_and(|s| s == id)
@@ -168,22 +233,28 @@ pub const FORMAT_VERSION: u32 = 1;
 /// A built graph.
 #[derive(Debug, Clone)]
 pub struct Graph {
-    ids: Vec<String>,
-    names: Vec<String>,
+    ids: StrColumn,
+    names: StrColumn,
     provider: Vec<u32>,
     kind: Vec<u32>,
     class: Vec<Class>,
-    attrs: Vec<Attributes>,
+    /// Each distinct attribute set once; `attr_of[n]` indexes it.
+    attr_table: Vec<Attributes>,
+    attr_of: Vec<u32>,
     edges: Vec<EdgeCore>,
     /// Edge explanations, addressed by each edge's `place` and `why`.
-    explain: Explanations,
+    explain: raw::Explain,
     /// `out_offsets[n]..out_offsets[n+1]` are node n's outgoing edges.
     out_offsets: Vec<u32>,
     /// `in_offsets[n]..in_offsets[n+1]` index `in_edges`: node n's incoming edges.
     in_offsets: Vec<u32>,
     in_edges: Vec<EdgeIx>,
-    index: IdIndex,
-    strings: Interner,
+    /// Built on first lookup: a query that names its node by a unique
+    /// name or suffix never pays for it.
+    index: std::sync::OnceLock<IdIndex>,
+    /// The edges with an explicit id ([`Graph::explicit_ids`]).
+    explicit: std::sync::OnceLock<Vec<EdgeIx>>,
+    strings: raw::Strings,
     manifest: Manifest,
 }
 
@@ -211,8 +282,8 @@ pub struct NodeRef<'g> {
 #[derive(Debug)]
 pub(crate) struct Parts {
     pub(crate) strings: Interner,
-    pub(crate) ids: Vec<String>,
-    pub(crate) names: Vec<String>,
+    pub(crate) ids: StrColumn,
+    pub(crate) names: StrColumn,
     pub(crate) provider: Vec<u32>,
     pub(crate) kind: Vec<u32>,
     pub(crate) classes: Vec<Class>,
@@ -228,8 +299,8 @@ impl Parts {
         strings.intern("");
         Parts {
             strings,
-            ids: Vec::new(),
-            names: Vec::new(),
+            ids: StrColumn::default(),
+            names: StrColumn::default(),
             provider: Vec::new(),
             kind: Vec::new(),
             classes: Vec::new(),
@@ -268,15 +339,14 @@ impl Graph {
         let mut slots: Vec<Option<blastgraph_model::Node>> = nodes.into_iter().map(Some).collect();
         for i in order {
             if let Some(n) = slots.get_mut(i).and_then(Option::take) {
-                parts.ids.push(n.id);
-                parts.names.push(n.name);
+                parts.ids.push(&n.id);
+                parts.names.push(&n.name);
                 parts.provider.push(parts.strings.intern(&n.provider));
                 parts.kind.push(parts.strings.intern(&n.kind));
                 parts.classes.push(n.class);
                 parts.attrs.push(n.attrs);
             }
         }
-        let index = IdIndex::build(&parts.ids);
         // Id handle → node index, for the handles that name a node.
         let mut node_of = vec![NodeIx::MAX; parts.strings.len()];
         for (ix, id) in parts.ids.iter().enumerate() {
@@ -315,17 +385,12 @@ impl Graph {
                 })
         });
         parts.edges = rows;
-        Graph::from_parts_indexed(parts, index)
+        Graph::from_parts(parts)
     }
 
-    /// Builds a graph from raw columns (a loaded snapshot). Edges that are not
-    /// sorted by source are sorted.
-    pub(crate) fn from_parts(parts: Parts) -> Graph {
-        let index = IdIndex::build(&parts.ids);
-        Graph::from_parts_indexed(parts, index)
-    }
-
-    fn from_parts_indexed(mut parts: Parts, index: IdIndex) -> Graph {
+    /// Builds a graph from raw columns (an estate or a loaded snapshot).
+    /// Edges that are not sorted by source are sorted.
+    pub(crate) fn from_parts(mut parts: Parts) -> Graph {
         let n = parts.ids.len();
         if !parts.edges.windows(2).all(|w| w[0].from <= w[1].from) {
             parts.edges.sort_by_key(|e| e.from);
@@ -378,20 +443,34 @@ impl Graph {
                 .or_default() += 1;
         }
         manifest.skipped = manifest.inputs.iter().map(|i| i.skipped).sum();
+        let mut attr_table: Vec<Attributes> = Vec::new();
+        let mut seen: std::collections::HashMap<Attributes, u32> = std::collections::HashMap::new();
+        let attr_of = parts
+            .attrs
+            .into_iter()
+            .map(|a| {
+                *seen.entry(a).or_insert_with_key(|a| {
+                    attr_table.push(a.clone());
+                    (attr_table.len() - 1) as u32
+                })
+            })
+            .collect();
         Graph {
             ids: parts.ids,
             names: parts.names,
             provider,
             kind,
             class: parts.classes,
-            attrs: parts.attrs,
+            attr_table,
+            attr_of,
             edges,
-            explain,
+            explain: raw::Explain::Built(explain),
             out_offsets,
             in_offsets,
             in_edges,
-            index,
-            strings,
+            index: std::sync::OnceLock::new(),
+            explicit: std::sync::OnceLock::new(),
+            strings: raw::Strings::Built(strings),
             manifest,
         }
     }
@@ -424,7 +503,7 @@ impl Graph {
 
     /// A node's id.
     pub fn id(&self, n: NodeIx) -> &str {
-        self.ids.get(n as usize).map_or("", String::as_str)
+        self.ids.get(n as usize).unwrap_or("")
     }
 
     /// A node's fields.
@@ -441,11 +520,15 @@ impl Graph {
         NodeRef {
             ix: n,
             id: self.id(n),
-            name: self.names.get(i).map_or("", String::as_str),
+            name: self.names.get(i).unwrap_or(""),
             provider: self.strings.get(self.provider.get(i).copied().unwrap_or(0)),
             kind: self.strings.get(self.kind.get(i).copied().unwrap_or(0)),
             class: self.class(n),
-            attrs: self.attrs.get(i).unwrap_or(&EMPTY),
+            attrs: self
+                .attr_of
+                .get(i)
+                .and_then(|&a| self.attr_table.get(a as usize))
+                .unwrap_or(&EMPTY),
         }
     }
 
@@ -521,9 +604,22 @@ impl Graph {
         Edge::derived_id(self.id(c.from), self.id(c.to), c.kind, c.access)
     }
 
+    /// The edges whose input gave them an id, in order (found on first
+    /// use, or read from the graph section).
+    pub(crate) fn explicit_ids(&self) -> &[EdgeIx] {
+        self.explicit.get_or_init(|| {
+            (0..self.edges.len() as EdgeIx)
+                .filter(|&e| self.explain.note_why(self.edge(e).note)[3] != 0)
+                .collect()
+        })
+    }
+
     /// An edge's explicit id, if its input gave one.
     pub fn explicit_edge_id(&self, e: EdgeIx) -> Option<&str> {
-        let [_, _, _, id] = self.why(e);
+        // Handle 0 is always "": most edges have no explicit id, and no
+        // string is looked at for them.
+        let [_, _, _, h] = self.explain.note_why(self.edge(e).note);
+        let id = if h == 0 { "" } else { self.strings.get(h) };
         (!id.is_empty()).then_some(id)
     }
 
@@ -552,7 +648,18 @@ impl Graph {
 
     /// The index of the node with exactly this id.
     pub fn lookup(&self, id: &str) -> Option<NodeIx> {
-        self.index.get(&self.ids, id)
+        self.index
+            .get_or_init(|| IdIndex::build(&self.ids))
+            .get(&self.ids, id)
+    }
+
+    /// The node with this id, by the id index when it is built, else by
+    /// one scan: a query that names a node or two need not build it.
+    fn find_id(&self, id: &str) -> Option<NodeIx> {
+        match self.index.get() {
+            Some(ix) => ix.get(&self.ids, id),
+            None => self.ids.iter().position(|s| s == id).map(|i| i as NodeIx),
+        }
     }
 
     /// Resolves what a user typed: a full id, a unique name, or a unique
@@ -561,11 +668,11 @@ impl Graph {
         if query.trim().is_empty() {
             return Err(ResolveError::Blank);
         }
-        if let Some(n) = self.lookup(query) {
+        if let Some(n) = self.find_id(query) {
             return Ok(n);
         }
         let by_name: Vec<NodeIx> = (0..self.ids.len() as NodeIx)
-            .filter(|&n| self.names.get(n as usize).is_some_and(|s| s == query))
+            .filter(|&n| self.names.get(n as usize) == Some(query))
             .collect();
         let matches = if by_name.is_empty() {
             (0..self.ids.len() as NodeIx)
@@ -615,7 +722,7 @@ impl Graph {
                 continue;
             };
             let tail = self.id(n).rsplit(['/', ':']).next().unwrap_or_default();
-            let d = [name.as_ref(), tail]
+            let d = [name, tail]
                 .iter()
                 .filter_map(|c| edit_distance(&q, &c.to_lowercase(), budget))
                 .min();
@@ -635,9 +742,27 @@ impl Graph {
     /// Edges whose id is `id`, or, for `FROM->TO` with two resolvable ends,
     /// every edge between them.
     pub fn find_edges(&self, id: &str) -> Result<Vec<EdgeIx>, ResolveError> {
-        let exact: Vec<EdgeIx> = (0..self.edges.len() as EdgeIx)
-            .filter(|&e| self.edge_id(e) == id)
+        // Explicit ids are compared where an input gave one; a derived id
+        // (`KIND[:LEVEL]:FROM->TO`) is looked for among the edges into its
+        // end only, for each place the id could split (ids may hold `->`):
+        // no edge id is formatted but those.
+        let mut exact: Vec<EdgeIx> = self
+            .explicit_ids()
+            .iter()
+            .copied()
+            .filter(|&e| self.explicit_edge_id(e) == Some(id))
             .collect();
+        for (at, _) in id.match_indices("->") {
+            if let Some(to) = self.find_id(&id[at + 2..]) {
+                exact.extend(
+                    self.in_edges(to)
+                        .map(|(e, _)| e)
+                        .filter(|&e| self.explicit_edge_id(e).is_none() && self.edge_id(e) == id),
+                );
+            }
+        }
+        exact.sort_unstable();
+        exact.dedup();
         if !exact.is_empty() {
             return Ok(exact);
         }

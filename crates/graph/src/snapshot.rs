@@ -303,6 +303,33 @@ fn write_into(g: &Graph, dir: &Path) -> Result<(), SnapshotError> {
     std::fs::write(&manifest_path, text + "\n").map_err(|source| SnapshotError::Io {
         path: manifest_path,
         source,
+    })?;
+    write_section(g, dir)
+}
+
+/// Writes the graph section (`graph.bin`) of the tables now in `dir`,
+/// beside them and then renamed into place.
+fn write_section(g: &Graph, dir: &Path) -> Result<(), SnapshotError> {
+    let path = dir.join(crate::section::FILE);
+    let io = |source| SnapshotError::Io {
+        path: path.clone(),
+        source,
+    };
+    let key = crate::section::source_key(dir).ok_or_else(|| {
+        io(std::io::Error::other(
+            "the tables beside it cannot be read back",
+        ))
+    })?;
+    let bytes = crate::section::encode(g, key).map_err(|e| io(std::io::Error::other(e)))?;
+    let tmp = dir.join(format!(
+        ".{}.tmp-{}",
+        crate::section::FILE,
+        std::process::id()
+    ));
+    std::fs::write(&tmp, bytes).map_err(io)?;
+    std::fs::rename(&tmp, &path).map_err(|e| {
+        let _ = std::fs::remove_file(&tmp);
+        io(e)
     })
 }
 
@@ -346,16 +373,59 @@ impl<'a> Cols<'a> {
 /// kind, an index out of range) are skipped and reported in the manifest's
 /// diagnostics, naming file and row.
 pub fn load(dir: &Path) -> Result<Graph, SnapshotError> {
+    load_noting(dir, &mut |_| {})
+}
+
+/// [`load`], saying how: through the graph section, or from the Parquet
+/// tables and why (the section then written again when the tables loaded
+/// cleanly, and whether that worked).
+pub fn load_noting(dir: &Path, note: &mut dyn FnMut(String)) -> Result<Graph, SnapshotError> {
+    let section = dir.join(crate::section::FILE);
+    let why = match (
+        crate::section::source_key(dir),
+        crate::section::read(&section),
+    ) {
+        (_, Err(e)) if e.kind() == std::io::ErrorKind::NotFound => "it has none".to_string(),
+        (_, Err(e)) => format!("it cannot be read: {e}"),
+        (None, _) => "the tables cannot be read back".to_string(),
+        (Some(key), Ok(bytes)) => {
+            let manifest = read_manifest(dir)?;
+            match crate::section::decode(bytes, key, manifest) {
+                Ok(g) => {
+                    note(format!("graph section {} used", section.display()));
+                    return Ok(g);
+                }
+                Err(why) => why,
+            }
+        }
+    };
+    let g = load_tables(dir)?;
+    let clean = g.manifest().diagnostics.len() == read_manifest(dir)?.diagnostics.len();
+    let written = if clean {
+        match write_section(&g, dir) {
+            Ok(()) => "written again".to_string(),
+            Err(e) => format!("not written: {e}"),
+        }
+    } else {
+        "not written: some rows of the tables did not load".to_string()
+    };
+    note(format!(
+        "graph section of {} not used ({why}): read the Parquet tables; section {written}",
+        dir.display()
+    ));
+    Ok(g)
+}
+
+fn read_manifest(dir: &Path) -> Result<Manifest, SnapshotError> {
     let manifest_path = dir.join("manifest.json");
     let text = std::fs::read_to_string(&manifest_path).map_err(|source| SnapshotError::Io {
         path: manifest_path.clone(),
         source,
     })?;
-    let mut manifest: Manifest =
-        serde_json::from_str(&text).map_err(|e| SnapshotError::Manifest {
-            path: manifest_path.clone(),
-            message: format!("line {}, column {}: {e}", e.line(), e.column()),
-        })?;
+    let manifest: Manifest = serde_json::from_str(&text).map_err(|e| SnapshotError::Manifest {
+        path: manifest_path.clone(),
+        message: format!("line {}, column {}: {e}", e.line(), e.column()),
+    })?;
     if manifest.format_version > crate::FORMAT_VERSION {
         return Err(SnapshotError::Manifest {
             path: manifest_path,
@@ -366,6 +436,12 @@ pub fn load(dir: &Path) -> Result<Graph, SnapshotError> {
             ),
         });
     }
+    Ok(manifest)
+}
+
+/// Loads the Parquet tables of a snapshot folder.
+fn load_tables(dir: &Path) -> Result<Graph, SnapshotError> {
+    let mut manifest = read_manifest(dir)?;
 
     let nodes_path = dir.join("nodes.parquet");
     let nodes_df = read_parquet(&nodes_path, None)?;
@@ -448,8 +524,8 @@ pub fn load(dir: &Path) -> Result<Graph, SnapshotError> {
             None => BTreeMap::new(),
         };
         remap[row] = Some(parts.ids.len() as u32);
-        parts.ids.push(id.to_string());
-        parts.names.push(names.get(row).unwrap_or("").to_string());
+        parts.ids.push(id);
+        parts.names.push(names.get(row).unwrap_or(""));
         parts
             .provider
             .push(parts.strings.intern(providers.get(row).unwrap_or("")));

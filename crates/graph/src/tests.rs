@@ -156,3 +156,85 @@ fn snapshots_round_trip() {
     }
     assert_eq!(h.manifest(), g.manifest());
 }
+
+#[test]
+fn the_graph_section_is_used_and_a_damaged_stale_or_missing_one_is_rebuilt() {
+    let mut b = EstateBuilder::new();
+    b.begin_input("f.json", "native", "00".into(), 1);
+    let mut n = node("aws:role/tagged", "tagged", Class::Workload);
+    n.attrs.owner = Some("ml".into());
+    n.attrs.tags.insert("team".into(), "ml".into());
+    b.add_node(n, "");
+    b.add_node(node("aws:s3/x", "x", Class::Dataset), "");
+    b.add_edge(edge(
+        "aws:role/tagged",
+        "aws:s3/x",
+        EdgeKind::Access,
+        Some(AccessLevel::Read),
+    ));
+    let g = Graph::build(b.finish());
+    let dir = tempfile::tempdir().unwrap();
+    let dir = dir.path().join("snap");
+    snapshot::save(&g, &dir).unwrap();
+    let section = dir.join("graph.bin");
+    assert!(section.is_file());
+    let tables = |g: &Graph| {
+        (
+            snapshot::nodes_frame(g).unwrap(),
+            snapshot::edges_frame(g, false).unwrap(),
+        )
+    };
+    let load = |dir: &std::path::Path| {
+        let mut notes = Vec::new();
+        let h = snapshot::load_noting(dir, &mut |n| notes.push(n)).unwrap();
+        assert_eq!(tables(&h), tables(&g), "{notes:?}");
+        assert_eq!(h.manifest(), g.manifest());
+        assert_eq!(h.id(h.resolve("tagged").unwrap()), "aws:role/tagged");
+        assert_eq!(h.lookup("aws:s3/x"), g.lookup("aws:s3/x"));
+        notes.join("\n")
+    };
+    let used = load(&dir);
+    assert!(
+        used.starts_with("graph section ") && used.ends_with(" used"),
+        "{used}"
+    );
+
+    let good = std::fs::read(&section).unwrap();
+    let mut damaged = good.clone();
+    let last = damaged.len() - 1;
+    damaged[last] ^= 0x40;
+    for (bytes, why) in [
+        (damaged, "damaged (its checksum does not match)"),
+        (
+            good[..good.len() / 2].to_vec(),
+            "damaged (its checksum does not match)",
+        ),
+        (good[..10].to_vec(), "shorter than its header"),
+        (
+            b"not a section at all, just some text here".to_vec(),
+            "not a graph section",
+        ),
+    ] {
+        std::fs::write(&section, bytes).unwrap();
+        let said = load(&dir);
+        assert!(said.contains(&format!("not used ({why})")), "{said}");
+        assert!(said.ends_with("section written again"), "{said}");
+        // Written again: the next load uses it.
+        assert!(load(&dir).ends_with(" used"));
+    }
+    // Stale: the tables changed after the section was written.
+    let manifest = dir.join("manifest.json");
+    let text = std::fs::read_to_string(&manifest).unwrap();
+    std::fs::write(&manifest, format!("{text} ")).unwrap();
+    let said = load(&dir);
+    assert!(said.contains("(older than the tables beside it)"), "{said}");
+    assert!(load(&dir).ends_with(" used"));
+    // Missing.
+    std::fs::remove_file(&section).unwrap();
+    let said = load(&dir);
+    assert!(
+        said.contains("(it has none)") && said.ends_with("written again"),
+        "{said}"
+    );
+    assert!(load(&dir).ends_with(" used"));
+}

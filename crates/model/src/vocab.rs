@@ -160,7 +160,7 @@ vocabulary!(
 );
 
 /// Governance attributes of a node. Dates are RFC 3339 strings.
-#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Debug, Clone, Default, PartialEq, Eq, Hash, Serialize, Deserialize)]
 pub struct Attributes {
     /// Who answers for it (team, person).
     #[serde(default, skip_serializing_if = "Option::is_none")]

@@ -1,0 +1,176 @@
+//! Whole-process query benchmark: `cargo bench -p blastgraph-cli --bench queries`.
+//!
+//! What a responder waits for, measured as they run it: the `blastgraph`
+//! binary (the bench profile's build) run as a child process, wall time and
+//! peak memory (GNU `time`'s `%e` and `%M`), page cache warm. For each size
+//! (identities; `BENCH_SIZES`, default `1000000`):
+//!
+//! - `gen` of the snapshot (cached under `target/bench-data/cli-gen-N`);
+//! - the first load after the graph section is removed: the Parquet tables
+//!   read and the section written again;
+//! - `blast` of the riskiest identity, `who-can` of the farthest target it
+//!   reaches, `trace` from it to that target, `what-if` revoking one hop of
+//!   that path, each three times (median, and the slowest);
+//! - `rank` (firm and possible) three times.
+//!
+//! It prints one line per figure and the machine they were measured on.
+
+use std::path::{Path, PathBuf};
+use std::process::Command;
+
+fn data_dir() -> PathBuf {
+    let target = std::env::var("CARGO_TARGET_DIR").map_or_else(
+        |_| Path::new(env!("CARGO_MANIFEST_DIR")).join("../../target"),
+        PathBuf::from,
+    );
+    target.join("bench-data")
+}
+
+/// Runs the binary under GNU time: (wall seconds, peak MiB, stdout).
+fn timed(args: &[&str]) -> Result<(f64, f64, String), String> {
+    let dir = data_dir();
+    let report = dir.join(format!("time-{}.txt", std::process::id()));
+    let out = Command::new("/usr/bin/time")
+        .arg("-f")
+        .arg("%e %M")
+        .arg("-o")
+        .arg(&report)
+        .arg(env!("CARGO_BIN_EXE_blastgraph"))
+        .args(args)
+        .output()
+        .map_err(|e| format!("cannot run /usr/bin/time (GNU time): {e}"))?;
+    if !out.status.success() {
+        return Err(format!(
+            "blastgraph {}: {}",
+            args.join(" "),
+            String::from_utf8_lossy(&out.stderr)
+        ));
+    }
+    let figures = std::fs::read_to_string(&report).map_err(|e| e.to_string())?;
+    let _ = std::fs::remove_file(&report);
+    let mut it = figures.split_whitespace();
+    let secs: f64 = it.next().and_then(|s| s.parse().ok()).ok_or("no time")?;
+    let kib: f64 = it.next().and_then(|s| s.parse().ok()).ok_or("no memory")?;
+    Ok((
+        secs,
+        kib / 1024.0,
+        String::from_utf8_lossy(&out.stdout).into_owned(),
+    ))
+}
+
+/// Three runs: (median s, slowest s, largest peak MiB).
+fn three(args: &[&str]) -> Result<(f64, f64, f64), String> {
+    let mut runs = Vec::new();
+    for _ in 0..3 {
+        runs.push(timed(args)?);
+    }
+    let mut secs: Vec<f64> = runs.iter().map(|r| r.0).collect();
+    secs.sort_by(f64::total_cmp);
+    let peak = runs.iter().map(|r| r.1).fold(0.0, f64::max);
+    Ok((secs[1], secs[2], peak))
+}
+
+fn json(text: &str) -> Result<serde_json::Value, String> {
+    serde_json::from_str(text).map_err(|e| e.to_string())
+}
+
+fn size(n: usize) -> Result<(), String> {
+    let dir = data_dir().join(format!("cli-gen-{n}"));
+    let snap = dir.to_string_lossy().into_owned();
+    if !dir.join("manifest.json").is_file() {
+        let (s, mib, _) = timed(&[
+            "gen",
+            "--identities",
+            &n.to_string(),
+            "--seed",
+            "1",
+            "-o",
+            &snap,
+        ])?;
+        println!("identities={n} gen_snapshot_s={s:.1} gen_peak_mib={mib:.0}");
+    }
+    let _ = std::fs::remove_file(dir.join("graph.bin"));
+    let (s, mib, _) = timed(&["rank", "-q", "-i", &snap, "--top", "1", "-f", "json"])?;
+    println!(
+        "identities={n} first_load_and_rank_s={s:.2} peak_mib={mib:.0} (Parquet read, graph section written)"
+    );
+    let (_, _, top) = timed(&["rank", "-q", "-i", &snap, "--top", "1", "-f", "json"])?;
+    let top = json(&top)?;
+    let who = top[0]["id"]
+        .as_str()
+        .ok_or("no ranked identity")?
+        .to_string();
+    let (_, _, b) = timed(&[
+        "blast",
+        "-q",
+        "-i",
+        &snap,
+        "--compromise",
+        &who,
+        "-f",
+        "json",
+    ])?;
+    let b = json(&b)?;
+    let far = b["targets"]
+        .as_array()
+        .and_then(|t| t.iter().max_by_key(|x| x["hops"].as_u64()))
+        .ok_or("the riskiest identity reaches no target")?;
+    let target = far["id"].as_str().ok_or("no target id")?.to_string();
+    let hop = far["path"]
+        .as_array()
+        .and_then(|p| p.get(p.len() / 2))
+        .and_then(|h| h["edge"].as_str())
+        .ok_or("no hop")?
+        .to_string();
+    println!(
+        "identities={n} riskiest={who} reaches={} farthest_target={target} hops={}",
+        b["targets"].as_array().map_or(0, Vec::len),
+        far["hops"]
+    );
+    let queries: [(&str, Vec<&str>); 5] = [
+        ("blast", vec!["blast", "--compromise", &who]),
+        ("who-can", vec!["who-can", "--reach", &target]),
+        ("trace", vec!["trace", "--from", &who, "--to", &target]),
+        (
+            "what-if",
+            vec!["what-if", "--compromise", &who, "--revoke", &hop],
+        ),
+        ("rank", vec!["rank", "--top", "10"]),
+    ];
+    for (name, mut args) in queries {
+        args.extend(["-q", "-i", &snap]);
+        let (median, slowest, peak) = three(&args)?;
+        println!(
+            "identities={n} query={name} median_s={median:.2} slowest_s={slowest:.2} peak_mib={peak:.0}"
+        );
+    }
+    Ok(())
+}
+
+fn main() {
+    if let Err(e) = std::fs::create_dir_all(data_dir()) {
+        eprintln!("cannot create {}: {e}", data_dir().display());
+        std::process::exit(2);
+    }
+    let cpu = std::fs::read_to_string("/proc/cpuinfo")
+        .ok()
+        .and_then(|s| {
+            s.lines()
+                .find(|l| l.starts_with("model name"))
+                .map(|l| l.split(':').nth(1).unwrap_or("").trim().to_string())
+        })
+        .unwrap_or_default();
+    let cores = std::thread::available_parallelism().map_or(0, |n| n.get());
+    println!("machine: {cpu}, {cores} cores");
+    let sizes: Vec<usize> = std::env::var("BENCH_SIZES")
+        .unwrap_or_else(|_| "1000000".into())
+        .split(',')
+        .filter_map(|s| s.trim().parse().ok())
+        .collect();
+    for n in sizes {
+        if let Err(e) = size(n) {
+            eprintln!("identities={n}: {e}");
+            std::process::exit(2);
+        }
+    }
+}
