@@ -21,7 +21,7 @@
 use std::collections::BTreeMap;
 
 use blastgraph_model::json::{
-    Obj, RecordError, for_each_record, looks_like_date, read_document, strip_bom, type_name,
+    Obj, RecordError, for_each_record, looks_like_date, stream_document, strip_bom, type_name,
 };
 use blastgraph_model::{
     AccessLevel, Attributes, Class, Code, Connector, Edge, EdgeKind, Estate, EstateBuilder,
@@ -84,54 +84,72 @@ impl Connector for NativeConnector {
     }
 
     fn ingest(&self, path: &str, bytes: &[u8], out: &mut EstateBuilder) -> Result<(), IngestError> {
-        let doc = read_document(path, bytes, out)?;
-        let shape = |location: &str, message: String| IngestError::Shape {
-            file: path.to_string(),
-            location: location.to_string(),
-            message,
-        };
-        let top = Obj::new(&doc, "$".into()).map_err(|e| shape(&e.location, e.message))?;
-        match top
-            .opt_str("format")
-            .map_err(|e| shape(&e.location, e.message))?
-        {
-            Some(FORMAT) => {}
-            other => {
-                return Err(shape(
-                    "$.format",
-                    format!(
-                        "expected `{FORMAT}`, found {}",
-                        other.map_or("nothing".into(), |o| format!("`{o}`"))
-                    ),
-                ));
-            }
-        }
-        match top.map.get("version") {
-            Some(Value::Number(n)) if n.as_u64() == Some(VERSION) => {}
-            Some(other) => {
-                return Err(shape(
-                    "$.version",
-                    format!("unsupported version {other}, this blastgraph reads version {VERSION}"),
-                ));
-            }
-            None => {
-                return Err(shape(
-                    "$.version",
-                    "missing required field `version`".into(),
-                ));
-            }
-        }
-        for key in top.unknown_keys(&["format", "version", "nodes", "edges", "metadata"]) {
-            out.warning_code(
-                blastgraph_model::Code::UnknownField,
-                top.at(key),
-                format!("unknown field `{key}` ignored"),
-            );
-        }
-        for_each_record(&top, "nodes", out, |o, out| read_node(o, path, out));
-        for_each_record(&top, "edges", out, |o, out| read_edge(o, path, out));
-        Ok(())
+        // Records are read as they are parsed: an estate of millions of
+        // records is never held as one JSON tree.
+        stream_document(
+            path,
+            bytes,
+            out,
+            &["nodes", "edges"],
+            &mut |top, out| check_top(top, path, out),
+            &mut |key, o, out| match key {
+                "nodes" => read_node(o, path, out),
+                _ => read_edge(o, path, out),
+            },
+        )
     }
+}
+
+/// The top-level fields: format and version, unknown fields, and `nodes`
+/// and `edges` that are not arrays.
+fn check_top(top: &Obj<'_>, path: &str, out: &mut EstateBuilder) -> Result<(), IngestError> {
+    let shape = |location: &str, message: String| IngestError::Shape {
+        file: path.to_string(),
+        location: location.to_string(),
+        message,
+    };
+    match top
+        .opt_str("format")
+        .map_err(|e| shape(&e.location, e.message))?
+    {
+        Some(FORMAT) => {}
+        other => {
+            return Err(shape(
+                "$.format",
+                format!(
+                    "expected `{FORMAT}`, found {}",
+                    other.map_or("nothing".into(), |o| format!("`{o}`"))
+                ),
+            ));
+        }
+    }
+    match top.map.get("version") {
+        Some(Value::Number(n)) if n.as_u64() == Some(VERSION) => {}
+        Some(other) => {
+            return Err(shape(
+                "$.version",
+                format!("unsupported version {other}, this blastgraph reads version {VERSION}"),
+            ));
+        }
+        None => {
+            return Err(shape(
+                "$.version",
+                "missing required field `version`".into(),
+            ));
+        }
+    }
+    for key in top.unknown_keys(&["format", "version", "nodes", "edges", "metadata"]) {
+        out.warning_code(
+            blastgraph_model::Code::UnknownField,
+            top.at(key),
+            format!("unknown field `{key}` ignored"),
+        );
+    }
+    // Not arrays: reported here (the arrays themselves are streamed).
+    for key in ["nodes", "edges"] {
+        for_each_record(top, key, out, |_, _| Ok::<(), RecordError>(()));
+    }
+    Ok(())
 }
 
 fn parse_word<T: std::str::FromStr<Err = blastgraph_model::UnknownName>>(
@@ -288,6 +306,48 @@ pub fn to_native_json(estate: &Estate) -> Result<String, serde_json::Error> {
         "edges": edges,
     });
     serde_json::to_string_pretty(&doc)
+}
+
+/// Writes a native estate file record by record, one record a line, for
+/// estates too large to hold as one JSON tree (`blastgraph gen -o x.json`):
+/// [`NativeWriter::new`] writes the head, [`NativeWriter::edge`] each edge
+/// as it comes, [`NativeWriter::finish`] the nodes and the end. The edges
+/// come first in such a file; the reader does not mind the order.
+pub struct NativeWriter<W: std::io::Write> {
+    w: W,
+    edges: usize,
+}
+
+impl<W: std::io::Write> NativeWriter<W> {
+    /// Starts the file.
+    pub fn new(mut w: W) -> std::io::Result<Self> {
+        write!(
+            w,
+            "{{\"format\": \"{FORMAT}\", \"version\": {VERSION},\n\"edges\": ["
+        )?;
+        Ok(NativeWriter { w, edges: 0 })
+    }
+
+    /// Writes one edge.
+    pub fn edge(&mut self, e: &Edge) -> std::io::Result<()> {
+        self.w
+            .write_all(if self.edges == 0 { b"\n" } else { b",\n" })?;
+        serde_json::to_writer(&mut self.w, &edge_json(e))?;
+        self.edges += 1;
+        Ok(())
+    }
+
+    /// Writes the nodes and ends the file; returns the writer, flushed.
+    pub fn finish(mut self, nodes: &[Node]) -> std::io::Result<W> {
+        self.w.write_all(b"\n],\n\"nodes\": [")?;
+        for (i, n) in nodes.iter().enumerate() {
+            self.w.write_all(if i == 0 { b"\n" } else { b",\n" })?;
+            serde_json::to_writer(&mut self.w, &node_json(n))?;
+        }
+        self.w.write_all(b"\n]}\n")?;
+        self.w.flush()?;
+        Ok(self.w)
+    }
 }
 
 fn node_json(n: &Node) -> Value {

@@ -94,14 +94,24 @@ pub fn write_file(p: &std::path::Path, bytes: &[u8]) -> Result<()> {
         .filter(|d| !d.as_os_str().is_empty())
         .unwrap_or(std::path::Path::new("."));
     std::fs::create_dir_all(dir).with_context(|| format!("cannot create {}", dir.display()))?;
-    let name = p
-        .file_name()
-        .map(|n| n.to_string_lossy().into_owned())
-        .unwrap_or_else(|| "output".into());
-    let tmp = dir.join(format!(".{name}.tmp-{}", std::process::id()));
+    let tmp = beside(p);
     let written = std::fs::write(&tmp, bytes).and_then(|()| std::fs::rename(&tmp, p));
     if written.is_err() {
         let _ = std::fs::remove_file(&tmp);
     }
     written.with_context(|| format!("cannot write {}", p.display()))
+}
+
+/// The temporary file a write of `p` goes to before it is renamed over `p`:
+/// hidden, in the same folder, named by this process.
+pub fn beside(p: &std::path::Path) -> std::path::PathBuf {
+    let dir = p
+        .parent()
+        .filter(|d| !d.as_os_str().is_empty())
+        .unwrap_or(std::path::Path::new("."));
+    let name = p
+        .file_name()
+        .map(|n| n.to_string_lossy().into_owned())
+        .unwrap_or_else(|| "output".into());
+    dir.join(format!(".{name}.tmp-{}", std::process::id()))
 }

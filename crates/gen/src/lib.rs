@@ -82,11 +82,28 @@ struct Acct {
 
 /// Generates an estate.
 pub fn generate(opts: GenOptions) -> Estate {
+    let mut edges: Vec<Edge> = Vec::new();
+    let (nodes, input) = generate_streaming(opts, &mut |e| edges.push(e));
+    Estate {
+        nodes,
+        edges: edges.into_iter().collect(),
+        diagnostics: Vec::new(),
+        inputs: vec![input],
+    }
+}
+
+/// Generates an estate, handing each edge to `edge` as it is made (in the
+/// order [`generate`] lists them) instead of keeping it: the edges are most
+/// of an estate. Returns the nodes and the input record.
+pub fn generate_streaming(
+    opts: GenOptions,
+    edge: &mut dyn FnMut(Edge),
+) -> (Vec<Node>, InputRecord) {
     let mut rng = Rng::new(opts.seed);
     let n = opts.identities.max(1);
     let naccts = n.div_ceil(PER_ACCOUNT);
     let mut nodes: Vec<Node> = Vec::new();
-    let mut edges: Vec<Edge> = Vec::new();
+    let mut made = 0usize;
     let source = format!("gen:identities={n},seed={}", opts.seed);
     let mk =
         |id: String, name: String, provider: &str, kind: &str, class: Class, attrs: Attributes| {
@@ -255,8 +272,9 @@ pub fn generate(opts: GenOptions) -> Estate {
                  mech: Option<&str>,
                  reason: String,
                  nodes: &Vec<Node>| {
-        let k = edges.len();
-        edges.push(Edge {
+        let k = made;
+        made += 1;
+        edge(Edge {
             id: None,
             from: nodes[from].id.clone(),
             to: nodes[to].id.clone(),
@@ -453,19 +471,16 @@ pub fn generate(opts: GenOptions) -> Estate {
             );
         }
     }
-    let bytes = 0;
-    Estate {
+    (
         nodes,
-        edges: edges.into_iter().collect(),
-        diagnostics: Vec::new(),
-        inputs: vec![InputRecord {
+        InputRecord {
             path: source,
             format: "gen".into(),
             sha256: String::new(),
-            bytes,
+            bytes: 0,
             ..InputRecord::default()
-        }],
-    }
+        },
+    )
 }
 
 #[cfg(test)]

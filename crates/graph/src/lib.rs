@@ -136,19 +136,17 @@ pub struct Manifest {
 }
 
 /// The strings of one column in one buffer: string `i` is
-/// `bytes[offsets[i]..offsets[i + 1]]` (one allocation for a million ids).
-/// A column read from a graph section stays in the section's bytes.
+/// `bytes[offsets[i]..offsets[i + 1]]` (one allocation for a million ids,
+/// and what a graph section stores).
 #[derive(Debug, Clone)]
-pub(crate) enum StrColumn {
-    /// Built in memory.
-    Owned { bytes: String, offsets: Vec<u64> },
-    /// In a section's bytes: the strings and their u64 offsets.
-    Raw { bytes: raw::Raw, offsets: raw::Raw },
+pub(crate) struct StrColumn {
+    bytes: String,
+    offsets: Vec<u64>,
 }
 
 impl Default for StrColumn {
     fn default() -> Self {
-        StrColumn::Owned {
+        StrColumn {
             bytes: String::new(),
             offsets: vec![0],
         }
@@ -156,45 +154,36 @@ impl Default for StrColumn {
 }
 
 impl StrColumn {
-    /// Appends a string (a column built in memory; a section's column is
-    /// copied first).
     pub(crate) fn push(&mut self, s: &str) {
-        if let StrColumn::Raw { .. } = self {
-            let mut owned = StrColumn::default();
-            for x in self.iter() {
-                owned.push(x);
-            }
-            *self = owned;
-        }
-        if let StrColumn::Owned { bytes, offsets } = self {
-            bytes.push_str(s);
-            offsets.push(bytes.len() as u64);
-        }
+        self.bytes.push_str(s);
+        self.offsets.push(self.bytes.len() as u64);
     }
 
     pub(crate) fn get(&self, i: usize) -> Option<&str> {
-        match self {
-            StrColumn::Owned { bytes, offsets } => {
-                let (&start, &end) = (offsets.get(i)?, offsets.get(i + 1)?);
-                bytes.get(start as usize..end as usize)
-            }
-            StrColumn::Raw { bytes, offsets } => {
-                let (start, end) = (offsets.u64(i)?, offsets.u64(i + 1)?);
-                let b = bytes.bytes().get(start as usize..end as usize)?;
-                std::str::from_utf8(b).ok()
-            }
-        }
+        let (&start, &end) = (self.offsets.get(i)?, self.offsets.get(i + 1)?);
+        self.bytes.get(start as usize..end as usize)
     }
 
     pub(crate) fn len(&self) -> usize {
-        match self {
-            StrColumn::Owned { offsets, .. } => offsets.len().saturating_sub(1),
-            StrColumn::Raw { offsets, .. } => offsets.count::<8>().saturating_sub(1),
-        }
+        self.offsets.len().saturating_sub(1)
     }
 
     pub(crate) fn iter(&self) -> impl Iterator<Item = &str> {
         (0..self.len()).map(|i| self.get(i).unwrap_or(""))
+    }
+
+    pub(crate) fn parts(&self) -> (&str, &[u64]) {
+        (&self.bytes, &self.offsets)
+    }
+
+    /// A column read back whole; `None` unless the offsets start at 0, never
+    /// go back, end at the buffer's end and fall on character boundaries.
+    pub(crate) fn from_parts(bytes: String, offsets: Vec<u64>) -> Option<StrColumn> {
+        let ok = offsets.first() == Some(&0)
+            && offsets.last() == Some(&(bytes.len() as u64))
+            && offsets.windows(2).all(|w| w[0] <= w[1])
+            && offsets.iter().all(|&o| bytes.is_char_boundary(o as usize));
+        ok.then_some(StrColumn { bytes, offsets })
     }
 }
 

@@ -19,6 +19,10 @@
 //! offsets, in offsets and in edges (u32); the edges with an explicit id
 //! (u32, so that `what-if --revoke ID` looks at those only).
 //!
+//! Ids and names are copied out (rank compares them by the million); the
+//! string table and the explanations are read in place when a query prints
+//! them.
+//!
 //! The checksum (a 64-bit multiply-rotate hash of every byte after the
 //! header) catches a truncated or damaged file; the source key (a hash of
 //! `manifest.json`'s bytes and the Parquet files' sizes and modification
@@ -148,16 +152,9 @@ pub(crate) fn encode(g: &Graph, key: u64) -> Result<Vec<u8>, serde_json::Error> 
         }
     }
     for col in [&g.ids, &g.names] {
-        match col {
-            StrColumn::Owned { bytes, offsets } => {
-                w.bytes(bytes.as_bytes());
-                w.u64s(offsets.iter().copied());
-            }
-            StrColumn::Raw { bytes, offsets } => {
-                w.bytes(bytes.bytes());
-                w.bytes(offsets.bytes());
-            }
-        }
+        let (bytes, offsets) = col.parts();
+        w.bytes(bytes.as_bytes());
+        w.u64s(offsets.iter().copied());
     }
     w.u32s(g.provider.iter().copied());
     w.u32s(g.kind.iter().copied());
@@ -287,24 +284,28 @@ impl<'a> Reader<'a> {
             .collect())
     }
     /// A string column: its bytes UTF-8, its offsets from 0 to the end,
-    /// never going back, on character boundaries.
+    /// never going back, on character boundaries. Copied out of the file:
+    /// ids and names are compared by the million (rank sorts by id), and a
+    /// `String` is checked once, not at every look.
     fn str_column(&mut self, what: &str) -> Result<StrColumn, String> {
-        let (bytes, offsets) = (self.raw()?, self.raw()?);
-        let text =
-            std::str::from_utf8(bytes.bytes()).map_err(|e| format!("the {what} column: {e}"))?;
-        let n = offsets.count::<8>();
-        let ok = offsets.bytes().len() % 8 == 0
-            && n > 0
-            && offsets.u64(0) == Some(0)
-            && offsets.u64(n - 1) == Some(text.len() as u64)
-            && (1..n).all(|i| {
-                let (a, b) = (offsets.u64(i - 1), offsets.u64(i));
-                a <= b && b.is_some_and(|b| text.is_char_boundary(b as usize))
-            });
-        if !ok {
-            return Err(format!("the {what} column's offsets are inconsistent"));
+        let bytes = String::from_utf8(self.bytes()?.to_vec())
+            .map_err(|e| format!("the {what} column: {e}"))?;
+        let offsets = self.u64s()?;
+        StrColumn::from_parts(bytes, offsets)
+            .ok_or_else(|| format!("the {what} column's offsets are inconsistent"))
+    }
+    fn u64s(&mut self) -> Result<Vec<u64>, String> {
+        let b = self.bytes()?;
+        if b.len() % 8 != 0 {
+            return Err("a u64 array's length is not a multiple of 8".into());
         }
-        Ok(StrColumn::Raw { bytes, offsets })
+        Ok(b.chunks_exact(8)
+            .map(|c| {
+                let mut w = [0u8; 8];
+                w.copy_from_slice(c);
+                u64::from_le_bytes(w)
+            })
+            .collect())
     }
 }
 

@@ -566,6 +566,359 @@ pub fn looks_like_date(s: &str) -> bool {
         && (b.len() == 10 || matches!(b.get(10), Some(b'T' | b't' | b' ')))
 }
 
+/// Reads a document whose top level is an object as [`read_document`] and
+/// [`for_each_record`] do, without ever holding it as one tree: each element
+/// of the top-level arrays named in `streamed` is parsed, handed to `read`
+/// with its path (`$.nodes[3]`) and dropped. For files of millions of
+/// records (a generated estate of a million identities is 3 GB of JSON,
+/// whose tree would take several times that).
+///
+/// The same answers as reading the tree: a first pass checks the syntax of
+/// the whole document, the top-level keys and the small members (those not
+/// streamed), so a malformed file or a top-level duplicate key is an error
+/// before any record is read; `head` then sees the top-level object (the
+/// streamed arrays as empty arrays; a streamed member that is not an array
+/// as it is, for `head` to report) and may refuse the file; a second pass
+/// reads the records. A record holding a duplicate key is reported and
+/// skipped, a record `read` refuses is reported and skipped. Records are
+/// read in document order.
+pub fn stream_document(
+    file: &str,
+    bytes: &[u8],
+    out: &mut EstateBuilder,
+    streamed: &[&str],
+    head: &mut dyn FnMut(&Obj<'_>, &mut EstateBuilder) -> Result<(), IngestError>,
+    read: &mut dyn FnMut(&str, &Obj<'_>, &mut EstateBuilder) -> Result<(), RecordError>,
+) -> Result<(), IngestError> {
+    let bytes = strip_bom(bytes);
+    if bytes.iter().all(u8::is_ascii_whitespace) {
+        return Err(IngestError::Malformed {
+            file: file.to_string(),
+            line: 1,
+            column: 1,
+            message: "the file is empty, expected a JSON object".to_string(),
+        });
+    }
+    let malformed = |e: serde_json::Error| IngestError::Malformed {
+        file: file.to_string(),
+        line: e.line(),
+        column: e.column(),
+        message: format!("malformed JSON: {e}")
+            .split(" at line ")
+            .next()
+            .unwrap_or("malformed JSON")
+            .to_string(),
+    };
+    let mut duplicates = Vec::new();
+    let mut arrays = Vec::new();
+    let mut de = serde_json::Deserializer::from_slice(bytes);
+    let top = TopPass {
+        streamed,
+        duplicates: &mut duplicates,
+        arrays: &mut arrays,
+    }
+    .deserialize(&mut de)
+    .map_err(malformed)?;
+    de.end().map_err(malformed)?;
+    if let Some(e) = file_duplicate(file, &duplicates) {
+        return Err(e);
+    }
+    let obj = Obj::new(&top, "$".into()).map_err(|e| IngestError::Shape {
+        file: file.to_string(),
+        location: e.location,
+        message: e.message,
+    })?;
+    head(&obj, out)?;
+    if arrays.is_empty() {
+        return Ok(());
+    }
+    let mut de = serde_json::Deserializer::from_slice(bytes);
+    RecordPass {
+        arrays: &arrays,
+        out,
+        read,
+    }
+    .deserialize(&mut de)
+    .map_err(malformed)?;
+    Ok(())
+}
+
+/// The first pass of [`stream_document`]: the top-level object with its
+/// streamed arrays left empty (their elements skipped, syntax checked), and
+/// the names of those arrays.
+struct TopPass<'s> {
+    streamed: &'s [&'s str],
+    duplicates: &'s mut Vec<DuplicateKey>,
+    arrays: &'s mut Vec<String>,
+}
+
+impl<'de> DeserializeSeed<'de> for TopPass<'_> {
+    type Value = Value;
+    fn deserialize<D: serde::Deserializer<'de>>(self, d: D) -> Result<Value, D::Error> {
+        d.deserialize_any(self)
+    }
+}
+
+impl<'de> Visitor<'de> for TopPass<'_> {
+    type Value = Value;
+
+    fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str("any valid JSON value")
+    }
+    fn visit_bool<E>(self, v: bool) -> Result<Value, E> {
+        Ok(Value::Bool(v))
+    }
+    fn visit_i64<E>(self, v: i64) -> Result<Value, E> {
+        Ok(Value::Number(v.into()))
+    }
+    fn visit_u64<E>(self, v: u64) -> Result<Value, E> {
+        Ok(Value::Number(v.into()))
+    }
+    fn visit_f64<E>(self, v: f64) -> Result<Value, E> {
+        Ok(Number::from_f64(v).map_or(Value::Null, Value::Number))
+    }
+    fn visit_str<E>(self, v: &str) -> Result<Value, E> {
+        Ok(Value::String(v.to_owned()))
+    }
+    fn visit_unit<E>(self) -> Result<Value, E> {
+        Ok(Value::Null)
+    }
+    fn visit_seq<A: SeqAccess<'de>>(self, mut seq: A) -> Result<Value, A::Error> {
+        while seq.next_element::<Skip>()?.is_some() {}
+        Ok(Value::Array(Vec::new()))
+    }
+    fn visit_map<A: MapAccess<'de>>(self, mut access: A) -> Result<Value, A::Error> {
+        let mut map = Map::new();
+        while let Some(key) = access.next_key::<String>()? {
+            let value = if self.streamed.contains(&key.as_str()) {
+                match access.next_value_seed(Probe {
+                    duplicates: &mut *self.duplicates,
+                    key: &key,
+                })? {
+                    None => {
+                        self.arrays.push(key.clone());
+                        Value::Array(Vec::new())
+                    }
+                    Some(other) => other,
+                }
+            } else {
+                let at = Step::Key(&key, &Step::Root);
+                access.next_value_seed(Seed {
+                    duplicates: &mut *self.duplicates,
+                    at: &at,
+                    in_record: false,
+                })?
+            };
+            if map.contains_key(&key) {
+                self.duplicates.push(DuplicateKey {
+                    object: "$".to_string(),
+                    key: key.clone(),
+                    record: None,
+                });
+            }
+            map.insert(key, value);
+        }
+        Ok(Value::Object(map))
+    }
+}
+
+/// A streamed member in the first pass: `None` for an array (elements
+/// skipped), else the value as it is.
+struct Probe<'s> {
+    duplicates: &'s mut Vec<DuplicateKey>,
+    key: &'s str,
+}
+
+impl<'de> DeserializeSeed<'de> for Probe<'_> {
+    type Value = Option<Value>;
+    fn deserialize<D: serde::Deserializer<'de>>(self, d: D) -> Result<Option<Value>, D::Error> {
+        d.deserialize_any(self)
+    }
+}
+
+impl<'de> Visitor<'de> for Probe<'_> {
+    type Value = Option<Value>;
+
+    fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str("any valid JSON value")
+    }
+    fn visit_bool<E>(self, v: bool) -> Result<Option<Value>, E> {
+        Ok(Some(Value::Bool(v)))
+    }
+    fn visit_i64<E>(self, v: i64) -> Result<Option<Value>, E> {
+        Ok(Some(Value::Number(v.into())))
+    }
+    fn visit_u64<E>(self, v: u64) -> Result<Option<Value>, E> {
+        Ok(Some(Value::Number(v.into())))
+    }
+    fn visit_f64<E>(self, v: f64) -> Result<Option<Value>, E> {
+        Ok(Some(Number::from_f64(v).map_or(Value::Null, Value::Number)))
+    }
+    fn visit_str<E>(self, v: &str) -> Result<Option<Value>, E> {
+        Ok(Some(Value::String(v.to_owned())))
+    }
+    fn visit_unit<E>(self) -> Result<Option<Value>, E> {
+        Ok(Some(Value::Null))
+    }
+    fn visit_seq<A: SeqAccess<'de>>(self, mut seq: A) -> Result<Option<Value>, A::Error> {
+        while seq.next_element::<Skip>()?.is_some() {}
+        Ok(None)
+    }
+    fn visit_map<A: MapAccess<'de>>(self, access: A) -> Result<Option<Value>, A::Error> {
+        let at = Step::Key(self.key, &Step::Root);
+        Seed {
+            duplicates: self.duplicates,
+            at: &at,
+            in_record: false,
+        }
+        .visit_map(access)
+        .map(Some)
+    }
+}
+
+/// The second pass of [`stream_document`]: the records of the streamed
+/// arrays, one at a time.
+struct RecordPass<'s> {
+    arrays: &'s [String],
+    out: &'s mut EstateBuilder,
+    read: &'s mut dyn FnMut(&str, &Obj<'_>, &mut EstateBuilder) -> Result<(), RecordError>,
+}
+
+impl<'de> DeserializeSeed<'de> for RecordPass<'_> {
+    type Value = ();
+    fn deserialize<D: serde::Deserializer<'de>>(self, d: D) -> Result<(), D::Error> {
+        d.deserialize_map(self)
+    }
+}
+
+impl<'de> Visitor<'de> for RecordPass<'_> {
+    type Value = ();
+
+    fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str("a JSON object")
+    }
+    fn visit_map<A: MapAccess<'de>>(self, mut access: A) -> Result<(), A::Error> {
+        while let Some(key) = access.next_key::<String>()? {
+            if self.arrays.contains(&key) {
+                access.next_value_seed(Records {
+                    key: &key,
+                    out: &mut *self.out,
+                    read: &mut *self.read,
+                })?;
+            } else {
+                access.next_value::<serde::de::IgnoredAny>()?;
+            }
+        }
+        Ok(())
+    }
+}
+
+/// One streamed array's records.
+struct Records<'s> {
+    key: &'s str,
+    out: &'s mut EstateBuilder,
+    read: &'s mut dyn FnMut(&str, &Obj<'_>, &mut EstateBuilder) -> Result<(), RecordError>,
+}
+
+impl<'de> DeserializeSeed<'de> for Records<'_> {
+    type Value = ();
+    fn deserialize<D: serde::Deserializer<'de>>(self, d: D) -> Result<(), D::Error> {
+        d.deserialize_seq(self)
+    }
+}
+
+impl<'de> Visitor<'de> for Records<'_> {
+    type Value = ();
+
+    fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str("a JSON array")
+    }
+    fn visit_seq<A: SeqAccess<'de>>(self, mut seq: A) -> Result<(), A::Error> {
+        let top = Step::Key(self.key, &Step::Root);
+        let mut i = 0;
+        loop {
+            let at = Step::Index(i, &top);
+            let mut dups = Vec::new();
+            let Some(item) = seq.next_element_seed(Seed {
+                duplicates: &mut dups,
+                at: &at,
+                in_record: true,
+            })?
+            else {
+                break;
+            };
+            let path = at.path();
+            if let Some((first, rest)) = dups.split_first() {
+                self.out.error_code(
+                    crate::Code::DuplicateKey,
+                    first.path(),
+                    duplicate_message(first, rest, &format!("the record `{path}`")),
+                );
+            } else {
+                let result = match Obj::new(&item, path) {
+                    Ok(o) => (self.read)(self.key, &o, self.out),
+                    Err(e) => Err(e),
+                };
+                if let Err(e) = result {
+                    self.out.error_code(e.code, e.location, e.message);
+                }
+            }
+            i += 1;
+        }
+        Ok(())
+    }
+}
+
+/// A value parsed and dropped through `deserialize_any`, so that a syntax
+/// error reads as it does when the value is kept (serde's `IgnoredAny`
+/// takes a faster path whose messages differ: "key must be a string" where
+/// a kept value says "trailing comma").
+struct Skip;
+
+impl<'de> serde::Deserialize<'de> for Skip {
+    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Skip, D::Error> {
+        d.deserialize_any(SkipVisitor)
+    }
+}
+
+struct SkipVisitor;
+
+impl<'de> Visitor<'de> for SkipVisitor {
+    type Value = Skip;
+
+    fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str("any valid JSON value")
+    }
+    fn visit_bool<E>(self, _: bool) -> Result<Skip, E> {
+        Ok(Skip)
+    }
+    fn visit_i64<E>(self, _: i64) -> Result<Skip, E> {
+        Ok(Skip)
+    }
+    fn visit_u64<E>(self, _: u64) -> Result<Skip, E> {
+        Ok(Skip)
+    }
+    fn visit_f64<E>(self, _: f64) -> Result<Skip, E> {
+        Ok(Skip)
+    }
+    fn visit_str<E>(self, _: &str) -> Result<Skip, E> {
+        Ok(Skip)
+    }
+    fn visit_unit<E>(self) -> Result<Skip, E> {
+        Ok(Skip)
+    }
+    fn visit_seq<A: SeqAccess<'de>>(self, mut seq: A) -> Result<Skip, A::Error> {
+        while seq.next_element::<Skip>()?.is_some() {}
+        Ok(Skip)
+    }
+    fn visit_map<A: MapAccess<'de>>(self, mut access: A) -> Result<Skip, A::Error> {
+        while access.next_key::<Skip>()?.is_some() {
+            access.next_value::<Skip>()?;
+        }
+        Ok(Skip)
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -809,5 +1162,86 @@ mod tests {
         assert!(looks_like_date("2025-01-02T03:04:05Z"));
         assert!(!looks_like_date("yesterday"));
         assert!(!looks_like_date("2025-1-2"));
+    }
+
+    /// Records read by [`stream_document`]: (array, path, id).
+    fn streamed(text: &str) -> (Result<(), IngestError>, Vec<String>, Vec<String>) {
+        let mut b = EstateBuilder::new();
+        b.begin_input("s.json", "test", String::new(), 0);
+        let mut seen = Vec::new();
+        let r = stream_document(
+            "s.json",
+            text.as_bytes(),
+            &mut b,
+            &["nodes", "edges"],
+            &mut |_, _| Ok(()),
+            &mut |key, o, _| {
+                seen.push(format!("{key} {} {}", o.path, o.req_str("id")?));
+                Ok(())
+            },
+        );
+        let diags = b
+            .finish()
+            .diagnostics
+            .iter()
+            .map(ToString::to_string)
+            .collect();
+        (r, seen, diags)
+    }
+
+    #[test]
+    fn streamed_records_are_read_in_order_and_a_bad_one_skipped() {
+        let (r, seen, diags) = streamed(
+            r#"{"edges": [{"id": "e0"}], "meta": {"x": 1},
+                "nodes": [{"id": "a"}, {"id": "b", "id": "c"}, {"id": 5}, 7, {"id": "d"}]}"#,
+        );
+        r.unwrap();
+        assert_eq!(
+            seen,
+            [
+                "edges $.edges[0] e0",
+                "nodes $.nodes[0] a",
+                "nodes $.nodes[4] d"
+            ]
+        );
+        assert_eq!(
+            diags,
+            [
+                "error[duplicate-key]: s.json: $.nodes[1].id: duplicate key `id`: which of its values counts is ambiguous, so the record `$.nodes[1]` is skipped",
+                "error[bad-record]: s.json: $.nodes[2].id: expected a string, found a number",
+                "error[bad-record]: s.json: $.nodes[3]: expected an object, found a number",
+            ]
+        );
+    }
+
+    #[test]
+    fn a_file_streamed_is_refused_whole_before_any_record_is_read() {
+        for (text, error) in [
+            (
+                r#"{"nodes": [{"id": "a"}], "nodes": []}"#,
+                "s.json: $.nodes: duplicate key `nodes`: which of its values counts is ambiguous, so the file is skipped",
+            ),
+            (
+                r#"{"nodes": [{"id": "a"}, {"id": "b",}]}"#,
+                "s.json: line 1, column 36: malformed JSON: trailing comma",
+            ),
+            (
+                r#"{"nodes": [{"id": "a"}], "meta": {"k": 1, "k": 2}}"#,
+                "s.json: $.meta.k: duplicate key `k`: which of its values counts is ambiguous, so the file is skipped",
+            ),
+            (
+                r#"{"nodes": [{"id": "a"}"#,
+                "s.json: line 1, column 22: malformed JSON: EOF while parsing a list",
+            ),
+            (
+                "   ",
+                "s.json: line 1, column 1: the file is empty, expected a JSON object",
+            ),
+            ("[1, 2]", "s.json: $: expected an object, found an array"),
+        ] {
+            let (r, seen, _) = streamed(text);
+            assert_eq!(r.unwrap_err().to_string(), error, "{text}");
+            assert!(seen.is_empty(), "{text}: {seen:?}");
+        }
     }
 }
