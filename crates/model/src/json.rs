@@ -271,6 +271,7 @@ pub fn parse_checked(bytes: &[u8]) -> Result<Checked, serde_json::Error> {
         duplicates: &mut duplicates,
         at: &Step::Root,
         in_record: false,
+        skip_records: false,
     }
     .deserialize(&mut de)?;
     de.end()?;
@@ -318,6 +319,10 @@ struct Seed<'s> {
     at: &'s Step<'s>,
     /// Whether the value is inside an array element (a record).
     in_record: bool,
+    /// Whether records (the elements of the outermost array) are checked
+    /// for syntax and dropped, the array read as empty
+    /// ([`stream_document`]'s first pass).
+    skip_records: bool,
 }
 
 impl<'de> DeserializeSeed<'de> for Seed<'_> {
@@ -384,6 +389,10 @@ impl<'de> Visitor<'de> for Seed<'_> {
     fn visit_seq<A: SeqAccess<'de>>(self, mut seq: A) -> Result<Value, A::Error> {
         // The elements of the outermost array are the records.
         let records = !self.in_record;
+        if records && self.skip_records {
+            while seq.next_element::<Skip>()?.is_some() {}
+            return Ok(Value::Array(Vec::new()));
+        }
         let mut items = Vec::new();
         loop {
             let at = Step::Index(items.len(), self.at);
@@ -392,6 +401,7 @@ impl<'de> Visitor<'de> for Seed<'_> {
                 duplicates: &mut *self.duplicates,
                 at: &at,
                 in_record: true,
+                skip_records: false,
             };
             let Some(mut item) = seq.next_element_seed(seed)? else {
                 break;
@@ -416,6 +426,7 @@ impl<'de> Visitor<'de> for Seed<'_> {
                 duplicates: &mut *self.duplicates,
                 at: &at,
                 in_record: self.in_record,
+                skip_records: self.skip_records,
             })?;
             match map.entry(key) {
                 Entry::Vacant(slot) => {
@@ -618,7 +629,15 @@ pub fn stream_document(
         arrays: &mut arrays,
     }
     .deserialize(&mut de)
-    .map_err(malformed)?;
+    .map_err(|e| match e.classify() {
+        // Valid JSON that is not an object.
+        serde_json::error::Category::Data => IngestError::Shape {
+            file: file.to_string(),
+            location: "$".to_string(),
+            message: "expected a JSON object at the top level".to_string(),
+        },
+        _ => malformed(e),
+    })?;
     de.end().map_err(malformed)?;
     if let Some(e) = file_duplicate(file, &duplicates) {
         return Err(e);
@@ -643,9 +662,9 @@ pub fn stream_document(
     Ok(())
 }
 
-/// The first pass of [`stream_document`]: the top-level object with its
-/// streamed arrays left empty (their elements skipped, syntax checked), and
-/// the names of those arrays.
+/// The first pass of [`stream_document`]: the top-level object, its
+/// streamed arrays read as empty (their records checked for syntax and
+/// dropped), and the names of those arrays.
 struct TopPass<'s> {
     streamed: &'s [&'s str],
     duplicates: &'s mut Vec<DuplicateKey>,
@@ -655,7 +674,7 @@ struct TopPass<'s> {
 impl<'de> DeserializeSeed<'de> for TopPass<'_> {
     type Value = Value;
     fn deserialize<D: serde::Deserializer<'de>>(self, d: D) -> Result<Value, D::Error> {
-        d.deserialize_any(self)
+        d.deserialize_map(self)
     }
 }
 
@@ -663,52 +682,22 @@ impl<'de> Visitor<'de> for TopPass<'_> {
     type Value = Value;
 
     fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.write_str("any valid JSON value")
-    }
-    fn visit_bool<E>(self, v: bool) -> Result<Value, E> {
-        Ok(Value::Bool(v))
-    }
-    fn visit_i64<E>(self, v: i64) -> Result<Value, E> {
-        Ok(Value::Number(v.into()))
-    }
-    fn visit_u64<E>(self, v: u64) -> Result<Value, E> {
-        Ok(Value::Number(v.into()))
-    }
-    fn visit_f64<E>(self, v: f64) -> Result<Value, E> {
-        Ok(Number::from_f64(v).map_or(Value::Null, Value::Number))
-    }
-    fn visit_str<E>(self, v: &str) -> Result<Value, E> {
-        Ok(Value::String(v.to_owned()))
-    }
-    fn visit_unit<E>(self) -> Result<Value, E> {
-        Ok(Value::Null)
-    }
-    fn visit_seq<A: SeqAccess<'de>>(self, mut seq: A) -> Result<Value, A::Error> {
-        while seq.next_element::<Skip>()?.is_some() {}
-        Ok(Value::Array(Vec::new()))
+        f.write_str("a JSON object")
     }
     fn visit_map<A: MapAccess<'de>>(self, mut access: A) -> Result<Value, A::Error> {
         let mut map = Map::new();
         while let Some(key) = access.next_key::<String>()? {
-            let value = if self.streamed.contains(&key.as_str()) {
-                match access.next_value_seed(Probe {
-                    duplicates: &mut *self.duplicates,
-                    key: &key,
-                })? {
-                    None => {
-                        self.arrays.push(key.clone());
-                        Value::Array(Vec::new())
-                    }
-                    Some(other) => other,
-                }
-            } else {
-                let at = Step::Key(&key, &Step::Root);
-                access.next_value_seed(Seed {
-                    duplicates: &mut *self.duplicates,
-                    at: &at,
-                    in_record: false,
-                })?
-            };
+            let at = Step::Key(&key, &Step::Root);
+            let streamed = self.streamed.contains(&key.as_str());
+            let value = access.next_value_seed(Seed {
+                duplicates: &mut *self.duplicates,
+                at: &at,
+                in_record: false,
+                skip_records: streamed,
+            })?;
+            if streamed && value.is_array() {
+                self.arrays.push(key.clone());
+            }
             if map.contains_key(&key) {
                 self.duplicates.push(DuplicateKey {
                     object: "$".to_string(),
@@ -719,60 +708,6 @@ impl<'de> Visitor<'de> for TopPass<'_> {
             map.insert(key, value);
         }
         Ok(Value::Object(map))
-    }
-}
-
-/// A streamed member in the first pass: `None` for an array (elements
-/// skipped), else the value as it is.
-struct Probe<'s> {
-    duplicates: &'s mut Vec<DuplicateKey>,
-    key: &'s str,
-}
-
-impl<'de> DeserializeSeed<'de> for Probe<'_> {
-    type Value = Option<Value>;
-    fn deserialize<D: serde::Deserializer<'de>>(self, d: D) -> Result<Option<Value>, D::Error> {
-        d.deserialize_any(self)
-    }
-}
-
-impl<'de> Visitor<'de> for Probe<'_> {
-    type Value = Option<Value>;
-
-    fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.write_str("any valid JSON value")
-    }
-    fn visit_bool<E>(self, v: bool) -> Result<Option<Value>, E> {
-        Ok(Some(Value::Bool(v)))
-    }
-    fn visit_i64<E>(self, v: i64) -> Result<Option<Value>, E> {
-        Ok(Some(Value::Number(v.into())))
-    }
-    fn visit_u64<E>(self, v: u64) -> Result<Option<Value>, E> {
-        Ok(Some(Value::Number(v.into())))
-    }
-    fn visit_f64<E>(self, v: f64) -> Result<Option<Value>, E> {
-        Ok(Some(Number::from_f64(v).map_or(Value::Null, Value::Number)))
-    }
-    fn visit_str<E>(self, v: &str) -> Result<Option<Value>, E> {
-        Ok(Some(Value::String(v.to_owned())))
-    }
-    fn visit_unit<E>(self) -> Result<Option<Value>, E> {
-        Ok(Some(Value::Null))
-    }
-    fn visit_seq<A: SeqAccess<'de>>(self, mut seq: A) -> Result<Option<Value>, A::Error> {
-        while seq.next_element::<Skip>()?.is_some() {}
-        Ok(None)
-    }
-    fn visit_map<A: MapAccess<'de>>(self, access: A) -> Result<Option<Value>, A::Error> {
-        let at = Step::Key(self.key, &Step::Root);
-        Seed {
-            duplicates: self.duplicates,
-            at: &at,
-            in_record: false,
-        }
-        .visit_map(access)
-        .map(Some)
     }
 }
 
@@ -843,6 +778,7 @@ impl<'de> Visitor<'de> for Records<'_> {
                 duplicates: &mut dups,
                 at: &at,
                 in_record: true,
+                skip_records: false,
             })?
             else {
                 break;
@@ -1237,7 +1173,14 @@ mod tests {
                 "   ",
                 "s.json: line 1, column 1: the file is empty, expected a JSON object",
             ),
-            ("[1, 2]", "s.json: $: expected an object, found an array"),
+            (
+                "[1, 2]",
+                "s.json: $: expected a JSON object at the top level",
+            ),
+            (
+                "\"x\"",
+                "s.json: $: expected a JSON object at the top level",
+            ),
         ] {
             let (r, seen, _) = streamed(text);
             assert_eq!(r.unwrap_err().to_string(), error, "{text}");

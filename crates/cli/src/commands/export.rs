@@ -21,28 +21,13 @@ pub fn run(args: &ExportArgs, out: &mut dyn Write, err: &mut dyn Write) -> Resul
         ExportTo::Parquet => TableFormat::Parquet,
         ExportTo::Json => TableFormat::Json,
         ExportTo::Graphml => {
-            let path = args.output.join("graph.graphml");
-            crate::output::write_file(&path, blastgraph_export::graphml::graphml(&g).as_bytes())?;
-            writeln!(
-                out,
-                "wrote {} ({} nodes, {} edges)",
-                path.display(),
-                g.node_count(),
-                g.edges().len()
-            )?;
+            let text = blastgraph_export::graphml::graphml(&g);
+            write_graph(&args.output.join("graph.graphml"), &text, &g, out)?;
             return Ok(0);
         }
         ExportTo::Opengraph => {
             use blastgraph_export::opengraph::{GRAPH_FILE, SCHEMA_FILE, graph_json, schema_json};
-            let path = args.output.join(GRAPH_FILE);
-            crate::output::write_file(&path, graph_json(&g).as_bytes())?;
-            writeln!(
-                out,
-                "wrote {} ({} nodes, {} edges)",
-                path.display(),
-                g.node_count(),
-                g.edges().len()
-            )?;
+            write_graph(&args.output.join(GRAPH_FILE), &graph_json(&g), &g, out)?;
             let path = args.output.join(SCHEMA_FILE);
             crate::output::write_file(&path, schema_json().as_bytes())?;
             writeln!(
@@ -98,4 +83,22 @@ pub fn run(args: &ExportArgs, out: &mut dyn Write, err: &mut dyn Write) -> Resul
         writeln!(out, "wrote {} ({} rows)", path.display(), df.height())?;
     }
     Ok(0)
+}
+
+/// Writes a whole-graph export and says so, with the graph's counts.
+fn write_graph(
+    path: &std::path::Path,
+    text: &str,
+    g: &blastgraph_graph::Graph,
+    out: &mut dyn Write,
+) -> Result<()> {
+    crate::output::write_file(path, text.as_bytes())?;
+    writeln!(
+        out,
+        "wrote {} ({} nodes, {} edges)",
+        path.display(),
+        g.node_count(),
+        g.edges().len()
+    )?;
+    Ok(())
 }
