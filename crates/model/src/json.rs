@@ -630,12 +630,16 @@ pub fn stream_document(
     }
     .deserialize(&mut de)
     .map_err(|e| match e.classify() {
-        // Valid JSON that is not an object.
-        serde_json::error::Category::Data => IngestError::Shape {
-            file: file.to_string(),
-            location: "$".to_string(),
-            message: "expected a JSON object at the top level".to_string(),
-        },
+        // Valid JSON that is not an object: said as for a document read
+        // whole (which this is not a large one of).
+        serde_json::error::Category::Data => {
+            let found = parse_checked(bytes).map_or("no object", |c| type_name(&c.value));
+            IngestError::Shape {
+                file: file.to_string(),
+                location: "$".to_string(),
+                message: format!("expected an object, found {found}"),
+            }
+        }
         _ => malformed(e),
     })?;
     de.end().map_err(malformed)?;
@@ -1173,14 +1177,8 @@ mod tests {
                 "   ",
                 "s.json: line 1, column 1: the file is empty, expected a JSON object",
             ),
-            (
-                "[1, 2]",
-                "s.json: $: expected a JSON object at the top level",
-            ),
-            (
-                "\"x\"",
-                "s.json: $: expected a JSON object at the top level",
-            ),
+            ("[1, 2]", "s.json: $: expected an object, found an array"),
+            ("\"x\"", "s.json: $: expected an object, found a string"),
         ] {
             let (r, seen, _) = streamed(text);
             assert_eq!(r.unwrap_err().to_string(), error, "{text}");
