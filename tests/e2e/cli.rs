@@ -331,3 +331,47 @@ fn verbose_prints_every_input_problem() {
         "{err}"
     );
 }
+
+#[test]
+fn rank_shards_together_are_the_whole_rank() {
+    // Rows without their position (a shard numbers its own), in the
+    // order the whole rank gives them.
+    let rows = |text: &str| -> Vec<serde_json::Value> {
+        let mut v: Vec<serde_json::Value> = json(text).as_array().unwrap().clone();
+        for r in &mut v {
+            r.as_object_mut().unwrap().remove("rank");
+        }
+        v.sort_by(|a, b| {
+            (b["score"].as_u64(), b["possible_score"].as_u64())
+                .cmp(&(a["score"].as_u64(), a["possible_score"].as_u64()))
+                .then_with(|| a["id"].as_str().cmp(&b["id"].as_str()))
+        });
+        v
+    };
+    let whole = rows(&ok(&["rank", "-q", "-f", "json"]));
+    let mut parts = String::from("[");
+    for i in 1..=3 {
+        let part = ok(&["rank", "-q", "-f", "json", "--shard", &format!("{i}/3")]);
+        let part = part
+            .trim()
+            .trim_start_matches('[')
+            .trim_end_matches(']')
+            .trim();
+        if !part.is_empty() {
+            if parts.len() > 1 {
+                parts.push(',');
+            }
+            parts.push_str(part);
+        }
+    }
+    parts.push(']');
+    let parts = rows(&parts);
+    assert!(whole.len() > 10);
+    assert_eq!(parts, whole);
+    // I/N with 1 ≤ I ≤ N, nothing else.
+    for bad in ["0/3", "4/3", "x", "1/0", "2"] {
+        let (code, _, err) = run(&["rank", "-q", "--shard", bad]);
+        assert_eq!(code, 2, "{bad}");
+        assert!(err.contains("expected I/N with 1 ≤ I ≤ N"), "{bad}: {err}");
+    }
+}

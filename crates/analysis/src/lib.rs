@@ -19,8 +19,8 @@ pub mod whocan;
 
 pub use blast::{Blast, BlastOptions, Held, TargetHit, blast};
 pub use rank::{
-    Counts, RankRow, RankStats, rank, rank_firm_and_possible, rank_firm_and_possible_with_progress,
-    rank_with_progress,
+    Counts, RankRow, RankStats, Shard, rank, rank_firm_and_possible,
+    rank_firm_and_possible_with_progress, rank_with_progress,
 };
 pub use trace::trace;
 pub use traverse::{BitSet, Filter, Step, step};

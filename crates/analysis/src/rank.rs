@@ -32,7 +32,7 @@ use serde::Serialize;
 use crate::traverse::{BitSet, Filter, NONE, is_rankable, step};
 
 /// Reachable things per kind, for one identity.
-#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Serialize)]
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize)]
 pub struct Counts {
     /// People, workloads and groups gained.
     pub identities: u32,
@@ -233,17 +233,42 @@ fn tarjan(n: usize, adj: &Adj) -> (Vec<u32>, usize) {
 /// Ranks every identity (people, workloads, credentials), riskiest first;
 /// ties by id. Returns the rows and how the work was shared.
 pub fn rank(g: &Graph, filter: &Filter) -> (Vec<RankRow>, RankStats) {
-    rank_with_progress(g, filter, &|_| {})
+    rank_with_progress(g, filter, None, &|_| {})
 }
 
-/// [`rank`], calling `progress(n)` as the reach of `n` more nodes is known
-/// (the calls add up to the node count).
+/// One of `count` disjoint sets of identities: those whose node index is
+/// `index` modulo `count`. The rows of the `count` shards of a graph,
+/// together, are the rows of the whole rank.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Shard {
+    /// 0-based.
+    pub index: usize,
+    /// How many shards.
+    pub count: usize,
+}
+
+impl Shard {
+    fn has(self, v: NodeIx) -> bool {
+        self.count == 0 || v as usize % self.count == self.index
+    }
+}
+
+/// [`rank`] of one shard's identities when `shard` is given (only what
+/// they reach is computed), calling `progress(n)` as the reach of `n` more
+/// nodes is known (the calls add up to at most the node count).
 pub fn rank_with_progress(
     g: &Graph,
     filter: &Filter,
+    shard: Option<Shard>,
     progress: &(dyn Fn(u64) + Sync),
 ) -> (Vec<RankRow>, RankStats) {
-    rank_inner(g, filter, 4096usize.max(g.node_count() / 256), progress)
+    rank_inner(
+        g,
+        filter,
+        4096usize.max(g.node_count() / 256),
+        shard,
+        progress,
+    )
 }
 
 /// Every identity's reach twice, side by side: firm (conditional edges
@@ -253,17 +278,18 @@ pub fn rank_with_progress(
 /// score, then id: an analyst reads one answer, and sees how much rests on
 /// conditions the inputs cannot decide.
 pub fn rank_firm_and_possible(g: &Graph) -> (Vec<RankRow>, RankStats) {
-    rank_firm_and_possible_with_progress(g, &|_| {})
+    rank_firm_and_possible_with_progress(g, None, &|_| {})
 }
 
 /// [`rank_firm_and_possible`] with [`rank_with_progress`]'s calls, for both
 /// passes (they add up to twice the node count).
 pub fn rank_firm_and_possible_with_progress(
     g: &Graph,
+    shard: Option<Shard>,
     progress: &(dyn Fn(u64) + Sync),
 ) -> (Vec<RankRow>, RankStats) {
-    let (mut firm, stats) = rank_with_progress(g, &Filter::strict(true), progress);
-    let (possible, _) = rank_with_progress(g, &Filter::strict(false), progress);
+    let (mut firm, stats) = rank_with_progress(g, &Filter::strict(true), shard, progress);
+    let (possible, _) = rank_with_progress(g, &Filter::strict(false), shard, progress);
     let mut by_node: Vec<Option<Counts>> = vec![None; g.node_count()];
     for r in &possible {
         if let Some(slot) = by_node.get_mut(r.node as usize) {
@@ -295,15 +321,17 @@ pub fn rank_with_threshold(
     filter: &Filter,
     threshold: usize,
 ) -> (Vec<RankRow>, RankStats) {
-    rank_inner(g, filter, threshold, &|_| {})
+    rank_inner(g, filter, threshold, None, &|_| {})
 }
 
 fn rank_inner(
     g: &Graph,
     filter: &Filter,
     threshold: usize,
+    shard: Option<Shard>,
     progress: &(dyn Fn(u64) + Sync),
 ) -> (Vec<RankRow>, RankStats) {
+    let shard = shard.unwrap_or(Shard { index: 0, count: 0 });
     let n = g.node_count();
     let classes = g.classes();
     let (pivot, record) = split_edges(g, filter);
@@ -343,9 +371,33 @@ fn rank_inner(
         level[c] = l;
     }
     let nlevels = level.iter().copied().max().map_or(0, |l| l as usize + 1);
+    // A shard needs the components its identities are in and every one
+    // they reach, no other.
+    let mut needed = vec![shard.count == 0; ncomp];
+    if shard.count > 0 {
+        let mut stack: Vec<usize> = (0..n as NodeIx)
+            .filter(|&v| shard.has(v) && is_rankable(classes[v as usize]) && filter.has_node(v))
+            .map(|v| comp[v as usize] as usize)
+            .collect();
+        while let Some(c) = stack.pop() {
+            if std::mem::replace(&mut needed[c], true) {
+                continue;
+            }
+            for &m in members.of(c) {
+                for &w in pivot.of(m as usize) {
+                    let d = comp[w as usize] as usize;
+                    if !needed[d] {
+                        stack.push(d);
+                    }
+                }
+            }
+        }
+    }
     let mut by_level: Vec<Vec<u32>> = vec![Vec::new(); nlevels];
     for (c, &l) in level.iter().enumerate() {
-        by_level[l as usize].push(c as u32);
+        if needed[c] {
+            by_level[l as usize].push(c as u32);
+        }
     }
 
     // Per-class masks for counting hub unions.
@@ -492,7 +544,7 @@ fn rank_inner(
     }
 
     let mut rows: Vec<RankRow> = (0..n as NodeIx)
-        .filter(|&v| is_rankable(classes[v as usize]) && filter.has_node(v))
+        .filter(|&v| shard.has(v) && is_rankable(classes[v as usize]) && filter.has_node(v))
         .map(|v| {
             let counts =
                 Counts::from_classes(&comp_counts[comp[v as usize] as usize], classes[v as usize]);

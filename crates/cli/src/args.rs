@@ -365,6 +365,12 @@ pub struct RankArgs {
     /// Print how the work was shared (components, hubs, levels) to stderr.
     #[arg(long)]
     pub stats: bool,
+    /// Only the I-th of N disjoint sets of identities (1 ≤ I ≤ N), for
+    /// running a rank as N jobs: only what those identities reach is
+    /// computed, and the N outputs together are the whole rank (`rank`
+    /// numbers rows within the shard).
+    #[arg(long, value_name = "I/N", value_parser = parse_shard)]
+    pub shard: Option<blastgraph_analysis::Shard>,
     /// Inputs.
     #[command(flatten)]
     pub input: InputArgs,
@@ -425,4 +431,21 @@ pub struct GenArgs {
     /// A `.json` file (native estate format) or a snapshot folder.
     #[arg(long, short, value_name = "PATH")]
     pub output: PathBuf,
+}
+
+/// `I/N`, 1 ≤ I ≤ N, as a 0-based shard.
+fn parse_shard(s: &str) -> Result<blastgraph_analysis::Shard, String> {
+    let bad = || format!("`{s}`: expected I/N with 1 ≤ I ≤ N, e.g. 2/8");
+    let (i, n) = s.split_once('/').ok_or_else(bad)?;
+    let (i, n): (usize, usize) = (
+        i.trim().parse().map_err(|_| bad())?,
+        n.trim().parse().map_err(|_| bad())?,
+    );
+    if i == 0 || i > n {
+        return Err(bad());
+    }
+    Ok(blastgraph_analysis::Shard {
+        index: i - 1,
+        count: n,
+    })
 }

@@ -27,9 +27,9 @@ pub fn run(args: &RankArgs, out: &mut dyn Write, err: &mut dyn Write) -> Result<
     );
     let step = |n: u64| work.inc(n);
     let (rows, stats) = if args.strict {
-        blastgraph_analysis::rank_with_progress(&g, &Filter::strict(true), &step)
+        blastgraph_analysis::rank_with_progress(&g, &Filter::strict(true), args.shard, &step)
     } else {
-        blastgraph_analysis::rank_firm_and_possible_with_progress(&g, &step)
+        blastgraph_analysis::rank_firm_and_possible_with_progress(&g, args.shard, &step)
     };
     work.done(err, &format!(": {} identities", rows.len()));
     if args.stats {
