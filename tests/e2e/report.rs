@@ -317,6 +317,9 @@ fn report_needs_a_question_and_refuses_a_target_as_compromised() {
         err.contains("a target is reached, not compromised"),
         "{err}"
     );
+    let (code, _, err) = run(&["report", "-q", "--rank", "0", "-o", "/tmp/never.html"]);
+    assert_eq!(code, 2);
+    assert!(err.contains("invalid value '0' for '--rank"), "{err}");
     assert!(!std::path::Path::new("/tmp/never.html").exists());
 }
 

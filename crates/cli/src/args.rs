@@ -203,7 +203,13 @@ pub struct ReportArgs {
     pub who_can: Option<String>,
     /// The N riskiest identities (10 when N is left out): their table, and
     /// a blast-radius tab for each of the first ten.
-    #[arg(long, value_name = "N", num_args = 0..=1, default_missing_value = "10")]
+    #[arg(
+        long,
+        value_name = "N",
+        num_args = 0..=1,
+        default_missing_value = "10",
+        value_parser = clap::builder::RangedU64ValueParser::<usize>::new().range(1..)
+    )]
     pub rank: Option<usize>,
     /// Inputs.
     #[command(flatten)]
