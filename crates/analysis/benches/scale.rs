@@ -35,16 +35,8 @@ fn peak_rss_mib() -> f64 {
         .map_or(0.0, |kb| kb / 1024.0)
 }
 
-fn data_dir() -> PathBuf {
-    let target = std::env::var("CARGO_TARGET_DIR").map_or_else(
-        |_| Path::new(env!("CARGO_MANIFEST_DIR")).join("../../target"),
-        PathBuf::from,
-    );
-    target.join("bench-data")
-}
-
 fn snapshot_for(n: usize) -> PathBuf {
-    let dir = data_dir().join(format!("gen-{n}-seed1"));
+    let dir = blastgraph_gen::bench::data_dir().join(format!("gen-{n}-seed1"));
     if !snapshot::is_snapshot(&dir) {
         let t = Instant::now();
         let g = Graph::build(generate(GenOptions {
@@ -179,29 +171,6 @@ fn child(phase: &str, dir: &Path) {
     }
 }
 
-fn machine() -> String {
-    let cpu = std::fs::read_to_string("/proc/cpuinfo")
-        .ok()
-        .and_then(|s| {
-            s.lines()
-                .find(|l| l.starts_with("model name"))
-                .map(|l| l.split(':').nth(1).unwrap_or("").trim().to_string())
-        })
-        .unwrap_or_else(|| "unknown cpu".into());
-    let mem = std::fs::read_to_string("/proc/meminfo")
-        .ok()
-        .and_then(|s| {
-            s.lines().next().and_then(|l| {
-                l.split_whitespace()
-                    .nth(1)
-                    .and_then(|k| k.parse::<f64>().ok())
-            })
-        })
-        .map_or(0.0, |kb| kb / 1024.0 / 1024.0);
-    let cores = std::thread::available_parallelism().map_or(0, |n| n.get());
-    format!("{cpu}, {cores} cores, {mem:.0} GiB")
-}
-
 fn main() {
     if let Ok(spec) = std::env::var(PHASE) {
         let (phase, dir) = spec.split_once(':').unwrap_or(("", ""));
@@ -220,7 +189,7 @@ fn main() {
             std::process::exit(2);
         }
     };
-    println!("machine: {}", machine());
+    println!("machine: {}", blastgraph_gen::bench::machine());
     for n in sizes {
         let dir = snapshot_for(n);
         for phase in ["load", "blast", "rank"] {

@@ -15,20 +15,11 @@
 //!
 //! It prints one line per figure and the machine they were measured on.
 
-use std::path::{Path, PathBuf};
 use std::process::Command;
-
-fn data_dir() -> PathBuf {
-    let target = std::env::var("CARGO_TARGET_DIR").map_or_else(
-        |_| Path::new(env!("CARGO_MANIFEST_DIR")).join("../../target"),
-        PathBuf::from,
-    );
-    target.join("bench-data")
-}
 
 /// Runs the binary under GNU time: (wall seconds, peak MiB, stdout).
 fn timed(args: &[&str]) -> Result<(f64, f64, String), String> {
-    let dir = data_dir();
+    let dir = blastgraph_gen::bench::data_dir();
     let report = dir.join(format!("time-{}.txt", std::process::id()));
     let out = Command::new("/usr/bin/time")
         .arg("-f")
@@ -75,7 +66,7 @@ fn json(text: &str) -> Result<serde_json::Value, String> {
 }
 
 fn size(n: usize) -> Result<(), String> {
-    let dir = data_dir().join(format!("cli-gen-{n}"));
+    let dir = blastgraph_gen::bench::data_dir().join(format!("cli-gen-{n}"));
     let snap = dir.to_string_lossy().into_owned();
     if !dir.join("manifest.json").is_file() {
         let (s, mib, _) = timed(&[
@@ -148,20 +139,14 @@ fn size(n: usize) -> Result<(), String> {
 }
 
 fn main() {
-    if let Err(e) = std::fs::create_dir_all(data_dir()) {
-        eprintln!("cannot create {}: {e}", data_dir().display());
+    if let Err(e) = std::fs::create_dir_all(blastgraph_gen::bench::data_dir()) {
+        eprintln!(
+            "cannot create {}: {e}",
+            blastgraph_gen::bench::data_dir().display()
+        );
         std::process::exit(2);
     }
-    let cpu = std::fs::read_to_string("/proc/cpuinfo")
-        .ok()
-        .and_then(|s| {
-            s.lines()
-                .find(|l| l.starts_with("model name"))
-                .map(|l| l.split(':').nth(1).unwrap_or("").trim().to_string())
-        })
-        .unwrap_or_default();
-    let cores = std::thread::available_parallelism().map_or(0, |n| n.get());
-    println!("machine: {cpu}, {cores} cores");
+    println!("machine: {}", blastgraph_gen::bench::machine());
     let sizes: Vec<usize> = std::env::var("BENCH_SIZES")
         .unwrap_or_else(|_| "1000000".into())
         .split(',')

@@ -302,11 +302,7 @@ fn estate_of(g: &Graph, b: &mut EstateBuilder) {
 pub fn load(args: &InputArgs, err: &mut dyn Write) -> Result<Graph> {
     let graph = if args.input.is_empty() {
         if !args.quiet {
-            let _ = writeln!(
-                err,
-                "{}",
-                term::severity_line("note: no --input given, using the embedded demo estate")
-            );
+            term::note(err, "no --input given, using the embedded demo estate");
         }
         let mut b = EstateBuilder::new();
         ingest_files(&demo_files(), &mut b);
@@ -321,7 +317,7 @@ pub fn load(args: &InputArgs, err: &mut dyn Write) -> Result<Graph> {
         work.done(err, &graph_detail(&g));
         if term::verbose() {
             for n in notes {
-                let _ = writeln!(err, "{}", term::severity_line(&format!("note: {n}")));
+                term::note(err, &n);
             }
         }
         g

@@ -128,19 +128,31 @@ pub struct Work {
     what: String,
 }
 
+/// A bar (with a length) or spinner on stderr in this template, ticking;
+/// drawn only when the binary draws progress and `quiet` is not set.
+pub fn progress_bar(len: Option<u64>, template: &str, quiet: bool) -> ProgressBar {
+    let target = if PROGRESS.load(Ordering::Relaxed) && !quiet {
+        ProgressDrawTarget::stderr()
+    } else {
+        ProgressDrawTarget::hidden()
+    };
+    let bar = ProgressBar::with_draw_target(len, target);
+    if let Ok(style) = ProgressStyle::with_template(template) {
+        bar.set_style(style);
+    }
+    bar.enable_steady_tick(Duration::from_millis(120));
+    bar
+}
+
+/// Writes `note: TEXT` to `err`, the word coloured.
+pub fn note(err: &mut dyn std::io::Write, text: &str) {
+    let _ = writeln!(err, "{}", severity_line(&format!("note: {text}")));
+}
+
 impl Work {
     fn new(len: Option<u64>, what: &str, template: &str) -> Work {
-        let target = if PROGRESS.load(Ordering::Relaxed) {
-            ProgressDrawTarget::stderr()
-        } else {
-            ProgressDrawTarget::hidden()
-        };
-        let bar = ProgressBar::with_draw_target(len, target);
-        if let Ok(style) = ProgressStyle::with_template(template) {
-            bar.set_style(style);
-        }
+        let bar = progress_bar(len, template, false);
         bar.set_message(what.to_string());
-        bar.enable_steady_tick(Duration::from_millis(120));
         Work {
             bar,
             started: Instant::now(),
@@ -171,13 +183,8 @@ impl Work {
     pub fn done(self, err: &mut dyn std::io::Write, detail: &str) {
         self.bar.finish_and_clear();
         if verbose() {
-            let line = format!(
-                "note: {}{} in {:.2} s",
-                self.what,
-                detail,
-                self.started.elapsed().as_secs_f64()
-            );
-            let _ = writeln!(err, "{}", severity_line(&line));
+            let took = self.started.elapsed().as_secs_f64();
+            note(err, &format!("{}{detail} in {took:.2} s", self.what));
         }
     }
 }

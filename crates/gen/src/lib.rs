@@ -748,6 +748,40 @@ pub mod bench {
         e.edges.rows().iter().filter(|x| x.kind == kind).count()
     }
 
+    /// Where benchmarks cache what they generate: `bench-data/` in the
+    /// cargo target folder (`CARGO_TARGET_DIR`, else the workspace's).
+    pub fn data_dir() -> std::path::PathBuf {
+        let target = std::env::var("CARGO_TARGET_DIR").map_or_else(
+            |_| std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("../../target"),
+            std::path::PathBuf::from,
+        );
+        target.join("bench-data")
+    }
+
+    /// The machine figures were measured on: CPU model, cores, memory.
+    pub fn machine() -> String {
+        let cpu = std::fs::read_to_string("/proc/cpuinfo")
+            .ok()
+            .and_then(|s| {
+                s.lines()
+                    .find(|l| l.starts_with("model name"))
+                    .map(|l| l.split(':').nth(1).unwrap_or("").trim().to_string())
+            })
+            .unwrap_or_else(|| "unknown cpu".into());
+        let mem = std::fs::read_to_string("/proc/meminfo")
+            .ok()
+            .and_then(|s| {
+                s.lines().next().and_then(|l| {
+                    l.split_whitespace()
+                        .nth(1)
+                        .and_then(|k| k.parse::<f64>().ok())
+                })
+            })
+            .map_or(0.0, |kb| kb / 1024.0 / 1024.0);
+        let cores = std::thread::available_parallelism().map_or(0, |n| n.get());
+        format!("{cpu}, {cores} cores, {mem:.0} GiB")
+    }
+
     /// The process's peak resident memory so far (`VmHWM`), in MiB: runs go
     /// from small to large, so after a run it is that run's peak unless an
     /// earlier run was larger.

@@ -112,22 +112,32 @@ impl Writer {
     fn bytes(&mut self, b: &[u8]) {
         self.0.extend_from_slice(&(b.len() as u64).to_le_bytes());
         self.0.extend_from_slice(b);
-        let pad = (8 - b.len() % 8) % 8;
-        self.0.extend(std::iter::repeat_n(0u8, pad));
+        self.pad(b.len());
     }
-    fn u32s(&mut self, xs: impl ExactSizeIterator<Item = u32>) {
-        let mut b = Vec::with_capacity(xs.len() * 4);
-        for x in xs {
-            b.extend_from_slice(&x.to_le_bytes());
-        }
-        self.bytes(&b);
+    fn u8s(&mut self, xs: impl IntoIterator<Item = u8>) {
+        self.numbers(xs.into_iter().map(|x| [x]));
     }
-    fn u64s(&mut self, xs: impl ExactSizeIterator<Item = u64>) {
-        let mut b = Vec::with_capacity(xs.len() * 8);
+    fn u32s(&mut self, xs: impl IntoIterator<Item = u32>) {
+        self.numbers(xs.into_iter().map(u32::to_le_bytes));
+    }
+    fn u64s(&mut self, xs: impl IntoIterator<Item = u64>) {
+        self.numbers(xs.into_iter().map(u64::to_le_bytes));
+    }
+    /// One array, written in place: its length (patched once the numbers
+    /// are in), the numbers' bytes, the padding.
+    fn numbers<const N: usize>(&mut self, xs: impl IntoIterator<Item = [u8; N]>) {
+        let at = self.0.len();
+        self.0.extend_from_slice(&[0u8; 8]);
         for x in xs {
-            b.extend_from_slice(&x.to_le_bytes());
+            self.0.extend_from_slice(&x);
         }
-        self.bytes(&b);
+        let len = self.0.len() - at - 8;
+        self.0[at..at + 8].copy_from_slice(&(len as u64).to_le_bytes());
+        self.pad(len);
+    }
+    /// Zeros up to the next multiple of eight after an array of `len` bytes.
+    fn pad(&mut self, len: usize) {
+        self.0.extend(std::iter::repeat_n(0u8, (8 - len % 8) % 8));
     }
 }
 
@@ -158,56 +168,24 @@ pub(crate) fn encode(g: &Graph, key: u64) -> Result<Vec<u8>, serde_json::Error> 
     }
     w.u32s(g.provider.iter().copied());
     w.u32s(g.kind.iter().copied());
-    w.bytes(&g.class.iter().map(|c| c.index() as u8).collect::<Vec<u8>>());
+    w.u8s(g.class.iter().map(|c| c.index() as u8));
     w.bytes(&serde_json::to_vec(&g.attr_table)?);
     w.u32s(g.attr_of.iter().copied());
     w.u32s(g.edges.iter().map(|e| e.from));
     w.u32s(g.edges.iter().map(|e| e.to));
     w.u32s(g.edges.iter().map(|e| e.note));
-    w.bytes(
-        &g.edges
+    w.u8s(g.edges.iter().map(|e| e.kind.index() as u8));
+    w.u8s(
+        g.edges
             .iter()
-            .map(|e| e.kind.index() as u8)
-            .collect::<Vec<u8>>(),
+            .map(|e| e.access.map_or(0, |a| a.index() as u8 + 1)),
     );
-    w.bytes(
-        &g.edges
-            .iter()
-            .map(|e| e.access.map_or(0, |a| a.index() as u8 + 1))
-            .collect::<Vec<u8>>(),
-    );
-    w.bytes(
-        &g.edges
-            .iter()
-            .map(|e| u8::from(e.conditional))
-            .collect::<Vec<u8>>(),
-    );
+    w.u8s(g.edges.iter().map(|e| u8::from(e.conditional)));
     match &g.explain {
         Explain::Built(e) => {
-            w.u32s(
-                e.places
-                    .iter()
-                    .flatten()
-                    .copied()
-                    .collect::<Vec<_>>()
-                    .into_iter(),
-            );
-            w.u32s(
-                e.whys
-                    .iter()
-                    .flatten()
-                    .copied()
-                    .collect::<Vec<_>>()
-                    .into_iter(),
-            );
-            w.u32s(
-                e.notes
-                    .iter()
-                    .flatten()
-                    .copied()
-                    .collect::<Vec<_>>()
-                    .into_iter(),
-            );
+            w.u32s(e.places.iter().flatten().copied());
+            w.u32s(e.whys.iter().flatten().copied());
+            w.u32s(e.notes.iter().flatten().copied());
         }
         Explain::Raw {
             places,
@@ -313,7 +291,7 @@ impl<'a> Reader<'a> {
 /// the snapshot's manifest; why not when it cannot be used. The string
 /// table, ids, names and explanations stay in the file's bytes; the edges
 /// and the adjacency are decoded while another thread checks the sum.
-pub(crate) fn decode(file: Vec<u8>, key: u64, manifest: Manifest) -> Result<Graph, String> {
+pub(crate) fn decode(file: Vec<u8>, key: u64, manifest: &Manifest) -> Result<Graph, String> {
     let file = Arc::new(file);
     let head = file.get(..HEADER).ok_or("shorter than its header")?;
     if &head[..8] != MAGIC {
@@ -344,7 +322,7 @@ pub(crate) fn decode(file: Vec<u8>, key: u64, manifest: Manifest) -> Result<Grap
     })
 }
 
-fn decode_body(file: &Arc<Vec<u8>>, manifest: Manifest) -> Result<Graph, String> {
+fn decode_body(file: &Arc<Vec<u8>>, manifest: &Manifest) -> Result<Graph, String> {
     let mut r = Reader { file, pos: HEADER };
     let strings = Strings::Raw {
         bytes: r.raw()?,
@@ -477,6 +455,6 @@ fn decode_body(file: &Arc<Vec<u8>>, manifest: Manifest) -> Result<Graph, String>
         index: std::sync::OnceLock::new(),
         explicit: std::sync::OnceLock::from(explicit),
         strings,
-        manifest,
+        manifest: manifest.clone(),
     })
 }

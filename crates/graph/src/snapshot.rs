@@ -380,28 +380,25 @@ pub fn load(dir: &Path) -> Result<Graph, SnapshotError> {
 /// tables and why (the section then written again when the tables loaded
 /// cleanly, and whether that worked).
 pub fn load_noting(dir: &Path, note: &mut dyn FnMut(String)) -> Result<Graph, SnapshotError> {
+    let manifest = read_manifest(dir)?;
     let section = dir.join(crate::section::FILE);
-    let why = match (
-        crate::section::source_key(dir),
-        crate::section::read(&section),
-    ) {
-        (_, Err(e)) if e.kind() == std::io::ErrorKind::NotFound => "it has none".to_string(),
-        (_, Err(e)) => format!("it cannot be read: {e}"),
-        (None, _) => "the tables cannot be read back".to_string(),
-        (Some(key), Ok(bytes)) => {
-            let manifest = read_manifest(dir)?;
-            match crate::section::decode(bytes, key, manifest) {
+    let why = match crate::section::source_key(dir) {
+        None => "the tables cannot be read back".to_string(),
+        Some(key) => match crate::section::read(&section) {
+            Err(e) if e.kind() == std::io::ErrorKind::NotFound => "it has none".to_string(),
+            Err(e) => format!("it cannot be read: {e}"),
+            Ok(bytes) => match crate::section::decode(bytes, key, &manifest) {
                 Ok(g) => {
                     note(format!("graph section {} used", section.display()));
                     return Ok(g);
                 }
                 Err(why) => why,
-            }
-        }
+            },
+        },
     };
-    let g = load_tables(dir)?;
-    let clean = g.manifest().diagnostics.len() == read_manifest(dir)?.diagnostics.len();
-    let written = if clean {
+    let listed = manifest.diagnostics.len();
+    let g = load_tables(dir, manifest)?;
+    let written = if g.manifest().diagnostics.len() == listed {
         match write_section(&g, dir) {
             Ok(()) => "written again".to_string(),
             Err(e) => format!("not written: {e}"),
@@ -439,10 +436,9 @@ fn read_manifest(dir: &Path) -> Result<Manifest, SnapshotError> {
     Ok(manifest)
 }
 
-/// Loads the Parquet tables of a snapshot folder.
-fn load_tables(dir: &Path) -> Result<Graph, SnapshotError> {
-    let mut manifest = read_manifest(dir)?;
-
+/// Loads the Parquet tables of a snapshot folder whose manifest is
+/// `manifest`.
+fn load_tables(dir: &Path, mut manifest: Manifest) -> Result<Graph, SnapshotError> {
     let nodes_path = dir.join("nodes.parquet");
     let nodes_df = read_parquet(&nodes_path, None)?;
     let c = Cols {

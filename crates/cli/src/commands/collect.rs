@@ -5,14 +5,14 @@ use std::io::Write;
 
 use anyhow::{Result, anyhow, bail};
 use blastgraph_model::collect::Progress;
-use indicatif::{ProgressBar, ProgressDrawTarget, ProgressStyle};
+use indicatif::ProgressBar;
 
 use crate::args::CollectCommand;
 use crate::providers::{Live, PROVIDERS, live_of};
 
 /// A spinner on stderr: the stage and the call in flight, calls done so
-/// far. Hidden when stderr is not a terminal (indicatif checks) or with
-/// `--quiet`.
+/// far. Drawn only on a terminal ([`crate::term::progress_bar`]), and not
+/// with `--quiet`.
 struct Bar {
     bar: ProgressBar,
     stage: std::cell::RefCell<String>,
@@ -20,18 +20,8 @@ struct Bar {
 
 impl Bar {
     fn new(quiet: bool) -> Self {
-        let target = if quiet {
-            ProgressDrawTarget::hidden()
-        } else {
-            ProgressDrawTarget::stderr()
-        };
-        let bar = ProgressBar::with_draw_target(None, target);
-        if let Ok(style) = ProgressStyle::with_template("{spinner} {pos} calls  {msg}") {
-            bar.set_style(style);
-        }
-        bar.enable_steady_tick(std::time::Duration::from_millis(120));
         Self {
-            bar,
+            bar: crate::term::progress_bar(None, "{spinner} {pos} calls  {msg}", quiet),
             stage: std::cell::RefCell::new(String::new()),
         }
     }
