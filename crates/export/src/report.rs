@@ -277,15 +277,10 @@ fn list_counts(parts: &[(usize, &str, &str)]) -> String {
 
 /// The edge most witness paths of `rows` go through, with how many: the
 /// hop whose revocation cuts the most paths at once (ties: the earliest).
-fn busiest_hop(rows: &[PageRow], skip_first: bool) -> Option<(usize, usize)> {
+fn busiest_hop(rows: &[PageRow]) -> Option<(usize, usize)> {
     let mut uses: BTreeMap<usize, usize> = BTreeMap::new();
     for r in rows {
-        let mut seen: Vec<usize> = r
-            .path
-            .iter()
-            .skip(usize::from(skip_first))
-            .copied()
-            .collect();
+        let mut seen: Vec<usize> = r.path.clone();
         seen.sort_unstable();
         seen.dedup();
         for e in seen {
@@ -404,7 +399,7 @@ pub fn blast_view(r: &BlastReport) -> View {
             }
         ));
     }
-    if let Some((e, n)) = busiest_hop(&target_rows, false)
+    if let Some((e, n)) = busiest_hop(&target_rows)
         && n > 1
     {
         let edge = &b.edges[e];
@@ -467,7 +462,7 @@ pub fn who_can_view(r: &WhoCanReport) -> View {
                 n - firm
             ));
         }
-        if let Some((e, k)) = busiest_hop(&b.rows, false)
+        if let Some((e, k)) = busiest_hop(&b.rows)
             && k > 1
         {
             let edge = &b.edges[e];
