@@ -108,17 +108,6 @@ impl Explanations {
         (self.places.len() - 1) as u32
     }
 
-    /// Explanations read back whole (a snapshot's graph section): no lookup
-    /// tables, as after [`Explanations::seal`].
-    pub fn sealed(places: Vec<[u32; 2]>, whys: Vec<[u32; 4]>, notes: Vec<[u32; 2]>) -> Self {
-        Explanations {
-            places,
-            whys,
-            notes,
-            ..Explanations::default()
-        }
-    }
-
     /// Drops the lookup tables once no more entries will be added.
     pub fn seal(&mut self) {
         self.place_ix = HashMap::default();

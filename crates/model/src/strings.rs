@@ -79,25 +79,7 @@ impl Interner {
         id
     }
 
-    /// A table read back whole (a snapshot's graph section): `get` and
-    /// `push` work; [`Interner::find`] does not see these strings, and
-    /// [`Interner::intern`] would add them again. `None` when a span
-    /// leaves the buffer or splits a character.
-    pub fn frozen(bytes: String, spans: Vec<(u64, u32)>) -> Option<Interner> {
-        let fits = spans.iter().all(|&(start, len)| {
-            usize::try_from(start)
-                .ok()
-                .and_then(|s| Some(s..s.checked_add(len as usize)?))
-                .is_some_and(|r| bytes.get(r).is_some())
-        });
-        fits.then(|| Interner {
-            bytes,
-            spans,
-            ..Interner::default()
-        })
-    }
-
-    /// The buffer and the spans, as [`Interner::frozen`] takes them back.
+    /// The buffer and the spans (what a snapshot's graph section stores).
     pub fn parts(&self) -> (&str, &[(u64, u32)]) {
         (&self.bytes, &self.spans)
     }
