@@ -261,16 +261,18 @@ fn read_edge(o: &Obj<'_>, file: &str, out: &mut EstateBuilder) -> Result<(), Rec
             format!("unknown field `{key}` ignored"),
         );
     }
+    let location = o.opt_str("location")?;
+    // An edge placed at its own record (no location, or the record's path,
+    // as `gen` and `export --to native` write) shares its place with none.
+    let own_place = location.is_none_or(|l| l == o.path);
     let provenance = Provenance {
         source: o.opt_str("source")?.unwrap_or(file).to_string(),
-        location: o
-            .opt_str("location")?
-            .map_or_else(|| o.path.clone(), str::to_string),
+        location: location.map_or_else(|| o.path.clone(), str::to_string),
         reason: o
             .opt_str("reason")?
             .map_or_else(|| "declared in the estate file".to_string(), str::to_string),
     };
-    out.add_edge(Edge {
+    let edge = Edge {
         id: o.opt_str("id")?.map(str::to_string),
         from: from.to_string(),
         to: to.to_string(),
@@ -280,7 +282,12 @@ fn read_edge(o: &Obj<'_>, file: &str, out: &mut EstateBuilder) -> Result<(), Rec
         conditional: conditional || condition.is_some(),
         condition,
         provenance,
-    });
+    };
+    if own_place {
+        out.add_edge_own_place(edge);
+    } else {
+        out.add_edge(edge);
+    }
     Ok(())
 }
 

@@ -11,7 +11,9 @@
 //! - `blast` of the riskiest identity, `who-can` of the farthest target it
 //!   reaches, `trace` from it to that target, `what-if` revoking one hop of
 //!   that path, each three times (median, and the slowest);
-//! - `rank` (firm and possible) three times.
+//! - `rank` (firm and possible) three times;
+//! - then, once each (`BENCH_INPUTS=0` skips them): `gen` into a new
+//!   snapshot, `gen` of a native JSON file, and `build` of that file.
 //!
 //! It prints one line per figure and the machine they were measured on.
 
@@ -138,6 +140,43 @@ fn size(n: usize) -> Result<(), String> {
     Ok(())
 }
 
+/// The inputs' figures (issue 14's item 2), each once: `gen` into a
+/// snapshot, `gen` of a native JSON file, and `build` of that file; the
+/// files are removed after.
+fn inputs(n: usize) -> Result<(), String> {
+    let dir = blastgraph_gen::bench::data_dir().join(format!("cli-inputs-{n}"));
+    let _ = std::fs::remove_dir_all(&dir);
+    std::fs::create_dir_all(&dir).map_err(|e| e.to_string())?;
+    let path = |name: &str| dir.join(name).to_string_lossy().into_owned();
+    let (snap, json, built) = (path("gen"), path("estate.json"), path("built"));
+    let count = n.to_string();
+    let runs: [(&str, Vec<&str>, &str); 3] = [
+        (
+            "gen_snapshot",
+            vec!["gen", "--identities", &count, "--seed", "1", "-o", &snap],
+            "< 30 s, < 4 GiB",
+        ),
+        (
+            "gen_json",
+            vec!["gen", "--identities", &count, "--seed", "1", "-o", &json],
+            "< 1 GiB",
+        ),
+        (
+            "build_json",
+            vec!["build", "-q", "-i", &json, "-o", &built],
+            "< 60 s, < 6 GiB",
+        ),
+    ];
+    for (name, args, target) in runs {
+        let (s, mib, _) = timed(&args)?;
+        println!("identities={n} step={name} s={s:.1} peak_mib={mib:.0} (target {target})");
+    }
+    let bytes = std::fs::metadata(&json).map_or(0, |m| m.len());
+    println!("identities={n} json_mb={:.0}", bytes as f64 / 1e6);
+    let _ = std::fs::remove_dir_all(&dir);
+    Ok(())
+}
+
 fn main() {
     if let Err(e) = std::fs::create_dir_all(blastgraph_gen::bench::data_dir()) {
         eprintln!(
@@ -152,8 +191,9 @@ fn main() {
         .split(',')
         .filter_map(|s| s.trim().parse().ok())
         .collect();
+    let with_inputs = std::env::var("BENCH_INPUTS").map_or(true, |v| v != "0");
     for n in sizes {
-        if let Err(e) = size(n) {
+        if let Err(e) = size(n).and_then(|()| if with_inputs { inputs(n) } else { Ok(()) }) {
             eprintln!("identities={n}: {e}");
             std::process::exit(2);
         }

@@ -18,7 +18,8 @@
 //! a seed gives the same estate on every platform and version of Rust.
 
 use blastgraph_model::{
-    AccessLevel, Attributes, Class, Edge, EdgeKind, Estate, InputRecord, Node, Provenance,
+    AccessLevel, Attributes, Class, Edge, EdgeKind, EdgeTable, Estate, InputRecord, Node,
+    Provenance,
 };
 
 /// SplitMix64: small, fast and stable.
@@ -82,11 +83,15 @@ struct Acct {
 
 /// Generates an estate.
 pub fn generate(opts: GenOptions) -> Estate {
-    let mut edges: Vec<Edge> = Vec::new();
-    let (nodes, input) = generate_streaming(opts, &mut |e| edges.push(e));
+    // Each edge is stored as it is made (no list of ten million `Edge`s),
+    // and its location `$.edges[K]` is its own.
+    let mut edges = EdgeTable::new();
+    let (nodes, input) = generate_streaming(opts, &mut |e| {
+        edges.push_own_place(&e);
+    });
     Estate {
         nodes,
-        edges: edges.into_iter().collect(),
+        edges,
         diagnostics: Vec::new(),
         inputs: vec![input],
     }

@@ -93,6 +93,35 @@ pub fn write_parquet(path: &Path, df: &mut DataFrame) -> Result<(), SnapshotErro
     Ok(())
 }
 
+/// Rows per row group of a snapshot's edges table (polars' default).
+pub(crate) const ROW_GROUP: EdgeIx = 512 * 512;
+
+/// Writes a graph's edges table one row group at a time: the table of ten
+/// million edges is never held whole (it was the peak of `build`).
+fn write_edges(g: &Graph, path: &Path) -> Result<(), SnapshotError> {
+    let m = g.edges().len() as EdgeIx;
+    let file = File::create(path).map_err(|source| SnapshotError::Io {
+        path: path.to_path_buf(),
+        source,
+    })?;
+    let first = edges_frame_of(g, false, 0..m.min(ROW_GROUP)).map_err(pq_err(path))?;
+    let mut writer = ParquetWriter::new(file)
+        .with_compression(ParquetCompression::Zstd(None))
+        .batched(first.schema())
+        .map_err(pq_err(path))?;
+    writer.write_batch(&first).map_err(pq_err(path))?;
+    drop(first);
+    let mut start = ROW_GROUP;
+    while start < m {
+        let end = m.min(start.saturating_add(ROW_GROUP));
+        let part = edges_frame_of(g, false, start..end).map_err(pq_err(path))?;
+        writer.write_batch(&part).map_err(pq_err(path))?;
+        start = end;
+    }
+    writer.finish().map_err(pq_err(path))?;
+    Ok(())
+}
+
 fn read_parquet(path: &Path, columns: Option<&[&str]>) -> Result<DataFrame, SnapshotError> {
     let file = File::open(path).map_err(|source| SnapshotError::Io {
         path: path.to_path_buf(),
@@ -153,10 +182,22 @@ pub fn nodes_frame(g: &Graph) -> Result<DataFrame, PolarsError> {
 /// The edges table of a graph. With `derived_ids`, the `id` column holds
 /// every edge's id; without, only explicit ids (the snapshot form).
 pub fn edges_frame(g: &Graph, derived_ids: bool) -> Result<DataFrame, PolarsError> {
-    let edges = g.edges();
-    let m = edges.len() as EdgeIx;
-    let prov: Vec<Provenance> = (0..m).map(|e| g.provenance(e)).collect();
-    let ids: Vec<Option<String>> = (0..m)
+    edges_frame_of(g, derived_ids, 0..g.edges().len() as EdgeIx)
+}
+
+/// The rows `range` of [`edges_frame`].
+fn edges_frame_of(
+    g: &Graph,
+    derived_ids: bool,
+    range: std::ops::Range<EdgeIx>,
+) -> Result<DataFrame, PolarsError> {
+    let edges = g
+        .edges()
+        .get(range.start as usize..range.end as usize)
+        .unwrap_or_default();
+    let prov: Vec<Provenance> = range.clone().map(|e| g.provenance(e)).collect();
+    let ids: Vec<Option<String>> = range
+        .clone()
         .map(|e| {
             if derived_ids {
                 Some(g.edge_id(e))
@@ -201,11 +242,11 @@ pub fn edges_frame(g: &Graph, derived_ids: bool) -> Result<DataFrame, PolarsErro
             ),
             Column::new(
                 "condition".into(),
-                (0..m).map(|e| g.condition(e)).collect::<Vec<_>>(),
+                range.clone().map(|e| g.condition(e)).collect::<Vec<_>>(),
             ),
             Column::new(
                 "mechanism".into(),
-                (0..m).map(|e| g.mechanism(e)).collect::<Vec<_>>(),
+                range.clone().map(|e| g.mechanism(e)).collect::<Vec<_>>(),
             ),
             Column::new("id".into(), ids),
             Column::new(
@@ -289,12 +330,23 @@ fn write_into(g: &Graph, dir: &Path) -> Result<(), SnapshotError> {
         source,
     })?;
     let nodes_path = dir.join("nodes.parquet");
-    let mut nodes = nodes_frame(g).map_err(pq_err(&nodes_path))?;
-    write_parquet(&nodes_path, &mut nodes)?;
-    drop(nodes);
     let edges_path = dir.join("edges.parquet");
-    let mut edges = edges_frame(g, false).map_err(pq_err(&edges_path))?;
-    write_parquet(&edges_path, &mut edges)?;
+    // The two tables are written at once: most of the work is gathering
+    // their strings, one thread each.
+    let write_nodes = || {
+        let mut nodes = nodes_frame(g).map_err(pq_err(&nodes_path))?;
+        write_parquet(&nodes_path, &mut nodes)
+    };
+    let (nodes, edges) = std::thread::scope(|s| {
+        let nodes = s.spawn(write_nodes);
+        let edges = write_edges(g, &edges_path);
+        (nodes.join(), edges)
+    });
+    edges?;
+    nodes.map_err(|_| SnapshotError::Io {
+        path: nodes_path.clone(),
+        source: std::io::Error::other("the thread writing it stopped"),
+    })??;
     let manifest_path = dir.join("manifest.json");
     let text = serde_json::to_string_pretty(g.manifest()).map_err(|e| SnapshotError::Manifest {
         path: manifest_path.clone(),

@@ -238,3 +238,43 @@ fn the_graph_section_is_used_and_a_damaged_stale_or_missing_one_is_rebuilt() {
     );
     assert!(load(&dir).ends_with(" used"));
 }
+
+#[test]
+fn an_edges_table_of_several_row_groups_reads_back_the_same() {
+    // One more row group than the first, partly filled, with places of
+    // their own (`push_own_place`) and shared ones (`push`).
+    let m = snapshot::ROW_GROUP as usize + 7;
+    let mut b = EstateBuilder::new();
+    b.begin_input("f.json", "native", "00".into(), 1);
+    for i in 0..1000 {
+        b.add_node(node(&format!("aws:role/r{i}"), "r", Class::Workload), "");
+    }
+    for i in 0..m {
+        let mut e = edge(
+            &format!("aws:role/r{}", i % 1000),
+            &format!("aws:role/r{}", (i / 1000 + 1 + i % 1000) % 1000),
+            EdgeKind::CanAssume,
+            None,
+        );
+        if i % 2 == 0 {
+            e.provenance.location = format!("$.edges[{i}]");
+            b.add_edge_own_place(e);
+        } else {
+            b.add_edge(e);
+        }
+    }
+    let g = Graph::build(b.finish());
+    assert_eq!(g.edge_count(), m);
+    let dir = tempfile::tempdir().unwrap();
+    let dir = dir.path().join("snap");
+    snapshot::save(&g, &dir).unwrap();
+    // Through the Parquet tables, not the section.
+    std::fs::remove_file(dir.join("graph.bin")).unwrap();
+    let h = snapshot::load(&dir).unwrap();
+    assert_eq!(
+        snapshot::edges_frame(&h, false).unwrap(),
+        snapshot::edges_frame(&g, false).unwrap()
+    );
+    let last = (m - 1) as u32;
+    assert_eq!(h.provenance(last), g.provenance(last));
+}

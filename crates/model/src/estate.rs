@@ -586,7 +586,18 @@ impl EstateBuilder {
 
     /// Adds an edge. Its ends are checked when the builder finishes, so an
     /// edge may name a node that a later input declares.
-    pub fn add_edge(&mut self, mut edge: Edge) {
+    pub fn add_edge(&mut self, edge: Edge) {
+        self.add_edge_with(edge, false);
+    }
+
+    /// [`EstateBuilder::add_edge`] for an edge read from a record of its
+    /// own whose location is that record's path, which no other edge
+    /// shares ([`EdgeTable::push_own_place`]).
+    pub fn add_edge_own_place(&mut self, edge: Edge) {
+        self.add_edge_with(edge, true);
+    }
+
+    fn add_edge_with(&mut self, mut edge: Edge, own_place: bool) {
         let mut problems = Vec::new();
         let self_loop = (edge.from == edge.to).then_some(edge.from.as_str());
         let keep = check_edge(edge.kind, &mut edge.access, self_loop, &mut problems);
@@ -602,7 +613,11 @@ impl EstateBuilder {
             Some(&i) => i,
             None => self.cur,
         };
-        let row = self.edges.push(&edge);
+        let row = if own_place {
+            self.edges.push_own_place(&edge)
+        } else {
+            self.edges.push(&edge)
+        };
         let [place, _] = self
             .edges
             .explanations()
