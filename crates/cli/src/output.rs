@@ -89,13 +89,30 @@ pub fn write_bytes(
 /// then renamed over it, so an interrupted write never destroys the
 /// previous file.
 pub fn write_file(p: &std::path::Path, bytes: &[u8]) -> Result<()> {
+    write_file_with(p, |w| Ok(w.write_all(bytes)?))
+}
+
+/// [`write_file`] for output written piece by piece: `write` fills a
+/// buffered file beside `p`, which then replaces it; on any error the
+/// partial file is removed and `p` is left as it was.
+pub fn write_file_with(
+    p: &std::path::Path,
+    write: impl FnOnce(&mut dyn std::io::Write) -> Result<()>,
+) -> Result<()> {
     let dir = p
         .parent()
         .filter(|d| !d.as_os_str().is_empty())
         .unwrap_or(std::path::Path::new("."));
     std::fs::create_dir_all(dir).with_context(|| format!("cannot create {}", dir.display()))?;
     let tmp = beside(p);
-    let written = std::fs::write(&tmp, bytes).and_then(|()| std::fs::rename(&tmp, p));
+    let written = (|| -> Result<()> {
+        let file = std::fs::File::create(&tmp)?;
+        let mut w = std::io::BufWriter::with_capacity(1 << 20, file);
+        write(&mut w)?;
+        w.into_inner().map_err(|e| e.into_error())?;
+        std::fs::rename(&tmp, p)?;
+        Ok(())
+    })();
     if written.is_err() {
         let _ = std::fs::remove_file(&tmp);
     }

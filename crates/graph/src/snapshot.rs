@@ -94,7 +94,7 @@ pub fn write_parquet(path: &Path, df: &mut DataFrame) -> Result<(), SnapshotErro
 }
 
 /// Rows per row group of a snapshot's edges table (polars' default).
-pub(crate) const ROW_GROUP: EdgeIx = 512 * 512;
+pub const ROW_GROUP: EdgeIx = 512 * 512;
 
 /// Writes a graph's edges table one row group at a time: the table of ten
 /// million edges is never held whole (it was the peak of `build`).
@@ -186,7 +186,7 @@ pub fn edges_frame(g: &Graph, derived_ids: bool) -> Result<DataFrame, PolarsErro
 }
 
 /// The rows `range` of [`edges_frame`].
-fn edges_frame_of(
+pub fn edges_frame_of(
     g: &Graph,
     derived_ids: bool,
     range: std::ops::Range<EdgeIx>,

@@ -5,7 +5,8 @@ use std::io::Write;
 use anyhow::{Context, Result};
 use blastgraph_analysis::Filter;
 use blastgraph_analysis::report::rank_report;
-use blastgraph_export::{TableFormat, edges_frame, nodes_frame, rank_frame, sink_for};
+use blastgraph_export::{TableFormat, nodes_frame, rank_frame, sink_for, write_edges};
+use polars::prelude::DataFrame;
 
 use crate::args::{ExportArgs, ExportTo};
 
@@ -70,18 +71,23 @@ pub fn run(args: &ExportArgs, out: &mut dyn Write, err: &mut dyn Write) -> Resul
     } else {
         blastgraph_analysis::rank_firm_and_possible(&g)
     };
-    let tables = [
-        ("nodes", nodes_frame(&g)?),
-        ("edges", edges_frame(&g)?),
-        ("rank", rank_frame(&rank_report(&g, &rows))?),
-    ];
-    for (name, mut df) in tables {
-        let path = args.output.join(format!("{name}.{}", format.extension()));
-        let mut bytes = Vec::new();
-        sink_for(format).write(&mut df, &mut bytes)?;
-        crate::output::write_file(&path, &bytes)?;
+    let path = |name: &str| args.output.join(format!("{name}.{}", format.extension()));
+    let table = |name: &str, mut df: DataFrame, out: &mut dyn Write| -> Result<()> {
+        let path = path(name);
+        crate::output::write_file_with(&path, |w| Ok(sink_for(format).write(&mut df, w)?))?;
         writeln!(out, "wrote {} ({} rows)", path.display(), df.height())?;
-    }
+        Ok(())
+    };
+    table("nodes", nodes_frame(&g)?, out)?;
+    // The edges, most of the graph, one row group at a time.
+    let edges = path("edges");
+    let mut count = 0;
+    crate::output::write_file_with(&edges, |w| {
+        count = write_edges(&g, format, w)?;
+        Ok(())
+    })?;
+    writeln!(out, "wrote {} ({count} rows)", edges.display())?;
+    table("rank", rank_frame(&rank_report(&g, &rows))?, out)?;
     Ok(0)
 }
 
