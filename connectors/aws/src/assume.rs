@@ -223,7 +223,7 @@ impl Facts {
     }
 
     pub(crate) fn emit_federated(&self, out: &mut EstateBuilder) {
-        for role in &self.idents {
+        for role in self.idents.iter().filter(|r| self.is_local(&r.account)) {
             let Some(trust) = role.trust.and_then(|t| self.docs.get(t)) else {
                 continue;
             };
@@ -327,6 +327,9 @@ impl Facts {
                         let id =
                             blastgraph_model::ids::federated_subject(scheme, &issuer, &subject);
                         if !self.nodes_added.contains(&id) && !out.has_node(&id) {
+                            if let Some(f) = self.files.get(role.file) {
+                                out.select_input(f);
+                            }
                             out.add_node(
                                 Node {
                                     id: id.clone(),

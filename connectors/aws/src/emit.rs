@@ -94,9 +94,37 @@ impl Facts {
         ed
     }
 
-    /// Every user and role, with its effective policies.
+    /// Every account that owns an identity, a resource or an access key,
+    /// in order: the passes of emission.
+    pub(crate) fn emitted_accounts(&self) -> Vec<String> {
+        let mut all: BTreeSet<&str> = self.accounts.iter().map(String::as_str).collect();
+        all.extend(self.inv.accounts());
+        all.into_iter().map(str::to_string).collect()
+    }
+
+    /// Whether the things of `account` are emitted in this pass. What no
+    /// account owns (`""`: AWS foundation models) goes with the first.
+    pub(crate) fn is_local(&self, account: &str) -> bool {
+        match &self.local {
+            None => true,
+            Some((_, first)) if account.is_empty() => *first,
+            Some((l, _)) => l == account,
+        }
+    }
+
+    /// Whether this pass is the first (or the only) one: what belongs to no
+    /// account (collection-wide warnings) is emitted in it.
+    pub(crate) fn first_pass(&self) -> bool {
+        self.is_local("")
+    }
+
+    /// Every user and role of this pass's account, with its effective
+    /// policies.
     pub(crate) fn callers(&self) -> impl Iterator<Item = Caller<'_>> {
         self.idents.iter().enumerate().filter_map(|(ix, ident)| {
+            if !self.is_local(&ident.account) {
+                return None;
+            }
             let principal = ident.principal.as_ref()?;
             let ids = self.identity_policies(ident);
             Some(Caller {
@@ -156,7 +184,18 @@ impl Facts {
     }
 
     pub(crate) fn emit_scopes(&self, out: &mut EstateBuilder) {
-        for account in &self.accounts {
+        // An account's admin node counts for the file of its first identity.
+        let mut first_file: HashMap<&str, usize> = HashMap::new();
+        for ident in &self.idents {
+            first_file.entry(&ident.account).or_insert(ident.file);
+        }
+        for account in self.accounts.iter().filter(|a| self.is_local(a)) {
+            if let Some(f) = first_file
+                .get(account.as_str())
+                .and_then(|&f| self.files.get(f))
+            {
+                out.select_input(f);
+            }
             let id = account_admin_id(account);
             out.add_node(
                 Node {
@@ -173,7 +212,7 @@ impl Facts {
                 "$",
             );
         }
-        for ident in &self.idents {
+        for ident in self.idents.iter().filter(|i| self.is_local(&i.account)) {
             out.add_edge(edge(
                 account_admin_id(&ident.account),
                 ident.arn.clone(),
@@ -187,7 +226,11 @@ impl Facts {
     }
 
     pub(crate) fn emit_membership(&self, out: &mut EstateBuilder) {
-        for ident in self.idents.iter().filter(|i| i.kind == IdKind::User) {
+        for ident in self
+            .idents
+            .iter()
+            .filter(|i| i.kind == IdKind::User && self.is_local(&i.account))
+        {
             for &g in &ident.groups {
                 if let Some(group) = self.idents.get(g) {
                     // A capped member's own edges hold what it keeps of the

@@ -52,7 +52,11 @@ impl Facts {
     pub(crate) fn trust_hubs(&self, out: &mut EstateBuilder) -> HashMap<String, TrustHub> {
         let mut by_account: BTreeMap<&str, Vec<(usize, StatementPath)>> = BTreeMap::new();
         for (r, role) in self.idents.iter().enumerate() {
-            if role.kind != IdKind::Role || role.synthetic || methods::is_service_linked(role) {
+            if role.kind != IdKind::Role
+                || role.synthetic
+                || methods::is_service_linked(role)
+                || !self.is_local(&role.account)
+            {
                 continue;
             }
             if let Some(path) = self.trusts_account(role) {

@@ -379,7 +379,10 @@ impl Facts {
             .iter()
             .enumerate()
             .filter(|(_, r)| {
-                r.kind == IdKind::Role && !is_service_linked(r) && trusts(self, r, EC2)
+                r.kind == IdKind::Role
+                    && self.is_local(&r.account)
+                    && !is_service_linked(r)
+                    && trusts(self, r, EC2)
             })
             .map(|(i, _)| i)
             .collect();

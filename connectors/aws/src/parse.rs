@@ -31,6 +31,7 @@ impl Reader {
                 newest_date: None,
                 account_oldest: HashMap::new(),
                 bounded: HashMap::new(),
+                local: None,
             },
             file: 0,
             user_groups: Vec::new(),
@@ -118,13 +119,25 @@ impl Reader {
         self.read_raw(path, bytes, out)
     }
 
-    /// Links what was read and emits every node and edge.
-    pub(crate) fn finish(mut self, out: &mut EstateBuilder) {
+    /// Links what was read and emits every node and edge (one account at a
+    /// time with `by_account`).
+    pub(crate) fn finish(mut self, out: &mut EstateBuilder, by_account: bool) {
         self.add_bounded_identities(out);
         self.freeze();
         self.link_inventory(out);
         self.stamp_principals();
-        self.emit(out);
+        // One account at a time (`Facts::local`): the unit a reader of one
+        // account at a time will emit.
+        let passes = self.facts.emitted_accounts();
+        if !by_account || passes.len() <= 1 {
+            self.emit(out);
+        } else {
+            for (i, account) in passes.into_iter().enumerate() {
+                self.facts.local = Some((account, i == 0));
+                self.emit(out);
+            }
+            self.facts.local = None;
+        }
     }
 
     /// Gives every user and role what decides the caller's condition keys

@@ -204,7 +204,10 @@ impl Facts {
         // Roles and the table rows whose service their trust policy lets in.
         let mut trusted: Vec<(usize, Vec<usize>)> = Vec::new();
         for (r, role) in self.idents.iter().enumerate() {
-            if role.kind != IdKind::Role || role.arn.contains(":role/aws-service-role/") {
+            if role.kind != IdKind::Role
+                || role.arn.contains(":role/aws-service-role/")
+                || !self.is_local(&role.account)
+            {
                 continue;
             }
             let rows: Vec<usize> = PASS_ROLE_METHODS

@@ -100,7 +100,7 @@ impl Facts {
         // (row, account) → the roles such a resource may run as.
         let mut roles: BTreeMap<(usize, &str), Vec<&Ident>> = BTreeMap::new();
         for (u, row) in UNSEEN.iter().enumerate() {
-            for r in &self.idents {
+            for r in self.idents.iter().filter(|r| self.is_local(&r.account)) {
                 if self.inventory_seen(&r.account, row.spec.inventory)
                     || !self.trusts_service(r, row.service)
                     || (row.in_profile && !self.instance_profiles.contains_key(&r.arn))

@@ -221,6 +221,15 @@ pub(crate) struct Inventory {
 }
 
 impl Inventory {
+    /// The accounts that own a resource or an access key.
+    pub(crate) fn accounts(&self) -> impl Iterator<Item = &str> + '_ {
+        self.resources
+            .iter()
+            .map(|r| r.account.as_str())
+            .chain(self.access_keys.iter().map(|k| k.account.as_str()))
+            .filter(|a| !a.is_empty())
+    }
+
     /// The ECS clusters of `account`, when an `ecs/list-clusters` file was
     /// read for it (empty: it has none).
     pub(crate) fn ecs_clusters(&self, account: &str) -> Option<&[String]> {
@@ -838,7 +847,12 @@ impl Facts {
     /// Emits targets, credentials, and the edges to them.
     pub(crate) fn emit_inventory(&self, out: &mut EstateBuilder, escalated: &BTreeSet<usize>) {
         self.report_missing(out);
-        for r in &self.inv.resources {
+        for r in self
+            .inv
+            .resources
+            .iter()
+            .filter(|r| self.is_local(&r.account))
+        {
             if let Some(f) = self.files.get(r.file) {
                 out.select_input(f);
             }
@@ -910,7 +924,12 @@ impl Facts {
                 ));
             }
         }
-        for k in &self.inv.access_keys {
+        for k in self
+            .inv
+            .access_keys
+            .iter()
+            .filter(|k| self.is_local(&k.account))
+        {
             if let Some(f) = self.files.get(k.file) {
                 out.select_input(f);
             }
@@ -963,14 +982,17 @@ impl Facts {
         if let Some(f) = self.inv.collection_file.and_then(|f| self.files.get(f)) {
             out.select_input(f);
         }
-        for (i, (account, what, status, msg)) in self.inv.denied.iter().enumerate() {
+        let first = self.first_pass();
+        for (i, (account, what, status, msg)) in
+            self.inv.denied.iter().enumerate().filter(|_| first)
+        {
             out.warning_code(blastgraph_model::Code::NotCollected,
                 format!("$.calls (denied call {})", i + 1),
                 format!("account {account}: `{what}` was not collected ({status}: {msg}); what it lists is missing from the graph"),
             );
         }
         let empty = BTreeSet::new();
-        for account in &self.accounts {
+        for account in self.accounts.iter().filter(|a| self.is_local(a)) {
             let seen = self.inv.seen.get(account).unwrap_or(&empty);
             let missing: Vec<&str> = SPECS
                 .iter()
@@ -998,7 +1020,7 @@ impl Facts {
                 );
             }
         }
-        if !self.inv.org.read && self.accounts.len() > 1 {
+        if first && !self.inv.org.read && self.accounts.len() > 1 {
             out.warning_code(
                 blastgraph_model::Code::NotCollected,
                 "organizations",

@@ -1,18 +1,42 @@
 //! The one fixture builder of the AWS tests: statements, policy documents,
 //! the negative twins, ingest of a raw snapshot built in memory.
 
-use blastgraph_connector_aws::AwsAuthDetailsConnector;
+use blastgraph_connector_aws::{AwsAuthDetailsConnector, EmitByAccount};
 use blastgraph_model::{EdgeKind, Estate};
 use serde_json::{Value, json};
 
 /// Reads JSON files (path, content) together with `ingest_all`, as
-/// `blastgraph --input DIR` does with a raw snapshot.
+/// `blastgraph --input DIR` does with a raw snapshot. Every case is also
+/// read with the rules run one account at a time (`EmitByAccount`), which
+/// must give the same nodes, edges, diagnostics and input counts.
 pub fn ingest_json(files: &[(String, Value)]) -> Estate {
     let bytes: Vec<(String, Vec<u8>)> = files
         .iter()
         .map(|(p, v)| (p.clone(), serde_json::to_vec_pretty(v).expect("JSON")))
         .collect();
-    blastgraph_gen::bench::ingest(&AwsAuthDetailsConnector, &bytes).0
+    let whole = blastgraph_gen::bench::ingest(&AwsAuthDetailsConnector, &bytes).0;
+    let by_account = blastgraph_gen::bench::ingest(&EmitByAccount, &bytes).0;
+    assert_same_facts(&whole, &by_account);
+    whole
+}
+
+/// The same nodes, edges and diagnostics (in any order) and input counts.
+pub fn assert_same_facts(a: &Estate, b: &Estate) {
+    fn sorted<T: Ord>(mut v: Vec<T>) -> Vec<T> {
+        v.sort();
+        v
+    }
+    let nodes = |e: &Estate| sorted(e.nodes.iter().map(|n| format!("{n:?}")).collect());
+    let edges = |e: &Estate| sorted(e.edges.iter().map(|x| format!("{x:?}")).collect());
+    let diagnostics = |e: &Estate| sorted(e.diagnostics.iter().map(|d| format!("{d:?}")).collect());
+    assert_eq!(nodes(a), nodes(b), "nodes read at once and by account");
+    assert_eq!(edges(a), edges(b), "edges read at once and by account");
+    assert_eq!(
+        diagnostics(a),
+        diagnostics(b),
+        "diagnostics read at once and by account"
+    );
+    assert_eq!(a.inputs, b.inputs, "inputs read at once and by account");
 }
 
 /// The account of every fixture.

@@ -1134,3 +1134,42 @@ fn a_url_encoded_trust_naming_a_role_with_a_plus_is_kept() {
         assert_eq!(found.is_some(), edge, "{named}: {:#?}", e.diagnostics);
     }
 }
+
+/// Every file under a folder, as (path relative to it, bytes), in path order.
+fn files_under(root: &std::path::Path) -> Vec<(String, Vec<u8>)> {
+    let mut out = Vec::new();
+    let mut stack = vec![root.to_path_buf()];
+    while let Some(dir) = stack.pop() {
+        for entry in std::fs::read_dir(&dir).unwrap() {
+            let path = entry.unwrap().path();
+            if path.is_dir() {
+                stack.push(path);
+            } else {
+                let name = path.strip_prefix(root).unwrap().display().to_string();
+                out.push((format!("demo/{name}"), std::fs::read(&path).unwrap()));
+            }
+        }
+    }
+    out.sort();
+    out
+}
+
+#[test]
+fn the_demo_organisation_gives_the_same_facts_one_account_at_a_time() {
+    let root = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("../../crates/cli/demo/aws");
+    let files = files_under(&root);
+    assert!(files.len() > 20, "{} files", files.len());
+    let whole = blastgraph_gen::bench::ingest(&AwsAuthDetailsConnector, &files).0;
+    let by_account =
+        blastgraph_gen::bench::ingest(&blastgraph_connector_aws::EmitByAccount, &files).0;
+    assert!(whole.edges.len() > 30, "{} edges", whole.edges.len());
+    // Two accounts, with edges across them.
+    let accounts: std::collections::BTreeSet<&str> = whole
+        .nodes
+        .iter()
+        .filter(|n| n.kind == "aws:account_admin")
+        .map(|n| n.id.as_str())
+        .collect();
+    assert_eq!(accounts.len(), 2, "{accounts:?}");
+    crate::fixture::assert_same_facts(&whole, &by_account);
+}
