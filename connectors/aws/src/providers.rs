@@ -58,7 +58,11 @@ impl Facts {
                 ..PolicySet::default()
             };
             for (provider, roles) in &by_provider {
-                if !grants.iter().any(|s| s.may_match_resource(provider)) {
+                // IAM has no resource policies: only the caller's own
+                // account's providers can be rewritten.
+                if provider.split(':').nth(4) != Some(c.ident.account.as_str())
+                    || !grants.iter().any(|s| s.may_match_resource(provider))
+                {
                     continue;
                 }
                 let e = evaluate(&Request::new(c.principal, UPDATE, provider), &set);

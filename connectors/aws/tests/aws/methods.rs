@@ -1731,6 +1731,41 @@ mod iam_update_saml_provider {
         let (e, from) = case("saml-provider/Other");
         assert_no_edge(&e, &from);
     }
+
+    /// IAM has no resource policies: a grant on `*` lets the attacker
+    /// rewrite its own account's providers, never another account's. The
+    /// role of account B that trusts B's provider stays closed; the same
+    /// role in the attacker's account is open (the twin).
+    #[test]
+    fn negative_the_provider_of_another_account() {
+        const B: &str = "444455556666";
+        let attacker = Id::user("attacker").inline(&[allow(&[ACTION], "*")]);
+        let from = attacker.0["Arn"].as_str().unwrap().to_string();
+        let role_b = sso_role().0.to_string().replace(A, B);
+        let other = json!({"UserDetailList": [], "GroupDetailList": [], "Policies": [],
+            "RoleDetailList": [serde_json::from_str::<Value>(&role_b).unwrap()]});
+        let e = Account::default().with(attacker.clone()).ingest_raw(vec![(
+            format!("snap/{B}/global/iam/get-account-authorization-details.json"),
+            other,
+        )]);
+        assert!(
+            e.nodes
+                .iter()
+                .any(|n| n.id == format!("arn:aws:iam::{B}:role/sso-admin")),
+            "the other account's role is read"
+        );
+        assert_no_edge(&e, &from);
+
+        let e = Account::default()
+            .with(attacker)
+            .with(sso_role())
+            .ingest_raw(Vec::new());
+        assert_edge(
+            &e,
+            &from,
+            (EdgeKind::CanActAs, &arn("role/sso-admin"), ACTION, false),
+        );
+    }
 }
 
 mod iam_update_assume_role_policy {
