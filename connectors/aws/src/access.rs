@@ -139,19 +139,23 @@ impl Facts {
         for v in by_action.values_mut() {
             v.sort_unstable();
         }
-        let callers: Vec<Caller<'_>> = self
-            .callers()
-            .filter(|c| !escalated.contains(&c.ix))
-            .collect();
+        // Every caller: one that escalates to its account's admin still
+        // reaches other accounts' resources on its own (`caller_access`).
+        let callers: Vec<Caller<'_>> = self.callers().collect();
         // Resources whose policy names a caller, or anyone.
         let mut named: HashMap<&str, Vec<u32>> = HashMap::new();
         let mut anyone: Vec<u32> = Vec::new();
+        // Resources whose policy names an account (for the callers that
+        // escalate: only such grants reach another account for them).
+        let mut named_account: HashMap<&str, Vec<u32>> = HashMap::new();
         for (ri, r) in res.iter().enumerate() {
             for t in &r.named {
                 match t {
                     Trusted::Anyone => anyone.push(ri as u32),
                     Trusted::Arn(a) => named.entry(a.as_str()).or_default().push(ri as u32),
-                    Trusted::Account(_) => {}
+                    Trusted::Account(a) => {
+                        named_account.entry(a.as_str()).or_default().push(ri as u32);
+                    }
                 }
             }
         }
@@ -194,9 +198,11 @@ impl Facts {
             by_action: &by_action,
             actions: &actions,
             named: &named,
+            named_account: &named_account,
             anyone: &anyone,
             scps: &scps,
             rcps: &rcps,
+            escalated,
         };
         // Callers are independent: decide them in parallel, emit in order.
         emit_per_caller(&callers, out, |c| self.caller_access(c, &ctx));
@@ -205,7 +211,21 @@ impl Facts {
     /// The target edges of one caller.
     fn caller_access(&self, c: &Caller<'_>, x: &Ctx<'_>) -> Vec<Edge> {
         let mut cand: Vec<(u32, u32)> = Vec::new();
-        for action in x.actions {
+        // A caller that escalates to its account's admin reaches that
+        // account's resources (and the AWS-owned ones it lists) through the
+        // admin scope; another account's only where that resource's policy
+        // names it, its account or anyone, since a resource policy must
+        // grant across accounts.
+        let escalated = x.escalated.contains(&c.ix);
+        if escalated {
+            let by_account = x.named_account.get(c.ident.account.as_str());
+            for &ri in by_account.into_iter().flatten() {
+                if let Some(r) = x.res.get(ri as usize) {
+                    cand.extend((0..r.spec.probes.len() as u32).map(|pi| (ri, pi)));
+                }
+            }
+        }
+        for action in x.actions.iter().filter(|_| !escalated) {
             if c.boundary.is_some_and(|b| !b.may_allow(action)) {
                 continue;
             }
@@ -234,6 +254,13 @@ impl Facts {
             if let Some(r) = x.res.get(ri as usize) {
                 cand.extend((0..r.spec.probes.len() as u32).map(|pi| (ri, pi)));
             }
+        }
+        if escalated {
+            cand.retain(|&(ri, _)| {
+                x.res
+                    .get(ri as usize)
+                    .is_some_and(|r| !r.account.is_empty() && r.account != c.ident.account)
+            });
         }
         cand.sort_unstable();
         cand.dedup();
@@ -722,6 +749,7 @@ struct Ctx<'a> {
     by_action: &'a HashMap<&'static str, Vec<(&'a str, u32, u32)>>,
     actions: &'a [&'static str],
     named: &'a HashMap<&'a str, Vec<u32>>,
+    named_account: &'a HashMap<&'a str, Vec<u32>>,
     anyone: &'a [u32],
     scps: &'a HashMap<&'a str, Vec<Vec<&'a Policy>>>,
     rcps: &'a HashMap<&'a str, Vec<Vec<&'a Policy>>>,
@@ -730,6 +758,9 @@ struct Ctx<'a> {
     /// (service, in an instance profile) → the roles (identity indices)
     /// whose trust lets the service in, for the [`Gives::PassTo`] probes.
     trusting: &'a HashMap<(&'static str, bool), Vec<usize>>,
+    /// Callers that escalate to their account's admin, whose scope holds
+    /// that account's resources: only other accounts' are decided for them.
+    escalated: &'a BTreeSet<usize>,
 }
 
 /// What reading a secret needs from KMS.

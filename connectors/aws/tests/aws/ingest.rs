@@ -1173,3 +1173,77 @@ fn the_demo_organisation_gives_the_same_facts_one_account_at_a_time() {
     assert_eq!(accounts.len(), 2, "{accounts:?}");
     crate::fixture::assert_same_facts(&whole, &by_account);
 }
+
+/// An identity that escalates to its account's admin keeps its access to
+/// another account's resources: the admin scope holds only its own
+/// account, so that access is no path through it. The twin: the bucket
+/// policy names someone else, and there is no access.
+#[test]
+fn an_identity_that_escalates_keeps_its_access_to_another_accounts_bucket() {
+    const B: &str = "444455556666";
+    let boss = arn("user/boss");
+    let case = |named: &str| {
+        let user = serde_json::json!({"UserName": "boss", "UserId": "AIDABOSS", "Arn": boss,
+        "Path": "/", "CreateDate": "2024-01-01T00:00:00Z", "GroupList": [],
+        "AttachedManagedPolicies": [],
+        "UserPolicyList": [{"PolicyName": "self", "PolicyDocument": crate::fixture::document(&[
+            crate::fixture::allow(&["iam:PutUserPolicy"], &boss),
+            crate::fixture::allow(&["s3:GetObject"], "arn:aws:s3:::b-data/*"),
+        ])}]});
+        let policy = crate::fixture::document(&[serde_json::json!({"Effect": "Allow",
+            "Principal": {"AWS": named}, "Action": "s3:GetObject",
+            "Resource": "arn:aws:s3:::b-data/*"})]);
+        crate::fixture::ingest_json(&[
+            (
+                format!("snap/{ACCOUNT}/global/iam/get-account-authorization-details.json"),
+                serde_json::json!({"UserDetailList": [user], "GroupDetailList": [],
+                    "RoleDetailList": [], "Policies": []}),
+            ),
+            (
+                format!("snap/{B}/global/s3/list-buckets.json"),
+                serde_json::json!({"Buckets": [{"Name": "b-data",
+                    "CreationDate": "2024-01-01T00:00:00Z"}], "Owner": {"ID": "b"}}),
+            ),
+            (
+                format!("snap/{B}/global/s3/get-bucket-policy/b-data.json"),
+                serde_json::json!({"Policy": policy.to_string()}),
+            ),
+        ])
+    };
+    let edges_from = |e: &Estate| -> Vec<(EdgeKind, String)> {
+        e.edges
+            .iter()
+            .filter(|x| x.from == boss)
+            .map(|x| (x.kind, x.to))
+            .collect()
+    };
+    let e = case(&boss);
+    let edges = edges_from(&e);
+    assert!(
+        edges.contains(&(EdgeKind::CanEscalate, account_admin_id(ACCOUNT))),
+        "{edges:?}"
+    );
+    assert!(
+        edges.contains(&(EdgeKind::Access, "arn:aws:s3:::b-data".to_string())),
+        "{edges:?}"
+    );
+
+    // Naming the caller's account grants it too.
+    let e = case(&format!("arn:aws:iam::{ACCOUNT}:root"));
+    assert!(
+        edges_from(&e).contains(&(EdgeKind::Access, "arn:aws:s3:::b-data".to_string())),
+        "{:?}",
+        edges_from(&e)
+    );
+
+    let e = case(&arn("user/someone-else"));
+    let edges = edges_from(&e);
+    assert!(
+        edges.contains(&(EdgeKind::CanEscalate, account_admin_id(ACCOUNT))),
+        "{edges:?}"
+    );
+    assert!(
+        !edges.iter().any(|(k, _)| *k == EdgeKind::Access),
+        "{edges:?}"
+    );
+}
