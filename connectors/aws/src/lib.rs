@@ -133,11 +133,7 @@ impl Connector for AwsAuthDetailsConnector {
     }
 
     fn ingest(&self, path: &str, bytes: &[u8], out: &mut EstateBuilder) -> Result<(), IngestError> {
-        let mut reader = Reader::new();
-        reader.begin_file(path);
-        let r = reader.read_file(path, bytes, out);
-        reader.finish(out, false);
-        r
+        read_one(path, bytes, out, false)
     }
 
     /// Reads every file first (authorization details of any number of
@@ -170,16 +166,26 @@ impl Connector for EmitByAccount {
     }
 
     fn ingest(&self, path: &str, bytes: &[u8], out: &mut EstateBuilder) -> Result<(), IngestError> {
-        let mut reader = Reader::new();
-        reader.begin_file(path);
-        let r = reader.read_file(path, bytes, out);
-        reader.finish(out, true);
-        r
+        read_one(path, bytes, out, true)
     }
 
     fn ingest_all(&self, files: &[InputFile<'_>], out: &mut EstateBuilder) {
         read_all(files, out, true);
     }
+}
+
+/// Reads one file, then emits (one account at a time with `by_account`).
+fn read_one(
+    path: &str,
+    bytes: &[u8],
+    out: &mut EstateBuilder,
+    by_account: bool,
+) -> Result<(), IngestError> {
+    let mut reader = Reader::new();
+    reader.begin_file(path);
+    let r = reader.read_file(path, bytes, out);
+    reader.finish(out, by_account);
+    r
 }
 
 /// Reads every file, then emits (one account at a time with `by_account`).
