@@ -24,7 +24,9 @@
 //! the one-account run and `AWS_BENCH_ORG=0` the organization run.
 //! `AWS_BENCH_FULL_ORG=1,3,10` also ingests organizations of that many
 //! full-size accounts (each like the large one; about 220 MiB of memory per
-//! account: `AWS_BENCH_FULL_ORG=100` peaks at 21.8 GiB and takes 12 minutes).
+//! account: `AWS_BENCH_FULL_ORG=100` peaked at 21.8 GiB in 12 minutes on
+//! 2026-11-24, and is killed for memory on a 24 GiB machine since
+//! 2026-12-06).
 
 use std::fmt::Write;
 
