@@ -476,6 +476,12 @@ fn duplicate_message(first: &DuplicateKey, rest: &[DuplicateKey], skipped: &str)
 /// Parses a whole file (a leading byte-order mark is skipped), turning a
 /// syntax error into an [`IngestError::Malformed`] with line and column.
 fn parse_file(file: &str, bytes: &[u8]) -> Result<Checked, IngestError> {
+    let bytes = non_empty(file, bytes)?;
+    parse_checked(bytes).map_err(|e| malformed(file, &e))
+}
+
+/// The bytes after a byte-order mark, or the error of an empty file.
+fn non_empty<'b>(file: &str, bytes: &'b [u8]) -> Result<&'b [u8], IngestError> {
     let bytes = strip_bom(bytes);
     if bytes.iter().all(u8::is_ascii_whitespace) {
         return Err(IngestError::Malformed {
@@ -485,7 +491,12 @@ fn parse_file(file: &str, bytes: &[u8]) -> Result<Checked, IngestError> {
             message: "the file is empty, expected a JSON object".to_string(),
         });
     }
-    parse_checked(bytes).map_err(|e| IngestError::Malformed {
+    Ok(bytes)
+}
+
+/// A syntax error as the file error that names its line and column.
+fn malformed(file: &str, e: &serde_json::Error) -> IngestError {
+    IngestError::Malformed {
         file: file.to_string(),
         line: e.line(),
         column: e.column(),
@@ -494,7 +505,7 @@ fn parse_file(file: &str, bytes: &[u8]) -> Result<Checked, IngestError> {
             .next()
             .unwrap_or("malformed JSON")
             .to_string(),
-    })
+    }
 }
 
 /// The file error for duplicates that cost the whole file.
@@ -601,25 +612,8 @@ pub fn stream_document(
     head: &mut dyn FnMut(&Obj<'_>, &mut EstateBuilder) -> Result<(), IngestError>,
     read: &mut dyn FnMut(&str, &Obj<'_>, &mut EstateBuilder) -> Result<(), RecordError>,
 ) -> Result<(), IngestError> {
-    let bytes = strip_bom(bytes);
-    if bytes.iter().all(u8::is_ascii_whitespace) {
-        return Err(IngestError::Malformed {
-            file: file.to_string(),
-            line: 1,
-            column: 1,
-            message: "the file is empty, expected a JSON object".to_string(),
-        });
-    }
-    let malformed = |e: serde_json::Error| IngestError::Malformed {
-        file: file.to_string(),
-        line: e.line(),
-        column: e.column(),
-        message: format!("malformed JSON: {e}")
-            .split(" at line ")
-            .next()
-            .unwrap_or("malformed JSON")
-            .to_string(),
-    };
+    let bytes = non_empty(file, bytes)?;
+    let malformed = |e: serde_json::Error| malformed(file, &e);
     let mut duplicates = Vec::new();
     let mut arrays = Vec::new();
     let mut de = serde_json::Deserializer::from_slice(bytes);
