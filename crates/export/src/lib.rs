@@ -178,17 +178,8 @@ pub fn write_edges(
             sink_for(format).write(&mut df, out)?;
         }
         TableFormat::Parquet => {
-            let first = batch(0)?;
-            let mut w = ParquetWriter::new(out)
-                .with_compression(ParquetCompression::Zstd(None))
-                .batched(first.schema())
+            blastgraph_graph::snapshot::write_edges_parquet(g, true, out)
                 .map_err(werr("parquet"))?;
-            w.write_batch(&first).map_err(werr("parquet"))?;
-            drop(first);
-            for start in (ROW_GROUP..m).step_by(ROW_GROUP as usize) {
-                w.write_batch(&batch(start)?).map_err(werr("parquet"))?;
-            }
-            w.finish().map_err(werr("parquet"))?;
         }
         TableFormat::Csv => {
             let mut start = 0;

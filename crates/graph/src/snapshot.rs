@@ -99,26 +99,38 @@ pub const ROW_GROUP: EdgeIx = 512 * 512;
 /// Writes a graph's edges table one row group at a time: the table of ten
 /// million edges is never held whole (it was the peak of `build`).
 fn write_edges(g: &Graph, path: &Path) -> Result<(), SnapshotError> {
-    let m = g.edges().len() as EdgeIx;
     let file = File::create(path).map_err(|source| SnapshotError::Io {
         path: path.to_path_buf(),
         source,
     })?;
-    let first = edges_frame_of(g, false, 0..m.min(ROW_GROUP)).map_err(pq_err(path))?;
-    let mut writer = ParquetWriter::new(file)
+    write_edges_parquet(g, false, file).map_err(pq_err(path))
+}
+
+/// The edges table of [`edges_frame`] as Parquet (zstd) written to `out`,
+/// built and written one row group ([`ROW_GROUP`] rows) at a time.
+pub fn write_edges_parquet<W: std::io::Write>(
+    g: &Graph,
+    derived_ids: bool,
+    out: W,
+) -> Result<(), PolarsError> {
+    let m = g.edges().len() as EdgeIx;
+    let batch = |start: EdgeIx| {
+        edges_frame_of(
+            g,
+            derived_ids,
+            start..m.min(start.saturating_add(ROW_GROUP)),
+        )
+    };
+    let first = batch(0)?;
+    let mut writer = ParquetWriter::new(out)
         .with_compression(ParquetCompression::Zstd(None))
-        .batched(first.schema())
-        .map_err(pq_err(path))?;
-    writer.write_batch(&first).map_err(pq_err(path))?;
+        .batched(first.schema())?;
+    writer.write_batch(&first)?;
     drop(first);
-    let mut start = ROW_GROUP;
-    while start < m {
-        let end = m.min(start.saturating_add(ROW_GROUP));
-        let part = edges_frame_of(g, false, start..end).map_err(pq_err(path))?;
-        writer.write_batch(&part).map_err(pq_err(path))?;
-        start = end;
+    for start in (ROW_GROUP..m).step_by(ROW_GROUP as usize) {
+        writer.write_batch(&batch(start)?)?;
     }
-    writer.finish().map_err(pq_err(path))?;
+    writer.finish()?;
     Ok(())
 }
 
