@@ -38,14 +38,9 @@ pub fn run(args: &GenArgs, out: &mut dyn Write) -> Result<u8> {
 /// Writes the estate to `path` as it is generated, beside it first and then
 /// renamed, so an interrupted run leaves no half file. (nodes, edges).
 fn stream_json(opts: GenOptions, path: &std::path::Path) -> Result<(usize, usize)> {
-    let tmp = crate::output::beside(path);
-    if let Some(dir) = path.parent().filter(|d| !d.as_os_str().is_empty()) {
-        std::fs::create_dir_all(dir).with_context(|| format!("cannot create {}", dir.display()))?;
-    }
-    let write = || -> Result<(usize, usize)> {
-        let file = std::fs::File::create(&tmp)
-            .with_context(|| format!("cannot create {}", tmp.display()))?;
-        let mut w = NativeWriter::new(std::io::BufWriter::with_capacity(1 << 20, file))?;
+    let mut counts = (0, 0);
+    crate::output::write_file_with(path, |file| {
+        let mut w = NativeWriter::new(file)?;
         let mut failed = None;
         let mut edges = 0;
         let (nodes, _) = generate_streaming(opts, &mut |e| {
@@ -57,15 +52,11 @@ fn stream_json(opts: GenOptions, path: &std::path::Path) -> Result<(usize, usize
             }
         });
         if let Some(e) = failed {
-            return Err(e).with_context(|| format!("cannot write {}", tmp.display()));
+            return Err(e.into());
         }
-        w.finish(&nodes)
-            .with_context(|| format!("cannot write {}", tmp.display()))?;
-        Ok((nodes.len(), edges))
-    };
-    let counts = write().inspect_err(|_| {
-        let _ = std::fs::remove_file(&tmp);
+        w.finish(&nodes)?;
+        counts = (nodes.len(), edges);
+        Ok(())
     })?;
-    std::fs::rename(&tmp, path).with_context(|| format!("cannot write {}", path.display()))?;
     Ok(counts)
 }
