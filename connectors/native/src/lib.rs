@@ -263,7 +263,7 @@ fn read_edge(o: &Obj<'_>, file: &str, out: &mut EstateBuilder) -> Result<(), Rec
     }
     let location = o.opt_str("location")?;
     // An edge placed at its own record (no location, or the record's path,
-    // as `gen` and `export --to native` write) shares its place with none.
+    // as `gen` writes) shares its place with none.
     let own_place = location.is_none_or(|l| l == o.path);
     let provenance = Provenance {
         source: o.opt_str("source")?.unwrap_or(file).to_string(),
