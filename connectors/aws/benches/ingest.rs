@@ -18,8 +18,9 @@
 //! `blastgraph rank --input DIR/iam-heavy-N` as a whole process.
 //! `AWS_BENCH_DIGEST=1` adds a digest of the nodes and edges to each line
 //! (the same before and after a refactor); `AWS_BENCH_BY_ACCOUNT=1` runs
-//! the rules one account at a time (`EmitByAccount`), whose digests must
-//! be those of the default. `AWS_BENCH_ROLES` scales the
+//! the rules one account at a time (`EmitByAccount`) and `=2` reads one
+//! account at a time (`ReadByAccount`), whose digests must be those of the
+//! default. `AWS_BENCH_ROLES` scales the
 //! large account; `AWS_BENCH_SINGLE=0` skips
 //! the one-account run and `AWS_BENCH_ORG=0` the organization run.
 //! `AWS_BENCH_FULL_ORG=1,3,10` also ingests organizations of that many
@@ -400,8 +401,11 @@ fn layout(roles: usize, resources: usize, a: &str, other: &str) -> Vec<(String, 
 
 /// Ingests files; returns (seconds, estate summary).
 fn ingest(files: &[(String, Vec<u8>)]) -> (f64, String) {
-    let (e, s) = if std::env::var("AWS_BENCH_BY_ACCOUNT").as_deref() == Ok("1") {
+    let by = std::env::var("AWS_BENCH_BY_ACCOUNT");
+    let (e, s) = if by.as_deref() == Ok("1") {
         blastgraph_gen::bench::ingest(&blastgraph_connector_aws::EmitByAccount, files)
+    } else if by.as_deref() == Ok("2") {
+        blastgraph_gen::bench::ingest(&blastgraph_connector_aws::ReadByAccount, files)
     } else {
         blastgraph_gen::bench::ingest(&AwsAuthDetailsConnector, files)
     };

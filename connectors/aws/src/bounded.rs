@@ -135,19 +135,22 @@ impl Reader {
             }
             let mut attrs = Attributes::default();
             attrs.tags.insert("aws:boundary".into(), barn.clone());
-            out.add_node(
-                Node {
-                    id: arn.clone(),
-                    name: format!(
-                        "any {what} of {account} whose policies an attacker rewrites, bounded by {bname}"
-                    ),
-                    provider: "aws".into(),
-                    kind: node_kind.into(),
-                    class: Class::Workload,
-                    attrs,
-                },
-                &bpath,
-            );
+            // Its node is its account's (`Facts::local`).
+            if self.facts.is_local(&account) {
+                out.add_node(
+                    Node {
+                        id: arn.clone(),
+                        name: format!(
+                            "any {what} of {account} whose policies an attacker rewrites, bounded by {bname}"
+                        ),
+                        provider: "aws".into(),
+                        kind: node_kind.into(),
+                        class: Class::Workload,
+                        attrs,
+                    },
+                    &bpath,
+                );
+            }
             self.facts.nodes_added.insert(arn.clone());
             let index = self.facts.idents.len();
             self.facts.ident_by_arn.insert(arn.clone(), index);

@@ -39,6 +39,7 @@ mod emit;
 mod escalation;
 mod hub;
 mod methods;
+mod org;
 mod parse;
 mod pass_role;
 mod providers;
@@ -171,6 +172,32 @@ impl Connector for EmitByAccount {
 
     fn ingest_all(&self, files: &[InputFile<'_>], out: &mut EstateBuilder) {
         read_all(files, out, true);
+    }
+}
+
+/// [`AwsAuthDetailsConnector`] reading one account at a time: an index
+/// pass, then one pass per account holding that account and what it
+/// depends on (docs/org-ingest.md). The nodes and edges are the same as
+/// read at once (the tests' fixture builder checks every case both ways,
+/// and `AWS_BENCH_BY_ACCOUNT=2` times it).
+#[derive(Debug, Default, Clone, Copy)]
+pub struct ReadByAccount;
+
+impl Connector for ReadByAccount {
+    fn name(&self) -> &'static str {
+        FORMAT
+    }
+
+    fn detect(&self, path: &str, head: &[u8]) -> bool {
+        AwsAuthDetailsConnector.detect(path, head)
+    }
+
+    fn ingest(&self, path: &str, bytes: &[u8], out: &mut EstateBuilder) -> Result<(), IngestError> {
+        read_one(path, bytes, out, true)
+    }
+
+    fn ingest_all(&self, files: &[InputFile<'_>], out: &mut EstateBuilder) {
+        org::read_by_account(files, out);
     }
 }
 
@@ -344,6 +371,18 @@ struct Facts {
     /// one account at a time: every edge is emitted in its caller's
     /// account, and every node in its own.
     local: Option<(String, bool)>,
+    /// Managed policy name → the ARN that took it first in the whole
+    /// reading, when reading one account at a time (`org`); `None`: the
+    /// policies read so far decide.
+    claims: Option<HashMap<String, String>>,
+    /// (name, ARN, file) of each managed policy labelled by its short name.
+    claimed: Vec<(String, String, usize)>,
+    /// Every bucket and queue ARN of the organisation, when reading one
+    /// account at a time (`org`).
+    global_sources: std::sync::Arc<std::collections::HashSet<String>>,
+    /// Whether any account's raw layout beyond IAM was read, when reading
+    /// one account at a time (`org`).
+    global_raw: bool,
 }
 
 /// Parsing state over the [`Facts`] it fills: the file being read and what

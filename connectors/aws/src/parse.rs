@@ -32,6 +32,10 @@ impl Reader {
                 account_oldest: HashMap::new(),
                 bounded: HashMap::new(),
                 local: None,
+                claims: None,
+                claimed: Vec::new(),
+                global_sources: std::sync::Arc::default(),
+                global_raw: false,
             },
             file: 0,
             user_groups: Vec::new(),
@@ -137,6 +141,54 @@ impl Reader {
                 self.emit(out);
             }
             self.facts.local = None;
+        }
+    }
+
+    /// Links what was read and emits the nodes of `account` and its
+    /// callers' edges (`org`). `read` says whether this pass read a file
+    /// (`Some`) and counts it (`Some(true)`): the problems linking finds
+    /// are reported only for the files it counts.
+    pub(crate) fn finish_pass(
+        mut self,
+        out: &mut EstateBuilder,
+        account: String,
+        first: bool,
+        read: impl Fn(&str) -> Option<bool>,
+    ) {
+        self.facts.local = Some((account, first));
+        self.add_bounded_identities(out);
+        self.freeze();
+        let mut linking = EstateBuilder::new();
+        for f in self.facts.files.iter().filter(|f| read(f).is_some()) {
+            linking.begin_input(f, FORMAT, String::new(), 0);
+        }
+        self.link_inventory(&mut linking);
+        for d in linking.finish().diagnostics {
+            if read(&d.file) == Some(true) && out.select_input(&d.file) {
+                match d.severity {
+                    blastgraph_model::Severity::Error => {
+                        out.error_code(d.code, d.location, d.message)
+                    }
+                    blastgraph_model::Severity::Warning => {
+                        out.warning_code(d.code, d.location, d.message);
+                    }
+                }
+            }
+        }
+        self.stamp_principals();
+        self.emit(out);
+    }
+
+    /// Gives the reader of one account the organisation's values (`org`).
+    pub(crate) fn set_globals(&mut self, g: &org::Globals) {
+        self.facts.accounts.extend(g.accounts.iter().cloned());
+        if let Some(d) = g.newest_date {
+            self.facts.newest_date = Some(self.facts.newest_date.map_or(d, |n| n.max(d)));
+        }
+        self.facts.global_sources = std::sync::Arc::clone(&g.sources);
+        self.facts.global_raw = g.raw;
+        for r in &g.shared {
+            self.facts.inv.put_shared(r.clone());
         }
     }
 
@@ -336,11 +388,14 @@ impl Reader {
             )
                 .into());
         };
-        let label = if self
-            .facts
-            .doc_by_name
-            .contains_key(&format!("managed policy {name}"))
-        {
+        let taken = match &self.facts.claims {
+            Some(claims) => claims.get(name).is_some_and(|a| a != arn),
+            None => self
+                .facts
+                .doc_by_name
+                .contains_key(&format!("managed policy {name}")),
+        };
+        let label = if taken {
             format!("managed policy {arn}")
         } else {
             format!("managed policy {name}")
@@ -379,6 +434,7 @@ impl Reader {
                 kept.push((idx, vid.to_string()));
             }
         }
+        let short = !taken;
         if let Some(idx) = self.parse_doc(
             label,
             document,
@@ -386,6 +442,11 @@ impl Reader {
             Some(arn.to_string()),
             out,
         ) {
+            if short {
+                self.facts
+                    .claimed
+                    .push((name.to_string(), arn.to_string(), self.file));
+            }
             self.facts.managed.insert(arn.to_string(), idx);
             self.facts
                 .policy_versions

@@ -257,6 +257,16 @@ impl<'c> CallerSources<'c> {
     }
 }
 
+/// The ARN of every inventoried bucket and queue of `facts`.
+pub(crate) fn source_arns(facts: &Facts) -> impl Iterator<Item = &str> {
+    facts
+        .inv
+        .resources
+        .iter()
+        .filter(|r| SOURCES.iter().any(|src| src.spec.kind == r.spec.kind))
+        .map(|r| r.arn.as_str())
+}
+
 /// The per-account candidates and the per-role sides ([module](self)).
 pub(crate) struct Sources<'f> {
     facts: &'f Facts,
@@ -431,7 +441,9 @@ impl<'f> Sources<'f> {
                 continue;
             }
             tried.push(&c.loc);
-            if self.known.contains(c.loc.container.as_str()) {
+            let container = c.loc.container.as_str();
+            // Read one account at a time (`org`): the organisation's too.
+            if self.known.contains(container) || self.facts.global_sources.contains(container) {
                 // It exists: an existing location, decided above.
                 continue;
             }

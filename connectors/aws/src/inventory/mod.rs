@@ -25,6 +25,7 @@ use crate::{
 pub(crate) use read::{IDENTITY_POOLS, SSO_INSTANCES};
 
 /// One target read from an inventory.
+#[derive(Clone)]
 pub(crate) struct Resource {
     pub spec: &'static Spec,
     /// The ARN policies are evaluated on.
@@ -975,8 +976,7 @@ impl Facts {
     /// Reports, per account with authorization details, inventories that
     /// were not read, and calls the collector could not make.
     fn report_missing(&self, out: &mut EstateBuilder) {
-        let raw = !self.inv.seen.is_empty() || !self.inv.denied.is_empty();
-        if !raw {
+        if !self.inv.is_raw() && !self.global_raw {
             return;
         }
         if let Some(f) = self.inv.collection_file.and_then(|f| self.files.get(f)) {
@@ -1146,6 +1146,28 @@ impl Inventory {
                 password: f.password,
             })
             .unwrap_or_default()
+    }
+
+    /// Whether any file of the raw layout beyond IAM was read (then the
+    /// inventories not read are reported).
+    pub(crate) fn is_raw(&self) -> bool {
+        !self.seen.is_empty() || !self.denied.is_empty()
+    }
+
+    /// Puts a resource no account owns as the whole organisation has it
+    /// (`org`): its first record and every account that lists it.
+    pub(crate) fn put_shared(&mut self, r: Resource) {
+        match self
+            .by_arn
+            .get(&r.arn)
+            .and_then(|&ix| self.resources.get_mut(ix))
+        {
+            Some(known) => *known = r,
+            None => {
+                self.by_arn.insert(r.arn.clone(), self.resources.len());
+                self.resources.push(r);
+            }
+        }
     }
 
     /// Notes that `account` lists a foundation model (it can invoke it).

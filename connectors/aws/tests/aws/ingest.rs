@@ -1172,6 +1172,9 @@ fn the_demo_organisation_gives_the_same_facts_one_account_at_a_time() {
         .collect();
     assert_eq!(accounts.len(), 2, "{accounts:?}");
     crate::fixture::assert_same_facts(&whole, &by_account);
+    let read_by_account =
+        blastgraph_gen::bench::ingest(&blastgraph_connector_aws::ReadByAccount, &files).0;
+    crate::fixture::assert_same_facts(&whole, &read_by_account);
 }
 
 /// An identity that escalates to its account's admin keeps its access to
