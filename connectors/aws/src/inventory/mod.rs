@@ -1020,7 +1020,21 @@ impl Facts {
                 );
             }
         }
-        if first && !self.inv.org.read && self.accounts.len() > 1 {
+        // Said once, in the pass of the first account with identities,
+        // against the file of its first identity.
+        let head = self.accounts.first().filter(|a| self.is_local(a));
+        if let Some(head) = head
+            && !self.inv.org.read
+            && self.accounts.len() > 1
+        {
+            if let Some(f) = self
+                .idents
+                .iter()
+                .find(|i| &i.account == head)
+                .and_then(|i| self.files.get(i.file))
+            {
+                out.select_input(f);
+            }
             out.warning_code(
                 blastgraph_model::Code::NotCollected,
                 "organizations",

@@ -8,6 +8,7 @@
 //! - `methods`: one positive fixture and one negative twin per
 //!   privilege-escalation method of `docs/aws-escalation-methods.md`
 //!   (families 1–4).
+//! - `org`: an organisation read one account at a time.
 //! - `existing`: family 5 (existing resources) and the credential
 //!   preconditions the credential report and `list-access-keys` decide.
 #![expect(
@@ -29,4 +30,5 @@ mod imagebuilder;
 mod ingest;
 mod kinesisanalytics;
 mod methods;
+mod org;
 mod sso;
