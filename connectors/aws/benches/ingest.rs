@@ -17,8 +17,7 @@
 //! `AWS_BENCH_WRITE=DIR` also writes those raw folders under DIR, for timing
 //! `blastgraph rank --input DIR/iam-heavy-N` as a whole process.
 //! `AWS_BENCH_DIGEST=1` adds a digest of the nodes and edges to each line
-//! (the same before and after a refactor); `AWS_BENCH_BY_ACCOUNT=1` runs
-//! the rules one account at a time (`EmitByAccount`) and `=2` reads one
+//! (the same before and after a refactor); `AWS_BENCH_BY_ACCOUNT=2` reads one
 //! account at a time (`ReadByAccount`), whose digests must be those of the
 //! default. `AWS_BENCH_ROLES` scales the
 //! large account; `AWS_BENCH_SINGLE=0` skips
@@ -403,9 +402,7 @@ fn layout(roles: usize, resources: usize, a: &str, other: &str) -> Vec<(String, 
 /// Ingests files; returns (seconds, estate summary).
 fn ingest(files: &[(String, Vec<u8>)]) -> (f64, String) {
     let by = std::env::var("AWS_BENCH_BY_ACCOUNT");
-    let (e, s) = if by.as_deref() == Ok("1") {
-        blastgraph_gen::bench::ingest(&blastgraph_connector_aws::EmitByAccount, files)
-    } else if by.as_deref() == Ok("2") {
+    let (e, s) = if by.as_deref() == Ok("2") {
         blastgraph_gen::bench::ingest(&blastgraph_connector_aws::ReadByAccount, files)
     } else {
         blastgraph_gen::bench::ingest(&AwsAuthDetailsConnector, files)

@@ -146,35 +146,6 @@ impl Connector for AwsAuthDetailsConnector {
     }
 }
 
-/// [`AwsAuthDetailsConnector`] with its rules run one account at a time:
-/// each pass emits the nodes of one account and the edges of that
-/// account's callers (docs/org-ingest.md). The nodes and edges are the
-/// same as read at once (the tests' fixture builder checks every case
-/// both ways, and `AWS_BENCH_BY_ACCOUNT=1` times it); only their order
-/// differs. It is the emission a reader of one account at a time will use;
-/// until that reader exists it rebuilds the rules' indices in each pass, so
-/// it is not registered.
-#[derive(Debug, Default, Clone, Copy)]
-pub struct EmitByAccount;
-
-impl Connector for EmitByAccount {
-    fn name(&self) -> &'static str {
-        FORMAT
-    }
-
-    fn detect(&self, path: &str, head: &[u8]) -> bool {
-        AwsAuthDetailsConnector.detect(path, head)
-    }
-
-    fn ingest(&self, path: &str, bytes: &[u8], out: &mut EstateBuilder) -> Result<(), IngestError> {
-        read_one(path, bytes, out, true)
-    }
-
-    fn ingest_all(&self, files: &[InputFile<'_>], out: &mut EstateBuilder) {
-        read_all(files, out, true);
-    }
-}
-
 /// [`AwsAuthDetailsConnector`] reading one account at a time: an index
 /// pass, then one pass per account holding that account and what it
 /// depends on (docs/org-ingest.md). The nodes and edges are the same as

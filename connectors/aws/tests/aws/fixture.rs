@@ -1,13 +1,12 @@
 //! The one fixture builder of the AWS tests: statements, policy documents,
 //! the negative twins, ingest of a raw snapshot built in memory.
 
-use blastgraph_connector_aws::{AwsAuthDetailsConnector, EmitByAccount, ReadByAccount};
+use blastgraph_connector_aws::{AwsAuthDetailsConnector, ReadByAccount};
 use blastgraph_model::{EdgeKind, Estate};
 use serde_json::{Value, json};
 
 /// Reads JSON files (path, content) together with `ingest_all`, as
 /// `blastgraph --input DIR` does with a raw snapshot. Every case is also
-/// read with the rules run one account at a time (`EmitByAccount`) and
 /// read one account at a time (`ReadByAccount`), which must give the same
 /// nodes, edges, diagnostics and input counts.
 pub fn ingest_json(files: &[(String, Value)]) -> Estate {
@@ -16,8 +15,6 @@ pub fn ingest_json(files: &[(String, Value)]) -> Estate {
         .map(|(p, v)| (p.clone(), serde_json::to_vec_pretty(v).expect("JSON")))
         .collect();
     let whole = blastgraph_gen::bench::ingest(&AwsAuthDetailsConnector, &bytes).0;
-    let by_account = blastgraph_gen::bench::ingest(&EmitByAccount, &bytes).0;
-    assert_same_facts(&whole, &by_account);
     let read_by_account = blastgraph_gen::bench::ingest(&ReadByAccount, &bytes).0;
     assert_same_facts(&whole, &read_by_account);
     whole

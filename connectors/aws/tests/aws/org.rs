@@ -1,7 +1,7 @@
 //! An organisation read one account at a time (`ReadByAccount`,
 //! docs/org-ingest.md): what an account's pass must carry from the others.
-//! `ingest_json` reads every case at once, with the rules one account at a
-//! time, and one account at a time, and checks that all three agree; these
+//! `ingest_json` reads every case at once and one account at a time, and
+//! checks that both agree; these
 //! cases are the ones where an account depends on another that is neither
 //! before it nor trusted by it.
 
