@@ -17,19 +17,26 @@
 //! `AWS_BENCH_WRITE=DIR` also writes those raw folders under DIR, for timing
 //! `blastgraph rank --input DIR/iam-heavy-N` as a whole process.
 //! `AWS_BENCH_DIGEST=1` adds a digest of the nodes and edges to each line
-//! (the same before and after a refactor); `AWS_BENCH_BY_ACCOUNT=2` reads one
-//! account at a time (`ReadByAccount`), whose digests must be those of the
-//! default. `AWS_BENCH_ROLES` scales the
+//! (the same before and after a refactor); `AWS_BENCH_READ=whole` reads every
+//! file before emitting (`ReadWhole`) and `=by-account` one account at a
+//! time (`ReadByAccount`), whose digests must be the same; by default the
+//! connector reads one account whole and an organisation by account. Like
+//! the CLI, it runs on mimalloc. `AWS_BENCH_ROLES` scales the
 //! large account; `AWS_BENCH_SINGLE=0` skips
 //! the one-account run and `AWS_BENCH_ORG=0` the organization run.
+//! `AWS_BENCH_ORG_WIDE=1` gives each account a bucket shared with the
+//! whole organisation (`Principal: *` under `aws:PrincipalOrgID`).
 //! `AWS_BENCH_FULL_ORG=1,3,10` also ingests organizations of that many
 //! full-size accounts (each like the large one; about 220 MiB of memory per
 //! account: `AWS_BENCH_FULL_ORG=100` peaked at 21.8 GiB in 12 minutes on
 //! 2026-11-24, and is killed for memory on a 24 GiB machine since
-//! 2026-12-06, read whole; `AWS_BENCH_BY_ACCOUNT=2` reads one account at
-//! a time: 30 accounts in 4.69 GiB against 6.86 GiB whole).
+//! 2026-12-06, read whole; read one account at a time, 30 accounts took 4.69 GiB
+//! on glibc's allocator against 6.86 GiB whole).
 
 use std::fmt::Write;
+
+#[global_allocator]
+static GLOBAL: mimalloc::MiMalloc = mimalloc::MiMalloc;
 
 use blastgraph_connector_aws::AwsAuthDetailsConnector;
 use blastgraph_gen::Rng;
@@ -286,14 +293,32 @@ fn layout(roles: usize, resources: usize, a: &str, other: &str) -> Vec<(String, 
     let buckets: Vec<String> = (0..2 * per)
         .map(|i| format!("{}-data-{}", TEAMS[i % 8], i / 8))
         .collect();
+    let wide = std::env::var("AWS_BENCH_ORG_WIDE").as_deref() == Ok("1");
     let list: Vec<String> = buckets
         .iter()
+        .cloned()
+        .chain(wide.then(|| format!("org-shared-{a}")))
         .map(|b| format!(r#"{{"Name":"{b}","CreationDate":"2024-01-01T00:00:00+00:00"}}"#))
         .collect();
     files.push((
         format!("{a}/global/s3/list-buckets.json"),
         format!(r#"{{"Buckets":[{}]}}"#, list.join(",")).into_bytes(),
     ));
+    // `AWS_BENCH_ORG_WIDE=1`: each account shares one bucket with its
+    // whole organisation (`Principal: *` under `aws:PrincipalOrgID`), as
+    // log and artifact buckets do.
+    if wide {
+        let b = format!("org-shared-{a}");
+        let policy = format!(
+            r#"{{"Version":"2012-10-17","Statement":[{{"Effect":"Allow","Principal":"*","Action":"s3:GetObject","Resource":"arn:aws:s3:::{b}/*","Condition":{{"StringEquals":{{"aws:PrincipalOrgID":"o-bench"}}}}}}]}}"#
+        );
+        files.push((
+            format!("{a}/global/s3/get-bucket-policy/{b}.json"),
+            serde_json::json!({ "Policy": policy })
+                .to_string()
+                .into_bytes(),
+        ));
+    }
     for b in &buckets {
         if !rng.chance(0.2) {
             continue;
@@ -401,9 +426,11 @@ fn layout(roles: usize, resources: usize, a: &str, other: &str) -> Vec<(String, 
 
 /// Ingests files; returns (seconds, estate summary).
 fn ingest(files: &[(String, Vec<u8>)]) -> (f64, String) {
-    let by = std::env::var("AWS_BENCH_BY_ACCOUNT");
-    let (e, s) = if by.as_deref() == Ok("2") {
+    let read = std::env::var("AWS_BENCH_READ");
+    let (e, s) = if read.as_deref() == Ok("by-account") {
         blastgraph_gen::bench::ingest(&blastgraph_connector_aws::ReadByAccount, files)
+    } else if read.as_deref() == Ok("whole") {
+        blastgraph_gen::bench::ingest(&blastgraph_connector_aws::ReadWhole, files)
     } else {
         blastgraph_gen::bench::ingest(&AwsAuthDetailsConnector, files)
     };

@@ -25,13 +25,18 @@
 //!
 //! Memory is one account plus its dependencies; time is the sum over
 //! accounts of what each reads. A group that exposes something to anyone
-//! (a bucket whose policy allows `*`) is read in every pass, so an
-//! organisation where every account does so is read quadratically: keeping
-//! only the exposed records of such a group is the next step.
+//! (a bucket whose policy allows `*`) is read in every pass: when the
+//! passes would read more than [`DENSE`] times the organisation, it is read
+//! whole instead (keeping only the exposed records of such a group is the
+//! next step). One account (or none) is read whole too.
 
 use std::collections::HashSet;
 
 use super::*;
+
+/// How many times its bytes the passes may read before an organisation is
+/// read whole instead (each pass reading most accounts).
+const DENSE: u64 = 4;
 
 /// One account's files and what the other accounts need of them.
 #[derive(Default)]
@@ -175,41 +180,57 @@ fn federated_principals(doc: &Value) -> Vec<String> {
     out
 }
 
-/// Reads `files` one account at a time into `out` (module doc).
-pub(crate) fn read_by_account(files: &[InputFile<'_>], out: &mut EstateBuilder) {
-    for f in files {
-        out.begin_input(f.path, FORMAT, f.sha256.to_string(), f.bytes.len() as u64);
-    }
-    // 1. Groups, in order of their first file; `shared` is read everywhere.
-    let mut groups: Vec<Group> = Vec::new();
-    let mut by_account: HashMap<String, usize> = HashMap::new();
-    let mut group_of: Vec<Option<usize>> = Vec::with_capacity(files.len());
+/// Files grouped by account (step 1).
+struct Grouping {
+    /// In order of their first file.
+    groups: Vec<Group>,
+    /// Account → its group.
+    by_account: HashMap<String, usize>,
+    /// Input index → its group; `None`: read in every pass.
+    group_of: Vec<Option<usize>>,
+}
+
+fn group_files(files: &[InputFile<'_>]) -> Grouping {
+    let mut g = Grouping {
+        groups: Vec::new(),
+        by_account: HashMap::new(),
+        group_of: Vec::with_capacity(files.len()),
+    };
     for (i, f) in files.iter().enumerate() {
-        match file_account(f.path, f.bytes) {
-            Some(a) => {
-                let g = *by_account.entry(a).or_insert_with(|| {
-                    groups.push(Group::default());
-                    groups.len() - 1
-                });
-                if let Some(group) = groups.get_mut(g) {
-                    group.files.push(i);
-                }
-                group_of.push(Some(g));
-            }
-            None => group_of.push(None),
+        let Some(account) = file_account(f.path, f.bytes) else {
+            g.group_of.push(None);
+            continue;
+        };
+        let groups = &mut g.groups;
+        let gi = *g.by_account.entry(account).or_insert_with(|| {
+            groups.push(Group::default());
+            groups.len() - 1
+        });
+        if let Some(group) = g.groups.get_mut(gi) {
+            group.files.push(i);
         }
+        g.group_of.push(Some(gi));
     }
-    let t = std::time::Instant::now();
-    let timings = std::env::var_os("BLASTGRAPH_AWS_TIMINGS").is_some();
-    let mut reading = std::time::Duration::ZERO;
-    let mut groups_read = 0;
-    // 2. The index.
+    g
+}
+
+/// What the index gives the passes (step 2).
+struct Index {
+    globals: Globals,
+    /// Input index → the AWS managed policy records the whole reading
+    /// first meets in that file: (JSON path, record).
+    managed_records: HashMap<usize, Vec<(String, Value)>>,
+}
+
+/// Reads each group alone, fills in what it exposes and needs, and
+/// gathers the organisation's values.
+fn index(files: &[InputFile<'_>], groups: &mut [Group]) -> Index {
     let mut globals = Globals::default();
-    let mut claims: HashMap<String, (usize, String)> = HashMap::new();
+    let mut claims: BTreeMap<String, (usize, String)> = BTreeMap::new();
     let mut aws_managed: BTreeMap<String, (usize, String)> = BTreeMap::new();
-    let mut shared_res: BTreeMap<String, inventory::Resource> = BTreeMap::new();
+    let mut shared: BTreeMap<String, inventory::Resource> = BTreeMap::new();
     let mut sources: HashSet<String> = HashSet::new();
-    for group in &mut groups {
+    for group in groups {
         let mut reader = Reader::new();
         let mut scratch = EstateBuilder::new();
         let read: BTreeSet<usize> = group.files.iter().copied().collect();
@@ -228,10 +249,7 @@ pub(crate) fn read_by_account(files: &[InputFile<'_>], out: &mut EstateBuilder) 
         }
         sources.extend(sources::source_arns(facts).map(str::to_string));
         for (name, arn, file) in &facts.claimed {
-            let e = claims.entry(name.clone()).or_insert((*file, arn.clone()));
-            if *file < e.0 {
-                *e = (*file, arn.clone());
-            }
+            keep_first(&mut claims, name, (*file, arn.clone()));
         }
         for (arn, &ix) in &facts.managed {
             let Some(doc) = facts
@@ -245,97 +263,92 @@ pub(crate) fn read_by_account(files: &[InputFile<'_>], out: &mut EstateBuilder) 
                 .path
                 .split(".PolicyVersionList")
                 .next()
-                .unwrap_or_default()
-                .to_string();
-            let e = aws_managed
-                .entry(arn.clone())
-                .or_insert((doc.file, record.clone()));
-            if doc.file < e.0 {
-                *e = (doc.file, record);
-            }
+                .unwrap_or_default();
+            keep_first(&mut aws_managed, arn, (doc.file, record.to_string()));
         }
         for r in facts.inv.resources.iter().filter(|r| r.account.is_empty()) {
-            match shared_res.get_mut(&r.arn) {
-                None => {
-                    shared_res.insert(r.arn.clone(), r.clone());
-                }
-                Some(known) => {
-                    let listers = r
-                        .attrs
-                        .tags
-                        .get("aws:listed_by")
-                        .cloned()
-                        .unwrap_or_default();
-                    let e = known.attrs.tags.entry("aws:listed_by".into()).or_default();
-                    for a in listers.split(',').filter(|a| !a.is_empty()) {
-                        if !e.split(',').any(|x| x == a) {
-                            if !e.is_empty() {
-                                e.push(',');
-                            }
-                            e.push_str(a);
-                        }
-                    }
-                    if r.file < known.file {
-                        let tags = known.attrs.tags.clone();
-                        *known = r.clone();
-                        known.attrs.tags = tags;
-                    }
-                }
-            }
+            add_shared(&mut shared, r);
         }
     }
     globals.sources = std::sync::Arc::new(sources);
-    globals.shared = shared_res.into_values().collect();
+    globals.shared = shared.into_values().collect();
     globals.claims = claims.into_iter().map(|(n, (_, a))| (n, a)).collect();
-    let managed_records = aws_managed_records(files, &aws_managed);
+    Index {
+        managed_records: aws_managed_records(files, &aws_managed),
+        globals,
+    }
+}
 
-    if timings {
-        eprintln!("aws org index: {:?}", t.elapsed());
+/// Keeps under `key` the value of the earliest file.
+fn keep_first(map: &mut BTreeMap<String, (usize, String)>, key: &str, value: (usize, String)) {
+    match map.get_mut(key) {
+        Some(known) if known.0 <= value.0 => {}
+        Some(known) => *known = value,
+        None => {
+            map.insert(key.to_string(), value);
+        }
     }
-    // 3. The passes.
-    let mut passes: BTreeSet<String> = BTreeSet::new();
-    for g in &groups {
-        passes.extend(g.accounts.iter().cloned());
-    }
-    passes.extend(by_account.keys().cloned());
-    if groups.is_empty() {
-        let mut reader = Reader::new();
-        read_files(&mut reader, files, out, |_| Some(true));
-        reader.finish(out, false);
+}
+
+/// Adds a resource no account owns as one group has it: the record of the
+/// earliest file, and every account that lists it.
+fn add_shared(shared: &mut BTreeMap<String, inventory::Resource>, r: &inventory::Resource) {
+    let Some(known) = shared.get_mut(&r.arn) else {
+        shared.insert(r.arn.clone(), r.clone());
         return;
+    };
+    if r.file < known.file {
+        let later = std::mem::replace(known, r.clone());
+        add_listers(known, &later);
+    } else {
+        add_listers(known, r);
     }
-    // The pass each group counts in: the first of its accounts.
-    let owner: Vec<String> = groups
-        .iter()
-        .zip(by_account_names(&by_account, groups.len()))
-        .map(|(g, own)| {
-            g.accounts
-                .iter()
-                .chain(own.iter())
-                .min()
-                .cloned()
-                .unwrap_or_default()
-        })
-        .collect();
-    let first = passes.iter().next().cloned().unwrap_or_default();
-    for account in &passes {
-        let mut read: BTreeSet<usize> = groups
+}
+
+/// Adds the accounts that list `from` to those that list `into`.
+fn add_listers(into: &mut inventory::Resource, from: &inventory::Resource) {
+    let listers = from
+        .attrs
+        .tags
+        .get(inventory::LISTED_BY)
+        .cloned()
+        .unwrap_or_default();
+    let list = into
+        .attrs
+        .tags
+        .entry(inventory::LISTED_BY.into())
+        .or_default();
+    for a in listers.split(',').filter(|a| !a.is_empty()) {
+        inventory::add_lister(list, a);
+    }
+}
+
+/// The groups each pass reads, in account order (step 3): the account's
+/// own, those exposed to it, and what those name, to a fixed point.
+fn plan(g: &Grouping) -> Vec<(String, BTreeSet<usize>)> {
+    let mut passes: BTreeSet<&String> = g.by_account.keys().collect();
+    for group in &g.groups {
+        passes.extend(group.accounts.iter());
+    }
+    let mut plan = Vec::with_capacity(passes.len());
+    for account in passes {
+        let mut read: BTreeSet<usize> = g
+            .groups
             .iter()
             .enumerate()
-            .filter(|(gi, g)| {
-                g.accounts.contains(account)
-                    || by_account.get(account) == Some(gi)
-                    || g.exports.as_ref().is_none_or(|to| to.contains(account))
+            .filter(|(gi, group)| {
+                group.accounts.contains(account)
+                    || g.by_account.get(account) == Some(gi)
+                    || group.exports.as_ref().is_none_or(|to| to.contains(account))
             })
             .map(|(gi, _)| gi)
             .collect();
-        // What the groups read name, to a fixed point.
         loop {
             let more: BTreeSet<usize> = read
                 .iter()
-                .filter_map(|&gi| groups.get(gi))
-                .flat_map(|g| g.needs.iter())
-                .filter_map(|a| by_account.get(a).copied())
+                .filter_map(|&gi| g.groups.get(gi))
+                .flat_map(|group| group.needs.iter())
+                .filter_map(|a| g.by_account.get(a).copied())
                 .filter(|gi| !read.contains(gi))
                 .collect();
             if more.is_empty() {
@@ -343,64 +356,153 @@ pub(crate) fn read_by_account(files: &[InputFile<'_>], out: &mut EstateBuilder) 
             }
             read.extend(more);
         }
-        let is_first = *account == first;
-        groups_read += read.len();
-        let r0 = std::time::Instant::now();
-        let mut reader = Reader::new();
-        reader.facts.claims = Some(globals.claims.clone());
-        let mut scratch = EstateBuilder::new();
-        let mut owned: HashMap<&str, bool> = HashMap::new();
-        for (i, f) in files.iter().enumerate() {
-            reader.begin_file(f.path);
-            let own = match group_of.get(i).copied().flatten() {
-                None => is_first,
-                Some(g) if read.contains(&g) => owner.get(g) == Some(account),
-                Some(_) => {
-                    // Not read: only the AWS managed policies first given here.
-                    if let Some(records) = managed_records.get(&i) {
-                        scratch.begin_input(f.path, FORMAT, String::new(), 0);
-                        for (path, record) in records {
-                            if let Ok(o) = Obj::new(record, path.clone()) {
-                                let _ = reader.read_managed(&o, &mut scratch);
-                            }
+        plan.push((account.clone(), read));
+    }
+    plan
+}
+
+/// The pass each group counts in: the first of its accounts.
+fn owners(g: &Grouping) -> Vec<String> {
+    let mut own: Vec<Option<&String>> = vec![None; g.groups.len()];
+    for (a, &gi) in &g.by_account {
+        if let Some(slot) = own.get_mut(gi) {
+            *slot = Some(a);
+        }
+    }
+    g.groups
+        .iter()
+        .zip(own)
+        .map(|(group, own)| {
+            group
+                .accounts
+                .iter()
+                .chain(own)
+                .min()
+                .cloned()
+                .unwrap_or_default()
+        })
+        .collect()
+}
+
+/// One account's pass ([module](self), step 3): the groups `read`, in
+/// input order, then its nodes and its callers' edges into `out`.
+struct Pass<'a> {
+    account: &'a str,
+    first: bool,
+    read: &'a BTreeSet<usize>,
+}
+
+fn run_pass(
+    files: &[InputFile<'_>],
+    g: &Grouping,
+    ix: &Index,
+    owner: &[String],
+    pass: &Pass<'_>,
+    out: &mut EstateBuilder,
+) {
+    let mut reader = Reader::new();
+    reader.facts.claims = Some(ix.globals.claims.clone());
+    let mut scratch = EstateBuilder::new();
+    let mut counted: HashMap<&str, bool> = HashMap::new();
+    for (i, f) in files.iter().enumerate() {
+        reader.begin_file(f.path);
+        let own = match g.group_of.get(i).copied().flatten() {
+            None => pass.first,
+            Some(gi) if pass.read.contains(&gi) => {
+                owner.get(gi).map(String::as_str) == Some(pass.account)
+            }
+            Some(_) => {
+                // Not read: only the AWS managed policies first given here.
+                if let Some(records) = ix.managed_records.get(&i) {
+                    scratch.begin_input(f.path, FORMAT, String::new(), 0);
+                    for (path, record) in records {
+                        if let Ok(o) = Obj::new(record, path.clone()) {
+                            let _ = reader.read_managed(&o, &mut scratch);
                         }
                     }
-                    continue;
                 }
-            };
-            owned.insert(f.path, own);
-            let into: &mut EstateBuilder = if own {
-                out.select_input(f.path);
-                out
-            } else {
-                scratch.begin_input(f.path, FORMAT, String::new(), 0);
-                &mut scratch
-            };
-            if let Err(e) = reader.read_file(f.path, f.bytes, into) {
-                into.file_error(&e);
+                continue;
             }
+        };
+        counted.insert(f.path, own);
+        let into: &mut EstateBuilder = if own {
+            out.select_input(f.path);
+            out
+        } else {
+            scratch.begin_input(f.path, FORMAT, String::new(), 0);
+            &mut scratch
+        };
+        if let Err(e) = reader.read_file(f.path, f.bytes, into) {
+            into.file_error(&e);
         }
-        reader.set_globals(&globals);
-        reading += r0.elapsed();
-        reader.finish_pass(out, account.clone(), is_first, |f| owned.get(f).copied());
     }
+    reader.set_globals(&ix.globals);
+    reader.finish_pass(out, pass.account.to_string(), pass.first, |f| {
+        counted.get(f).copied()
+    });
+}
+
+/// Reads `files` one account at a time into `out` (module doc); with
+/// `always` false, files of one account (or none) and dense organisations
+/// are read whole, which reads each file once.
+pub(crate) fn read_by_account(files: &[InputFile<'_>], out: &mut EstateBuilder, always: bool) {
+    let mut g = group_files(files);
+    if g.groups.len() <= 1 && !always {
+        return read_all(files, out, false);
+    }
+    for f in files {
+        out.begin_input(f.path, FORMAT, f.sha256.to_string(), f.bytes.len() as u64);
+    }
+    let t = std::time::Instant::now();
+    let timings = std::env::var_os("BLASTGRAPH_AWS_TIMINGS").is_some();
+    let ix = index(files, &mut g.groups);
     if timings {
-        eprintln!(
-            "aws org passes: {:?} (reading {reading:?}, {groups_read} groups)",
-            t.elapsed()
-        );
+        eprintln!("aws org index: {:?}", t.elapsed());
+    }
+    let plan = plan(&g);
+    let sizes: Vec<u64> = g
+        .groups
+        .iter()
+        .map(|group| {
+            group
+                .files
+                .iter()
+                .filter_map(|&i| files.get(i))
+                .map(|f| f.bytes.len() as u64)
+                .sum()
+        })
+        .collect();
+    if plan.is_empty() || (!always && is_dense(plan.iter().map(|(_, read)| read), &sizes)) {
+        if timings {
+            eprintln!("aws org: the passes would read most accounts each: read whole");
+        }
+        let mut reader = Reader::new();
+        read_files(&mut reader, files, out, |_| Some(true));
+        reader.finish(out, false);
+        return;
+    }
+    let owner = owners(&g);
+    for (n, (account, read)) in plan.iter().enumerate() {
+        let pass = Pass {
+            account,
+            first: n == 0,
+            read,
+        };
+        run_pass(files, &g, &ix, &owner, &pass, out);
+        if timings {
+            eprintln!("aws org pass {account}: {:?}", t.elapsed());
+        }
     }
 }
 
-/// The account named by each group index.
-fn by_account_names(by_account: &HashMap<String, usize>, n: usize) -> Vec<Option<String>> {
-    let mut names = vec![None; n];
-    for (a, &g) in by_account {
-        if let Some(slot) = names.get_mut(g) {
-            *slot = Some(a.clone());
-        }
-    }
-    names
+/// Whether the passes (the groups each reads) would read more than
+/// [`DENSE`] times the bytes of the groups (`sizes`).
+fn is_dense<'a>(passes: impl Iterator<Item = &'a BTreeSet<usize>>, sizes: &[u64]) -> bool {
+    let total: u64 = sizes.iter().sum();
+    let planned: u64 = passes
+        .flat_map(|read| read.iter().filter_map(|&g| sizes.get(g)))
+        .sum();
+    planned > DENSE * total
 }
 
 /// Reads into `reader` the files `which` selects (`Some(counted)`), every
@@ -460,4 +562,47 @@ fn record_index(path: &str) -> Option<usize> {
         .strip_suffix(']')?
         .parse()
         .ok()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn an_organisation_is_read_by_account_unless_each_pass_would_read_most_of_it() {
+        let sizes = vec![100; 10];
+        // A ring: each account reads itself and the one before.
+        let ring: Vec<BTreeSet<usize>> = (0..10).map(|i| [i, (i + 9) % 10].into()).collect();
+        assert!(!is_dense(ring.iter(), &sizes));
+        // Every account exposes something to anyone: each pass reads all.
+        let all: Vec<BTreeSet<usize>> = (0..10).map(|_| (0..10).collect()).collect();
+        assert!(is_dense(all.iter(), &sizes));
+        // One account of ten that everyone reads (a hub) is not dense.
+        let hub: Vec<BTreeSet<usize>> = (0..10).map(|i| [i, 0].into()).collect();
+        assert!(!is_dense(hub.iter(), &sizes));
+    }
+
+    #[test]
+    fn a_file_belongs_to_its_layout_folder_or_its_first_iam_account() {
+        assert_eq!(
+            file_account("snap/111122223333/us-east-1/sqs/list-queues.json", b"{}").as_deref(),
+            Some("111122223333")
+        );
+        assert_eq!(
+            file_account("snap/organizations/list-accounts.json", b"{}"),
+            None
+        );
+        let details = br#"{"Policies": [{"Arn": "arn:aws:iam::aws:policy/ReadOnlyAccess"}],
+            "RoleDetailList": [{"Arn": "arn:aws:iam::444455556666:role/x"}]}"#;
+        assert_eq!(
+            file_account("any.json", details).as_deref(),
+            Some("444455556666")
+        );
+        assert_eq!(file_account("any.json", b"{\"RoleDetailList\": []}"), None);
+        assert_eq!(
+            arn_account("arn:aws:kms:us-east-1:777788889999:key/k"),
+            Some("777788889999")
+        );
+        assert_eq!(arn_account("AROAEXAMPLE"), None);
+    }
 }

@@ -4,6 +4,12 @@ use std::process::ExitCode;
 
 use clap::Parser;
 
+/// mimalloc: glibc's allocator slows as the heap fragments, which an
+/// organisation read one account at a time (a reader built and dropped per
+/// account while the estate grows) made quadratic (docs/org-ingest.md).
+#[global_allocator]
+static ALLOCATOR: mimalloc::MiMalloc = mimalloc::MiMalloc;
+
 fn main() -> ExitCode {
     let cli = blastgraph_cli::args::Cli::parse();
     blastgraph_cli::term::setup();

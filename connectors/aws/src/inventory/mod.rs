@@ -871,7 +871,7 @@ impl Facts {
             let owners: Vec<String> = if r.account.is_empty() {
                 r.attrs
                     .tags
-                    .get("aws:listed_by")
+                    .get(LISTED_BY)
                     .map(|a| a.split(',').map(str::to_string).collect())
                     .unwrap_or_default()
             } else {
@@ -1189,14 +1189,21 @@ impl Inventory {
         if let Some(&ix) = self.by_arn.get(arn)
             && let Some(r) = self.resources.get_mut(ix)
         {
-            let e = r.attrs.tags.entry("aws:listed_by".into()).or_default();
-            if !e.split(',').any(|a| a == account) {
-                if !e.is_empty() {
-                    e.push(',');
-                }
-                e.push_str(account);
-            }
+            add_lister(r.attrs.tags.entry(LISTED_BY.into()).or_default(), account);
         }
+    }
+}
+
+/// The tag of a foundation model that lists the accounts listing it.
+pub(crate) const LISTED_BY: &str = "aws:listed_by";
+
+/// Adds `account` to a comma-separated list of listing accounts.
+pub(crate) fn add_lister(list: &mut String, account: &str) {
+    if !list.split(',').any(|a| a == account) {
+        if !list.is_empty() {
+            list.push(',');
+        }
+        list.push_str(account);
     }
 }
 

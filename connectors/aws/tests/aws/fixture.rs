@@ -1,22 +1,26 @@
 //! The one fixture builder of the AWS tests: statements, policy documents,
 //! the negative twins, ingest of a raw snapshot built in memory.
 
-use blastgraph_connector_aws::{AwsAuthDetailsConnector, ReadByAccount};
+use blastgraph_connector_aws::{AwsAuthDetailsConnector, ReadByAccount, ReadWhole};
 use blastgraph_model::{EdgeKind, Estate};
 use serde_json::{Value, json};
 
 /// Reads JSON files (path, content) together with `ingest_all`, as
-/// `blastgraph --input DIR` does with a raw snapshot. Every case is also
-/// read one account at a time (`ReadByAccount`), which must give the same
-/// nodes, edges, diagnostics and input counts.
+/// `blastgraph --input DIR` does with a raw snapshot: every case whole
+/// (`ReadWhole`), one account at a time (`ReadByAccount`), and as the
+/// registered connector chooses, which must give the same nodes, edges,
+/// diagnostics and input counts.
 pub fn ingest_json(files: &[(String, Value)]) -> Estate {
     let bytes: Vec<(String, Vec<u8>)> = files
         .iter()
         .map(|(p, v)| (p.clone(), serde_json::to_vec_pretty(v).expect("JSON")))
         .collect();
-    let whole = blastgraph_gen::bench::ingest(&AwsAuthDetailsConnector, &bytes).0;
+    let whole = blastgraph_gen::bench::ingest(&ReadWhole, &bytes).0;
     let read_by_account = blastgraph_gen::bench::ingest(&ReadByAccount, &bytes).0;
     assert_same_facts(&whole, &read_by_account);
+    // The registered connector: one of the two, by the accounts given.
+    let default = blastgraph_gen::bench::ingest(&AwsAuthDetailsConnector, &bytes).0;
+    assert_same_facts(&whole, &default);
     whole
 }
 

@@ -1159,7 +1159,7 @@ fn the_demo_organisation_gives_the_same_facts_one_account_at_a_time() {
     let root = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("../../crates/cli/demo/aws");
     let files = files_under(&root);
     assert!(files.len() > 20, "{} files", files.len());
-    let whole = blastgraph_gen::bench::ingest(&AwsAuthDetailsConnector, &files).0;
+    let whole = blastgraph_gen::bench::ingest(&blastgraph_connector_aws::ReadWhole, &files).0;
     assert!(whole.edges.len() > 30, "{} edges", whole.edges.len());
     // Two accounts, with edges across them.
     let accounts: std::collections::BTreeSet<&str> = whole

@@ -33,7 +33,7 @@ impl Reader {
                     if foundation {
                         r.attrs
                             .tags
-                            .insert("aws:listed_by".into(), account.to_string());
+                            .insert(crate::inventory::LISTED_BY.into(), account.to_string());
                         s.facts
                             .inv
                             .seen
