@@ -1002,14 +1002,7 @@ impl Facts {
                 .into_iter()
                 .collect();
             if !missing.is_empty() {
-                if let Some(f) = self
-                    .idents
-                    .iter()
-                    .find(|i| &i.account == account)
-                    .and_then(|i| self.files.get(i.file))
-                {
-                    out.select_input(f);
-                }
+                self.select_first_identity_file(account, out);
                 out.warning_code(
                     blastgraph_model::Code::NotCollected,
                     "$",
@@ -1027,19 +1020,25 @@ impl Facts {
             && !self.inv.org.read
             && self.accounts.len() > 1
         {
-            if let Some(f) = self
-                .idents
-                .iter()
-                .find(|i| &i.account == head)
-                .and_then(|i| self.files.get(i.file))
-            {
-                out.select_input(f);
-            }
+            self.select_first_identity_file(head, out);
             out.warning_code(
                 blastgraph_model::Code::NotCollected,
                 "organizations",
                 "no Organizations data: SCPs and RCPs are not applied (which may over-approximate)",
             );
+        }
+    }
+
+    /// Makes the file of `account`'s first identity the input that what
+    /// follows is reported against.
+    fn select_first_identity_file(&self, account: &str, out: &mut EstateBuilder) {
+        if let Some(f) = self
+            .idents
+            .iter()
+            .find(|i| i.account == account)
+            .and_then(|i| self.files.get(i.file))
+        {
+            out.select_input(f);
         }
     }
 
