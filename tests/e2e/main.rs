@@ -23,6 +23,9 @@
 //!   CSV formulas, interrupted writes, outputs inside inputs, no usable
 //!   input, blank and non-compromisable ids, closed pipes.
 //! - `readme`: the README's example commands run.
+//! - `shards`: `build --shard I/N` and `merge` give the unsharded build
+//!   (cross-account trusts and inspected credentials across parts); a
+//!   partial or mixed set of parts is refused.
 //! - `scenario_data`: the scenarios of `tests/scenarios/` (input files, a
 //!   query file, the expected answers), run by one runner.
 #![expect(
@@ -41,6 +44,7 @@ mod readme;
 mod report;
 mod scenario_data;
 mod scenarios;
+mod shards;
 mod snapshots;
 
 use clap::Parser;

@@ -145,7 +145,25 @@ impl Connector for AwsAuthDetailsConnector {
     /// exposes to the others (`org`, docs/org-ingest.md), which holds one
     /// account and what it depends on instead of all of them.
     fn ingest_all(&self, files: &[InputFile<'_>], out: &mut EstateBuilder) {
-        org::read_by_account(files, out, false);
+        org::read_by_account(files, out, org::Select::Auto);
+    }
+
+    /// One unit per account (its layout folder, or the account of an
+    /// authorization-details file's first IAM ARN).
+    fn units(&self, files: &[InputFile<'_>]) -> Vec<(String, u64)> {
+        org::units(files)
+    }
+
+    /// The passes of the kept accounts (docs/org-ingest.md): each reads
+    /// what other accounts expose to it, so the parts together hold every
+    /// cross-account edge.
+    fn ingest_units(
+        &self,
+        files: &[InputFile<'_>],
+        out: &mut EstateBuilder,
+        keep: &dyn Fn(&str) -> bool,
+    ) {
+        org::read_by_account(files, out, org::Select::Units(keep));
     }
 }
 
@@ -196,7 +214,7 @@ impl Connector for ReadByAccount {
     }
 
     fn ingest_all(&self, files: &[InputFile<'_>], out: &mut EstateBuilder) {
-        org::read_by_account(files, out, true);
+        org::read_by_account(files, out, org::Select::Always);
     }
 }
 

@@ -442,13 +442,90 @@ fn run_pass(
     });
 }
 
-/// Reads `files` one account at a time into `out` (module doc); with
-/// `always` false, files of one account (or none) and dense organisations
-/// are read whole, which reads each file once.
-pub(crate) fn read_by_account(files: &[InputFile<'_>], out: &mut EstateBuilder, always: bool) {
+/// How [`read_by_account`] reads.
+#[derive(Clone, Copy)]
+pub(crate) enum Select<'a> {
+    /// Files of one account (or none) and dense organisations whole,
+    /// which reads each file once; else one account at a time.
+    Auto,
+    /// One account at a time, always (the tests' comparison).
+    Always,
+    /// One shard of a sharded build: the passes of the accounts whose
+    /// unit ([`units`]) it keeps; a single account's files whole, when it
+    /// keeps `""`.
+    Units(&'a dyn Fn(&str) -> bool),
+}
+
+/// The units of a sharded build: one per account that has files, with
+/// their bytes; `""`, every file, when there is one account or none.
+pub(crate) fn units(files: &[InputFile<'_>]) -> Vec<(String, u64)> {
+    let g = group_files(files);
+    if g.groups.len() <= 1 {
+        return vec![(
+            String::new(),
+            files.iter().map(|f| f.bytes.len() as u64).sum(),
+        )];
+    }
+    let mut units: Vec<(String, u64)> = g
+        .by_account
+        .iter()
+        .map(|(account, &gi)| {
+            let bytes = g
+                .groups
+                .get(gi)
+                .map(|group| {
+                    group
+                        .files
+                        .iter()
+                        .filter_map(|&i| files.get(i))
+                        .map(|f| f.bytes.len() as u64)
+                        .sum()
+                })
+                .unwrap_or(0);
+            (account.clone(), bytes)
+        })
+        .collect();
+    units.sort();
+    units
+}
+
+/// The unit whose shard runs `account`'s pass: its own, or, for an
+/// account with no files (one whose keys or resources another account's
+/// files list), that of the first group that gives things of it.
+fn unit_of<'a>(g: &'a Grouping, account: &'a str) -> &'a str {
+    if g.by_account.contains_key(account) {
+        return account;
+    }
+    let Some(gi) = g
+        .groups
+        .iter()
+        .position(|group| group.accounts.contains(account))
+    else {
+        return "";
+    };
+    g.by_account
+        .iter()
+        .filter(|&(_, &i)| i == gi)
+        .map(|(a, _)| a.as_str())
+        .min()
+        .unwrap_or("")
+}
+
+/// Reads `files` one account at a time into `out` (module doc), or whole
+/// as `select` says.
+pub(crate) fn read_by_account(
+    files: &[InputFile<'_>],
+    out: &mut EstateBuilder,
+    select: Select<'_>,
+) {
     let mut g = group_files(files);
-    if g.groups.len() <= 1 && !always {
-        return read_all(files, out, false);
+    if g.groups.len() <= 1 {
+        match select {
+            Select::Auto => return read_all(files, out, false),
+            Select::Units(keep) if keep("") => return read_all(files, out, false),
+            Select::Units(_) => return,
+            Select::Always => {}
+        }
     }
     for f in files {
         out.begin_input(f.path, FORMAT, f.sha256.to_string(), f.bytes.len() as u64);
@@ -472,7 +549,8 @@ pub(crate) fn read_by_account(files: &[InputFile<'_>], out: &mut EstateBuilder, 
                 .sum()
         })
         .collect();
-    if plan.is_empty() || (!always && is_dense(plan.iter().map(|(_, read)| read), &sizes)) {
+    let auto = matches!(select, Select::Auto);
+    if plan.is_empty() || (auto && is_dense(plan.iter().map(|(_, read)| read), &sizes)) {
         if timings {
             eprintln!("aws org: the passes would read most accounts each: read whole");
         }
@@ -483,6 +561,12 @@ pub(crate) fn read_by_account(files: &[InputFile<'_>], out: &mut EstateBuilder, 
     }
     let owner = owners(&g);
     for (n, (account, read)) in plan.iter().enumerate() {
+        if let Select::Units(keep) = select
+            && !keep(unit_of(&g, account))
+        {
+            continue;
+        }
+        out.set_minor_order(n as u32);
         let pass = Pass {
             account,
             first: n == 0,

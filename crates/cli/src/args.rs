@@ -23,8 +23,11 @@ pub enum Command {
     /// Showcase on the embedded demo estate: riskiest identities and one
     /// blast radius with paths, and an HTML report of them.
     Demo(DemoArgs),
-    /// Read inputs and save the built graph as a snapshot folder.
+    /// Read inputs and save the built graph as a snapshot folder (or, with
+    /// `--shard I/N`, one part of it).
     Build(BuildArgs),
+    /// Join the parts of a sharded build into a snapshot folder.
+    Merge(MergeArgs),
     /// Everything reachable from compromised identities.
     Blast(BlastArgs),
     /// Every identity that can reach a node.
@@ -246,9 +249,31 @@ pub struct BuildArgs {
     /// Inputs.
     #[command(flatten)]
     pub input: InputArgs,
+    /// The snapshot folder to write (with `--shard`, the part folder).
+    #[arg(long, short, value_name = "DIR")]
+    pub output: PathBuf,
+    /// Read only the I-th of N shares of the inputs' units of work (AWS:
+    /// one per account; other providers: each whole) into a part folder,
+    /// for running a build as N jobs; `merge` joins the N parts into the
+    /// snapshot the unsharded build writes. Every shard is given the same
+    /// inputs: an account's pass reads what other accounts expose to it.
+    #[arg(long, value_name = "I/N", value_parser = parse_shard)]
+    pub shard: Option<blastgraph_analysis::Shard>,
+}
+
+/// `merge`
+#[derive(Debug, Args)]
+pub struct MergeArgs {
+    /// The N part folders of one sharded build (`build --shard I/N`),
+    /// each shard once.
+    #[arg(required = true, value_name = "PART")]
+    pub parts: Vec<PathBuf>,
     /// The snapshot folder to write.
     #[arg(long, short, value_name = "DIR")]
     pub output: PathBuf,
+    /// Do not print input warnings and errors (they are still counted in the manifest).
+    #[arg(long, short)]
+    pub quiet: bool,
 }
 
 /// `blast`

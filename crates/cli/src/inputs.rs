@@ -6,8 +6,10 @@ use std::path::{Path, PathBuf};
 use crate::term::{self, Work};
 use anyhow::{Context, Result, bail};
 use blastgraph_export::text::printable;
-use blastgraph_graph::{Graph, snapshot};
-use blastgraph_model::{Code, Edge, Estate, EstateBuilder, InputFile, Node, Provenance, Severity};
+use blastgraph_graph::{Graph, part, snapshot};
+use blastgraph_model::{
+    Code, Edge, Estate, EstateBuilder, InputFile, Node, Part, Provenance, Severity,
+};
 use sha2::{Digest, Sha256};
 
 use crate::args::InputArgs;
@@ -159,9 +161,9 @@ fn resolved(p: &Path) -> PathBuf {
 /// Refuses an output that is, or is inside, an input folder (its files
 /// would be read as inputs next time), or that contains an input (writing
 /// it would replace the input).
-pub fn check_output(inputs: &InputArgs, output: &Path) -> Result<()> {
+pub fn check_output(inputs: &[PathBuf], output: &Path) -> Result<()> {
     let out = resolved(output);
-    for i in &inputs.input {
+    for i in inputs {
         let inp = resolved(i);
         if out.starts_with(&inp) && inp.is_dir() {
             bail!(
@@ -197,28 +199,73 @@ pub fn ingest_files(files: &[(String, Vec<u8>)], b: &mut EstateBuilder) {
 
 /// [`ingest_files`] with another list of providers (tests).
 pub fn ingest_files_with(list: &[Entry], files: &[(String, Vec<u8>)], b: &mut EstateBuilder) {
+    ingest_shard_with(list, files, b, None);
+    // Across providers: a concrete subject joins the patterns others trust,
+    // and the credentials inspected values hold find their identities.
+    b.link_patterns();
+    b.resolve_credential_hints();
+}
+
+/// What one shard read ([`ingest_shard_with`]).
+pub struct ShardRead {
+    /// The units it read, as `provider:unit` (`provider` alone for a
+    /// provider read whole).
+    pub units: Vec<String>,
+    /// How many units the inputs have in all.
+    pub all_units: usize,
+    /// SHA-256 over every file's name and content hash, in order: the
+    /// parts of one build must have read the same inputs.
+    pub inputs_key: String,
+}
+
+/// Ingests `files` with the providers of `list`, each provider's files
+/// together; with a shard `(I, N)` (1-based), only the units of work
+/// ([`blastgraph_model::Connector::units`]) that fall to shard I (the
+/// largest first, each to the shard with the fewest bytes so far), and
+/// the files no provider reads only in shard 1. The steps across
+/// providers are left to the caller.
+pub fn ingest_shard_with(
+    list: &[Entry],
+    files: &[(String, Vec<u8>)],
+    b: &mut EstateBuilder,
+    shard: Option<(usize, usize)>,
+) -> ShardRead {
     let hashes: Vec<String> = files
         .iter()
         .map(|(_, bytes)| hex::encode(Sha256::digest(bytes)))
         .collect();
+    let mut key = Sha256::new();
+    for ((name, _), hash) in files.iter().zip(&hashes) {
+        key.update(name.as_bytes());
+        key.update([0]);
+        key.update(hash.as_bytes());
+        key.update([b'\n']);
+    }
+    let first_shard = shard.is_none_or(|(i, _)| i == 1);
     // Per provider (in order of first appearance): its files.
     let mut groups: Vec<(usize, Vec<InputFile<'_>>)> = Vec::new();
     for ((name, bytes), hash) in files.iter().zip(&hashes) {
         let unknown = |b: &mut EstateBuilder| {
             b.begin_input(name, "unknown", hash.clone(), bytes.len() as u64);
         };
-        if bytes.iter().all(u8::is_ascii_whitespace) {
-            unknown(b);
-            b.error_code(
-                Code::EmptyFile,
-                "line 1, column 1",
-                "the file is empty, expected a JSON document",
-            );
-            continue;
-        }
-        let c = match providers::detect(list, name, bytes) {
-            Detected::One(c) => c,
-            Detected::None => {
+        let detected = if bytes.iter().all(u8::is_ascii_whitespace) {
+            None
+        } else {
+            Some(providers::detect(list, name, bytes))
+        };
+        let c = match detected {
+            Some(Detected::One(c)) => c,
+            _ if !first_shard => continue,
+            None => {
+                unknown(b);
+                b.error_code(
+                    Code::EmptyFile,
+                    "line 1, column 1",
+                    "the file is empty, expected a JSON document",
+                );
+                continue;
+            }
+            Some(Detected::None) => {
                 unknown(b);
                 b.error_code(
                     Code::UnrecognisedFormat,
@@ -227,7 +274,7 @@ pub fn ingest_files_with(list: &[Entry], files: &[(String, Vec<u8>)], b: &mut Es
                 );
                 continue;
             }
-            Detected::Conflict(names) => {
+            Some(Detected::Conflict(names)) => {
                 unknown(b);
                 b.error_code(
                     Code::ClaimedTwice,
@@ -254,15 +301,76 @@ pub fn ingest_files_with(list: &[Entry], files: &[(String, Vec<u8>)], b: &mut Es
             None => groups.push((c, vec![file])),
         }
     }
-    for (c, group) in groups {
-        if let Some(e) = list.get(c) {
-            e.provider.connector.ingest_all(&group, b);
+    let label = |c: usize, unit: &str| {
+        let name = list.get(c).map_or("?", |e| e.provider.name);
+        if unit.is_empty() {
+            name.to_string()
+        } else {
+            format!("{name}:{unit}")
+        }
+    };
+    let mut read = ShardRead {
+        units: Vec::new(),
+        all_units: 0,
+        inputs_key: hex::encode(key.finalize()),
+    };
+    let Some((index, count)) = shard else {
+        for (rank, (c, group)) in groups.into_iter().enumerate() {
+            if let Some(e) = list.get(c) {
+                b.set_order(rank as u32, 0);
+                e.provider.connector.ingest_all(&group, b);
+                read.units.push(label(c, ""));
+            }
+        }
+        read.all_units = read.units.len();
+        return read;
+    };
+    let mut units: Vec<(u64, usize, String)> = Vec::new();
+    for (c, group) in &groups {
+        if let Some(e) = list.get(*c) {
+            for (unit, bytes) in e.provider.connector.units(group) {
+                units.push((bytes, *c, unit));
+            }
         }
     }
-    // Across providers: a concrete subject joins the patterns others trust,
-    // and the credentials inspected values hold find their identities.
-    b.link_patterns();
-    b.resolve_credential_hints();
+    read.all_units = units.len();
+    let to = assign_units(&mut units, count);
+    for (rank, (c, group)) in groups.iter().enumerate() {
+        let Some(e) = list.get(*c) else { continue };
+        b.set_order(rank as u32, 0);
+        let mine = |unit: &str| to.get(&(*c, unit.to_string())) == Some(&(index - 1));
+        e.provider.connector.ingest_units(group, b, &mine);
+    }
+    read.units = units
+        .iter()
+        .filter(|(_, c, unit)| to.get(&(*c, unit.clone())) == Some(&(index - 1)))
+        .map(|(_, c, unit)| label(*c, unit))
+        .collect();
+    read
+}
+
+/// The shard (0-based) of each unit `(bytes, provider, unit)`: the
+/// largest first, each to the shard with the fewest bytes so far (the
+/// lowest on a tie). Every shard computes the same from the same inputs.
+fn assign_units(
+    units: &mut [(u64, usize, String)],
+    count: usize,
+) -> std::collections::HashMap<(usize, String), usize> {
+    units.sort_by(|a, b| b.0.cmp(&a.0).then((a.1, &a.2).cmp(&(b.1, &b.2))));
+    let mut load = vec![0u64; count.max(1)];
+    let mut to = std::collections::HashMap::new();
+    for (bytes, c, unit) in units.iter() {
+        let shard = load
+            .iter()
+            .enumerate()
+            .min_by_key(|&(i, l)| (*l, i))
+            .map_or(0, |(i, _)| i);
+        if let Some(l) = load.get_mut(shard) {
+            *l += bytes;
+        }
+        to.insert((*c, unit.clone()), shard);
+    }
+    to
 }
 
 /// A graph as an estate again, to merge a snapshot with raw files.
@@ -324,63 +432,36 @@ pub fn load(args: &InputArgs, err: &mut dyn Write) -> Result<Graph> {
     } else {
         let mut b = EstateBuilder::new();
         b.set_inspect_values(args.inspect_secret_values);
-        let mut paths = Vec::new();
-        let mut not_read = Vec::new();
-        for path in &args.input {
-            if snapshot::is_snapshot(path) {
-                let g = snapshot::load(path)
-                    .with_context(|| format!("cannot load snapshot {}", path.display()))?;
-                b.begin_input(&path.display().to_string(), "snapshot", String::new(), 0);
-                estate_of(&g, &mut b);
-                continue;
-            }
-            files_under(path, &mut paths, &mut not_read);
+        let read = gather(args, err)?;
+        for path in &read.snapshots {
+            let g = snapshot::load(path)
+                .with_context(|| format!("cannot load snapshot {}", path.display()))?;
+            b.begin_input(&path.display().to_string(), "snapshot", String::new(), 0);
+            estate_of(&g, &mut b);
         }
-        let mut files = Vec::new();
-        let work = Work::bar(paths.len() as u64, "reading files");
-        let mut bytes_read = 0;
-        for f in paths {
-            work.inc(1);
-            match std::fs::read(&f) {
-                Ok(bytes) => {
-                    bytes_read += bytes.len();
-                    files.push((f.display().to_string(), bytes));
-                }
-                Err(e) => not_read.push(NotRead {
-                    path: f,
-                    reason: format!("cannot read: {e}"),
-                    on_purpose: false,
-                }),
-            }
-        }
-        work.done(
-            err,
-            &format!(": {} files, {:.1} MB", files.len(), bytes_read as f64 / 1e6),
-        );
         let work = Work::spinner("ingesting");
-        ingest_files(&files, &mut b);
-        drop(files);
+        ingest_files(&read.files, &mut b);
+        drop(read.files);
         work.done(err, "");
-        for n in not_read {
-            let path = n.path.display().to_string();
-            if n.on_purpose {
-                b.begin_input(&path, "skipped", String::new(), 0);
-                b.warning_code(Code::SkippedPath, "file", n.reason);
-            } else {
-                b.begin_input(&path, "unreadable", String::new(), 0);
-                b.error_code(Code::UnreadablePath, "file", n.reason);
-            }
-        }
+        record_not_read(&mut b, read.not_read);
         let estate: Estate = b.finish();
         let work = Work::spinner("building the graph");
         let g = Graph::build(estate);
         work.done(err, &graph_detail(&g));
         g
     };
-    if !args.quiet {
-        report_diagnostics(&graph, err);
+    check_usable(&graph, args.quiet, !args.input.is_empty(), err)?;
+    Ok(graph)
+}
+
+/// Reports the inputs' problems (unless quiet) and refuses a graph built
+/// from inputs none of which could be read.
+/// `given`: the inputs were the user's (the demo always is usable).
+pub fn check_usable(graph: &Graph, quiet: bool, given: bool, err: &mut dyn Write) -> Result<()> {
+    if !quiet {
+        report_diagnostics(graph, err);
     }
-    if !args.input.is_empty() && !usable(&graph) {
+    if given && !usable(graph) {
         bail!(
             "no usable input: none of the {} input{} could be read (see the problems above; \
              an empty result would hide them)",
@@ -392,7 +473,114 @@ pub fn load(args: &InputArgs, err: &mut dyn Write) -> Result<Graph> {
             }
         );
     }
-    Ok(graph)
+    Ok(())
+}
+
+/// The raw files of the inputs' paths (read), the snapshot folders among
+/// the paths, and what could not be read.
+struct Gathered {
+    files: Vec<(String, Vec<u8>)>,
+    snapshots: Vec<PathBuf>,
+    not_read: Vec<NotRead>,
+}
+
+fn gather(args: &InputArgs, err: &mut dyn Write) -> Result<Gathered> {
+    let mut paths = Vec::new();
+    let mut g = Gathered {
+        files: Vec::new(),
+        snapshots: Vec::new(),
+        not_read: Vec::new(),
+    };
+    for path in &args.input {
+        if part::is_part(path) {
+            let what = part::read_meta(path)
+                .map(|m| format!(" (shard {} of {})", m.shard.index, m.shard.count))
+                .unwrap_or_default();
+            bail!(
+                "{} is a part of a sharded build{what}: join the parts with `blastgraph merge`, then read the snapshot it writes",
+                path.display()
+            );
+        }
+        if snapshot::is_snapshot(path) {
+            g.snapshots.push(path.clone());
+            continue;
+        }
+        files_under(path, &mut paths, &mut g.not_read);
+    }
+    let work = Work::bar(paths.len() as u64, "reading files");
+    let mut bytes_read = 0;
+    for f in paths {
+        work.inc(1);
+        match std::fs::read(&f) {
+            Ok(bytes) => {
+                bytes_read += bytes.len();
+                g.files.push((f.display().to_string(), bytes));
+            }
+            Err(e) => g.not_read.push(NotRead {
+                path: f,
+                reason: format!("cannot read: {e}"),
+                on_purpose: false,
+            }),
+        }
+    }
+    work.done(
+        err,
+        &format!(
+            ": {} files, {:.1} MB",
+            g.files.len(),
+            bytes_read as f64 / 1e6
+        ),
+    );
+    Ok(g)
+}
+
+/// Records each path that was not read as an input of its own, with why.
+fn record_not_read(b: &mut EstateBuilder, not_read: Vec<NotRead>) {
+    for n in not_read {
+        let path = n.path.display().to_string();
+        if n.on_purpose {
+            b.begin_input(&path, "skipped", String::new(), 0);
+            b.warning_code(Code::SkippedPath, "file", n.reason);
+        } else {
+            b.begin_input(&path, "unreadable", String::new(), 0);
+            b.error_code(Code::UnreadablePath, "file", n.reason);
+        }
+    }
+}
+
+/// One shard `(I, N)` (1-based) of a sharded build
+/// ([`ingest_shard_with`]): its part, and what it read. Snapshots cannot
+/// be sharded; the paths that could not be read are said in shard 1.
+pub fn load_shard(
+    args: &InputArgs,
+    shard: (usize, usize),
+    err: &mut dyn Write,
+) -> Result<(Part, ShardRead)> {
+    let mut b = EstateBuilder::new();
+    b.set_inspect_values(args.inspect_secret_values);
+    let read = if args.input.is_empty() {
+        if !args.quiet {
+            term::note(err, "no --input given, using the embedded demo estate");
+        }
+        ingest_shard_with(PROVIDERS, &demo_files(), &mut b, Some(shard))
+    } else {
+        let g = gather(args, err)?;
+        if let Some(s) = g.snapshots.first() {
+            bail!(
+                "{} is a snapshot: a sharded build reads raw files (a snapshot is read whole by `build -i SNAPSHOT -i MERGED`)",
+                s.display()
+            );
+        }
+        let work = Work::spinner("ingesting");
+        let read = ingest_shard_with(PROVIDERS, &g.files, &mut b, Some(shard));
+        drop(g.files);
+        work.done(err, "");
+        if shard.0 == 1 {
+            record_not_read(&mut b, g.not_read);
+        }
+        read
+    };
+    Ok((b.into_part(), read))
 }
 
 /// Whether any input was read: a file a provider recognised and did not

@@ -28,6 +28,7 @@ pub fn run(cli: &Cli, out: &mut dyn Write, err: &mut dyn Write) -> Result<u8> {
     match &cli.command {
         Command::Demo(a) => demo::run(a, out, err),
         Command::Build(a) => build::run(a, out, err),
+        Command::Merge(a) => merge::run(a, out, err),
         Command::Blast(a) => blast::run(a, out, err),
         Command::WhoCan(a) => who_can::run(a, out, err),
         Command::Trace(a) => trace::run(a, out, err),

@@ -738,6 +738,37 @@ pub mod bench {
         (e, t.elapsed().as_secs_f64())
     }
 
+    /// [`ingest`] as a sharded build does it (`build --shard I/N`, then
+    /// `merge`): unit `k` of the connector's units in shard `k mod n`,
+    /// each shard into a part, the parts merged in reverse (the merge does
+    /// not depend on their order) and finished.
+    pub fn ingest_sharded(
+        connector: &dyn blastgraph_model::Connector,
+        files: &[(String, Vec<u8>)],
+        n: usize,
+    ) -> blastgraph_model::Estate {
+        let inputs = inputs(files);
+        let units = connector.units(&inputs);
+        let mut parts = Vec::new();
+        for shard in 0..n {
+            let keep = |u: &str| {
+                units
+                    .iter()
+                    .position(|(k, _)| k == u)
+                    .is_some_and(|k| k % n == shard)
+            };
+            let mut b = blastgraph_model::EstateBuilder::new();
+            connector.ingest_units(&inputs, &mut b, &keep);
+            parts.push(b.into_part());
+        }
+        let mut merged = blastgraph_model::EstateBuilder::new();
+        for p in parts.into_iter().rev() {
+            merged.add_part(p);
+        }
+        merged.resolve_credential_hints();
+        merged.finish()
+    }
+
     /// The first `n` errors of an estate, one line each.
     pub fn first_errors(e: &blastgraph_model::Estate, n: usize) -> Vec<String> {
         e.diagnostics

@@ -29,6 +29,7 @@ use blastgraph_model::{
 use hashbrown::HashTable;
 use serde::{Deserialize, Serialize};
 
+pub mod part;
 mod raw;
 mod section;
 pub mod snapshot;

@@ -73,7 +73,7 @@ pub fn is_snapshot(dir: &Path) -> bool {
     dir.is_dir() && dir.join("manifest.json").is_file() && dir.join("nodes.parquet").is_file()
 }
 
-fn pq_err(path: &Path) -> impl Fn(PolarsError) -> SnapshotError + '_ {
+pub(crate) fn pq_err(path: &Path) -> impl Fn(PolarsError) -> SnapshotError + '_ {
     move |e| SnapshotError::Parquet {
         path: path.to_path_buf(),
         message: e.to_string(),
@@ -134,7 +134,10 @@ pub fn write_edges_parquet<W: std::io::Write>(
     Ok(())
 }
 
-fn read_parquet(path: &Path, columns: Option<&[&str]>) -> Result<DataFrame, SnapshotError> {
+pub(crate) fn read_parquet(
+    path: &Path,
+    columns: Option<&[&str]>,
+) -> Result<DataFrame, SnapshotError> {
     let file = File::open(path).map_err(|source| SnapshotError::Io {
         path: path.to_path_buf(),
         source,
@@ -149,46 +152,51 @@ fn read_parquet(path: &Path, columns: Option<&[&str]>) -> Result<DataFrame, Snap
 /// The nodes table of a graph.
 pub fn nodes_frame(g: &Graph) -> Result<DataFrame, PolarsError> {
     let n = g.node_count() as u32;
-    let nodes: Vec<_> = (0..n).map(|i| g.node(i)).collect();
+    let nodes: Vec<NodeCols<'_>> = (0..n)
+        .map(|i| {
+            let r = g.node(i);
+            (r.id, r.name, r.provider, r.kind, r.class, r.attrs)
+        })
+        .collect();
+    let mut columns = vec![Column::new("idx".into(), (0..n).collect::<Vec<u32>>())];
+    columns.extend(node_columns(&nodes));
+    DataFrame::new(nodes.len(), columns)
+}
+
+/// One node's fields as the nodes table has them: id, name, provider,
+/// kind, class, attributes.
+pub(crate) type NodeCols<'a> = (&'a str, &'a str, &'a str, &'a str, Class, &'a Attributes);
+
+/// The columns of the nodes table after `idx`.
+pub(crate) fn node_columns(nodes: &[NodeCols<'_>]) -> Vec<Column> {
     let opt = |f: fn(&Attributes) -> &Option<String>| -> Vec<Option<&str>> {
-        nodes.iter().map(|r| f(r.attrs).as_deref()).collect()
+        nodes.iter().map(|r| f(r.5).as_deref()).collect()
     };
     let tags: Vec<Option<String>> = nodes
         .iter()
         .map(|r| {
-            (!r.attrs.tags.is_empty())
-                .then(|| serde_json::to_string(&r.attrs.tags).unwrap_or_default())
+            (!r.5.tags.is_empty()).then(|| serde_json::to_string(&r.5.tags).unwrap_or_default())
         })
         .collect();
-    DataFrame::new(
-        nodes.len(),
-        vec![
-            Column::new("idx".into(), (0..n).collect::<Vec<u32>>()),
-            Column::new("id".into(), nodes.iter().map(|r| r.id).collect::<Vec<_>>()),
-            Column::new(
-                "name".into(),
-                nodes.iter().map(|r| r.name).collect::<Vec<_>>(),
-            ),
-            Column::new(
-                "provider".into(),
-                nodes.iter().map(|r| r.provider).collect::<Vec<_>>(),
-            ),
-            Column::new(
-                "kind".into(),
-                nodes.iter().map(|r| r.kind).collect::<Vec<_>>(),
-            ),
-            Column::new(
-                "class".into(),
-                nodes.iter().map(|r| r.class.as_str()).collect::<Vec<_>>(),
-            ),
-            Column::new("owner".into(), opt(|a| &a.owner)),
-            Column::new("environment".into(), opt(|a| &a.environment)),
-            Column::new("created".into(), opt(|a| &a.created)),
-            Column::new("last_used".into(), opt(|a| &a.last_used)),
-            Column::new("expires".into(), opt(|a| &a.expires)),
-            Column::new("tags".into(), tags),
-        ],
-    )
+    vec![
+        Column::new("id".into(), nodes.iter().map(|r| r.0).collect::<Vec<_>>()),
+        Column::new("name".into(), nodes.iter().map(|r| r.1).collect::<Vec<_>>()),
+        Column::new(
+            "provider".into(),
+            nodes.iter().map(|r| r.2).collect::<Vec<_>>(),
+        ),
+        Column::new("kind".into(), nodes.iter().map(|r| r.3).collect::<Vec<_>>()),
+        Column::new(
+            "class".into(),
+            nodes.iter().map(|r| r.4.as_str()).collect::<Vec<_>>(),
+        ),
+        Column::new("owner".into(), opt(|a| &a.owner)),
+        Column::new("environment".into(), opt(|a| &a.environment)),
+        Column::new("created".into(), opt(|a| &a.created)),
+        Column::new("last_used".into(), opt(|a| &a.last_used)),
+        Column::new("expires".into(), opt(|a| &a.expires)),
+        Column::new("tags".into(), tags),
+    ]
 }
 
 /// The edges table of a graph. With `derived_ids`, the `id` column holds
@@ -279,25 +287,37 @@ pub fn edges_frame_of(
 
 /// Saves a graph as a snapshot folder (created if missing).
 pub fn save(g: &Graph, dir: &Path) -> Result<(), SnapshotError> {
+    replace_folder(dir, is_snapshot, "a snapshot folder", |tmp| {
+        write_into(g, tmp)
+    })
+}
+
+/// Writes a folder of ours (`ours` tells one, `what` names it): written
+/// beside the target by `write`, then swapped in, so that an interrupted
+/// save leaves the old folder whole and no file of it survives in the
+/// new. A folder that is neither ours nor empty is not replaced.
+pub(crate) fn replace_folder(
+    dir: &Path,
+    ours: fn(&Path) -> bool,
+    what: &str,
+    write: impl FnOnce(&Path) -> Result<(), SnapshotError>,
+) -> Result<(), SnapshotError> {
     let io = |path: &Path| {
         let path = path.to_path_buf();
         move |source| SnapshotError::Io { path, source }
     };
-    // A folder that is neither a snapshot nor empty is not ours to replace.
-    if dir.exists() && !is_snapshot(dir) {
+    if dir.exists() && !ours(dir) {
         let empty = dir.is_dir() && std::fs::read_dir(dir).map_err(io(dir))?.next().is_none();
         if !empty {
             return Err(SnapshotError::Io {
                 path: dir.to_path_buf(),
                 source: std::io::Error::new(
                     std::io::ErrorKind::AlreadyExists,
-                    "exists and is not a snapshot folder; refusing to replace it",
+                    format!("exists and is not {what}; refusing to replace it"),
                 ),
             });
         }
     }
-    // Written beside the target, then swapped in: an interrupted save
-    // leaves the old snapshot whole, and no file of it survives in the new.
     let parent = match dir.parent() {
         Some(p) if !p.as_os_str().is_empty() => p.to_path_buf(),
         _ => PathBuf::from("."),
@@ -311,7 +331,7 @@ pub fn save(g: &Graph, dir: &Path) -> Result<(), SnapshotError> {
     let old = parent.join(format!(".{base}.old-{}", std::process::id()));
     let _ = std::fs::remove_dir_all(&tmp);
     std::fs::create_dir_all(&tmp).map_err(io(&tmp))?;
-    if let Err(e) = write_into(g, &tmp) {
+    if let Err(e) = write(&tmp) {
         let _ = std::fs::remove_dir_all(&tmp);
         return Err(e);
     }
@@ -397,34 +417,34 @@ fn write_section(g: &Graph, dir: &Path) -> Result<(), SnapshotError> {
     })
 }
 
-struct Cols<'a> {
-    path: &'a Path,
-    df: &'a DataFrame,
+pub(crate) struct Cols<'a> {
+    pub(crate) path: &'a Path,
+    pub(crate) df: &'a DataFrame,
 }
 
 impl<'a> Cols<'a> {
-    fn err(&self, column: &str, message: String) -> SnapshotError {
+    pub(crate) fn err(&self, column: &str, message: String) -> SnapshotError {
         SnapshotError::Column {
             path: self.path.to_path_buf(),
             column: column.to_string(),
             message,
         }
     }
-    fn str(&self, name: &str) -> Result<&'a StringChunked, SnapshotError> {
+    pub(crate) fn str(&self, name: &str) -> Result<&'a StringChunked, SnapshotError> {
         self.df
             .column(name)
             .map_err(|e| self.err(name, e.to_string()))?
             .str()
             .map_err(|e| self.err(name, format!("expected a string column: {e}")))
     }
-    fn u32(&self, name: &str) -> Result<&'a UInt32Chunked, SnapshotError> {
+    pub(crate) fn u32(&self, name: &str) -> Result<&'a UInt32Chunked, SnapshotError> {
         self.df
             .column(name)
             .map_err(|e| self.err(name, e.to_string()))?
             .u32()
             .map_err(|e| self.err(name, format!("expected a u32 column: {e}")))
     }
-    fn bool(&self, name: &str) -> Result<&'a BooleanChunked, SnapshotError> {
+    pub(crate) fn bool(&self, name: &str) -> Result<&'a BooleanChunked, SnapshotError> {
         self.df
             .column(name)
             .map_err(|e| self.err(name, e.to_string()))?

@@ -149,16 +149,42 @@ pub trait Connector: Sync {
     /// reading it, and may attribute later records to a file with
     /// [`EstateBuilder::select_input`].
     fn ingest_all(&self, files: &[InputFile<'_>], out: &mut EstateBuilder) {
-        for f in files {
-            out.begin_input(
-                f.path,
-                self.name(),
-                f.sha256.to_string(),
-                f.bytes.len() as u64,
-            );
-            if let Err(e) = self.ingest(f.path, f.bytes, out) {
-                out.file_error(&e);
-            }
+        ingest_each(self, files, out);
+    }
+
+    /// The units of work a sharded build (`build --shard`) divides this
+    /// connector's files into, each with its size in bytes: every unit is
+    /// read by exactly one shard. The default is one unit, `""`, of every
+    /// file; AWS has one per account.
+    fn units(&self, files: &[InputFile<'_>]) -> Vec<(String, u64)> {
+        vec![(
+            String::new(),
+            files.iter().map(|f| f.bytes.len() as u64).sum(),
+        )]
+    }
+
+    /// Reads the units of [`Connector::units`] that `keep` selects, into a
+    /// part ([`EstateBuilder::into_part`]): the edges, nodes and problems
+    /// of those units only, which the parts of the other units complete.
+    /// The default reads every file when it keeps `""`.
+    fn ingest_units(
+        &self,
+        files: &[InputFile<'_>],
+        out: &mut EstateBuilder,
+        keep: &dyn Fn(&str) -> bool,
+    ) {
+        if keep("") {
+            self.ingest_all(files, out);
+        }
+    }
+}
+
+/// [`Connector::ingest_all`]'s default: each file alone, in order.
+fn ingest_each<C: Connector + ?Sized>(c: &C, files: &[InputFile<'_>], out: &mut EstateBuilder) {
+    for f in files {
+        out.begin_input(f.path, c.name(), f.sha256.to_string(), f.bytes.len() as u64);
+        if let Err(e) = c.ingest(f.path, f.bytes, out) {
+            out.file_error(&e);
         }
     }
 }
@@ -211,6 +237,36 @@ pub struct EstateBuilder {
     inspect_values: bool,
     /// What inspected values showed, placed once every input is read.
     hints: Vec<CredentialHint>,
+    /// The place in the reading order of what is read now
+    /// ([`EstateBuilder::set_order`]).
+    order: u64,
+    /// The order each node was first added in (parallel to `nodes`): at a
+    /// merge of parts, the node of the earliest order is the one the
+    /// unsharded build keeps.
+    node_order: Vec<u64>,
+}
+
+/// One shard's part of a sharded build ([`EstateBuilder::into_part`]):
+/// what its units gave, before the steps that need every part.
+#[derive(Debug, Default)]
+pub struct Part {
+    /// Its nodes, ids unique within the part.
+    pub nodes: Vec<Node>,
+    /// The input (position in `inputs`) each node counts for.
+    pub node_inputs: Vec<u32>,
+    /// The order each node was first added in ([`EstateBuilder::set_order`]).
+    pub node_orders: Vec<u64>,
+    /// Its edges, including those whose ends another part holds.
+    pub edges: EdgeTable,
+    /// The input each edge counts for.
+    pub edge_inputs: Vec<u32>,
+    /// Problems found in its inputs.
+    pub diagnostics: Vec<Diagnostic>,
+    /// The inputs it began; a file another part counts is here with no
+    /// records counted.
+    pub inputs: Vec<InputRecord>,
+    /// What inspected values held, placed at the merge.
+    pub hints: Vec<CredentialHint>,
 }
 
 /// A credential an inspected secret value holds, by what identifies it
@@ -551,6 +607,20 @@ impl EstateBuilder {
         }
     }
 
+    /// Says where in the unsharded reading order the records that follow
+    /// are: `major` the provider's place, `minor` the place within it (an
+    /// AWS account's pass). A sharded build reads out of that order; the
+    /// merge keeps, of a node several parts hold, the one of the earliest
+    /// order, as the unsharded build does.
+    pub fn set_order(&mut self, major: u32, minor: u32) {
+        self.order = (u64::from(major) << 32) | u64::from(minor);
+    }
+
+    /// [`EstateBuilder::set_order`] with the provider's place unchanged.
+    pub fn set_minor_order(&mut self, minor: u32) {
+        self.order = (self.order & !u64::from(u32::MAX)) | u64::from(minor);
+    }
+
     /// Whether a node with this id was added already.
     pub fn has_node(&self, id: &str) -> bool {
         self.index.contains_key(id)
@@ -577,6 +647,7 @@ impl EstateBuilder {
             Entry::Vacant(v) => {
                 v.insert((self.nodes.len(), input));
                 self.nodes.push(node);
+                self.node_order.push(self.order);
                 if let Some(i) = self.current() {
                     i.nodes += 1;
                 }
@@ -695,6 +766,160 @@ impl EstateBuilder {
         }
     }
 
+    /// The input edge `i` counts for.
+    fn edge_input(&self, i: usize) -> usize {
+        self.other_input
+            .get(&i)
+            .or_else(|| {
+                self.edges
+                    .rows()
+                    .get(i)
+                    .and_then(|r| self.edges.explanations().notes.get(r.note as usize))
+                    .and_then(|n| self.place_inputs.get(n[0] as usize))
+            })
+            .map_or(self.cur, |&p| p as usize)
+    }
+
+    /// What was read, as one shard's part of a sharded build: unlike
+    /// [`EstateBuilder::finish`], edges whose ends another part may hold
+    /// are kept, and the steps that need every part (patterns, credential
+    /// hints) are left to the merge ([`EstateBuilder::add_part_inputs`]
+    /// and its siblings). The redaction rule is applied as in `finish`.
+    pub fn into_part(mut self) -> Part {
+        let mut node_inputs = vec![0u32; self.nodes.len()];
+        for &(pos, input) in self.index.values() {
+            if let Some(slot) = node_inputs.get_mut(pos) {
+                *slot = input as u32;
+            }
+        }
+        let edge_inputs = (0..self.edges.len())
+            .map(|i| self.edge_input(i) as u32)
+            .collect();
+        redact_facts(&mut self.nodes, &mut self.diagnostics);
+        Part {
+            nodes: self.nodes,
+            node_inputs,
+            node_orders: self.node_order,
+            edges: self.edges,
+            edge_inputs,
+            diagnostics: self.diagnostics,
+            inputs: self.inputs,
+            hints: self.hints,
+        }
+    }
+
+    /// Merging parts: takes a part's input records and returns, for each,
+    /// its position here. An input several parts name is one record: its
+    /// skipped records and warnings are summed, its nodes and edges are
+    /// counted as they are added.
+    pub fn add_part_inputs(&mut self, inputs: Vec<InputRecord>) -> Vec<usize> {
+        let mut at = Vec::with_capacity(inputs.len());
+        for rec in inputs {
+            let i = match self.input_by_path.get(&rec.path) {
+                Some(&i) => {
+                    if let Some(mine) = self.inputs.get_mut(i) {
+                        mine.skipped += rec.skipped;
+                        mine.warnings += rec.warnings;
+                        if mine.sha256.is_empty() {
+                            mine.sha256 = rec.sha256;
+                            mine.bytes = rec.bytes;
+                        }
+                    }
+                    i
+                }
+                None => {
+                    self.begin_input(&rec.path, &rec.format, rec.sha256, rec.bytes);
+                    if let Some(mine) = self.current() {
+                        mine.skipped = rec.skipped;
+                        mine.warnings = rec.warnings;
+                    }
+                    self.cur
+                }
+            };
+            at.push(i);
+        }
+        at
+    }
+
+    /// Merging parts: a part's node, counted for input `input` (a position
+    /// [`EstateBuilder::add_part_inputs`] gave), first added at `order`.
+    /// Of a node several parts hold, the one of the earliest order is kept
+    /// and counted, its attributes filled from the others (the unsharded
+    /// build's first-come rule, whatever the order of the parts).
+    pub fn add_part_node(&mut self, node: Node, input: usize, order: u64) {
+        match self.index.entry(node.id.clone()) {
+            Entry::Occupied(mut e) => {
+                let (pos, old_input) = *e.get();
+                let (Some(existing), Some(old_order)) =
+                    (self.nodes.get_mut(pos), self.node_order.get_mut(pos))
+                else {
+                    return;
+                };
+                if order < *old_order {
+                    let old = std::mem::replace(existing, node);
+                    existing.attrs.fill_from(&old.attrs);
+                    *old_order = order;
+                    e.insert((pos, input));
+                    if let Some(rec) = self.inputs.get_mut(old_input) {
+                        rec.nodes = rec.nodes.saturating_sub(1);
+                    }
+                    if let Some(rec) = self.inputs.get_mut(input) {
+                        rec.nodes += 1;
+                    }
+                } else {
+                    existing.attrs.fill_from(&node.attrs);
+                }
+            }
+            Entry::Vacant(v) => {
+                v.insert((self.nodes.len(), input));
+                self.nodes.push(node);
+                self.node_order.push(order);
+                if let Some(rec) = self.inputs.get_mut(input) {
+                    rec.nodes += 1;
+                }
+            }
+        }
+    }
+
+    /// Merging parts: a part's edge, checked already, counted for `input`.
+    pub fn add_part_edge(&mut self, edge: &Edge, input: usize) {
+        let row = self.edges.push(edge);
+        let [place, _] = self
+            .edges
+            .explanations()
+            .notes
+            .get(row.note as usize)
+            .copied()
+            .unwrap_or_default();
+        self.count_edge(self.edges.len() - 1, place, input as u32);
+    }
+
+    /// Merging parts held in memory: [`EstateBuilder::add_part_inputs`],
+    /// then its nodes, edges, problems and hints (`blastgraph merge`
+    /// streams them from part folders instead).
+    pub fn add_part(&mut self, part: Part) {
+        let at = self.add_part_inputs(part.inputs);
+        let input = |i: u32| at.get(i as usize).copied().unwrap_or(0);
+        for ((node, i), order) in part
+            .nodes
+            .into_iter()
+            .zip(part.node_inputs)
+            .zip(part.node_orders)
+        {
+            self.add_part_node(node, input(i), order);
+        }
+        for (edge, &i) in part.edges.iter().zip(&part.edge_inputs) {
+            self.add_part_edge(&edge, input(i));
+        }
+        self.hints.extend(part.hints);
+        self.add_part_diagnostics(part.diagnostics);
+    }
+
+    /// Merging parts: a part's problems, counted in its input records already.
+    pub fn add_part_diagnostics(&mut self, diagnostics: Vec<Diagnostic>) {
+        self.diagnostics.extend(diagnostics);
+    }
+
     /// Drops edges whose ends are unknown (each one reported against the
     /// input that declared it) and returns the estate.
     pub fn finish(mut self) -> Estate {
@@ -724,17 +949,7 @@ impl EstateBuilder {
             let Some(edge) = self.edges.get(i) else {
                 continue;
             };
-            let input = self
-                .other_input
-                .get(&i)
-                .or_else(|| {
-                    self.edges
-                        .rows()
-                        .get(i)
-                        .and_then(|r| self.edges.explanations().notes.get(r.note as usize))
-                        .and_then(|n| self.place_inputs.get(n[0] as usize))
-                })
-                .map_or(self.cur, |&p| p as usize);
+            let input = self.edge_input(i);
             let missing: Vec<&str> = [edge.from.as_str(), edge.to.as_str()]
                 .into_iter()
                 .filter(|id| !self.index.contains_key(*id))

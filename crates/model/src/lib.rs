@@ -35,7 +35,7 @@ pub use call_status::CallStatus;
 pub use edges::{EdgeRow, EdgeTable, Explanations, Rows};
 pub use estate::{
     Code, Connector, CredentialHint, Diagnostic, Estate, EstateBuilder, IngestError, InputFile,
-    InputRecord, Severity,
+    InputRecord, Part, Severity,
 };
 pub use provider::Provider;
 pub use redact::{redact_tag, redact_text};

@@ -7,9 +7,9 @@ use serde_json::{Value, json};
 
 /// Reads JSON files (path, content) together with `ingest_all`, as
 /// `blastgraph --input DIR` does with a raw snapshot: every case whole
-/// (`ReadWhole`), one account at a time (`ReadByAccount`), and as the
-/// registered connector chooses, which must give the same nodes, edges,
-/// diagnostics and input counts.
+/// (`ReadWhole`), one account at a time (`ReadByAccount`), as the
+/// registered connector chooses, and in 2 and 3 shards merged, which must
+/// give the same nodes, edges, diagnostics and input counts.
 pub fn ingest_json(files: &[(String, Value)]) -> Estate {
     let bytes: Vec<(String, Vec<u8>)> = files
         .iter()
@@ -21,6 +21,12 @@ pub fn ingest_json(files: &[(String, Value)]) -> Estate {
     // The registered connector: one of the two, by the accounts given.
     let default = blastgraph_gen::bench::ingest(&AwsAuthDetailsConnector, &bytes).0;
     assert_same_facts(&whole, &default);
+    // A sharded build (`build --shard I/N`, then `merge`): the accounts'
+    // passes in 2 and 3 parts, merged.
+    for n in [2, 3] {
+        let merged = blastgraph_gen::bench::ingest_sharded(&AwsAuthDetailsConnector, &bytes, n);
+        assert_same_facts(&whole, &merged);
+    }
     whole
 }
 

@@ -3,13 +3,17 @@
 use std::io::Write;
 
 use anyhow::{Context, Result};
-use blastgraph_graph::snapshot;
+use blastgraph_graph::{part, snapshot};
 
 use crate::args::BuildArgs;
 
-/// Runs `build`: reads inputs and saves a snapshot folder.
+/// Runs `build`: reads inputs and saves a snapshot folder, or with
+/// `--shard` one part of it.
 pub fn run(args: &BuildArgs, out: &mut dyn Write, err: &mut dyn Write) -> Result<u8> {
-    crate::inputs::check_output(&args.input, &args.output)?;
+    crate::inputs::check_output(&args.input.input, &args.output)?;
+    if let Some(shard) = args.shard {
+        return run_shard(args, (shard.index + 1, shard.count), out, err);
+    }
     let g = crate::inputs::load(&args.input, err)?;
     let work = crate::term::Work::spinner(&format!("writing snapshot {}", args.output.display()));
     snapshot::save(&g, &args.output)
@@ -23,8 +27,54 @@ pub fn run(args: &BuildArgs, out: &mut dyn Write, err: &mut dyn Write) -> Result
         m.nodes,
         m.edges,
         m.inputs.len(),
-        if m.inputs.len() == 1 { "" } else { "s" },
+        plural(m.inputs.len()),
         m.skipped
+    )?;
+    Ok(0)
+}
+
+fn plural(n: usize) -> &'static str {
+    if n == 1 { "" } else { "s" }
+}
+
+/// One shard `(I, N)`: its units into a part folder.
+fn run_shard(
+    args: &BuildArgs,
+    (index, count): (usize, usize),
+    out: &mut dyn Write,
+    err: &mut dyn Write,
+) -> Result<u8> {
+    let (p, read) = crate::inputs::load_shard(&args.input, (index, count), err)?;
+    let meta = part::PartMeta {
+        format: part::FORMAT.into(),
+        format_version: part::FORMAT_VERSION,
+        tool_version: env!("CARGO_PKG_VERSION").into(),
+        shard: part::ShardNo { index, count },
+        inputs_key: read.inputs_key,
+        units: read.units,
+        nodes: p.nodes.len() as u64,
+        edges: p.edges.len() as u64,
+    };
+    let work = crate::term::Work::spinner(&format!("writing part {}", args.output.display()));
+    part::save(&p, &meta, &args.output)
+        .with_context(|| format!("cannot save part {}", args.output.display()))?;
+    work.done(err, "");
+    writeln!(
+        out,
+        "wrote part {index}/{count} {}: {} unit{} of {} ({}), {} nodes, {} edges, {} problem{}; join the {count} parts with `blastgraph merge`",
+        args.output.display(),
+        meta.units.len(),
+        plural(meta.units.len()),
+        read.all_units,
+        if meta.units.is_empty() {
+            "none: more shards than units".to_string()
+        } else {
+            meta.units.join(", ")
+        },
+        meta.nodes,
+        meta.edges,
+        p.diagnostics.len(),
+        plural(p.diagnostics.len()),
     )?;
     Ok(0)
 }

@@ -13,7 +13,7 @@ use crate::args::{ExportArgs, ExportTo};
 /// Runs `export`: writes `nodes`, `edges` and `rank` tables into a folder,
 /// or the whole graph as GraphML, BloodHound OpenGraph or Neo4j import CSV.
 pub fn run(args: &ExportArgs, out: &mut dyn Write, err: &mut dyn Write) -> Result<u8> {
-    crate::inputs::check_output(&args.input, &args.output)?;
+    crate::inputs::check_output(&args.input.input, &args.output)?;
     let g = crate::inputs::load(&args.input, err)?;
     std::fs::create_dir_all(&args.output)
         .with_context(|| format!("cannot create {}", args.output.display()))?;

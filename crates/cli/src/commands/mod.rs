@@ -6,6 +6,7 @@ pub mod collect;
 pub mod demo;
 pub mod export;
 pub mod gen_cmd;
+pub mod merge;
 pub mod rank;
 pub mod report;
 pub mod serve;

@@ -15,7 +15,7 @@ const RANK_TABS: usize = 10;
 
 /// Runs `report`.
 pub fn run(args: &ReportArgs, out: &mut dyn Write, err: &mut dyn Write) -> Result<u8> {
-    crate::inputs::check_output(&args.input, &args.output)?;
+    crate::inputs::check_output(&args.input.input, &args.output)?;
     let g = crate::inputs::load(&args.input, err)?;
     let starts = if args.compromise.is_empty() {
         Vec::new()
