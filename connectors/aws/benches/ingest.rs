@@ -15,7 +15,9 @@
 //! boundaries, admin groups, a group of everyone, MFA trusts, role chains)
 //! at 1,000 and `AWS_BENCH_IAM` principals (10,000; 0 skips it);
 //! `AWS_BENCH_WRITE=DIR` also writes those raw folders under DIR, for timing
-//! `blastgraph rank --input DIR/iam-heavy-N` as a whole process.
+//! `blastgraph rank --input DIR/iam-heavy-N` as a whole process, and the
+//! organisations of `AWS_BENCH_FULL_ORG` (`DIR/org-full-N`), for timing
+//! `blastgraph build` whole and in shards.
 //! `AWS_BENCH_DIGEST=1` adds a digest of the nodes and edges to each line
 //! (the same before and after a refactor); `AWS_BENCH_READ=whole` reads every
 //! file before emitting (`ReadWhole`) and `=by-account` one account at a
@@ -535,6 +537,12 @@ fn main() {
                 &org_account((i + 1) % n),
             ));
         }
+        blastgraph_gen::bench::announce(
+            &files,
+            std::time::Duration::ZERO,
+            "AWS_BENCH_WRITE",
+            &format!("org-full-{n}"),
+        );
         let (s, sum) = ingest(&files);
         println!(
             "aws ingest, organization of full-size accounts: accounts={n} roles_each={roles} resources_each={} s={s:.2} s_per_account={:.2} {sum}",
