@@ -473,20 +473,22 @@ pub(crate) fn units(files: &[InputFile<'_>]) -> Vec<(String, u64)> {
             let bytes = g
                 .groups
                 .get(gi)
-                .map(|group| {
-                    group
-                        .files
-                        .iter()
-                        .filter_map(|&i| files.get(i))
-                        .map(|f| f.bytes.len() as u64)
-                        .sum()
-                })
-                .unwrap_or(0);
+                .map_or(0, |group| group_bytes(group, files));
             (account.clone(), bytes)
         })
         .collect();
     units.sort();
     units
+}
+
+/// The bytes of a group's files.
+fn group_bytes(group: &Group, files: &[InputFile<'_>]) -> u64 {
+    group
+        .files
+        .iter()
+        .filter_map(|&i| files.get(i))
+        .map(|f| f.bytes.len() as u64)
+        .sum()
 }
 
 /// The unit whose shard runs `account`'s pass: its own, or, for an
@@ -540,14 +542,7 @@ pub(crate) fn read_by_account(
     let sizes: Vec<u64> = g
         .groups
         .iter()
-        .map(|group| {
-            group
-                .files
-                .iter()
-                .filter_map(|&i| files.get(i))
-                .map(|f| f.bytes.len() as u64)
-                .sum()
-        })
+        .map(|group| group_bytes(group, files))
         .collect();
     let auto = matches!(select, Select::Auto);
     if plan.is_empty() || (auto && is_dense(plan.iter().map(|(_, read)| read), &sizes)) {

@@ -689,6 +689,11 @@ impl EstateBuilder {
         } else {
             self.edges.push(&edge)
         };
+        self.count_pushed(row, input as u32);
+    }
+
+    /// Records the input the row just pushed counts for.
+    fn count_pushed(&mut self, row: crate::EdgeRow, input: u32) {
         let [place, _] = self
             .edges
             .explanations()
@@ -696,7 +701,7 @@ impl EstateBuilder {
             .get(row.note as usize)
             .copied()
             .unwrap_or_default();
-        self.count_edge(self.edges.len() - 1, place, input as u32);
+        self.count_edge(self.edges.len() - 1, place, input);
     }
 
     /// Adds a table of edges (filled elsewhere, e.g. in parallel), with the
@@ -884,14 +889,7 @@ impl EstateBuilder {
     /// Merging parts: a part's edge, checked already, counted for `input`.
     pub fn add_part_edge(&mut self, edge: &Edge, input: usize) {
         let row = self.edges.push(edge);
-        let [place, _] = self
-            .edges
-            .explanations()
-            .notes
-            .get(row.note as usize)
-            .copied()
-            .unwrap_or_default();
-        self.count_edge(self.edges.len() - 1, place, input as u32);
+        self.count_pushed(row, input as u32);
     }
 
     /// Merging parts held in memory: [`EstateBuilder::add_part_inputs`],

@@ -1,9 +1,10 @@
 //! `blastgraph build`
 
 use std::io::Write;
+use std::path::Path;
 
 use anyhow::{Context, Result};
-use blastgraph_graph::{part, snapshot};
+use blastgraph_graph::{Graph, part, snapshot};
 
 use crate::args::BuildArgs;
 
@@ -15,22 +16,35 @@ pub fn run(args: &BuildArgs, out: &mut dyn Write, err: &mut dyn Write) -> Result
         return run_shard(args, (shard.index + 1, shard.count), out, err);
     }
     let g = crate::inputs::load(&args.input, err)?;
-    let work = crate::term::Work::spinner(&format!("writing snapshot {}", args.output.display()));
-    snapshot::save(&g, &args.output)
-        .with_context(|| format!("cannot save snapshot {}", args.output.display()))?;
+    save_and_say(&g, &args.output, "", out, err)?;
+    Ok(0)
+}
+
+/// Saves a snapshot and says what it holds; `from` says where from, if
+/// more than its inputs (`3 parts of `).
+pub fn save_and_say(
+    g: &Graph,
+    output: &Path,
+    from: &str,
+    out: &mut dyn Write,
+    err: &mut dyn Write,
+) -> Result<()> {
+    let work = crate::term::Work::spinner(&format!("writing snapshot {}", output.display()));
+    snapshot::save(g, output)
+        .with_context(|| format!("cannot save snapshot {}", output.display()))?;
     work.done(err, "");
     let m = g.manifest();
     writeln!(
         out,
-        "wrote {}: {} nodes, {} edges from {} input{} ({} records skipped)",
-        args.output.display(),
+        "wrote {}: {} nodes, {} edges from {from}{} input{} ({} records skipped)",
+        output.display(),
         m.nodes,
         m.edges,
         m.inputs.len(),
         plural(m.inputs.len()),
         m.skipped
     )?;
-    Ok(0)
+    Ok(())
 }
 
 fn plural(n: usize) -> &'static str {

@@ -3,7 +3,7 @@
 use std::io::Write;
 
 use anyhow::{Context, Result, bail};
-use blastgraph_graph::{Graph, part, snapshot};
+use blastgraph_graph::{Graph, part};
 use blastgraph_model::EstateBuilder;
 
 use crate::args::MergeArgs;
@@ -33,22 +33,8 @@ pub fn run(args: &MergeArgs, out: &mut dyn Write, err: &mut dyn Write) -> Result
     let g = Graph::build(b.finish());
     work.done(err, "");
     crate::inputs::check_usable(&g, args.quiet, true, err)?;
-    let work = Work::spinner(&format!("writing snapshot {}", args.output.display()));
-    snapshot::save(&g, &args.output)
-        .with_context(|| format!("cannot save snapshot {}", args.output.display()))?;
-    work.done(err, "");
-    let m = g.manifest();
-    writeln!(
-        out,
-        "wrote {}: {} nodes, {} edges from {} parts of {} input{} ({} records skipped)",
-        args.output.display(),
-        m.nodes,
-        m.edges,
-        metas.len(),
-        m.inputs.len(),
-        if m.inputs.len() == 1 { "" } else { "s" },
-        m.skipped
-    )?;
+    let from = format!("{} parts of ", metas.len());
+    super::build::save_and_say(&g, &args.output, &from, out, err)?;
     Ok(0)
 }
 
