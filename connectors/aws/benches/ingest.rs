@@ -51,7 +51,7 @@ const TEAMS: [&str; 8] = [
 fn policy_doc(rng: &mut Rng, i: usize, a: &str) -> String {
     let team = TEAMS[i % TEAMS.len()];
     let mut stmts = vec![format!(
-        r#"{{"Effect":"Allow","Action":["s3:GetObject","s3:PutObject"],"Resource":"arn:aws:s3:::{team}-data-{}/*"}}"#,
+        r#"{{"Effect":"Allow","Action":["s3:GetObject","s3:PutObject"],"Resource":"arn:aws:s3:::{team}-data-{}-{a}/*"}}"#,
         rng.below(500)
     )];
     match rng.below(20) {
@@ -184,7 +184,7 @@ fn iam_heavy_account(principals: usize, a: &str) -> String {
             // Wide assume.
             123..=222 => format!(r#"{{"Effect":"Allow","Action":"sts:AssumeRole","Resource":"arn:aws:iam::{a}:role/*"}}"#),
             _ => format!(
-                r#"{{"Effect":"Allow","Action":["s3:GetObject","s3:PutObject","dynamodb:Query","secretsmanager:GetSecretValue"],"Resource":["arn:aws:s3:::{team}-data-{k}/*","arn:aws:dynamodb:us-east-1:{a}:table/{team}-t{k}","arn:aws:secretsmanager:us-east-1:{a}:secret:{team}/s{k}-*"]}}"#,
+                r#"{{"Effect":"Allow","Action":["s3:GetObject","s3:PutObject","dynamodb:Query","secretsmanager:GetSecretValue"],"Resource":["arn:aws:s3:::{team}-data-{k}-{a}/*","arn:aws:dynamodb:us-east-1:{a}:table/{team}-t{k}","arn:aws:secretsmanager:us-east-1:{a}:secret:{team}/s{k}-*"]}}"#,
                 k = rng.below(500)
             ),
         };
@@ -291,9 +291,10 @@ fn layout(roles: usize, resources: usize, a: &str, other: &str) -> Vec<(String, 
             .collect()
     };
     let r = format!("{a}/us-east-1");
-    // 2 parts buckets (team-data-k, as the identity policies name them).
+    // 2 parts buckets (team-data-k-ACCOUNT, as the identity policies name
+    // them: bucket names are global, so each account's are its own).
     let buckets: Vec<String> = (0..2 * per)
-        .map(|i| format!("{}-data-{}", TEAMS[i % 8], i / 8))
+        .map(|i| format!("{}-data-{}-{a}", TEAMS[i % 8], i / 8))
         .collect();
     let wide = std::env::var("AWS_BENCH_ORG_WIDE").as_deref() == Ok("1");
     let list: Vec<String> = buckets

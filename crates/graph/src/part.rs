@@ -20,8 +20,8 @@
 use std::path::Path;
 
 use blastgraph_model::{
-    AccessLevel, Attributes, Class, CredentialHint, Diagnostic, Edge, EdgeKind, EstateBuilder,
-    InputRecord, Node, Part, Provenance,
+    AccessLevel, Attributes, Class, CredentialHint, Diagnostic, Edge, EdgeKind, EdgeRow,
+    EstateBuilder, InputRecord, Node, Part, Provenance,
 };
 use polars::prelude::*;
 use serde::{Deserialize, Serialize};
@@ -145,31 +145,56 @@ fn write_nodes(part: &Part, path: &Path) -> Result<(), SnapshotError> {
     crate::snapshot::write_parquet(path, &mut df)
 }
 
+/// A row with its place `(source, location)` and why `(reason,
+/// mechanism, condition, id)` handles.
+type RowStrings<'a> = (&'a EdgeRow, [u32; 2], [u32; 4]);
+
 /// The edges table, one row group at a time.
 fn write_edges(part: &Part, path: &Path) -> Result<(), SnapshotError> {
     let n = part.edges.len();
+    // Columns of the table's own strings, borrowed: no edge is rebuilt.
+    let (strings, ex) = (part.edges.strings(), part.edges.explanations());
     let batch = |start: usize| -> Result<DataFrame, PolarsError> {
         let end = n.min(start + ROW_GROUP as usize);
-        let edges: Vec<Edge> = (start..end).filter_map(|i| part.edges.get(i)).collect();
-        let s = |f: fn(&Edge) -> &str| edges.iter().map(f).collect::<Vec<&str>>();
-        let o = |f: fn(&Edge) -> Option<&str>| edges.iter().map(f).collect::<Vec<Option<&str>>>();
+        let rows: Vec<RowStrings<'_>> = (start..end)
+            .filter_map(|i| part.edges.rows().get(i))
+            .map(|r| (r, ex.note_place(r.note), ex.note_why(r.note)))
+            .collect();
+        let s = |f: fn(&RowStrings<'_>) -> u32| {
+            rows.iter()
+                .map(|r| strings.get(f(r)))
+                .collect::<Vec<&str>>()
+        };
+        let o = |f: fn(&RowStrings<'_>) -> u32| {
+            rows.iter()
+                .map(|r| Some(strings.get(f(r))).filter(|x| !x.is_empty()))
+                .collect::<Vec<Option<&str>>>()
+        };
         DataFrame::new(
-            edges.len(),
+            rows.len(),
             vec![
-                Column::new("src".into(), s(|e| &e.from)),
-                Column::new("dst".into(), s(|e| &e.to)),
-                Column::new("kind".into(), s(|e| e.kind.as_str())),
-                Column::new("access".into(), o(|e| e.access.map(AccessLevel::as_str))),
+                Column::new("src".into(), s(|r| r.0.from)),
+                Column::new("dst".into(), s(|r| r.0.to)),
+                Column::new(
+                    "kind".into(),
+                    rows.iter().map(|r| r.0.kind.as_str()).collect::<Vec<_>>(),
+                ),
+                Column::new(
+                    "access".into(),
+                    rows.iter()
+                        .map(|r| r.0.access.map(AccessLevel::as_str))
+                        .collect::<Vec<_>>(),
+                ),
                 Column::new(
                     "conditional".into(),
-                    edges.iter().map(|e| e.conditional).collect::<Vec<bool>>(),
+                    rows.iter().map(|r| r.0.conditional).collect::<Vec<bool>>(),
                 ),
-                Column::new("condition".into(), o(|e| e.condition.as_deref())),
-                Column::new("mechanism".into(), o(|e| e.mechanism.as_deref())),
-                Column::new("id".into(), o(|e| e.id.as_deref())),
-                Column::new("source".into(), s(|e| &e.provenance.source)),
-                Column::new("location".into(), s(|e| &e.provenance.location)),
-                Column::new("reason".into(), s(|e| &e.provenance.reason)),
+                Column::new("condition".into(), o(|r| r.2[2])),
+                Column::new("mechanism".into(), o(|r| r.2[1])),
+                Column::new("id".into(), o(|r| r.2[3])),
+                Column::new("source".into(), s(|r| r.1[0])),
+                Column::new("location".into(), s(|r| r.1[1])),
+                Column::new("reason".into(), s(|r| r.2[0])),
                 Column::new(
                     "input".into(),
                     part.edge_inputs
@@ -380,7 +405,28 @@ fn add_edges(
         c.str("reason")?,
         c.u32("input")?,
     );
-    let owned = |col: &StringChunked, i: usize| col.get(i).map(str::to_string);
+    // One edge's buffers, refilled for every row: no allocation per row.
+    let mut edge = Edge {
+        id: None,
+        from: String::new(),
+        to: String::new(),
+        kind: EdgeKind::Access,
+        access: None,
+        mechanism: None,
+        conditional: false,
+        condition: None,
+        provenance: Provenance::default(),
+    };
+    fn set(slot: &mut String, v: Option<&str>) {
+        slot.clear();
+        slot.push_str(v.unwrap_or(""));
+    }
+    fn set_opt(slot: &mut Option<String>, v: Option<&str>) {
+        match v {
+            Some(v) => set(slot.get_or_insert_with(String::new), Some(v)),
+            None => *slot = None,
+        }
+    }
     for i in 0..df.height() {
         let row = start + i;
         let bad = |column: &str, message: String| SnapshotError::Column {
@@ -388,29 +434,28 @@ fn add_edges(
             column: column.into(),
             message: format!("row {row}: {message}"),
         };
-        let edge = Edge {
-            id: owned(id, i),
-            from: owned(src, i).ok_or_else(|| bad("src", "null".into()))?,
-            to: owned(dst, i).ok_or_else(|| bad("dst", "null".into()))?,
-            kind: kind
-                .get(i)
-                .unwrap_or("")
-                .parse::<EdgeKind>()
-                .map_err(|e| bad("kind", e.to_string()))?,
-            access: access
-                .get(i)
-                .map(str::parse::<AccessLevel>)
-                .transpose()
-                .map_err(|e| bad("access", e.to_string()))?,
-            mechanism: owned(mechanism, i),
-            conditional: conditional.get(i).unwrap_or(false),
-            condition: owned(condition, i),
-            provenance: Provenance {
-                source: owned(source, i).unwrap_or_default(),
-                location: owned(location, i).unwrap_or_default(),
-                reason: owned(reason, i).unwrap_or_default(),
-            },
+        let (Some(from), Some(to)) = (src.get(i), dst.get(i)) else {
+            return Err(bad("src", "`src` or `dst` is null".into()));
         };
+        set(&mut edge.from, Some(from));
+        set(&mut edge.to, Some(to));
+        edge.kind = kind
+            .get(i)
+            .unwrap_or("")
+            .parse::<EdgeKind>()
+            .map_err(|e| bad("kind", e.to_string()))?;
+        edge.access = access
+            .get(i)
+            .map(str::parse::<AccessLevel>)
+            .transpose()
+            .map_err(|e| bad("access", e.to_string()))?;
+        edge.conditional = conditional.get(i).unwrap_or(false);
+        set_opt(&mut edge.id, id.get(i));
+        set_opt(&mut edge.mechanism, mechanism.get(i));
+        set_opt(&mut edge.condition, condition.get(i));
+        set(&mut edge.provenance.source, source.get(i));
+        set(&mut edge.provenance.location, location.get(i));
+        set(&mut edge.provenance.reason, reason.get(i));
         b.add_part_edge(&edge, input_of(path, row, inputs.get(i))?);
     }
     Ok(())
