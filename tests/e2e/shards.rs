@@ -237,6 +237,19 @@ fn a_partial_or_mixed_set_of_parts_is_refused() {
         &["merge", "-o", &out, &t("p1"), &t("other2"), &t("p3")],
         "were built from different inputs",
     );
+    ok(&[
+        "build",
+        "-q",
+        "--inspect-secret-values",
+        "--shard",
+        "3/3",
+        "-o",
+        &t("inspected3"),
+    ]);
+    refused(
+        &["merge", "-o", &out, &t("p1"), &t("p2"), &t("inspected3")],
+        "the same --inspect-secret-values",
+    );
     refused(
         &["merge", "-o", &out, &t("p1"), &t("nothing-here")],
         "cannot read part",

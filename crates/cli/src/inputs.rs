@@ -213,8 +213,9 @@ pub struct ShardRead {
     pub units: Vec<String>,
     /// How many units the inputs have in all.
     pub all_units: usize,
-    /// SHA-256 over every file's name and content hash, in order: the
-    /// parts of one build must have read the same inputs.
+    /// SHA-256 over every file's name and content hash, in order, and
+    /// whether values were inspected: the parts of one build must have
+    /// read the same inputs the same way.
     pub inputs_key: String,
 }
 
@@ -241,6 +242,8 @@ pub fn ingest_shard_with(
         key.update(hash.as_bytes());
         key.update([b'\n']);
     }
+    // Reading values or not changes what a part holds.
+    key.update([u8::from(b.inspect_values())]);
     let first_shard = shard.is_none_or(|(i, _)| i == 1);
     // Per provider (in order of first appearance): its files.
     let mut groups: Vec<(usize, Vec<InputFile<'_>>)> = Vec::new();

@@ -46,8 +46,8 @@ pub struct PartMeta {
     pub tool_version: String,
     /// Which shard: 1-based `index` of `count`.
     pub shard: ShardNo,
-    /// SHA-256 over every input's path and content hash: every shard must
-    /// be given the same inputs.
+    /// SHA-256 over every input's path and content hash and whether values
+    /// were inspected: every shard must be given the same inputs.
     pub inputs_key: String,
     /// The units this part read (`provider:unit`), for the reader.
     pub units: Vec<String>,

@@ -65,7 +65,7 @@ fn check_set(args: &MergeArgs, metas: &[part::PartMeta]) -> Result<()> {
         }
         if m.inputs_key != first.inputs_key {
             bail!(
-                "{} and {} were built from different inputs: every shard must be given the same files",
+                "{} and {} were built from different inputs: every shard must be given the same files (and the same --inspect-secret-values)",
                 name(0),
                 name(i)
             );
