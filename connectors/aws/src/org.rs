@@ -4,31 +4,39 @@
 //! account's edges read what other accounts expose. This reader holds one
 //! account (and what it depends on) at a time, in three steps:
 //!
-//! 1. **Groups.** Every file belongs to the account of its layout folder,
-//!    or, for an authorization-details file, to the account of its first
-//!    IAM ARN; what names no account (Organizations, `collection.json`) is
+//! 1. **Groups.** Every file belongs to the account and service of its
+//!    layout folders, or, for an authorization-details file, to the account
+//!    of its first IAM ARN and `iam`; a group is one service of one
+//!    account. What names no account (Organizations, `collection.json`) is
 //!    read in every pass.
 //! 2. **Index.** Each group is read alone and dropped, keeping what other
-//!    accounts need of it: the accounts its trust and resource policies
-//!    expose it to (any, when they name anyone or cannot be read), the
-//!    accounts whose KMS keys and roles its resources name, and the
+//!    accounts need of it: the files of its trusting roles and of its
+//!    resources with a policy (listing and policy), with the accounts
+//!    those expose them to (any, when they name anyone or cannot be read)
+//!    and the accounts whose KMS keys and roles the exposed resources name;
+//!    the accounts whose KMS keys and roles all its resources name; and the
 //!    organisation-wide values (every account, the newest date, every
 //!    bucket and queue, the foundation models and who lists them, each
 //!    AWS managed policy's first record, and who took each managed policy
 //!    name first).
 //! 3. **Passes.** One per account, in account order, into one builder: the
-//!    account's groups, the groups that expose something to it and those it
-//!    needs, read in input order, with the index's values; the rules emit
+//!    account's groups, the files of other groups that expose something to
+//!    it (another account's bucket listing and policy, not its
+//!    authorization details), and the groups of the accounts those need,
+//!    read in input order, with the index's values; the rules emit
 //!    that account's nodes and its callers' edges (`Facts::local`). A file
 //!    counts (diagnostics, records) in the pass of its own account and is
 //!    read into a scratch builder in the others.
 //!
 //! Memory is one account plus its dependencies; time is the sum over
-//! accounts of what each reads. A group that exposes something to anyone
-//! (a bucket whose policy allows `*`) is read in every pass: when the
-//! passes would read more than [`DENSE`] times the organisation, it is read
-//! whole instead (keeping only the exposed records of such a group is the
-//! next step). One account (or none) is read whole too.
+//! accounts of what each reads. A file that exposes something to anyone
+//! (a bucket whose policy allows `*`, and the bucket listing it is in) is
+//! read in every pass: an organisation whose every account shares a bucket
+//! with the others reads each account's bucket listing in every pass (not
+//! its identities). When the passes would read more than [`DENSE`] times
+//! the organisation, it is read whole instead; keeping only the exposed
+//! records (one bucket of a listing of thousands) is the next step. One
+//! account (or none) is read whole too.
 
 use std::collections::HashSet;
 
@@ -38,18 +46,52 @@ use super::*;
 /// read whole instead (each pass reading most accounts).
 const DENSE: u64 = 4;
 
-/// One account's files and what the other accounts need of them.
+/// One service's files of one account, and what the other accounts need
+/// of them: another account's pass reads only the services that expose
+/// something to it (a bucket shared with the organisation), not the
+/// account's authorization details.
 #[derive(Default)]
 struct Group {
+    /// The account whose folder (or authorization details) it is.
+    account: String,
     /// Indices into the inputs, in input order.
     files: Vec<usize>,
     /// The accounts its files give things of (identities, resources,
     /// access keys): the passes that must read it.
     accounts: BTreeSet<String>,
-    /// The accounts whose callers may reach something of it; `None`: any.
-    exports: Option<BTreeSet<String>>,
+    /// The files whose records other accounts' callers may reach (a
+    /// role's trust, a resource with its policy), with what they expose.
+    exposed: BTreeMap<usize, Exposure>,
     /// The accounts whose facts its resources name (KMS keys, roles).
     needs: BTreeSet<String>,
+}
+
+/// What one file exposes to other accounts.
+#[derive(Default)]
+struct Exposure {
+    /// The accounts whose callers may reach something of it; `None`: any.
+    to: Option<BTreeSet<String>>,
+    /// The accounts whose facts its exposed resources name.
+    needs: BTreeSet<String>,
+}
+
+impl Exposure {
+    /// Exposing to no account yet.
+    fn open() -> Self {
+        Exposure {
+            to: Some(BTreeSet::new()),
+            needs: BTreeSet::new(),
+        }
+    }
+
+    /// Adds the accounts `t` exposes to (anyone when it cannot tell).
+    fn add(&mut self, t: &[Trusted]) {
+        if let Some(to) = &mut self.to
+            && !t.iter().all(|t| expose(to, t))
+        {
+            self.to = None;
+        }
+    }
 }
 
 /// The values every pass needs from the whole organisation.
@@ -71,14 +113,16 @@ pub(crate) struct Globals {
     pub claims: HashMap<String, String>,
 }
 
-/// The account of a file: its layout folder, or the account of the first
-/// IAM ARN of an authorization-details file; `None` for what belongs to no
-/// account.
-fn file_account(path: &str, bytes: &[u8]) -> Option<String> {
+/// The account and service of a file: its layout folder and service
+/// folder, or the account of the first IAM ARN of an authorization-details
+/// file and `iam`; `None` for what belongs to no account.
+fn file_key(path: &str, bytes: &[u8]) -> Option<(String, String)> {
     match layout::classify(path) {
-        Some(layout::RawFile::Account { account, .. }) => Some(account),
+        Some(layout::RawFile::Account {
+            account, service, ..
+        }) => Some((account, service)),
         Some(_) => None,
-        None => first_iam_account(bytes),
+        None => first_iam_account(bytes).map(|a| (a, "iam".to_string())),
     }
 }
 
@@ -127,17 +171,22 @@ fn expose(to: &mut BTreeSet<String>, t: &Trusted) -> bool {
 }
 
 impl Facts {
-    /// The accounts callers of other accounts may reach this reader's
-    /// things from; `None`: any account.
-    fn exports(&self) -> Option<BTreeSet<String>> {
-        let mut to = BTreeSet::new();
+    /// The files holding what callers of other accounts may reach (a
+    /// role and its trust; a resource, its listing and its policy), and
+    /// to which accounts (`None`: any).
+    fn exposed(&self) -> BTreeMap<usize, Exposure> {
+        let mut out: BTreeMap<usize, Exposure> = BTreeMap::new();
         for ident in self.idents.iter().filter(|i| i.kind == IdKind::Role) {
-            if ident.trust.is_some() && !ident.trusted.as_ref()?.iter().all(|t| expose(&mut to, t))
-            {
-                return None;
+            if ident.trust.is_none() {
+                continue;
+            }
+            let e = out.entry(ident.file).or_insert_with(Exposure::open);
+            match &ident.trusted {
+                Some(t) => e.add(t),
+                None => e.to = None,
             }
             // Federated principals (SAML and OIDC providers) of an account.
-            if let Some(doc) = &ident.trust_doc {
+            if let (Some(doc), Some(to)) = (&ident.trust_doc, &mut e.to) {
                 for provider in federated_principals(doc) {
                     if let Some(a) = arn_account(&provider) {
                         to.insert(a.to_string());
@@ -145,12 +194,21 @@ impl Facts {
                 }
             }
         }
-        for r in self.inv.resources.iter().filter(|r| r.policy.is_some()) {
-            if !r.named.iter().all(|t| expose(&mut to, t)) {
-                return None;
+        for r in self.inv.resources.iter() {
+            let Some(policy) = r.policy else { continue };
+            let needs: BTreeSet<String> = [&r.kms_key, &r.role]
+                .into_iter()
+                .filter_map(|x| arn_account(x.as_deref()?))
+                .map(str::to_string)
+                .collect();
+            let policy_file = self.docs.get(policy).map(|d| d.file);
+            for file in [Some(r.file), policy_file].into_iter().flatten() {
+                let e = out.entry(file).or_insert_with(Exposure::open);
+                e.add(&r.named);
+                e.needs.extend(needs.iter().cloned());
             }
         }
-        Some(to)
+        out
     }
 
     /// The accounts whose facts this reader's resources name.
@@ -180,12 +238,12 @@ fn federated_principals(doc: &Value) -> Vec<String> {
     out
 }
 
-/// Files grouped by account (step 1).
+/// Files grouped by account and service (step 1).
 struct Grouping {
     /// In order of their first file.
     groups: Vec<Group>,
-    /// Account → its group.
-    by_account: HashMap<String, usize>,
+    /// Account → its groups, in order.
+    by_account: HashMap<String, Vec<usize>>,
     /// Input index → its group; `None`: read in every pass.
     group_of: Vec<Option<usize>>,
 }
@@ -196,14 +254,22 @@ fn group_files(files: &[InputFile<'_>]) -> Grouping {
         by_account: HashMap::new(),
         group_of: Vec::with_capacity(files.len()),
     };
+    let mut by_key: HashMap<(String, String), usize> = HashMap::new();
     for (i, f) in files.iter().enumerate() {
-        let Some(account) = file_account(f.path, f.bytes) else {
+        let Some((account, service)) = file_key(f.path, f.bytes) else {
             g.group_of.push(None);
             continue;
         };
-        let groups = &mut g.groups;
-        let gi = *g.by_account.entry(account).or_insert_with(|| {
-            groups.push(Group::default());
+        let (groups, by_account) = (&mut g.groups, &mut g.by_account);
+        let gi = *by_key.entry((account.clone(), service)).or_insert_with(|| {
+            groups.push(Group {
+                account: account.clone(),
+                ..Group::default()
+            });
+            by_account
+                .entry(account)
+                .or_default()
+                .push(groups.len() - 1);
             groups.len() - 1
         });
         if let Some(group) = g.groups.get_mut(gi) {
@@ -240,7 +306,7 @@ fn index(files: &[InputFile<'_>], groups: &mut [Group]) -> Index {
         reader.link_inventory(&mut scratch);
         let facts = &reader.facts;
         group.accounts = facts.emitted_accounts().into_iter().collect();
-        group.exports = facts.exports();
+        group.exposed = facts.exposed();
         group.needs = facts.needs();
         globals.accounts.extend(facts.accounts.iter().cloned());
         globals.raw |= facts.inv.is_raw();
@@ -323,8 +389,9 @@ fn add_listers(into: &mut inventory::Resource, from: &inventory::Resource) {
     }
 }
 
-/// The groups each pass reads, in account order (step 3): the account's
-/// own, those exposed to it, and what those name, to a fixed point.
+/// The files each pass reads, in account order (step 3): the account's
+/// own groups, the files of other groups that expose something to it, and
+/// the groups of the accounts those name, to a fixed point.
 fn plan(g: &Grouping) -> Vec<(String, BTreeSet<usize>)> {
     let mut passes: BTreeSet<&String> = g.by_account.keys().collect();
     for group in &g.groups {
@@ -332,51 +399,65 @@ fn plan(g: &Grouping) -> Vec<(String, BTreeSet<usize>)> {
     }
     let mut plan = Vec::with_capacity(passes.len());
     for account in passes {
-        let mut read: BTreeSet<usize> = g
-            .groups
-            .iter()
-            .enumerate()
-            .filter(|(gi, group)| {
-                group.accounts.contains(account)
-                    || g.by_account.get(account) == Some(gi)
-                    || group.exports.as_ref().is_none_or(|to| to.contains(account))
-            })
-            .map(|(gi, _)| gi)
-            .collect();
-        loop {
-            let more: BTreeSet<usize> = read
+        // Groups read whole, and the files read of the others.
+        let mut whole: BTreeSet<usize> = BTreeSet::new();
+        let mut needs: BTreeSet<&String> = BTreeSet::new();
+        let mut files: BTreeSet<usize> = BTreeSet::new();
+        for (gi, group) in g.groups.iter().enumerate() {
+            if group.accounts.contains(account) || &group.account == account {
+                whole.insert(gi);
+                continue;
+            }
+            for (&file, e) in &group.exposed {
+                if e.to.as_ref().is_none_or(|to| to.contains(account)) {
+                    files.insert(file);
+                    needs.extend(e.needs.iter());
+                }
+            }
+        }
+        needs.extend(
+            whole
                 .iter()
                 .filter_map(|&gi| g.groups.get(gi))
-                .flat_map(|group| group.needs.iter())
-                .filter_map(|a| g.by_account.get(a).copied())
-                .filter(|gi| !read.contains(gi))
+                .flat_map(|group| group.needs.iter()),
+        );
+        loop {
+            let more: BTreeSet<usize> = needs
+                .iter()
+                .filter_map(|a| g.by_account.get(*a))
+                .flatten()
+                .copied()
+                .filter(|gi| !whole.contains(gi))
                 .collect();
             if more.is_empty() {
                 break;
             }
-            read.extend(more);
+            for &gi in &more {
+                if let Some(group) = g.groups.get(gi) {
+                    needs.extend(group.needs.iter());
+                }
+            }
+            whole.extend(more);
         }
-        plan.push((account.clone(), read));
+        for gi in whole {
+            if let Some(group) = g.groups.get(gi) {
+                files.extend(group.files.iter().copied());
+            }
+        }
+        plan.push((account.clone(), files));
     }
     plan
 }
 
 /// The pass each group counts in: the first of its accounts.
 fn owners(g: &Grouping) -> Vec<String> {
-    let mut own: Vec<Option<&String>> = vec![None; g.groups.len()];
-    for (a, &gi) in &g.by_account {
-        if let Some(slot) = own.get_mut(gi) {
-            *slot = Some(a);
-        }
-    }
     g.groups
         .iter()
-        .zip(own)
-        .map(|(group, own)| {
+        .map(|group| {
             group
                 .accounts
                 .iter()
-                .chain(own)
+                .chain([&group.account])
                 .min()
                 .cloned()
                 .unwrap_or_default()
@@ -384,8 +465,9 @@ fn owners(g: &Grouping) -> Vec<String> {
         .collect()
 }
 
-/// One account's pass ([module](self), step 3): the groups `read`, in
-/// input order, then its nodes and its callers' edges into `out`.
+/// One account's pass ([module](self), step 3): the files `read` (input
+/// indices), in input order, then its nodes and its callers' edges into
+/// `out`.
 struct Pass<'a> {
     account: &'a str,
     first: bool,
@@ -408,7 +490,7 @@ fn run_pass(
         reader.begin_file(f.path);
         let own = match g.group_of.get(i).copied().flatten() {
             None => pass.first,
-            Some(gi) if pass.read.contains(&gi) => {
+            Some(gi) if pass.read.contains(&i) => {
                 owner.get(gi).map(String::as_str) == Some(pass.account)
             }
             Some(_) => {
@@ -460,7 +542,7 @@ pub(crate) enum Select<'a> {
 /// their bytes; `""`, every file, when there is one account or none.
 pub(crate) fn units(files: &[InputFile<'_>]) -> Vec<(String, u64)> {
     let g = group_files(files);
-    if g.groups.len() <= 1 {
+    if g.by_account.len() <= 1 {
         return vec![(
             String::new(),
             files.iter().map(|f| f.bytes.len() as u64).sum(),
@@ -469,11 +551,12 @@ pub(crate) fn units(files: &[InputFile<'_>]) -> Vec<(String, u64)> {
     let mut units: Vec<(String, u64)> = g
         .by_account
         .iter()
-        .map(|(account, &gi)| {
-            let bytes = g
-                .groups
-                .get(gi)
-                .map_or(0, |group| group_bytes(group, files));
+        .map(|(account, own)| {
+            let bytes = own
+                .iter()
+                .filter_map(|&gi| g.groups.get(gi))
+                .map(|group| group_bytes(group, files))
+                .sum();
             (account.clone(), bytes)
         })
         .collect();
@@ -498,19 +581,10 @@ fn unit_of<'a>(g: &'a Grouping, account: &'a str) -> &'a str {
     if g.by_account.contains_key(account) {
         return account;
     }
-    let Some(gi) = g
-        .groups
+    g.groups
         .iter()
-        .position(|group| group.accounts.contains(account))
-    else {
-        return "";
-    };
-    g.by_account
-        .iter()
-        .filter(|&(_, &i)| i == gi)
-        .map(|(a, _)| a.as_str())
-        .min()
-        .unwrap_or("")
+        .find(|group| group.accounts.contains(account))
+        .map_or("", |group| group.account.as_str())
 }
 
 /// Reads `files` one account at a time into `out` (module doc), or whole
@@ -521,7 +595,7 @@ pub(crate) fn read_by_account(
     select: Select<'_>,
 ) {
     let mut g = group_files(files);
-    if g.groups.len() <= 1 {
+    if g.by_account.len() <= 1 {
         match select {
             Select::Auto => return read_all(files, out, false),
             Select::Units(keep) if keep("") => return read_all(files, out, false),
@@ -539,10 +613,12 @@ pub(crate) fn read_by_account(
         eprintln!("aws org index: {:?}", t.elapsed());
     }
     let plan = plan(&g);
-    let sizes: Vec<u64> = g
-        .groups
+    // Per input: its bytes when it belongs to an account (what names no
+    // account is read in every pass, whatever the reading).
+    let sizes: Vec<u64> = files
         .iter()
-        .map(|group| group_bytes(group, files))
+        .zip(&g.group_of)
+        .map(|(f, gi)| gi.map_or(0, |_| f.bytes.len() as u64))
         .collect();
     let auto = matches!(select, Select::Auto);
     if plan.is_empty() || (auto && is_dense(plan.iter().map(|(_, read)| read), &sizes)) {
@@ -574,12 +650,12 @@ pub(crate) fn read_by_account(
     }
 }
 
-/// Whether the passes (the groups each reads) would read more than
-/// [`DENSE`] times the bytes of the groups (`sizes`).
+/// Whether the passes (the files each reads) would read more than
+/// [`DENSE`] times the bytes of the files (`sizes`, by input).
 fn is_dense<'a>(passes: impl Iterator<Item = &'a BTreeSet<usize>>, sizes: &[u64]) -> bool {
     let total: u64 = sizes.iter().sum();
     let planned: u64 = passes
-        .flat_map(|read| read.iter().filter_map(|&g| sizes.get(g)))
+        .flat_map(|read| read.iter().filter_map(|&f| sizes.get(f)))
         .sum();
     planned > DENSE * total
 }
@@ -663,21 +739,19 @@ mod tests {
 
     #[test]
     fn a_file_belongs_to_its_layout_folder_or_its_first_iam_account() {
+        let key = |a: &str, s: &str| Some((a.to_string(), s.to_string()));
         assert_eq!(
-            file_account("snap/111122223333/us-east-1/sqs/list-queues.json", b"{}").as_deref(),
-            Some("111122223333")
+            file_key("snap/111122223333/us-east-1/sqs/list-queues.json", b"{}"),
+            key("111122223333", "sqs")
         );
         assert_eq!(
-            file_account("snap/organizations/list-accounts.json", b"{}"),
+            file_key("snap/organizations/list-accounts.json", b"{}"),
             None
         );
         let details = br#"{"Policies": [{"Arn": "arn:aws:iam::aws:policy/ReadOnlyAccess"}],
             "RoleDetailList": [{"Arn": "arn:aws:iam::444455556666:role/x"}]}"#;
-        assert_eq!(
-            file_account("any.json", details).as_deref(),
-            Some("444455556666")
-        );
-        assert_eq!(file_account("any.json", b"{\"RoleDetailList\": []}"), None);
+        assert_eq!(file_key("any.json", details), key("444455556666", "iam"));
+        assert_eq!(file_key("any.json", b"{\"RoleDetailList\": []}"), None);
         assert_eq!(
             arn_account("arn:aws:kms:us-east-1:777788889999:key/k"),
             Some("777788889999")
