@@ -165,14 +165,7 @@ impl Reader {
         self.link_inventory(&mut linking);
         for d in linking.finish().diagnostics {
             if read(&d.file) == Some(true) && out.select_input(&d.file) {
-                match d.severity {
-                    blastgraph_model::Severity::Error => {
-                        out.error_code(d.code, d.location, d.message)
-                    }
-                    blastgraph_model::Severity::Warning => {
-                        out.warning_code(d.code, d.location, d.message);
-                    }
-                }
+                out.report(d.severity, d.code, d.location, d.message);
             }
         }
         self.stamp_principals();

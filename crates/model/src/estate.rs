@@ -745,8 +745,8 @@ impl EstateBuilder {
         }
     }
 
-    /// Reports a problem of either severity.
-    fn report(&mut self, severity: Severity, code: Code, location: String, message: String) {
+    /// Reports a problem of either severity against the current input.
+    pub fn report(&mut self, severity: Severity, code: Code, location: String, message: String) {
         match severity {
             Severity::Error => self.error_code(code, location, message),
             Severity::Warning => self.warning_code(code, location, message),
