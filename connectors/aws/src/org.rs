@@ -196,11 +196,7 @@ impl Facts {
         }
         for r in self.inv.resources.iter() {
             let Some(policy) = r.policy else { continue };
-            let needs: BTreeSet<String> = [&r.kms_key, &r.role]
-                .into_iter()
-                .filter_map(|x| arn_account(x.as_deref()?))
-                .map(str::to_string)
-                .collect();
+            let needs: BTreeSet<String> = named_accounts(r).collect();
             let policy_file = self.docs.get(policy).map(|d| d.file);
             for file in [Some(r.file), policy_file].into_iter().flatten() {
                 let e = out.entry(file).or_insert_with(Exposure::open);
@@ -213,14 +209,16 @@ impl Facts {
 
     /// The accounts whose facts this reader's resources name.
     fn needs(&self) -> BTreeSet<String> {
-        self.inv
-            .resources
-            .iter()
-            .flat_map(|r| [&r.kms_key, &r.role])
-            .filter_map(|x| arn_account(x.as_deref()?))
-            .map(str::to_string)
-            .collect()
+        self.inv.resources.iter().flat_map(named_accounts).collect()
     }
+}
+
+/// The accounts whose facts a resource names: its KMS key's, its role's.
+fn named_accounts(r: &inventory::Resource) -> impl Iterator<Item = String> + '_ {
+    [&r.kms_key, &r.role]
+        .into_iter()
+        .filter_map(|x| arn_account(x.as_deref()?))
+        .map(str::to_string)
 }
 
 /// The `Federated` principals of a trust document's statements.
