@@ -338,15 +338,17 @@ pub fn ingest_shard_with(
     }
     read.all_units = units.len();
     let to = assign_units(&mut units, count);
+    let mine = |c: usize, unit: &str| to.get(&(c, unit.to_string())) == Some(&(index - 1));
     for (rank, (c, group)) in groups.iter().enumerate() {
         let Some(e) = list.get(*c) else { continue };
         b.set_order(rank as u32, 0);
-        let mine = |unit: &str| to.get(&(*c, unit.to_string())) == Some(&(index - 1));
-        e.provider.connector.ingest_units(group, b, &mine);
+        e.provider
+            .connector
+            .ingest_units(group, b, &|unit| mine(*c, unit));
     }
     read.units = units
         .iter()
-        .filter(|(_, c, unit)| to.get(&(*c, unit.clone())) == Some(&(index - 1)))
+        .filter(|(_, c, unit)| mine(*c, unit))
         .map(|(_, c, unit)| label(*c, unit))
         .collect();
     read
@@ -567,13 +569,14 @@ pub fn load_shard(
         }
         ingest_shard_with(PROVIDERS, &demo_files(), &mut b, Some(shard))
     } else {
-        let g = gather(args, err)?;
-        if let Some(s) = g.snapshots.first() {
+        // Refused before any file is read.
+        if let Some(s) = args.input.iter().find(|p| snapshot::is_snapshot(p)) {
             bail!(
                 "{} is a snapshot: a sharded build reads raw files (a snapshot is read whole by `build -i SNAPSHOT -i MERGED`)",
                 s.display()
             );
         }
+        let g = gather(args, err)?;
         let work = Work::spinner("ingesting");
         let read = ingest_shard_with(PROVIDERS, &g.files, &mut b, Some(shard));
         drop(g.files);
