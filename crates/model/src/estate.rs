@@ -646,11 +646,7 @@ impl EstateBuilder {
             }
             Entry::Vacant(v) => {
                 v.insert((self.nodes.len(), input));
-                self.nodes.push(node);
-                self.node_order.push(self.order);
-                if let Some(i) = self.current() {
-                    i.nodes += 1;
-                }
+                self.push_node(node, input, self.order);
             }
         }
     }
@@ -877,12 +873,17 @@ impl EstateBuilder {
             }
             Entry::Vacant(v) => {
                 v.insert((self.nodes.len(), input));
-                self.nodes.push(node);
-                self.node_order.push(order);
-                if let Some(rec) = self.inputs.get_mut(input) {
-                    rec.nodes += 1;
-                }
+                self.push_node(node, input, order);
             }
+        }
+    }
+
+    /// Appends a node the index has just placed, counted for `input`.
+    fn push_node(&mut self, node: Node, input: usize, order: u64) {
+        self.nodes.push(node);
+        self.node_order.push(order);
+        if let Some(rec) = self.inputs.get_mut(input) {
+            rec.nodes += 1;
         }
     }
 
