@@ -209,20 +209,7 @@ fn write_edges(part: &Part, path: &Path) -> Result<(), SnapshotError> {
         path: path.to_path_buf(),
         source,
     })?;
-    let first = batch(0).map_err(pq_err(path))?;
-    let mut writer = ParquetWriter::new(file)
-        .with_compression(ParquetCompression::Zstd(None))
-        .batched(first.schema())
-        .map_err(pq_err(path))?;
-    writer.write_batch(&first).map_err(pq_err(path))?;
-    drop(first);
-    for start in (ROW_GROUP as usize..n).step_by(ROW_GROUP as usize) {
-        writer
-            .write_batch(&batch(start).map_err(pq_err(path))?)
-            .map_err(pq_err(path))?;
-    }
-    writer.finish().map_err(pq_err(path))?;
-    Ok(())
+    crate::snapshot::write_row_groups(file, n, batch).map_err(pq_err(path))
 }
 
 /// Reads a part's `part.json` only: what it is, to check a set of parts

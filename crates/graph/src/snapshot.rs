@@ -114,20 +114,31 @@ pub fn write_edges_parquet<W: std::io::Write>(
     out: W,
 ) -> Result<(), PolarsError> {
     let m = g.edges().len() as EdgeIx;
-    let batch = |start: EdgeIx| {
+    write_row_groups(out, m as usize, |start| {
+        let start = start as EdgeIx;
         edges_frame_of(
             g,
             derived_ids,
             start..m.min(start.saturating_add(ROW_GROUP)),
         )
-    };
+    })
+}
+
+/// Writes a table of `rows` rows as Parquet (zstd) to `out`, one row group
+/// ([`ROW_GROUP`] rows) at a time: `batch(start)` builds the rows from
+/// `start`, and no more than one is held.
+pub(crate) fn write_row_groups<W: std::io::Write>(
+    out: W,
+    rows: usize,
+    batch: impl Fn(usize) -> Result<DataFrame, PolarsError>,
+) -> Result<(), PolarsError> {
     let first = batch(0)?;
     let mut writer = ParquetWriter::new(out)
         .with_compression(ParquetCompression::Zstd(None))
         .batched(first.schema())?;
     writer.write_batch(&first)?;
     drop(first);
-    for start in (ROW_GROUP..m).step_by(ROW_GROUP as usize) {
+    for start in (ROW_GROUP as usize..rows).step_by(ROW_GROUP as usize) {
         writer.write_batch(&batch(start)?)?;
     }
     writer.finish()?;
