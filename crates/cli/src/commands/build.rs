@@ -75,12 +75,14 @@ fn run_shard(
     work.done(err, "");
     writeln!(
         out,
-        "wrote part {index}/{count} {}: {} unit{} of {} ({}), {} nodes, {} edges, {} problem{}; join the {count} parts with `blastgraph merge`",
+        "wrote part {index}/{count} {}: {} unit{} of {} ({}), {} nodes, {} edges, {} problem{}; join the {count} part{} with `blastgraph merge`",
         args.output.display(),
         meta.units.len(),
         plural(meta.units.len()),
         read.all_units,
-        if meta.units.is_empty() {
+        if read.all_units == 0 {
+            "none: no provider recognised the inputs".to_string()
+        } else if meta.units.is_empty() {
             "none: more shards than units".to_string()
         } else {
             meta.units.join(", ")
@@ -89,6 +91,7 @@ fn run_shard(
         meta.edges,
         p.diagnostics.len(),
         plural(p.diagnostics.len()),
+        plural(count),
     )?;
     Ok(0)
 }
