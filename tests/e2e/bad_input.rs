@@ -10,6 +10,7 @@ fn load(paths: &[&str]) -> (blastgraph_graph::Graph, String) {
             input: paths.iter().map(Into::into).collect(),
             quiet: false,
             inspect_secret_values: false,
+            spill: Default::default(),
         },
         &mut err,
     )

@@ -21,6 +21,7 @@ fn load(inputs: &[&Path]) -> Graph {
             input: inputs.iter().map(|p| p.to_path_buf()).collect(),
             quiet: true,
             inspect_secret_values: false,
+            spill: Default::default(),
         },
         &mut Vec::new(),
     )

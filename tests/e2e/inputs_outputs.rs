@@ -521,6 +521,7 @@ fn the_demo_estate_reads_without_problems() {
             input: Vec::new(),
             quiet: true,
             inspect_secret_values: false,
+            spill: Default::default(),
         },
         &mut err,
     )

@@ -25,7 +25,8 @@
 //! - `readme`: the README's example commands run.
 //! - `shards`: `build --shard I/N` and `merge` give the unsharded build
 //!   (cross-account trusts and inspected credentials across parts); a
-//!   partial or mixed set of parts is refused.
+//!   partial or mixed set of parts is refused; a build whose edge rows go
+//!   to a spill file is the same build.
 //! - `scenario_data`: the scenarios of `tests/scenarios/` (input files, a
 //!   query file, the expected answers), run by one runner.
 #![expect(

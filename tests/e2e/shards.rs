@@ -1,5 +1,7 @@
 //! `build --shard I/N` and `merge`: the N parts of a build, merged, are the
-//! unsharded build; a partial or mixed set of parts is refused.
+//! unsharded build; a partial or mixed set of parts is refused. And a build
+//! whose edge rows go to a spill file is the build whose rows stay in
+//! memory.
 
 use std::path::{Path, PathBuf};
 
@@ -187,6 +189,81 @@ fn cross_account_and_cross_provider_edges_are_decided_at_the_merge() {
             .count();
         assert_eq!(cross, 1, "the cross-account trust is in the estate");
     }
+}
+
+#[test]
+fn a_build_that_spills_its_edge_rows_is_the_build_that_does_not() {
+    let tmp = tempfile::tempdir().unwrap();
+    let (aws, org) = (repo("crates/cli/demo/aws"), repo("tests/fixtures/aws-org"));
+    let t = |name: &str| tmp.path().join(name).display().to_string();
+    ok(&["build", "-q", "-o", &t("plain"), "-i", &aws, "-i", &org]);
+    let plain = contents(Path::new(&t("plain")));
+    std::fs::create_dir(t("spill")).unwrap();
+    // Blocks of 2 rows, 4 rows in memory: nearly every row is spilled.
+    let spill = |dir: &str, out: &str| {
+        run(&[
+            "build",
+            "--spill-dir",
+            &t(dir),
+            "--spill-after",
+            "4",
+            "--spill-block-rows",
+            "2",
+            "-o",
+            &t(out),
+            "-i",
+            &aws,
+            "-i",
+            &org,
+        ])
+    };
+    let (code, _, err) = spill("spill", "spilled");
+    assert_eq!(code, 0, "{err}");
+    assert!(
+        err.contains("edge rows (0 MiB) were kept in a spill file in"),
+        "{err}"
+    );
+    same(&contents(Path::new(&t("spilled"))), &plain, "spilled");
+    // The file was unlinked when it was made: nothing is left.
+    assert_eq!(std::fs::read_dir(t("spill")).unwrap().count(), 0);
+    // A shard spills the same way.
+    let (code, _, err) = run(&[
+        "build",
+        "--shard",
+        "1/1",
+        "--spill-dir",
+        &t("spill"),
+        "--spill-after",
+        "4",
+        "--spill-block-rows",
+        "2",
+        "-o",
+        &t("part"),
+        "-i",
+        &aws,
+        "-i",
+        &org,
+    ]);
+    assert_eq!(code, 0, "{err}");
+    assert!(err.contains("were kept in a spill file"), "{err}");
+    ok(&["merge", "-q", "-o", &t("merged"), &t("part")]);
+    same(&contents(Path::new(&t("merged"))), &plain, "spilled part");
+
+    // A folder that cannot hold the file: the rows stay in memory, nothing
+    // is lost, and the build says so.
+    let (code, _, err) = spill("no-such-folder", "kept");
+    assert_eq!(code, 0, "{err}");
+    assert!(
+        err.contains("warning[spill-failed]: a spill file in ")
+            && err.contains("no-such-folder: $: edge rows could not be kept there")
+            && err.contains("the rest stayed in memory"),
+        "{err}"
+    );
+    let kept: Vec<String> = contents(Path::new(&t("kept")))
+        .into_iter()
+        .filter(|l| !l.contains("spill-failed"))
+        .collect();
+    same(&kept, &plain, "kept in memory");
 }
 
 #[test]

@@ -381,6 +381,7 @@ fn graph_facts_with(dir: &Path, inspect_secret_values: bool) -> Facts {
         input: vec![dir.to_path_buf()],
         quiet: true,
         inspect_secret_values,
+        spill: Default::default(),
     };
     let mut sink = Vec::new();
     let g = blastgraph_cli::inputs::load(&args, &mut sink).unwrap();

@@ -430,14 +430,34 @@ fn layout(roles: usize, resources: usize, a: &str, other: &str) -> Vec<(String, 
 /// Ingests files; returns (seconds, estate summary).
 fn ingest(files: &[(String, Vec<u8>)]) -> (f64, String) {
     let read = std::env::var("AWS_BENCH_READ");
-    let (e, s) = if read.as_deref() == Ok("by-account") {
-        blastgraph_gen::bench::ingest(&blastgraph_connector_aws::ReadByAccount, files)
+    let spill = std::env::var("AWS_BENCH_SPILL").ok().map(|dir| {
+        let resident = std::env::var("AWS_BENCH_RESIDENT")
+            .ok()
+            .and_then(|s| s.parse().ok())
+            .unwrap_or(64);
+        let store = blastgraph_graph::spill::SpillFile::new(std::path::Path::new(&dir));
+        blastgraph_gen::bench::Spill {
+            store: std::sync::Arc::new(store),
+            resident,
+            block_rows: blastgraph_model::Rows::BLOCK_ROWS,
+        }
+    });
+    let connector: &dyn blastgraph_model::Connector = if read.as_deref() == Ok("by-account") {
+        &blastgraph_connector_aws::ReadByAccount
     } else if read.as_deref() == Ok("whole") {
-        blastgraph_gen::bench::ingest(&blastgraph_connector_aws::ReadWhole, files)
+        &blastgraph_connector_aws::ReadWhole
     } else {
-        blastgraph_gen::bench::ingest(&AwsAuthDetailsConnector, files)
+        &AwsAuthDetailsConnector
     };
-    let count = |k: EdgeKind| e.edges.rows().iter().filter(|x| x.kind == k).count();
+    let (e, s) = blastgraph_gen::bench::ingest_spilling(connector, files, spill);
+    // One pass over the rows (a spilled table reads them back from disk).
+    let mut kinds = [0usize; EdgeKind::ALL.len()];
+    for r in e.edges.rows().iter() {
+        if let Some(c) = kinds.get_mut(r.kind.index()) {
+            *c += 1;
+        }
+    }
+    let count = |k: EdgeKind| kinds.get(k.index()).copied().unwrap_or(0);
     let ex = e.edges.explanations();
     let errors = e
         .diagnostics
@@ -448,7 +468,7 @@ fn ingest(files: &[(String, Vec<u8>)]) -> (f64, String) {
     (
         s,
         format!(
-            "nodes={} edges={} can_assume={} can_escalate={} can_act_as={} access={} can_read_secret={} errors={errors} strings={} string_mib={:.1} places={} whys={} notes={} process_peak_rss_mib={}",
+            "nodes={} edges={} can_assume={} can_escalate={} can_act_as={} access={} can_read_secret={} errors={errors} strings={} string_mib={:.1} places={} whys={} notes={} spilled_rows={} process_peak_rss_mib={}",
             e.nodes.len(),
             e.edges.len(),
             count(EdgeKind::CanAssume),
@@ -461,8 +481,11 @@ fn ingest(files: &[(String, Vec<u8>)]) -> (f64, String) {
             ex.places.len(),
             ex.whys.len(),
             ex.notes.len(),
+            e.edges.rows().stored_len(),
             blastgraph_gen::bench::peak_rss_mib(),
-        ) + &digest,
+        ) + " "
+            + &blastgraph_gen::bench::estate_mib(&e)
+            + &digest,
     )
 }
 

@@ -790,6 +790,7 @@ fn graph_facts(dir: &Path) -> Facts {
         input: vec![dir.to_path_buf()],
         quiet: true,
         inspect_secret_values: false,
+        spill: Default::default(),
     };
     let mut sink = Vec::new();
     let g = blastgraph_cli::inputs::load(&args, &mut sink).unwrap();
@@ -1043,6 +1044,7 @@ fn inspecting_key_vault_values_writes_what_they_hold_never_the_values() {
             input: vec![out.clone()],
             quiet: true,
             inspect_secret_values: inspect,
+            spill: Default::default(),
         };
         let g = blastgraph_cli::inputs::load(&args, &mut Vec::new()).unwrap();
         (0..g.edge_count() as u32)

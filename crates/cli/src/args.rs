@@ -120,6 +120,28 @@ pub struct InputArgs {
     /// then refused unread.
     #[arg(long)]
     pub inspect_secret_values: bool,
+    /// Where edge rows go once they pass the memory budget.
+    #[command(flatten)]
+    pub spill: SpillArgs,
+}
+
+/// Where edge rows go when an estate's edges do not fit in memory
+/// (docs/org-ingest.md, "Memory").
+#[derive(Debug, Clone, Default, Args)]
+pub struct SpillArgs {
+    /// Folder for the spill file of edge rows past the memory budget (made
+    /// and unlinked at once; default: the temporary folder, `TMPDIR`).
+    #[arg(long, value_name = "DIR")]
+    pub spill_dir: Option<PathBuf>,
+    /// Edge rows kept in memory while reading before the oldest go to the
+    /// spill file (default: a quarter of the available memory, at 16 bytes
+    /// a row).
+    #[arg(long, value_name = "ROWS")]
+    pub spill_after: Option<u64>,
+    /// Rows per spilled block (default 1,048,576): tests spill small
+    /// inputs with it.
+    #[arg(long, value_name = "ROWS", hide = true)]
+    pub spill_block_rows: Option<usize>,
 }
 
 /// Output format of a query.

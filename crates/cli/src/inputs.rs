@@ -411,6 +411,52 @@ fn estate_of(g: &Graph, b: &mut EstateBuilder) {
     }
 }
 
+/// Lets the builder keep edge rows on disk once they pass a memory budget,
+/// so that an organisation whose edges do not fit is still read
+/// (docs/org-ingest.md, "Memory"): `--spill-after` rows, by default a
+/// quarter of the memory available when the build starts; the file
+/// (unlinked at once) goes in `--spill-dir`, else the temporary folder.
+fn spill_edges(args: &crate::args::SpillArgs, b: &mut EstateBuilder) {
+    let dir = args.spill_dir.clone().unwrap_or_else(std::env::temp_dir);
+    let block_rows = args
+        .spill_block_rows
+        .unwrap_or(blastgraph_model::Rows::BLOCK_ROWS)
+        .max(1);
+    let rows = args.spill_after.unwrap_or(available_memory() / 4 / 16);
+    let blocks = (rows / block_rows as u64).max(1) as usize;
+    let file = blastgraph_graph::spill::SpillFile::new(&dir);
+    b.spill_edges_to(std::sync::Arc::new(file), blocks, block_rows);
+}
+
+/// Says how many edge rows went to the spill file, if any did.
+fn say_spilled(rows: &blastgraph_model::Rows, quiet: bool, err: &mut dyn Write) {
+    let n = rows.stored_len();
+    if n > 0 && !quiet {
+        term::note(
+            err,
+            &format!(
+                "{n} of {} edge rows ({} MiB) were kept in {} while reading (--spill-after)",
+                rows.len(),
+                (16 * n as u64) >> 20,
+                rows.spill_place().unwrap_or_default()
+            ),
+        );
+    }
+}
+
+/// `MemAvailable` of `/proc/meminfo` in bytes; 4 GiB where it cannot be
+/// read.
+fn available_memory() -> u64 {
+    std::fs::read_to_string("/proc/meminfo")
+        .ok()
+        .and_then(|m| {
+            m.lines()
+                .find_map(|l| l.strip_prefix("MemAvailable:"))
+                .and_then(|v| v.trim().trim_end_matches("kB").trim().parse::<u64>().ok())
+        })
+        .map_or(4 << 30, |kib| kib * 1024)
+}
+
 /// Loads the inputs into a graph; prints input problems to `err` unless quiet.
 pub fn load(args: &InputArgs, err: &mut dyn Write) -> Result<Graph> {
     let graph = if args.input.is_empty() {
@@ -437,6 +483,7 @@ pub fn load(args: &InputArgs, err: &mut dyn Write) -> Result<Graph> {
     } else {
         let mut b = EstateBuilder::new();
         b.set_inspect_values(args.inspect_secret_values);
+        spill_edges(&args.spill, &mut b);
         let read = gather(args, err)?;
         for path in &read.snapshots {
             let g = snapshot::load(path)
@@ -450,6 +497,7 @@ pub fn load(args: &InputArgs, err: &mut dyn Write) -> Result<Graph> {
         work.done(err, "");
         record_not_read(&mut b, read.not_read);
         let estate: Estate = b.finish();
+        say_spilled(estate.edges.rows(), args.quiet, err);
         let work = Work::spinner("building the graph");
         let g = Graph::build(estate);
         work.done(err, &graph_detail(&g));
@@ -563,6 +611,7 @@ pub fn load_shard(
 ) -> Result<(Part, ShardRead)> {
     let mut b = EstateBuilder::new();
     b.set_inspect_values(args.inspect_secret_values);
+    spill_edges(&args.spill, &mut b);
     let read = if args.input.is_empty() {
         if !args.quiet {
             term::note(err, "no --input given, using the embedded demo estate");
@@ -586,7 +635,9 @@ pub fn load_shard(
         }
         read
     };
-    Ok((b.into_part(), read))
+    let part = b.into_part();
+    say_spilled(part.edges.rows(), args.quiet, err);
+    Ok((part, read))
 }
 
 /// Whether any input was read: a file a provider recognised and did not

@@ -724,14 +724,38 @@ pub mod bench {
             .collect()
     }
 
+    /// Where [`ingest_spilling`] keeps edge rows.
+    pub struct Spill {
+        /// The store.
+        pub store: std::sync::Arc<dyn blastgraph_model::RowStore>,
+        /// Blocks kept in memory.
+        pub resident: usize,
+        /// Rows per block.
+        pub block_rows: usize,
+    }
+
     /// Ingests generated files with one connector: the estate and the
     /// seconds it took.
     pub fn ingest(
         connector: &dyn blastgraph_model::Connector,
         files: &[(String, Vec<u8>)],
     ) -> (blastgraph_model::Estate, f64) {
+        ingest_spilling(connector, files, None)
+    }
+
+    /// [`ingest`], keeping the edge rows beyond `resident` blocks of
+    /// `block_rows` in a store
+    /// ([`blastgraph_model::EstateBuilder::spill_edges_to`]).
+    pub fn ingest_spilling(
+        connector: &dyn blastgraph_model::Connector,
+        files: &[(String, Vec<u8>)],
+        spill: Option<Spill>,
+    ) -> (blastgraph_model::Estate, f64) {
         let inputs = inputs(files);
         let mut b = blastgraph_model::EstateBuilder::new();
+        if let Some(s) = spill {
+            b.spill_edges_to(s.store, s.resident, s.block_rows);
+        }
         let t = std::time::Instant::now();
         connector.ingest_all(&inputs, &mut b);
         let e = b.finish();
@@ -816,6 +840,74 @@ pub mod bench {
             .map_or(0.0, |kb| kb / 1024.0 / 1024.0);
         let cores = std::thread::available_parallelism().map_or(0, |n| n.get());
         format!("{cpu}, {cores} cores, {mem:.0} GiB")
+    }
+
+    /// The process's resident memory now (`VmRSS`), in MiB.
+    pub fn rss_mib() -> u64 {
+        std::fs::read_to_string("/proc/self/status")
+            .unwrap_or_default()
+            .lines()
+            .find_map(|l| l.strip_prefix("VmRSS:"))
+            .and_then(|v| v.trim().trim_end_matches("kB").trim().parse::<u64>().ok())
+            .map_or(0, |kib| kib / 1024)
+    }
+
+    /// What an estate holds, in MiB by part (heap bytes of its strings
+    /// plus the structs; allocator overhead not counted): its nodes, its
+    /// edge rows in memory, its interned strings and explanations, its
+    /// problems and input records.
+    pub fn estate_mib(e: &blastgraph_model::Estate) -> String {
+        let mib = |b: usize| b as f64 / (1024.0 * 1024.0);
+        let s = |x: &String| x.capacity();
+        let o = |x: &Option<String>| x.as_ref().map_or(0, String::capacity);
+        let nodes: usize = e
+            .nodes
+            .iter()
+            .map(|n| {
+                let a = &n.attrs;
+                std::mem::size_of::<blastgraph_model::Node>()
+                    + s(&n.id)
+                    + s(&n.name)
+                    + s(&n.provider)
+                    + s(&n.kind)
+                    + o(&a.owner)
+                    + o(&a.environment)
+                    + o(&a.created)
+                    + o(&a.last_used)
+                    + o(&a.expires)
+                    + a.tags.iter().map(|(k, v)| 64 + s(k) + s(v)).sum::<usize>()
+            })
+            .sum();
+        let rows = e.edges.rows();
+        let ex = e.edges.explanations();
+        let strings = e.edges.strings();
+        let diags: usize = e
+            .diagnostics
+            .iter()
+            .map(|d| 80 + s(&d.file) + s(&d.location) + s(&d.message))
+            .sum();
+        let inputs: usize = e
+            .inputs
+            .iter()
+            .map(|i| {
+                std::mem::size_of::<blastgraph_model::InputRecord>()
+                    + s(&i.path)
+                    + s(&i.format)
+                    + s(&i.sha256)
+            })
+            .sum();
+        format!(
+            "nodes_mib={:.1} rows_in_memory_mib={:.1} strings_mib={:.1} explanations_mib={:.1} diagnostics={} diagnostics_mib={:.1} inputs={} inputs_mib={:.1} rss_mib={}",
+            mib(nodes),
+            mib(16 * (rows.len() - rows.stored_len())),
+            mib(strings.bytes() + 12 * strings.len()),
+            mib(8 * ex.places.len() + 16 * ex.whys.len() + 8 * ex.notes.len()),
+            e.diagnostics.len(),
+            mib(diags),
+            e.inputs.len(),
+            mib(inputs),
+            rss_mib(),
+        )
     }
 
     /// The process's peak resident memory so far (`VmHWM`), in MiB: runs go

@@ -33,6 +33,7 @@ pub mod part;
 mod raw;
 mod section;
 pub mod snapshot;
+pub mod spill;
 pub use blastgraph_model::Interner;
 
 /// A node's dense index.

@@ -147,7 +147,7 @@ fn write_nodes(part: &Part, path: &Path) -> Result<(), SnapshotError> {
 
 /// A row with its place `(source, location)` and why `(reason,
 /// mechanism, condition, id)` handles.
-type RowStrings<'a> = (&'a EdgeRow, [u32; 2], [u32; 4]);
+type RowStrings = (EdgeRow, [u32; 2], [u32; 4]);
 
 /// The edges table, one row group at a time.
 fn write_edges(part: &Part, path: &Path) -> Result<(), SnapshotError> {
@@ -156,16 +156,19 @@ fn write_edges(part: &Part, path: &Path) -> Result<(), SnapshotError> {
     let (strings, ex) = (part.edges.strings(), part.edges.explanations());
     let batch = |start: usize| -> Result<DataFrame, PolarsError> {
         let end = n.min(start + ROW_GROUP as usize);
-        let rows: Vec<RowStrings<'_>> = (start..end)
-            .filter_map(|i| part.edges.rows().get(i))
+        let rows: Vec<RowStrings> = part
+            .edges
+            .rows()
+            .iter_from(start)
+            .take(end - start)
             .map(|r| (r, ex.note_place(r.note), ex.note_why(r.note)))
             .collect();
-        let s = |f: fn(&RowStrings<'_>) -> u32| {
+        let s = |f: fn(&RowStrings) -> u32| {
             rows.iter()
                 .map(|r| strings.get(f(r)))
                 .collect::<Vec<&str>>()
         };
-        let o = |f: fn(&RowStrings<'_>) -> u32| {
+        let o = |f: fn(&RowStrings) -> u32| {
             rows.iter()
                 .map(|r| Some(strings.get(f(r))).filter(|x| !x.is_empty()))
                 .collect::<Vec<Option<&str>>>()

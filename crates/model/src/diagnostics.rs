@@ -84,6 +84,9 @@ codes! {
     SelfLoop = "self-loop",
     /// An access level on an edge kind that has none.
     AccessLevelIgnored = "access-level-ignored",
+    /// Edge rows could not be kept on disk while reading (disk full, folder
+    /// gone): they stayed in memory, and the answers are complete.
+    SpillFailed = "spill-failed",
 }
 
 impl std::fmt::Display for Code {

@@ -39,6 +39,44 @@ pub struct EdgeRow {
     pub conditional: bool,
 }
 
+impl EdgeRow {
+    /// Its 16 bytes as a [`RowStore`] keeps them: from, to, note
+    /// (little-endian), then kind, access (0 for none, else the level's
+    /// order + 1) and conditional as one byte each, and a zero.
+    pub fn to_bytes(&self) -> [u8; 16] {
+        let mut b = [0u8; 16];
+        b[0..4].copy_from_slice(&self.from.to_le_bytes());
+        b[4..8].copy_from_slice(&self.to.to_le_bytes());
+        b[8..12].copy_from_slice(&self.note.to_le_bytes());
+        b[12] = self.kind.index() as u8;
+        b[13] = self.access.map_or(0, |a| a.index() as u8 + 1);
+        b[14] = u8::from(self.conditional);
+        b
+    }
+
+    /// The row [`EdgeRow::to_bytes`] wrote, or `None` for bytes it could
+    /// not have written.
+    pub fn from_bytes(b: &[u8; 16]) -> Option<EdgeRow> {
+        let u = |i: usize| u32::from_le_bytes([b[i], b[i + 1], b[i + 2], b[i + 3]]);
+        let access = match b[13] {
+            0 => None,
+            a => Some(*AccessLevel::ALL.get(a as usize - 1)?),
+        };
+        Some(EdgeRow {
+            from: u(0),
+            to: u(4),
+            note: u(8),
+            kind: *EdgeKind::ALL.get(b[12] as usize)?,
+            access,
+            conditional: match b[14] {
+                0 => false,
+                1 => true,
+                _ => return None,
+            },
+        })
+    }
+}
+
 /// The interned places and whys of a set of edges. Handle 0 of the strings
 /// is always `""`, which stands for an absent mechanism, condition or id.
 #[derive(Debug, Clone, Default)]
@@ -129,34 +167,175 @@ impl Explanations {
 /// Rows per block of [`Rows`] (16 MiB).
 const BLOCK: usize = 1 << 20;
 
+/// Where [`Rows`] put the blocks that do not fit in memory: an
+/// organisation of hundreds of accounts has billions of edge rows, tens of
+/// gigabytes. This crate does no I/O, so the store is given
+/// ([`EdgeTable::spill_to`]); `blastgraph-graph` keeps blocks in a file.
+pub trait RowStore: Send + Sync + std::fmt::Debug {
+    /// Keeps a block of rows; returns the key to read it back, or why it
+    /// could not (then the block stays in memory).
+    fn put(&self, rows: &[EdgeRow]) -> Result<u64, String>;
+    /// The `len` rows kept under `key`. Like a page of swap, a block once
+    /// kept must come back whole: a store that cannot read it ends the
+    /// process with a message rather than return fewer rows.
+    fn get(&self, key: u64, len: usize) -> Vec<EdgeRow>;
+    /// Where the blocks are kept, for messages.
+    fn place(&self) -> String;
+}
+
+/// A stored block read back: its key and rows.
+type ReadBack = (u64, std::sync::Arc<Vec<EdgeRow>>);
+
+/// The spill of a [`Rows`]: its store, how many blocks stay in memory, and
+/// the last block read back (reads by row index come in runs).
+#[derive(Debug, Clone)]
+struct Spill {
+    store: std::sync::Arc<dyn RowStore>,
+    resident: usize,
+    last: std::sync::Arc<std::sync::Mutex<Option<ReadBack>>>,
+}
+
 /// Edge rows in blocks of a fixed size. One vector of hundreds of millions
 /// of rows grows by doubling, and each doubling holds the old buffer and the
 /// new one at once: an organization's 585M rows (9.4 GB) needed a 17.2 GB
 /// buffer beside an 8.6 GB one. Blocks never move; only the first grows,
 /// up to a block, so a small table stays small.
+///
+/// Given a [`RowStore`], the oldest full blocks go to it once more than a
+/// set number are in memory; the rows keep their order and are read back
+/// as they are iterated.
 #[derive(Debug, Clone, Default)]
 pub struct Rows {
-    /// Every block but the last is full.
+    /// Full blocks in the store, `(key, rows)`, in order; they come before
+    /// every block in memory.
+    stored: Vec<(u64, usize)>,
+    /// Blocks in memory; every one but the last is full.
     blocks: Vec<Vec<EdgeRow>>,
     len: usize,
+    spill: Option<Spill>,
+    /// Rows per block; 0 for [`BLOCK`].
+    block_rows: usize,
+    /// Why the last block could not be stored, when one could not.
+    spill_error: Option<String>,
+}
+
+/// One block of [`Rows`] as it is iterated: in memory, or read back.
+enum Block<'a> {
+    Here(std::iter::Copied<std::slice::Iter<'a, EdgeRow>>),
+    Back(std::sync::Arc<Vec<EdgeRow>>, usize),
+}
+
+/// The rows of a [`Rows`], by value, in order ([`Rows::iter`]).
+pub struct RowIter<'a> {
+    rows: &'a Rows,
+    next: usize,
+    cur: Option<Block<'a>>,
+}
+
+impl Iterator for RowIter<'_> {
+    type Item = EdgeRow;
+
+    fn next(&mut self) -> Option<EdgeRow> {
+        loop {
+            let row = match self.cur.as_mut()? {
+                Block::Here(it) => it.next(),
+                Block::Back(block, at) => {
+                    let r = block.get(*at).copied();
+                    *at += 1;
+                    r
+                }
+            };
+            if row.is_some() {
+                return row;
+            }
+            self.cur = self.rows.block(self.next);
+            self.next += 1;
+        }
+    }
 }
 
 impl Rows {
     /// Appends a row.
     pub fn push(&mut self, row: EdgeRow) {
+        let n = self.block_rows();
         match self.blocks.last_mut() {
-            Some(b) if b.len() < BLOCK => b.push(row),
+            Some(b) if b.len() < n => b.push(row),
             _ => {
-                let mut b = if self.blocks.is_empty() {
+                self.spill_full_blocks();
+                let mut b = if self.blocks.is_empty() && self.stored.is_empty() {
                     Vec::new()
                 } else {
-                    Vec::with_capacity(BLOCK)
+                    Vec::with_capacity(n)
                 };
                 b.push(row);
                 self.blocks.push(b);
             }
         }
         self.len += 1;
+    }
+
+    /// With a store, moves the oldest blocks to it until fewer than its
+    /// budget stay in memory (called when every block in memory is full).
+    fn spill_full_blocks(&mut self) {
+        let Some(spill) = &self.spill else {
+            return;
+        };
+        let keep = spill.resident.saturating_sub(1);
+        let over = self.blocks.len().saturating_sub(keep);
+        let mut moved = 0;
+        for block in self.blocks.iter().take(over) {
+            match spill.store.put(block) {
+                Ok(key) => {
+                    self.stored.push((key, block.len()));
+                    moved += 1;
+                }
+                Err(why) => {
+                    self.spill_error = Some(format!(
+                        "edge rows could not be kept there ({why}); the rest stayed in memory"
+                    ));
+                    break;
+                }
+            }
+        }
+        self.blocks.drain(..moved);
+        if self.spill_error.is_some() {
+            // Blocks stored so far are still read from the store; no more
+            // go to it.
+            if let Some(s) = self.spill.as_mut() {
+                s.resident = usize::MAX;
+            }
+        }
+    }
+
+    /// Keeps the oldest blocks in `store` once more than `resident` blocks
+    /// (of [`Rows::BLOCK_ROWS`] rows) are in memory.
+    pub fn spill_to(&mut self, store: std::sync::Arc<dyn RowStore>, resident: usize) {
+        self.spill = Some(Spill {
+            store,
+            resident: resident.max(1),
+            last: Default::default(),
+        });
+    }
+
+    /// Rows per block, unless [`Rows::set_block_rows`] said otherwise.
+    pub const BLOCK_ROWS: usize = BLOCK;
+
+    /// Rows per block of this table.
+    pub fn block_rows(&self) -> usize {
+        if self.block_rows == 0 {
+            BLOCK
+        } else {
+            self.block_rows
+        }
+    }
+
+    /// Makes blocks of `n` rows (at least 1) instead of
+    /// [`Rows::BLOCK_ROWS`], while the table is empty (tests spill a few
+    /// rows with it); a table that holds rows keeps its size.
+    pub fn set_block_rows(&mut self, n: usize) {
+        if self.len == 0 {
+            self.block_rows = n.max(1);
+        }
     }
 
     /// Number of rows.
@@ -169,21 +348,97 @@ impl Rows {
         self.len == 0
     }
 
-    /// Row `i`.
-    pub fn get(&self, i: usize) -> Option<&EdgeRow> {
-        self.blocks.get(i / BLOCK)?.get(i % BLOCK)
+    /// How many rows are in the store, not in memory.
+    pub fn stored_len(&self) -> usize {
+        self.stored.iter().map(|&(_, n)| n).sum()
     }
 
-    /// The rows, in order.
-    pub fn iter(&self) -> impl Iterator<Item = &EdgeRow> + '_ {
-        self.blocks.iter().flatten()
+    /// Why a block could not be stored (it stayed in memory), if one could
+    /// not.
+    pub fn spill_error(&self) -> Option<&str> {
+        self.spill_error.as_deref()
+    }
+
+    /// Where the store keeps blocks, when there is one.
+    pub fn spill_place(&self) -> Option<String> {
+        self.spill.as_ref().map(|s| s.store.place())
+    }
+
+    /// Block `b` (stored blocks first, then those in memory).
+    fn block(&self, b: usize) -> Option<Block<'_>> {
+        match self.stored.get(b) {
+            Some(&(key, len)) => Some(Block::Back(self.read_back(key, len)?, 0)),
+            None => self
+                .blocks
+                .get(b - self.stored.len())
+                .map(|v| Block::Here(v.iter().copied())),
+        }
+    }
+
+    /// A stored block, from the last one read when it is that one.
+    fn read_back(&self, key: u64, len: usize) -> Option<std::sync::Arc<Vec<EdgeRow>>> {
+        let spill = self.spill.as_ref()?;
+        let mut last = spill.last.lock().unwrap_or_else(|e| e.into_inner());
+        if let Some((_, block)) = last.as_ref().filter(|(k, _)| *k == key) {
+            return Some(block.clone());
+        }
+        let block = std::sync::Arc::new(spill.store.get(key, len));
+        *last = Some((key, block.clone()));
+        Some(block)
+    }
+
+    /// Row `i`, by value.
+    pub fn get(&self, i: usize) -> Option<EdgeRow> {
+        let n = self.block_rows();
+        match self.block(i / n)? {
+            Block::Here(mut it) => it.nth(i % n),
+            Block::Back(block, _) => block.get(i % n).copied(),
+        }
+    }
+
+    /// The rows, by value, in order.
+    pub fn iter(&self) -> RowIter<'_> {
+        self.iter_from(0)
+    }
+
+    /// The rows from row `start` on, by value, in order.
+    pub fn iter_from(&self, start: usize) -> RowIter<'_> {
+        let n = self.block_rows();
+        let b = start / n;
+        let cur = self.block(b).map(|block| match block {
+            Block::Here(mut it) => {
+                if !start.is_multiple_of(n) {
+                    it.nth(start % n - 1);
+                }
+                Block::Here(it)
+            }
+            Block::Back(v, _) => Block::Back(v, start % n),
+        });
+        RowIter {
+            rows: self,
+            next: b + 1,
+            cur,
+        }
     }
 
     /// Keeps the rows for which `keep` holds (it may change them); each
-    /// block is freed as soon as it is read.
+    /// block is freed as soon as it is read. A table with a store keeps it.
     fn retain_mut(&mut self, mut keep: impl FnMut(&mut EdgeRow) -> bool) {
-        let old = std::mem::take(self);
-        for block in old.blocks {
+        let mut old = std::mem::take(self);
+        self.block_rows = old.block_rows;
+        self.spill = old.spill.clone();
+        self.spill_error = old.spill_error.take();
+        for b in 0..old.stored.len() {
+            if let Some(Block::Back(block, _)) = old.block(b) {
+                for &r in block.iter() {
+                    let mut r = r;
+                    if keep(&mut r) {
+                        self.push(r);
+                    }
+                }
+            }
+        }
+        for block in std::mem::take(&mut old.blocks) {
             for mut r in block {
                 if keep(&mut r) {
                     self.push(r);
@@ -192,9 +447,15 @@ impl Rows {
         }
     }
 
-    /// The rows as one vector; each block is freed as soon as it is copied.
+    /// The rows as one vector, read back from the store if need be; each
+    /// block in memory is freed as soon as it is copied.
     pub fn into_vec(self) -> Vec<EdgeRow> {
         let mut v = Vec::with_capacity(self.len);
+        for b in 0..self.stored.len() {
+            if let Some(Block::Back(block, _)) = self.block(b) {
+                v.extend_from_slice(&block);
+            }
+        }
         for block in self.blocks {
             v.extend_from_slice(&block);
         }
@@ -346,6 +607,19 @@ impl EdgeTable {
         self.rows.is_empty()
     }
 
+    /// Keeps the oldest rows in `store` once more than `resident` blocks
+    /// of `block_rows` rows are in memory ([`Rows::spill_to`],
+    /// [`Rows::set_block_rows`]).
+    pub fn spill_to(
+        &mut self,
+        store: std::sync::Arc<dyn RowStore>,
+        resident: usize,
+        block_rows: usize,
+    ) {
+        self.rows.set_block_rows(block_rows);
+        self.rows.spill_to(store, resident);
+    }
+
     /// The rows, in input order.
     pub fn rows(&self) -> &Rows {
         &self.rows
@@ -400,12 +674,12 @@ impl EdgeTable {
 
     /// Edge `i`, in input order.
     pub fn get(&self, i: usize) -> Option<Edge> {
-        self.rows.get(i).map(|r| self.edge_of(r))
+        self.rows.get(i).map(|r| self.edge_of(&r))
     }
 
     /// Every edge, in input order, as values.
     pub fn iter(&self) -> impl Iterator<Item = Edge> + '_ {
-        self.rows.iter().map(|r| self.edge_of(r))
+        self.rows.iter().map(|r| self.edge_of(&r))
     }
 
     /// Every edge as a vector of values (for tests and small estates).
@@ -532,15 +806,175 @@ mod tests {
         // Only the first block grew; the others were made whole.
         assert_eq!(rows.blocks[1].capacity(), BLOCK);
         for i in [0, BLOCK - 1, BLOCK, 2 * BLOCK + 4] {
-            assert_eq!(rows.get(i), Some(&row(i)));
+            assert_eq!(rows.get(i), Some(row(i)));
         }
         assert_eq!(rows.get(n), None);
-        assert!(rows.iter().copied().eq((0..n).map(row)));
+        assert!(rows.iter().eq((0..n).map(row)));
+        assert!(rows.iter_from(BLOCK + 3).eq((BLOCK + 3..n).map(row)));
         rows.retain_mut(|r| r.from % 2 == 1);
         let odd: Vec<EdgeRow> = (0..n).filter(|i| i % 2 == 1).map(row).collect();
         assert_eq!(rows.len(), odd.len());
-        assert_eq!(rows.get(BLOCK), odd.get(BLOCK));
+        assert_eq!(rows.get(BLOCK), odd.get(BLOCK).copied());
         assert_eq!(rows.into_vec(), odd);
+    }
+
+    /// Blocks kept in memory, as a file would keep them; `fail_after`
+    /// refuses the blocks after that many.
+    #[derive(Debug, Default)]
+    struct Shelf {
+        blocks: std::sync::Mutex<Vec<Vec<u8>>>,
+        fail_after: Option<usize>,
+    }
+
+    impl RowStore for Shelf {
+        fn put(&self, rows: &[EdgeRow]) -> Result<u64, String> {
+            let mut b = self.blocks.lock().unwrap();
+            if self.fail_after.is_some_and(|n| b.len() >= n) {
+                return Err("no space left on device".into());
+            }
+            b.push(rows.iter().flat_map(|r| r.to_bytes()).collect());
+            Ok(b.len() as u64 - 1)
+        }
+
+        fn get(&self, key: u64, len: usize) -> Vec<EdgeRow> {
+            let b = self.blocks.lock().unwrap();
+            let bytes = &b[key as usize];
+            assert_eq!(bytes.len(), 16 * len);
+            bytes
+                .chunks_exact(16)
+                .map(|c| EdgeRow::from_bytes(c.try_into().unwrap()).unwrap())
+                .collect()
+        }
+
+        fn place(&self) -> String {
+            "shelf".into()
+        }
+    }
+
+    #[test]
+    fn spilled_rows_read_back_in_order_and_only_the_budget_stays_in_memory() {
+        let row = |i: usize| EdgeRow {
+            from: i as u32,
+            to: (i as u32).wrapping_mul(7),
+            note: i as u32 / 3,
+            kind: EdgeKind::ALL[i % EdgeKind::ALL.len()],
+            access: i
+                .is_multiple_of(2)
+                .then_some(AccessLevel::ALL[i % AccessLevel::ALL.len()]),
+            conditional: i.is_multiple_of(3),
+        };
+        let n = 4 * BLOCK + 7;
+        let shelf = std::sync::Arc::new(Shelf::default());
+        let mut rows = Rows::default();
+        rows.spill_to(shelf.clone(), 2);
+        rows.extend((0..n).map(row));
+        assert_eq!(rows.len(), n);
+        // Blocks 0..3 are full; two stay in memory (the last full one and
+        // the one being filled).
+        assert_eq!(rows.stored_len(), 3 * BLOCK);
+        assert_eq!(rows.blocks.len(), 2);
+        assert_eq!(shelf.blocks.lock().unwrap().len(), 3);
+        assert!(rows.iter().eq((0..n).map(row)));
+        for i in [0, 5, BLOCK - 1, BLOCK, 3 * BLOCK - 1, 3 * BLOCK, n - 1] {
+            assert_eq!(rows.get(i), Some(row(i)), "row {i}");
+            assert!(rows.iter_from(i).eq((i..n).map(row)), "from {i}");
+        }
+        assert_eq!(rows.get(n), None);
+        assert!(rows.spill_error().is_none());
+        rows.retain_mut(|r| r.from % 2 == 1);
+        let odd: Vec<EdgeRow> = (0..n).filter(|i| i % 2 == 1).map(row).collect();
+        assert_eq!(rows.len(), odd.len());
+        assert!(rows.iter().eq(odd.iter().copied()));
+        assert_eq!(rows.into_vec(), odd);
+    }
+
+    #[test]
+    fn small_blocks_spill_the_same_way() {
+        let row = |i: usize| EdgeRow {
+            from: i as u32,
+            to: 2,
+            note: 0,
+            kind: EdgeKind::CanAssume,
+            access: None,
+            conditional: false,
+        };
+        let shelf = std::sync::Arc::new(Shelf::default());
+        let mut rows = Rows::default();
+        rows.set_block_rows(3);
+        rows.spill_to(shelf.clone(), 2);
+        rows.extend((0..20).map(row));
+        // 20 rows: blocks of 3, the last two (3 + 2 rows) in memory.
+        assert_eq!(rows.stored_len(), 15);
+        assert_eq!(shelf.blocks.lock().unwrap().len(), 5);
+        for i in 0..20 {
+            assert_eq!(rows.get(i), Some(row(i)));
+            assert!(rows.iter_from(i).eq((i..20).map(row)));
+        }
+        rows.retain_mut(|r| r.from % 4 != 0);
+        assert!(rows.iter().eq((0..20).filter(|i| i % 4 != 0).map(row)));
+        assert_eq!(rows.block_rows(), 3);
+        // A table with rows keeps its block size.
+        rows.set_block_rows(100);
+        assert_eq!(rows.block_rows(), 3);
+    }
+
+    #[test]
+    fn a_store_that_refuses_keeps_the_rest_in_memory_and_says_so() {
+        let row = |i: usize| EdgeRow {
+            from: i as u32,
+            to: 1,
+            note: 0,
+            kind: EdgeKind::Access,
+            access: Some(AccessLevel::Read),
+            conditional: false,
+        };
+        let n = 5 * BLOCK;
+        let shelf = std::sync::Arc::new(Shelf {
+            fail_after: Some(1),
+            ..Shelf::default()
+        });
+        let mut rows = Rows::default();
+        rows.spill_to(shelf, 1);
+        rows.extend((0..n).map(row));
+        assert_eq!(rows.stored_len(), BLOCK);
+        assert_eq!(rows.blocks.len(), 4);
+        assert!(rows.iter().eq((0..n).map(row)));
+        assert_eq!(
+            rows.spill_error(),
+            Some(
+                "edge rows could not be kept there (no space left on device); the rest stayed in memory"
+            )
+        );
+    }
+
+    #[test]
+    fn a_row_comes_back_from_its_bytes_and_odd_bytes_are_refused() {
+        for kind in EdgeKind::ALL {
+            for access in std::iter::once(None).chain(AccessLevel::ALL.iter().copied().map(Some)) {
+                for conditional in [false, true] {
+                    let r = EdgeRow {
+                        from: 7,
+                        to: u32::MAX,
+                        note: 1 << 20,
+                        kind: *kind,
+                        access,
+                        conditional,
+                    };
+                    assert_eq!(EdgeRow::from_bytes(&r.to_bytes()), Some(r));
+                }
+            }
+        }
+        let mut bad = EdgeRow {
+            from: 0,
+            to: 0,
+            note: 0,
+            kind: EdgeKind::Access,
+            access: None,
+            conditional: false,
+        }
+        .to_bytes();
+        bad[12] = 200;
+        assert_eq!(EdgeRow::from_bytes(&bad), None);
     }
 
     #[test]

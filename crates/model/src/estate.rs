@@ -726,18 +726,19 @@ impl EstateBuilder {
         // Each edge counts for the input its source names, else the current
         // one: decided once per source.
         let mut by_source: HashMap<u32, u32> = HashMap::default();
-        for i in start..self.edges.len() {
-            let Some(&row) = self.edges.rows().get(i) else {
-                continue;
-            };
-            let ex = self.edges.explanations();
+        let mut counted = Vec::with_capacity(self.edges.len() - start);
+        let ex = self.edges.explanations();
+        for row in self.edges.rows().iter_from(start) {
             let [place, _] = ex.notes.get(row.note as usize).copied().unwrap_or_default();
             let [source, _] = ex.place_of(place);
             let input = *by_source.entry(source).or_insert_with(|| {
                 let path = self.edges.strings().get(source);
                 self.input_by_path.get(path).copied().unwrap_or(self.cur) as u32
             });
-            self.count_edge(i, place, input);
+            counted.push((place, input));
+        }
+        for (k, (place, input)) in counted.into_iter().enumerate() {
+            self.count_edge(start + k, place, input);
         }
     }
 
@@ -787,6 +788,7 @@ impl EstateBuilder {
     /// hints) are left to the merge ([`EstateBuilder::add_part_inputs`]
     /// and its siblings). The redaction rule is applied as in `finish`.
     pub fn into_part(mut self) -> Part {
+        self.report_spill_error();
         let mut node_inputs = vec![0u32; self.nodes.len()];
         for &(pos, input) in self.index.values() {
             if let Some(slot) = node_inputs.get_mut(pos) {
@@ -919,9 +921,37 @@ impl EstateBuilder {
         self.diagnostics.extend(diagnostics);
     }
 
+    /// Says that edge rows could not be kept on disk, if so (they stayed
+    /// in memory: nothing is lost).
+    fn report_spill_error(&mut self) {
+        if let Some(why) = self.edges.rows().spill_error() {
+            self.diagnostics.push(Diagnostic {
+                severity: Severity::Warning,
+                code: Code::SpillFailed,
+                file: self.edges.rows().spill_place().unwrap_or_default(),
+                location: "$".into(),
+                message: why.to_string(),
+            });
+        }
+    }
+
+    /// Keeps the oldest edge rows in `store` once more than `resident`
+    /// blocks of `block_rows` rows ([`crate::Rows::BLOCK_ROWS`] unless a
+    /// test says otherwise) are in memory, so that an estate of billions
+    /// of edges is read in bounded memory ([`crate::RowStore`]).
+    pub fn spill_edges_to(
+        &mut self,
+        store: std::sync::Arc<dyn crate::RowStore>,
+        resident: usize,
+        block_rows: usize,
+    ) {
+        self.edges.spill_to(store, resident, block_rows);
+    }
+
     /// Drops edges whose ends are unknown (each one reported against the
     /// input that declared it) and returns the estate.
     pub fn finish(mut self) -> Estate {
+        self.report_spill_error();
         // Each distinct end is looked up once; only the bad rows are
         // reported, and they are dropped in place.
         let strings = self.edges.strings();

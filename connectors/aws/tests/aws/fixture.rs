@@ -8,8 +8,9 @@ use serde_json::{Value, json};
 /// Reads JSON files (path, content) together with `ingest_all`, as
 /// `blastgraph --input DIR` does with a raw snapshot: every case whole
 /// (`ReadWhole`), one account at a time (`ReadByAccount`), as the
-/// registered connector chooses, and in 2 and 3 shards merged, which must
-/// give the same nodes, edges, diagnostics and input counts.
+/// registered connector chooses, in 2 and 3 shards merged, and with its
+/// edge rows spilled to a file in blocks of 3, which must give the same
+/// nodes, edges, diagnostics and input counts.
 pub fn ingest_json(files: &[(String, Value)]) -> Estate {
     let bytes: Vec<(String, Vec<u8>)> = files
         .iter()
@@ -27,6 +28,21 @@ pub fn ingest_json(files: &[(String, Value)]) -> Estate {
         let merged = blastgraph_gen::bench::ingest_sharded(&AwsAuthDetailsConnector, &bytes, n);
         assert_same_facts(&whole, &merged);
     }
+    let spill = blastgraph_gen::bench::Spill {
+        store: std::sync::Arc::new(blastgraph_graph::spill::SpillFile::new(
+            &std::env::temp_dir(),
+        )),
+        resident: 1,
+        block_rows: 3,
+    };
+    let spilled =
+        blastgraph_gen::bench::ingest_spilling(&AwsAuthDetailsConnector, &bytes, Some(spill)).0;
+    assert_eq!(
+        spilled.edges.rows().stored_len(),
+        whole.edges.len().saturating_sub(1) / 3 * 3,
+        "every block but the last is kept in the file"
+    );
+    assert_same_facts(&whole, &spilled);
     whole
 }
 

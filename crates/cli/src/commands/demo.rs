@@ -16,6 +16,7 @@ pub fn run(args: &DemoArgs, out: &mut dyn Write, err: &mut dyn Write) -> Result<
             input: Vec::new(),
             quiet: true,
             inspect_secret_values: false,
+            spill: Default::default(),
         },
         err,
     )?;
