@@ -642,6 +642,7 @@ pub(crate) fn read_by_account(
             read,
         };
         run_pass(files, &g, &ix, &owner, &pass, out);
+        out.end_unit();
         if timings {
             eprintln!("aws org pass {account}: {:?}", t.elapsed());
         }

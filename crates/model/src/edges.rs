@@ -620,6 +620,12 @@ impl EdgeTable {
         self.rows.spill_to(store, resident);
     }
 
+    /// Drops the lookups of places, whys and notes (kept are the entries):
+    /// what is added later is looked up only among what comes after.
+    pub fn forget_lookups(&mut self) {
+        self.explain.seal();
+    }
+
     /// The rows, in input order.
     pub fn rows(&self) -> &Rows {
         &self.rows

@@ -621,6 +621,14 @@ impl EstateBuilder {
         self.order = (self.order & !u64::from(u32::MAX)) | u64::from(minor);
     }
 
+    /// Says that a unit of reading (one account's pass) is done: the
+    /// lookups that share its edges' explanations are dropped, since the
+    /// next unit's edges cite other places. Its explanations stay; an
+    /// equal one that comes later is stored again, which changes no edge.
+    pub fn end_unit(&mut self) {
+        self.edges.forget_lookups();
+    }
+
     /// Whether a node with this id was added already.
     pub fn has_node(&self, id: &str) -> bool {
         self.index.contains_key(id)
