@@ -353,24 +353,26 @@ fn a_partial_or_mixed_set_of_parts_is_refused() {
             "expected I/N with 1 ≤ I ≤ N",
         );
     }
-    // A folder of nothing: the part says so, and the merge refuses it.
+    // A folder of nothing: refused as the unsharded build refuses it.
     let empty = tmp.path().join("empty");
     std::fs::create_dir(&empty).unwrap();
-    let said = ok(&[
-        "build",
-        "-q",
-        "--shard",
-        "1/1",
-        "-i",
-        empty.to_str().unwrap(),
-        "-o",
-        &t("e1"),
-    ]);
-    assert!(
-        said.contains("0 units of 0 (none: no provider recognised the inputs)"),
-        "{said}"
+    refused(
+        &[
+            "build",
+            "--shard",
+            "1/1",
+            "-i",
+            empty.to_str().unwrap(),
+            "-o",
+            &t("e1"),
+        ],
+        "no usable input: no provider recognised any of the files given",
     );
-    refused(&["merge", "-o", &t("e"), &t("e1")], "no usable input");
+    assert!(!tmp.path().join("e1").exists());
+    refused(
+        &["build", "-i", empty.to_str().unwrap(), "-o", &t("e")],
+        "no usable input",
+    );
     // The merged snapshot answers as the whole build does.
     let whole = t("whole");
     ok(&["build", "-q", "-o", &whole]);

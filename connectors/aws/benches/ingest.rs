@@ -34,6 +34,14 @@
 //! 2026-11-24, and is killed for memory on a 24 GiB machine since
 //! 2026-12-06, read whole; read one account at a time, 30 accounts took 4.69 GiB
 //! on glibc's allocator against 6.86 GiB whole).
+//! `AWS_BENCH_SPILL=DIR` keeps the edge rows past `AWS_BENCH_RESIDENT`
+//! blocks of 1,048,576 rows (default 64) in a spill file in DIR, as
+//! `blastgraph build --spill-dir DIR --spill-after ROWS` does; each line
+//! then says how many rows were spilled, and what the estate holds by part
+//! (`nodes_mib=` … `rss_mib=`, the memory left after the ingest). With
+//! `AWS_BENCH_RESIDENT=16`, `AWS_BENCH_FULL_ORG=300` took 2,743 s and
+//! peaked at 16,514 MiB on 2026-12-06 (README, "Organisation ingest: the
+//! memory model").
 
 use std::fmt::Write;
 

@@ -66,11 +66,13 @@ pub struct ShardNo {
     pub count: usize,
 }
 
-/// `part.json`.
+/// `part.json`, read once ([`open`]) for the checks of its meta and
+/// then its loading ([`load_into`]).
 #[derive(Serialize, Deserialize)]
-struct PartFile {
+pub struct PartFile {
+    /// What the part says of itself.
     #[serde(flatten)]
-    meta: PartMeta,
+    pub meta: PartMeta,
     inputs: Vec<InputRecord>,
     diagnostics: Vec<Diagnostic>,
     hints: Vec<HintRecord>,
@@ -218,10 +220,11 @@ fn write_edges(part: &Part, path: &Path) -> Result<(), SnapshotError> {
 /// Reads a part's `part.json` only: what it is, to check a set of parts
 /// before merging any.
 pub fn read_meta(dir: &Path) -> Result<PartMeta, SnapshotError> {
-    Ok(read_file(dir)?.meta)
+    Ok(open(dir)?.meta)
 }
 
-fn read_file(dir: &Path) -> Result<PartFile, SnapshotError> {
+/// Reads and checks a part folder's `part.json`.
+pub fn open(dir: &Path) -> Result<PartFile, SnapshotError> {
     let path = dir.join("part.json");
     let text = std::fs::read_to_string(&path).map_err(|source| SnapshotError::Io {
         path: path.clone(),
@@ -253,8 +256,11 @@ fn read_file(dir: &Path) -> Result<PartFile, SnapshotError> {
 /// does not validate fails the whole part, naming file and row: a part is
 /// written by blastgraph, and a merge that dropped rows would be partial
 /// without a word.
-pub fn load_into(dir: &Path, b: &mut EstateBuilder) -> Result<PartMeta, SnapshotError> {
-    let file = read_file(dir)?;
+pub fn load_into(
+    dir: &Path,
+    file: PartFile,
+    b: &mut EstateBuilder,
+) -> Result<PartMeta, SnapshotError> {
     let at = b.add_part_inputs(file.inputs);
     let input_of = |path: &Path, row: usize, i: Option<u32>| {
         i.and_then(|i| at.get(i as usize).copied())

@@ -3,7 +3,7 @@
 use std::io::Write;
 use std::path::Path;
 
-use anyhow::{Context, Result};
+use anyhow::{Context, Result, bail};
 use blastgraph_graph::{Graph, part, snapshot};
 
 use crate::args::BuildArgs;
@@ -59,6 +59,13 @@ fn run_shard(
     err: &mut dyn Write,
 ) -> Result<u8> {
     let (p, read) = crate::inputs::load_shard(&args.input, (index, count), err)?;
+    if read.all_units == 0 && !args.input.input.is_empty() {
+        // As the unsharded build refuses it: a part of nothing would only
+        // be refused at the merge, after every shard ran.
+        bail!(
+            "no usable input: no provider recognised any of the files given (run `blastgraph build` without --shard to see each one's problem)"
+        );
+    }
     let meta = part::PartMeta {
         format: part::FORMAT.into(),
         format_version: part::FORMAT_VERSION,
@@ -80,9 +87,7 @@ fn run_shard(
         meta.units.len(),
         plural(meta.units.len()),
         read.all_units,
-        if read.all_units == 0 {
-            "none: no provider recognised the inputs".to_string()
-        } else if meta.units.is_empty() {
+        if meta.units.is_empty() {
             "none: more shards than units".to_string()
         } else {
             meta.units.join(", ")

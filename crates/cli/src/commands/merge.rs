@@ -15,16 +15,19 @@ use crate::term::Work;
 /// part holds) and saves the snapshot.
 pub fn run(args: &MergeArgs, out: &mut dyn Write, err: &mut dyn Write) -> Result<u8> {
     crate::inputs::check_output(&args.parts, &args.output)?;
-    let metas = args
+    let files = args
         .parts
         .iter()
-        .map(|p| part::read_meta(p).with_context(|| format!("cannot read part {}", p.display())))
+        .map(|p| part::open(p).with_context(|| format!("cannot read part {}", p.display())))
         .collect::<Result<Vec<_>>>()?;
+    let metas: Vec<&part::PartMeta> = files.iter().map(|f| &f.meta).collect();
     check_set(args, &metas)?;
+    let count = metas.len();
     let mut b = EstateBuilder::new();
-    for p in &args.parts {
+    for (p, file) in args.parts.iter().zip(files) {
         let work = Work::spinner(&format!("reading part {}", p.display()));
-        part::load_into(p, &mut b).with_context(|| format!("cannot read part {}", p.display()))?;
+        part::load_into(p, file, &mut b)
+            .with_context(|| format!("cannot read part {}", p.display()))?;
         work.done(err, "");
     }
     b.link_patterns();
@@ -33,7 +36,7 @@ pub fn run(args: &MergeArgs, out: &mut dyn Write, err: &mut dyn Write) -> Result
     let g = Graph::build(b.finish());
     work.done(err, "");
     crate::inputs::check_usable(&g, args.quiet, true, err)?;
-    let from = format!("{} parts of ", metas.len());
+    let from = format!("{count} parts of ");
     super::build::save_and_say(&g, &args.output, &from, out, err)?;
     Ok(0)
 }
@@ -41,7 +44,7 @@ pub fn run(args: &MergeArgs, out: &mut dyn Write, err: &mut dyn Write) -> Result
 /// The parts must be shards 1..=N of one N, each once, of the same inputs
 /// and format: a merge of a partial or mixed set would be an estate
 /// missing accounts without a word.
-fn check_set(args: &MergeArgs, metas: &[part::PartMeta]) -> Result<()> {
+fn check_set(args: &MergeArgs, metas: &[&part::PartMeta]) -> Result<()> {
     let Some(first) = metas.first() else {
         bail!("no parts given");
     };
