@@ -844,10 +844,16 @@ pub mod bench {
 
     /// The process's resident memory now (`VmRSS`), in MiB.
     pub fn rss_mib() -> u64 {
+        status_mib("VmRSS:")
+    }
+
+    /// A `kB` line of `/proc/self/status`, in MiB (0 where it cannot be
+    /// read).
+    fn status_mib(key: &str) -> u64 {
         std::fs::read_to_string("/proc/self/status")
             .unwrap_or_default()
             .lines()
-            .find_map(|l| l.strip_prefix("VmRSS:"))
+            .find_map(|l| l.strip_prefix(key))
             .and_then(|v| v.trim().trim_end_matches("kB").trim().parse::<u64>().ok())
             .map_or(0, |kib| kib / 1024)
     }
@@ -914,11 +920,6 @@ pub mod bench {
     /// from small to large, so after a run it is that run's peak unless an
     /// earlier run was larger.
     pub fn peak_rss_mib() -> u64 {
-        std::fs::read_to_string("/proc/self/status")
-            .unwrap_or_default()
-            .lines()
-            .find_map(|l| l.strip_prefix("VmHWM:"))
-            .and_then(|v| v.trim().trim_end_matches("kB").trim().parse::<u64>().ok())
-            .map_or(0, |kib| kib / 1024)
+        status_mib("VmHWM:")
     }
 }
