@@ -130,7 +130,8 @@ pub struct InputArgs {
 #[derive(Debug, Clone, Default, Args)]
 pub struct SpillArgs {
     /// Folder for the spill file of edge rows past the memory budget (made
-    /// and unlinked at once; default: the temporary folder, `TMPDIR`).
+    /// when the first rows go to it, and unlinked at once; default: the
+    /// temporary folder, `TMPDIR`).
     #[arg(long, value_name = "DIR")]
     pub spill_dir: Option<PathBuf>,
     /// Edge rows kept in memory while reading before the oldest go to the
