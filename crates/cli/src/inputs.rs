@@ -422,7 +422,9 @@ fn spill_edges(args: &crate::args::SpillArgs, b: &mut EstateBuilder) {
         .spill_block_rows
         .unwrap_or(blastgraph_model::Rows::BLOCK_ROWS)
         .max(1);
-    let rows = args.spill_after.unwrap_or(available_memory() / 4 / 16);
+    let rows = args
+        .spill_after
+        .unwrap_or_else(|| available_memory() / 4 / 16);
     let blocks = (rows / block_rows as u64).max(1) as usize;
     let file = blastgraph_graph::spill::SpillFile::new(&dir);
     b.spill_edges_to(std::sync::Arc::new(file), blocks, block_rows);

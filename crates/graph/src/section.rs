@@ -36,7 +36,7 @@ use std::path::Path;
 
 use std::sync::Arc;
 
-use blastgraph_model::{AccessLevel, Attributes, Class, EdgeKind};
+use blastgraph_model::{Attributes, Class, EdgeKind, access_byte, access_of_byte};
 
 use crate::raw::{Explain, Raw, Strings};
 use crate::{EdgeCore, Graph, Manifest, StrColumn};
@@ -175,11 +175,7 @@ pub(crate) fn encode(g: &Graph, key: u64) -> Result<Vec<u8>, serde_json::Error> 
     w.u32s(g.edges.iter().map(|e| e.to));
     w.u32s(g.edges.iter().map(|e| e.note));
     w.u8s(g.edges.iter().map(|e| e.kind.index() as u8));
-    w.u8s(
-        g.edges
-            .iter()
-            .map(|e| e.access.map_or(0, |a| a.index() as u8 + 1)),
-    );
+    w.u8s(g.edges.iter().map(|e| access_byte(e.access)));
     w.u8s(g.edges.iter().map(|e| u8::from(e.conditional)));
     match &g.explain {
         Explain::Built(e) => {
@@ -416,15 +412,7 @@ fn decode_body(file: &Arc<Vec<u8>>, manifest: &Manifest) -> Result<Graph, String
                 .get(kinds[i] as usize)
                 .copied()
                 .ok_or("an unknown edge kind")?,
-            access: match access[i] {
-                0 => None,
-                a => Some(
-                    AccessLevel::ALL
-                        .get(a as usize - 1)
-                        .copied()
-                        .ok_or("an unknown access level")?,
-                ),
-            },
+            access: access_of_byte(access[i]).ok_or("an unknown access level")?,
             conditional: conditional[i] != 0,
         });
     }

@@ -39,17 +39,32 @@ pub struct EdgeRow {
     pub conditional: bool,
 }
 
+/// An access level as one byte: 0 for none, else the level's order + 1
+/// (a spilled row and the snapshot's graph section store it so).
+pub fn access_byte(access: Option<AccessLevel>) -> u8 {
+    access.map_or(0, |a| a.index() as u8 + 1)
+}
+
+/// The access level [`access_byte`] wrote; `None` for a byte it could not
+/// have written.
+pub fn access_of_byte(b: u8) -> Option<Option<AccessLevel>> {
+    match b {
+        0 => Some(None),
+        a => AccessLevel::ALL.get(a as usize - 1).copied().map(Some),
+    }
+}
+
 impl EdgeRow {
     /// Its 16 bytes as a [`RowStore`] keeps them: from, to, note
-    /// (little-endian), then kind, access (0 for none, else the level's
-    /// order + 1) and conditional as one byte each, and a zero.
+    /// (little-endian), then kind, access ([`access_byte`]) and
+    /// conditional as one byte each, and a zero.
     pub fn to_bytes(&self) -> [u8; 16] {
         let mut b = [0u8; 16];
         b[0..4].copy_from_slice(&self.from.to_le_bytes());
         b[4..8].copy_from_slice(&self.to.to_le_bytes());
         b[8..12].copy_from_slice(&self.note.to_le_bytes());
         b[12] = self.kind.index() as u8;
-        b[13] = self.access.map_or(0, |a| a.index() as u8 + 1);
+        b[13] = access_byte(self.access);
         b[14] = u8::from(self.conditional);
         b
     }
@@ -58,16 +73,12 @@ impl EdgeRow {
     /// not have written.
     pub fn from_bytes(b: &[u8; 16]) -> Option<EdgeRow> {
         let u = |i: usize| u32::from_le_bytes([b[i], b[i + 1], b[i + 2], b[i + 3]]);
-        let access = match b[13] {
-            0 => None,
-            a => Some(*AccessLevel::ALL.get(a as usize - 1)?),
-        };
         Some(EdgeRow {
             from: u(0),
             to: u(4),
             note: u(8),
             kind: *EdgeKind::ALL.get(b[12] as usize)?,
-            access,
+            access: access_of_byte(b[13])?,
             conditional: match b[14] {
                 0 => false,
                 1 => true,
@@ -430,8 +441,7 @@ impl Rows {
         self.spill_error = old.spill_error.take();
         for b in 0..old.stored.len() {
             if let Some(Block::Back(block, _)) = old.block(b) {
-                for &r in block.iter() {
-                    let mut r = r;
+                for mut r in block.iter().copied() {
                     if keep(&mut r) {
                         self.push(r);
                     }

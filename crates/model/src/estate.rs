@@ -734,19 +734,18 @@ impl EstateBuilder {
         // Each edge counts for the input its source names, else the current
         // one: decided once per source.
         let mut by_source: HashMap<u32, u32> = HashMap::default();
-        let mut counted = Vec::with_capacity(self.edges.len() - start);
-        let ex = self.edges.explanations();
-        for row in self.edges.rows().iter_from(start) {
+        for i in start..self.edges.len() {
+            let Some(row) = self.edges.rows().get(i) else {
+                continue;
+            };
+            let ex = self.edges.explanations();
             let [place, _] = ex.notes.get(row.note as usize).copied().unwrap_or_default();
             let [source, _] = ex.place_of(place);
             let input = *by_source.entry(source).or_insert_with(|| {
                 let path = self.edges.strings().get(source);
                 self.input_by_path.get(path).copied().unwrap_or(self.cur) as u32
             });
-            counted.push((place, input));
-        }
-        for (k, (place, input)) in counted.into_iter().enumerate() {
-            self.count_edge(start + k, place, input);
+            self.count_edge(i, place, input);
         }
     }
 

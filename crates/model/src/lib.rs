@@ -32,7 +32,9 @@ mod vocab;
 
 pub use base64::base64_decode;
 pub use call_status::CallStatus;
-pub use edges::{EdgeRow, EdgeTable, Explanations, RowIter, RowStore, Rows};
+pub use edges::{
+    EdgeRow, EdgeTable, Explanations, RowIter, RowStore, Rows, access_byte, access_of_byte,
+};
 pub use estate::{
     Code, Connector, CredentialHint, Diagnostic, Estate, EstateBuilder, IngestError, InputFile,
     InputRecord, Part, Severity,
