@@ -18,27 +18,31 @@
 //!    organisation-wide values (every account, the newest date, every
 //!    bucket and queue, the foundation models and who lists them, each
 //!    AWS managed policy's first record, and who took each managed policy
-//!    name first).
+//!    name first). Of a listing whose records alone are exposed it keeps
+//!    those records, at their places.
 //! 3. **Passes.** One per account, in account order, into one builder: the
 //!    account's groups, the files of other groups that expose something to
-//!    it (another account's bucket listing and policy, not its
-//!    authorization details), and the groups of the accounts those need,
+//!    it (another account's shared bucket's record and its policy, not the
+//!    rest of the listing or the authorization details), and the groups of the accounts those need,
 //!    read in input order, with the index's values; the rules emit
 //!    that account's nodes and its callers' edges (`Facts::local`). A file
 //!    counts (diagnostics, records) in the pass of its own account and is
 //!    read into a scratch builder in the others.
 //!
 //! Memory is one account plus its dependencies; time is the sum over
-//! accounts of what each reads. A file that exposes something to anyone
-//! (a bucket whose policy allows `*`, and the bucket listing it is in) is
-//! read in every pass: an organisation whose every account shares a bucket
-//! with the others reads each account's bucket listing in every pass (not
-//! its identities). When the passes would read more than [`DENSE`] times
-//! the organisation, it is read whole instead; keeping only the exposed
-//! records (one bucket of a listing of thousands) is the next step. One
-//! account (or none) is read whole too.
+//! accounts of what each reads. Of another account's listing a pass reads
+//! only the exposed records (the index keeps the listing with the others
+//! [`SKIPPED`], so each record keeps its JSON path): an organisation whose
+//! every account shares a bucket with the others gives each pass one
+//! record per account and the buckets' policies, not the listings. A
+//! role's trust still gives the whole authorization details. When the
+//! passes would read more than [`DENSE`] times the organisation (every
+//! account's roles trusting anyone), it is read whole instead. One account
+//! (or none) is read whole too.
 
 use std::collections::HashSet;
+
+use blastgraph_model::json::SKIPPED;
 
 use super::*;
 
@@ -73,6 +77,10 @@ struct Exposure {
     to: Option<BTreeSet<String>>,
     /// The accounts whose facts its exposed resources name.
     needs: BTreeSet<String>,
+    /// The JSON paths of the exposed records when only they are exposed
+    /// (resources of a listing); `None`: the whole file (a role's trust, a
+    /// resource policy).
+    records: Option<Vec<String>>,
 }
 
 impl Exposure {
@@ -81,6 +89,7 @@ impl Exposure {
         Exposure {
             to: Some(BTreeSet::new()),
             needs: BTreeSet::new(),
+            records: Some(Vec::new()),
         }
     }
 
@@ -181,6 +190,7 @@ impl Facts {
                 continue;
             }
             let e = out.entry(ident.file).or_insert_with(Exposure::open);
+            e.records = None;
             match &ident.trusted {
                 Some(t) => e.add(t),
                 None => e.to = None,
@@ -202,6 +212,10 @@ impl Facts {
                 let e = out.entry(file).or_insert_with(Exposure::open);
                 e.add(&r.named);
                 e.needs.extend(needs.iter().cloned());
+                match &mut e.records {
+                    Some(paths) if Some(file) != policy_file => paths.push(r.path.clone()),
+                    _ => e.records = None,
+                }
             }
         }
         out
@@ -281,6 +295,10 @@ fn group_files(files: &[InputFile<'_>]) -> Grouping {
 /// What the index gives the passes (step 2).
 struct Index {
     globals: Globals,
+    /// Input index → the listing with only its exposed records (the others
+    /// [`SKIPPED`]), and its bytes as JSON: what other accounts' passes
+    /// read of it.
+    records: HashMap<usize, (Value, u64)>,
     /// Input index → the AWS managed policy records the whole reading
     /// first meets in that file: (JSON path, record).
     managed_records: HashMap<usize, Vec<(String, Value)>>,
@@ -294,6 +312,7 @@ fn index(files: &[InputFile<'_>], groups: &mut [Group]) -> Index {
     let mut aws_managed: BTreeMap<String, (usize, String)> = BTreeMap::new();
     let mut shared: BTreeMap<String, inventory::Resource> = BTreeMap::new();
     let mut sources: HashSet<String> = HashSet::new();
+    let mut records: HashMap<usize, (Value, u64)> = HashMap::new();
     for group in groups {
         let mut reader = Reader::new();
         let mut scratch = EstateBuilder::new();
@@ -305,6 +324,19 @@ fn index(files: &[InputFile<'_>], groups: &mut [Group]) -> Index {
         let facts = &reader.facts;
         group.accounts = facts.emitted_accounts().into_iter().collect();
         group.exposed = facts.exposed();
+        for (&file, e) in &mut group.exposed {
+            let kept = e
+                .records
+                .as_deref()
+                .and_then(|paths| exposed_records(files.get(file)?, paths));
+            match kept {
+                Some(doc) => {
+                    let bytes = serde_json::to_vec(&doc).map_or(0, |b| b.len() as u64);
+                    records.insert(file, (doc, bytes));
+                }
+                None => e.records = None,
+            }
+        }
         group.needs = facts.needs();
         globals.accounts.extend(facts.accounts.iter().cloned());
         globals.raw |= facts.inv.is_raw();
@@ -340,6 +372,115 @@ fn index(files: &[InputFile<'_>], groups: &mut [Group]) -> Index {
     Index {
         managed_records: aws_managed_records(files, &aws_managed),
         globals,
+        records,
+    }
+}
+
+/// A listing with only the records at `paths` (the others [`SKIPPED`], so
+/// that each kept record keeps its place and JSON path); `None` when the
+/// file is not read from its parsed document, cannot be read, or a path is
+/// not one of its records.
+fn exposed_records(f: &InputFile<'_>, paths: &[String]) -> Option<Value> {
+    if paths.is_empty() || !Reader::reads_parsed(f.path) {
+        return None;
+    }
+    let mut scratch = EstateBuilder::new();
+    scratch.begin_input(f.path, FORMAT, String::new(), 0);
+    let doc = read_document(f.path, f.bytes, &mut scratch).ok()?;
+    let mut keep = Keep::default();
+    for path in paths {
+        let steps = json_steps(path)?;
+        // A path read wrongly (a key with a dot or bracket) must not keep
+        // the wrong record: each must lead to an object of the document.
+        steps
+            .iter()
+            .try_fold(&doc, |v, step| match step {
+                Step::Key(k) => v.get(k.as_str()),
+                Step::Item(i) => v.get(*i),
+            })
+            .filter(|v| v.is_object())?;
+        keep.add(&steps);
+    }
+    Some(keep.filter(&doc))
+}
+
+/// One step of a JSON path: `.key` or `[i]`.
+enum Step {
+    Key(String),
+    Item(usize),
+}
+
+/// The steps of a record path the readers write (`$.Buckets[3]`,
+/// `$.Reservations[0].Instances[2]`); `None` for any other shape.
+fn json_steps(path: &str) -> Option<Vec<Step>> {
+    let mut rest = path.strip_prefix('$')?;
+    let mut steps = Vec::new();
+    while !rest.is_empty() {
+        if let Some(r) = rest.strip_prefix('.') {
+            let end = r.find(['.', '[']).unwrap_or(r.len());
+            let (key, after) = r.split_at_checked(end)?;
+            if key.is_empty() {
+                return None;
+            }
+            steps.push(Step::Key(key.to_string()));
+            rest = after;
+        } else {
+            let r = rest.strip_prefix('[')?;
+            let (index, after) = r.split_once(']')?;
+            steps.push(Step::Item(index.parse().ok()?));
+            rest = after;
+        }
+    }
+    Some(steps)
+}
+
+/// What of a document to keep: all of it, or some of its fields and
+/// items (every field not named is kept; every item not named is
+/// [`SKIPPED`]).
+#[derive(Default)]
+struct Keep {
+    whole: bool,
+    keys: BTreeMap<String, Keep>,
+    items: BTreeMap<usize, Keep>,
+}
+
+impl Keep {
+    fn add(&mut self, steps: &[Step]) {
+        match steps.split_first() {
+            None => self.whole = true,
+            Some((Step::Key(k), rest)) => self.keys.entry(k.clone()).or_default().add(rest),
+            Some((Step::Item(i), rest)) => self.items.entry(*i).or_default().add(rest),
+        }
+    }
+
+    fn filter(&self, v: &Value) -> Value {
+        if self.whole {
+            return v.clone();
+        }
+        match v {
+            Value::Object(map) => Value::Object(
+                map.iter()
+                    .map(|(k, x)| {
+                        let kept = self
+                            .keys
+                            .get(k)
+                            .map_or_else(|| x.clone(), |keep| keep.filter(x));
+                        (k.clone(), kept)
+                    })
+                    .collect(),
+            ),
+            Value::Array(items) if !self.items.is_empty() => Value::Array(
+                items
+                    .iter()
+                    .enumerate()
+                    .map(|(i, x)| match self.items.get(&i) {
+                        Some(keep) => keep.filter(x),
+                        None => Value::String(SKIPPED.to_string()),
+                    })
+                    .collect(),
+            ),
+            other => other.clone(),
+        }
     }
 }
 
@@ -390,7 +531,15 @@ fn add_listers(into: &mut inventory::Resource, from: &inventory::Resource) {
 /// The files each pass reads, in account order (step 3): the account's
 /// own groups, the files of other groups that expose something to it, and
 /// the groups of the accounts those name, to a fixed point.
-fn plan(g: &Grouping) -> Vec<(String, BTreeSet<usize>)> {
+/// One account's pass as planned: the files it reads whole, and those it
+/// reads only the exposed records of ([`Index::records`]).
+struct Planned {
+    account: String,
+    read: BTreeSet<usize>,
+    records: BTreeSet<usize>,
+}
+
+fn plan(g: &Grouping) -> Vec<Planned> {
     let mut passes: BTreeSet<&String> = g.by_account.keys().collect();
     for group in &g.groups {
         passes.extend(group.accounts.iter());
@@ -401,6 +550,7 @@ fn plan(g: &Grouping) -> Vec<(String, BTreeSet<usize>)> {
         let mut whole: BTreeSet<usize> = BTreeSet::new();
         let mut needs: BTreeSet<&String> = BTreeSet::new();
         let mut files: BTreeSet<usize> = BTreeSet::new();
+        let mut records: BTreeSet<usize> = BTreeSet::new();
         for (gi, group) in g.groups.iter().enumerate() {
             if group.accounts.contains(account) || &group.account == account {
                 whole.insert(gi);
@@ -408,7 +558,11 @@ fn plan(g: &Grouping) -> Vec<(String, BTreeSet<usize>)> {
             }
             for (&file, e) in &group.exposed {
                 if e.to.as_ref().is_none_or(|to| to.contains(account)) {
-                    files.insert(file);
+                    if e.records.is_some() {
+                        records.insert(file);
+                    } else {
+                        files.insert(file);
+                    }
                     needs.extend(e.needs.iter());
                 }
             }
@@ -442,7 +596,12 @@ fn plan(g: &Grouping) -> Vec<(String, BTreeSet<usize>)> {
                 files.extend(group.files.iter().copied());
             }
         }
-        plan.push((account.clone(), files));
+        records.retain(|f| !files.contains(f));
+        plan.push(Planned {
+            account: account.clone(),
+            read: files,
+            records,
+        });
     }
     plan
 }
@@ -470,6 +629,8 @@ struct Pass<'a> {
     account: &'a str,
     first: bool,
     read: &'a BTreeSet<usize>,
+    /// Files of which it reads only the exposed records.
+    records: &'a BTreeSet<usize>,
 }
 
 fn run_pass(
@@ -490,6 +651,17 @@ fn run_pass(
             None => pass.first,
             Some(gi) if pass.read.contains(&i) => {
                 owner.get(gi).map(String::as_str) == Some(pass.account)
+            }
+            Some(_) if pass.records.contains(&i) => {
+                // The exposed records of another account's listing.
+                if let Some((doc, _)) = ix.records.get(&i) {
+                    scratch.begin_input(f.path, FORMAT, String::new(), 0);
+                    counted.insert(f.path, false);
+                    if let Err(e) = reader.read_raw_parsed(f.path, doc, &mut scratch) {
+                        scratch.file_error(&e);
+                    }
+                }
+                continue;
             }
             Some(_) => {
                 // Not read: only the AWS managed policies first given here.
@@ -619,7 +791,17 @@ pub(crate) fn read_by_account(
         .map(|(f, gi)| gi.map_or(0, |_| f.bytes.len() as u64))
         .collect();
     let auto = matches!(select, Select::Auto);
-    if plan.is_empty() || (auto && is_dense(plan.iter().map(|(_, read)| read), &sizes)) {
+    let planned = plan.iter().map(|p| {
+        let whole: u64 = p.read.iter().filter_map(|&f| sizes.get(f)).sum();
+        let records: u64 = p
+            .records
+            .iter()
+            .filter_map(|f| ix.records.get(f))
+            .map(|(_, b)| b)
+            .sum();
+        whole + records
+    });
+    if plan.is_empty() || (auto && is_dense(planned, sizes.iter().sum())) {
         if timings {
             eprintln!("aws org: the passes would read most accounts each: read whole");
         }
@@ -629,7 +811,8 @@ pub(crate) fn read_by_account(
         return;
     }
     let owner = owners(&g);
-    for (n, (account, read)) in plan.iter().enumerate() {
+    for (n, p) in plan.iter().enumerate() {
+        let account = &p.account;
         if let Select::Units(keep) = select
             && !keep(unit_of(&g, account))
         {
@@ -639,7 +822,8 @@ pub(crate) fn read_by_account(
         let pass = Pass {
             account,
             first: n == 0,
-            read,
+            read: &p.read,
+            records: &p.records,
         };
         run_pass(files, &g, &ix, &owner, &pass, out);
         out.end_unit();
@@ -649,14 +833,10 @@ pub(crate) fn read_by_account(
     }
 }
 
-/// Whether the passes (the files each reads) would read more than
-/// [`DENSE`] times the bytes of the files (`sizes`, by input).
-fn is_dense<'a>(passes: impl Iterator<Item = &'a BTreeSet<usize>>, sizes: &[u64]) -> bool {
-    let total: u64 = sizes.iter().sum();
-    let planned: u64 = passes
-        .flat_map(|read| read.iter().filter_map(|&f| sizes.get(f)))
-        .sum();
-    planned > DENSE * total
+/// Whether the passes (the bytes each reads) would read more than
+/// [`DENSE`] times the organisation's bytes (`total`).
+fn is_dense(passes: impl Iterator<Item = u64>, total: u64) -> bool {
+    passes.sum::<u64>() > DENSE * total
 }
 
 /// Reads into `reader` the files `which` selects (`Some(counted)`), every
@@ -724,16 +904,115 @@ mod tests {
 
     #[test]
     fn an_organisation_is_read_by_account_unless_each_pass_would_read_most_of_it() {
-        let sizes = vec![100; 10];
+        // Ten accounts of 100 bytes.
         // A ring: each account reads itself and the one before.
-        let ring: Vec<BTreeSet<usize>> = (0..10).map(|i| [i, (i + 9) % 10].into()).collect();
-        assert!(!is_dense(ring.iter(), &sizes));
+        assert!(!is_dense((0..10).map(|_| 200), 1_000));
         // Every account exposes something to anyone: each pass reads all.
-        let all: Vec<BTreeSet<usize>> = (0..10).map(|_| (0..10).collect()).collect();
-        assert!(is_dense(all.iter(), &sizes));
+        assert!(is_dense((0..10).map(|_| 1_000), 1_000));
         // One account of ten that everyone reads (a hub) is not dense.
-        let hub: Vec<BTreeSet<usize>> = (0..10).map(|i| [i, 0].into()).collect();
-        assert!(!is_dense(hub.iter(), &sizes));
+        assert!(!is_dense((0..10).map(|_| 200), 1_000));
+        // Every account exposes one record of a listing to anyone: each
+        // pass reads its own account and ten records of 10 bytes.
+        assert!(!is_dense((0..10).map(|_| 100 + 10 * 10), 1_000));
+    }
+
+    #[test]
+    fn another_accounts_pass_reads_the_exposed_records_at_their_places() {
+        let bytes = br#"{"Buckets": [{"Name": "a"}, {"Name": "logs"}, {"Name": "c"}],
+            "Owner": {"ID": "c0ffee"}}"#;
+        let f = InputFile {
+            path: "org/111122223333/global/s3/list-buckets.json",
+            bytes,
+            sha256: "",
+        };
+        let kept = exposed_records(&f, &["$.Buckets[1]".to_string()]);
+        let skipped = Value::String(SKIPPED.to_string());
+        assert_eq!(
+            kept,
+            Some(
+                serde_json::json!({"Buckets": [skipped, {"Name": "logs"}, skipped],
+                "Owner": {"ID": "c0ffee"}})
+            )
+        );
+        // Nested records keep the path that leads to them.
+        let steps = json_steps("$.Reservations[0].Instances[2]").map(|s| s.len());
+        assert_eq!(steps, Some(4));
+        // A path that is not a record of the file, or not of the shape the
+        // readers write, reads the whole file.
+        for bad in [
+            "$.Buckets[7]",
+            "$.Owner.ID",
+            "$.Buckets[x]",
+            "Buckets[1]",
+            "$..a",
+        ] {
+            assert_eq!(exposed_records(&f, &[bad.to_string()]), None, "{bad}");
+        }
+        assert_eq!(exposed_records(&f, &[]), None);
+        // Secret values are read from their bytes, never from a document.
+        let value = InputFile {
+            path: "org/111122223333/us-east-1/secretsmanager/get-secret-value/db.json",
+            bytes: br#"{"Items": [{"Name": "db"}]}"#,
+            sha256: "",
+        };
+        assert_eq!(exposed_records(&value, &["$.Items[0]".to_string()]), None);
+    }
+
+    #[test]
+    fn a_shared_bucket_gives_other_passes_its_record_and_policy_not_the_listing() {
+        let (a, d) = ("111122223333", "222233334444");
+        let details = |account: &str| {
+            format!(
+                r#"{{"UserDetailList": [{{"UserName": "dev", "Arn": "arn:aws:iam::{account}:user/dev",
+                "Path": "/", "GroupList": [], "AttachedManagedPolicies": [], "UserPolicyList": []}}],
+                "GroupDetailList": [], "RoleDetailList": [], "Policies": []}}"#
+            )
+        };
+        let policy = serde_json::json!({"Policy": r#"{"Version": "2012-10-17", "Statement": [{"Effect": "Allow",
+            "Principal": "*", "Action": "s3:GetObject", "Resource": "arn:aws:s3:::d-logs/*"}]}"#})
+        .to_string();
+        let paths = [
+            format!("org/{a}/global/iam/get-account-authorization-details.json"),
+            format!("org/{d}/global/iam/get-account-authorization-details.json"),
+            format!("org/{d}/global/s3/list-buckets.json"),
+            format!("org/{d}/global/s3/get-bucket-policy/d-logs.json"),
+        ];
+        let bytes = [
+            details(a),
+            details(d),
+            r#"{"Buckets": [{"Name": "d-private"}, {"Name": "d-logs"}]}"#.to_string(),
+            policy,
+        ];
+        let files: Vec<InputFile<'_>> = paths
+            .iter()
+            .zip(&bytes)
+            .map(|(path, b)| InputFile {
+                path,
+                bytes: b.as_bytes(),
+                sha256: "",
+            })
+            .collect();
+        let mut g = group_files(&files);
+        let ix = index(&files, &mut g.groups);
+        let plan = plan(&g);
+        let of = |account: &str| plan.iter().find(|p| p.account == account);
+        let a_pass = of(a).map(|p| (&p.read, &p.records));
+        // A reads its own file whole, D's bucket policy whole, and of D's
+        // listing only the shared bucket's record.
+        assert_eq!(
+            a_pass,
+            Some((&BTreeSet::from([0, 3]), &BTreeSet::from([2])))
+        );
+        let skipped = Value::String(SKIPPED.to_string());
+        assert_eq!(
+            ix.records.get(&2).map(|(doc, _)| doc),
+            Some(&serde_json::json!({"Buckets": [skipped, {"Name": "d-logs"}]}))
+        );
+        // D's own pass reads its files whole.
+        assert_eq!(
+            of(d).map(|p| (&p.read, p.records.is_empty())),
+            Some((&BTreeSet::from([1, 2, 3]), true))
+        );
     }
 
     #[test]

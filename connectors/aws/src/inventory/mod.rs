@@ -304,12 +304,46 @@ impl Reader {
             return read;
         }
         let doc = read_document(path, bytes, out)?;
+        self.read_raw_doc(path, kind, &doc, out)
+    }
+
+    /// Reads one parsed file of the raw layout, as [`Reader::read_raw`]
+    /// would its bytes; a file of another name is not read.
+    pub(crate) fn read_raw_parsed(
+        &mut self,
+        path: &str,
+        doc: &Value,
+        out: &mut EstateBuilder,
+    ) -> Result<(), IngestError> {
+        match classify(path) {
+            Some(kind) => self.read_raw_doc(path, kind, doc, out),
+            None => Ok(()),
+        }
+    }
+
+    /// Whether a file of the raw layout may be read from its parsed
+    /// document ([`Reader::read_raw_doc`]): not a file of secret values,
+    /// which is read from its bytes on its own terms.
+    pub(crate) fn reads_parsed(path: &str) -> bool {
+        classify(path).is_some_and(|kind| !read::is_value_file(&kind))
+    }
+
+    /// Reads one parsed file of the raw layout (`org` gives another
+    /// account's pass the exposed records of a listing this way, the others
+    /// left out as [`blastgraph_model::json::SKIPPED`]).
+    pub(crate) fn read_raw_doc(
+        &mut self,
+        path: &str,
+        kind: RawFile,
+        doc: &Value,
+        out: &mut EstateBuilder,
+    ) -> Result<(), IngestError> {
         let shape = |location: String, message: String| IngestError::Shape {
             file: path.to_string(),
             location,
             message,
         };
-        let top = Obj::new(&doc, "$".into()).map_err(|e| shape(e.location, e.message))?;
+        let top = Obj::new(doc, "$".into()).map_err(|e| shape(e.location, e.message))?;
         for key in ["NextToken", "Marker", "nextToken"] {
             if top.map.get(key).is_some_and(|v| !v.is_null()) {
                 out.warning_code(

@@ -228,3 +228,85 @@ fn negative_without_the_trust_of_a_the_developer_stops_at_its_own_reach() {
         "{got:#?}"
     );
 }
+
+/// A's developer (allowed `s3:GetObject` on everything) and D's listing
+/// of three buckets, the middle one shared with the organisation when
+/// `shared` (`Principal: *` under `aws:PrincipalOrgID`, as a log bucket
+/// is). A's pass reads only that record of D's listing, at its place; the
+/// fixture builder checks it gives what the whole reading gives.
+fn listing_with_one_shared_bucket(shared: bool) -> Estate {
+    let dev = json!({"UserName": "dev", "Arn": format!("arn:aws:iam::{A}:user/dev"), "Path": "/",
+        "GroupList": [], "AttachedManagedPolicies": [],
+        "UserPolicyList": [{"PolicyName": "dev", "PolicyDocument": document(&[allow(&["s3:GetObject"], "*")])}]});
+    let org = json!({"Organization": {"Id": "o-example", "Arn": format!("arn:aws:organizations::{A}:organization/o-example"),
+        "MasterAccountId": A}});
+    let accounts = json!({"Accounts": [
+        {"Id": A, "Arn": format!("arn:aws:organizations::{A}:account/o-example/{A}"), "Name": "a", "Status": "ACTIVE"},
+        {"Id": D, "Arn": format!("arn:aws:organizations::{A}:account/o-example/{D}"), "Name": "d", "Status": "ACTIVE"}]});
+    let principal = if shared {
+        json!("*")
+    } else {
+        json!({"AWS": format!("arn:aws:iam::{D}:root")})
+    };
+    let files = vec![
+        (
+            "org/organizations/describe-organization.json".to_string(),
+            org,
+        ),
+        ("org/organizations/list-accounts.json".to_string(), accounts),
+        details(A, &[], &[dev], &[]),
+        details(D, &[], &[], &[]),
+        (
+            format!("org/{D}/global/s3/list-buckets.json"),
+            json!({"Buckets": [
+                {"Name": "d-private", "CreationDate": "2024-01-01T00:00:00+00:00"},
+                {"Name": "d-logs", "CreationDate": "2024-01-01T00:00:00+00:00"},
+                {"Name": "d-other", "CreationDate": "2024-01-01T00:00:00+00:00"}],
+                "Owner": {"DisplayName": "d", "ID": "c0ffee"}}),
+        ),
+        (
+            format!("org/{D}/global/s3/get-bucket-policy/d-logs.json"),
+            json!({"Policy": document(&[json!({"Effect": "Allow", "Principal": principal,
+                "Action": "s3:GetObject", "Resource": "arn:aws:s3:::d-logs/*",
+                "Condition": {"StringEquals": {"aws:PrincipalOrgID": "o-example"}}})]).to_string()}),
+        ),
+    ];
+    ingest_json(&files)
+}
+
+#[test]
+fn a_bucket_shared_with_the_organisation_is_reached_from_its_record_alone() {
+    let e = listing_with_one_shared_bucket(true);
+    let dev = format!("arn:aws:iam::{A}:user/dev");
+    let reached: Vec<String> = e
+        .edges
+        .iter()
+        .filter(|x| x.kind == EdgeKind::Access && x.from == dev && x.to.contains("d-"))
+        .map(|x| x.to.clone())
+        .collect();
+    assert!(reached.iter().any(|t| t.contains("d-logs")), "{reached:#?}");
+    // The buckets of the listing A's pass leaves out are D's alone.
+    assert!(
+        !reached
+            .iter()
+            .any(|t| t.contains("d-private") || t.contains("d-other")),
+        "{reached:#?}"
+    );
+}
+
+#[test]
+fn negative_a_bucket_shared_with_its_own_account_only_is_not_reached() {
+    let e = listing_with_one_shared_bucket(false);
+    let dev = format!("arn:aws:iam::{A}:user/dev");
+    assert!(
+        !e.edges
+            .iter()
+            .any(|x| x.kind == EdgeKind::Access && x.from == dev && x.to.contains("d-")),
+        "{:#?}",
+        e.edges
+            .iter()
+            .filter(|x| x.from == dev)
+            .map(|x| x.to.clone())
+            .collect::<Vec<_>>()
+    );
+}

@@ -20,7 +20,7 @@ mod secrets;
 mod sso;
 
 pub(crate) use cognito::IDENTITY_POOLS;
-pub(crate) use secrets::secret_file;
+pub(crate) use secrets::{is_value_file, secret_file};
 pub(crate) use sso::SSO_INSTANCES;
 
 /// One account file of the layout, with where it sits.

@@ -18,6 +18,23 @@ fn holds_value(service: &str, op: &str) -> bool {
     )
 }
 
+/// Whether [`secret_file`] reads this file (from its bytes).
+pub(crate) fn is_value_file(raw: &RawFile) -> bool {
+    let RawFile::Account {
+        service,
+        operation,
+        resource,
+        ..
+    } = raw
+    else {
+        return false;
+    };
+    (resource.is_empty()
+        && matches!(service.as_str(), "secretsmanager" | "ssm")
+        && format!("{operation}.json") == blastgraph_model::credentials::INSPECTED_FILE)
+        || holds_value(service, operation)
+}
+
 /// A file the usual parse must not touch: a secret's value, or what a
 /// collection found in values (`SERVICE/blastgraph-inspected.json`). `None`
 /// for any other file.
