@@ -26,6 +26,8 @@
 //! the CLI, it runs on mimalloc. `AWS_BENCH_ROLES` scales the
 //! large account; `AWS_BENCH_SINGLE=0` skips
 //! the one-account run and `AWS_BENCH_ORG=0` the organization run.
+//! `AWS_BENCH_ORG_HUB=1` gives each account an `OrganizationAccountAccessRole`
+//! trusting the first account (with an inline `*` policy).
 //! `AWS_BENCH_ORG_WIDE=1` gives each account a bucket shared with the
 //! whole organisation (`Principal: *` under `aws:PrincipalOrgID`).
 //! `AWS_BENCH_FULL_ORG=1,3,10` also ingests organizations of that many
@@ -142,6 +144,16 @@ fn account(roles: usize, a: &str, other: &str) -> String {
             doc,
             r#"{sep}{{"RoleName":"{team}-r{r}","RoleId":"AROA{r}","Arn":"arn:aws:iam::{a}:role/{team}-r{r}","Path":"/","CreateDate":"2024-01-01T00:00:00Z","AssumeRolePolicyDocument":{trust},"InstanceProfileList":[],"RolePolicyList":[],"AttachedManagedPolicies":[{}],"Tags":[],"RoleLastUsed":{{}}}}"#,
             attached.join(",")
+        );
+    }
+    // `AWS_BENCH_ORG_HUB=1`: every account's `OrganizationAccountAccessRole`
+    // trusts the organisation's first account, as AWS Organizations makes
+    // it in every member account (its pass then needs every account).
+    if std::env::var("AWS_BENCH_ORG_HUB").as_deref() == Ok("1") {
+        let hub = org_account(0);
+        let _ = write!(
+            doc,
+            r#",{{"RoleName":"OrganizationAccountAccessRole","RoleId":"AROAHUB","Arn":"arn:aws:iam::{a}:role/OrganizationAccountAccessRole","Path":"/","CreateDate":"2024-01-01T00:00:00Z","AssumeRolePolicyDocument":{{"Version":"2012-10-17","Statement":[{{"Effect":"Allow","Principal":{{"AWS":"arn:aws:iam::{hub}:root"}},"Action":"sts:AssumeRole"}}]}},"InstanceProfileList":[],"RolePolicyList":[{{"PolicyName":"admin","PolicyDocument":{{"Version":"2012-10-17","Statement":[{{"Effect":"Allow","Action":"*","Resource":"*"}}]}}}}],"AttachedManagedPolicies":[],"Tags":[],"RoleLastUsed":{{}}}}"#
         );
     }
     doc.push_str(r#"],"Policies":["#);

@@ -18,27 +18,32 @@
 //!    organisation-wide values (every account, the newest date, every
 //!    bucket and queue, the foundation models and who lists them, each
 //!    AWS managed policy's first record, and who took each managed policy
-//!    name first). Of a listing whose records alone are exposed it keeps
-//!    those records, at their places.
+//!    name first). Of a file whose records alone are exposed (resources of
+//!    a listing, roles of authorization details) it keeps those records,
+//!    at their places.
 //! 3. **Passes.** One per account, in account order, into one builder: the
 //!    account's groups, the files of other groups that expose something to
-//!    it (another account's shared bucket's record and its policy, not the
-//!    rest of the listing or the authorization details), and the groups of the accounts those need,
+//!    it (another account's shared bucket's record and its policy, the
+//!    record of a role that trusts it, not the rest of their files), and
+//!    the groups of the accounts those need,
 //!    read in input order, with the index's values; the rules emit
 //!    that account's nodes and its callers' edges (`Facts::local`). A file
 //!    counts (diagnostics, records) in the pass of its own account and is
 //!    read into a scratch builder in the others.
 //!
 //! Memory is one account plus its dependencies; time is the sum over
-//! accounts of what each reads. Of another account's listing a pass reads
-//! only the exposed records (the index keeps the listing with the others
-//! [`SKIPPED`], so each record keeps its JSON path): an organisation whose
-//! every account shares a bucket with the others gives each pass one
-//! record per account and the buckets' policies, not the listings. A
-//! role's trust still gives the whole authorization details. When the
-//! passes would read more than [`DENSE`] times the organisation (every
-//! account's roles trusting anyone), it is read whole instead. One account
-//! (or none) is read whole too.
+//! accounts of what each reads. Of another account's files a pass reads
+//! only the records exposed beyond their own account (the index keeps the
+//! file with the others [`SKIPPED`], so each record keeps its JSON path):
+//! a bucket shared with the organisation gives the other passes its record
+//! and its policy, not the listing; a role trusting another account gives
+//! that pass the role's record (and the AWS managed policies whose first
+//! record the file holds), not the authorization details. So the
+//! management account's pass, which every member's
+//! `OrganizationAccountAccessRole` trusts, reads one role per account.
+//! When the passes would still read more than [`DENSE`] times the
+//! organisation, it is read whole instead. One account (or none) is read
+//! whole too.
 
 use std::collections::HashSet;
 
@@ -90,6 +95,26 @@ impl Exposure {
             to: Some(BTreeSet::new()),
             needs: BTreeSet::new(),
             records: Some(Vec::new()),
+        }
+    }
+
+    /// Whether it exposes to an account other than `own`, or to anyone.
+    fn reaches_beyond(&self, own: &str) -> bool {
+        self.to
+            .as_ref()
+            .is_none_or(|to| to.iter().any(|a| a != own))
+    }
+
+    /// Adds what `one` (a role's or a resource's) exposes, and its record
+    /// at `path` when other accounts need it.
+    fn merge(&mut self, one: &Exposure, path: Option<&String>) {
+        match (&mut self.to, &one.to) {
+            (Some(to), Some(more)) => to.extend(more.iter().cloned()),
+            _ => self.to = None,
+        }
+        self.needs.extend(one.needs.iter().cloned());
+        if let (Some(paths), Some(path)) = (&mut self.records, path) {
+            paths.push(path.clone());
         }
     }
 
@@ -189,33 +214,37 @@ impl Facts {
             if ident.trust.is_none() {
                 continue;
             }
-            let e = out.entry(ident.file).or_insert_with(Exposure::open);
-            e.records = None;
+            let mut one = Exposure::open();
             match &ident.trusted {
-                Some(t) => e.add(t),
-                None => e.to = None,
+                Some(t) => one.add(t),
+                None => one.to = None,
             }
             // Federated principals (SAML and OIDC providers) of an account.
-            if let (Some(doc), Some(to)) = (&ident.trust_doc, &mut e.to) {
+            if let (Some(doc), Some(to)) = (&ident.trust_doc, &mut one.to) {
                 for provider in federated_principals(doc) {
                     if let Some(a) = arn_account(&provider) {
                         to.insert(a.to_string());
                     }
                 }
             }
+            let record = one.reaches_beyond(&ident.account).then_some(&ident.path);
+            out.entry(ident.file)
+                .or_insert_with(Exposure::open)
+                .merge(&one, record);
         }
         for r in self.inv.resources.iter() {
             let Some(policy) = r.policy else { continue };
-            let needs: BTreeSet<String> = named_accounts(r).collect();
+            let mut one = Exposure::open();
+            one.add(&r.named);
+            one.needs = named_accounts(r).collect();
+            let record = one.reaches_beyond(&r.account).then_some(&r.path);
             let policy_file = self.docs.get(policy).map(|d| d.file);
             for file in [Some(r.file), policy_file].into_iter().flatten() {
                 let e = out.entry(file).or_insert_with(Exposure::open);
-                e.add(&r.named);
-                e.needs.extend(needs.iter().cloned());
-                match &mut e.records {
-                    Some(paths) if Some(file) != policy_file => paths.push(r.path.clone()),
-                    _ => e.records = None,
+                if Some(file) == policy_file {
+                    e.records = None;
                 }
+                e.merge(&one, record);
             }
         }
         out
@@ -312,8 +341,7 @@ fn index(files: &[InputFile<'_>], groups: &mut [Group]) -> Index {
     let mut aws_managed: BTreeMap<String, (usize, String)> = BTreeMap::new();
     let mut shared: BTreeMap<String, inventory::Resource> = BTreeMap::new();
     let mut sources: HashSet<String> = HashSet::new();
-    let mut records: HashMap<usize, (Value, u64)> = HashMap::new();
-    for group in groups {
+    for group in groups.iter_mut() {
         let mut reader = Reader::new();
         let mut scratch = EstateBuilder::new();
         let read: BTreeSet<usize> = group.files.iter().copied().collect();
@@ -324,19 +352,6 @@ fn index(files: &[InputFile<'_>], groups: &mut [Group]) -> Index {
         let facts = &reader.facts;
         group.accounts = facts.emitted_accounts().into_iter().collect();
         group.exposed = facts.exposed();
-        for (&file, e) in &mut group.exposed {
-            let kept = e
-                .records
-                .as_deref()
-                .and_then(|paths| exposed_records(files.get(file)?, paths));
-            match kept {
-                Some(doc) => {
-                    let bytes = serde_json::to_vec(&doc).map_or(0, |b| b.len() as u64);
-                    records.insert(file, (doc, bytes));
-                }
-                None => e.records = None,
-            }
-        }
         group.needs = facts.needs();
         globals.accounts.extend(facts.accounts.iter().cloned());
         globals.raw |= facts.inv.is_raw();
@@ -364,6 +379,30 @@ fn index(files: &[InputFile<'_>], groups: &mut [Group]) -> Index {
         }
         for r in facts.inv.resources.iter().filter(|r| r.account.is_empty()) {
             add_shared(&mut shared, r);
+        }
+    }
+    // What other passes read of a file whose records alone are exposed:
+    // those records, and the AWS managed policies whose first record it
+    // holds (the passes cite them there, as the whole reading does).
+    let mut first_managed: HashMap<usize, Vec<String>> = HashMap::new();
+    for (file, record) in aws_managed.values() {
+        first_managed.entry(*file).or_default().push(record.clone());
+    }
+    let mut records: HashMap<usize, (Value, u64)> = HashMap::new();
+    for group in groups.iter_mut() {
+        for (&file, e) in &mut group.exposed {
+            let kept = e.records.as_deref().and_then(|paths| {
+                let managed = first_managed.get(&file).into_iter().flatten();
+                let paths: Vec<String> = paths.iter().chain(managed).cloned().collect();
+                exposed_records(files.get(file)?, &paths)
+            });
+            match kept {
+                Some(doc) => {
+                    let bytes = serde_json::to_vec(&doc).map_or(0, |b| b.len() as u64);
+                    records.insert(file, (doc, bytes));
+                }
+                None => e.records = None,
+            }
         }
     }
     globals.sources = std::sync::Arc::new(sources);
@@ -401,7 +440,7 @@ fn exposed_records(f: &InputFile<'_>, paths: &[String]) -> Option<Value> {
             .filter(|v| v.is_object())?;
         keep.add(&steps);
     }
-    Some(keep.filter(&doc))
+    Some(keep.filter(&doc, true))
 }
 
 /// One step of a JSON path: `.key` or `[i]`.
@@ -435,8 +474,11 @@ fn json_steps(path: &str) -> Option<Vec<Step>> {
 }
 
 /// What of a document to keep: all of it, or some of its fields and
-/// items (every field not named is kept; every item not named is
-/// [`SKIPPED`]).
+/// items. Every item not named is [`SKIPPED`] up to the last one named
+/// (so that each keeps its index) and left out after it; every field not
+/// named is kept, but a list at the top that names no item is emptied
+/// (the users and groups of authorization details whose roles alone are
+/// exposed).
 #[derive(Default)]
 struct Keep {
     whole: bool,
@@ -453,7 +495,8 @@ impl Keep {
         }
     }
 
-    fn filter(&self, v: &Value) -> Value {
+    /// The document `v` as kept (`top`: `v` is the whole document).
+    fn filter(&self, v: &Value, top: bool) -> Value {
         if self.whole {
             return v.clone();
         }
@@ -461,10 +504,11 @@ impl Keep {
             Value::Object(map) => Value::Object(
                 map.iter()
                     .map(|(k, x)| {
-                        let kept = self
-                            .keys
-                            .get(k)
-                            .map_or_else(|| x.clone(), |keep| keep.filter(x));
+                        let kept = match (self.keys.get(k), x) {
+                            (Some(keep), _) => keep.filter(x, false),
+                            (None, Value::Array(_)) if top => Value::Array(Vec::new()),
+                            (None, _) => x.clone(),
+                        };
                         (k.clone(), kept)
                     })
                     .collect(),
@@ -473,8 +517,9 @@ impl Keep {
                 items
                     .iter()
                     .enumerate()
+                    .take(self.items.keys().max().map_or(0, |m| m + 1))
                     .map(|(i, x)| match self.items.get(&i) {
-                        Some(keep) => keep.filter(x),
+                        Some(keep) => keep.filter(x, false),
                         None => Value::String(SKIPPED.to_string()),
                     })
                     .collect(),
@@ -657,7 +702,7 @@ fn run_pass(
                 if let Some((doc, _)) = ix.records.get(&i) {
                     scratch.begin_input(f.path, FORMAT, String::new(), 0);
                     counted.insert(f.path, false);
-                    if let Err(e) = reader.read_raw_parsed(f.path, doc, &mut scratch) {
+                    if let Err(e) = reader.read_parsed(f.path, doc, &mut scratch) {
                         scratch.file_error(&e);
                     }
                 }
@@ -927,11 +972,28 @@ mod tests {
         };
         let kept = exposed_records(&f, &["$.Buckets[1]".to_string()]);
         let skipped = Value::String(SKIPPED.to_string());
+        // The records before it keep their places; none is kept after it.
         assert_eq!(
             kept,
+            Some(serde_json::json!({"Buckets": [skipped, {"Name": "logs"}],
+                "Owner": {"ID": "c0ffee"}}))
+        );
+        // Authorization details whose second role alone is exposed: the
+        // other lists are emptied.
+        let details = InputFile {
+            path: "org/111122223333/global/iam/get-account-authorization-details.json",
+            bytes:
+                br#"{"UserDetailList": [{"UserName": "u"}], "GroupDetailList": [{"GroupName": "g"}],
+                "RoleDetailList": [{"RoleName": "a"}, {"RoleName": "b"}, {"RoleName": "c"}],
+                "Policies": [{"PolicyName": "p"}], "IsTruncated": false}"#,
+            sha256: "",
+        };
+        assert_eq!(
+            exposed_records(&details, &["$.RoleDetailList[1]".to_string()]),
             Some(
-                serde_json::json!({"Buckets": [skipped, {"Name": "logs"}, skipped],
-                "Owner": {"ID": "c0ffee"}})
+                serde_json::json!({"UserDetailList": [], "GroupDetailList": [],
+                "RoleDetailList": [skipped, {"RoleName": "b"}], "Policies": [],
+                "IsTruncated": false})
             )
         );
         // Nested records keep the path that leads to them.
@@ -959,13 +1021,23 @@ mod tests {
     }
 
     #[test]
-    fn a_shared_bucket_gives_other_passes_its_record_and_policy_not_the_listing() {
+    fn a_shared_bucket_and_a_trusting_role_give_other_passes_their_records_alone() {
         let (a, d) = ("111122223333", "222233334444");
-        let details = |account: &str| {
+        let role = |account: &str, name: &str, trusted: &str| {
+            format!(
+                r#"{{"RoleName": "{name}", "Arn": "arn:aws:iam::{account}:role/{name}", "Path": "/",
+                "AssumeRolePolicyDocument": {{"Version": "2012-10-17", "Statement": [{{"Effect": "Allow",
+                "Principal": {{"AWS": "arn:aws:iam::{trusted}:root"}}, "Action": "sts:AssumeRole"}}]}},
+                "RolePolicyList": [], "AttachedManagedPolicies": [], "InstanceProfileList": []}}"#
+            )
+        };
+        // D's second role trusts A; its first trusts D.
+        let details = |account: &str, roles: &[String]| {
             format!(
                 r#"{{"UserDetailList": [{{"UserName": "dev", "Arn": "arn:aws:iam::{account}:user/dev",
                 "Path": "/", "GroupList": [], "AttachedManagedPolicies": [], "UserPolicyList": []}}],
-                "GroupDetailList": [], "RoleDetailList": [], "Policies": []}}"#
+                "GroupDetailList": [], "RoleDetailList": [{}], "Policies": []}}"#,
+                roles.join(",")
             )
         };
         let policy = serde_json::json!({"Policy": r#"{"Version": "2012-10-17", "Statement": [{"Effect": "Allow",
@@ -978,8 +1050,8 @@ mod tests {
             format!("org/{d}/global/s3/get-bucket-policy/d-logs.json"),
         ];
         let bytes = [
-            details(a),
-            details(d),
+            details(a, &[]),
+            details(d, &[role(d, "local", d), role(d, "for-a", a)]),
             r#"{"Buckets": [{"Name": "d-private"}, {"Name": "d-logs"}]}"#.to_string(),
             policy,
         ];
@@ -998,12 +1070,28 @@ mod tests {
         let of = |account: &str| plan.iter().find(|p| p.account == account);
         let a_pass = of(a).map(|p| (&p.read, &p.records));
         // A reads its own file whole, D's bucket policy whole, and of D's
-        // listing only the shared bucket's record.
+        // listing and authorization details only the shared bucket's and
+        // the trusting role's records.
         assert_eq!(
             a_pass,
-            Some((&BTreeSet::from([0, 3]), &BTreeSet::from([2])))
+            Some((&BTreeSet::from([0, 3]), &BTreeSet::from([1, 2])))
         );
         let skipped = Value::String(SKIPPED.to_string());
+        let kept_roles = ix.records.get(&1).map(|(doc, _)| {
+            let names = |list: &str| -> Vec<Value> {
+                doc[list]
+                    .as_array()
+                    .into_iter()
+                    .flatten()
+                    .map(|r| r.get("RoleName").cloned().unwrap_or_else(|| r.clone()))
+                    .collect()
+            };
+            (names("UserDetailList"), names("RoleDetailList"))
+        });
+        assert_eq!(
+            kept_roles,
+            Some((vec![], vec![skipped.clone(), Value::from("for-a")]))
+        );
         assert_eq!(
             ix.records.get(&2).map(|(doc, _)| doc),
             Some(&serde_json::json!({"Buckets": [skipped, {"Name": "d-logs"}]}))

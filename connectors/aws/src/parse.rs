@@ -4,6 +4,14 @@
 
 use super::*;
 
+/// The lists of `aws iam get-account-authorization-details`.
+pub(crate) const AUTH_DETAILS_KEYS: [&str; 4] = [
+    "UserDetailList",
+    "GroupDetailList",
+    "RoleDetailList",
+    "Policies",
+];
+
 impl Reader {
     pub(crate) fn new() -> Self {
         Reader {
@@ -56,7 +64,17 @@ impl Reader {
         out: &mut EstateBuilder,
     ) -> Result<(), IngestError> {
         let doc = read_document(path, bytes, out)?;
-        let top = Obj::new(&doc, "$".into()).map_err(
+        self.read_auth_details_doc(path, &doc, out)
+    }
+
+    /// Reads one parsed authorization-details document.
+    fn read_auth_details_doc(
+        &mut self,
+        path: &str,
+        doc: &Value,
+        out: &mut EstateBuilder,
+    ) -> Result<(), IngestError> {
+        let top = Obj::new(doc, "$".into()).map_err(
             |RecordError {
                  location, message, ..
              }| IngestError::Shape {
@@ -65,15 +83,7 @@ impl Reader {
                 message,
             },
         )?;
-        if ![
-            "UserDetailList",
-            "GroupDetailList",
-            "RoleDetailList",
-            "Policies",
-        ]
-        .iter()
-        .any(|k| top.map.contains_key(*k))
-        {
+        if !AUTH_DETAILS_KEYS.iter().any(|k| top.map.contains_key(*k)) {
             return Err(IngestError::Shape {
                 file: path.to_string(),
                 location: "$".into(),
@@ -121,6 +131,22 @@ impl Reader {
             return self.read_auth_details(path, bytes, out);
         }
         self.read_raw(path, bytes, out)
+    }
+
+    /// Reads one parsed file as [`Reader::read_file`] reads its bytes (`org`
+    /// gives another account's pass the exposed records of a file this
+    /// way): authorization details by their keys, else by the layout.
+    pub(crate) fn read_parsed(
+        &mut self,
+        path: &str,
+        doc: &Value,
+        out: &mut EstateBuilder,
+    ) -> Result<(), IngestError> {
+        let auth = AUTH_DETAILS_KEYS.iter().any(|k| doc.get(k).is_some());
+        if auth || layout::classify(path).is_none() {
+            return self.read_auth_details_doc(path, doc, out);
+        }
+        self.read_raw_parsed(path, doc, out)
     }
 
     /// Links what was read and emits every node and edge (one account at a

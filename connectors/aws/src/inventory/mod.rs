@@ -321,11 +321,11 @@ impl Reader {
         }
     }
 
-    /// Whether a file of the raw layout may be read from its parsed
-    /// document ([`Reader::read_raw_doc`]): not a file of secret values,
-    /// which is read from its bytes on its own terms.
+    /// Whether a file may be read from its parsed document
+    /// ([`Reader::read_parsed`]): any but a file of secret values, which is
+    /// read from its bytes on its own terms.
     pub(crate) fn reads_parsed(path: &str) -> bool {
-        classify(path).is_some_and(|kind| !read::is_value_file(&kind))
+        classify(path).is_none_or(|kind| !read::is_value_file(&kind))
     }
 
     /// Reads one parsed file of the raw layout (`org` gives another

@@ -310,3 +310,94 @@ fn negative_a_bucket_shared_with_its_own_account_only_is_not_reached() {
             .collect::<Vec<_>>()
     );
 }
+
+/// Every member account's `OrganizationAccountAccessRole` trusts the
+/// management account M (as AWS Organizations creates it), next to roles
+/// and users of the member's own; A's file gives AdministratorAccess first.
+/// M's pass reads of A and D only those roles' records (and the managed
+/// policy's first record, which the reasons cite); the fixture builder
+/// checks every reading gives the same. With `trusting` false the roles
+/// trust their own account.
+fn members_trusting_the_management_account(trusting: bool) -> Estate {
+    const M: &str = "999900001111";
+    let admin = managed(ADMIN, "AdministratorAccess", &[allow(&["*"], "*")]);
+    let ops = json!({"UserName": "ops", "Arn": format!("arn:aws:iam::{M}:user/ops"), "Path": "/",
+        "GroupList": [], "AttachedManagedPolicies": [],
+        "UserPolicyList": [{"PolicyName": "ops", "PolicyDocument": document(&[allow(&["sts:AssumeRole"], "*")])}]});
+    let member = |account: &str| {
+        let trusted = if trusting { M } else { account };
+        let local = json!({"UserName": "local", "Arn": format!("arn:aws:iam::{account}:user/local"), "Path": "/",
+            "GroupList": [], "AttachedManagedPolicies": [], "UserPolicyList": []});
+        details(
+            account,
+            std::slice::from_ref(&admin),
+            &[local],
+            &[
+                role(
+                    account,
+                    "app",
+                    &json!({"AWS": format!("arn:aws:iam::{account}:root")}),
+                    &[],
+                ),
+                role(
+                    account,
+                    "OrganizationAccountAccessRole",
+                    &json!({"AWS": format!("arn:aws:iam::{trusted}:root")}),
+                    &[ADMIN],
+                ),
+            ],
+        )
+    };
+    ingest_json(&[details(M, &[], &[ops], &[]), member(A), member(D)])
+}
+
+#[test]
+fn the_management_account_reaches_each_members_access_role_from_its_record() {
+    let e = members_trusting_the_management_account(true);
+    let ops = "arn:aws:iam::999900001111:user/ops";
+    let mut assumed: Vec<String> = e
+        .edges
+        .iter()
+        .filter(|x| x.kind == EdgeKind::CanAssume && x.from == ops)
+        .map(|x| x.to.clone())
+        .collect();
+    assumed.sort();
+    assert_eq!(
+        assumed,
+        [
+            format!("arn:aws:iam::{A}:role/OrganizationAccountAccessRole"),
+            format!("arn:aws:iam::{D}:role/OrganizationAccountAccessRole"),
+        ]
+    );
+    // The roles' own edges are their accounts' (AdministratorAccess, cited
+    // from A's file, where the whole reading first met it).
+    let role = format!("arn:aws:iam::{D}:role/OrganizationAccountAccessRole");
+    assert!(
+        e.edges
+            .iter()
+            .any(|x| x.from == role && x.provenance.source.contains(&format!("org/{A}/"))),
+        "{:#?}",
+        e.edges
+            .iter()
+            .filter(|x| x.from == role)
+            .map(|x| x.provenance.source.clone())
+            .collect::<Vec<_>>()
+    );
+}
+
+#[test]
+fn negative_member_roles_trusting_their_own_account_are_not_reached() {
+    let e = members_trusting_the_management_account(false);
+    let ops = "arn:aws:iam::999900001111:user/ops";
+    assert!(
+        !e.edges
+            .iter()
+            .any(|x| x.kind == EdgeKind::CanAssume && x.from == ops),
+        "{:#?}",
+        e.edges
+            .iter()
+            .filter(|x| x.from == ops)
+            .map(|x| x.to.clone())
+            .collect::<Vec<_>>()
+    );
+}
