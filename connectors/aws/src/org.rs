@@ -82,9 +82,9 @@ struct Exposure {
     to: Option<BTreeSet<String>>,
     /// The accounts whose facts its exposed resources name.
     needs: BTreeSet<String>,
-    /// The JSON paths of the exposed records when only they are exposed
-    /// (resources of a listing); `None`: the whole file (a role's trust, a
-    /// resource policy).
+    /// The JSON paths of the records exposed beyond their own account,
+    /// when only records are exposed (resources of a listing, roles of
+    /// authorization details); `None`: the whole file (a resource policy).
     records: Option<Vec<String>>,
 }
 
@@ -324,7 +324,7 @@ fn group_files(files: &[InputFile<'_>]) -> Grouping {
 /// What the index gives the passes (step 2).
 struct Index {
     globals: Globals,
-    /// Input index → the listing with only its exposed records (the others
+    /// Input index → the file with only its exposed records (the others
     /// [`SKIPPED`]), and its bytes as JSON: what other accounts' passes
     /// read of it.
     records: HashMap<usize, (Value, u64)>,
@@ -415,10 +415,10 @@ fn index(files: &[InputFile<'_>], groups: &mut [Group]) -> Index {
     }
 }
 
-/// A listing with only the records at `paths` (the others [`SKIPPED`], so
-/// that each kept record keeps its place and JSON path); `None` when the
-/// file is not read from its parsed document, cannot be read, or a path is
-/// not one of its records.
+/// The file `f` with only the records at `paths` ([`Keep`]: the others
+/// [`SKIPPED`], so that each kept record keeps its place and JSON path);
+/// `None` when the file is not read from its parsed document, cannot be
+/// read, or a path is not one of its records.
 fn exposed_records(f: &InputFile<'_>, paths: &[String]) -> Option<Value> {
     if paths.is_empty() || !Reader::reads_parsed(f.path) {
         return None;
