@@ -381,13 +381,14 @@ fn index(files: &[InputFile<'_>], groups: &mut [Group]) -> Index {
             add_shared(&mut shared, r);
         }
     }
+    // Each AWS managed policy's first record, by file.
+    let mut first_managed: BTreeMap<usize, Vec<String>> = BTreeMap::new();
+    for (file, record) in aws_managed.into_values() {
+        first_managed.entry(file).or_default().push(record);
+    }
     // What other passes read of a file whose records alone are exposed:
     // those records, and the AWS managed policies whose first record it
     // holds (the passes cite them there, as the whole reading does).
-    let mut first_managed: HashMap<usize, Vec<String>> = HashMap::new();
-    for (file, record) in aws_managed.values() {
-        first_managed.entry(*file).or_default().push(record.clone());
-    }
     let mut records: HashMap<usize, (Value, u64)> = HashMap::new();
     for group in groups.iter_mut() {
         for (&file, e) in &mut group.exposed {
@@ -409,7 +410,7 @@ fn index(files: &[InputFile<'_>], groups: &mut [Group]) -> Index {
     globals.shared = shared.into_values().collect();
     globals.claims = claims.into_iter().map(|(n, (_, a))| (n, a)).collect();
     Index {
-        managed_records: aws_managed_records(files, &aws_managed),
+        managed_records: aws_managed_records(files, &first_managed),
         globals,
         records,
     }
@@ -907,17 +908,15 @@ fn read_files(
 }
 
 /// The record of each AWS managed policy where the whole reading first
-/// meets it, by file: (JSON path, record).
+/// meets it (`first`: their JSON paths by file), by file: (JSON path,
+/// record).
 fn aws_managed_records(
     files: &[InputFile<'_>],
-    first: &BTreeMap<String, (usize, String)>,
+    first: &BTreeMap<usize, Vec<String>>,
 ) -> HashMap<usize, Vec<(String, Value)>> {
-    let mut by_file: BTreeMap<usize, Vec<&str>> = BTreeMap::new();
-    for (file, record) in first.values() {
-        by_file.entry(*file).or_default().push(record);
-    }
     let mut out: HashMap<usize, Vec<(String, Value)>> = HashMap::new();
-    for (file, mut records) in by_file {
+    for (&file, records) in first {
+        let mut records: Vec<&str> = records.iter().map(String::as_str).collect();
         let Some(f) = files.get(file) else { continue };
         let Ok(doc) = serde_json::from_slice::<Value>(strip_bom(f.bytes)) else {
             continue;

@@ -29,10 +29,14 @@ pub(crate) fn is_value_file(raw: &RawFile) -> bool {
     else {
         return false;
     };
-    (resource.is_empty()
-        && matches!(service.as_str(), "secretsmanager" | "ssm")
-        && format!("{operation}.json") == blastgraph_model::credentials::INSPECTED_FILE)
-        || holds_value(service, operation)
+    is_inspected(service, operation, resource) || holds_value(service, operation)
+}
+
+/// What a collection found in values: `SERVICE/blastgraph-inspected.json`.
+fn is_inspected(service: &str, operation: &str, resource: &[String]) -> bool {
+    resource.is_empty()
+        && matches!(service, "secretsmanager" | "ssm")
+        && format!("{operation}.json") == blastgraph_model::credentials::INSPECTED_FILE
 }
 
 /// A file the usual parse must not touch: a secret's value, or what a
@@ -54,10 +58,7 @@ pub(crate) fn secret_file(
     else {
         return None;
     };
-    if resource.is_empty()
-        && matches!(service.as_str(), "secretsmanager" | "ssm")
-        && format!("{operation}.json") == blastgraph_model::credentials::INSPECTED_FILE
-    {
+    if is_inspected(service, operation, resource) {
         return Some(read_inspected(path, bytes, service, out));
     }
     if !holds_value(service, operation) {
